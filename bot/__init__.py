@@ -1,0 +1,1 @@
+"""Mend: a coaching bot that helps people repair after an argument with their partner."""

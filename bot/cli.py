@@ -1,0 +1,101 @@
+"""Command line: `python -m bot [run|chat|validate]`.
+
+With no subcommand Mend starts the Telegram bot when a token is configured and the console chat
+otherwise. Every start-up problem (config, content, database) ends with clear lines, exit code 2
+for configuration and 1 for content, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.content.loader import ContentError, load_content, validate_content
+from bot.logs import set_pseudonym_salt, setup_logging
+from bot.storage import Database, StorageError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Mend: repair after an argument.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    chat = sub.add_parser("chat", help="chat in the terminal (no token, no network)")
+    chat.add_argument("--as", dest="user", default="local", help="local profile name (default: local)")
+    validate = sub.add_parser("validate", help="check flows and messages; list every problem")
+    validate.add_argument("content_dir", nargs="?", help="content directory (default: CONTENT_DIR or ./content)")
+    validate.add_argument("--release", action="store_true", help="also require clinician sign-off on safety copy")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    load_dotenv(override=False)  # .env fills in only what the environment doesn't already say
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"mend: configuration error: {exc}", file=sys.stderr)
+        return 2
+    command = args.command or ("run" if settings.telegram_token else "chat")
+    if command == "validate":
+        return validate(Path(args.content_dir) if args.content_dir else settings.content_dir, args.release)
+    try:
+        content = load_content(settings.content_dir)
+    except ContentError as exc:
+        print(f"mend: content in {settings.content_dir} is invalid, not starting:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    if command == "chat":
+        setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+        return _run_async(chat(settings, content, args.user))
+    if not settings.telegram_token:
+        print("mend: configuration error: TELEGRAM_BOT_TOKEN is not set (use `python -m bot chat` to try Mend offline)",
+              file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level)
+    from bot.transport.app import run_bot  # imported here so the console never loads Telegram
+    return _run_async(run_bot(settings, content))
+
+
+def _run_async(coro) -> int:
+    try:
+        return asyncio.run(coro)
+    except StorageError as exc:
+        print(f"mend: database error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nmend: stopped. Everything you wrote is saved.", file=sys.stderr)
+        return 130
+
+
+def validate(content_dir: Path, release: bool) -> int:
+    content, problems = validate_content(content_dir, release=release)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found in {content_dir}", file=sys.stderr)
+        return 1
+    steps = sum(len(f.steps) for f in content.flows.values())
+    keys = len(content.catalogs[content.default_locale].messages)
+    print(f"ok: {len(content.flows)} flows, {steps} steps, {keys} messages, locales: {', '.join(sorted(content.catalogs))}")
+    return 0
+
+
+async def chat(settings: Settings, content, user: str) -> int:
+    from bot.clock import SystemClock
+    from bot.console import ConsoleChat
+
+    db = await Database.open(settings.database_path)
+    try:
+        set_pseudonym_salt(await db.meta("log_salt") or "")
+        return await ConsoleChat(db, content, SystemClock(), user).run()
+    finally:
+        await db.close()
+
+
+logging.getLogger("mend").addHandler(logging.NullHandler())

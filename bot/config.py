@@ -1,0 +1,49 @@
+"""Operator settings: read once from the environment (and `.env`) into a frozen dataclass.
+
+A missing or malformed value raises ConfigError with one line that says what to fix.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,}$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; str(exc) is the one line to show."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram_token: str | None
+    api_base_url: str
+    database_path: Path
+    content_dir: Path
+    log_level: str
+
+    def __repr__(self) -> str:  # never print the token (P1)
+        token = "set" if self.telegram_token else "unset"
+        return f"Settings(token={token}, database_path={self.database_path}, content_dir={self.content_dir})"
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
+    if token is not None and not TOKEN_RE.match(token):
+        raise ConfigError("TELEGRAM_BOT_TOKEN is malformed: expected the '123456789:AA...' token from @BotFather")
+    base = env.get("TELEGRAM_API_BASE_URL", "").strip() or DEFAULT_API_BASE_URL
+    if not re.match(r"^https?://[^\s/]+", base):
+        raise ConfigError("TELEGRAM_API_BASE_URL must be an http(s) URL, like https://api.telegram.org/bot")
+    db = env.get("DATABASE_PATH", "").strip() or str(PROJECT_ROOT / "data" / "mend.sqlite3")
+    content = env.get("CONTENT_DIR", "").strip() or str(PROJECT_ROOT / "content")
+    level = (env.get("LOG_LEVEL", "").strip() or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+    return Settings(token, base, Path(db), Path(content), level)

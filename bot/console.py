@@ -1,0 +1,145 @@
+"""The console chat: the same services and SQLite as Telegram, over stdin/stdout.
+
+Options appear as a numbered list; answer with the number (or several, like "1, 3", where more
+than one may be picked), or with the option's words. Free text where a step asks for it. `/help`,
+`/sos`, `/pause`, `/cancel` work at every step. Works interactively and with piped stdin; Ctrl-D
+(end of input) leaves with everything saved, and the next start resumes at the same step.
+"""
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+import sys
+import threading
+from typing import TextIO
+
+from bot.clock import Clock
+from bot.content.model import Content
+from bot.engine import CommandReceived, Event, OptionChosen, OptionsChosen, Resume, Send, TextReceived
+from bot.render import Rendered, catalog_for, render
+from bot.services.conversation import Conversation, Outgoing
+from bot.storage import Database
+
+COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\S+)?(?:\s+(.*))?$", re.S)
+NUMBERS_RE = re.compile(r"^\s*\d+(\s*[, ]\s*\d+)*\s*$")
+
+
+def parse_line(line: str, prompt: Rendered | None) -> Event:
+    """Turn one typed line into an engine event, using the options currently on screen."""
+    text = line.rstrip("\r\n")
+    stripped = text.strip()
+    m = COMMAND_RE.match(stripped)
+    if m:
+        return CommandReceived(m.group(1).lower(), (m.group(2) or "").strip())
+    buttons = prompt.buttons if prompt else ()
+    if buttons and NUMBERS_RE.match(stripped):
+        numbers = [int(n) for n in re.findall(r"\d+", stripped)]
+        ids = [buttons[n - 1].id if 1 <= n <= len(buttons) else f"#{n}" for n in numbers]
+        if prompt.multi:
+            extras = {"done", "skip"}
+            picked = [i for i in ids if i not in extras]
+            if not picked and len(ids) == 1:
+                return OptionChosen(ids[0])
+            return OptionsChosen(tuple(picked) if picked else tuple(ids))
+        return OptionChosen(ids[0]) if len(ids) == 1 else OptionsChosen(tuple(ids))
+    if buttons and stripped:
+        folded = stripped.casefold()
+        for button in buttons:
+            if button.label.casefold() == folded:
+                return OptionChosen(button.id)
+    return TextReceived(text)
+
+
+def format_for_console(rendered: Rendered, content: Content, locale: str) -> str:
+    catalog = catalog_for(content, locale)
+    lines = [rendered.text]
+    if rendered.buttons:
+        lines.append("")
+        number = {b.id: n for n, b in enumerate(rendered.buttons, 1)}
+        listed: set[str] = set()
+        for heading, buttons in rendered.sections:
+            if heading:
+                lines.append(f"  {heading}")
+            for b in buttons:
+                lines.append(_option_line(number[b.id], b))
+                listed.add(b.id)
+        for b in rendered.buttons:
+            if b.id not in listed:
+                lines.append(_option_line(number[b.id], b))
+        hint = "console.multi_hint" if rendered.multi else "console.options_hint"
+        lines.append(catalog.text(hint))
+    return "\n".join(lines)
+
+
+def _option_line(n: int, button) -> str:
+    mark = "[x] " if button.selected else ""
+    return f"  {n}) {mark}{button.label}"
+
+
+class ConsoleChat:
+    def __init__(self, db: Database, content: Content, clock: Clock, user: str,
+                 stdin: TextIO | None = None, stdout: TextIO | None = None, locale: str = "en"):
+        self.conversation = Conversation(db, content, clock)
+        self.content = content
+        self.user_id = f"console:{user}"
+        self.stdin = stdin or io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        self.stdout = stdout or sys.stdout
+        self.locale = locale
+        self.prompt: Rendered | None = None
+
+    def write(self, text: str) -> None:
+        self.stdout.write(text + "\n\n")
+        self.stdout.flush()
+
+    async def deliver(self, outgoing: list[Outgoing]) -> None:
+        for item in outgoing:
+            rendered = render(self.content, item.send, self.locale)
+            self.write(format_for_console(rendered, self.content, self.locale))
+            if item.send.prompt:
+                self.prompt = rendered
+        await self.conversation.mark_sent([o.outbox_id for o in outgoing])
+
+    async def run(self) -> int:
+        # Messages committed before a crash but never shown come first; then where the person is.
+        pending = await self.conversation.pending(self.user_id)
+        await self.deliver(pending)
+        await self.deliver(await self.conversation.handle(self.user_id, Resume()))
+        interactive = self.stdin.isatty() if hasattr(self.stdin, "isatty") else False
+        self.lines = _start_reader(self.stdin)
+        while True:
+            await self.deliver(await self.conversation.fire_due_timers(self.user_id))
+            if interactive:
+                self.stdout.write("> ")
+                self.stdout.flush()
+            line = await self.lines.get()
+            if line == "":  # end of input (Ctrl-D or the end of a pipe)
+                catalog = catalog_for(self.content, self.locale)
+                self.write(catalog.text("console.goodbye"))
+                return 0
+            event = parse_line(line, self.prompt)
+            await self.deliver(await self.conversation.handle(self.user_id, event))
+
+
+def _start_reader(stream: TextIO) -> "asyncio.Queue[str]":
+    """Read lines on a daemon thread: a blocked read never keeps the process alive after Ctrl-C."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str] = asyncio.Queue()
+
+    def pump() -> None:
+        while True:
+            try:
+                line = stream.readline()
+            except (OSError, ValueError):
+                line = ""
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+            if line == "":
+                return
+
+    threading.Thread(target=pump, name="console-stdin", daemon=True).start()
+    return queue
+
+
+def describe_send(send: Send) -> str:
+    """Short non-private description of a message, for debugging (keys only, never text)."""
+    return f"{send.key}({', '.join(c.id for c in send.choices)})"

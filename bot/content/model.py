@@ -1,0 +1,147 @@
+"""Immutable content model: flows, steps, message catalogs and pickers, as the engine sees them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.content.conditions import Condition
+
+# Keys the engine sends by itself (not from a flow step). Every locale must define them.
+SYSTEM_KEYS = (
+    "system.help",
+    "system.help_idle",
+    "system.help_flow",
+    "system.back_to_step",
+    "system.welcome_back",
+    "system.pick_an_option",
+    "system.pick_count",
+    "system.empty_text",
+    "system.too_long",
+    "system.stale_button",
+    "system.unsupported",
+    "system.unknown_command",
+    "system.busy_elsewhere",
+    "system.resumed",
+    "system.nothing_to_cancel",
+    "system.not_given",
+    "system.skip",
+    "system.done_picking",
+    "system.type_answer",
+    "system.consent_first",
+    "system.nudge",
+    "console.multi_hint",
+    "console.options_hint",
+    "console.goodbye",
+    "about.info",
+    "privacy.info",
+)
+# Parameters the engine fills in by itself; any other `{name}` in a template must be a saved slot.
+SYSTEM_PARAMS = frozenset({"stage", "stages", "flow_title", "length", "limit", "min", "max", "return_in"})
+
+# Step kinds that wait for the person; every other kind runs and moves on by itself.
+INTERACTIVE_KINDS = frozenset({"choice", "multi", "text"})
+
+SKIP = "skip"  # option id added to optional steps
+DONE = "done"  # option id that closes a multi-select
+
+
+@dataclass(frozen=True)
+class Route:
+    target: str
+    condition: Condition | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    kind: str  # choice | multi | text | say | call | goto | schedule | cancel_timer | record | action | await_partner | end
+    file: str
+    line: int
+    key: str | None = None  # message key of ask/say/end
+    options: tuple[str, ...] = ()
+    option_labels: dict[str, str] = field(default_factory=dict)  # option id -> message key
+    option_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (group heading key, option ids)
+    save_as: str | None = None
+    min_picks: int = 1
+    max_picks: int = 1
+    optional: bool = False
+    allow_text: bool = False
+    max_len: int = 2000
+    routes: tuple[Route, ...] = ()
+    target_flow: str | None = None  # call / goto
+    timer: str | None = None
+    delay: timedelta | None = None
+    delay_by: str | None = None
+    delays: dict[str, timedelta] = field(default_factory=dict)
+    record: str | None = None
+    action: str | None = None
+    stage: int = 0
+
+    @property
+    def interactive(self) -> bool:
+        return self.kind in INTERACTIVE_KINDS
+
+
+@dataclass(frozen=True)
+class Flow:
+    id: str
+    version: int
+    title_key: str
+    kind: str  # main | sub | interrupt
+    command: str | None
+    stages: int
+    resume_step: str
+    steps: tuple[Step, ...]
+    file: str
+    line: int
+
+    @property
+    def first(self) -> str:
+        return self.steps[0].id
+
+    def step(self, step_id: str) -> Step | None:
+        return self._index.get(step_id)
+
+    def following(self, step_id: str) -> str | None:
+        """Id of the step listed after `step_id`, or None for the last."""
+        pos = self._order.get(step_id)
+        if pos is None or pos + 1 >= len(self.steps):
+            return None
+        return self.steps[pos + 1].id
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {s.id: s for s in self.steps})
+        object.__setattr__(self, "_order", {s.id: i for i, s in enumerate(self.steps)})
+
+
+@dataclass(frozen=True)
+class Message:
+    variants: tuple[str, ...]
+    review: str | None
+    reviewed_by: str | None
+    reviewed_on: str | None
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Catalog:
+    locale: str
+    messages: dict[str, Message]
+
+    def text(self, key: str, seed: int = 0) -> str:
+        variants = self.messages[key].variants
+        return variants[seed % len(variants)]
+
+
+@dataclass(frozen=True)
+class Content:
+    flows: dict[str, Flow]
+    catalogs: dict[str, Catalog]
+    default_locale: str
+    home_flow: str
+    welcome_flow: str
+    commands: dict[str, str]  # command name -> flow id
+    slot_labels: dict[str, dict[str, str]]  # slot -> option id -> label key
+    placeholders: dict[str, tuple[str, ...]]  # message key -> slot/param names used by any locale

@@ -1,0 +1,14 @@
+"""The pure conversation engine: one event in, a new state and effects out. No I/O, no clock."""
+from bot.engine.engine import advance, prompt_effects
+from bot.engine.errors import InvalidInput
+from bot.engine.events import (
+    CommandReceived, Event, OptionChosen, OptionsChosen, Resume, TextReceived, TimerFired, Unsupported,
+)
+from bot.engine.effects import CancelTimer, Choice, Effect, Record, Schedule, Send, Transition
+from bot.engine.state import Frame, Seat, SessionState
+
+__all__ = [
+    "advance", "prompt_effects", "InvalidInput", "CommandReceived", "Event", "OptionChosen", "OptionsChosen",
+    "Resume", "TextReceived", "TimerFired", "Unsupported", "CancelTimer", "Choice", "Effect", "Record",
+    "Schedule", "Send", "Transition", "Frame", "Seat", "SessionState",
+]

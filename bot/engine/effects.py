@@ -1,0 +1,76 @@
+"""Effects: commands the engine asks the outside world to carry out. They carry message keys and
+parameters, never rendered text, so each transport and locale renders them its own way."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.engine.state import SessionState
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str  # message key
+
+
+@dataclass(frozen=True)
+class Send:
+    seat: str
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+    choices: tuple[Choice, ...] = ()
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (heading key, option ids) for long pickers
+    selected: tuple[str, ...] = ()
+    multi: bool = False
+    turn: int = 0  # prompt counter: stale-button check and copy-variant rotation
+    prompt: bool = False  # True when this message asks for the person's answer
+
+    def to_dict(self) -> dict:
+        return {
+            "seat": self.seat, "key": self.key, "params": self.params,
+            "choices": [[c.id, c.label] for c in self.choices],
+            "groups": [[h, list(ids)] for h, ids in self.groups],
+            "selected": list(self.selected), "multi": self.multi, "turn": self.turn, "prompt": self.prompt,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Send":
+        return cls(
+            d["seat"], d["key"], d.get("params", {}), tuple(Choice(i, lbl) for i, lbl in d.get("choices", [])),
+            tuple((h, tuple(ids)) for h, ids in d.get("groups", [])), tuple(d.get("selected", [])),
+            d.get("multi", False), d.get("turn", 0), d.get("prompt", False),
+        )
+
+
+@dataclass(frozen=True)
+class Schedule:
+    seat: str
+    timer: str
+    due_at: datetime
+    payload: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CancelTimer:
+    seat: str
+    timer: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """Something worth a row of its own (consent with its timestamp)."""
+
+    seat: str
+    what: str
+    at: datetime
+
+
+Effect = Send | Schedule | CancelTimer | Record
+
+
+@dataclass(frozen=True)
+class Transition:
+    state: SessionState
+    effects: tuple[Effect, ...]

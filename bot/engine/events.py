@@ -1,0 +1,51 @@
+"""Events: facts that happened to one seat of a session, already parsed by a transport."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TextReceived:
+    text: str
+
+
+@dataclass(frozen=True)
+class OptionChosen:
+    """A button press. `turn` is the prompt it belonged to (None when the transport can't be stale)."""
+
+    option: str
+    turn: int | None = None
+
+
+@dataclass(frozen=True)
+class OptionsChosen:
+    """Several options at once (the console's "1, 3"), closing a multi-select."""
+
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CommandReceived:
+    name: str
+    args: str = ""
+
+
+@dataclass(frozen=True)
+class TimerFired:
+    timer: str
+    payload: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Show the person where they are (after a restart, or on `/start` mid-flow)."""
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A message kind no step takes (sticker, photo, voice, location, edit...)."""
+
+    kind: str
+
+
+Event = TextReceived | OptionChosen | OptionsChosen | CommandReceived | TimerFired | Resume | Unsupported

@@ -1,0 +1,70 @@
+"""Turn a Send effect into plain text and labelled choices for one locale.
+
+Transport-neutral: the console prints the result, Telegram escapes it for HTML and builds buttons.
+User text is inserted as-is here; escaping belongs to the transport that needs it.
+"""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from typing import Any
+
+from bot.content.model import Catalog, Content
+from bot.engine.effects import Send
+
+
+@dataclass(frozen=True)
+class Button:
+    id: str
+    label: str
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    buttons: tuple[Button, ...]
+    sections: tuple[tuple[str, tuple[Button, ...]], ...]  # (heading, buttons) for grouped pickers
+    multi: bool
+    prompt: bool
+
+
+def catalog_for(content: Content, locale: str) -> Catalog:
+    return content.catalogs.get(locale) or content.catalogs[content.default_locale]
+
+
+def format_param(value: Any, catalog: Catalog, seed: int) -> str:
+    if value is None:
+        return catalog.text("system.not_given", seed)
+    if isinstance(value, dict):
+        parts = [catalog.text(k, seed) for k in value.get("labels", []) if k in catalog.messages]
+        words = ", ".join(parts)
+        own = value.get("text")
+        if own:
+            words = f"{words}; {own}" if words else own
+        return words or catalog.text("system.not_given", seed)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def fill(template: str, params: dict[str, Any], catalog: Catalog, seed: int) -> str:
+    out = []
+    for literal, name, _spec, _conv in string.Formatter().parse(template):
+        out.append(literal)
+        if name is not None:
+            out.append(format_param(params.get(name), catalog, seed))
+    return "".join(out)
+
+
+def render(content: Content, send: Send, locale: str) -> Rendered:
+    catalog = catalog_for(content, locale)
+    text = fill(catalog.text(send.key, send.turn), send.params, catalog, send.turn)
+    selected = set(send.selected)
+    buttons = tuple(Button(c.id, catalog.text(c.label, send.turn), c.id in selected) for c in send.choices)
+    by_id = {b.id: b for b in buttons}
+    sections = tuple(
+        (catalog.text(heading) if heading else "", tuple(by_id[i] for i in ids if i in by_id))
+        for heading, ids in send.groups
+    )
+    return Rendered(text, buttons, sections, send.multi, send.prompt)

@@ -1,0 +1,101 @@
+"""The conversation use case shared by every transport.
+
+`handle()` runs one event for one person inside one write transaction: load the session, advance
+the engine, save with a version check, queue outgoing messages in the outbox and timers in the
+timers table. Nothing is sent from inside the transaction; transports deliver the outbox after the
+commit, so an answer is durable before the next prompt is shown.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.content.model import Content
+from bot.engine import (
+    CancelTimer, Event, InvalidInput, Record, Schedule, Send, TimerFired, advance,
+)
+from bot.logs import pseudonym
+from bot.storage import Database
+from bot.storage import repo
+
+log = logging.getLogger("mend.conversation")
+MAX_CONFLICT_RETRIES = 5
+
+
+class ConcurrentUpdate(Exception):
+    """The session changed under us more often than we are willing to retry."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    outbox_id: int
+    user_id: str
+    send: Send
+
+
+class Conversation:
+    def __init__(self, db: Database, content: Content, clock: Clock):
+        self.db = db
+        self.content = content
+        self.clock = clock
+
+    async def handle(self, user_id: str, event: Event) -> list[Outgoing]:
+        """Apply one event; return the messages now waiting in the outbox for this person."""
+        started = time.perf_counter()
+        for _ in range(MAX_CONFLICT_RETRIES):
+            async with self.db.write() as conn:
+                now = self.clock.now()
+                user = await repo.ensure_user(conn, user_id, now)
+                state, version = await repo.load_session(conn, user.session_id)
+                accepted = True
+                try:
+                    transition = advance(self.content, state, user.seat, event, now)
+                    effects = transition.effects
+                    if not await repo.save_session(conn, user.session_id, transition.state, version, now):
+                        continue  # C2: someone saved first; the rollback-free retry re-reads
+                except InvalidInput as exc:
+                    accepted, effects = False, exc.effects
+                await self._apply(conn, user, effects, now)
+                outgoing = await repo.pending_outbox(conn, user_id)
+            log.info(
+                "event=%s user=%s session=%s accepted=%s effects=%d ms=%.1f",
+                type(event).__name__, pseudonym(user_id), user.session_id, accepted, len(effects),
+                (time.perf_counter() - started) * 1000,
+            )
+            return [Outgoing(i, user_id, Send.from_dict(p)) for i, p in outgoing]
+        raise ConcurrentUpdate(f"session for {pseudonym(user_id)} kept changing")
+
+    async def _apply(self, conn, user: repo.User, effects, now) -> None:
+        for effect in effects:
+            if isinstance(effect, Send):
+                target = user.id if effect.seat == user.seat else await repo.seat_user(conn, user.session_id, effect.seat)
+                if target is not None:
+                    await repo.enqueue(conn, target, effect.to_dict(), now)
+            elif isinstance(effect, Schedule):
+                await repo.add_timer(conn, user.session_id, effect.seat, effect.timer, effect.due_at, effect.payload, now)
+            elif isinstance(effect, CancelTimer):
+                await repo.cancel_timers(conn, user.session_id, effect.seat, effect.timer, now)
+            elif isinstance(effect, Record):
+                await repo.add_record(conn, user.id, effect.what, effect.at)
+
+    async def fire_due_timers(self, user_id: str) -> list[Outgoing]:
+        """Deliver this person's timers that are due (the console's way; Telegram has a ticker)."""
+        async with self.db.write() as conn:
+            user = await repo.ensure_user(conn, user_id, self.clock.now())
+            due = await repo.claim_due_timers(conn, user.session_id, user.seat, self.clock.now())
+        outgoing: list[Outgoing] = []
+        for kind, payload in due:
+            outgoing = await self.handle(user_id, TimerFired(kind, payload))
+        return outgoing
+
+    async def pending(self, user_id: str) -> list[Outgoing]:
+        async with self.db.read() as conn:
+            rows = await repo.pending_outbox(conn, user_id)
+        return [Outgoing(i, user_id, Send.from_dict(p)) for i, p in rows]
+
+    async def mark_sent(self, ids: list[int]) -> None:
+        if ids:
+            async with self.db.write() as conn:
+                await repo.mark_sent(conn, ids, self.clock.now())

@@ -1,0 +1,107 @@
+"""The database handle: connection setup, migrations and the one-writer transaction wrapper.
+
+All access goes through one aiosqlite connection guarded by an asyncio.Lock, so coroutines never
+share a transaction (D4). Writes start with BEGIN IMMEDIATE (D3) and roll back under shield when
+cancelled (D5). WAL + synchronous=FULL: a committed answer survives kill -9 and power loss (D1, D2).
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import sqlite3
+from pathlib import Path
+from typing import AsyncIterator
+
+import aiosqlite
+
+from bot.storage.migrations import LATEST, MIGRATIONS
+
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA secure_delete=ON",
+)
+MIN_SQLITE = (3, 35, 0)  # RETURNING and UPSERT
+
+
+class StorageError(Exception):
+    """The database can't be used (newer schema, unreadable file, old SQLite)."""
+
+
+class Database:
+    def __init__(self, conn: aiosqlite.Connection, path: str):
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: str | Path) -> "Database":
+        if sqlite3.sqlite_version_info < MIN_SQLITE:
+            raise StorageError(f"SQLite {sqlite3.sqlite_version} is too old; Mend needs 3.35 or newer")
+        path = str(path)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)  # D6: we BEGIN/COMMIT ourselves
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open database {path}: {exc}") from None
+        db = cls(conn, path)
+        try:
+            for pragma in PRAGMAS:
+                await conn.execute(pragma)
+            conn.row_factory = aiosqlite.Row
+            await db._migrate()
+        except BaseException:
+            await conn.close()
+            raise
+        return db
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._conn.close()  # D7: aiosqlite threads are non-daemon; an open one hangs exit
+
+    @contextlib.asynccontextmanager
+    async def write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction at a time. Never await network I/O inside it."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await asyncio.shield(self._conn.rollback())
+                raise
+            else:
+                await asyncio.shield(self._conn.commit())
+
+    @contextlib.asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Reads outside any transaction, serialised with writes on the same connection."""
+        async with self._lock:
+            yield self._conn
+
+    async def user_version(self) -> int:
+        async with self.read() as conn:
+            async with conn.execute("PRAGMA user_version") as cur:
+                return (await cur.fetchone())[0]
+
+    async def _migrate(self) -> None:
+        current = await self.user_version()
+        if current > LATEST:
+            raise StorageError(
+                f"database {self.path} is at schema {current}, newer than this Mend ({LATEST}); upgrade Mend")
+        for number in range(current + 1, LATEST + 1):
+            async with self.write() as conn:
+                for statement in MIGRATIONS[number - 1]:
+                    await conn.execute(statement)
+                if number == 1:
+                    await conn.execute("INSERT INTO meta(key, value) VALUES ('log_salt', ?)", (secrets.token_hex(16),))
+                await conn.execute(f"PRAGMA user_version = {number}")
+
+    async def meta(self, key: str) -> str | None:
+        async with self.read() as conn:
+            async with conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
+                row = await cur.fetchone()
+                return row[0] if row else None

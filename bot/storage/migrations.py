@@ -1,0 +1,65 @@
+"""Numbered schema migrations, applied in order by PRAGMA user_version (D8).
+
+Each migration is a list of single statements (never executescript, which commits on its own),
+run in one BEGIN IMMEDIATE transaction together with the user_version bump, so a crash leaves the
+database at the old version or the new one, never in between. Append only; never edit a shipped one.
+"""
+from __future__ import annotations
+
+MIGRATIONS: list[list[str]] = [
+    # 1: people, sessions (JSON state + version for optimistic concurrency), timers, outbox.
+    [
+        """CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )""",
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            state TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE users (
+            id TEXT PRIMARY KEY,
+            session_id INTEGER REFERENCES sessions(id),
+            seat TEXT NOT NULL DEFAULT 'a',
+            locale TEXT NOT NULL DEFAULT 'en',
+            created_at TEXT NOT NULL,
+            consented_at TEXT,
+            blocked_at TEXT,
+            deleted_at TEXT
+        )""",
+        "CREATE INDEX users_session ON users(session_id)",
+        """CREATE TABLE records (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            what TEXT NOT NULL,
+            at TEXT NOT NULL
+        )""",
+        """CREATE TABLE timers (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            seat TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'scheduled',
+            created_at TEXT NOT NULL,
+            done_at TEXT
+        )""",
+        "CREATE INDEX timers_due ON timers(status, due_at)",
+        "CREATE INDEX timers_session ON timers(session_id, seat, status)",
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            payload TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            created_at TEXT NOT NULL,
+            sent_at TEXT
+        )""",
+        "CREATE INDEX outbox_user_status ON outbox(user_id, status, id)",
+    ],
+]
+
+LATEST = len(MIGRATIONS)

@@ -1,0 +1,135 @@
+"""Repository functions. Each takes the connection of the caller's transaction; none commits."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.engine.state import SessionState
+
+
+def iso(moment: datetime) -> str:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("stored times must be timezone-aware (UTC)")
+    return moment.isoformat()
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    session_id: int
+    seat: str
+    locale: str
+
+
+async def ensure_user(conn: aiosqlite.Connection, user_id: str, now: datetime) -> User:
+    """The person's row, creating it with a fresh solo session on first contact."""
+    async with conn.execute("SELECT id, session_id, seat, locale FROM users WHERE id = ?", (user_id,)) as cur:
+        row = await cur.fetchone()
+    if row is not None and row["session_id"] is not None:
+        return User(row["id"], row["session_id"], row["seat"], row["locale"])
+    state = json.dumps(SessionState().to_dict())
+    async with conn.execute(
+        "INSERT INTO sessions(state, version, created_at, updated_at) VALUES (?, 0, ?, ?) RETURNING id",
+        (state, iso(now), iso(now)),
+    ) as cur:
+        session_id = (await cur.fetchone())[0]
+    await conn.execute(
+        """INSERT INTO users(id, session_id, seat, created_at) VALUES (?, ?, 'a', ?)
+           ON CONFLICT(id) DO UPDATE SET session_id = excluded.session_id, seat = 'a'""",
+        (user_id, session_id, iso(now)),
+    )
+    return User(user_id, session_id, "a", "en")
+
+
+async def seat_user(conn: aiosqlite.Connection, session_id: int, seat: str) -> str | None:
+    async with conn.execute("SELECT id FROM users WHERE session_id = ? AND seat = ?", (session_id, seat)) as cur:
+        row = await cur.fetchone()
+    return row[0] if row else None
+
+
+async def load_session(conn: aiosqlite.Connection, session_id: int) -> tuple[SessionState, int]:
+    async with conn.execute("SELECT state, version FROM sessions WHERE id = ?", (session_id,)) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        raise LookupError(f"session {session_id} not found")
+    return SessionState.from_dict(json.loads(row["state"])), row["version"]
+
+
+async def save_session(conn: aiosqlite.Connection, session_id: int, state: SessionState, expected: int,
+                       now: datetime) -> bool:
+    """Optimistic write (C2): False when someone else saved a newer version first."""
+    cur = await conn.execute(
+        "UPDATE sessions SET state = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+        (json.dumps(state.to_dict(), ensure_ascii=False), iso(now), session_id, expected),
+    )
+    return cur.rowcount == 1
+
+
+async def add_timer(conn: aiosqlite.Connection, session_id: int, seat: str, kind: str, due_at: datetime,
+                    payload: dict, now: datetime) -> None:
+    # At most one pending timer of a kind per seat: a new break replaces the old one.
+    await cancel_timers(conn, session_id, seat, kind, now)
+    await conn.execute(
+        "INSERT INTO timers(session_id, seat, kind, payload, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (session_id, seat, kind, json.dumps(payload), iso(due_at), iso(now)),
+    )
+
+
+async def cancel_timers(conn: aiosqlite.Connection, session_id: int, seat: str, kind: str, now: datetime) -> None:
+    sql = "UPDATE timers SET status = 'cancelled', done_at = ? WHERE session_id = ? AND seat = ? AND status = 'scheduled'"
+    args: tuple = (iso(now), session_id, seat)
+    if kind != "*":
+        sql += " AND kind = ?"
+        args += (kind,)
+    await conn.execute(sql, args)
+
+
+async def claim_due_timers(conn: aiosqlite.Connection, session_id: int, seat: str, now: datetime) -> list[tuple[str, dict]]:
+    """Mark this seat's due timers fired and return them (kind, payload), oldest first."""
+    async with conn.execute(
+        """UPDATE timers SET status = 'fired', done_at = ?
+           WHERE session_id = ? AND seat = ? AND status = 'scheduled' AND due_at <= ?
+           RETURNING kind, payload, due_at""",
+        (iso(now), session_id, seat, iso(now)),
+    ) as cur:
+        rows = await cur.fetchall()
+    return [(r["kind"], json.loads(r["payload"])) for r in sorted(rows, key=lambda r: r["due_at"])]
+
+
+async def pending_timers(conn: aiosqlite.Connection, session_id: int) -> list[dict]:
+    async with conn.execute(
+        "SELECT seat, kind, due_at, payload FROM timers WHERE session_id = ? AND status = 'scheduled' ORDER BY due_at",
+        (session_id,),
+    ) as cur:
+        return [dict(r) for r in await cur.fetchall()]
+
+
+async def enqueue(conn: aiosqlite.Connection, user_id: str, payload: dict, now: datetime) -> int:
+    async with conn.execute(
+        "INSERT INTO outbox(user_id, payload, created_at) VALUES (?, ?, ?) RETURNING id",
+        (user_id, json.dumps(payload, ensure_ascii=False), iso(now)),
+    ) as cur:
+        return (await cur.fetchone())[0]
+
+
+async def pending_outbox(conn: aiosqlite.Connection, user_id: str) -> list[tuple[int, dict]]:
+    async with conn.execute(
+        "SELECT id, payload FROM outbox WHERE user_id = ? AND status = 'pending' ORDER BY id", (user_id,)
+    ) as cur:
+        return [(r["id"], json.loads(r["payload"])) for r in await cur.fetchall()]
+
+
+async def mark_sent(conn: aiosqlite.Connection, ids: list[int], now: datetime) -> None:
+    await conn.executemany(
+        "UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ? AND status = 'pending'",
+        [(iso(now), i) for i in ids],
+    )
+
+
+async def add_record(conn: aiosqlite.Connection, user_id: str, what: str, at: datetime) -> None:
+    await conn.execute("INSERT INTO records(user_id, what, at) VALUES (?, ?, ?)", (user_id, what, iso(at)))
+    if what == "consent":
+        await conn.execute("UPDATE users SET consented_at = ? WHERE id = ?", (iso(at), user_id))
