@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if command == "chat":
         setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
-        return _run_async(chat(settings, content, args.user))
+        return _run_async(chat(settings, content, getattr(args, "user", "local")))
     if not settings.telegram_token:
         print("mend: configuration error: TELEGRAM_BOT_TOKEN is not set (use `python -m bot chat` to try Mend offline)",
               file=sys.stderr)

@@ -321,7 +321,7 @@ class _Run:
         if not own_words:
             self.seat.slots.pop(f"{step.save_as}_text", None)
         self.seat.picks = []
-        self.save(step, chosen)
+        self.save(step, chosen if (chosen or own_words) else None)  # skipped: blank, like skipped text
         self.move_on(frame, step)
 
     def input_text(self, frame: Frame, step: Step, event: Event) -> None:
@@ -452,13 +452,26 @@ class _Run:
             delay = step.delays.get(self.seat.slots.get(step.delay_by))
         if delay is not None:
             payload: dict[str, Any] = {}
-            after = self.route(frame, step)
+            after = self.landing(frame, self.route(frame, step))
             if step.timer == "break_return" and after is not None:
                 payload = {"flow": frame.flow, "step": after}
             elif step.timer != "break_return":
                 payload = {"flow": step.timer}
             self.effects.append(Schedule(self.seat_id, step.timer, self.now + delay, payload))
         self.advance_past(frame, step)
+
+    def landing(self, frame: Frame, step_id: str | None) -> str | None:
+        """The first step from `step_id` on that waits for the person (where a nudge should find them)."""
+        flow = self.flow(frame)
+        probe = Frame(frame.flow, step_id or "", frame.version)
+        for _ in range(MAX_AUTO_STEPS):
+            step = flow.step(probe.step)
+            if step is None or step.interactive:
+                return step.id if step else None
+            if step.kind in ("end", "goto", "call"):
+                return None
+            probe.step = self.route(probe, step) or ""
+        return None
 
     def do_cancel_timer(self, frame: Frame, step: Step) -> None:
         self.effects.append(CancelTimer(self.seat_id, step.timer))

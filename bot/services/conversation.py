@@ -42,7 +42,7 @@ class Conversation:
         self.clock = clock
 
     async def handle(self, user_id: str, event: Event) -> list[Outgoing]:
-        """Apply one event; return the messages now waiting in the outbox for this person."""
+        """Apply one event; return the messages it queued for this person (already in the outbox)."""
         started = time.perf_counter()
         for _ in range(MAX_CONFLICT_RETRIES):
             async with self.db.write() as conn:
@@ -57,28 +57,32 @@ class Conversation:
                         continue  # C2: someone saved first; the rollback-free retry re-reads
                 except InvalidInput as exc:
                     accepted, effects = False, exc.effects
-                await self._apply(conn, user, effects, now)
-                outgoing = await repo.pending_outbox(conn, user_id)
+                outgoing = await self._apply(conn, user, effects, now)
             log.info(
                 "event=%s user=%s session=%s accepted=%s effects=%d ms=%.1f",
                 type(event).__name__, pseudonym(user_id), user.session_id, accepted, len(effects),
                 (time.perf_counter() - started) * 1000,
             )
-            return [Outgoing(i, user_id, Send.from_dict(p)) for i, p in outgoing]
+            return outgoing
         raise ConcurrentUpdate(f"session for {pseudonym(user_id)} kept changing")
 
-    async def _apply(self, conn, user: repo.User, effects, now) -> None:
+    async def _apply(self, conn, user: repo.User, effects, now) -> list[Outgoing]:
+        """Store the effects; return the messages queued for this person by this transaction."""
+        mine: list[Outgoing] = []
         for effect in effects:
             if isinstance(effect, Send):
                 target = user.id if effect.seat == user.seat else await repo.seat_user(conn, user.session_id, effect.seat)
                 if target is not None:
-                    await repo.enqueue(conn, target, effect.to_dict(), now)
+                    outbox_id = await repo.enqueue(conn, target, effect.to_dict(), now)
+                    if target == user.id:
+                        mine.append(Outgoing(outbox_id, target, effect))
             elif isinstance(effect, Schedule):
                 await repo.add_timer(conn, user.session_id, effect.seat, effect.timer, effect.due_at, effect.payload, now)
             elif isinstance(effect, CancelTimer):
                 await repo.cancel_timers(conn, user.session_id, effect.seat, effect.timer, now)
             elif isinstance(effect, Record):
                 await repo.add_record(conn, user.id, effect.what, effect.at)
+        return mine
 
     async def fire_due_timers(self, user_id: str) -> list[Outgoing]:
         """Deliver this person's timers that are due (the console's way; Telegram has a ticker)."""
@@ -87,7 +91,7 @@ class Conversation:
             due = await repo.claim_due_timers(conn, user.session_id, user.seat, self.clock.now())
         outgoing: list[Outgoing] = []
         for kind, payload in due:
-            outgoing = await self.handle(user_id, TimerFired(kind, payload))
+            outgoing += await self.handle(user_id, TimerFired(kind, payload))
         return outgoing
 
     async def pending(self, user_id: str) -> list[Outgoing]:

@@ -1,0 +1,103 @@
+"""Test helpers: personas that talk to Mend through the real services and a real SQLite file,
+asserting on message keys rather than literal copy."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.engine import CommandReceived, OptionChosen, OptionsChosen, Resume, Send, TextReceived, TimerFired, Unsupported
+from bot.render import render
+from bot.services.conversation import Conversation
+
+
+@dataclass
+class Persona:
+    """One person chatting with Mend (like aiogram-dialog's BotClient)."""
+
+    name: str
+    conversation: Conversation
+    inbox: list[Send] = field(default_factory=list)
+
+    @property
+    def user_id(self) -> str:
+        return f"test:{self.name}"
+
+    async def _do(self, event) -> list[Send]:
+        outgoing = await self.conversation.handle(self.user_id, event)
+        await self.conversation.mark_sent([o.outbox_id for o in outgoing])
+        sends = [o.send for o in outgoing]
+        self.inbox.extend(sends)
+        return sends
+
+    async def says(self, text: str) -> list[Send]:
+        return await self._do(TextReceived(text))
+
+    async def taps(self, option: str, stale_turn: int | None = None) -> list[Send]:
+        turn = self.last_prompt.turn if stale_turn is None else stale_turn
+        return await self._do(OptionChosen(option, turn))
+
+    async def picks(self, *options: str) -> list[Send]:
+        return await self._do(OptionsChosen(tuple(options)))
+
+    async def command(self, name: str, args: str = "") -> list[Send]:
+        return await self._do(CommandReceived(name, args))
+
+    async def sends_sticker(self) -> list[Send]:
+        return await self._do(Unsupported("sticker"))
+
+    async def comes_back(self) -> list[Send]:
+        return await self._do(Resume())
+
+    async def timer(self, kind: str, payload: dict) -> list[Send]:
+        return await self._do(TimerFired(kind, payload))
+
+    @property
+    def last(self) -> Send:
+        return self.inbox[-1]
+
+    @property
+    def last_prompt(self) -> Send:
+        return next(s for s in reversed(self.inbox) if s.prompt)
+
+    def keys(self, sends: list[Send] | None = None) -> list[str]:
+        return [s.key for s in (self.inbox if sends is None else sends)]
+
+    def text_of(self, send: Send) -> str:
+        return render(self.conversation.content, send, "en").text
+
+    async def onboard(self) -> None:
+        await self.command("start")
+        await self.taps("adult")
+        await self.taps("agree")
+        assert self.last_prompt.key == "home.menu"
+
+
+REPAIR_ANSWERS = {
+    "my_part": "I raised my voice when you asked about the dishes.",
+    "regret": "I regret walking out of the kitchen.",
+    "their_view": "They came home tired and felt I snapped out of nowhere.",
+    "makes_sense": "I can see why you'd feel hurt, given I didn't let you finish.",
+    "my_ask": "Could you tell me when you need a minute before we talk?",
+    "my_offer": "I'll say when I'm getting worked up instead of raising my voice.",
+    "move_on": "A hug and a slow evening together.",
+}
+
+
+async def walk_repair(p: Persona, answers: dict[str, str] = REPAIR_ANSWERS) -> None:
+    """Take persona `p` from the home menu through a calm, complete solo repair."""
+    await p.taps("repair")
+    assert p.last_prompt.key == "repair.calm_gate"
+    await p.taps("calm")
+    await p.taps("skip")  # body cues
+    assert p.last_prompt.key == "repair.intention"
+    await p.taps("ready")
+    await p.picks("hurt", "frustrated")
+    await p.picks("little_sleep")
+    for key in ("my_part", "regret", "their_view"):
+        assert p.last_prompt.key == f"repair.{key}", p.last_prompt.key
+        await p.says(answers[key])
+    await p.picks("drained", "lonely")
+    await p.picks("rest")
+    for key in ("makes_sense", "my_ask", "my_offer", "move_on"):
+        assert p.last_prompt.key == f"repair.{key}", p.last_prompt.key
+        await p.says(answers[key])
+    assert p.last_prompt.key == "repair.followup"

@@ -1,0 +1,195 @@
+"""The console chat, driven through piped stdin: in-process for speed, and as a real process
+(`python -m bot chat`) for the parts only a process can prove: EOF, kill -9 and resume."""
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.console import ConsoleChat, parse_line
+from bot.engine import CommandReceived, OptionChosen, OptionsChosen, TextReceived
+from bot.render import Button, Rendered
+from tests.helpers import REPAIR_ANSWERS
+
+FULL_REPAIR = [
+    "1",            # 18 or older
+    "1",            # I understand and agree
+    "1",            # repair
+    "1",            # calm
+    "8",            # body cues: skip
+    "1",            # ready
+    "1, 10",        # feelings: hurt, frustrated
+    "1",            # set up: little sleep
+    REPAIR_ANSWERS["my_part"],
+    REPAIR_ANSWERS["regret"],
+    REPAIR_ANSWERS["their_view"],
+    "16 3",         # their feelings: drained, lonely
+    "1",            # their needs: rest
+    REPAIR_ANSWERS["makes_sense"],
+    REPAIR_ANSWERS["my_ask"],
+    REPAIR_ANSWERS["my_offer"],
+    REPAIR_ANSWERS["move_on"],
+    "3",            # no follow-up
+]
+
+
+async def chat(db, content, clock, lines: list[str], user: str = "alice") -> str:
+    out = io.StringIO()
+    console = ConsoleChat(db, content, clock, user, stdin=io.StringIO("".join(l + "\n" for l in lines)), stdout=out)
+    assert await console.run() == 0
+    return out.getvalue()
+
+
+def test_parse_line_maps_numbers_labels_and_commands():
+    prompt = Rendered("q", (Button("calm", "Calm"), Button("tense", "Tense")), (), False, True)
+    multi = Rendered("q", (Button("a", "A"), Button("b", "B"), Button("done", "Done"), Button("skip", "Skip")), (), True, True)
+    assert parse_line("2\n", prompt) == OptionChosen("tense")
+    assert parse_line("  calm ", prompt) == OptionChosen("calm")
+    assert parse_line("7", prompt) == OptionChosen("#7")  # the engine answers kindly
+    assert parse_line("0", prompt) == OptionChosen("#0")
+    assert parse_line("/SOS", prompt) == CommandReceived("sos")
+    assert parse_line("/start abc", prompt) == CommandReceived("start", "abc")
+    assert parse_line("1, 2", multi) == OptionsChosen(("a", "b"))
+    assert parse_line("1 2 3", multi) == OptionsChosen(("a", "b"))
+    assert parse_line("4", multi) == OptionChosen("skip")
+    assert parse_line("calm down", prompt) == TextReceived("calm down")
+    assert parse_line("/", prompt) == TextReceived("/")
+
+
+async def test_whole_repair_in_the_console(db, content, clock):
+    output = await chat(db, content, clock, FULL_REPAIR)
+    assert "Step 1 of 3" in output and "Step 2 of 3" in output and "Step 3 of 3" in output
+    for answer in REPAIR_ANSWERS.values():
+        assert answer in output
+    assert "• What I felt: hurt, frustrated" in output
+    assert "What would help right now?" in output.split("Repair takes courage")[-1]  # back at the menu
+    assert output.rstrip().endswith("pick up right where you left off.")
+
+
+async def test_sos_mid_step_then_back_to_the_same_step(db, content, clock):
+    lines = FULL_REPAIR[:9] + ["/sos", "3", "4"]  # at "regret": sos, struggling, back
+    output = await chat(db, content, clock, lines)
+    after_sos = output.split("are you safe right now?")[1]
+    assert "findahelpline.com" in after_sos
+    assert after_sos.rstrip().splitlines()[-1].startswith("Your answers are saved")
+    assert "Okay, back to where you were." in after_sos
+    assert "Is there something you regret" in after_sos.split("back to where you were.")[1]
+
+
+async def test_bad_input_gets_clear_replies_and_loses_nothing(db, content, clock):
+    lines = FULL_REPAIR[:8] + [
+        "",                      # empty line at a text step
+        "x" * 10_000,            # far too long
+        "\x00\x1b[31m\x07",      # control characters only
+        "99",                    # at a text step, a number is simply the person's answer
+    ]
+    output = await chat(db, content, clock, lines)
+    assert "I didn't catch any words there" in output
+    assert "10000 characters; this step fits 2000" in output
+    assert output.count("My part was…") >= 3  # the prompt is shown again after each bad input
+    assert "Traceback" not in output
+
+
+async def test_invalid_option_numbers_get_a_kind_reply(db, content, clock):
+    output = await chat(db, content, clock, ["1", "1", "1", "0", "17", "-1", "1"])
+    assert output.count("Please choose one of the options below") == 3
+    assert "Do you notice any of these in your body?" in output
+
+
+async def test_quit_mid_flow_and_resume_with_the_same_answers(db, content, clock):
+    await chat(db, content, clock, FULL_REPAIR[:10])  # stops at their_view (after regret)
+    output = await chat(db, content, clock, FULL_REPAIR[10:])
+    assert output.startswith(("Welcome back", "Good to see you again"))
+    assert "What do you imagine that argument looked" in output.split("\n\n")[1]
+    assert REPAIR_ANSWERS["my_part"] in output and REPAIR_ANSWERS["regret"] in output  # in the summary
+
+
+# -- real processes ------------------------------------------------------------------------
+
+def _env(tmp_path: Path) -> dict:
+    env = {**os.environ, "DATABASE_PATH": str(tmp_path / "console.sqlite3"), "PYTHONUNBUFFERED": "1"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    return env
+
+
+def test_default_command_without_token_is_the_console_chat(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "bot"], input="1\n1\n", env=_env(tmp_path), cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Are you 18 or older?" in result.stdout and "What would help right now?" in result.stdout
+    assert result.stderr == ""
+
+
+def test_piped_whole_repair_as_a_process(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "bot", "chat"], input="\n".join(FULL_REPAIR) + "\n",
+                            env=_env(tmp_path), cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert REPAIR_ANSWERS["my_offer"] in result.stdout and "Traceback" not in result.stderr
+
+
+def test_invalid_utf8_on_stdin_is_answered_not_crashed(tmp_path):
+    data = b"1\n1\n1\n1\n8\n1\n1\n1\n\xff\xfe broken bytes\n"
+    result = subprocess.run([sys.executable, "-m", "bot", "chat"], input=data, env=_env(tmp_path), cwd=tmp_path,
+                            capture_output=True, timeout=60)
+    assert result.returncode == 0 and b"Traceback" not in result.stderr
+    assert "Is there something you regret" in result.stdout.decode()  # taken as the answer, flow moved on
+
+
+class _Reader:
+    """Collects a process's stdout on a thread so the test can wait for text with a timeout."""
+
+    def __init__(self, stream):
+        self.buffer = ""
+        self._lock = threading.Lock()
+        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+
+    def _pump(self, stream):
+        for chunk in iter(lambda: stream.read1(4096) if hasattr(stream, "read1") else stream.read(1), b""):
+            with self._lock:
+                self.buffer += chunk.decode("utf-8", "replace")
+
+    def wait_for(self, text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if text in self.buffer:
+                    return
+            time.sleep(0.02)
+        raise AssertionError(f"{text!r} did not appear; got:\n{self.buffer[-2000:]}")
+
+
+@pytest.mark.slow
+def test_kill_9_mid_conversation_then_resume_at_the_same_step(tmp_path):
+    """Durability proven by killing the process, not by assuming (D1)."""
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "chat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=_env(tmp_path), cwd=tmp_path)
+    try:
+        reader = _Reader(proc.stdout)
+        reader.wait_for("Are you 18 or older?")
+        for line, expect in [("1", "I understand and agree"), ("1", "What would help right now?"),
+                             ("1", "How stirred up"), ("1", "Do you notice"), ("8", "understand, not to win"),
+                             ("1", "In that moment, I felt"), ("1, 10", "What set you up"), ("1", "My part was"),
+                             (REPAIR_ANSWERS["my_part"], "Is there something you regret")]:
+            proc.stdin.write((line + "\n").encode())
+            proc.stdin.flush()
+            reader.wait_for(expect)
+        os.kill(proc.pid, signal.SIGKILL)
+        assert proc.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+    result = subprocess.run([sys.executable, "-m", "bot", "chat"], input="\n".join(FULL_REPAIR[9:]) + "\n",
+                            env=_env(tmp_path), cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.split("\n\n")[:2]
+    assert first in ("Welcome back. Here's where we left off.", "Good to see you again. We can pick up right here.")
+    assert second.startswith("Is there something you regret")
+    assert f"• My part: {REPAIR_ANSWERS['my_part']}" in result.stdout  # the answer typed before the kill survived

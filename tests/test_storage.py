@@ -1,0 +1,156 @@
+"""Storage on real SQLite files: migrations, durability, the single writer, optimistic versions."""
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from datetime import datetime
+
+import pytest
+
+from bot.engine import SessionState
+from bot.storage import Database, StorageError
+from bot.storage import repo
+from bot.storage.migrations import LATEST
+
+
+async def test_fresh_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
+    db = await Database.open(tmp_path / "m.sqlite3")
+    try:
+        assert await db.user_version() == LATEST
+        async with db.read() as conn:
+            assert (await (await conn.execute("PRAGMA journal_mode")).fetchone())[0] == "wal"
+            assert (await (await conn.execute("PRAGMA foreign_keys")).fetchone())[0] == 1
+            assert (await (await conn.execute("PRAGMA synchronous")).fetchone())[0] == 2  # FULL
+        assert await db.meta("log_salt")
+    finally:
+        await db.close()
+
+
+async def test_reopening_does_not_migrate_again(tmp_path):
+    path = tmp_path / "m.sqlite3"
+    db = await Database.open(path)
+    salt = await db.meta("log_salt")
+    await db.close()
+    db = await Database.open(path)
+    assert await db.meta("log_salt") == salt
+    await db.close()
+
+
+async def test_database_newer_than_code_is_refused(tmp_path):
+    path = tmp_path / "future.sqlite3"
+    with sqlite3.connect(path) as raw:
+        raw.execute(f"PRAGMA user_version = {LATEST + 5}")
+    with pytest.raises(StorageError, match="newer than this Mend"):
+        await Database.open(path)
+
+
+async def test_optimistic_version_check(db, clock):
+    async with db.write() as conn:
+        user = await repo.ensure_user(conn, "test:x", clock.now())
+        state, version = await repo.load_session(conn, user.session_id)
+        assert await repo.save_session(conn, user.session_id, state, version, clock.now())
+        assert not await repo.save_session(conn, user.session_id, state, version, clock.now())  # stale
+        _, newer = await repo.load_session(conn, user.session_id)
+    assert newer == version + 1
+
+
+async def test_stored_times_must_be_timezone_aware(db):
+    async with db.write() as conn:
+        with pytest.raises(ValueError, match="timezone-aware"):
+            await repo.ensure_user(conn, "test:naive", datetime(2026, 1, 1))
+
+
+async def test_two_hundred_concurrent_writers_lose_nothing(db, clock):
+    """T4: read-modify-write from 200 coroutines through the one writer: no lost update, no 'locked'."""
+    async with db.write() as conn:
+        user = await repo.ensure_user(conn, "test:counter", clock.now())
+
+    async def bump():
+        async with db.write() as conn:
+            state, version = await repo.load_session(conn, user.session_id)
+            state.shared["n"] = state.shared.get("n", 0) + 1
+            await asyncio.sleep(0)  # yield inside the transaction: others must wait, not interleave
+            assert await repo.save_session(conn, user.session_id, state, version, clock.now())
+
+    async with asyncio.timeout(30):
+        await asyncio.gather(*(bump() for _ in range(200)))
+    async with db.read() as conn:
+        state, version = await repo.load_session(conn, user.session_id)
+    assert state.shared["n"] == 200 and version == 200
+
+
+async def test_cancelled_transaction_rolls_back_and_frees_the_writer(db, clock):
+    """D5: cancelling between a write and COMMIT leaves nothing behind and doesn't wedge the DB."""
+    async with db.write() as conn:
+        user = await repo.ensure_user(conn, "test:cancel", clock.now())
+    entered = asyncio.Event()
+
+    async def doomed():
+        async with db.write() as conn:
+            state, version = await repo.load_session(conn, user.session_id)
+            state.shared["doomed"] = True
+            await repo.save_session(conn, user.session_id, state, version, clock.now())
+            entered.set()
+            await asyncio.sleep(3600)
+
+    task = asyncio.create_task(doomed())
+    async with asyncio.timeout(10):
+        await entered.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        async with db.write() as conn:
+            state, version = await repo.load_session(conn, user.session_id)
+    assert "doomed" not in state.shared and version == 0
+
+
+async def test_committed_answers_are_visible_to_another_connection(alice, db):
+    """Each answer is committed before the next prompt is shown (checked from a separate connection)."""
+    await alice.onboard()
+    await alice.taps("repair")
+    await alice.taps("calm")
+    await alice.taps("skip")
+    await alice.taps("ready")
+    await alice.picks("hurt")
+    await alice.picks("stress")
+    assert alice.last_prompt.key == "repair.my_part"
+    await alice.says("I interrupted them twice.")
+    with sqlite3.connect(db.path) as raw:
+        (state_json,) = raw.execute(
+            "SELECT s.state FROM sessions s JOIN users u ON u.session_id = s.id WHERE u.id = 'test:alice'").fetchone()
+    seat = SessionState.from_dict(json.loads(state_json)).seats["a"]
+    assert seat.slots["my_part"] == "I interrupted them twice."
+    assert seat.stack[-1].step == "regret"
+
+
+async def test_session_resumes_after_reopening_the_database(tmp_path, content, clock):
+    from bot.services.conversation import Conversation
+    from tests.helpers import Persona
+
+    path = tmp_path / "resume.sqlite3"
+    db = await Database.open(path)
+    alice = Persona("alice", Conversation(db, content, clock))
+    await alice.onboard()
+    await alice.taps("repair")
+    await alice.taps("unsettled")
+    await db.close()
+
+    db = await Database.open(path)
+    try:
+        alice = Persona("alice", Conversation(db, content, clock))
+        sends = await alice.comes_back()
+        assert alice.keys(sends) == ["system.welcome_back", "repair.body_cues"]
+        await alice.taps("skip")
+        assert alice.last_prompt.key == "repair.intention"
+    finally:
+        await db.close()
+
+
+async def test_all_stored_times_are_utc(alice, db):
+    await alice.onboard()
+    with sqlite3.connect(db.path) as raw:
+        times = raw.execute("SELECT created_at, consented_at FROM users").fetchall()
+        times += raw.execute("SELECT created_at, updated_at FROM sessions").fetchall()
+        times += raw.execute("SELECT at, at FROM records").fetchall()
+    assert times and all(t.endswith("+00:00") for row in times for t in row)

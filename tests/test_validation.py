@@ -1,0 +1,254 @@
+"""Content validation: every problem kind is reported, all at once, as `file:line: message`."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.content.loader import validate_content
+from tests.conftest import CONTENT_DIR, ROOT
+
+
+@pytest.fixture
+def copy(tmp_path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def problems(content_dir: Path, release: bool = False) -> list[str]:
+    content, found = validate_content(content_dir, release=release)
+    assert (content is None) == bool(found)
+    return [str(p) for p in found]
+
+
+def line_of(path: Path, needle: str) -> int:
+    for n, line in enumerate(path.read_text().splitlines(), 1):
+        if needle in line:
+            return n
+    raise AssertionError(needle)
+
+
+def test_shipped_content_is_clean():
+    assert problems(CONTENT_DIR) == []
+
+
+def test_release_build_lists_safety_copy_awaiting_clinician_sign_off():
+    found = problems(CONTENT_DIR, release=True)
+    assert found and all("awaiting clinician sign-off" in p for p in found)
+    assert any("'sos.ask_safety'" in p for p in found)
+
+
+def test_signing_off_a_key_clears_it_from_the_release_list(copy):
+    en = copy / "messages" / "en.yaml"
+    text = en.read_text()
+    start = text.index("  ask_safety:")
+    block_end = text.index('reviewed_on: ""', start)
+    text = text[:start] + text[start:block_end].replace('reviewed_by: ""', 'reviewed_by: "Dr. Test"') \
+        + 'reviewed_on: "2026-11-01"' + text[block_end + len('reviewed_on: ""'):]
+    en.write_text(text)
+    assert not any("'sos.ask_safety'" in p for p in problems(copy, release=True))
+
+
+def test_yaml_syntax_error_has_a_line(copy):
+    flow = copy / "flows" / "gratitude.yaml"
+    edit(flow, "  - id: more\n", "  - id: more\n    ask: [unclosed\n")
+    found = problems(copy)
+    assert any(p.startswith("content/flows/gratitude.yaml:") and "YAML syntax error" in p for p in found)
+
+
+def test_unknown_target_unreachable_and_dead_end(copy):
+    flow = copy / "flows" / "gratitude.yaml"
+    edit(flow, "        then: second", "        then: secnod")
+    found = problems(copy)
+    line = line_of(flow, "then: secnod")
+    assert f"content/flows/gratitude.yaml:{line - 1}: step 'more': next step 'secnod' does not exist in flow 'gratitude'" in found
+    assert any("step 'second' is unreachable" in p for p in found)
+
+
+def test_dead_end_last_step(copy):
+    flow = copy / "flows" / "gratitude.yaml"
+    edit(flow, "  - id: done\n    end: gratitude.done\n", "  - id: done\n    say: gratitude.done\n")
+    found = problems(copy)
+    line = line_of(flow, "- id: done")
+    assert f"content/flows/gratitude.yaml:{line}: step 'done' is the last step but does not end the flow (add 'end:' or 'next:')" in found
+
+
+def test_missing_message_key_names_where_it_is_used(copy):
+    en = copy / "messages" / "en.yaml"
+    edit(en, '  reflect: "Noticing moments', '  reflected: "Noticing moments')
+    found = problems(copy)
+    line = line_of(copy / "flows" / "gratitude.yaml", "say: gratitude.reflect")
+    assert any(f"missing message key 'gratitude.reflect' (used at content/flows/gratitude.yaml:{line})" in p for p in found)
+
+
+def test_missing_option_label(copy):
+    en = copy / "messages" / "en.yaml"
+    edit(en, '      thats_all: "That\'s all for today"\n', "")
+    assert any("missing message key 'gratitude.more.options.thats_all'" in p for p in problems(copy))
+
+
+def test_duplicate_option_id(copy):
+    flow = copy / "flows" / "gratitude.yaml"
+    edit(flow, "options: [another, thats_all]", "options: [another, thats_all, another]")
+    line = line_of(flow, "options: [another, thats_all, another]")
+    assert f"content/flows/gratitude.yaml:{line}: step 'more': duplicate option id 'another'" in problems(copy)
+
+
+@pytest.mark.parametrize("value, shown", [("no", "true/false False"), ("12:30", "a number 750"), ("07", "a number 7")])
+def test_yaml_1_1_scalars_are_not_taken_as_text(copy, value, shown):
+    en = copy / "messages" / "en.yaml"
+    edit(en, '      another: "Yes, one more"', f"      another: {value}")
+    line = line_of(en, f"      another: {value}")
+    expected = f"content/messages/en.yaml:{line}: 'gratitude.more.options.another' must be non-empty text, got {shown} (quote it)"
+    assert expected in problems(copy)
+
+
+def test_non_text_option_id(copy):
+    flow = copy / "flows" / "gratitude.yaml"
+    edit(flow, "options: [another, thats_all]", "options: [another, no]")
+    assert any("option id must be text, got true/false False (quote it)" in p for p in problems(copy))
+
+
+def test_duplicate_yaml_key(copy):
+    flow = copy / "flows" / "gratitude.yaml"
+    edit(flow, "    collect: text\n    save_as: gratitude_1\n", "    collect: text\n    save_as: gratitude_1\n    save_as: again\n")
+    assert any("duplicate key 'save_as'" in p for p in problems(copy))
+
+
+def test_unknown_field_and_missing_kind(copy):
+    flow = copy / "flows" / "gratitude.yaml"
+    edit(flow, "    collect: text\n    save_as: gratitude_1\n", "    collect: text\n    save_as: gratitude_1\n    colour: blue\n")
+    edit(flow, "  - id: reflect\n    say: gratitude.reflect\n", "  - id: reflect\n")
+    found = problems(copy)
+    assert any("step 'first': unknown field 'colour' for a 'ask' step" in p for p in found)
+    assert any("step 'reflect' must have exactly one of" in p for p in found)
+
+
+@pytest.mark.parametrize("cond, message", [
+    ('gratitude_more = "another"', "cannot read condition"),
+    ('nonexistent == "another"', "condition uses 'nonexistent', which no step saves"),
+    ('gratitude_more == "anotehr"', "'anotehr' is not an option of slot 'gratitude_more'"),
+])
+def test_bad_conditions(copy, cond, message):
+    flow = copy / "flows" / "gratitude.yaml"
+    edit(flow, 'if: gratitude_more == "another"', f"if: {cond}")
+    line = line_of(flow, f"if: {cond}")
+    found = problems(copy)
+    assert any(p.startswith(f"content/flows/gratitude.yaml:{line}:") and message in p for p in found), found
+
+
+def test_option_id_too_long_for_callback_data(copy):
+    flow = copy / "flows" / "gratitude.yaml"
+    long_id = "a" * 60
+    edit(flow, "options: [another, thats_all]", f"options: [another, {long_id}]")
+    assert any("longer than 64 bytes" in p for p in problems(copy))
+
+
+def test_text_over_4096_characters(copy):
+    en = copy / "messages" / "en.yaml"
+    edit(en, '  second: "What was the other moment? (Optional.)"', f'  second: "{"x" * 5000}"')
+    assert any("'gratitude.second' is 5000 characters; Telegram allows 4096" in p for p in problems(copy))
+
+
+def test_unknown_placeholder(copy):
+    en = copy / "messages" / "en.yaml"
+    edit(en, '  second: "What was the other moment? (Optional.)"', '  second: "Hi {nickname}"')
+    assert any("placeholder '{nickname}' is not a saved slot" in p for p in problems(copy))
+
+
+def test_break_longer_than_a_day(copy):
+    edit(copy / "flows" / "take_break.yaml", "h8: 8h", "h8: 30h")
+    assert any("a break lasts at least 20 minutes and at most 24 hours" in p for p in problems(copy))
+
+
+def test_loop_that_never_waits(copy):
+    flow = copy / "flows" / "gratitude.yaml"
+    edit(flow, "  - id: reflect\n    say: gratitude.reflect\n", "  - id: reflect\n    say: gratitude.reflect\n    next: reflect2\n  - id: reflect2\n    say: gratitude.reflect\n    next: reflect\n")
+    assert any("in a loop that never waits for the person" in p for p in problems(copy))
+
+
+def test_unknown_flow_in_call_and_goto(copy):
+    edit(copy / "flows" / "home.yaml", "goto: checkin", "goto: check_in")
+    edit(copy / "flows" / "repair.yaml", "call: grounding", "call: grounded")
+    found = problems(copy)
+    assert any("unknown flow 'check_in'" in p for p in found)
+    assert any("unknown flow 'grounded'" in p for p in found)
+
+
+def test_every_problem_of_a_broken_copy_is_reported_at_once(copy):
+    flow = copy / "flows" / "gratitude.yaml"
+    edit(flow, "        then: second", "        then: secnod")
+    edit(flow, "options: [another, thats_all]", "options: [another, thats_all, another]")
+    edit(copy / "messages" / "en.yaml", '  reflect: "Noticing', '  reflected: "Noticing')
+    edit(copy / "flows" / "checkin.yaml", "max: 3}", "max: 3}\n    colour: red")
+    found = problems(copy)
+    kinds = ["does not exist", "duplicate option id", "missing message key 'gratitude.reflect'", "unknown field 'colour'",
+             "is unreachable"]
+    for kind in kinds:
+        assert any(kind in p for p in found), kind
+    assert all(p.split(":")[1].isdigit() for p in found)
+
+
+def _run_cli(*args: str, content_dir: Path | None = None, tmp: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_PATH": str(tmp / "cli.sqlite3")}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    if content_dir is not None:
+        env["CONTENT_DIR"] = str(content_dir)
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp, env=env, capture_output=True, text=True,
+                          timeout=60, input="")
+
+
+def test_cli_validate_clean_prints_one_summary_line(tmp_path):
+    result = _run_cli("validate", str(CONTENT_DIR), tmp=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("ok: ") and result.stdout.count("\n") == 1
+
+
+def test_cli_validate_broken_lists_problems_and_exits_1(copy, tmp_path):
+    edit(copy / "flows" / "gratitude.yaml", "        then: second", "        then: secnod")
+    result = _run_cli("validate", str(copy), tmp=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "gratitude.yaml:" in result.stdout and "does not exist" in result.stdout
+
+
+def test_cli_refuses_to_start_on_invalid_content_with_the_same_messages(copy, tmp_path):
+    edit(copy / "flows" / "gratitude.yaml", "        then: second", "        then: secnod")
+    expected = problems(copy)
+    result = _run_cli("chat", content_dir=copy, tmp=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    for problem in expected:
+        assert problem in result.stderr
+
+
+@pytest.mark.parametrize("env_name, value, message", [
+    ("TELEGRAM_BOT_TOKEN", "not-a-token", "TELEGRAM_BOT_TOKEN is malformed"),
+    ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of"),
+    ("TELEGRAM_API_BASE_URL", "ftp://x", "TELEGRAM_API_BASE_URL must be an http(s) URL"),
+])
+def test_malformed_config_stops_with_one_clear_line(tmp_path, env_name, value, message):
+    env = {**os.environ, "DATABASE_PATH": str(tmp_path / "x.sqlite3"), env_name: value}
+    result = subprocess.run([sys.executable, "-m", "bot", "chat"], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=60, input="")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in result.stderr
+    if env_name == "TELEGRAM_BOT_TOKEN":
+        assert value not in result.stderr
+
+
+def test_missing_content_dir_is_one_clear_problem(tmp_path):
+    found = problems(tmp_path / "nowhere")
+    assert len(found) == 1 and "content directory not found" in found[0]
