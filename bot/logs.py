@@ -11,19 +11,30 @@ import logging
 import sys
 
 _salt = b""
+# Libraries that log private data below WARNING: httpx logs request URLs (they contain the bot
+# token) at INFO; aiosqlite logs every SQL statement with its parameters (people's words) and PTB
+# logs every Bot API call with its parameters and results (message text) at DEBUG.
+LEAKY_LOGGERS = ("httpx", "httpcore", "aiosqlite", "telegram")
+
+
+def quiet_leaky_loggers() -> None:
+    """Hold leaky libraries at WARNING whatever the root level is. Called at import time by the
+    modules that use them, so even a caller's own DEBUG logging can't open the leak."""
+    for name in LEAKY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def setup_logging(level: str = "INFO", stream=None) -> None:
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         stream=stream or sys.stderr,
         force=True,
     )
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    quiet_leaky_loggers()
+
+
+quiet_leaky_loggers()
 
 
 def set_pseudonym_salt(salt: str) -> None:

@@ -182,7 +182,7 @@ class _Run:
             self.on_timer(event)
             return
         if isinstance(event, Unsupported):
-            raise InvalidInput("system.unsupported")
+            raise InvalidInput("system.edited" if event.kind == "edited_message" else "system.unsupported")
         frame, step = self.current()
         if isinstance(event, OptionChosen) and event.turn is not None and event.turn != self.seat.turn:
             raise InvalidInput("system.stale_button")

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.content.model import Content
 from bot.engine import (
-    CancelTimer, Event, InvalidInput, Record, Schedule, Send, TimerFired, advance,
+    CancelTimer, Event, InvalidInput, OptionChosen, Record, Schedule, Send, TimerFired, advance,
 )
 from bot.logs import pseudonym
 from bot.storage import Database
-from bot.storage import repo
+from bot.storage import delivery, repo
 
 log = logging.getLogger("mend.conversation")
 MAX_CONFLICT_RETRIES = 5
@@ -41,12 +41,21 @@ class Conversation:
         self.content = content
         self.clock = clock
 
-    async def handle(self, user_id: str, event: Event) -> list[Outgoing]:
-        """Apply one event; return the messages it queued for this person (already in the outbox)."""
+    async def handle(self, user_id: str, event: Event, *, update_id: int | None = None,
+                     card_message_id: int | None = None) -> list[Outgoing]:
+        """Apply one event; return the messages it queued for this person (already in the outbox).
+
+        `update_id`: the Telegram update this event came from; it is marked processed in the same
+        transaction, so a re-delivered update has no second effect (R2). `card_message_id`: the
+        message whose button was pressed; it is edited (ticks, or keyboard removed) so its old
+        choices can't be pressed again.
+        """
         started = time.perf_counter()
         for _ in range(MAX_CONFLICT_RETRIES):
             async with self.db.write() as conn:
                 now = self.clock.now()
+                if update_id is not None and not await delivery.claim_update(conn, update_id, "ok", now):
+                    return []  # already applied before a crash or a re-delivery
                 user = await repo.ensure_user(conn, user_id, now)
                 state, version = await repo.load_session(conn, user.session_id)
                 accepted = True
@@ -57,7 +66,7 @@ class Conversation:
                         continue  # C2: someone saved first; the rollback-free retry re-reads
                 except InvalidInput as exc:
                     accepted, effects = False, exc.effects
-                outgoing = await self._apply(conn, user, effects, now)
+                outgoing = await self._apply(conn, user, effects, now, card_message_id, event)
             log.info(
                 "event=%s user=%s session=%s accepted=%s effects=%d ms=%.1f",
                 type(event).__name__, pseudonym(user_id), user.session_id, accepted, len(effects),
@@ -66,22 +75,32 @@ class Conversation:
             return outgoing
         raise ConcurrentUpdate(f"session for {pseudonym(user_id)} kept changing")
 
-    async def _apply(self, conn, user: repo.User, effects, now) -> list[Outgoing]:
+    async def _apply(self, conn, user: repo.User, effects, now, card: int | None = None,
+                     event: Event | None = None) -> list[Outgoing]:
         """Store the effects; return the messages queued for this person by this transaction."""
         mine: list[Outgoing] = []
+        pressed_turn = event.turn if isinstance(event, OptionChosen) else None
+        card_handled = card is None
         for effect in effects:
             if isinstance(effect, Send):
                 target = user.id if effect.seat == user.seat else await repo.seat_user(conn, user.session_id, effect.seat)
-                if target is not None:
-                    outbox_id = await repo.enqueue(conn, target, effect.to_dict(), now)
-                    if target == user.id:
-                        mine.append(Outgoing(outbox_id, target, effect))
+                if target is None:
+                    continue
+                payload = effect.to_dict()
+                if not card_handled and effect.prompt and effect.multi and effect.turn == pressed_turn:
+                    payload["edit_message_id"] = card  # a multi-select toggle: re-draw the same card
+                    card_handled = True
+                outbox_id = await repo.enqueue(conn, target, payload, now)
+                if target == user.id:
+                    mine.append(Outgoing(outbox_id, target, effect))
             elif isinstance(effect, Schedule):
                 await repo.add_timer(conn, user.session_id, effect.seat, effect.timer, effect.due_at, effect.payload, now)
             elif isinstance(effect, CancelTimer):
                 await repo.cancel_timers(conn, user.session_id, effect.seat, effect.timer, now)
             elif isinstance(effect, Record):
                 await repo.add_record(conn, user.id, effect.what, effect.at)
+        if not card_handled:  # the pressed card's question is answered: take its buttons away
+            await repo.enqueue(conn, user.id, {"op": "close_card", "message_id": card}, now)
         return mine
 
     async def fire_due_timers(self, user_id: str) -> list[Outgoing]:
@@ -95,9 +114,10 @@ class Conversation:
         return outgoing
 
     async def pending(self, user_id: str) -> list[Outgoing]:
+        """Messages queued but never shown (a crash between commit and display)."""
         async with self.db.read() as conn:
             rows = await repo.pending_outbox(conn, user_id)
-        return [Outgoing(i, user_id, Send.from_dict(p)) for i, p in rows]
+        return [Outgoing(i, user_id, Send.from_dict(p)) for i, p in rows if "op" not in p]
 
     async def mark_sent(self, ids: list[int]) -> None:
         if ids:

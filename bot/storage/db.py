@@ -15,6 +15,7 @@ from typing import AsyncIterator
 
 import aiosqlite
 
+import bot.logs  # noqa: F401  (holds aiosqlite's statement logging, which includes parameters, at WARNING)
 from bot.storage.migrations import LATEST, MIGRATIONS
 
 PRAGMAS = (

@@ -60,6 +60,23 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX outbox_user_status ON outbox(user_id, status, id)",
     ],
+    # 2: Telegram intake and delivery. `inbox` holds each raw update durably before it is acked
+    # (R1) and dedupes by update_id as a set (R2). The outbox gains delivery states
+    # (pending -> sending -> sent | ambiguous | failed), pacing (`not_before`) and message ids (O1-O4).
+    [
+        """CREATE TABLE inbox (
+            update_id INTEGER PRIMARY KEY,
+            payload TEXT,
+            received_at TEXT NOT NULL,
+            processed_at TEXT,
+            outcome TEXT
+        )""",
+        "CREATE INDEX inbox_unprocessed ON inbox(processed_at, received_at)",
+        "ALTER TABLE outbox ADD COLUMN not_before TEXT",
+        "ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE outbox ADD COLUMN message_ids TEXT",
+        "CREATE INDEX outbox_status ON outbox(status, id)",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

@@ -1,0 +1,189 @@
+"""Runs Mend on Telegram: lock, database, PTB Bot, and the four loops (poll, dispatch, send, tick).
+
+We use python-telegram-bot's Bot, request layer and types, but not its Application/Updater: the
+Updater acknowledges updates before handlers run (lost on kill -9), and its persistence and
+JobQueue are not durable. Mend's own loops keep state, timers and the outbox in SQLite instead.
+"""
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+from telegram import Bot, BotCommand
+from telegram.error import InvalidToken, TelegramError
+from telegram.request import HTTPXRequest
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.content.model import Content
+from bot.engine import TimerFired
+from bot.logs import pseudonym, set_pseudonym_salt
+from bot.services.conversation import Conversation
+from bot.storage import Database, delivery
+from bot.transport.intake import Dispatcher, FatalTelegramError, Poller
+from bot.transport.sender import OutboxSender
+
+log = logging.getLogger("mend.app")
+COMMANDS = [
+    ("repair", "Work through an argument, step by step"),
+    ("checkin", "A quick emotion check-in"),
+    ("gratitude", "Note a moment of connection"),
+    ("pause", "Take a break and come back later"),
+    ("sos", "Support right now"),
+    ("help", "Where am I, and what can I do?"),
+    ("cancel", "Stop for now (your answers are kept)"),
+    ("privacy", "What Mend stores and who can see it"),
+]
+STOP_TIMEOUT = 5.0
+
+
+class InstanceLock:
+    """One bot per database (R6): an exclusive flock on `<database>.lock`, released when the process dies."""
+
+    def __init__(self, database_path: Path):
+        self.path = Path(f"{database_path}.lock")
+        self.fd: int | None = None
+
+    def acquire(self) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self.fd)
+            self.fd = None
+            return False
+        return True
+
+    def release(self) -> None:
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+
+def build_bot(settings: Settings, request: HTTPXRequest | None = None,
+              updates_request: HTTPXRequest | None = None) -> Bot:
+    return Bot(
+        settings.telegram_token,
+        base_url=settings.api_base_url,
+        base_file_url=settings.api_base_url.replace("/bot", "/file/bot"),
+        request=request or HTTPXRequest(connection_pool_size=64, read_timeout=10, write_timeout=10, connect_timeout=5),
+        get_updates_request=updates_request or HTTPXRequest(connection_pool_size=1, read_timeout=40),
+    )
+
+
+class MendBot:
+    """Everything that runs while the bot is up; `run()` returns when asked to stop or on a fatal error."""
+
+    def __init__(self, db: Database, content: Content, clock: Clock, bot: Bot, *, poll_timeout: int = 25,
+                 tick_seconds: float = 5.0, sender_options: dict | None = None):
+        self.db, self.content, self.clock, self.bot = db, content, clock, bot
+        self.conversation = Conversation(db, content, clock)
+        self.arrived = asyncio.Event()
+        self.sender = OutboxSender(db, content, clock, bot, **(sender_options or {}))
+        self.poller = Poller(db, bot, clock, self.arrived, poll_timeout)
+        self.dispatcher = Dispatcher(db, bot, self.conversation, self.arrived, self.sender.wake)
+        self.tick_seconds = tick_seconds
+        self.stop_requested = asyncio.Event()
+
+    async def prepare(self) -> None:
+        async with self.db.write() as conn:
+            ambiguous = await delivery.recover_outbox(conn)
+        if ambiguous:
+            log.warning("recovered outbox rows=%d status=ambiguous (not re-sent)", ambiguous)
+        await self.bot.delete_webhook(drop_pending_updates=False)  # R9: never drop what people sent
+        await self.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+
+    async def tick(self) -> None:
+        """Deliver due timers (break returns, plan follow-ups) through the normal conversation path."""
+        while True:
+            async with self.db.write() as conn:
+                due = await delivery.claim_due_timers_all(conn, self.clock.now())
+                await delivery.prune_inbox(conn, self.clock.now())
+            for user_id, kind, payload in due:
+                try:
+                    await self.conversation.handle(user_id, TimerFired(kind, payload))
+                except Exception as exc:
+                    log.error("timer failed user=%s error=%s", pseudonym(user_id), type(exc).__name__)
+            if due:
+                self.sender.wake.set()
+                continue
+            try:
+                await asyncio.wait_for(self.stop_requested.wait(), self.tick_seconds)
+                return
+            except TimeoutError:
+                pass
+
+    async def run(self) -> None:
+        await self.prepare()
+        tasks = {
+            asyncio.create_task(self.poller.run(), name="poller"),
+            asyncio.create_task(self.dispatcher.run(), name="dispatcher"),
+            asyncio.create_task(self.sender.run(), name="sender"),
+            asyncio.create_task(self.tick(), name="ticker"),
+        }
+        stop = asyncio.create_task(self.stop_requested.wait(), name="stop")
+        try:
+            done, _ = await asyncio.wait(tasks | {stop}, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task is not stop and task.exception() is not None:
+                    raise task.exception()
+        finally:
+            await self.shutdown(tasks | {stop})
+
+    async def shutdown(self, tasks: set[asyncio.Task]) -> None:
+        """Graceful stop (R8): stop polling (unacked updates stay with Telegram), finish the update
+        being applied (the rest are in the inbox for next time), let sends under way complete."""
+        self.stop_requested.set()
+        self.dispatcher.stopping = True
+        for task in tasks:
+            if task.get_name() in ("poller", "stop"):
+                task.cancel()
+        await self.sender.drain(STOP_TIMEOUT)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def run_bot(settings: Settings, content: Content, clock: Clock | None = None) -> int:
+    lock = InstanceLock(settings.database_path)
+    if not lock.acquire():
+        print(f"mend: another Mend is already running with {settings.database_path} (lock {lock.path}); not starting",
+              file=sys.stderr)
+        return 2
+    db = await Database.open(settings.database_path)
+    try:
+        set_pseudonym_salt(await db.meta("log_salt") or "")
+        bot = build_bot(settings)
+        try:
+            await bot.initialize()  # getMe: checks the token
+        except InvalidToken:
+            print("mend: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather", file=sys.stderr)
+            return 2
+        except TelegramError as exc:
+            print(f"mend: cannot reach the Telegram Bot API at {settings.api_base_url.rstrip('/')}: "
+                  f"{type(exc).__name__}", file=sys.stderr)
+            return 2
+        mend = MendBot(db, content, clock or SystemClock(), bot)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, mend.stop_requested.set)
+        log.info("started polling")
+        try:
+            await mend.run()
+        except FatalTelegramError as exc:
+            print(f"mend: stopping: {exc}", file=sys.stderr)
+            return 3
+        finally:
+            await bot.shutdown()
+        log.info("stopped cleanly")
+        return 0
+    finally:
+        await db.close()
+        lock.release()

@@ -1,0 +1,81 @@
+"""Turn a Telegram Update into what Mend should do with it. The only module that reads Update
+internals; everything after it sees engine events and plain ids."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.constants import ChatType
+
+from bot.engine import CommandReceived, Event, OptionChosen, TextReceived, Unsupported
+
+CALLBACK_RE = re.compile(r"^o:(\d{1,10}):([a-z0-9_]{1,52})$")
+COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.S)
+MEDIA_KINDS = ("sticker", "photo", "voice", "video", "video_note", "animation", "audio", "document", "location",
+               "venue", "contact", "poll", "dice", "game", "story", "invoice")
+STALE = "#stale"  # an option no step has: the engine answers "that button is from an earlier question"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """kind: 'event' (for the engine), 'group' (a group chat: say Mend works in private chats),
+    'blocked' / 'unblocked' (my_chat_member in a private chat), or 'ignore'."""
+
+    kind: str
+    user_id: str | None = None
+    chat_id: int | None = None
+    event: Event | None = None
+    card_message_id: int | None = None
+    callback_query_id: str | None = None
+
+
+def user_key(telegram_user_id: int) -> str:
+    return f"tg:{telegram_user_id}"
+
+
+def chat_of(user_id: str) -> int:
+    """In a private chat the chat id is the user id."""
+    return int(user_id.split(":", 1)[1])
+
+
+def parse_update(update: Update) -> Parsed:
+    if update.callback_query is not None:
+        return _parse_callback(update)
+    if update.my_chat_member is not None:
+        change = update.my_chat_member
+        if change.chat.type != ChatType.PRIVATE:
+            return Parsed("ignore")
+        status = change.new_chat_member.status
+        kind = "blocked" if status in ("kicked", "left") else "unblocked" if status == "member" else "ignore"
+        return Parsed(kind, user_key(change.from_user.id), change.chat.id)
+    message = update.message or update.edited_message
+    if message is None or message.from_user is None or message.from_user.is_bot:
+        return Parsed("ignore")  # channel posts, service updates, other bots
+    if message.chat.type != ChatType.PRIVATE:
+        return Parsed("group", None, message.chat.id)
+    user_id = user_key(message.from_user.id)
+    if update.edited_message is not None:
+        return Parsed("event", user_id, message.chat.id, Unsupported("edited_message"))
+    if message.text is not None:
+        m = COMMAND_RE.match(message.text.strip())
+        if m and message.text.lstrip().startswith("/"):
+            return Parsed("event", user_id, message.chat.id, CommandReceived(m.group(1).lower(), (m.group(2) or "").strip()))
+        return Parsed("event", user_id, message.chat.id, TextReceived(message.text))
+    kind = next((k for k in MEDIA_KINDS if getattr(message, k, None)), "other")
+    return Parsed("event", user_id, message.chat.id, Unsupported(kind))
+
+
+def _parse_callback(update: Update) -> Parsed:
+    query = update.callback_query
+    message = query.message
+    if message is None or getattr(message, "chat", None) is None:
+        return Parsed("ignore", callback_query_id=query.id)
+    if message.chat.type != ChatType.PRIVATE:
+        return Parsed("group", None, message.chat.id, callback_query_id=query.id)
+    user_id = user_key(query.from_user.id)
+    m = CALLBACK_RE.match(query.data or "")
+    # Anything we can't read (forged, from an older Mend, too long) is treated as a stale button.
+    event = OptionChosen(m.group(2), int(m.group(1))) if m else OptionChosen(STALE, -1)
+    return Parsed("event", user_id, message.chat.id, event, card_message_id=message.message_id,
+                  callback_query_id=query.id)

@@ -1,0 +1,131 @@
+"""Effects as Bot API calls: HTML-escaped text split under 4096 characters, inline keyboards with
+short callback data (`o:<turn>:<option>`, ≤ 64 bytes), neighbouring messages merged into one."""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.content.model import Content
+from bot.engine import Send
+from bot.render import Rendered, render
+
+TEXT_LIMIT = 4096
+
+
+@dataclass
+class Call:
+    """One Bot API call for one chat, and the outbox rows whose fate it decides."""
+
+    method: str  # send_message | edit_markup
+    rows: list[int]
+    text: str = ""
+    markup: InlineKeyboardMarkup | None = None
+    message_id: int | None = None
+    protect: bool = False
+    extra_rows: list[int] = field(default_factory=list)
+
+
+def callback_data(turn: int, option: str) -> str:
+    data = f"o:{turn}:{option}"
+    assert len(data.encode()) <= 64, data  # guaranteed by content validation
+    return data
+
+
+def keyboard(rendered: Rendered, turn: int) -> InlineKeyboardMarkup | None:
+    if not rendered.buttons:
+        return None
+    main = [b for b in rendered.buttons if b.id not in ("done", "skip")]
+    tail = [b for b in rendered.buttons if b.id in ("done", "skip")]
+    longest = max((len(b.label) for b in main), default=0)
+    per_row = 3 if longest <= 12 and len(main) > 4 else 2 if longest <= 22 and len(main) > 3 else 1
+    rows, row = [], []
+    for b in main:
+        row.append(InlineKeyboardButton(("✓ " if b.selected else "") + b.label, callback_data=callback_data(turn, b.id)))
+        if len(row) == per_row:
+            rows.append(row)
+            row = []
+    if row:
+        rows.append(row)
+    if tail:
+        rows.append([InlineKeyboardButton(b.label, callback_data=callback_data(turn, b.id)) for b in tail])
+    return InlineKeyboardMarkup(rows)
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Split at paragraph, then line, then word boundaries; Telegram counts UTF-16 code units."""
+    chunks: list[str] = []
+    rest = text
+    while utf16_len(rest) > limit:
+        cut = _fit(rest, limit)
+        for sep in ("\n\n", "\n", " "):
+            pos = rest.rfind(sep, 0, cut)
+            if pos > cut // 2:
+                cut = pos
+                break
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        chunks.append(rest)
+    return chunks or [""]
+
+
+def _fit(text: str, limit: int) -> int:
+    """Largest prefix length (in str indices) whose UTF-16 length is within limit."""
+    units = 0
+    for i, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > limit:
+            return i
+    return len(text)
+
+
+def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en") -> list[Call]:
+    """Turn a chat's claimed outbox rows into as few calls as possible, in order.
+
+    Messages without buttons are merged into the next message while the result fits, so one
+    answer usually costs one notification on the person's phone and one message of flood budget.
+    """
+    calls: list[Call] = []
+    pending_text: list[str] = []
+    pending_rows: list[int] = []
+
+    def flush(markup=None, last_rows=(), protect=False):
+        if not pending_text:
+            return
+        text = "\n\n".join(pending_text)
+        pieces = split_text(text)
+        for n, piece in enumerate(pieces):
+            last = n == len(pieces) - 1
+            calls.append(Call("send_message", list(pending_rows) if last else [], html.escape(piece),
+                              markup if last else None, protect=protect))
+        pending_text.clear()
+        pending_rows.clear()
+
+    for row_id, payload in rows:
+        if payload.get("op") == "close_card":
+            flush()
+            calls.append(Call("edit_markup", [row_id], message_id=payload["message_id"]))
+            continue
+        send = Send.from_dict(payload)
+        rendered = render(content, send, locale)
+        markup = keyboard(rendered, send.turn)
+        if payload.get("edit_message_id"):
+            flush()
+            calls.append(Call("edit_markup", [row_id], markup=markup, message_id=payload["edit_message_id"]))
+            continue
+        text = rendered.text
+        joined = "\n\n".join(pending_text + [text])
+        if pending_text and utf16_len(joined) > TEXT_LIMIT:
+            flush()
+        pending_text.append(text)
+        pending_rows.append(row_id)
+        if markup is not None:
+            flush(markup)
+    flush()
+    return calls

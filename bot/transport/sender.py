@@ -1,0 +1,178 @@
+"""Delivers the outbox to Telegram: paced, 429-aware, never blindly re-sending (O1-O4).
+
+One task per chat at a time keeps each chat's messages in order; different chats go out in
+parallel. Pacing: a per-chat bucket (about 1 message per second, small bursts) for new messages
+and a global bucket (25 per second) for every call. A 429 holds only that chat for `retry_after`.
+A request that may have reached Telegram (read timeout, dropped connection) is marked `ambiguous`
+and not re-sent: at-most-once, because a duplicated prompt confuses more than a missing one, which
+the person's next message brings back. A request that certainly did not leave (connect error,
+pool timeout) is retried with back-off. 403 marks the person unreachable and stops their sends.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Callable
+
+import httpx
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot import faults
+from bot.clock import Clock
+from bot.content.model import Content
+from bot.logs import pseudonym
+from bot.storage import Database
+from bot.storage import delivery
+from bot.transport.parse import chat_of
+from bot.transport.render import Call, plan_calls
+
+log = logging.getLogger("mend.sender")
+NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+PACING_MARGIN = 0.1  # seconds
+
+
+class Bucket:
+    """Token bucket with reservations: `reserve()` returns how long to wait before acting."""
+
+    def __init__(self, rate: float, burst: float, now: float):
+        self.rate, self.burst, self.tokens, self.stamp = rate, burst, burst, now
+
+    def reserve(self, now: float) -> float:
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        self.tokens -= 1
+        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+
+    def idle(self, now: float, grace: float = 0.0) -> bool:
+        """Full again, and has been for `grace` seconds (forgetting it early could overspend)."""
+        return self.tokens + (now - self.stamp - grace) * self.rate >= self.burst
+
+
+class OutboxSender:
+    def __init__(self, db: Database, content: Content, clock: Clock, bot: Bot, *, global_rate: float = 25.0,
+                 chat_rate: float = 1.0, chat_burst: float = 3.0, monotonic: Callable[[], float] = time.monotonic):
+        self.db, self.content, self.clock, self.bot = db, content, clock, bot
+        self.monotonic = monotonic
+        self.global_bucket = Bucket(global_rate, global_rate, monotonic())
+        self.chat_rate, self.chat_burst = chat_rate, chat_burst
+        self.chat_buckets: dict[str, Bucket] = {}
+        self.holds: dict[str, float] = {}  # chat -> monotonic time before which nothing is sent
+        self.in_flight: dict[str, asyncio.Task] = {}
+        self.wake = asyncio.Event()
+        self.stopping = False
+        self.sent = 0
+
+    async def run(self) -> None:
+        while not self.stopping:
+            self.wake.clear()
+            now = self.monotonic()
+            async with self.db.read() as conn:
+                chats = await delivery.chats_with_pending(conn, self.clock.now(), limit=200)
+            next_hold = None
+            for chat in chats:
+                hold = self.holds.get(chat, 0.0)
+                if hold > now:
+                    next_hold = hold if next_hold is None else min(next_hold, hold)
+                    continue
+                if chat not in self.in_flight:
+                    self.in_flight[chat] = asyncio.create_task(self._deliver(chat), name=f"deliver:{pseudonym(chat)}")
+            self._prune(now)
+            timeout = 1.0 if next_hold is None else max(0.01, min(1.0, next_hold - now))
+            try:
+                await asyncio.wait_for(self.wake.wait(), timeout)
+            except TimeoutError:
+                pass
+
+    async def drain(self, timeout: float) -> None:
+        """Stop taking new work and let deliveries under way finish (graceful stop)."""
+        self.stopping = True
+        self.wake.set()
+        tasks = list(self.in_flight.values())
+        if tasks:
+            await asyncio.wait(tasks, timeout=timeout)
+
+    def _prune(self, now: float) -> None:
+        for chat in [c for c, b in self.chat_buckets.items() if c not in self.in_flight and b.idle(now, grace=5.0)]:
+            del self.chat_buckets[chat]
+        for chat in [c for c, t in self.holds.items() if t <= now]:
+            del self.holds[chat]
+
+    async def _deliver(self, user_id: str) -> None:
+        try:
+            async with self.db.write() as conn:
+                if await delivery.is_blocked(conn, user_id):
+                    await delivery.mark_blocked(conn, user_id, self.clock.now())
+                    return
+                rows = await delivery.claim_for_chat(conn, user_id, self.clock.now())
+            if not rows:
+                return
+            calls = plan_calls(self.content, rows)
+            for index, call in enumerate(calls):
+                verdict = await self._perform(user_id, call)
+                if verdict != "done":
+                    untried = [r for c in calls[index:] for r in c.rows]
+                    if verdict == "blocked":
+                        async with self.db.write() as conn:
+                            await delivery.mark_blocked(conn, user_id, self.clock.now())
+                    else:  # definitely not delivered: back to the queue, this chat on hold
+                        async with self.db.write() as conn:
+                            await delivery.defer_rows(conn, untried, self.clock.now())
+                    return
+        except Exception as exc:  # never let one chat's failure stop the sender
+            log.error("delivery failed user=%s error=%s", pseudonym(user_id), type(exc).__name__)
+        finally:
+            self.in_flight.pop(user_id, None)
+            self.wake.set()
+
+    async def _perform(self, user_id: str, call: Call) -> str:
+        """Send one call; record its rows' outcome. Returns 'done', 'retry' or 'blocked'."""
+        now = self.monotonic()
+        wait = self.global_bucket.reserve(now)
+        if call.method == "send_message":
+            bucket = self.chat_buckets.setdefault(user_id, Bucket(self.chat_rate, self.chat_burst, now))
+            chat_wait = bucket.reserve(now)
+            # Requests reach Telegram a little unevenly; a small margin keeps a paced chat under its limit.
+            wait = max(wait, chat_wait + PACING_MARGIN if chat_wait > 0 else 0.0)
+        if wait > 0:
+            await asyncio.sleep(wait)
+        if call.rows:
+            async with self.db.write() as conn:
+                await delivery.mark_sending(conn, call.rows)
+        chat_id = chat_of(user_id)
+        status, message_ids = "sent", None
+        try:
+            if call.method == "send_message":
+                message = await self.bot.send_message(chat_id, call.text, parse_mode=ParseMode.HTML,
+                                                      reply_markup=call.markup, protect_content=call.protect or None)
+                message_ids = [message.message_id]
+            else:
+                await self.bot.edit_message_reply_markup(chat_id, call.message_id, reply_markup=call.markup)
+            self.sent += 1
+        except RetryAfter as exc:
+            retry_after = exc.retry_after
+            delay = retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)
+            self.holds[user_id] = self.monotonic() + delay
+            log.warning("flood limit user=%s retry_after=%.1f", pseudonym(user_id), delay)
+            return "retry"
+        except Forbidden:
+            log.info("unreachable user=%s", pseudonym(user_id))
+            return "blocked"
+        except BadRequest as exc:
+            message = str(exc).lower()
+            status = "sent" if "not modified" in message else "failed"
+            if status == "failed":
+                log.error("bad request user=%s method=%s", pseudonym(user_id), call.method)
+        except (TimedOut, NetworkError) as exc:
+            if isinstance(exc.__cause__, NOT_SENT_CAUSES):
+                self.holds[user_id] = self.monotonic() + 2.0
+                return "retry"
+            status = "ambiguous"
+            log.warning("send outcome unknown user=%s error=%s", pseudonym(user_id), type(exc).__name__)
+        faults.point("after_send_before_mark_sent")
+        if call.rows:
+            async with self.db.write() as conn:
+                await delivery.finish_rows(conn, call.rows, status, self.clock.now(), message_ids)
+        return "done"

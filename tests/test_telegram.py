@@ -1,0 +1,245 @@
+"""Telegram end to end, in-process: the real PTB stack against the fake Bot API."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tests.fake_telegram import FakeTelegram
+from tests.helpers import REPAIR_ANSWERS
+from tests.telegram_harness import TOKEN, running_bot
+
+ALICE, BOB = 1001, 1002
+
+
+@pytest.fixture
+async def tg(tmp_path, content, clock):
+    async with running_bot(tmp_path, content, clock) as harness:
+        yield harness
+
+
+async def onboard(tg, user):
+    user.start()
+    await tg.settle()
+    user.press("adult")
+    await tg.settle()
+    user.press("agree")
+    await tg.settle()
+
+
+async def test_start_greets_asks_consent_then_offers_flows_as_buttons(tg):
+    alice = tg.fake.user(ALICE, "Alice")
+    alice.start()
+    await tg.settle()
+    first = tg.fake.messages_to(ALICE)[0]
+    assert "automated coach (not a person)" in first.text and "not therapy" in first.text
+    assert [label for label, _ in first.buttons] == ["Yes, I'm 18 or older", "No, I'm under 18"]
+    assert [c["command"] for c in tg.fake.commands] == ["repair", "checkin", "gratitude", "pause", "sos", "help",
+                                                      "cancel", "privacy"]
+    alice.press("adult")
+    await tg.settle()
+    assert first.buttons == []  # the answered card lost its buttons
+    assert "I understand and agree" in [label for label, _ in alice.last_card.buttons]
+    alice.press("agree")
+    await tg.settle()
+    labels = [label for label, _ in alice.last_card.buttons]
+    assert labels == ["Repair after an argument", "A quick emotion check-in", "Note a moment of connection",
+                      "What is Mend?"]
+    assert tg.fake.answered and not tg.fake.open_queries  # every press acknowledged
+
+
+async def test_whole_repair_over_telegram(tg):
+    alice = tg.fake.user(ALICE, "Alice")
+    await onboard(tg, alice)
+    steps = [("press", "repair"), ("press", "calm"), ("press", "skip"), ("press", "ready"), ("press", "hurt"),
+             ("press", "frustrated"), ("press", "done"), ("press", "little_sleep"), ("press", "done"),
+             ("text", "my_part"), ("text", "regret"), ("text", "their_view"), ("press", "drained"), ("press", "done"),
+             ("press", "rest"), ("press", "done"), ("text", "makes_sense"), ("text", "my_ask"), ("text", "my_offer"),
+             ("text", "move_on"), ("press", "d3")]
+    for kind, value in steps:
+        if kind == "press":
+            alice.press(value)
+        else:
+            alice.send_text(REPAIR_ANSWERS[value])
+        await tg.settle()
+    everything = "\n".join(tg.fake.texts(ALICE))
+    for answer in REPAIR_ANSWERS.values():
+        assert answer in everything
+    assert "What I felt: hurt, frustrated" in everything
+    assert "Well done for doing this" in everything
+    assert not tg.fake.errors
+    assert not tg.fake.open_queries
+
+
+async def test_multi_select_ticks_are_drawn_on_the_same_card(tg):
+    alice = tg.fake.user(ALICE)
+    await onboard(tg, alice)
+    for choice in ("repair", "calm", "skip", "ready"):
+        alice.press(choice)
+        await tg.settle()
+    card = alice.last_card
+    sent_before = len(tg.fake.messages_to(ALICE))
+    alice.press("hurt")
+    await tg.settle()
+    alice.press("lonely")
+    await tg.settle()
+    assert len(tg.fake.messages_to(ALICE)) == sent_before  # no new messages, just the card redrawn
+    assert ("✓ hurt" in [label for label, _ in card.buttons]) and ("✓ lonely" in [label for label, _ in card.buttons])
+
+
+async def test_stale_button_gets_a_kind_reply_and_the_current_step(tg):
+    alice = tg.fake.user(ALICE)
+    await onboard(tg, alice)
+    alice.press("repair")
+    await tg.settle()
+    gate = alice.last_card
+    old_buttons = list(gate.buttons)  # a slow phone may still show them after the card was closed
+    alice.press("calm")
+    await tg.settle()
+    assert gate.buttons == []
+    before = tg.rows("SELECT state, version FROM sessions")
+    alice.press_data(old_buttons[3][1], gate)  # "flooded" on the old calm-gate card
+    await tg.settle()
+    assert "That button belongs to an earlier question" in tg.fake.texts(ALICE)[-1]
+    assert "Do you notice any of these" in tg.fake.texts(ALICE)[-1]
+    assert tg.rows("SELECT state, version FROM sessions") == before
+
+
+async def test_double_press_and_resent_press_have_one_effect(tg):
+    """R3: the same button pressed twice (each press a new update_id) moves the flow once."""
+    alice = tg.fake.user(ALICE)
+    await onboard(tg, alice)
+    alice.press("repair")
+    await tg.settle()
+    card = alice.last_card
+    alice.press("calm", card)
+    alice.press("calm", card)
+    await tg.settle()
+    texts = tg.fake.texts(ALICE)
+    assert sum("Do you notice any of these in your body?" in t for t in texts) == 2  # prompt + re-shown once
+    assert sum("That button belongs to an earlier question" in t for t in texts) == 1
+    (version,) = tg.rows("SELECT version FROM sessions")[0]
+    (accepted,) = tg.rows("SELECT COUNT(*) FROM inbox WHERE outcome = 'ok'")[0]
+    assert version < accepted  # the stale press was answered but changed nothing
+
+
+async def test_redelivered_update_is_applied_once(tg):
+    """R2: Telegram re-sends an update (same update_id) after a crash: it has no second effect."""
+    alice = tg.fake.user(ALICE)
+    await onboard(tg, alice)
+    alice.press("gratitude")
+    await tg.settle()
+    update_id = alice.send_text("My friend made me soup.")
+    copy = next(u for u in tg.fake.pending if u["update_id"] == update_id)
+    await tg.settle()
+    tg.fake.pending.append(dict(copy))  # the same update again
+    tg.fake._arrived.set()
+    await tg.settle()
+    assert sum("Is there another one?" in t for t in tg.fake.texts(ALICE)) == 1
+    assert tg.rows("SELECT COUNT(*) FROM inbox WHERE update_id = ?", update_id) == [(1,)]
+
+
+@pytest.mark.parametrize("action, reply", [
+    ("sticker", "I can only read text and the buttons here"),
+    ("photo", "I can only read text and the buttons here"),
+    ("voice", "I can only read text and the buttons here"),
+    ("location", "I can only read text and the buttons here"),
+    ("edit", "I only read new messages"),
+    ("unknown_command", "I don't know that command"),
+    ("repair_command", "Picking up where you left off"),
+])
+async def test_anything_else_gets_a_friendly_reply_and_changes_nothing(tg, action, reply):
+    alice = tg.fake.user(ALICE)
+    await onboard(tg, alice)
+    alice.press("repair")
+    await tg.settle()
+    alice.press("calm")
+    await tg.settle()
+    before = tg.rows("SELECT state FROM sessions")
+    {"sticker": alice.send_sticker, "photo": lambda: alice.send_photo("caption"), "voice": alice.send_voice,
+     "location": alice.send_location, "edit": lambda: alice.edit_last("changed"),
+     "unknown_command": lambda: alice.send_text("/frobnicate"), "repair_command": lambda: alice.send_text("/repair"),
+     }[action]()
+    await tg.settle()
+    assert reply in tg.fake.texts(ALICE)[-1]
+    assert "Do you notice any of these in your body?" in tg.fake.texts(ALICE)[-1]
+    assert tg.rows("SELECT state FROM sessions") == before or action == "repair_command"
+
+
+async def test_group_messages_get_a_private_only_note_and_store_nothing(tg):
+    alice = tg.fake.user(ALICE)
+    alice.send_in_group("/start")
+    await tg.settle()
+    assert "I only work in private chats" in tg.fake.texts(-1001234)[0]
+    assert tg.rows("SELECT COUNT(*) FROM users") == [(0,)]
+
+
+async def test_help_says_step_two_of_three(tg):
+    alice = tg.fake.user(ALICE)
+    await onboard(tg, alice)
+    for choice in ("repair", "calm", "skip", "ready", "hurt", "done", "skip"):
+        alice.press(choice)
+        await tg.settle()
+    for text in ("I snapped.", "skip"):
+        if text == "skip":
+            alice.press("skip")
+        else:
+            alice.send_text(text)
+        await tg.settle()
+    alice.send_text("/help")
+    await tg.settle()
+    assert "step 2 of 3" in tg.fake.texts(ALICE)[-1]
+
+
+async def test_sos_mid_step_and_back(tg):
+    alice = tg.fake.user(ALICE)
+    await onboard(tg, alice)
+    alice.press("checkin")
+    await tg.settle()
+    alice.send_text("/sos")
+    await tg.settle()
+    assert "are you safe right now?" in tg.fake.texts(ALICE)[-1]
+    alice.press("misunderstood")
+    await tg.settle()
+    assert "which feelings are here right now?" in tg.fake.texts(ALICE)[-1]
+
+
+async def test_user_text_is_escaped_and_long_text_is_split(tg):
+    alice = tg.fake.user(ALICE)
+    await onboard(tg, alice)
+    for choice in ("repair", "calm", "skip", "ready", "hurt", "done", "skip"):
+        alice.press(choice)
+        await tg.settle()
+    tricky = "<b>not bold</b> & <script>x</script> &amp; " + "é" * 1900
+    for _ in range(3):  # my part, regret, their view: ~6,000 characters reach the summary
+        alice.send_text(tricky)
+        await tg.settle()
+    for choice in ("skip", "skip"):
+        alice.press(choice)
+        await tg.settle()
+    for text in ("skip", "An ask.", "An offer.", "skip"):
+        alice.press("skip") if text == "skip" else alice.send_text(text)
+        await tg.settle()
+    assert not tg.fake.errors
+    texts = tg.fake.texts(ALICE)
+    assert all(len(t.encode("utf-16-le")) // 2 <= 4096 for t in texts)
+    marker = "<b>not bold</b> & <script>x</script> &amp;"
+    shown = [t for t in texts if marker in t]
+    assert sum(t.count(marker) for t in texts) == 4  # three answers in the summary, one in the draft
+    assert len(shown) >= 3  # the ~6,000-character summary arrived as more than one message
+
+
+async def test_logs_carry_no_text_and_no_token(tmp_path, content, clock, caplog):
+    caplog.set_level(logging.DEBUG)
+    canary = "CANARY-7f3a-private-words"
+    async with running_bot(tmp_path, content, clock) as tg:
+        alice = tg.fake.user(987654321, "Alice Canaryname")
+        await onboard(tg, alice)
+        alice.press("gratitude")
+        await tg.settle()
+        alice.send_text(canary)
+        await tg.settle()
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "update=" in logged
+    for secret in (canary, TOKEN, TOKEN.split(":")[1], "Canaryname", "987654321"):
+        assert secret not in logged
