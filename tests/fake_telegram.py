@@ -151,7 +151,9 @@ class FakeTelegram:
         self.faults: list[dict] = []
         self.commands: list = []
         self.polling = 0
-        self._arrived: asyncio.Event | None = None
+        self.poll_generation = 0
+        self.conflicts = 0
+        self._waiters: dict[int, asyncio.Event] = {}
 
     # -- the simulated phones ------------------------------------------------------------------
     def user(self, uid: int, name: str = "Person") -> "FakeUser":
@@ -160,9 +162,12 @@ class FakeTelegram:
     def push(self, update: dict) -> int:
         update_id = next(self.ids)
         self.pending.append({"update_id": update_id, **update})
-        if self._arrived is not None:
-            self._arrived.set()
+        self.wake_pollers()
         return update_id
+
+    def wake_pollers(self) -> None:
+        for waiter in self._waiters.values():
+            waiter.set()
 
     # -- oracles -------------------------------------------------------------------------------
     def messages_to(self, chat_id: int) -> list[Sent]:
@@ -237,8 +242,11 @@ class FakeTelegram:
         return True
 
     async def api_getUpdates(self, p):
-        if self.polling:
-            raise ApiError(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
+        # Like Telegram: a newer getUpdates terminates the one still waiting, which gets 409.
+        self.poll_generation += 1
+        mine = self.poll_generation
+        for waiter in self._waiters.values():
+            waiter.set()
         self.polling += 1
         try:
             offset = int(p.get("offset", 0) or 0)
@@ -247,12 +255,16 @@ class FakeTelegram:
                 self.pending = [u for u in self.pending if u["update_id"] >= offset]
             timeout = min(float(p.get("timeout", 0) or 0), 30.0)
             if not self.pending and timeout > 0:
-                self._arrived = self._arrived or asyncio.Event()
-                self._arrived.clear()
+                waiter = self._waiters[mine] = asyncio.Event()
                 try:
-                    await asyncio.wait_for(self._arrived.wait(), timeout)
+                    await asyncio.wait_for(waiter.wait(), timeout)
                 except TimeoutError:
                     pass
+                finally:
+                    del self._waiters[mine]
+            if mine != self.poll_generation:
+                self.conflicts += 1
+                raise ApiError(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
             batch = self.pending[: int(p.get("limit", 100) or 100)]
             for u in batch:
                 self.deliveries[u["update_id"]] = self.deliveries.get(u["update_id"], 0) + 1

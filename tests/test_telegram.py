@@ -133,7 +133,7 @@ async def test_redelivered_update_is_applied_once(tg):
     copy = next(u for u in tg.fake.pending if u["update_id"] == update_id)
     await tg.settle()
     tg.fake.pending.append(dict(copy))  # the same update again
-    tg.fake._arrived.set()
+    tg.fake.wake_pollers()
     await tg.settle()
     assert sum("Is there another one?" in t for t in tg.fake.texts(ALICE)) == 1
     assert tg.rows("SELECT COUNT(*) FROM inbox WHERE update_id = ?", update_id) == [(1,)]

@@ -11,6 +11,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from bot import faults
 from bot.clock import Clock
 from bot.content.model import Content
 from bot.engine import (
@@ -67,6 +68,7 @@ class Conversation:
                 except InvalidInput as exc:
                     accepted, effects = False, exc.effects
                 outgoing = await self._apply(conn, user, effects, now, card_message_id, event)
+                faults.point("in_handler_before_commit")
             log.info(
                 "event=%s user=%s session=%s accepted=%s effects=%d ms=%.1f",
                 type(event).__name__, pseudonym(user_id), user.session_id, accepted, len(effects),

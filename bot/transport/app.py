@@ -100,19 +100,23 @@ class MendBot:
         await self.bot.delete_webhook(drop_pending_updates=False)  # R9: never drop what people sent
         await self.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
 
-    async def tick(self) -> None:
+    async def tick_once(self) -> int:
         """Deliver due timers (break returns, plan follow-ups) through the normal conversation path."""
+        async with self.db.write() as conn:
+            due = await delivery.claim_due_timers_all(conn, self.clock.now())
+            await delivery.prune_inbox(conn, self.clock.now())
+        for user_id, kind, payload in due:
+            try:
+                await self.conversation.handle(user_id, TimerFired(kind, payload))
+            except Exception as exc:
+                log.error("timer failed user=%s error=%s", pseudonym(user_id), type(exc).__name__)
+        if due:
+            self.sender.wake.set()
+        return len(due)
+
+    async def tick(self) -> None:
         while True:
-            async with self.db.write() as conn:
-                due = await delivery.claim_due_timers_all(conn, self.clock.now())
-                await delivery.prune_inbox(conn, self.clock.now())
-            for user_id, kind, payload in due:
-                try:
-                    await self.conversation.handle(user_id, TimerFired(kind, payload))
-                except Exception as exc:
-                    log.error("timer failed user=%s error=%s", pseudonym(user_id), type(exc).__name__)
-            if due:
-                self.sender.wake.set()
+            if await self.tick_once():
                 continue
             try:
                 await asyncio.wait_for(self.stop_requested.wait(), self.tick_seconds)

@@ -27,6 +27,7 @@ from bot.transport.parse import Parsed, parse_update
 log = logging.getLogger("mend.intake")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 GROUP_NOTICE_KEY = "system.private_only"
+CONFLICT_LIMIT, CONFLICT_WINDOW = 3, 60.0
 
 
 class FatalTelegramError(Exception):
@@ -41,13 +42,22 @@ class Poller:
 
     async def run(self) -> None:
         backoff = 1.0
+        conflicts: list[float] = []
         while True:
             try:
                 updates = await self.bot.get_updates(offset=self.offset, timeout=self.poll_timeout,
                                                      allowed_updates=ALLOWED_UPDATES,
                                                      read_timeout=self.poll_timeout + 10)
             except Conflict:
-                raise FatalTelegramError("another bot instance is polling with this token (409 Conflict)") from None
+                # One 409 can be the long poll of a process that just died; repeated ones mean
+                # another live instance is polling this token (R6).
+                now = time.monotonic()
+                conflicts = [t for t in conflicts if now - t < CONFLICT_WINDOW] + [now]
+                if len(conflicts) >= CONFLICT_LIMIT:
+                    raise FatalTelegramError("another bot instance is polling with this token (409 Conflict)") from None
+                log.warning("getUpdates conflict count=%d", len(conflicts))
+                await asyncio.sleep(0.5)
+                continue
             except InvalidToken:
                 raise FatalTelegramError("Telegram rejected the bot token") from None
             except (NetworkError, TelegramError) as exc:

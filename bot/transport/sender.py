@@ -109,6 +109,7 @@ class OutboxSender:
                 rows = await delivery.claim_for_chat(conn, user_id, self.clock.now())
             if not rows:
                 return
+            faults.point("after_claim_before_send")
             calls = plan_calls(self.content, rows)
             for index, call in enumerate(calls):
                 verdict = await self._perform(user_id, call)

@@ -1,0 +1,197 @@
+"""Mend as a real process against the loopback fake Bot API: kill -9 (random and at named crash
+points), graceful SIGTERM, a second instance, and secrets kept out of the output (T2, T3, T7)."""
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import sqlite3
+
+import pytest
+
+from tests.fake_server import FakeServer
+from tests.fake_telegram import FakeTelegram
+from tests.process_harness import (
+    TOKEN, BotProcess, Person, check_database, expected_gratitude_checkin, expected_repair, gratitude_and_checkin,
+    repair_script, slots_of,
+)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+async def server():
+    fake = FakeTelegram(TOKEN, flood_limits=False)
+    srv = FakeServer(fake, slow_seconds=12.0)
+    await srv.start()
+    yield srv
+    await srv.stop()
+
+
+def bot_process(server, tmp_path, **env) -> BotProcess:
+    return BotProcess(server.base_url, tmp_path / "bot.sqlite3", tmp_path / "bot.log", extra_env=env)
+
+
+async def wait_until(predicate, timeout: float = 30.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.05)
+
+
+async def settle_and_stop(bot: BotProcess) -> None:
+    """Let the last replies go out, then stop gracefully, so the oracles see a finished run."""
+    def quiet() -> bool:
+        with sqlite3.connect(bot.db_path) as raw:
+            (busy,) = raw.execute("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'claimed', 'sending')").fetchone()
+        return busy == 0
+    await wait_until(quiet)
+    assert await bot.terminate() == 0
+
+
+async def test_random_kill_9_loses_nothing_and_applies_nothing_twice(server, tmp_path):
+    """T2: four people repair while the bot is SIGKILLed at random moments and restarted."""
+    rounds = int(os.environ.get("MEND_KILL_ROUNDS", "4"))
+    rng = random.Random(int(os.environ.get("MEND_KILL_SEED", "7")))
+    bot = bot_process(server, tmp_path)
+    people = [Person(server.fake.user(3000 + i, f"P{i}"), repair_script(f"p{i}")) for i in range(4)]
+    await bot.start()
+    runs = [asyncio.create_task(p.run()) for p in people]
+    try:
+        async with asyncio.timeout(240):
+            for _ in range(rounds):
+                await asyncio.sleep(rng.uniform(0.5, 2.5))
+                await bot.kill()
+                await bot.start()
+            await asyncio.gather(*runs)
+            await settle_and_stop(bot)
+    finally:
+        for run in runs:
+            run.cancel()
+        await bot.kill()
+    for i, person in enumerate(people):
+        assert person.done
+        slots = slots_of(tmp_path / "bot.sqlite3", f"tg:{3000 + i}")
+        assert {k: slots.get(k) for k in expected_repair(f"p{i}")} == expected_repair(f"p{i}")
+    check_database(tmp_path / "bot.sqlite3", server.fake)
+    assert bot.starts == rounds + 1
+
+
+@pytest.mark.parametrize("point", ["after_getupdates_before_inbox", "after_inbox_commit_before_ack",
+                                   "in_handler_before_commit", "after_claim_before_send",
+                                   "after_send_before_mark_sent"])
+async def test_crash_at_each_point_then_recover(server, tmp_path, point):
+    """T2 matrix: the process dies at a named point the 6th time it passes it; after a restart
+    every answer is there exactly once."""
+    bot = bot_process(server, tmp_path)
+    people = [Person(server.fake.user(4000 + i, f"Q{i}"), gratitude_and_checkin(f"q{i}")) for i in range(2)]
+    await bot.start(MEND_FAULT_AT=f"{point}:6")
+    runs = [asyncio.create_task(p.run()) for p in people]
+    try:
+        async with asyncio.timeout(120):
+            await wait_until(lambda: not bot.running, timeout=60)
+            assert bot.proc.returncode == 137  # it really crashed there
+            await bot.start()
+            await asyncio.gather(*runs)
+            await settle_and_stop(bot)
+    finally:
+        for run in runs:
+            run.cancel()
+        await bot.kill()
+    for i in range(2):
+        slots = slots_of(tmp_path / "bot.sqlite3", f"tg:{4000 + i}")
+        assert {k: slots.get(k) for k in expected_gratitude_checkin(f"q{i}")} == expected_gratitude_checkin(f"q{i}")
+    check_database(tmp_path / "bot.sqlite3", server.fake)
+
+
+async def test_sigterm_stops_cleanly_and_nothing_is_lost(server, tmp_path):
+    """T3: SIGTERM under load exits 0; after a restart every conversation completes."""
+    bot = bot_process(server, tmp_path)
+    people = [Person(server.fake.user(5000 + i, f"R{i}"), gratitude_and_checkin(f"r{i}")) for i in range(3)]
+    await bot.start()
+    runs = [asyncio.create_task(p.run()) for p in people]
+    try:
+        async with asyncio.timeout(120):
+            await wait_until(lambda: len(server.fake.sent) >= 8)
+            assert await bot.terminate() == 0
+            assert "stopped cleanly" in bot.log_text()
+            await bot.start()
+            await asyncio.gather(*runs)
+            await settle_and_stop(bot)
+    finally:
+        for run in runs:
+            run.cancel()
+        await bot.kill()
+    for i in range(3):
+        slots = slots_of(tmp_path / "bot.sqlite3", f"tg:{5000 + i}")
+        assert {k: slots.get(k) for k in expected_gratitude_checkin(f"r{i}")} == expected_gratitude_checkin(f"r{i}")
+    check_database(tmp_path / "bot.sqlite3", server.fake)
+
+
+async def test_second_instance_on_the_same_database_refuses_to_start(server, tmp_path):
+    first = bot_process(server, tmp_path)
+    await first.start()
+    try:
+        await wait_until(lambda: server.fake.polling > 0)
+        second = BotProcess(server.base_url, tmp_path / "bot.sqlite3", tmp_path / "second.log")
+        await second.start()
+        async with asyncio.timeout(30):
+            assert await second.proc.wait() == 2
+        assert "another Mend is already running" in second.log_text()
+        assert first.running
+    finally:
+        await first.kill()
+
+
+async def test_second_poller_on_the_same_token_exits_with_a_clear_message(server, tmp_path):
+    """R6: a second bot with another database but the same token gets 409 Conflict and stops."""
+    first = bot_process(server, tmp_path)
+    await first.start()
+    try:
+        await wait_until(lambda: server.fake.polling > 0)
+        other_dir = tmp_path / "other"
+        other_dir.mkdir()
+        second = BotProcess(server.base_url, other_dir / "bot.sqlite3", other_dir / "bot.log")
+        await second.start()
+        # Each one's poll cuts the other's off; whichever collides repeatedly first stops.
+        await wait_until(lambda: not first.running or not second.running, timeout=60)
+        loser = first if not first.running else second
+        assert loser.proc.returncode == 3
+        assert "another bot instance is polling with this token" in loser.log_text()
+        assert (second if loser is first else first).running  # exactly one keeps going
+    finally:
+        await first.kill()
+        if "second" in locals():
+            await second.kill()
+
+
+async def test_token_and_words_never_reach_the_output(server, tmp_path):
+    """T7 canary: even at LOG_LEVEL=DEBUG, nothing private is printed."""
+    canary = "CANARY-91c2-words"
+    bot = bot_process(server, tmp_path)
+    person = Person(server.fake.user(6001, "Canaryperson"), gratitude_and_checkin(canary))
+    await bot.start()
+    try:
+        async with asyncio.timeout(60):
+            await person.run()
+        assert await bot.terminate() == 0
+    finally:
+        await bot.kill()
+    output = bot.log_text()
+    assert "update=" in output
+    for secret in (TOKEN, TOKEN.split(":")[1], canary, "Canaryperson", "6001"):
+        assert secret not in output
+
+
+async def test_bad_token_and_unreachable_api_stop_with_one_line(tmp_path):
+    fake = FakeTelegram("999:OTHER-TOKEN-XXXXXXXX")
+    srv = FakeServer(fake)
+    await srv.start()
+    try:
+        bot = BotProcess(srv.base_url, tmp_path / "x.sqlite3", tmp_path / "x.log")
+        await bot.start()
+        async with asyncio.timeout(30):
+            assert await bot.proc.wait() == 2
+        assert "Telegram rejected TELEGRAM_BOT_TOKEN" in bot.log_text()
+        assert TOKEN not in bot.log_text()
+    finally:
+        await srv.stop()
