@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlparse
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,}$")
@@ -21,12 +22,28 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class Webhook:
+    url: str  # public HTTPS URL Telegram posts to
+    listen: str
+    port: int
+    secret: str  # checked on every request (X-Telegram-Bot-Api-Secret-Token)
+
+    @property
+    def path(self) -> str:
+        return urlparse(self.url).path or "/"
+
+    def __repr__(self) -> str:
+        return f"Webhook(url={self.url}, listen={self.listen}, port={self.port}, secret=set)"
+
+
+@dataclass(frozen=True)
 class Settings:
     telegram_token: str | None
     api_base_url: str
     database_path: Path
     content_dir: Path
     log_level: str
+    webhook: Webhook | None = None
 
     def __repr__(self) -> str:  # never print the token (P1)
         token = "set" if self.telegram_token else "unset"
@@ -46,4 +63,21 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     level = (env.get("LOG_LEVEL", "").strip() or "INFO").upper()
     if level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
-    return Settings(token, base, Path(db), Path(content), level)
+    return Settings(token, base, Path(db), Path(content), level, _webhook(env))
+
+
+def _webhook(env: Mapping[str, str]) -> Webhook | None:
+    url = env.get("WEBHOOK_URL", "").strip()
+    if not url:
+        return None
+    if not re.match(r"^https://[^\s/]+", url) and not re.match(r"^http://(127\.0\.0\.1|localhost)[:/]", url):
+        raise ConfigError("WEBHOOK_URL must be a public https:// URL (Telegram only posts to HTTPS)")
+    secret = env.get("WEBHOOK_SECRET", "").strip()
+    if not re.match(r"^[A-Za-z0-9_-]{16,256}$", secret):
+        raise ConfigError("WEBHOOK_SECRET must be 16-256 characters of A-Z, a-z, 0-9, _ and - "
+                          "(for example: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+    port_text = env.get("WEBHOOK_PORT", "").strip() or "8080"
+    if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        raise ConfigError("WEBHOOK_PORT must be a port number (1-65535)")
+    listen = env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1"
+    return Webhook(url, listen, int(port_text), secret)

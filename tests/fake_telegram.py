@@ -150,6 +150,8 @@ class FakeTelegram:
         self.answered: set[str] = set()
         self.faults: list[dict] = []
         self.commands: list = []
+        self.webhook: dict | None = None
+        self.listeners: list = []  # called with chat_id after every successful send or edit
         self.polling = 0
         self.poll_generation = 0
         self.conflicts = 0
@@ -232,6 +234,7 @@ class FakeTelegram:
         return True
 
     async def api_setWebhook(self, p):
+        self.webhook = p
         return True
 
     async def api_setMyCommands(self, p):
@@ -314,6 +317,8 @@ class FakeTelegram:
                    time.monotonic())
         self.sent.append(msg)
         self.by_id[(chat_id, msg.message_id)] = msg
+        for listener in self.listeners:
+            listener(chat_id)
         return msg.to_api()
 
     async def api_editMessageReplyMarkup(self, p):
@@ -327,6 +332,8 @@ class FakeTelegram:
         if (markup or {}).get("inline_keyboard") == (msg.markup or {}).get("inline_keyboard"):
             raise ApiError(400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same")
         msg.markup, msg.edits = markup, msg.edits + 1
+        for listener in self.listeners:
+            listener(chat_id)
         return msg.to_api()
 
     async def api_answerCallbackQuery(self, p):

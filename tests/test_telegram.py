@@ -243,3 +243,45 @@ async def test_logs_carry_no_text_and_no_token(tmp_path, content, clock, caplog)
     assert "update=" in logged
     for secret in (canary, TOKEN, TOKEN.split(":")[1], "Canaryname", "987654321"):
         assert secret not in logged
+
+
+async def test_webhook_checks_the_secret_and_answers_200_only_after_storing(tmp_path, content, clock):
+    import httpx
+
+    from bot.config import Webhook
+
+    hook = Webhook("https://mend.example.org/tg/hook", "127.0.0.1", 0, "s3cret-webhook-token-0123")
+    async with running_bot(tmp_path, content, clock, webhook=hook) as tg:
+        await tg.settle()
+        assert tg.fake.webhook["url"] == hook.url and tg.fake.webhook["secret_token"] == hook.secret
+        assert tg.fake.count("getUpdates") == 0
+        alice = tg.fake.user(ALICE)
+        update_id = alice.start()
+        update = tg.fake.pending.pop()
+        url = f"http://127.0.0.1:{tg.mend.receiver.port}/tg/hook"
+        async with httpx.AsyncClient() as client:
+            wrong = await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"})
+            missing = await client.post(url, json=update)
+            assert (wrong.status_code, missing.status_code) == (401, 401)
+            assert tg.rows("SELECT COUNT(*) FROM inbox") == [(0,)]
+            garbage = await client.post(url, content=b"{not json", headers={"X-Telegram-Bot-Api-Secret-Token": hook.secret})
+            assert garbage.status_code == 400
+            ok = await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": hook.secret})
+            again = await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": hook.secret})
+            assert (ok.status_code, again.status_code) == (200, 200)
+        await tg.settle()
+        assert tg.rows("SELECT update_id, outcome FROM inbox") == [(update_id, "ok")]
+        assert "Are you 18 or older?" in tg.fake.texts(ALICE)[-1]
+        assert sum("Are you 18 or older?" in t for t in tg.fake.texts(ALICE)) == 1
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"WEBHOOK_URL": "http://example.org/hook", "WEBHOOK_SECRET": "x" * 20}, "must be a public https:// URL"),
+    ({"WEBHOOK_URL": "https://example.org/hook", "WEBHOOK_SECRET": "short"}, "WEBHOOK_SECRET must be"),
+    ({"WEBHOOK_URL": "https://example.org/hook", "WEBHOOK_SECRET": "x" * 20, "WEBHOOK_PORT": "99999"}, "WEBHOOK_PORT"),
+])
+def test_webhook_settings_are_checked(env, message):
+    from bot.config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError, match=message):
+        load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, **env})

@@ -19,14 +19,15 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.config import Settings, Webhook
 from bot.content.model import Content
 from bot.engine import TimerFired
 from bot.logs import pseudonym, set_pseudonym_salt
 from bot.services.conversation import Conversation
 from bot.storage import Database, delivery
-from bot.transport.intake import Dispatcher, FatalTelegramError, Poller
+from bot.transport.intake import ALLOWED_UPDATES, Dispatcher, FatalTelegramError, Poller
 from bot.transport.sender import OutboxSender
+from bot.transport.webhook import WebhookReceiver
 
 log = logging.getLogger("mend.app")
 COMMANDS = [
@@ -82,7 +83,7 @@ class MendBot:
     """Everything that runs while the bot is up; `run()` returns when asked to stop or on a fatal error."""
 
     def __init__(self, db: Database, content: Content, clock: Clock, bot: Bot, *, poll_timeout: int = 25,
-                 tick_seconds: float = 5.0, sender_options: dict | None = None):
+                 tick_seconds: float = 5.0, sender_options: dict | None = None, webhook: Webhook | None = None):
         self.db, self.content, self.clock, self.bot = db, content, clock, bot
         self.conversation = Conversation(db, content, clock)
         self.arrived = asyncio.Event()
@@ -91,13 +92,20 @@ class MendBot:
         self.dispatcher = Dispatcher(db, bot, self.conversation, self.arrived, self.sender.wake)
         self.tick_seconds = tick_seconds
         self.stop_requested = asyncio.Event()
+        self.webhook = webhook
+        self.receiver = WebhookReceiver(db, clock, self.arrived, webhook.secret, webhook.path) if webhook else None
 
     async def prepare(self) -> None:
         async with self.db.write() as conn:
             ambiguous = await delivery.recover_outbox(conn)
         if ambiguous:
             log.warning("recovered outbox rows=%d status=ambiguous (not re-sent)", ambiguous)
-        await self.bot.delete_webhook(drop_pending_updates=False)  # R9: never drop what people sent
+        if self.webhook is None:
+            await self.bot.delete_webhook(drop_pending_updates=False)  # R9: never drop what people sent
+        else:
+            await self.receiver.start(self.webhook.listen, self.webhook.port)
+            await self.bot.set_webhook(self.webhook.url, secret_token=self.webhook.secret,
+                                       allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
         await self.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
 
     async def tick_once(self) -> int:
@@ -127,11 +135,12 @@ class MendBot:
     async def run(self) -> None:
         await self.prepare()
         tasks = {
-            asyncio.create_task(self.poller.run(), name="poller"),
             asyncio.create_task(self.dispatcher.run(), name="dispatcher"),
             asyncio.create_task(self.sender.run(), name="sender"),
             asyncio.create_task(self.tick(), name="ticker"),
         }
+        if self.webhook is None:
+            tasks.add(asyncio.create_task(self.poller.run(), name="poller"))
         stop = asyncio.create_task(self.stop_requested.wait(), name="stop")
         try:
             done, _ = await asyncio.wait(tasks | {stop}, return_when=asyncio.FIRST_COMPLETED)
@@ -146,6 +155,8 @@ class MendBot:
         being applied (the rest are in the inbox for next time), let sends under way complete."""
         self.stop_requested.set()
         self.dispatcher.stopping = True
+        if self.receiver is not None:
+            await self.receiver.stop()  # stop accepting; Telegram keeps and re-sends what we didn't take
         for task in tasks:
             if task.get_name() in ("poller", "stop"):
                 task.cancel()
@@ -174,16 +185,20 @@ async def run_bot(settings: Settings, content: Content, clock: Clock | None = No
             print(f"mend: cannot reach the Telegram Bot API at {settings.api_base_url.rstrip('/')}: "
                   f"{type(exc).__name__}", file=sys.stderr)
             return 2
-        mend = MendBot(db, content, clock or SystemClock(), bot)
+        mend = MendBot(db, content, clock or SystemClock(), bot, webhook=settings.webhook)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, mend.stop_requested.set)
-        log.info("started polling")
+        log.info("started %s", "webhook" if settings.webhook else "polling")
         try:
             await mend.run()
         except FatalTelegramError as exc:
             print(f"mend: stopping: {exc}", file=sys.stderr)
             return 3
+        except OSError as exc:  # the webhook port is taken or not ours to bind
+            print(f"mend: cannot listen for the webhook on {settings.webhook.listen}:{settings.webhook.port}: "
+                  f"{exc.strerror or type(exc).__name__}", file=sys.stderr)
+            return 2
         finally:
             await bot.shutdown()
         log.info("stopped cleanly")

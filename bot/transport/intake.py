@@ -84,6 +84,7 @@ class Dispatcher:
         self.stopping = False
         self.told_groups: set[int] = set()
         self.processed = 0
+        self.answering: set[asyncio.Task] = set()
 
     async def run(self) -> None:
         while not self.stopping:
@@ -107,7 +108,10 @@ class Dispatcher:
             update = Update.de_json(payload, self.bot)
             parsed = parse_update(update)
             if parsed.callback_query_id:
-                await self._answer_callback(parsed.callback_query_id)  # R4: answer first, then work
+                # R4: the answer goes out first; its reply isn't awaited, so the work doesn't wait a round trip.
+                task = asyncio.create_task(self._answer_callback(parsed.callback_query_id))
+                self.answering.add(task)
+                task.add_done_callback(self.answering.discard)
             if parsed.kind == "event":
                 await self.conversation.handle(parsed.user_id, parsed.event, update_id=update_id,
                                                card_message_id=parsed.card_message_id)

@@ -3,7 +3,7 @@ short callback data (`o:<turn>:<option>`, ≤ 64 bytes), neighbouring messages m
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -24,7 +24,7 @@ class Call:
     markup: InlineKeyboardMarkup | None = None
     message_id: int | None = None
     protect: bool = False
-    extra_rows: list[int] = field(default_factory=list)
+    marked: bool = False  # rows already committed as 'sending
 
 
 def callback_data(turn: int, option: str) -> str:
@@ -107,10 +107,11 @@ def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en
         pending_text.clear()
         pending_rows.clear()
 
+    closing: list[Call] = []
     for row_id, payload in rows:
         if payload.get("op") == "close_card":
-            flush()
-            calls.append(Call("edit_markup", [row_id], message_id=payload["message_id"]))
+            # Closed after the new messages go out: the person sees the next question one round trip sooner.
+            closing.append(Call("edit_markup", [row_id], message_id=payload["message_id"]))
             continue
         send = Send.from_dict(payload)
         rendered = render(content, send, locale)
@@ -128,4 +129,4 @@ def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en
         if markup is not None:
             flush(markup)
     flush()
-    return calls
+    return calls + closing

@@ -1,8 +1,8 @@
 """Delivers the outbox to Telegram: paced, 429-aware, never blindly re-sending (O1-O4).
 
 One task per chat at a time keeps each chat's messages in order; different chats go out in
-parallel. Pacing: a per-chat bucket (about 1 message per second, small bursts) for new messages
-and a global bucket (25 per second) for every call. A 429 holds only that chat for `retry_after`.
+parallel. Pacing: a per-chat bucket (about 1 message per second, small bursts) and a global bucket
+(29 per second, under Telegram's ~30) for new messages; edits of old cards have a budget of their own. A 429 holds only that chat for `retry_after`.
 A request that may have reached Telegram (read timeout, dropped connection) is marked `ambiguous`
 and not re-sent: at-most-once, because a duplicated prompt confuses more than a missing one, which
 the person's next message brings back. A request that certainly did not leave (connect error,
@@ -52,11 +52,14 @@ class Bucket:
 
 
 class OutboxSender:
-    def __init__(self, db: Database, content: Content, clock: Clock, bot: Bot, *, global_rate: float = 25.0,
-                 chat_rate: float = 1.0, chat_burst: float = 3.0, monotonic: Callable[[], float] = time.monotonic):
+    def __init__(self, db: Database, content: Content, clock: Clock, bot: Bot, *, global_rate: float = 29.0,
+                 chat_rate: float = 1.0, chat_burst: float = 3.0, edit_rate: float = 30.0,
+                 monotonic: Callable[[], float] = time.monotonic):
         self.db, self.content, self.clock, self.bot = db, content, clock, bot
         self.monotonic = monotonic
-        self.global_bucket = Bucket(global_rate, global_rate, monotonic())
+        # Bursts kept small: a 29/s budget that could be spent 29 at once would trip a 30/s limit.
+        self.global_bucket = Bucket(global_rate, min(global_rate, 5.0), monotonic())
+        self.edit_bucket = Bucket(edit_rate, min(edit_rate, 5.0), monotonic())
         self.chat_rate, self.chat_burst = chat_rate, chat_burst
         self.chat_buckets: dict[str, Bucket] = {}
         self.holds: dict[str, float] = {}  # chat -> monotonic time before which nothing is sent
@@ -107,10 +110,13 @@ class OutboxSender:
                     await delivery.mark_blocked(conn, user_id, self.clock.now())
                     return
                 rows = await delivery.claim_for_chat(conn, user_id, self.clock.now())
+                calls = plan_calls(self.content, rows)
+                if calls and calls[0].rows:  # saves a commit: the first call is marked in the claim
+                    await delivery.mark_sending(conn, calls[0].rows)
+                    calls[0].marked = True
             if not rows:
                 return
             faults.point("after_claim_before_send")
-            calls = plan_calls(self.content, rows)
             for index, call in enumerate(calls):
                 verdict = await self._perform(user_id, call)
                 if verdict != "done":
@@ -131,15 +137,17 @@ class OutboxSender:
     async def _perform(self, user_id: str, call: Call) -> str:
         """Send one call; record its rows' outcome. Returns 'done', 'retry' or 'blocked'."""
         now = self.monotonic()
-        wait = self.global_bucket.reserve(now)
         if call.method == "send_message":
+            wait = self.global_bucket.reserve(now)
             bucket = self.chat_buckets.setdefault(user_id, Bucket(self.chat_rate, self.chat_burst, now))
             chat_wait = bucket.reserve(now)
             # Requests reach Telegram a little unevenly; a small margin keeps a paced chat under its limit.
             wait = max(wait, chat_wait + PACING_MARGIN if chat_wait > 0 else 0.0)
+        else:  # edits don't count towards the message limits, but are paced on a budget of their own
+            wait = self.edit_bucket.reserve(now)
         if wait > 0:
             await asyncio.sleep(wait)
-        if call.rows:
+        if call.rows and not call.marked:
             async with self.db.write() as conn:
                 await delivery.mark_sending(conn, call.rows)
         chat_id = chat_of(user_id)
