@@ -7,6 +7,9 @@ COPY . .
 RUN scripts/install
 ENV DATABASE_PATH=/data/mend.sqlite3
 VOLUME ["/data"]
+# Only used in webhook mode (WEBHOOK_URL set); listen on all interfaces inside the container.
+ENV WEBHOOK_LISTEN=0.0.0.0
+EXPOSE 8080
 # PTB stops cleanly on SIGTERM; give it time to finish in-flight work before a SIGKILL.
 STOPSIGNAL SIGTERM
 CMD ["scripts/start", "run"]
