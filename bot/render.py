@@ -33,9 +33,27 @@ def catalog_for(content: Content, locale: str) -> Catalog:
     return content.catalogs.get(locale) or content.catalogs[content.default_locale]
 
 
-def format_param(value: Any, catalog: Catalog, seed: int) -> str:
+def format_resources(value: dict, content: Content, catalog: Catalog) -> str:
+    """Crisis resources for the chosen country: emergency number, verified lines, a directory."""
+    resources = content.resources
+    directory = {"directory": resources.directory if resources else "https://findahelpline.com"}
+    country = resources.countries.get(value.get("country")) if resources else None
+    if country is None:
+        return fill(catalog.text("resources.no_country"), directory, catalog, 0, content)
+    parts = [fill(catalog.text("resources.emergency"), {"emergency": country.emergency}, catalog, 0, content)]
+    fresh = [line for line in country.lines if line.name in value.get("lines", [])]
+    for line in fresh:
+        parts.append(fill(catalog.text("resources.line"), {"line_name": line.name, "line_how": line.how}, catalog, 0, content))
+    key = "resources.directory" if fresh else "resources.unverified"
+    parts.append(fill(catalog.text(key), directory, catalog, 0, content))
+    return "\n".join(parts)
+
+
+def format_param(value: Any, catalog: Catalog, seed: int, content: Content | None = None) -> str:
     if value is None:
         return catalog.text("system.not_given", seed)
+    if isinstance(value, dict) and "country" in value and content is not None:
+        return format_resources(value, content, catalog)
     if isinstance(value, dict):
         parts = [catalog.text(k, seed) for k in value.get("labels", []) if k in catalog.messages]
         words = ", ".join(parts)
@@ -48,18 +66,18 @@ def format_param(value: Any, catalog: Catalog, seed: int) -> str:
     return str(value)
 
 
-def fill(template: str, params: dict[str, Any], catalog: Catalog, seed: int) -> str:
+def fill(template: str, params: dict[str, Any], catalog: Catalog, seed: int, content: Content | None = None) -> str:
     out = []
     for literal, name, _spec, _conv in string.Formatter().parse(template):
         out.append(literal)
         if name is not None:
-            out.append(format_param(params.get(name), catalog, seed))
+            out.append(format_param(params.get(name), catalog, seed, content))
     return "".join(out)
 
 
 def render(content: Content, send: Send, locale: str) -> Rendered:
     catalog = catalog_for(content, locale)
-    text = fill(catalog.text(send.key, send.turn), send.params, catalog, send.turn)
+    text = fill(catalog.text(send.key, send.turn), send.params, catalog, send.turn, content)
     selected = set(send.selected)
     buttons = tuple(Button(c.id, catalog.text(c.label, send.turn), c.id in selected) for c in send.choices)
     by_id = {b.id: b for b in buttons}

@@ -113,6 +113,8 @@ async def run_level(kind: str, people: int, args) -> dict:
     try:
         async with asyncio.timeout(30):
             while fake.polling == 0:  # wait until the bot is up and polling
+                if proc.returncode is not None:
+                    raise SystemExit(f"{kind} exited early:\n{(workdir / 'bot.log').read_text()[-2000:]}")
                 await asyncio.sleep(0.02)
         started = time.monotonic()
 
@@ -125,7 +127,8 @@ async def run_level(kind: str, people: int, args) -> dict:
         elapsed = time.monotonic() - started
         rss = peak_rss_kib(proc.pid)
     finally:
-        proc.terminate()
+        if proc.returncode is None:
+            proc.terminate()
         try:
             await asyncio.wait_for(proc.wait(), 20)
         except TimeoutError:

@@ -217,6 +217,7 @@ def test_sos_interrupts_any_step_and_returns_to_it(content):
     assert t.state.seats["a"].stack == [at("repair", "their_view"), at("sos", "ask_safety", True)]
     assert sends(t) == ["sos.ask_safety"]
     t2 = step(content, t.state, OptionChosen("struggling", t.state.seats["a"].turn))
+    t2 = step(content, t2.state, OptionChosen("nl", t2.state.seats["a"].turn))
     t3 = step(content, t2.state, OptionChosen("back", t2.state.seats["a"].turn))
     assert t3.state.seats["a"].stack == [at("repair", "their_view")]
     assert t3.state.seats["a"].slots["my_part"] == "x"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import string
-from datetime import timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from bot.content.conditions import ConditionError, parse_condition
 from bot.content.model import (
     DONE, INTERACTIVE_KINDS, SKIP, SYSTEM_KEYS, SYSTEM_PARAMS, Catalog, Content, Flow, Message, Route, Step,
 )
+from bot.content.safety import load_lexicon, load_resources
 from bot.content.yamlio import LDict, LList, Problem, line_of, read_yaml
 
 SCHEMA_VERSION = 1
@@ -33,7 +34,7 @@ MAX_BREAK = timedelta(hours=24)
 STEP_KINDS = ("ask", "say", "call", "goto", "schedule", "cancel_timer", "record", "action", "await_partner", "end")
 COMMON_FIELDS = {"id", "next", "stage"}
 KIND_FIELDS = {
-    "ask": {"options", "options_from", "collect", "save_as", "multi", "optional", "allow_text", "max_len"},
+    "ask": {"options", "options_from", "collect", "save_as", "multi", "optional", "allow_text", "max_len", "skip_keeps"},
     "say": set(), "call": set(), "goto": set(), "schedule": set(), "cancel_timer": set(),
     "record": set(), "action": set(), "await_partner": set(), "end": set(),
 }
@@ -69,9 +70,10 @@ def parse_duration(text: Any) -> timedelta | None:
 
 
 class _Validator:
-    def __init__(self, root: Path, release: bool):
+    def __init__(self, root: Path, release: bool, today: date):
         self.root = root
         self.release = release
+        self.today = today
         self.problems: list[Problem] = []
         self.pickers: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
         self.used_keys: dict[str, tuple[str, int]] = {}  # key -> first use (file, line)
@@ -302,6 +304,7 @@ class _Validator:
             self.err(file, raw.line_of("save_as"), f"slot name '{save_as}' must be lower_snake_case")
         out["save_as"] = save_as
         out["optional"] = self.flag(raw, "optional", file)
+        out["skip_keeps"] = self.flag(raw, "skip_keeps", file)
         has_options = "options" in raw or "options_from" in raw
         if "collect" in raw:
             if raw["collect"] != "text" or has_options:
@@ -663,6 +666,14 @@ class _Validator:
                 catalogs[catalog.locale] = catalog
         if "en" not in catalogs:
             self.err(self.rel(msg_dir / "en.yaml"), 1, "the default locale 'en' is missing")
+        lexicons = self.load_lexicons(catalogs)
+        resources = None
+        if (self.root / "resources.yaml").exists():
+            resources = load_resources(self.root / "resources.yaml", self.rel(self.root / "resources.yaml"),
+                                       self.problems, self.release, self.today, self.use_key)
+            self.check_countries(resources)
+        else:
+            self.err(self.rel(self.root / "resources.yaml"), 1, "crisis resources (resources.yaml) are missing")
         placeholders = self.check_catalogs(catalogs, saved)
         if self.problems:
             return None
@@ -671,15 +682,40 @@ class _Validator:
             for step in flow.steps:
                 if step.save_as and step.option_labels:
                     slot_labels.setdefault(step.save_as, {}).update(step.option_labels)
-        return Content(flows, catalogs, "en", "home", "welcome", commands, slot_labels, placeholders)
+        return Content(flows, catalogs, "en", "home", "welcome", commands, slot_labels, placeholders, lexicons, resources)
+
+    def load_lexicons(self, catalogs: dict[str, Catalog]) -> dict:
+        lexicons = {}
+        folder = self.root / "lexicons"
+        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+            lexicon = load_lexicon(path, self.rel(path), self.problems, self.release)
+            if lexicon is not None:
+                lexicons[lexicon.locale] = lexicon
+        for locale in catalogs:
+            if locale not in lexicons:
+                # S3: every language Mend speaks must be screened.
+                self.err(self.rel(folder / f"{locale}.yaml"), 1, f"no safety lexicon for locale '{locale}'")
+        return lexicons
+
+    def check_countries(self, resources) -> None:
+        if resources is None:
+            return
+        picker = {oid for _, ids in self.pickers.get("countries", ()) for oid in ids}
+        for cid in resources.countries:
+            if cid not in picker:
+                self.err(self.rel(self.root / "pickers.yaml"), 1, f"country '{cid}' has resources but is not in the 'countries' picker")
+        for cid in picker - set(resources.countries) - {"other"}:
+            self.err(self.rel(self.root / "resources.yaml"), 1, f"country '{cid}' is in the picker but has no resources")
 
 
 def _yaml_type(value: Any) -> str:
     return {bool: "true/false", int: "a number", float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
-def validate_content(content_dir: Path, release: bool = False) -> tuple[Content | None, list[Problem]]:
-    validator = _Validator(Path(content_dir).resolve(), release)
+def validate_content(content_dir: Path, release: bool = False,
+                     today: date | None = None) -> tuple[Content | None, list[Problem]]:
+    """`today` only matters with `release`: crisis lines must have been verified in the last six months."""
+    validator = _Validator(Path(content_dir).resolve(), release, today or datetime.now(timezone.utc).date())
     content = validator.run()
     problems = sorted(set(validator.problems), key=lambda p: (p.file, p.line, p.message))
     return (content if not problems else None), problems

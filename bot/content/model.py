@@ -1,8 +1,9 @@
 """Immutable content model: flows, steps, message catalogs and pickers, as the engine sees them."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot.content.conditions import Condition
 
@@ -36,10 +37,18 @@ SYSTEM_KEYS = (
     "console.options_hint",
     "console.goodbye",
     "about.info",
+    "resources.emergency",
+    "resources.line",
+    "resources.directory",
+    "resources.unverified",
+    "resources.no_country",
     "privacy.info",
 )
 # Parameters the engine fills in by itself; any other `{name}` in a template must be a saved slot.
-SYSTEM_PARAMS = frozenset({"stage", "stages", "flow_title", "length", "limit", "min", "max", "return_in"})
+SYSTEM_PARAMS = frozenset({"stage", "stages", "flow_title", "length", "limit", "min", "max", "return_in",
+                           "resources", "emergency", "line_name", "line_how", "directory"})
+# Slots that outlive a flow: the person's country (for resources) and their safety plan.
+PERSISTENT_SLOT_PREFIXES = ("country", "safety_plan_")
 
 # Step kinds that wait for the person; every other kind runs and moves on by itself.
 INTERACTIVE_KINDS = frozenset({"choice", "multi", "text"})
@@ -69,6 +78,7 @@ class Step:
     min_picks: int = 1
     max_picks: int = 1
     optional: bool = False
+    skip_keeps: bool = False  # skipping keeps an earlier answer (editing a safety plan)
     allow_text: bool = False
     max_len: int = 2000
     routes: tuple[Route, ...] = ()
@@ -139,6 +149,43 @@ class Catalog:
 
 
 @dataclass(frozen=True)
+class Lexicon:
+    """Safety screening patterns of one locale: category -> compiled patterns."""
+
+    locale: str
+    crisis: dict[str, tuple[re.Pattern, ...]]
+    ipv: tuple[re.Pattern, ...]
+
+
+@dataclass(frozen=True)
+class CrisisLine:
+    name: str
+    how: str
+    verified_on: date | None
+
+
+@dataclass(frozen=True)
+class CountryResources:
+    emergency: str
+    lines: tuple[CrisisLine, ...]
+
+
+FRESH_FOR = timedelta(days=183)  # a crisis line is shown only if verified within about six months
+
+
+def fresh_lines(country: CountryResources, today: date) -> tuple[CrisisLine, ...]:
+    return tuple(line for line in country.lines
+                 if line.verified_on is not None and timedelta(0) <= today - line.verified_on <= FRESH_FOR)
+
+
+@dataclass(frozen=True)
+class Resources:
+    directory: str
+    ipv_directory: str
+    countries: dict[str, CountryResources]
+
+
+@dataclass(frozen=True)
 class Content:
     flows: dict[str, Flow]
     catalogs: dict[str, Catalog]
@@ -148,3 +195,5 @@ class Content:
     commands: dict[str, str]  # command name -> flow id
     slot_labels: dict[str, dict[str, str]]  # slot -> option id -> label key
     placeholders: dict[str, tuple[str, ...]]  # message key -> slot/param names used by any locale
+    lexicons: dict[str, Lexicon] = field(default_factory=dict)
+    resources: Resources | None = None

@@ -67,7 +67,15 @@ class Record:
     at: datetime
 
 
-Effect = Send | Schedule | CancelTimer | Record
+@dataclass(frozen=True)
+class SafetyEvent:
+    """A crisis or abuse disclosure was detected. Stored as kind and time only: no person, no words (S12)."""
+
+    kind: str
+    at: datetime
+
+
+Effect = Send | Schedule | CancelTimer | Record | SafetyEvent
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.content.model import DONE, SKIP, SYSTEM_PARAMS, Content, Flow, Step
-from bot.engine.effects import CancelTimer, Choice, Effect, Record, Schedule, Send, Transition
+from bot.content.model import DONE, PERSISTENT_SLOT_PREFIXES, SKIP, SYSTEM_PARAMS, Content, Flow, Step, fresh_lines
+from bot.engine.effects import CancelTimer, Choice, Effect, Record, SafetyEvent, Schedule, Send, Transition
 from bot.engine.errors import InvalidInput
+from bot.engine.screening import screen
 from bot.engine.events import (
     CommandReceived, Event, OptionChosen, OptionsChosen, Resume, TextReceived, TimerFired, Unsupported,
 )
@@ -118,6 +119,9 @@ class _Run:
             return params
         system = self.system_params()
         for name in self.content.placeholders.get(key, ()):
+            if name == "resources":
+                params[name] = self.resources_param()
+                continue
             if name in SYSTEM_PARAMS:
                 params[name] = system.get(name)
                 continue
@@ -135,6 +139,15 @@ class _Run:
             else:
                 params[name] = value
         return params
+
+    def resources_param(self) -> dict[str, Any]:
+        """Which resources to show: the chosen country and its lines verified in the last six months."""
+        country = self.seat.slots.get("country")
+        resources = self.content.resources
+        if resources is None or country not in resources.countries:
+            return {"country": None}
+        fresh = fresh_lines(resources.countries[country], self.now.date())
+        return {"country": country, "lines": [line.name for line in fresh]}
 
     def choices(self, step: Step) -> tuple[Choice, ...]:
         out = [Choice(oid, step.option_labels[oid]) for oid in step.options]
@@ -164,6 +177,9 @@ class _Run:
 
     # -- event dispatch --------------------------------------------------------------------
     def handle(self, event: Event) -> None:
+        text = event.text if isinstance(event, TextReceived) else event.args if isinstance(event, CommandReceived) else ""
+        if text and self.on_disclosure(screen(self.content.lexicons.get(self.seat.locale), text)):
+            return
         opens_door = not (isinstance(event, CommandReceived) and event.name.lower() in ("sos", "help", "about", "privacy"))
         if self.current() is None and opens_door and not isinstance(event, TimerFired):
             self.start_home_or_welcome()  # nothing in progress (new person, or after declining): begin
@@ -190,6 +206,30 @@ class _Run:
             self.run()
             return
         getattr(self, f"input_{step.kind}")(frame, step, event)
+
+    def on_disclosure(self, categories: list[str]) -> bool:
+        """S3/S4/S8: a crisis or abuse disclosure pauses whatever step this is (the words are not kept
+        as its answer) and opens the private support flow. Screening stays on for every message."""
+        if not categories:
+            return False
+        for kind in categories:
+            self.effects.append(SafetyEvent(kind, self.now))
+        if "ipv" in categories:
+            self.seat.joint_exercises_off = True
+        target = "sos" if categories[0] != "ipv" else "ipv"
+        if self.in_flow("sos") or self.in_flow("ipv"):
+            self.pop_to_interrupt(target)
+        else:
+            self.push_interrupt(target)
+        return True
+
+    def pop_to_interrupt(self, flow_id: str) -> None:
+        """Already in a support flow: start it again from its first question rather than nest."""
+        while self.seat.stack and self.seat.stack[-1].flow not in ("sos", "ipv"):
+            self.seat.stack.pop()
+        if self.seat.stack:
+            self.seat.stack.pop()
+        self.push_interrupt(flow_id)
 
     def on_command(self, name: str, args: str) -> None:
         if name == "start":
@@ -270,7 +310,7 @@ class _Run:
         if not isinstance(event, OptionChosen):
             raise InvalidInput("system.pick_an_option")
         if event.option == SKIP and step.optional:
-            self.save(step, None)
+            self.save(step, None, skipped=True)
         elif event.option in step.options:
             self.save(step, event.option)
         else:
@@ -326,7 +366,7 @@ class _Run:
 
     def input_text(self, frame: Frame, step: Step, event: Event) -> None:
         if isinstance(event, OptionChosen) and event.option == SKIP and step.optional:
-            self.save(step, None)
+            self.save(step, None, skipped=True)
             self.move_on(frame, step)
             return
         if not isinstance(event, TextReceived):
@@ -342,8 +382,8 @@ class _Run:
             raise InvalidInput("system.too_long", params={"length": len(text), "limit": step.max_len})
         return text
 
-    def save(self, step: Step, value: Any) -> None:
-        if step.save_as is None:
+    def save(self, step: Step, value: Any, skipped: bool = False) -> None:
+        if step.save_as is None or (skipped and step.skip_keeps):
             return
         if value is None:
             self.seat.slots.pop(step.save_as, None)
@@ -365,8 +405,15 @@ class _Run:
             self.send("system.resumed")
             self.reprompt()
             return
+        self.forget_answers(flow_id)  # a fresh run: last time's answers must not reappear in this summary
         self.seat.stack = [self.new_frame(flow_id)]
         self.run()
+
+    def forget_answers(self, flow_id: str) -> None:
+        for step in self.content.flows[flow_id].steps:
+            if step.save_as and not step.save_as.startswith(PERSISTENT_SLOT_PREFIXES):
+                self.seat.slots.pop(step.save_as, None)
+                self.seat.slots.pop(f"{step.save_as}_text", None)
 
     def start_home_or_welcome(self) -> None:
         if self.seat.consented_at is None:
@@ -491,7 +538,7 @@ class _Run:
             self.seat.parked = [f for f in below if f.flow != self.content.home_flow]
         else:  # discard
             self.seat.parked = []
-            self.seat.slots = {}
+            self.seat.slots = {k: v for k, v in self.seat.slots.items() if k.startswith(PERSISTENT_SLOT_PREFIXES)}
             self.effects.append(CancelTimer(self.seat_id, "*"))
         self.seat.picks = []
         self.seat.stack = [frame]

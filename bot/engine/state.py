@@ -27,6 +27,7 @@ class Seat:
     parked: list[Frame] = field(default_factory=list)  # a flow left with /cancel, kept for resuming
     deferred: list[str] = field(default_factory=list)  # flows a timer asked for while the seat was busy
     locale: str = "en"
+    joint_exercises_off: bool = False  # set privately by an abuse disclosure (S8); never shown to a partner
 
     @property
     def top(self) -> Frame | None:

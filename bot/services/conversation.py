@@ -15,7 +15,7 @@ from bot import faults
 from bot.clock import Clock
 from bot.content.model import Content
 from bot.engine import (
-    CancelTimer, Event, InvalidInput, OptionChosen, Record, Schedule, Send, TimerFired, advance,
+    CancelTimer, Event, InvalidInput, OptionChosen, Record, SafetyEvent, Schedule, Send, TimerFired, advance,
 )
 from bot.logs import pseudonym
 from bot.storage import Database
@@ -101,6 +101,8 @@ class Conversation:
                 await repo.cancel_timers(conn, user.session_id, effect.seat, effect.timer, now)
             elif isinstance(effect, Record):
                 await repo.add_record(conn, user.id, effect.what, effect.at)
+            elif isinstance(effect, SafetyEvent):
+                await repo.add_safety_event(conn, effect.kind, effect.at)
         if not card_handled:  # the pressed card's question is answered: take its buttons away
             await repo.enqueue(conn, user.id, {"op": "close_card", "message_id": card}, now)
         return mine

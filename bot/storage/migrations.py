@@ -77,6 +77,14 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE outbox ADD COLUMN message_ids TEXT",
         "CREATE INDEX outbox_status ON outbox(status, id)",
     ],
+    # 3: safety metrics without identifiers (S12): only what kind of disclosure and when.
+    [
+        """CREATE TABLE safety_events (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            at TEXT NOT NULL
+        )""",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

@@ -133,3 +133,8 @@ async def add_record(conn: aiosqlite.Connection, user_id: str, what: str, at: da
     await conn.execute("INSERT INTO records(user_id, what, at) VALUES (?, ?, ?)", (user_id, what, iso(at)))
     if what == "consent":
         await conn.execute("UPDATE users SET consented_at = ? WHERE id = ?", (iso(at), user_id))
+
+
+async def add_safety_event(conn: aiosqlite.Connection, kind: str, at: datetime) -> None:
+    """Kind and time only: no person, no words (S12)."""
+    await conn.execute("INSERT INTO safety_events(kind, at) VALUES (?, ?)", (kind, iso(at)))
