@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import re
 import sys
 import threading
+from pathlib import Path
 from typing import TextIO
 
 from bot.clock import Clock
@@ -87,6 +89,7 @@ class ConsoleChat:
         self.stdout = stdout or sys.stdout
         self.locale = locale
         self.prompt: Rendered | None = None
+        self.export_dir = Path(db.path).parent / "exports"
 
     def write(self, text: str) -> None:
         self.stdout.write(text + "\n\n")
@@ -94,11 +97,23 @@ class ConsoleChat:
 
     async def deliver(self, outgoing: list[Outgoing]) -> None:
         for item in outgoing:
+            if item.document is not None:
+                self.write(self.save_export(item.document))
+                continue
             rendered = render(self.content, item.send, self.locale)
             self.write(format_for_console(rendered, self.content, self.locale))
             if item.send.prompt:
                 self.prompt = rendered
         await self.conversation.mark_sent([o.outbox_id for o in outgoing])
+
+    def save_export(self, payload: dict) -> str:
+        """/export in the console: a private file next to the database."""
+        folder = self.export_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / payload["filename"]
+        path.write_text(json.dumps(payload["data"], ensure_ascii=False, indent=2), encoding="utf-8")
+        path.chmod(0o600)
+        return f"[saved: {path}]"
 
     async def run(self) -> int:
         # Messages committed before a crash but never shown come first; then where the person is.

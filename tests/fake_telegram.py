@@ -10,12 +10,14 @@ the way a phone would. Adapters: `transport()` for PTB's HTTPXRequest in-process
 from __future__ import annotations
 
 import asyncio
+import email.policy
 import html.parser
 import itertools
 import json
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from email.parser import BytesParser
 from typing import Any
 
 import httpx
@@ -151,7 +153,9 @@ class FakeTelegram:
         self.faults: list[dict] = []
         self.commands: list = []
         self.webhook: dict | None = None
-        self.listeners: list = []  # called with chat_id after every successful send or edit
+        self.listeners: list = []
+        self.deleted: list[tuple[int, int]] = []
+        self.documents: list[tuple[int, Any]] = []  # called with chat_id after every successful send or edit
         self.polling = 0
         self.poll_generation = 0
         self.conflicts = 0
@@ -347,18 +351,40 @@ class FakeTelegram:
     async def api_deleteMessage(self, p):
         return True
 
+    async def api_deleteMessages(self, p):
+        chat_id = int(p["chat_id"])
+        ids = p["message_ids"] if isinstance(p["message_ids"], list) else json.loads(p["message_ids"])
+        self.deleted.extend((chat_id, int(i)) for i in ids)
+        self.sent = [m for m in self.sent if not (m.chat_id == chat_id and m.message_id in ids)]
+        return True
+
+    async def api_sendDocument(self, p):
+        chat_id = int(p["chat_id"])
+        self._check_chat(chat_id)
+        self._flood(chat_id)
+        self.documents.append((chat_id, p.get("document")))
+        msg = Sent(chat_id, next(self.message_ids), "", None, str(p.get("protect_content")).lower() == "true", time.monotonic())
+        return {**msg.to_api(), "document": {"file_id": "DOC", "file_unique_id": "d1", "file_name": "export.json"}}
+
     # -- HTTP adapters -------------------------------------------------------------------------
     @staticmethod
     def parse_body(content_type: str, body: bytes, query: str = "") -> dict:
         params: dict[str, Any] = {}
-        if "application/json" in content_type and body:
+        if "multipart/form-data" in content_type and body:
+            message = BytesParser(policy=email.policy.default).parsebytes(
+                b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
+            for part in message.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                payload = part.get_payload(decode=True)
+                params[name] = payload if part.get_filename() else payload.decode()
+        elif "application/json" in content_type and body:
             params.update(json.loads(body))
         elif body:
             for key, values in urllib.parse.parse_qs(body.decode(), keep_blank_values=True).items():
                 params[key] = values[-1]
         for key, values in urllib.parse.parse_qs(query).items():
             params.setdefault(key, values[-1])
-        for key in ("reply_markup", "allowed_updates", "commands", "entities"):
+        for key in ("reply_markup", "allowed_updates", "commands", "entities", "message_ids"):
             if isinstance(params.get(key), str):
                 try:
                     params[key] = json.loads(params[key])

@@ -39,7 +39,7 @@ KIND_FIELDS = {
     "record": set(), "action": set(), "await_partner": set(), "end": set(),
 }
 RECORDS = {"consent", "adult"}
-ACTIONS = {"park", "discard"}
+ACTIONS = {"park", "discard", "erase"}
 FLOW_FIELDS = {"flow", "schema_version", "version", "title", "kind", "command", "stages", "resume", "steps"}
 FLOW_KINDS = {"main", "sub", "interrupt"}
 

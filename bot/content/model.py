@@ -37,6 +37,7 @@ SYSTEM_KEYS = (
     "console.options_hint",
     "console.goodbye",
     "about.info",
+    "privacy.export_ready",
     "resources.emergency",
     "resources.line",
     "resources.directory",

@@ -4,11 +4,13 @@ from bot.engine.errors import InvalidInput
 from bot.engine.events import (
     CommandReceived, Event, OptionChosen, OptionsChosen, Resume, TextReceived, TimerFired, Unsupported,
 )
-from bot.engine.effects import CancelTimer, Choice, Effect, Record, SafetyEvent, Schedule, Send, Transition
+from bot.engine.effects import (
+    CancelTimer, Choice, Effect, EraseData, ExportData, Record, SafetyEvent, Schedule, Send, Transition,
+)
 from bot.engine.state import Frame, Seat, SessionState
 
 __all__ = [
     "advance", "prompt_effects", "InvalidInput", "CommandReceived", "Event", "OptionChosen", "OptionsChosen",
-    "Resume", "TextReceived", "TimerFired", "Unsupported", "CancelTimer", "Choice", "Effect", "Record", "SafetyEvent",
+    "Resume", "TextReceived", "TimerFired", "Unsupported", "CancelTimer", "Choice", "Effect", "Record", "SafetyEvent", "EraseData", "ExportData",
     "Schedule", "Send", "Transition", "Frame", "Seat", "SessionState",
 ]

@@ -75,7 +75,21 @@ class SafetyEvent:
     at: datetime
 
 
-Effect = Send | Schedule | CancelTimer | Record | SafetyEvent
+@dataclass(frozen=True)
+class EraseData:
+    """The person asked for their data to be erased (/delete, after confirming)."""
+
+    seat: str
+
+
+@dataclass(frozen=True)
+class ExportData:
+    """The person asked for a copy of everything Mend stores about them (/export)."""
+
+    seat: str
+
+
+Effect = Send | Schedule | CancelTimer | Record | SafetyEvent | EraseData | ExportData
 
 
 @dataclass(frozen=True)

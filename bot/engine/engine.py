@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.content.model import DONE, PERSISTENT_SLOT_PREFIXES, SKIP, SYSTEM_PARAMS, Content, Flow, Step, fresh_lines
-from bot.engine.effects import CancelTimer, Choice, Effect, Record, SafetyEvent, Schedule, Send, Transition
+from bot.engine.effects import (
+    CancelTimer, Choice, Effect, EraseData, ExportData, Record, SafetyEvent, Schedule, Send, Transition,
+)
 from bot.engine.errors import InvalidInput
 from bot.engine.screening import screen
 from bot.engine.events import (
@@ -23,6 +25,7 @@ from bot.engine.state import Frame, Seat, SessionState
 MAX_AUTO_STEPS = 200  # validation forbids loops that never wait; this only guards against bugs
 INFO_COMMANDS = {"about": "about.info", "privacy": "privacy.info"}
 INTERRUPT_COMMANDS = {"sos": "sos", "pause": "take_break", "cancel": "cancel"}
+PRIVACY_COMMANDS = ("export", "delete")  # work in every state, like /sos
 
 
 def advance(content: Content, state: SessionState, seat_id: str, event: Event, now: datetime) -> Transition:
@@ -180,7 +183,8 @@ class _Run:
         text = event.text if isinstance(event, TextReceived) else event.args if isinstance(event, CommandReceived) else ""
         if text and self.on_disclosure(screen(self.content.lexicons.get(self.seat.locale), text)):
             return
-        opens_door = not (isinstance(event, CommandReceived) and event.name.lower() in ("sos", "help", "about", "privacy"))
+        opens_door = not (isinstance(event, CommandReceived) and event.name.lower() in
+                          ("sos", "help", "about", "privacy") + PRIVACY_COMMANDS)
         if self.current() is None and opens_door and not isinstance(event, TimerFired):
             self.start_home_or_welcome()  # nothing in progress (new person, or after declining): begin
             return
@@ -253,6 +257,17 @@ class _Run:
         if name in INFO_COMMANDS:
             self.send(INFO_COMMANDS[name])
             self.reprompt()
+            return
+        if name == "export":
+            self.effects.append(ExportData(self.seat_id))
+            self.send("privacy.export_ready")
+            self.reprompt()
+            return
+        if name == "delete":
+            if self.in_flow("delete_data"):
+                self.reprompt()
+            else:
+                self.push_interrupt("delete_data")
             return
         if name == "sos":  # S2: reachable in every state, even before consent
             if self.in_flow("sos"):
@@ -534,6 +549,13 @@ class _Run:
 
     def do_action(self, frame: Frame, step: Step) -> None:
         below = [f for f in self.seat.stack if f is not frame and not f.interrupt]
+        if step.action == "erase":  # /delete confirmed: forget everything, then say what was removed
+            self.effects.append(EraseData(self.seat_id))
+            locale = self.seat.locale
+            self.state.seats[self.seat_id] = Seat(locale=locale, stack=[frame])
+            frame.interrupt = False
+            self.advance_past(frame, step)
+            return
         if step.action == "park":
             self.seat.parked = [f for f in below if f.flow != self.content.home_flow]
         else:  # discard

@@ -15,10 +15,12 @@ from bot import faults
 from bot.clock import Clock
 from bot.content.model import Content
 from bot.engine import (
-    CancelTimer, Event, InvalidInput, OptionChosen, Record, SafetyEvent, Schedule, Send, TimerFired, advance,
+    CancelTimer, EraseData, Event, ExportData, InvalidInput, OptionChosen, Record, SafetyEvent, Schedule, Send,
+    TimerFired, advance,
 )
 from bot.logs import pseudonym
 from bot.storage import Database
+from bot.services import privacy
 from bot.storage import delivery, repo
 
 log = logging.getLogger("mend.conversation")
@@ -33,7 +35,8 @@ class ConcurrentUpdate(Exception):
 class Outgoing:
     outbox_id: int
     user_id: str
-    send: Send
+    send: Send | None  # None for a file (export)
+    document: dict | None = None
 
 
 class Conversation:
@@ -41,6 +44,7 @@ class Conversation:
         self.db = db
         self.content = content
         self.clock = clock
+        self.erased = False
 
     async def handle(self, user_id: str, event: Event, *, update_id: int | None = None,
                      card_message_id: int | None = None) -> list[Outgoing]:
@@ -52,6 +56,7 @@ class Conversation:
         choices can't be pressed again.
         """
         started = time.perf_counter()
+        self.erased = False
         for _ in range(MAX_CONFLICT_RETRIES):
             async with self.db.write() as conn:
                 now = self.clock.now()
@@ -69,6 +74,8 @@ class Conversation:
                     accepted, effects = False, exc.effects
                 outgoing = await self._apply(conn, user, effects, now, card_message_id, event)
                 faults.point("in_handler_before_commit")
+            if self.erased:  # P5: push deleted pages out of the WAL now (secure_delete zeroes them)
+                await self.db.checkpoint()
             log.info(
                 "event=%s user=%s session=%s accepted=%s effects=%d ms=%.1f",
                 type(event).__name__, pseudonym(user_id), user.session_id, accepted, len(effects),
@@ -103,6 +110,18 @@ class Conversation:
                 await repo.add_record(conn, user.id, effect.what, effect.at)
             elif isinstance(effect, SafetyEvent):
                 await repo.add_safety_event(conn, effect.kind, effect.at)
+            elif isinstance(effect, EraseData):
+                recent = await privacy.erase(conn, user, now)
+                mine.clear()  # anything queued earlier in this transaction is gone too
+                if recent:
+                    await repo.enqueue(conn, user.id, {"op": "delete_messages", "message_ids": recent}, now)
+                self.erased = True
+            elif isinstance(effect, ExportData):
+                state, _ = await repo.load_session(conn, user.session_id)
+                document = await privacy.build_export(conn, user, state, now)
+                payload = {"op": "document", "filename": f"mend-export-{now:%Y%m%d-%H%M%S}.json", "data": document}
+                outbox_id = await repo.enqueue(conn, user.id, payload, now)
+                mine.append(Outgoing(outbox_id, user.id, None, payload))
         if not card_handled:  # the pressed card's question is answered: take its buttons away
             await repo.enqueue(conn, user.id, {"op": "close_card", "message_id": card}, now)
         return mine
@@ -121,7 +140,8 @@ class Conversation:
         """Messages queued but never shown (a crash between commit and display)."""
         async with self.db.read() as conn:
             rows = await repo.pending_outbox(conn, user_id)
-        return [Outgoing(i, user_id, Send.from_dict(p)) for i, p in rows if "op" not in p]
+        return [Outgoing(i, user_id, Send.from_dict(p)) if "op" not in p else Outgoing(i, user_id, None, p)
+                for i, p in rows if p.get("op") in (None, "document")]
 
     async def mark_sent(self, ids: list[int]) -> None:
         if ids:

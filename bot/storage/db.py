@@ -83,6 +83,11 @@ class Database:
         async with self._lock:
             yield self._conn
 
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database and truncate it, so erased rows leave no copy behind (P5)."""
+        async with self._lock:
+            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     async def user_version(self) -> int:
         async with self.read() as conn:
             async with conn.execute("PRAGMA user_version") as cur:

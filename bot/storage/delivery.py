@@ -44,6 +44,12 @@ async def prune_inbox(conn: aiosqlite.Connection, now: datetime) -> None:
     await conn.execute("DELETE FROM inbox WHERE processed_at IS NOT NULL AND processed_at < ?", (iso(now - INBOX_KEEP),))
 
 
+async def prune_outbox(conn: aiosqlite.Connection, now: datetime) -> None:
+    """Delivered messages (which carry people's words) are kept 48 hours, then deleted (P4)."""
+    await conn.execute("DELETE FROM outbox WHERE status IN ('sent', 'ambiguous', 'failed') AND created_at < ?",
+                       (iso(now - INBOX_KEEP),))
+
+
 async def recover_outbox(conn: aiosqlite.Connection) -> int:
     """At start: a row left 'sending' by a crash may or may not have been delivered, so it is
     never re-sent (O4, at-most-once); a row only 'claimed' was never attempted and goes back."""

@@ -131,8 +131,8 @@ async def mark_sent(conn: aiosqlite.Connection, ids: list[int], now: datetime) -
 
 async def add_record(conn: aiosqlite.Connection, user_id: str, what: str, at: datetime) -> None:
     await conn.execute("INSERT INTO records(user_id, what, at) VALUES (?, ?, ?)", (user_id, what, iso(at)))
-    if what == "consent":
-        await conn.execute("UPDATE users SET consented_at = ? WHERE id = ?", (iso(at), user_id))
+    if what == "consent":  # also a returning person after /delete: no longer a tombstone
+        await conn.execute("UPDATE users SET consented_at = ?, deleted_at = NULL WHERE id = ?", (iso(at), user_id))
 
 
 async def add_safety_event(conn: aiosqlite.Connection, kind: str, at: datetime) -> None:

@@ -113,6 +113,7 @@ class MendBot:
         async with self.db.write() as conn:
             due = await delivery.claim_due_timers_all(conn, self.clock.now())
             await delivery.prune_inbox(conn, self.clock.now())
+            await delivery.prune_outbox(conn, self.clock.now())
         for user_id, kind, payload in due:
             try:
                 await self.conversation.handle(user_id, TimerFired(kind, payload))

@@ -3,6 +3,7 @@ short callback data (`o:<turn>:<option>`, ≤ 64 bytes), neighbouring messages m
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -18,13 +19,15 @@ TEXT_LIMIT = 4096
 class Call:
     """One Bot API call for one chat, and the outbox rows whose fate it decides."""
 
-    method: str  # send_message | edit_markup
+    method: str  # send_message | edit_markup | send_document | delete_messages
     rows: list[int]
     text: str = ""
     markup: InlineKeyboardMarkup | None = None
     message_id: int | None = None
     protect: bool = False
-    marked: bool = False  # rows already committed as 'sending
+    marked: bool = False  # rows already committed as "sending"
+    document: bytes | None = None
+    message_ids: list[int] | None = None
 
 
 def callback_data(turn: int, option: str) -> str:
@@ -109,6 +112,15 @@ def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en
 
     closing: list[Call] = []
     for row_id, payload in rows:
+        if payload.get("op") == "document":
+            flush()
+            data = json.dumps(payload["data"], ensure_ascii=False, indent=2).encode()
+            calls.append(Call("send_document", [row_id], text=payload["filename"], document=data, protect=True))
+            continue
+        if payload.get("op") == "delete_messages":
+            flush()
+            calls.append(Call("delete_messages", [row_id], message_ids=payload["message_ids"]))
+            continue
         if payload.get("op") == "close_card":
             # Closed after the new messages go out: the person sees the next question one round trip sooner.
             closing.append(Call("edit_markup", [row_id], message_id=payload["message_id"]))

@@ -137,7 +137,7 @@ class OutboxSender:
     async def _perform(self, user_id: str, call: Call) -> str:
         """Send one call; record its rows' outcome. Returns 'done', 'retry' or 'blocked'."""
         now = self.monotonic()
-        if call.method == "send_message":
+        if call.method in ("send_message", "send_document"):
             wait = self.global_bucket.reserve(now)
             bucket = self.chat_buckets.setdefault(user_id, Bucket(self.chat_rate, self.chat_burst, now))
             chat_wait = bucket.reserve(now)
@@ -157,6 +157,12 @@ class OutboxSender:
                 message = await self.bot.send_message(chat_id, call.text, parse_mode=ParseMode.HTML,
                                                       reply_markup=call.markup, protect_content=call.protect or None)
                 message_ids = [message.message_id]
+            elif call.method == "send_document":  # /export: the person's own data, not forwardable
+                message = await self.bot.send_document(chat_id, call.document, filename=call.text, protect_content=True)
+                message_ids = [message.message_id]
+            elif call.method == "delete_messages":  # /delete: best effort, Telegram allows 48 hours
+                for start in range(0, len(call.message_ids), 100):
+                    await self.bot.delete_messages(chat_id, call.message_ids[start:start + 100])
             else:
                 await self.bot.edit_message_reply_markup(chat_id, call.message_id, reply_markup=call.markup)
             self.sent += 1

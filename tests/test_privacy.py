@@ -1,0 +1,133 @@
+"""/export and /delete (P5, P6, T7): a person gets all of their own data and none of anyone
+else's; erasing is real (gone from the database file and its WAL) and leaves others intact."""
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+from bot.console import ConsoleChat
+from bot.engine import Seat, SessionState
+from tests.helpers import Persona, walk_repair
+from tests.telegram_harness import running_bot
+
+ALICE_CANARY = "CANARY-alice-4b1f"
+BOB_CANARY = "CANARY-bob-93ce"
+
+
+def db_bytes(path: str) -> bytes:
+    data = Path(path).read_bytes()
+    wal = Path(path + "-wal")
+    return data + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def test_export_has_everything_of_mine(alice, db):
+    await alice.onboard()
+    await walk_repair(alice, {**{k: f"{ALICE_CANARY} {k}" for k in
+                                 ("my_part", "regret", "their_view", "makes_sense", "my_ask", "my_offer", "move_on")}})
+    await alice.taps("d3")
+    outgoing = await alice.conversation.handle(alice.user_id, __import__("bot.engine", fromlist=["CommandReceived"]).CommandReceived("export"))
+    (document,) = [o.document for o in outgoing if o.document]
+    data = document["data"]
+    assert data["person"]["id"] == alice.user_id and data["person"]["consented_at"]
+    assert data["answers"]["my_part"] == f"{ALICE_CANARY} my_part"
+    assert [r["what"] for r in data["records"]] == ["adult", "consent"]
+    assert [r["kind"] for r in data["reminders"]] == ["plan_followup"]
+    assert alice.last.key == "home.menu"  # the conversation carries on where it was
+
+
+async def test_delete_erases_for_real_and_starts_fresh(alice, bob, db):
+    await alice.onboard()
+    await bob.onboard()
+    await walk_repair(alice, {k: f"{ALICE_CANARY} {k}" for k in
+                              ("my_part", "regret", "their_view", "makes_sense", "my_ask", "my_offer", "move_on")})
+    await alice.taps("w1")
+    await bob.taps("gratitude")
+    await bob.says(f"{BOB_CANARY} my sister called")
+    assert ALICE_CANARY.encode() in db_bytes(db.path)
+    await alice.command("delete")
+    assert alice.last_prompt.key == "delete_data.confirm"
+    await alice.taps("keep")
+    assert alice.last.key == "home.menu" and ALICE_CANARY.encode() in db_bytes(db.path)
+    await alice.command("delete")
+    sends = await alice.taps("erase")
+    assert alice.keys(sends) == ["delete_data.erased"]
+    raw = db_bytes(db.path)
+    assert ALICE_CANARY.encode() not in raw  # gone from the file and the WAL (secure_delete + checkpoint)
+    assert BOB_CANARY.encode() in raw  # bob's words are his
+    with sqlite3.connect(db.path) as conn:
+        assert conn.execute("SELECT consented_at, deleted_at IS NOT NULL FROM users WHERE id = 'test:alice'").fetchone() == (None, 1)
+        assert conn.execute("SELECT COUNT(*) FROM records WHERE user_id = 'test:alice'").fetchone() == (0,)
+        assert conn.execute("SELECT COUNT(*) FROM timers t JOIN users u ON u.session_id = t.session_id "
+                            "WHERE u.id = 'test:alice'").fetchone() == (0,)
+    sends = await alice.says("hello again")
+    assert alice.keys(sends) == ["welcome.intro", "welcome.age"]  # a fresh start, consent asked again
+
+
+async def test_couple_export_and_delete_never_cross_seats(db, content, clock, conversation):
+    """Two partners in one session (seats a and b): neither can obtain the other's private words,
+    and one's deletion leaves the other's intact."""
+    alice, bob = Persona("alice", conversation), Persona("bob", conversation)
+    await alice.onboard()
+    await bob.onboard()
+    with sqlite3.connect(db.path) as conn:  # link bob into alice's session as seat b
+        (session_id,) = conn.execute("SELECT session_id FROM users WHERE id = 'test:alice'").fetchone()
+        (state_json,) = conn.execute("SELECT state FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        state = SessionState.from_dict(json.loads(state_json))
+        bob_seat = Seat(stack=state.seats["a"].stack, consented_at=state.seats["a"].consented_at, adult=True,
+                        slots={"my_part": f"{BOB_CANARY} private", "safety_plan_reasons": f"{BOB_CANARY} plan"})
+        state.seats["b"] = bob_seat
+        conn.execute("UPDATE sessions SET state = ? WHERE id = ?", (json.dumps(state.to_dict()), session_id))
+        conn.execute("UPDATE users SET session_id = ?, seat = 'b' WHERE id = 'test:bob'", (session_id,))
+    await alice.taps("gratitude")
+    await alice.says(f"{ALICE_CANARY} a kind moment")
+    from bot.engine import CommandReceived
+    (a_doc,) = [o.document for o in await conversation.handle(alice.user_id, CommandReceived("export")) if o.document]
+    (b_doc,) = [o.document for o in await conversation.handle(bob.user_id, CommandReceived("export")) if o.document]
+    assert ALICE_CANARY in json.dumps(a_doc) and BOB_CANARY not in json.dumps(a_doc)
+    assert BOB_CANARY in json.dumps(b_doc) and ALICE_CANARY not in json.dumps(b_doc)
+    await alice.command("delete")
+    await alice.taps("erase")
+    raw = db_bytes(db.path)
+    assert ALICE_CANARY.encode() not in raw and BOB_CANARY.encode() in raw
+    (b_doc,) = [o.document for o in await conversation.handle(bob.user_id, CommandReceived("export")) if o.document]
+    assert b_doc["data"]["answers"]["my_part"] == f"{BOB_CANARY} private"
+
+
+async def test_console_export_writes_a_private_file(db, content, clock, tmp_path):
+    out = io.StringIO()
+    lines = "1\n1\n3\nMy friend sent soup\n2\n/export\n"
+    console = ConsoleChat(db, content, clock, "alice", stdin=io.StringIO(lines), stdout=out)
+    assert await console.run() == 0
+    saved = out.getvalue().split("[saved: ")[1].split("]")[0]
+    assert oct(Path(saved).stat().st_mode & 0o777) == "0o600"
+    assert json.loads(Path(saved).read_text())["answers"]["gratitude_1"] == "My friend sent soup"
+
+
+async def test_telegram_export_sends_a_document_and_delete_cleans_the_chat(tmp_path, content, clock):
+    async with running_bot(tmp_path, content, clock) as tg:
+        alice = tg.fake.user(7001)
+        alice.start()
+        await tg.settle()
+        alice.press("adult")
+        await tg.settle()
+        alice.press("agree")
+        await tg.settle()
+        alice.press("gratitude")
+        await tg.settle()
+        alice.send_text(f"{ALICE_CANARY} soup")
+        await tg.settle()
+        alice.send_text("/export")
+        await tg.settle()
+        ((chat, document),) = tg.fake.documents
+        assert chat == 7001 and ALICE_CANARY in document.decode()
+        before = len(tg.fake.messages_to(7001))
+        alice.send_text("/delete")
+        await tg.settle()
+        alice.press("erase")
+        await tg.settle()
+        assert tg.fake.deleted and all(c == 7001 for c, _ in tg.fake.deleted)
+        assert len(tg.fake.messages_to(7001)) < before  # recent bot messages were removed
+        assert "Your answers, safety plan, reminders and consent have been erased" in tg.fake.texts(7001)[-1]
+        assert ALICE_CANARY.encode() not in db_bytes(tg.db.path)
