@@ -34,7 +34,8 @@ MAX_BREAK = timedelta(hours=24)
 STEP_KINDS = ("ask", "say", "call", "goto", "schedule", "cancel_timer", "record", "action", "await_partner", "end")
 COMMON_FIELDS = {"id", "next", "stage"}
 KIND_FIELDS = {
-    "ask": {"options", "options_from", "collect", "save_as", "multi", "optional", "allow_text", "max_len", "skip_keeps"},
+    "ask": {"options", "options_from", "collect", "save_as", "multi", "optional", "allow_text", "max_len", "skip_keeps",
+            "check"},
     "say": set(), "call": set(), "goto": set(), "schedule": set(), "cancel_timer": set(),
     "record": set(), "action": set(), "await_partner": set(), "end": set(),
 }
@@ -305,6 +306,7 @@ class _Validator:
         out["save_as"] = save_as
         out["optional"] = self.flag(raw, "optional", file)
         out["skip_keeps"] = self.flag(raw, "skip_keeps", file)
+        out["check"] = self.flag(raw, "check", file)
         has_options = "options" in raw or "options_from" in raw
         if "collect" in raw:
             if raw["collect"] != "text" or has_options:
@@ -688,7 +690,7 @@ class _Validator:
         lexicons = {}
         folder = self.root / "lexicons"
         for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-            lexicon = load_lexicon(path, self.rel(path), self.problems, self.release)
+            lexicon = load_lexicon(path, self.rel(path), self.problems, self.release, self.use_key)
             if lexicon is not None:
                 lexicons[lexicon.locale] = lexicon
         for locale in catalogs:

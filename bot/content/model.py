@@ -38,6 +38,13 @@ SYSTEM_KEYS = (
     "console.goodbye",
     "about.info",
     "privacy.export_ready",
+    "coaching.rewrite",
+    "coaching.edit",
+    "coaching.keep",
+    "coaching.keep_confirm",
+    "coaching.keep_yes",
+    "coaching.keep_no",
+    "coaching.scaffold",
     "resources.emergency",
     "resources.line",
     "resources.directory",
@@ -48,6 +55,7 @@ SYSTEM_KEYS = (
 # Parameters the engine fills in by itself; any other `{name}` in a template must be a saved slot.
 SYSTEM_PARAMS = frozenset({"stage", "stages", "flow_title", "length", "limit", "min", "max", "return_in",
                            "resources", "emergency", "line_name", "line_how", "directory"})
+COACHING_CATEGORIES = ("criticism", "contempt", "defensiveness", "non_apology", "felt_like_you", "calm_down", "vague_ask")
 # Slots that outlive a flow: the person's country (for resources) and their safety plan.
 PERSISTENT_SLOT_PREFIXES = ("country", "safety_plan_")
 
@@ -80,6 +88,7 @@ class Step:
     max_picks: int = 1
     optional: bool = False
     skip_keeps: bool = False  # skipping keeps an earlier answer (editing a safety plan)
+    check: bool = False  # coaching feedback on the draft (it may reach a partner)
     allow_text: bool = False
     max_len: int = 2000
     routes: tuple[Route, ...] = ()
@@ -156,6 +165,7 @@ class Lexicon:
     locale: str
     crisis: dict[str, tuple[re.Pattern, ...]]
     ipv: tuple[re.Pattern, ...]
+    coaching: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

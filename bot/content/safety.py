@@ -6,17 +6,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from bot.content.model import FRESH_FOR, CountryResources, CrisisLine, Lexicon, Resources
+from bot.content.model import COACHING_CATEGORIES, CountryResources, CrisisLine, Lexicon, Resources
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
 
 CRISIS_CATEGORIES = ("explicit", "coded", "indirect", "third_party", "hopelessness")
 
 
 def compile_pattern(text: str) -> re.Pattern:
-    return re.compile(rf"(?<![\w']){text}(?![\w'])", re.IGNORECASE)
+    # Grouped, so word boundaries hold for every alternative of a pattern like "a|b".
+    return re.compile(rf"(?<![\w'])(?:{text})(?![\w'])", re.IGNORECASE)
 
 
-def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool) -> Lexicon | None:
+def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
+                 use_key: Callable[[str, str, int], None]) -> Lexicon | None:
     data = read_yaml(path, problems, file)
     if not isinstance(data, LDict):
         if data is not None:
@@ -53,7 +55,18 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool) 
             else:
                 crisis[name] = patterns(crisis_raw[name], crisis_raw.line_of(name), f"crisis.{name}")
     ipv = patterns(data.get("ipv"), data.line_of("ipv"), "ipv")
-    return Lexicon(path.stem, crisis, ipv)
+    coaching: dict[str, tuple[re.Pattern, ...]] = {}
+    raw = data.get("coaching")
+    if isinstance(raw, LDict):
+        for name, items in raw.items():
+            if name not in COACHING_CATEGORIES:
+                problems.append(Problem(file, raw.line_of(name), f"unknown coaching category '{name}'"))
+                continue
+            coaching[name] = patterns(items, raw.line_of(name), f"coaching.{name}")
+            use_key(f"coaching.hint.{name}", file, raw.line_of(name))
+    elif raw is not None:
+        problems.append(Problem(file, data.line_of("coaching"), "'coaching' maps categories to lists of patterns"))
+    return Lexicon(path.stem, crisis, ipv, coaching)
 
 
 def load_resources(path: Path, file: str, problems: list[Problem], release: bool, today: date,

@@ -16,7 +16,7 @@ from bot.engine.effects import (
     CancelTimer, Choice, Effect, EraseData, ExportData, Record, SafetyEvent, Schedule, Send, Transition,
 )
 from bot.engine.errors import InvalidInput
-from bot.engine.screening import screen
+from bot.engine.screening import coach, screen
 from bot.engine.events import (
     CommandReceived, Event, OptionChosen, OptionsChosen, Resume, TextReceived, TimerFired, Unsupported,
 )
@@ -26,6 +26,8 @@ MAX_AUTO_STEPS = 200  # validation forbids loops that never wait; this only guar
 INFO_COMMANDS = {"about": "about.info", "privacy": "privacy.info"}
 INTERRUPT_COMMANDS = {"sos": "sos", "pause": "take_break", "cancel": "cancel"}
 PRIVACY_COMMANDS = ("export", "delete")  # work in every state, like /sos
+COACHING_CHOICES = ("lint_rewrite", "lint_edit", "lint_keep", "lint_keep_yes", "lint_keep_no")
+MAX_HINTS = 2  # per step: a third version is taken without comment (no nagging)
 
 
 def advance(content: Content, state: SessionState, seat_id: str, event: Event, now: datetime) -> Transition:
@@ -380,14 +382,43 @@ class _Run:
         self.move_on(frame, step)
 
     def input_text(self, frame: Frame, step: Step, event: Event) -> None:
+        draft = self.seat.draft if self.seat.draft and self.seat.draft["at"] == f"{frame.flow}.{step.id}" else None
+        if isinstance(event, OptionChosen) and draft and event.option in COACHING_CHOICES:
+            self.on_coaching_choice(frame, step, draft, event.option)
+            return
         if isinstance(event, OptionChosen) and event.option == SKIP and step.optional:
             self.save(step, None, skipped=True)
             self.move_on(frame, step)
             return
         if not isinstance(event, TextReceived):
             raise InvalidInput("system.type_answer")
-        self.save(step, self.checked_text(step, event.text))
+        text = self.checked_text(step, event.text)
+        hints = draft["hints"] if draft else 0
+        category = coach(self.content.lexicons.get(self.seat.locale), text) if step.check and hints < MAX_HINTS else None
+        if category:  # one kind hint per draft version; never blocks, never edits the words
+            self.seat.draft = {"at": f"{frame.flow}.{step.id}", "text": text, "category": category, "hints": hints + 1}
+            self.seat.turn += 1
+            self.send(f"coaching.hint.{category}", choices=(
+                Choice("lint_rewrite", "coaching.rewrite"), Choice("lint_edit", "coaching.edit"),
+                Choice("lint_keep", "coaching.keep")), prompt=True)
+            return
+        self.seat.draft = None
+        self.save(step, text)
         self.move_on(frame, step)
+
+    def on_coaching_choice(self, frame: Frame, step: Step, draft: dict, option: str) -> None:
+        if option == "lint_rewrite":
+            self.send("coaching.scaffold", self.params_for("coaching.scaffold"), prompt=True)
+        elif option == "lint_keep":
+            self.seat.turn += 1
+            self.send("coaching.keep_confirm", choices=(Choice("lint_keep_yes", "coaching.keep_yes"),
+                                                         Choice("lint_keep_no", "coaching.keep_no")), prompt=True)
+        elif option == "lint_keep_yes":  # asked once; now the words go exactly as written
+            self.seat.draft = None
+            self.save(step, draft["text"])
+            self.move_on(frame, step)
+        else:  # lint_edit, lint_keep_no: the question again, for a new version
+            self.prompt(step)
 
     def checked_text(self, step: Step, raw: str) -> str:
         text = clean_text(raw)
@@ -486,6 +517,8 @@ class _Run:
             if step.interactive:
                 self.seat.turn += 1  # a new prompt: buttons of earlier prompts become stale (R3)
                 self.seat.picks = []
+                if self.seat.draft and self.seat.draft["at"] != f"{frame.flow}.{step.id}":
+                    self.seat.draft = None  # the hinted draft belonged to an earlier step
                 self.prompt(step)
                 return
             if step.kind == "goto":

@@ -29,3 +29,14 @@ def screen(lexicon: Lexicon | None, text: str) -> list[str]:
     if any(p.search(plain) for p in lexicon.ipv):
         found.append("ipv")
     return found
+
+
+def coach(lexicon: Lexicon | None, text: str) -> str | None:
+    """The first coaching pattern a draft matches (criticism, contempt, ...), or None."""
+    if lexicon is None or not text:
+        return None
+    plain = normalise(text)
+    for category, patterns in lexicon.coaching.items():
+        if any(p.search(plain) for p in patterns):
+            return category
+    return None

@@ -28,6 +28,7 @@ class Seat:
     deferred: list[str] = field(default_factory=list)  # flows a timer asked for while the seat was busy
     locale: str = "en"
     joint_exercises_off: bool = False  # set privately by an abuse disclosure (S8); never shown to a partner
+    draft: dict[str, Any] | None = None  # a draft that got a coaching hint: {at, text, category, hints}
 
     @property
     def top(self) -> Frame | None:
