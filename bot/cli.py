@@ -18,6 +18,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.content.loader import ContentError, load_content, validate_content
 from bot.logs import set_pseudonym_salt, setup_logging
 from bot.storage import Database, StorageError
+from bot.storage.crypto import Cipher, DataKeyError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check flows and messages; list every problem")
     validate.add_argument("content_dir", nargs="?", help="content directory (default: CONTENT_DIR or ./content)")
     validate.add_argument("--release", action="store_true", help="also require clinician sign-off on safety copy")
+    sub.add_parser("rotate-key", help="re-encrypt stored data with the first key of MEND_DATA_KEY")
     return parser
 
 
@@ -41,6 +43,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mend: configuration error: {exc}", file=sys.stderr)
         return 2
     command = args.command or ("run" if settings.telegram_token else "chat")
+    try:
+        cipher = Cipher(list(settings.data_keys))
+    except DataKeyError as exc:
+        print(f"mend: configuration error: {exc}", file=sys.stderr)
+        return 2
+    if command == "rotate-key":
+        return _run_async(rotate_key(settings, cipher))
     if command == "validate":
         return validate(Path(args.content_dir) if args.content_dir else settings.content_dir, args.release)
     try:
@@ -52,14 +61,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if command == "chat":
         setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
-        return _run_async(chat(settings, content, getattr(args, "user", "local")))
+        return _run_async(chat(settings, content, getattr(args, "user", "local"), cipher))
     if not settings.telegram_token:
         print("mend: configuration error: TELEGRAM_BOT_TOKEN is not set (use `python -m bot chat` to try Mend offline)",
               file=sys.stderr)
         return 2
     setup_logging(settings.log_level)
     from bot.transport.app import run_bot  # imported here so the console never loads Telegram
-    return _run_async(run_bot(settings, content))
+    return _run_async(run_bot(settings, content, cipher=cipher))
 
 
 def _run_async(coro) -> int:
@@ -67,6 +76,9 @@ def _run_async(coro) -> int:
         return asyncio.run(coro)
     except StorageError as exc:
         print(f"mend: database error: {exc}", file=sys.stderr)
+        return 2
+    except DataKeyError as exc:
+        print(f"mend: data key error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\nmend: stopped. Everything you wrote is saved.", file=sys.stderr)
@@ -86,11 +98,28 @@ def validate(content_dir: Path, release: bool) -> int:
     return 0
 
 
-async def chat(settings: Settings, content, user: str) -> int:
+async def rotate_key(settings: Settings, cipher: Cipher) -> int:
+    if not cipher.enabled:
+        print("mend: configuration error: set MEND_DATA_KEY (new key first) to rotate", file=sys.stderr)
+        return 2
+    from bot.storage.delivery import rotate_key as rotate
+
+    db = await Database.open(settings.database_path, cipher)
+    try:
+        async with db.write() as conn:
+            count = await rotate(conn)
+        await db.checkpoint()
+    finally:
+        await db.close()
+    print(f"ok: re-encrypted {count} values with the first key; the other keys can now be removed")
+    return 0
+
+
+async def chat(settings: Settings, content, user: str, cipher: Cipher | None = None) -> int:
     from bot.clock import SystemClock
     from bot.console import ConsoleChat
 
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_path, cipher)
     try:
         set_pseudonym_salt(await db.meta("log_salt") or "")
         return await ConsoleChat(db, content, SystemClock(), user).run()

@@ -44,8 +44,9 @@ class Settings:
     content_dir: Path
     log_level: str
     webhook: Webhook | None = None
+    data_keys: tuple[str, ...] = ()  # MEND_DATA_KEY: encryption at rest, first key encrypts
 
-    def __repr__(self) -> str:  # never print the token (P1)
+    def __repr__(self) -> str:  # never print the token or keys (P1)
         token = "set" if self.telegram_token else "unset"
         return f"Settings(token={token}, database_path={self.database_path}, content_dir={self.content_dir})"
 
@@ -63,7 +64,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     level = (env.get("LOG_LEVEL", "").strip() or "INFO").upper()
     if level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
-    return Settings(token, base, Path(db), Path(content), level, _webhook(env))
+    keys = tuple(k.strip() for k in env.get("MEND_DATA_KEY", "").split(",") if k.strip())
+    return Settings(token, base, Path(db), Path(content), level, _webhook(env), keys)
 
 
 def _webhook(env: Mapping[str, str]) -> Webhook | None:

@@ -16,6 +16,7 @@ from typing import AsyncIterator
 import aiosqlite
 
 import bot.logs  # noqa: F401  (holds aiosqlite's statement logging, which includes parameters, at WARNING)
+from bot.storage.crypto import NO_ENCRYPTION, Cipher
 from bot.storage.migrations import LATEST, MIGRATIONS
 
 PRAGMAS = (
@@ -39,7 +40,7 @@ class Database:
         self.path = path
 
     @classmethod
-    async def open(cls, path: str | Path) -> "Database":
+    async def open(cls, path: str | Path, cipher: Cipher | None = None) -> "Database":
         if sqlite3.sqlite_version_info < MIN_SQLITE:
             raise StorageError(f"SQLite {sqlite3.sqlite_version} is too old; Mend needs 3.35 or newer")
         path = str(path)
@@ -50,6 +51,7 @@ class Database:
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open database {path}: {exc}") from None
         db = cls(conn, path)
+        conn.mend_cipher = cipher or NO_ENCRYPTION  # read by the repositories for sensitive columns
         try:
             for pragma in PRAGMAS:
                 await conn.execute(pragma)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
+from bot.storage.crypto import cipher_of
 from bot.storage.repo import iso
 
 INBOX_KEEP = timedelta(hours=48)  # bare update_ids kept this long for dedupe (R2)
@@ -17,7 +18,7 @@ async def store_updates(conn: aiosqlite.Connection, updates: list[tuple[int, dic
     for update_id, payload in updates:
         cur = await conn.execute(
             "INSERT INTO inbox(update_id, payload, received_at) VALUES (?, ?, ?) ON CONFLICT(update_id) DO NOTHING",
-            (update_id, json.dumps(payload, ensure_ascii=False), iso(now)),
+            (update_id, cipher_of(conn).seal(json.dumps(payload, ensure_ascii=False)), iso(now)),
         )
         new += cur.rowcount
     return new
@@ -27,7 +28,7 @@ async def unprocessed_updates(conn: aiosqlite.Connection, limit: int = 100) -> l
     async with conn.execute(
         "SELECT update_id, payload FROM inbox WHERE processed_at IS NULL ORDER BY rowid LIMIT ?", (limit,)
     ) as cur:
-        return [(r[0], json.loads(r[1])) for r in await cur.fetchall()]
+        return [(r[0], json.loads(cipher_of(conn).open(r[1]))) for r in await cur.fetchall()]
 
 
 async def claim_update(conn: aiosqlite.Connection, update_id: int, outcome: str, now: datetime) -> bool:
@@ -42,6 +43,18 @@ async def claim_update(conn: aiosqlite.Connection, update_id: int, outcome: str,
 
 async def prune_inbox(conn: aiosqlite.Connection, now: datetime) -> None:
     await conn.execute("DELETE FROM inbox WHERE processed_at IS NOT NULL AND processed_at < ?", (iso(now - INBOX_KEEP),))
+
+
+async def rotate_key(conn: aiosqlite.Connection) -> int:
+    """Re-encrypt every sensitive value with the first key of MEND_DATA_KEY; returns how many."""
+    cipher, count = cipher_of(conn), 0
+    for table, key, column in (("sessions", "id", "state"), ("outbox", "id", "payload"), ("inbox", "update_id", "payload")):
+        async with conn.execute(f"SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL") as cur:
+            rows = await cur.fetchall()
+        for row_id, value in rows:
+            await conn.execute(f"UPDATE {table} SET {column} = ? WHERE {key} = ?", (cipher.rotate(value), row_id))
+            count += 1
+    return count
 
 
 async def prune_outbox(conn: aiosqlite.Connection, now: datetime) -> None:
@@ -83,7 +96,7 @@ async def claim_for_chat(conn: aiosqlite.Connection, user_id: str, now: datetime
         (user_id, iso(now), limit),
     ) as cur:
         rows = await cur.fetchall()
-    return sorted(((r[0], json.loads(r[1])) for r in rows), key=lambda r: r[0])
+    return sorted(((r[0], json.loads(cipher_of(conn).open(r[1]))) for r in rows), key=lambda r: r[0])
 
 
 async def finish_rows(conn: aiosqlite.Connection, ids: list[int], status: str, now: datetime,

@@ -8,6 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.engine.state import SessionState
+from bot.storage.crypto import cipher_of
 
 
 def iso(moment: datetime) -> str:
@@ -30,7 +31,7 @@ async def ensure_user(conn: aiosqlite.Connection, user_id: str, now: datetime) -
         row = await cur.fetchone()
     if row is not None and row["session_id"] is not None:
         return User(row["id"], row["session_id"], row["seat"], row["locale"])
-    state = json.dumps(SessionState().to_dict())
+    state = cipher_of(conn).seal(json.dumps(SessionState().to_dict()))
     async with conn.execute(
         "INSERT INTO sessions(state, version, created_at, updated_at) VALUES (?, 0, ?, ?) RETURNING id",
         (state, iso(now), iso(now)),
@@ -55,7 +56,7 @@ async def load_session(conn: aiosqlite.Connection, session_id: int) -> tuple[Ses
         row = await cur.fetchone()
     if row is None:
         raise LookupError(f"session {session_id} not found")
-    return SessionState.from_dict(json.loads(row["state"])), row["version"]
+    return SessionState.from_dict(json.loads(cipher_of(conn).open(row["state"]))), row["version"]
 
 
 async def save_session(conn: aiosqlite.Connection, session_id: int, state: SessionState, expected: int,
@@ -63,7 +64,7 @@ async def save_session(conn: aiosqlite.Connection, session_id: int, state: Sessi
     """Optimistic write (C2): False when someone else saved a newer version first."""
     cur = await conn.execute(
         "UPDATE sessions SET state = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
-        (json.dumps(state.to_dict(), ensure_ascii=False), iso(now), session_id, expected),
+        (cipher_of(conn).seal(json.dumps(state.to_dict(), ensure_ascii=False)), iso(now), session_id, expected),
     )
     return cur.rowcount == 1
 
@@ -110,7 +111,7 @@ async def pending_timers(conn: aiosqlite.Connection, session_id: int) -> list[di
 async def enqueue(conn: aiosqlite.Connection, user_id: str, payload: dict, now: datetime) -> int:
     async with conn.execute(
         "INSERT INTO outbox(user_id, payload, created_at) VALUES (?, ?, ?) RETURNING id",
-        (user_id, json.dumps(payload, ensure_ascii=False), iso(now)),
+        (user_id, cipher_of(conn).seal(json.dumps(payload, ensure_ascii=False)), iso(now)),
     ) as cur:
         return (await cur.fetchone())[0]
 
@@ -119,7 +120,7 @@ async def pending_outbox(conn: aiosqlite.Connection, user_id: str) -> list[tuple
     async with conn.execute(
         "SELECT id, payload FROM outbox WHERE user_id = ? AND status = 'pending' ORDER BY id", (user_id,)
     ) as cur:
-        return [(r["id"], json.loads(r["payload"])) for r in await cur.fetchall()]
+        return [(r["id"], json.loads(cipher_of(conn).open(r["payload"]))) for r in await cur.fetchall()]
 
 
 async def mark_sent(conn: aiosqlite.Connection, ids: list[int], now: datetime) -> None:

@@ -25,6 +25,7 @@ from bot.engine import TimerFired
 from bot.logs import pseudonym, set_pseudonym_salt
 from bot.services.conversation import Conversation
 from bot.storage import Database, delivery
+from bot.storage.crypto import Cipher
 from bot.transport.intake import ALLOWED_UPDATES, Dispatcher, FatalTelegramError, Poller
 from bot.transport.sender import OutboxSender
 from bot.transport.webhook import WebhookReceiver
@@ -167,13 +168,13 @@ class MendBot:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def run_bot(settings: Settings, content: Content, clock: Clock | None = None) -> int:
+async def run_bot(settings: Settings, content: Content, clock: Clock | None = None, cipher: Cipher | None = None) -> int:
     lock = InstanceLock(settings.database_path)
     if not lock.acquire():
         print(f"mend: another Mend is already running with {settings.database_path} (lock {lock.path}); not starting",
               file=sys.stderr)
         return 2
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_path, cipher)
     try:
         set_pseudonym_salt(await db.meta("log_salt") or "")
         bot = build_bot(settings)
