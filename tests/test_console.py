@@ -193,3 +193,16 @@ def test_kill_9_mid_conversation_then_resume_at_the_same_step(tmp_path):
     assert first in ("Welcome back. Here's where we left off.", "Good to see you again. We can pick up right here.")
     assert second.startswith("Is there something you regret")
     assert f"• My part: {REPAIR_ANSWERS['my_part']}" in result.stdout  # the answer typed before the kill survived
+
+
+def test_console_canary_never_reaches_logs_or_errors(tmp_path):
+    """T7 for the console: unique strings through a whole conversation, logging at DEBUG."""
+    canaries = [f"CANARY-console-{i}-c0ffee" for i in range(4)]
+    lines = FULL_REPAIR[:8] + canaries[:3] + ["16", "done", "1", canaries[3]]
+    env = {**_env(tmp_path), "LOG_LEVEL": "DEBUG"}
+    result = subprocess.run([sys.executable, "-m", "bot", "chat"], input="\n".join(lines) + "\n", env=env,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert "event=" in result.stderr  # it did log, at DEBUG
+    for canary in canaries:
+        assert canary not in result.stderr
