@@ -36,6 +36,22 @@ class Harness:
                 busy = bool(self.fake.pending) or self._outbox_busy() or bool(self.mend.sender.in_flight)
                 quiet = 0 if busy else quiet + 1
 
+    async def onboard(self, user) -> None:
+        """/start, "18 or older", "I agree": the person lands on the home menu."""
+        await self.act(user, "/start", "adult", "agree")
+
+    async def act(self, user, *actions: str) -> None:
+        """Do each action and wait for Mend to finish with it: "/cmd" or "text:<words>" is typed,
+        anything else presses the button with that option id."""
+        for action in actions:
+            if action.startswith("/"):
+                user.send_text(action)
+            elif action.startswith("text:"):
+                user.send_text(action[5:])
+            else:
+                user.press(action)
+            await self.settle()
+
     def rows(self, sql: str, *args) -> list[tuple]:
         with sqlite3.connect(self.db.path) as raw:
             return raw.execute(sql, args).fetchall()

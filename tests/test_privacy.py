@@ -108,25 +108,12 @@ async def test_console_export_writes_a_private_file(db, content, clock, tmp_path
 async def test_telegram_export_sends_a_document_and_delete_cleans_the_chat(tmp_path, content, clock):
     async with running_bot(tmp_path, content, clock) as tg:
         alice = tg.fake.user(7001)
-        alice.start()
-        await tg.settle()
-        alice.press("adult")
-        await tg.settle()
-        alice.press("agree")
-        await tg.settle()
-        alice.press("gratitude")
-        await tg.settle()
-        alice.send_text(f"{ALICE_CANARY} soup")
-        await tg.settle()
-        alice.send_text("/export")
-        await tg.settle()
+        await tg.onboard(alice)
+        await tg.act(alice, "gratitude", f"text:{ALICE_CANARY} soup", "/export")
         ((chat, document),) = tg.fake.documents
         assert chat == 7001 and ALICE_CANARY in document.decode()
         before = len(tg.fake.messages_to(7001))
-        alice.send_text("/delete")
-        await tg.settle()
-        alice.press("erase")
-        await tg.settle()
+        await tg.act(alice, "/delete", "erase")
         assert tg.fake.deleted and all(c == 7001 for c, _ in tg.fake.deleted)
         assert len(tg.fake.messages_to(7001)) < before  # recent bot messages were removed
         assert "Your answers, safety plan, reminders and consent have been erased" in tg.fake.texts(7001)[-1]

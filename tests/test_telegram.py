@@ -18,15 +18,6 @@ async def tg(tmp_path, content, clock):
         yield harness
 
 
-async def onboard(tg, user):
-    user.start()
-    await tg.settle()
-    user.press("adult")
-    await tg.settle()
-    user.press("agree")
-    await tg.settle()
-
-
 async def test_start_greets_asks_consent_then_offers_flows_as_buttons(tg):
     alice = tg.fake.user(ALICE, "Alice")
     alice.start()
@@ -36,12 +27,10 @@ async def test_start_greets_asks_consent_then_offers_flows_as_buttons(tg):
     assert [label for label, _ in first.buttons] == ["Yes, I'm 18 or older", "No, I'm under 18"]
     assert [c["command"] for c in tg.fake.commands] == ["repair", "checkin", "gratitude", "pause", "sos", "help",
                                                       "cancel", "privacy"]
-    alice.press("adult")
-    await tg.settle()
+    await tg.act(alice, "adult")
     assert first.buttons == []  # the answered card lost its buttons
     assert "I understand and agree" in [label for label, _ in alice.last_card.buttons]
-    alice.press("agree")
-    await tg.settle()
+    await tg.act(alice, "agree")
     labels = [label for label, _ in alice.last_card.buttons]
     assert labels == ["Repair after an argument", "A quick emotion check-in", "Note a moment of connection",
                       "What is Mend?"]
@@ -50,7 +39,7 @@ async def test_start_greets_asks_consent_then_offers_flows_as_buttons(tg):
 
 async def test_whole_repair_over_telegram(tg):
     alice = tg.fake.user(ALICE, "Alice")
-    await onboard(tg, alice)
+    await tg.onboard(alice)
     steps = [("press", "repair"), ("press", "calm"), ("press", "skip"), ("press", "ready"), ("press", "hurt"),
              ("press", "frustrated"), ("press", "done"), ("press", "little_sleep"), ("press", "done"),
              ("text", "my_part"), ("text", "regret"), ("text", "their_view"), ("press", "drained"), ("press", "done"),
@@ -73,29 +62,22 @@ async def test_whole_repair_over_telegram(tg):
 
 async def test_multi_select_ticks_are_drawn_on_the_same_card(tg):
     alice = tg.fake.user(ALICE)
-    await onboard(tg, alice)
-    for choice in ("repair", "calm", "skip", "ready"):
-        alice.press(choice)
-        await tg.settle()
+    await tg.onboard(alice)
+    await tg.act(alice, "repair", "calm", "skip", "ready")
     card = alice.last_card
     sent_before = len(tg.fake.messages_to(ALICE))
-    alice.press("hurt")
-    await tg.settle()
-    alice.press("lonely")
-    await tg.settle()
+    await tg.act(alice, "hurt", "lonely")
     assert len(tg.fake.messages_to(ALICE)) == sent_before  # no new messages, just the card redrawn
     assert ("✓ hurt" in [label for label, _ in card.buttons]) and ("✓ lonely" in [label for label, _ in card.buttons])
 
 
 async def test_stale_button_gets_a_kind_reply_and_the_current_step(tg):
     alice = tg.fake.user(ALICE)
-    await onboard(tg, alice)
-    alice.press("repair")
-    await tg.settle()
+    await tg.onboard(alice)
+    await tg.act(alice, "repair")
     gate = alice.last_card
     old_buttons = list(gate.buttons)  # a slow phone may still show them after the card was closed
-    alice.press("calm")
-    await tg.settle()
+    await tg.act(alice, "calm")
     assert gate.buttons == []
     before = tg.rows("SELECT state, version FROM sessions")
     alice.press_data(old_buttons[3][1], gate)  # "flooded" on the old calm-gate card
@@ -108,9 +90,8 @@ async def test_stale_button_gets_a_kind_reply_and_the_current_step(tg):
 async def test_double_press_and_resent_press_have_one_effect(tg):
     """R3: the same button pressed twice (each press a new update_id) moves the flow once."""
     alice = tg.fake.user(ALICE)
-    await onboard(tg, alice)
-    alice.press("repair")
-    await tg.settle()
+    await tg.onboard(alice)
+    await tg.act(alice, "repair")
     card = alice.last_card
     alice.press("calm", card)
     alice.press("calm", card)
@@ -126,9 +107,8 @@ async def test_double_press_and_resent_press_have_one_effect(tg):
 async def test_redelivered_update_is_applied_once(tg):
     """R2: Telegram re-sends an update (same update_id) after a crash: it has no second effect."""
     alice = tg.fake.user(ALICE)
-    await onboard(tg, alice)
-    alice.press("gratitude")
-    await tg.settle()
+    await tg.onboard(alice)
+    await tg.act(alice, "gratitude")
     update_id = alice.send_text("My friend made me soup.")
     copy = next(u for u in tg.fake.pending if u["update_id"] == update_id)
     await tg.settle()
@@ -150,11 +130,8 @@ async def test_redelivered_update_is_applied_once(tg):
 ])
 async def test_anything_else_gets_a_friendly_reply_and_changes_nothing(tg, action, reply):
     alice = tg.fake.user(ALICE)
-    await onboard(tg, alice)
-    alice.press("repair")
-    await tg.settle()
-    alice.press("calm")
-    await tg.settle()
+    await tg.onboard(alice)
+    await tg.act(alice, "repair", "calm")
     before = tg.rows("SELECT state FROM sessions")
     {"sticker": alice.send_sticker, "photo": lambda: alice.send_photo("caption"), "voice": alice.send_voice,
      "location": alice.send_location, "edit": lambda: alice.edit_last("changed"),
@@ -176,10 +153,8 @@ async def test_group_messages_get_a_private_only_note_and_store_nothing(tg):
 
 async def test_help_says_step_two_of_three(tg):
     alice = tg.fake.user(ALICE)
-    await onboard(tg, alice)
-    for choice in ("repair", "calm", "skip", "ready", "hurt", "done", "skip"):
-        alice.press(choice)
-        await tg.settle()
+    await tg.onboard(alice)
+    await tg.act(alice, "repair", "calm", "skip", "ready", "hurt", "done", "skip")
     for text in ("I snapped.", "skip"):
         if text == "skip":
             alice.press("skip")
@@ -193,30 +168,24 @@ async def test_help_says_step_two_of_three(tg):
 
 async def test_sos_mid_step_and_back(tg):
     alice = tg.fake.user(ALICE)
-    await onboard(tg, alice)
-    alice.press("checkin")
-    await tg.settle()
+    await tg.onboard(alice)
+    await tg.act(alice, "checkin")
     alice.send_text("/sos")
     await tg.settle()
     assert "are you safe right now?" in tg.fake.texts(ALICE)[-1]
-    alice.press("misunderstood")
-    await tg.settle()
+    await tg.act(alice, "misunderstood")
     assert "which feelings are here right now?" in tg.fake.texts(ALICE)[-1]
 
 
 async def test_user_text_is_escaped_and_long_text_is_split(tg):
     alice = tg.fake.user(ALICE)
-    await onboard(tg, alice)
-    for choice in ("repair", "calm", "skip", "ready", "hurt", "done", "skip"):
-        alice.press(choice)
-        await tg.settle()
+    await tg.onboard(alice)
+    await tg.act(alice, "repair", "calm", "skip", "ready", "hurt", "done", "skip")
     tricky = "<b>not bold</b> & <script>x</script> &amp; " + "é" * 1900
     for _ in range(3):  # my part, regret, their view: ~6,000 characters reach the summary
         alice.send_text(tricky)
         await tg.settle()
-    for choice in ("skip", "skip"):
-        alice.press(choice)
-        await tg.settle()
+    await tg.act(alice, "skip", "skip")
     for text in ("skip", "An ask.", "An offer.", "skip"):
         alice.press("skip") if text == "skip" else alice.send_text(text)
         await tg.settle()
@@ -234,9 +203,8 @@ async def test_logs_carry_no_text_and_no_token(tmp_path, content, clock, caplog)
     canary = "CANARY-7f3a-private-words"
     async with running_bot(tmp_path, content, clock) as tg:
         alice = tg.fake.user(987654321, "Alice Canaryname")
-        await onboard(tg, alice)
-        alice.press("gratitude")
-        await tg.settle()
+        await tg.onboard(alice)
+        await tg.act(alice, "gratitude")
         alice.send_text(canary)
         await tg.settle()
     logged = "\n".join(r.getMessage() for r in caplog.records)

@@ -10,15 +10,6 @@ from tests.telegram_harness import FAST, TOKEN, running_bot
 ALICE, BOB = 2001, 2002
 
 
-async def onboard(tg, user):
-    user.start()
-    await tg.settle()
-    user.press("adult")
-    await tg.settle()
-    user.press("agree")
-    await tg.settle()
-
-
 @pytest.fixture
 async def tg(tmp_path, content, clock):
     async with running_bot(tmp_path, content, clock) as harness:
@@ -30,13 +21,12 @@ async def test_429_holds_only_that_chat_for_retry_after(tmp_path, content, clock
     fake = FakeTelegram(TOKEN, flood_limits=False)
     async with running_bot(tmp_path, content, clock, fake=fake, sender_options=FAST) as tg:
         alice, bob = fake.user(ALICE), fake.user(BOB)
-        await onboard(tg, alice)
-        await onboard(tg, bob)
+        await tg.onboard(alice)
+        await tg.onboard(bob)
         fake.fail_next("sendMessage", "flood", chat_id=ALICE, retry_after=1)
         mark = len(fake.log)
         alice.press("gratitude")
-        bob.press("gratitude")
-        await tg.settle()
+        await tg.act(bob, "gratitude")
         after = fake.log[mark:]
         alice_sends = [t for t, m, p in after if m == "sendMessage" and p["chat_id"] == str(ALICE)]
         bob_sends = [t for t, m, p in after if m == "sendMessage" and p["chat_id"] == str(BOB)]
@@ -51,10 +41,9 @@ async def test_429_holds_only_that_chat_for_retry_after(tmp_path, content, clock
 async def test_slow_success_is_marked_ambiguous_and_not_resent(tg):
     """T12 / O4: the message arrived but the answer didn't; at-most-once means no second copy."""
     alice = tg.fake.user(ALICE)
-    await onboard(tg, alice)
+    await tg.onboard(alice)
     tg.fake.fail_next("sendMessage", "slow", chat_id=ALICE)
-    alice.press("gratitude")
-    await tg.settle()
+    await tg.act(alice, "gratitude")
     assert sum("Write down one moment" in t for t in tg.fake.texts(ALICE)) == 1
     assert ("ambiguous",) in tg.rows("SELECT status FROM outbox")
     alice.send_text("My neighbour carried my shopping.")  # the conversation carries on
@@ -64,10 +53,9 @@ async def test_slow_success_is_marked_ambiguous_and_not_resent(tg):
 
 async def test_refused_connection_is_retried_and_delivered_once(tg):
     alice = tg.fake.user(ALICE)
-    await onboard(tg, alice)
+    await tg.onboard(alice)
     tg.fake.fail_next("sendMessage", "reset", chat_id=ALICE)
-    alice.press("gratitude")
-    await tg.settle()
+    await tg.act(alice, "gratitude")
     assert sum("Write down one moment" in t for t in tg.fake.texts(ALICE)) == 1
     assert tg.rows("SELECT COUNT(*) FROM outbox WHERE status != 'sent'") == [(0,)]
 
@@ -75,10 +63,9 @@ async def test_refused_connection_is_retried_and_delivered_once(tg):
 async def test_server_error_is_not_resent_blindly(tg):
     """A 500 after the request reached the server: treated as failed, never duplicated."""
     alice = tg.fake.user(ALICE)
-    await onboard(tg, alice)
+    await tg.onboard(alice)
     tg.fake.fail_next("sendMessage", "http500", chat_id=ALICE)
-    alice.press("gratitude")
-    await tg.settle()
+    await tg.act(alice, "gratitude")
     assert tg.fake.count("sendMessage", ALICE) == 4  # 3 during onboarding + the one failed attempt
     alice.send_text("/help")
     await tg.settle()
@@ -87,13 +74,11 @@ async def test_server_error_is_not_resent_blindly(tg):
 
 async def test_blocking_the_bot_stops_sends_and_timers(tg, clock):
     alice = tg.fake.user(ALICE)
-    await onboard(tg, alice)
-    alice.press("repair")
-    await tg.settle()
+    await tg.onboard(alice)
+    await tg.act(alice, "repair")
     alice.send_text("/pause")
     await tg.settle()
-    alice.press("m20")
-    await tg.settle()
+    await tg.act(alice, "m20")
     alice.block()
     await tg.settle()
     assert tg.rows("SELECT blocked_at IS NOT NULL FROM users") == [(1,)]
@@ -111,8 +96,8 @@ async def test_blocking_the_bot_stops_sends_and_timers(tg, clock):
 
 async def test_403_from_a_send_marks_the_person_unreachable_without_crashing(tg):
     alice, bob = tg.fake.user(ALICE), tg.fake.user(BOB)
-    await onboard(tg, alice)
-    await onboard(tg, bob)
+    await tg.onboard(alice)
+    await tg.onboard(bob)
     tg.fake.blocked.add(ALICE)  # blocked, but the my_chat_member update hasn't arrived
     alice.send_text("/help")
     await tg.settle()
@@ -125,17 +110,8 @@ async def test_403_from_a_send_marks_the_person_unreachable_without_crashing(tg)
 
 async def test_break_return_nudge_comes_from_the_ticker_at_the_agreed_time(tg, clock):
     alice = tg.fake.user(ALICE)
-    await onboard(tg, alice)
-    alice.press("repair")
-    await tg.settle()
-    alice.press("flooded")
-    await tg.settle()
-    alice.press("skip")
-    await tg.settle()
-    alice.press("take_break")
-    await tg.settle()
-    alice.press("h1")
-    await tg.settle()
+    await tg.onboard(alice)
+    await tg.act(alice, "repair", "flooded", "skip", "take_break", "h1")
     sent = len(tg.fake.messages_to(ALICE))
     clock.advance(minutes=59)
     await tg.settle()
@@ -145,8 +121,7 @@ async def test_break_return_nudge_comes_from_the_ticker_at_the_agreed_time(tg, c
     await tg.settle()
     nudge = tg.fake.messages_to(ALICE)[-1]
     assert nudge.text.startswith("A gentle nudge from Mend") and [l for l, _ in nudge.buttons] == ["I'm back"]
-    alice.press("back")
-    await tg.settle()
+    await tg.act(alice, "back")
     assert "from 0 (settled) to 10" in tg.fake.texts(ALICE)[-1]
 
 
@@ -169,13 +144,12 @@ async def test_a_burst_into_one_chat_is_paced_without_a_429_storm(tmp_path, cont
 
 async def test_an_exception_while_handling_gives_a_kind_reply_and_moves_on(tg, monkeypatch):
     alice = tg.fake.user(ALICE)
-    await onboard(tg, alice)
+    await tg.onboard(alice)
 
     async def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(tg.mend.conversation, "handle", broken)
-    alice.press("checkin")
-    await tg.settle()
+    await tg.act(alice, "checkin")
     assert "something went wrong on my side" in tg.fake.texts(ALICE)[-1]
     assert tg.rows("SELECT outcome FROM inbox ORDER BY update_id DESC LIMIT 1") == [("error",)]
