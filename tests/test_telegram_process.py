@@ -48,6 +48,27 @@ async def settle_and_stop(bot: BotProcess) -> None:
     assert await bot.terminate() == 0
 
 
+async def run_people(bot: BotProcess, people: list[Person], disturb) -> None:
+    """Start everyone, let `disturb()` kill or stop the bot as it likes, wait for everyone to
+    finish, then let the last replies go out and stop gracefully."""
+    runs = [asyncio.create_task(p.run()) for p in people]
+    try:
+        async with asyncio.timeout(240):
+            await disturb()
+            await asyncio.gather(*runs)
+            await settle_and_stop(bot)
+    finally:
+        for run in runs:
+            run.cancel()
+        await bot.kill()
+
+
+def check_answers(db_path, first_uid: int, expected: list[dict]) -> None:
+    for i, want in enumerate(expected):
+        slots = slots_of(db_path, f"tg:{first_uid + i}")
+        assert {k: slots.get(k) for k in want} == want
+
+
 async def test_random_kill_9_loses_nothing_and_applies_nothing_twice(server, tmp_path):
     """T2: four people repair while the bot is SIGKILLed at random moments and restarted."""
     rounds = int(os.environ.get("MEND_KILL_ROUNDS", "4"))
@@ -55,23 +76,16 @@ async def test_random_kill_9_loses_nothing_and_applies_nothing_twice(server, tmp
     bot = bot_process(server, tmp_path)
     people = [Person(server.fake.user(3000 + i, f"P{i}"), repair_script(f"p{i}")) for i in range(4)]
     await bot.start()
-    runs = [asyncio.create_task(p.run()) for p in people]
-    try:
-        async with asyncio.timeout(240):
-            for _ in range(rounds):
-                await asyncio.sleep(rng.uniform(0.5, 2.5))
-                await bot.kill()
-                await bot.start()
-            await asyncio.gather(*runs)
-            await settle_and_stop(bot)
-    finally:
-        for run in runs:
-            run.cancel()
-        await bot.kill()
-    for i, person in enumerate(people):
-        assert person.done
-        slots = slots_of(tmp_path / "bot.sqlite3", f"tg:{3000 + i}")
-        assert {k: slots.get(k) for k in expected_repair(f"p{i}")} == expected_repair(f"p{i}")
+
+    async def kill_at_random():
+        for _ in range(rounds):
+            await asyncio.sleep(rng.uniform(0.5, 2.5))
+            await bot.kill()
+            await bot.start()
+
+    await run_people(bot, people, kill_at_random)
+    assert all(person.done for person in people)
+    check_answers(tmp_path / "bot.sqlite3", 3000, [expected_repair(f"p{i}") for i in range(4)])
     check_database(tmp_path / "bot.sqlite3", server.fake)
     assert bot.starts == rounds + 1
 
@@ -85,21 +99,14 @@ async def test_crash_at_each_point_then_recover(server, tmp_path, point):
     bot = bot_process(server, tmp_path)
     people = [Person(server.fake.user(4000 + i, f"Q{i}"), gratitude_and_checkin(f"q{i}")) for i in range(2)]
     await bot.start(MEND_FAULT_AT=f"{point}:6")
-    runs = [asyncio.create_task(p.run()) for p in people]
-    try:
-        async with asyncio.timeout(120):
-            await wait_until(lambda: not bot.running, timeout=60)
-            assert bot.proc.returncode == 137  # it really crashed there
-            await bot.start()
-            await asyncio.gather(*runs)
-            await settle_and_stop(bot)
-    finally:
-        for run in runs:
-            run.cancel()
-        await bot.kill()
-    for i in range(2):
-        slots = slots_of(tmp_path / "bot.sqlite3", f"tg:{4000 + i}")
-        assert {k: slots.get(k) for k in expected_gratitude_checkin(f"q{i}")} == expected_gratitude_checkin(f"q{i}")
+
+    async def crash_then_restart():
+        await wait_until(lambda: not bot.running, timeout=60)
+        assert bot.proc.returncode == 137  # it really crashed there
+        await bot.start()
+
+    await run_people(bot, people, crash_then_restart)
+    check_answers(tmp_path / "bot.sqlite3", 4000, [expected_gratitude_checkin(f"q{i}") for i in range(2)])
     check_database(tmp_path / "bot.sqlite3", server.fake)
 
 
@@ -108,22 +115,15 @@ async def test_sigterm_stops_cleanly_and_nothing_is_lost(server, tmp_path):
     bot = bot_process(server, tmp_path)
     people = [Person(server.fake.user(5000 + i, f"R{i}"), gratitude_and_checkin(f"r{i}")) for i in range(3)]
     await bot.start()
-    runs = [asyncio.create_task(p.run()) for p in people]
-    try:
-        async with asyncio.timeout(120):
-            await wait_until(lambda: len(server.fake.sent) >= 8)
-            assert await bot.terminate() == 0
-            assert "stopped cleanly" in bot.log_text()
-            await bot.start()
-            await asyncio.gather(*runs)
-            await settle_and_stop(bot)
-    finally:
-        for run in runs:
-            run.cancel()
-        await bot.kill()
-    for i in range(3):
-        slots = slots_of(tmp_path / "bot.sqlite3", f"tg:{5000 + i}")
-        assert {k: slots.get(k) for k in expected_gratitude_checkin(f"r{i}")} == expected_gratitude_checkin(f"r{i}")
+
+    async def stop_then_restart():
+        await wait_until(lambda: len(server.fake.sent) >= 8)
+        assert await bot.terminate() == 0
+        assert "stopped cleanly" in bot.log_text()
+        await bot.start()
+
+    await run_people(bot, people, stop_then_restart)
+    check_answers(tmp_path / "bot.sqlite3", 5000, [expected_gratitude_checkin(f"r{i}") for i in range(3)])
     check_database(tmp_path / "bot.sqlite3", server.fake)
 
 
