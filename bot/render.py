@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
+
+from bot.engine.calendar import zone
 
 from bot.content.model import Catalog, Content
 from bot.engine.effects import Send
@@ -49,9 +52,29 @@ def format_resources(value: dict, content: Content, catalog: Catalog) -> str:
     return "\n".join(parts)
 
 
+def format_schedule(value: dict, catalog: Catalog, content: Content | None) -> str:
+    """/reminders: each pending reminder at the person's local time, then the settings."""
+    tz = zone(value.get("tz")) or timezone.utc
+    lines = []
+    for kind, due in sorted(value.get("timers", {}).items(), key=lambda kv: kv[1]):
+        local = datetime.fromisoformat(due).astimezone(tz)
+        what = catalog.text(f"reminders.kind.{kind}") if f"reminders.kind.{kind}" in catalog.messages else kind
+        lines.append(fill(catalog.text("reminders.item"), {"what": what, "when": local.strftime("%a %d %b, %H:%M")},
+                          catalog, 0, content))
+    if not lines:
+        lines.append(catalog.text("reminders.none"))
+    quiet = value.get("quiet")
+    lines.append(fill(catalog.text("reminders.settings"), {
+        "tz": value.get("tz") or "—", "quiet": f"{quiet[0]}–{quiet[1]}" if quiet else "—",
+    }, catalog, 0, content))
+    return "\n".join(lines)
+
+
 def format_param(value: Any, catalog: Catalog, seed: int, content: Content | None = None) -> str:
     if value is None:
         return catalog.text("system.not_given", seed)
+    if isinstance(value, dict) and "timers" in value:
+        return format_schedule(value, catalog, content)
     if isinstance(value, dict) and "country" in value and content is not None:
         return format_resources(value, content, catalog)
     if isinstance(value, dict):

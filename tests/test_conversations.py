@@ -77,7 +77,10 @@ async def test_plan_followup_arrives_three_days_later(alice, clock, conversation
     assert await conversation.fire_due_timers(alice.user_id) == []
     clock.advance(hours=2)
     due = await conversation.fire_due_timers(alice.user_id)
-    assert [o.send.key for o in due] == ["system.nudge", "followup.how_did_it_go"]
+    assert [o.send.key for o in due] == ["nudge.card"]  # neutral: may show on a lock screen
+    alice.inbox.extend(o.send for o in due)
+    await alice.taps("start")
+    assert alice.last_prompt.key == "followup.how_did_it_go"
 
 
 async def test_double_tap_has_one_effect(alice):

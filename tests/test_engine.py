@@ -301,8 +301,10 @@ def test_removed_flow_lands_on_home(content):
 def test_followup_timer_starts_the_followup_when_idle_and_waits_when_busy(content):
     idle = consented([at("home", "menu")])
     t = step(content, idle, TimerFired("plan_followup", {"flow": "plan_followup"}))
+    assert t.state.seats["a"].stack == [at("home", "menu"), at("nudge", "card", True)]
+    assert sends(t) == ["nudge.card"]
+    t = step(content, t.state, OptionChosen("start", t.state.seats["a"].turn))
     assert t.state.seats["a"].stack == [at("plan_followup", "how_did_it_go")]
-    assert sends(t) == ["system.nudge", "followup.how_did_it_go"]
     busy = consented([at("checkin", "intensity")])
     t = step(content, busy, TimerFired("plan_followup", {"flow": "plan_followup"}))
     assert t.state.seats["a"].deferred == ["plan_followup"] and sends(t) == []

@@ -40,7 +40,8 @@ KIND_FIELDS = {
     "record": set(), "action": set(), "await_partner": set(), "end": set(),
 }
 RECORDS = {"consent", "adult"}
-ACTIONS = {"park", "discard", "erase"}
+ACTIONS = {"park", "discard", "erase", "start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders",
+           "set_daily", "set_timezone", "set_quiet"}
 FLOW_FIELDS = {"flow", "schema_version", "version", "title", "kind", "command", "stages", "resume", "steps"}
 FLOW_KINDS = {"main", "sub", "interrupt"}
 

@@ -45,6 +45,17 @@ SYSTEM_KEYS = (
     "coaching.keep_yes",
     "coaching.keep_no",
     "coaching.scaffold",
+    "reminders.none",
+    "reminders.item",
+    "reminders.settings",
+    "reminders.kind.break_return",
+    "reminders.kind.plan_followup",
+    "reminders.kind.daily_checkin",
+    "reminders.kind.daily_gratitude",
+    "nudge.snooze",
+    "nudge.stop",
+    "nudge.snoozed",
+    "nudge.stopped",
     "resources.emergency",
     "resources.line",
     "resources.directory",
@@ -54,10 +65,11 @@ SYSTEM_KEYS = (
 )
 # Parameters the engine fills in by itself; any other `{name}` in a template must be a saved slot.
 SYSTEM_PARAMS = frozenset({"stage", "stages", "flow_title", "length", "limit", "min", "max", "return_in",
-                           "resources", "emergency", "line_name", "line_how", "directory"})
+                           "resources", "emergency", "line_name", "line_how", "directory", "schedule",
+                           "what", "when", "tz", "quiet"})
 COACHING_CATEGORIES = ("criticism", "contempt", "defensiveness", "non_apology", "felt_like_you", "calm_down", "vague_ask")
 # Slots that outlive a flow: the person's country (for resources) and their safety plan.
-PERSISTENT_SLOT_PREFIXES = ("country", "safety_plan_")
+PERSISTENT_SLOT_PREFIXES = ("country", "safety_plan_", "reminder_")
 
 # Step kinds that wait for the person; every other kind runs and moves on by itself.
 INTERACTIVE_KINDS = frozenset({"choice", "multi", "text"})

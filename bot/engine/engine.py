@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.content.model import DONE, PERSISTENT_SLOT_PREFIXES, SKIP, SYSTEM_PARAMS, Content, Flow, Step, fresh_lines
@@ -16,6 +16,7 @@ from bot.engine.effects import (
     CancelTimer, Choice, Effect, EraseData, ExportData, Record, SafetyEvent, Schedule, Send, Transition,
 )
 from bot.engine.errors import InvalidInput
+from bot.engine import reminders
 from bot.engine.screening import coach, screen
 from bot.engine.events import (
     CommandReceived, Event, OptionChosen, OptionsChosen, Resume, TextReceived, TimerFired, Unsupported,
@@ -25,6 +26,9 @@ from bot.engine.state import Frame, Seat, SessionState
 MAX_AUTO_STEPS = 200  # validation forbids loops that never wait; this only guards against bugs
 INFO_COMMANDS = {"about": "about.info", "privacy": "privacy.info"}
 INTERRUPT_COMMANDS = {"sos": "sos", "pause": "take_break", "cancel": "cancel"}
+REMINDER_ACTIONS = ("start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders", "set_daily",
+                    "set_timezone", "set_quiet")
+NUDGE_CHOICES = (Choice("nudge_snooze", "nudge.snooze"), Choice("nudge_stop", "nudge.stop"))
 PRIVACY_COMMANDS = ("export", "delete")  # work in every state, like /sos
 COACHING_CHOICES = ("lint_rewrite", "lint_edit", "lint_keep", "lint_keep_yes", "lint_keep_no")
 MAX_HINTS = 2  # per step: a third version is taken without comment (no nagging)
@@ -127,6 +131,9 @@ class _Run:
             if name == "resources":
                 params[name] = self.resources_param()
                 continue
+            if name == "schedule":
+                params[name] = reminders.schedule_view(self.seat)
+                continue
             if name in SYSTEM_PARAMS:
                 params[name] = system.get(name)
                 continue
@@ -162,9 +169,9 @@ class _Run:
             out.append(Choice(SKIP, "system.skip"))
         return tuple(out)
 
-    def prompt(self, step: Step, key: str | None = None) -> None:
+    def prompt(self, step: Step, key: str | None = None, extra: tuple[Choice, ...] = ()) -> None:
         self.send(
-            key or step.key, self.params_for(step.key), choices=self.choices(step),
+            key or step.key, self.params_for(step.key), choices=self.choices(step) + extra,
             groups=step.option_groups if len(step.option_groups) > 1 else (),
             selected=tuple(self.seat.picks), multi=step.kind == "multi", prompt=True,
         )
@@ -279,6 +286,12 @@ class _Run:
             return
         if self.seat.consented_at is None:
             raise InvalidInput("system.consent_first")
+        if name == "reminders":
+            if self.in_flow("reminders"):
+                self.reprompt()
+            else:
+                self.push_interrupt("reminders")
+            return
         if name in ("cancel", "pause"):
             if name == "cancel" and self.in_interrupt():
                 self.pop_interrupts()  # /cancel inside /sos or /pause: back to the step
@@ -306,19 +319,27 @@ class _Run:
 
     def on_timer(self, event: TimerFired) -> None:
         here = self.current()
+        self.seat.timers.pop(event.timer, None)
+        if self.seat.slots.get("reminder_off") or not self.seat.consented_at:
+            return  # stopped, or erased: nothing more
         want_flow, want_step = event.payload.get("flow"), event.payload.get("step")
         if want_step:  # a nudge for a step the person is waiting at (e.g. the end of a break)
             if here is not None and here[0].flow == want_flow and here[0].step == want_step:
-                self.prompt(here[1], key="system.nudge")
+                self.prompt(here[1], key="system.nudge", extra=NUDGE_CHOICES)
             return
-        if want_flow in self.content.flows:  # a flow to start (e.g. the plan follow-up)
-            main = self.main_frame()
-            if self.seat.consented_at and (main is None or main.flow == self.content.home_flow) and not self.in_interrupt():
-                self.seat.stack = [self.new_frame(want_flow)]
-                self.send("system.nudge")
-                self.run()
-            elif want_flow not in self.seat.deferred:
-                self.seat.deferred.append(want_flow)
+        if event.timer in reminders.DAILY:
+            self.reschedule_daily()  # tomorrow's, at the same local time
+        if want_flow not in self.content.flows:
+            return
+        main = self.main_frame()
+        idle = (main is None or main.flow == self.content.home_flow) and not self.in_interrupt()
+        if idle:  # a neutral card first: the person chooses to start, snooze or stop
+            self.seat.nudge = {"kind": event.timer, "flow": want_flow}
+            self.push_interrupt("nudge")
+        elif event.timer not in reminders.DAILY and want_flow not in self.seat.deferred:
+            self.seat.deferred.append(want_flow)  # the follow-up waits until they're free
+        # a daily practice while busy (or with a card still unanswered) is simply skipped:
+        # at most one unanswered nudge of a kind, and no catching up.
 
     # -- inputs per step kind --------------------------------------------------------------
     def input_choice(self, frame: Frame, step: Step, event: Event) -> None:
@@ -326,6 +347,9 @@ class _Run:
             event = OptionChosen(event.options[0])
         if not isinstance(event, OptionChosen):
             raise InvalidInput("system.pick_an_option")
+        if event.option in ("nudge_snooze", "nudge_stop") and step.id in self.seat_timer_steps():
+            self.on_break_nudge(frame, step, event.option)
+            return
         if event.option == SKIP and step.optional:
             self.save(step, None, skipped=True)
         elif event.option in step.options:
@@ -333,6 +357,21 @@ class _Run:
         else:
             raise InvalidInput("system.pick_an_option")
         self.move_on(frame, step)
+
+    def seat_timer_steps(self) -> set[str]:
+        frame = self.seat.top
+        return {"waiting"} if frame is not None and frame.flow == "take_break" else set()
+
+    def on_break_nudge(self, frame: Frame, step: Step, option: str) -> None:
+        if option == "nudge_snooze":
+            payload = {"flow": frame.flow, "step": frame.step}
+            self.schedule("break_return", self.now + timedelta(minutes=reminders.SNOOZE_MINUTES), payload)
+            self.send("nudge.snoozed")
+        else:
+            self.seat.slots["reminder_off"] = True
+            self.cancel("*")
+            self.send("nudge.stopped")
+        self.prompt(step)
 
     def input_multi(self, frame: Frame, step: Step, event: Event) -> None:
         picks = self.seat.picks
@@ -552,8 +591,32 @@ class _Run:
                 payload = {"flow": frame.flow, "step": after}
             elif step.timer != "break_return":
                 payload = {"flow": step.timer}
-            self.effects.append(Schedule(self.seat_id, step.timer, self.now + delay, payload))
+            self.schedule(step.timer, self.now + delay, payload)
         self.advance_past(frame, step)
+
+    def schedule(self, kind: str, due: datetime, payload: dict[str, Any]) -> None:
+        """Every nudge goes through here: none after "stop all", none in quiet hours (C9)."""
+        if self.seat.slots.get("reminder_off"):
+            return
+        due = reminders.when(self.seat, due)
+        self.seat.timers[kind] = due.isoformat()
+        self.effects.append(Schedule(self.seat_id, kind, due, payload))
+
+    def cancel(self, kind: str) -> None:
+        if kind == "*":
+            self.seat.timers.clear()
+        else:
+            self.seat.timers.pop(kind, None)
+        self.effects.append(CancelTimer(self.seat_id, kind))
+
+    def reschedule_daily(self) -> None:
+        for kind, flow in reminders.DAILY.items():
+            due = reminders.next_daily_due(self.seat, kind, self.now)
+            if due is None:
+                if kind in self.seat.timers:
+                    self.cancel(kind)
+            else:
+                self.schedule(kind, due, {"flow": flow, "daily": True})
 
     def landing(self, frame: Frame, step_id: str | None) -> str | None:
         """The first step from `step_id` on that waits for the person (where a nudge should find them)."""
@@ -569,7 +632,7 @@ class _Run:
         return None
 
     def do_cancel_timer(self, frame: Frame, step: Step) -> None:
-        self.effects.append(CancelTimer(self.seat_id, step.timer))
+        self.cancel(step.timer)
         self.advance_past(frame, step)
 
     def do_record(self, frame: Frame, step: Step) -> None:
@@ -589,15 +652,41 @@ class _Run:
             frame.interrupt = False
             self.advance_past(frame, step)
             return
+        if step.action in REMINDER_ACTIONS:
+            self.reminder_action(frame, step)
+            return
         if step.action == "park":
             self.seat.parked = [f for f in below if f.flow != self.content.home_flow]
         else:  # discard
             self.seat.parked = []
             self.seat.slots = {k: v for k, v in self.seat.slots.items() if k.startswith(PERSISTENT_SLOT_PREFIXES)}
-            self.effects.append(CancelTimer(self.seat_id, "*"))
+            self.cancel("*")
+            self.reschedule_daily()  # the practices the person chose stay on
         self.seat.picks = []
         self.seat.stack = [frame]
         frame.interrupt = False  # nothing left to return to
+        self.advance_past(frame, step)
+
+    def reminder_action(self, frame: Frame, step: Step) -> None:
+        nudge = self.seat.nudge or {}
+        if step.action == "start_nudged" and nudge.get("flow") in self.content.flows:
+            self.seat.nudge = None
+            self.seat.stack = []
+            self.start_flow(nudge["flow"])
+            return
+        if step.action == "snooze_nudge" and nudge:
+            self.seat.nudge = None
+            payload = {"flow": nudge["flow"], **({"daily": True} if nudge["kind"] in reminders.DAILY else {})}
+            self.schedule(nudge["kind"], self.now + timedelta(minutes=reminders.SNOOZE_MINUTES), payload)
+        elif step.action == "stop_reminders":
+            self.seat.nudge = None
+            self.seat.slots["reminder_off"] = True
+            self.cancel("*")
+        elif step.action == "resume_reminders":
+            self.seat.slots.pop("reminder_off", None)
+            self.reschedule_daily()
+        elif step.action in ("set_daily", "set_timezone", "set_quiet"):
+            self.reschedule_daily()
         self.advance_past(frame, step)
 
     def do_await_partner(self, frame: Frame, step: Step) -> None:

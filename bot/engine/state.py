@@ -29,6 +29,8 @@ class Seat:
     locale: str = "en"
     joint_exercises_off: bool = False  # set privately by an abuse disclosure (S8); never shown to a partner
     draft: dict[str, Any] | None = None  # a draft that got a coaching hint: {at, text, category, hints}
+    timers: dict[str, str] = field(default_factory=dict)  # pending reminders: kind -> due (UTC ISO)
+    nudge: dict[str, Any] | None = None  # the reminder on screen: {kind, flow}
 
     @property
     def top(self) -> Frame | None:

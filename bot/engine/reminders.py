@@ -1,0 +1,48 @@
+"""Reminder rules (issue 6), pure: when a nudge may go out (quiet hours, the person's timezone,
+"stop all"), what a daily practice's next time is, and the neutral card a nudge shows."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.engine.calendar import DEFAULT_QUIET, next_daily, outside_quiet_hours, zone_from_option
+from bot.engine.state import Seat
+
+DAILY = {"daily_checkin": "checkin", "daily_gratitude": "gratitude"}  # timer kind -> flow it offers
+DAILY_SLOT = {"daily_checkin": "reminder_checkin_at", "daily_gratitude": "reminder_gratitude_at"}
+QUIET = {"q22_08": ("22:00", "08:00"), "q23_07": ("23:00", "07:00"), "q21_09": ("21:00", "09:00")}
+SNOOZE_MINUTES = 60
+
+
+def tz_of(seat: Seat) -> str | None:
+    option = seat.slots.get("reminder_tz")
+    return zone_from_option(option) if option else None
+
+
+def quiet_of(seat: Seat) -> tuple[str, str] | None:
+    option = seat.slots.get("reminder_quiet", "q22_08")
+    return None if option == "none" else QUIET.get(option, DEFAULT_QUIET)
+
+
+def when(seat: Seat, due: datetime) -> datetime:
+    """Move a nudge out of the person's quiet hours (it waits for the morning)."""
+    quiet = quiet_of(seat)
+    return outside_quiet_hours(due, quiet, tz_of(seat)) if quiet else due
+
+
+def daily_time(seat: Seat, kind: str) -> str | None:
+    option = seat.slots.get(DAILY_SLOT[kind])
+    if not option or not option.startswith("at_"):
+        return None
+    return f"{option[3:5]}:{option[5:7]}"
+
+
+def next_daily_due(seat: Seat, kind: str, now: datetime) -> datetime | None:
+    at = daily_time(seat, kind)
+    return when(seat, next_daily(now, at, tz_of(seat))) if at else None
+
+
+def schedule_view(seat: Seat) -> dict[str, Any]:
+    """What /reminders lists: pending reminders with local times, and the settings."""
+    return {"timers": dict(seat.timers), "tz": tz_of(seat), "quiet": quiet_of(seat),
+            "off": bool(seat.slots.get("reminder_off"))}

@@ -1,0 +1,176 @@
+"""Reminder nudges (issue 6): at the person's local time across DST, never in quiet hours, neutral
+wording, snooze and stop on every nudge, at most one unanswered nudge of a kind, nothing after
+stop, block or delete. Time moves by days on a fake clock; nothing sleeps."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from bot.render import render
+from tests.helpers import Persona, walk_repair
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+async def set_daily_checkin(p: Persona, at: str = "at_2100", tz: str = "europe_berlin") -> None:
+    await p.command("reminders")
+    assert p.last_prompt.key == "reminders.menu"
+    await p.taps("checkin")
+    await p.taps(at)
+    if p.last_prompt.key == "reminders.timezone":  # asked once, only while unknown
+        await p.taps(tz)
+    assert p.last_prompt.key == "reminders.menu"
+    await p.taps("finished")
+
+
+def pending(db, user: str) -> list[tuple[str, str]]:
+    with sqlite3.connect(db.path) as raw:
+        return raw.execute("SELECT t.kind, t.due_at FROM timers t JOIN users u ON u.session_id = t.session_id "
+                           "WHERE u.id = ? AND t.status = 'scheduled' ORDER BY t.due_at", (user,)).fetchall()
+
+
+async def fire(p: Persona, conversation) -> list:
+    due = await conversation.fire_due_timers(p.user_id)
+    p.inbox.extend(o.send for o in due if o.send)
+    return [o.send.key for o in due if o.send]
+
+
+async def test_daily_checkin_arrives_at_local_time_every_day_across_dst(alice, clock, conversation, db):
+    clock._now = datetime(2027, 3, 26, 10, 0, tzinfo=timezone.utc)  # the Friday before clocks go forward
+    await alice.onboard()
+    await set_daily_checkin(alice)
+    seen = []
+    for _ in range(4):
+        (kind, due), = pending(db, alice.user_id)
+        assert kind == "daily_checkin"
+        due_at = datetime.fromisoformat(due)
+        assert due_at.astimezone(BERLIN).strftime("%H:%M") == "21:00"
+        clock._now = due_at - timedelta(minutes=1)
+        assert await fire(alice, conversation) == []
+        clock._now = due_at
+        assert await fire(alice, conversation) == ["nudge.card"]
+        seen.append(due_at)
+        await alice.taps("start")
+        await alice.picks("anxious")
+        await alice.taps("low")
+        await alice.taps("rest")
+        await alice.taps("skip")
+        assert alice.last_prompt.key == "home.menu"
+    assert [d.hour for d in seen] == [20, 20, 19, 19]  # UTC moved with DST on 28 March; local time didn't
+
+
+async def test_a_snoozed_nudge_that_would_land_in_quiet_hours_waits_for_the_morning(alice, clock, conversation, db):
+    clock._now = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+    await alice.onboard()
+    await set_daily_checkin(alice)  # 21:00 Berlin
+    (_, due), = pending(db, alice.user_id)
+    clock._now = datetime.fromisoformat(due)
+    assert await fire(alice, conversation) == ["nudge.card"]
+    await alice.taps("snooze")  # 22:00 would be quiet
+    (kind, due), = pending(db, alice.user_id)
+    assert kind == "daily_checkin"
+    assert datetime.fromisoformat(due).astimezone(BERLIN).strftime("%d %H:%M") == "26 08:00"
+
+
+async def test_quiet_hours_hold_a_nudge_until_the_morning(alice, clock, conversation, db):
+    clock._now = datetime(2026, 11, 25, 20, 55, tzinfo=timezone.utc)  # 21:55 in Berlin
+    await alice.onboard()
+    await set_daily_checkin(alice, "no_daily")  # just to set the timezone
+    await alice.taps("repair")
+    await alice.command("pause")
+    await alice.taps("m20")  # back at 22:15: inside the default quiet hours 22:00-08:00
+    (kind, due), = pending(db, alice.user_id)
+    assert kind == "break_return"
+    assert datetime.fromisoformat(due).astimezone(BERLIN).strftime("%d %H:%M") == "26 08:00"
+
+
+async def test_without_a_timezone_quiet_hours_are_not_guessed(alice, clock, db):
+    clock._now = datetime(2026, 11, 25, 23, 0, tzinfo=timezone.utc)
+    await alice.onboard()
+    await alice.taps("repair")
+    await alice.command("pause")
+    await alice.taps("m20")
+    (kind, due), = pending(db, alice.user_id)
+    assert datetime.fromisoformat(due) == clock.now() + timedelta(minutes=20)
+
+
+async def test_nudges_are_neutral_and_carry_snooze_and_stop(alice, clock, conversation, content):
+    await alice.onboard()
+    await walk_repair(alice)
+    await alice.taps("d3")
+    clock.advance(days=3, hours=1)
+    assert await fire(alice, conversation) == ["nudge.card"]
+    card = alice.last
+    text = alice.text_of(card)
+    assert text == "A gentle nudge from Mend 🌱"  # nothing about arguments, partners or feelings
+    assert [c.id for c in card.choices] == ["start", "snooze", "stop"]
+    await alice.taps("snooze")
+    clock.advance(minutes=59)
+    assert await fire(alice, conversation) == []
+    clock.advance(minutes=2)
+    assert await fire(alice, conversation) == ["nudge.card"]
+    await alice.taps("stop")
+    assert alice.keys()[-3:] == ["nudge.stopped", "system.back_to_step", "home.menu"]
+
+
+async def test_stop_all_means_nothing_more_until_turned_back_on(alice, clock, conversation, db):
+    await alice.onboard()
+    await set_daily_checkin(alice)
+    await alice.command("reminders")
+    await alice.taps("stop_all")
+    await alice.taps("finished")
+    assert pending(db, alice.user_id) == []
+    clock.advance(days=5)
+    assert await fire(alice, conversation) == []
+    await alice.taps("repair")
+    await alice.command("pause")
+    await alice.taps("h1")
+    assert pending(db, alice.user_id) == []  # not even a break nudge
+    await alice.taps("back")
+    await alice.command("reminders")
+    await alice.taps("resume_all")
+    await alice.taps("finished")
+    assert [k for k, _ in pending(db, alice.user_id)] == ["daily_checkin"]
+
+
+async def test_at_most_one_unanswered_nudge_of_a_kind(alice, clock, conversation):
+    await alice.onboard()
+    await set_daily_checkin(alice)
+    keys = []
+    for _ in range(3):  # three days, never answering the card
+        clock.advance(days=1)
+        keys += await fire(alice, conversation)
+    assert keys == ["nudge.card"]
+
+
+async def test_reminders_overview_lists_local_times_and_settings(alice, clock, content):
+    clock._now = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+    await alice.onboard()
+    await set_daily_checkin(alice, "at_1800")
+    await alice.command("reminders")
+    overview = next(s for s in reversed(alice.inbox) if s.key == "reminders.overview")
+    text = alice.text_of(overview)
+    assert "Daily emotion check-in: Wed 25 Nov, 18:00" in text
+    assert "Timezone: Europe/Berlin" in text and "22:00–08:00" in text
+
+
+async def test_timezone_is_asked_only_once(alice):
+    await alice.onboard()
+    await set_daily_checkin(alice, "at_0800")
+    asked = sum(1 for s in alice.inbox if s.key == "reminders.timezone")
+    await alice.command("reminders")
+    await alice.taps("gratitude")
+    await alice.taps("at_2100")
+    assert alice.last_prompt.key == "reminders.menu"
+    assert sum(1 for s in alice.inbox if s.key == "reminders.timezone") == asked == 1
+
+
+async def test_deleting_data_cancels_reminders(alice, clock, conversation, db):
+    await alice.onboard()
+    await set_daily_checkin(alice)
+    await alice.command("delete")
+    await alice.taps("erase")
+    assert pending(db, alice.user_id) == []
+    clock.advance(days=2)
+    assert await fire(alice, conversation) == []
