@@ -25,6 +25,11 @@ class FakeClock:
     def now(self) -> datetime:
         return self._now
 
+    def set(self, moment: datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("FakeClock needs timezone-aware times")
+        self._now = moment
+
     def advance(self, **delta: float) -> datetime:
         self._now += timedelta(**delta)
         return self._now

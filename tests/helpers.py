@@ -101,3 +101,10 @@ async def walk_repair(p: Persona, answers: dict[str, str] = REPAIR_ANSWERS) -> N
         assert p.last_prompt.key == f"repair.{key}", p.last_prompt.key
         await p.says(answers[key])
     assert p.last_prompt.key == "repair.followup"
+
+
+async def choose_followup(p: Persona, when: str = "d3", tz: str = "europe_london") -> None:
+    """Pick the plan follow-up; the timezone is asked the first time only."""
+    await p.taps(when)
+    if p.last_prompt.key == "reminders.timezone":
+        await p.taps(tz)

@@ -4,13 +4,15 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
-from tests.helpers import REPAIR_ANSWERS, Persona, walk_repair
+from tests.helpers import REPAIR_ANSWERS, Persona, choose_followup, walk_repair
 
 
 async def test_a_whole_solo_repair(alice):
     await alice.onboard()
     await walk_repair(alice)
-    sends = await alice.taps("d3")
+    await alice.taps("d3")
+    assert alice.last_prompt.key == "reminders.timezone"  # asked once, since Telegram doesn't say
+    sends = await alice.taps("europe_london")
     assert alice.keys(sends) == ["repair.done", "home.menu"]
     summary = next(s for s in alice.inbox if s.key == "repair.summary")
     text = alice.text_of(summary)
@@ -72,7 +74,7 @@ async def test_coming_back_early_cancels_the_break_nudge(alice, clock, conversat
 async def test_plan_followup_arrives_three_days_later(alice, clock, conversation):
     await alice.onboard()
     await walk_repair(alice)
-    await alice.taps("d3")
+    await choose_followup(alice, "d3")
     clock.advance(days=2, hours=23)
     assert await conversation.fire_due_timers(alice.user_id) == []
     clock.advance(hours=2)

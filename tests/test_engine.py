@@ -322,7 +322,7 @@ def test_summary_and_draft_carry_the_persons_own_words(content):
 
 
 def test_followup_choice_schedules_in_three_days(content):
-    state = consented([at("repair", "followup")])
+    state = consented([at("repair", "followup")], reminder_tz="utc")
     t = step(content, state, OptionChosen("d3", 5))
     (timer,) = [e for e in t.effects if isinstance(e, Schedule)]
     assert timer.timer == "plan_followup" and timer.due_at == NOW + timedelta(days=3)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.console import ConsoleChat
 from bot.engine import Seat, SessionState
-from tests.helpers import Persona, walk_repair
+from tests.helpers import Persona, choose_followup, walk_repair
 from tests.telegram_harness import running_bot
 
 ALICE_CANARY = "CANARY-alice-4b1f"
@@ -26,7 +26,7 @@ async def test_export_has_everything_of_mine(alice, db):
     await alice.onboard()
     await walk_repair(alice, {**{k: f"{ALICE_CANARY} {k}" for k in
                                  ("my_part", "regret", "their_view", "makes_sense", "my_ask", "my_offer", "move_on")}})
-    await alice.taps("d3")
+    await choose_followup(alice, "d3")
     outgoing = await alice.conversation.handle(alice.user_id, __import__("bot.engine", fromlist=["CommandReceived"]).CommandReceived("export"))
     (document,) = [o.document for o in outgoing if o.document]
     data = document["data"]
@@ -42,7 +42,7 @@ async def test_delete_erases_for_real_and_starts_fresh(alice, bob, db):
     await bob.onboard()
     await walk_repair(alice, {k: f"{ALICE_CANARY} {k}" for k in
                               ("my_part", "regret", "their_view", "makes_sense", "my_ask", "my_offer", "move_on")})
-    await alice.taps("w1")
+    await choose_followup(alice, "w1")
     await bob.taps("gratitude")
     await bob.says(f"{BOB_CANARY} my sister called")
     assert ALICE_CANARY.encode() in db_bytes(db.path)

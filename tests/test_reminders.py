@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from bot.render import render
-from tests.helpers import Persona, walk_repair
+from tests.helpers import Persona, choose_followup, walk_repair
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -37,7 +37,7 @@ async def fire(p: Persona, conversation) -> list:
 
 
 async def test_daily_checkin_arrives_at_local_time_every_day_across_dst(alice, clock, conversation, db):
-    clock._now = datetime(2027, 3, 26, 10, 0, tzinfo=timezone.utc)  # the Friday before clocks go forward
+    clock.set(datetime(2027, 3, 26, 10, 0, tzinfo=timezone.utc))  # the Friday before clocks go forward
     await alice.onboard()
     await set_daily_checkin(alice)
     seen = []
@@ -46,9 +46,9 @@ async def test_daily_checkin_arrives_at_local_time_every_day_across_dst(alice, c
         assert kind == "daily_checkin"
         due_at = datetime.fromisoformat(due)
         assert due_at.astimezone(BERLIN).strftime("%H:%M") == "21:00"
-        clock._now = due_at - timedelta(minutes=1)
+        clock.set(due_at - timedelta(minutes=1))
         assert await fire(alice, conversation) == []
-        clock._now = due_at
+        clock.set(due_at)
         assert await fire(alice, conversation) == ["nudge.card"]
         seen.append(due_at)
         await alice.taps("start")
@@ -61,11 +61,11 @@ async def test_daily_checkin_arrives_at_local_time_every_day_across_dst(alice, c
 
 
 async def test_a_snoozed_nudge_that_would_land_in_quiet_hours_waits_for_the_morning(alice, clock, conversation, db):
-    clock._now = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+    clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc))
     await alice.onboard()
     await set_daily_checkin(alice)  # 21:00 Berlin
     (_, due), = pending(db, alice.user_id)
-    clock._now = datetime.fromisoformat(due)
+    clock.set(datetime.fromisoformat(due))
     assert await fire(alice, conversation) == ["nudge.card"]
     await alice.taps("snooze")  # 22:00 would be quiet
     (kind, due), = pending(db, alice.user_id)
@@ -74,7 +74,7 @@ async def test_a_snoozed_nudge_that_would_land_in_quiet_hours_waits_for_the_morn
 
 
 async def test_quiet_hours_hold_a_nudge_until_the_morning(alice, clock, conversation, db):
-    clock._now = datetime(2026, 11, 25, 20, 55, tzinfo=timezone.utc)  # 21:55 in Berlin
+    clock.set(datetime(2026, 11, 25, 20, 55, tzinfo=timezone.utc))  # 21:55 in Berlin
     await alice.onboard()
     await set_daily_checkin(alice, "no_daily")  # just to set the timezone
     await alice.taps("repair")
@@ -86,7 +86,7 @@ async def test_quiet_hours_hold_a_nudge_until_the_morning(alice, clock, conversa
 
 
 async def test_without_a_timezone_quiet_hours_are_not_guessed(alice, clock, db):
-    clock._now = datetime(2026, 11, 25, 23, 0, tzinfo=timezone.utc)
+    clock.set(datetime(2026, 11, 25, 23, 0, tzinfo=timezone.utc))
     await alice.onboard()
     await alice.taps("repair")
     await alice.command("pause")
@@ -96,9 +96,10 @@ async def test_without_a_timezone_quiet_hours_are_not_guessed(alice, clock, db):
 
 
 async def test_nudges_are_neutral_and_carry_snooze_and_stop(alice, clock, conversation, content):
+    clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc))  # daytime, so a snooze isn't held overnight
     await alice.onboard()
     await walk_repair(alice)
-    await alice.taps("d3")
+    await choose_followup(alice, "d3")
     clock.advance(days=3, hours=1)
     assert await fire(alice, conversation) == ["nudge.card"]
     card = alice.last
@@ -145,7 +146,7 @@ async def test_at_most_one_unanswered_nudge_of_a_kind(alice, clock, conversation
 
 
 async def test_reminders_overview_lists_local_times_and_settings(alice, clock, content):
-    clock._now = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+    clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc))
     await alice.onboard()
     await set_daily_checkin(alice, "at_1800")
     await alice.command("reminders")
@@ -174,3 +175,30 @@ async def test_deleting_data_cancels_reminders(alice, clock, conversation, db):
     assert pending(db, alice.user_id) == []
     clock.advance(days=2)
     assert await fire(alice, conversation) == []
+
+
+async def test_telegram_daily_nudge_from_the_ticker_with_snooze_and_stop(tmp_path, content, clock):
+    from tests.telegram_harness import running_bot
+
+    clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc))
+    async with running_bot(tmp_path, content, clock) as tg:
+        alice = tg.fake.user(8001)
+        await tg.onboard(alice)
+        await tg.act(alice, "/reminders", "checkin", "at_1230", "europe_berlin", "finished")
+        sent = len(tg.fake.messages_to(8001))
+        clock.set(datetime(2026, 11, 25, 11, 29, tzinfo=timezone.utc))  # 12:29 in Berlin
+        await tg.mend.tick_once()
+        await tg.settle()
+        assert len(tg.fake.messages_to(8001)) == sent
+        clock.set(datetime(2026, 11, 25, 11, 30, tzinfo=timezone.utc))
+        await tg.mend.tick_once()
+        await tg.settle()
+        card = tg.fake.messages_to(8001)[-1]
+        assert card.text == "A gentle nudge from Mend 🌱"
+        assert [label for label, _ in card.buttons] == ["Open it", "Later (in an hour)", "Stop reminders"]
+        await tg.act(alice, "stop")
+        assert "no more reminders" in tg.fake.texts(8001)[-1]
+        clock.set(datetime(2026, 11, 27, 11, 30, tzinfo=timezone.utc))
+        await tg.mend.tick_once()
+        await tg.settle()
+        assert "no more reminders" in tg.fake.texts(8001)[-1]  # nothing new arrived

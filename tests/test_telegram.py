@@ -44,7 +44,7 @@ async def test_whole_repair_over_telegram(tg):
              ("press", "frustrated"), ("press", "done"), ("press", "little_sleep"), ("press", "done"),
              ("text", "my_part"), ("text", "regret"), ("text", "their_view"), ("press", "drained"), ("press", "done"),
              ("press", "rest"), ("press", "done"), ("text", "makes_sense"), ("text", "my_ask"), ("text", "my_offer"),
-             ("text", "move_on"), ("press", "d3")]
+             ("text", "move_on"), ("press", "d3"), ("press", "europe_london")]
     for kind, value in steps:
         if kind == "press":
             alice.press(value)
