@@ -44,7 +44,6 @@ class Conversation:
         self.db = db
         self.content = content
         self.clock = clock
-        self.erased = False
 
     async def handle(self, user_id: str, event: Event, *, update_id: int | None = None,
                      card_message_id: int | None = None) -> list[Outgoing]:
@@ -56,7 +55,6 @@ class Conversation:
         choices can't be pressed again.
         """
         started = time.perf_counter()
-        self.erased = False
         for _ in range(MAX_CONFLICT_RETRIES):
             async with self.db.write() as conn:
                 now = self.clock.now()
@@ -74,7 +72,7 @@ class Conversation:
                     accepted, effects = False, exc.effects
                 outgoing = await self._apply(conn, user, effects, now, card_message_id, event)
                 faults.point("in_handler_before_commit")
-            if self.erased:  # P5: push deleted pages out of the WAL now (secure_delete zeroes them)
+            if any(isinstance(e, EraseData) for e in effects):  # P5: push deleted pages out of the WAL now
                 await self.db.checkpoint()
             log.info(
                 "event=%s user=%s session=%s accepted=%s effects=%d ms=%.1f",
@@ -115,7 +113,6 @@ class Conversation:
                 mine.clear()  # anything queued earlier in this transaction is gone too
                 if recent:
                     await repo.enqueue(conn, user.id, {"op": "delete_messages", "message_ids": recent}, now)
-                self.erased = True
             elif isinstance(effect, ExportData):
                 state, _ = await repo.load_session(conn, user.session_id)
                 document = await privacy.build_export(conn, user, state, now)
