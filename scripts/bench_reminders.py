@@ -103,6 +103,8 @@ async def burst(people: int, timeout: float) -> dict:
         "duplicates": sum(n - 1 for n in per_chat.values() if n > 1), "http_429": fake.count_429(),
         "seconds_to_drain": round(span, 1), "messages_per_s": round((len(sends) - 1) / span, 2) if span else None,
         "rss_mib_first_mid_last": [rss_series[0], rss_series[len(rss_series) // 2], rss_series[-1]] if rss_series else [],
+        # (seconds, people nudged so far, RSS MiB) every 15 s: shows when memory grows
+        "series": [s for s in samples if int(s[0]) % 15 == 0 or s is samples[-1]],
         "peak_rss_mib": round(peak / 1024, 1),
     }
 

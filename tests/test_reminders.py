@@ -202,3 +202,23 @@ async def test_telegram_daily_nudge_from_the_ticker_with_snooze_and_stop(tmp_pat
         await tg.mend.tick_once()
         await tg.settle()
         assert "no more reminders" in tg.fake.texts(8001)[-1]  # nothing new arrived
+
+
+async def test_due_timers_wait_while_the_outbox_is_backed_up(tmp_path, content, clock, monkeypatch):
+    """Backpressure: timers stay in their table until the queue has room (memory stays bounded)."""
+    import bot.transport.app as app
+    from tests.telegram_harness import running_bot
+
+    clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc))
+    async with running_bot(tmp_path, content, clock) as tg:
+        alice = tg.fake.user(8002)
+        await tg.onboard(alice)
+        await tg.act(alice, "/reminders", "checkin", "at_1230", "europe_berlin", "finished")
+        clock.set(datetime(2026, 11, 25, 11, 30, tzinfo=timezone.utc))
+        monkeypatch.setattr(app, "TIMER_BACKLOG_LIMIT", 0)  # "the outbox is full"
+        assert await tg.mend.tick_once() == 0
+        assert tg.rows("SELECT status FROM timers WHERE kind = 'daily_checkin'") == [("scheduled",)]
+        monkeypatch.setattr(app, "TIMER_BACKLOG_LIMIT", 300)
+        assert await tg.mend.tick_once() == 1
+        await tg.settle()
+        assert tg.fake.messages_to(8002)[-1].text == "A gentle nudge from Mend 🌱"

@@ -45,6 +45,11 @@ async def prune_inbox(conn: aiosqlite.Connection, now: datetime) -> None:
     await conn.execute("DELETE FROM inbox WHERE processed_at IS NOT NULL AND processed_at < ?", (iso(now - INBOX_KEEP),))
 
 
+async def outbox_backlog(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'claimed')") as cur:
+        return (await cur.fetchone())[0]
+
+
 async def rotate_key(conn: aiosqlite.Connection) -> int:
     """Re-encrypt every sensitive value with the first key of MEND_DATA_KEY; returns how many."""
     cipher, count = cipher_of(conn), 0

@@ -42,6 +42,7 @@ COMMANDS = [
     ("privacy", "What Mend stores and who can see it"),
 ]
 STOP_TIMEOUT = 5.0
+TIMER_BACKLOG_LIMIT = 300  # ~10 s of sending at Telegram's overall limit
 
 
 class InstanceLock:
@@ -110,8 +111,12 @@ class MendBot:
         await self.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
 
     async def tick_once(self) -> int:
-        """Deliver due timers (break returns, plan follow-ups) through the normal conversation path."""
+        """Deliver due timers (break returns, plan follow-ups) through the normal conversation path.
+        Backpressure: while the outbox already holds a few hundred unsent messages, due timers wait
+        in their table, so a burst of 10,000 doesn't all become queued messages (and memory) at once."""
         async with self.db.write() as conn:
+            if await delivery.outbox_backlog(conn) >= TIMER_BACKLOG_LIMIT:
+                return 0
             due = await delivery.claim_due_timers_all(conn, self.clock.now())
             await delivery.prune_inbox(conn, self.clock.now())
             await delivery.prune_outbox(conn, self.clock.now())
@@ -128,6 +133,7 @@ class MendBot:
         while True:
             if await self.tick_once():
                 continue
+            # Idle, or holding back for the outbox: look again soon, or when stopping.
             try:
                 await asyncio.wait_for(self.stop_requested.wait(), self.tick_seconds)
                 return
