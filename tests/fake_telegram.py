@@ -16,7 +16,7 @@ import itertools
 import json
 import time
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.parser import BytesParser
 from typing import Any
 

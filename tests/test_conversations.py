@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
-from tests.helpers import REPAIR_ANSWERS, Persona, choose_followup, walk_repair
+from tests.helpers import REPAIR_ANSWERS, choose_followup, walk_repair
 
 
 async def test_a_whole_solo_repair(alice):

@@ -7,7 +7,6 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from bot.render import render
 from tests.helpers import Persona, choose_followup, walk_repair
 
 BERLIN = ZoneInfo("Europe/Berlin")

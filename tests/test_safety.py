@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from bot.content.loader import validate_content
-from bot.engine import CommandReceived, Frame, InvalidInput, OptionChosen, SafetyEvent, Seat, SessionState, TextReceived, advance
+from bot.engine import CommandReceived, Frame, OptionChosen, SafetyEvent, Seat, SessionState, TextReceived, advance
 from bot.engine.screening import screen
 from bot.render import render
 from tests.conftest import CONTENT_DIR
@@ -192,3 +192,16 @@ def test_a_second_disclosure_inside_support_restarts_it_rather_than_nesting(cont
     t = advance(content, t.state, "a", TextReceived("she shoved me"), NOW)
     stack = t.state.seats["a"].stack
     assert [f.flow for f in stack] == ["repair", "ipv"]
+
+
+def test_release_validation_accepts_fresh_lines_and_flags_stale_ones(tmp_path):
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, copy)
+    res = copy / "resources.yaml"
+    text = res.read_text().replace('call 116 123 (free, 24/7)", verified_on: ""', 'call 116 123 (free, 24/7)", verified_on: 2026-10-01', 1)
+    text = text.replace('call 13 11 14", verified_on: ""', 'call 13 11 14", verified_on: 2025-01-01')
+    res.write_text(text)
+    _, problems = validate_content(copy, release=True, today=date(2026, 11, 25))
+    found = [str(p) for p in problems]
+    assert not any("'Samaritans' is" in p and "gb" in p for p in found)  # verified in October: fresh
+    assert any("line 'Lifeline' is last verified 2025-01-01" in p for p in found)

@@ -5,7 +5,6 @@ import logging
 
 import pytest
 
-from tests.fake_telegram import FakeTelegram
 from tests.helpers import REPAIR_ANSWERS
 from tests.telegram_harness import TOKEN, running_bot
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.loader import validate_content
-from tests.conftest import CONTENT_DIR, ROOT
+from tests.conftest import CONTENT_DIR
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from bot.content.model import COACHING_CATEGORIES, CountryResources, CrisisLine, Lexicon, Resources
+from bot.content.model import COACHING_CATEGORIES, FRESH_FOR, CountryResources, CrisisLine, Lexicon, Resources
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
 
 CRISIS_CATEGORIES = ("explicit", "coded", "indirect", "third_party", "hopelessness")

@@ -1,0 +1,110 @@
+"""Whole-flow checks: targets exist, every step is reachable and can reach an end, no loop
+runs without waiting, conditions name real slots and options. A mixin of the validator."""
+from __future__ import annotations
+
+
+from bot.content.model import (
+    SKIP, Flow, Step,
+)
+
+
+class GraphChecks:
+    def check_flow_graph(self, flow: Flow, flows: dict[str, Flow]) -> None:
+        file = flow.file
+        for step in flow.steps:
+            for route in step.routes:
+                if flow.step(route.target) is None:
+                    self.err(file, route.line, f"step '{step.id}': next step '{route.target}' does not exist in flow '{flow.id}'")
+            if step.kind in ("call", "goto") and step.target_flow is not None:
+                target = flows.get(step.target_flow)
+                if target is None:
+                    self.err(file, step.line, f"step '{step.id}': unknown flow '{step.target_flow}'")
+                elif step.kind == "call" and target.kind != "sub":
+                    self.err(file, step.line, f"step '{step.id}': can only call a flow of kind 'sub' ('{target.id}' is '{target.kind}')")
+            if step.kind == "multi" and step.save_as is None:
+                self.err(file, step.line, f"step '{step.id}': a multi-select needs 'save_as'")
+            if step.delay_by is not None:
+                options = self.slot_options(flows, step.delay_by)
+                if options is not None:
+                    missing = options - set(step.delays)
+                    if missing:
+                        self.err(file, step.line, f"step '{step.id}': no duration for option(s) {sorted(missing)}")
+            if step.kind == "end" and step.routes:
+                self.err(file, step.line, f"step '{step.id}': an 'end' step has no 'next'")
+        succ = {s.id: self.successors(flow, s) for s in flow.steps}
+        # Reachability from the first step (and the resume step).
+        seen: set[str] = set()
+        todo = [flow.first, flow.resume_step]
+        while todo:
+            sid = todo.pop()
+            if sid in seen or flow.step(sid) is None:
+                continue
+            seen.add(sid)
+            todo.extend(t for t in succ[sid] if t)
+        for step in flow.steps:
+            if step.id not in seen:
+                self.err(file, step.line, f"step '{step.id}' is unreachable in flow '{flow.id}'")
+        # Dead ends: every step must be able to reach an exit (end/goto/flow end).
+        exits = {s.id for s in flow.steps if None in succ[s.id] or s.kind in ("end", "goto")}
+        for step in flow.steps:
+            if None in succ[step.id] and step.kind not in ("end", "goto"):
+                self.err(file, step.line, f"step '{step.id}' is the last step but does not end the flow (add 'end:' or 'next:')")
+        can_exit = set(exits)
+        changed = True
+        while changed:
+            changed = False
+            for sid, targets in succ.items():
+                if sid not in can_exit and any(t in can_exit for t in targets if t):
+                    can_exit.add(sid)
+                    changed = True
+        for step in flow.steps:
+            if step.id in seen and step.id not in can_exit:
+                self.err(file, step.line, f"step '{step.id}' can never reach the end of flow '{flow.id}' (dead end)")
+        # Loops made only of steps that never wait for the person would spin forever.
+        auto = {s.id for s in flow.steps if not s.interactive and s.kind not in ("end", "goto")}
+        state: dict[str, int] = {}
+
+        def visit(sid: str) -> bool:
+            state[sid] = 1
+            for t in succ[sid]:
+                if t in auto and (state.get(t) == 1 or (state.get(t) is None and visit(t))):
+                    return True
+            state[sid] = 2
+            return False
+
+        for sid in auto:
+            if state.get(sid) is None and visit(sid):
+                self.err(file, flow.step(sid).line, f"step '{sid}' is in a loop that never waits for the person")
+
+    def successors(self, flow: Flow, step: Step) -> list[str | None]:
+        if step.kind in ("end", "goto"):
+            return []
+        if step.routes:
+            return [r.target for r in step.routes]
+        return [flow.following(step.id)]
+
+    def slot_options(self, flows: dict[str, Flow], slot: str) -> set[str] | None:
+        options: set[str] | None = None
+        for flow in flows.values():
+            for step in flow.steps:
+                if step.save_as == slot:
+                    if step.kind == "text":
+                        return None
+                    options = (options or set()) | set(step.options)
+        return options
+
+    def check_conditions(self, flows: dict[str, Flow]) -> None:
+        saved = {s.save_as for f in flows.values() for s in f.steps if s.save_as}
+        for flow in flows.values():
+            for step in flow.steps:
+                for route in step.routes:
+                    if route.condition is None:
+                        continue
+                    for test in route.condition.tests():
+                        if test.slot not in saved:
+                            self.err(flow.file, route.line, f"step '{step.id}': condition uses '{test.slot}', which no step saves")
+                            continue
+                        options = self.slot_options(flows, test.slot)
+                        for value in test.values:
+                            if options is not None and value not in options | {SKIP}:
+                                self.err(flow.file, route.line, f"step '{step.id}': '{value}' is not an option of slot '{test.slot}'")

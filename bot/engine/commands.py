@@ -1,0 +1,134 @@
+"""Commands, timers and disclosures: the events that aren't an answer to the current step.
+A mixin of the engine's run (see engine.py); pure like the rest of the engine."""
+from __future__ import annotations
+
+from bot.engine import reminders
+from bot.engine.effects import Choice, ExportData, SafetyEvent
+from bot.engine.errors import InvalidInput
+from bot.engine.events import TimerFired
+
+INFO_COMMANDS = {"about": "about.info", "privacy": "privacy.info"}
+INTERRUPT_COMMANDS = {"sos": "sos", "pause": "take_break", "cancel": "cancel"}
+PRIVACY_COMMANDS = ("export", "delete")  # work in every state, like /sos
+NUDGE_CHOICES = (Choice("nudge_snooze", "nudge.snooze"), Choice("nudge_stop", "nudge.stop"))
+
+
+class CommandsMixin:
+    def on_command(self, name: str, args: str) -> None:
+        if name == "start":
+            if self.seat.consented_at is None and not self.in_flow("welcome"):
+                self.start_flow("welcome")
+            elif self.current() is None:
+                self.start_home_or_welcome()
+            else:
+                self.send("system.resumed")
+                self.reprompt()
+            return
+        if name == "help":
+            main, params = self.main_frame(), self.system_params()
+            if main is None or main.flow == self.content.home_flow:
+                key = "system.help_idle"
+            else:
+                key = "system.help" if params["stages"] and params["stage"] else "system.help_flow"
+            self.send(key, params)
+            self.reprompt()
+            return
+        if name in INFO_COMMANDS:
+            self.send(INFO_COMMANDS[name])
+            self.reprompt()
+            return
+        if name == "export":
+            self.effects.append(ExportData(self.seat_id))
+            self.send("privacy.export_ready")
+            self.reprompt()
+            return
+        if name == "delete":
+            if self.in_flow("delete_data"):
+                self.reprompt()
+            else:
+                self.push_interrupt("delete_data")
+            return
+        if name == "sos":  # S2: reachable in every state, even before consent
+            if self.in_flow("sos"):
+                self.reprompt()
+            else:
+                self.push_interrupt("sos")
+            return
+        if self.seat.consented_at is None:
+            raise InvalidInput("system.consent_first")
+        if name == "reminders":
+            if self.in_flow("reminders"):
+                self.reprompt()
+            else:
+                self.push_interrupt("reminders")
+            return
+        if name in ("cancel", "pause"):
+            if name == "cancel" and self.in_interrupt():
+                self.pop_interrupts()  # /cancel inside /sos or /pause: back to the step
+                self.send("system.back_to_step")
+                self.reprompt()
+                return
+            main = self.main_frame()
+            if main is None or main.flow == self.content.home_flow or self.in_interrupt():
+                self.send("system.nothing_to_cancel")
+                self.reprompt()
+                return
+            self.push_interrupt(INTERRUPT_COMMANDS[name])
+            return
+        target = self.content.commands.get(name)
+        if target is None:
+            raise InvalidInput("system.unknown_command")
+        main = self.main_frame()
+        if main is not None and main.flow == target:
+            self.send("system.resumed")
+            self.reprompt()
+            return
+        if self.in_interrupt() or (main is not None and main.flow != self.content.home_flow):
+            raise InvalidInput("system.busy_elsewhere")
+        self.start_flow(target)
+
+    def on_timer(self, event: TimerFired) -> None:
+        here = self.current()
+        self.seat.timers.pop(event.timer, None)
+        if self.seat.slots.get("reminder_off") or not self.seat.consented_at:
+            return  # stopped, or erased: nothing more
+        want_flow, want_step = event.payload.get("flow"), event.payload.get("step")
+        if want_step:  # a nudge for a step the person is waiting at (e.g. the end of a break)
+            if here is not None and here[0].flow == want_flow and here[0].step == want_step:
+                self.prompt(here[1], key="system.nudge", extra=NUDGE_CHOICES)
+            return
+        if event.timer in reminders.DAILY:
+            self.reschedule_daily()  # tomorrow's, at the same local time
+        if want_flow not in self.content.flows:
+            return
+        main = self.main_frame()
+        idle = (main is None or main.flow == self.content.home_flow) and not self.in_interrupt()
+        if idle:  # a neutral card first: the person chooses to start, snooze or stop
+            self.seat.nudge = {"kind": event.timer, "flow": want_flow}
+            self.push_interrupt("nudge")
+        elif event.timer not in reminders.DAILY and want_flow not in self.seat.deferred:
+            self.seat.deferred.append(want_flow)  # the follow-up waits until they're free
+
+    def on_disclosure(self, categories: list[str]) -> bool:
+        """S3/S4/S8: a crisis or abuse disclosure pauses whatever step this is (the words are not kept
+        as its answer) and opens the private support flow. Screening stays on for every message."""
+        if not categories:
+            return False
+        for kind in categories:
+            self.effects.append(SafetyEvent(kind, self.now))
+        if "ipv" in categories:
+            self.seat.joint_exercises_off = True
+        target = "sos" if categories[0] != "ipv" else "ipv"
+        if self.in_flow("sos") or self.in_flow("ipv"):
+            self.pop_to_interrupt(target)
+        else:
+            self.push_interrupt(target)
+        return True
+
+    def pop_to_interrupt(self, flow_id: str) -> None:
+        """Already in a support flow: start it again from its first question rather than nest."""
+        while self.seat.stack and self.seat.stack[-1].flow not in ("sos", "ipv"):
+            self.seat.stack.pop()
+        if self.seat.stack:
+            self.seat.stack.pop()
+        self.push_interrupt(flow_id)

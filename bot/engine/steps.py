@@ -1,0 +1,149 @@
+"""Steps that run without waiting for the person: say, end, call, schedule, record, actions
+(park, discard, erase, reminder settings). A mixin of the engine's run (see engine.py)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.content.model import PERSISTENT_SLOT_PREFIXES, Step
+from bot.engine import reminders
+from bot.engine.effects import CancelTimer, EraseData, Record, Schedule
+from bot.engine.state import Frame, Seat
+
+MAX_AUTO_STEPS = 200  # validation forbids loops that never wait; this only guards against bugs
+REMINDER_ACTIONS = ("start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders", "set_daily",
+                    "set_timezone", "set_quiet")
+
+
+class StepsMixin:
+    def do_say(self, frame: Frame, step: Step) -> None:
+        self.send(step.key, self.params_for(step.key))
+        self.advance_past(frame, step)
+
+    def do_end(self, frame: Frame, step: Step) -> None:
+        if step.key:
+            self.send(step.key, self.params_for(step.key))
+        self.finish_frame(frame)
+
+    def do_call(self, frame: Frame, step: Step) -> None:
+        self.advance_past(frame, step)
+        self.seat.stack.append(self.new_frame(step.target_flow))
+
+    def do_schedule(self, frame: Frame, step: Step) -> None:
+        delay = step.delay
+        if delay is None:
+            delay = step.delays.get(self.seat.slots.get(step.delay_by))
+        if delay is not None:
+            payload: dict[str, Any] = {}
+            after = self.landing(frame, self.route(frame, step))
+            if step.timer == "break_return" and after is not None:
+                payload = {"flow": frame.flow, "step": after}
+            elif step.timer != "break_return":
+                payload = {"flow": step.timer}
+            self.schedule(step.timer, self.now + delay, payload)
+        self.advance_past(frame, step)
+
+    def schedule(self, kind: str, due: datetime, payload: dict[str, Any]) -> None:
+        """Every nudge goes through here: none after "stop all", none in quiet hours (C9)."""
+        if self.seat.slots.get("reminder_off"):
+            return
+        due = reminders.when(self.seat, due)
+        self.seat.timers[kind] = due.isoformat()
+        self.effects.append(Schedule(self.seat_id, kind, due, payload))
+
+    def cancel(self, kind: str) -> None:
+        if kind == "*":
+            self.seat.timers.clear()
+        else:
+            self.seat.timers.pop(kind, None)
+        self.effects.append(CancelTimer(self.seat_id, kind))
+
+    def reschedule_daily(self) -> None:
+        for kind, flow in reminders.DAILY.items():
+            due = reminders.next_daily_due(self.seat, kind, self.now)
+            if due is None:
+                if kind in self.seat.timers:
+                    self.cancel(kind)
+            else:
+                self.schedule(kind, due, {"flow": flow, "daily": True})
+
+    def landing(self, frame: Frame, step_id: str | None) -> str | None:
+        """The first step from `step_id` on that waits for the person (where a nudge should find them)."""
+        flow = self.flow(frame)
+        probe = Frame(frame.flow, step_id or "", frame.version)
+        for _ in range(MAX_AUTO_STEPS):
+            step = flow.step(probe.step)
+            if step is None or step.interactive:
+                return step.id if step else None
+            if step.kind in ("end", "goto", "call"):
+                return None
+            probe.step = self.route(probe, step) or ""
+        return None
+
+    def do_cancel_timer(self, frame: Frame, step: Step) -> None:
+        self.cancel(step.timer)
+        self.advance_past(frame, step)
+
+    def do_record(self, frame: Frame, step: Step) -> None:
+        if step.record == "consent":
+            self.seat.consented_at = self.now.isoformat()
+        elif step.record == "adult":
+            self.seat.adult = True
+        self.effects.append(Record(self.seat_id, step.record, self.now))
+        self.advance_past(frame, step)
+
+    def do_action(self, frame: Frame, step: Step) -> None:
+        below = [f for f in self.seat.stack if f is not frame and not f.interrupt]
+        if step.action == "erase":  # /delete confirmed: forget everything, then say what was removed
+            self.effects.append(EraseData(self.seat_id))
+            locale = self.seat.locale
+            self.state.seats[self.seat_id] = Seat(locale=locale, stack=[frame])
+            frame.interrupt = False
+            self.advance_past(frame, step)
+            return
+        if step.action in REMINDER_ACTIONS:
+            self.reminder_action(frame, step)
+            return
+        if step.action == "park":
+            self.seat.parked = [f for f in below if f.flow != self.content.home_flow]
+        else:  # discard
+            self.seat.parked = []
+            self.seat.slots = {k: v for k, v in self.seat.slots.items() if k.startswith(PERSISTENT_SLOT_PREFIXES)}
+            self.cancel("*")
+            self.reschedule_daily()  # the practices the person chose stay on
+        self.seat.picks = []
+        self.seat.stack = [frame]
+        frame.interrupt = False  # nothing left to return to
+        self.advance_past(frame, step)
+
+    def reminder_action(self, frame: Frame, step: Step) -> None:
+        nudge = self.seat.nudge or {}
+        if step.action == "start_nudged" and nudge.get("flow") in self.content.flows:
+            self.seat.nudge = None
+            self.seat.stack = []
+            self.start_flow(nudge["flow"])
+            return
+        if step.action == "snooze_nudge" and nudge:
+            self.seat.nudge = None
+            payload = {"flow": nudge["flow"], **({"daily": True} if nudge["kind"] in reminders.DAILY else {})}
+            self.schedule(nudge["kind"], self.now + timedelta(minutes=reminders.SNOOZE_MINUTES), payload)
+        elif step.action == "stop_reminders":
+            self.seat.nudge = None
+            self.seat.slots["reminder_off"] = True
+            self.cancel("*")
+        elif step.action == "resume_reminders":
+            self.seat.slots.pop("reminder_off", None)
+            self.reschedule_daily()
+        elif step.action in ("set_daily", "set_timezone", "set_quiet"):
+            self.reschedule_daily()
+        self.advance_past(frame, step)
+
+    def do_await_partner(self, frame: Frame, step: Step) -> None:
+        self.advance_past(frame, step)  # solo sessions pass straight through; couples come later
+
+    def advance_past(self, frame: Frame, step: Step) -> None:
+        target = self.route(frame, step)
+        if target is None:
+            self.finish_frame(frame)
+        else:
+            frame.step = target
