@@ -25,7 +25,6 @@ class Call:
     markup: InlineKeyboardMarkup | None = None
     message_id: int | None = None
     protect: bool = False
-    marked: bool = False  # rows already committed as "sending"
     document: bytes | None = None
     message_ids: list[int] | None = None
 

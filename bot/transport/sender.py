@@ -64,6 +64,9 @@ class OutboxSender:
         self.chat_buckets: dict[str, Bucket] = {}
         self.holds: dict[str, float] = {}  # chat -> monotonic time before which nothing is sent
         self.in_flight: dict[str, asyncio.Task] = {}
+        # About two seconds of sending at the overall rate: enough to keep the budget busy, few enough
+        # that waiting deliveries (and their reservations) stay bounded under a burst.
+        self.max_in_flight = max(8, int(global_rate * 2))
         self.wake = asyncio.Event()
         self.stopping = False
         self.sent = 0
@@ -80,6 +83,8 @@ class OutboxSender:
                 if hold > now:
                     next_hold = hold if next_hold is None else min(next_hold, hold)
                     continue
+                if len(self.in_flight) >= self.max_in_flight:
+                    break  # enough deliveries already waiting on the budget; the rest stay queued in SQLite
                 if chat not in self.in_flight:
                     self.in_flight[chat] = asyncio.create_task(self._deliver(chat), name=f"deliver:{pseudonym(chat)}")
             self._prune(now)
@@ -110,12 +115,9 @@ class OutboxSender:
                     await delivery.mark_blocked(conn, user_id, self.clock.now())
                     return
                 rows = await delivery.claim_for_chat(conn, user_id, self.clock.now())
-                calls = plan_calls(self.content, rows)
-                if calls and calls[0].rows:  # saves a commit: the first call is marked in the claim
-                    await delivery.mark_sending(conn, calls[0].rows)
-                    calls[0].marked = True
             if not rows:
                 return
+            calls = plan_calls(self.content, rows)
             faults.point("after_claim_before_send")
             for index, call in enumerate(calls):
                 verdict = await self._perform(user_id, call)
@@ -147,7 +149,9 @@ class OutboxSender:
             wait = self.edit_bucket.reserve(now)
         if wait > 0:
             await asyncio.sleep(wait)
-        if call.rows and not call.marked:
+        # 'sending' is committed only now, right before the request: a crash during the pacing wait
+        # leaves the rows 'claimed' (never tried, re-queued at start), not 'ambiguous' (O4).
+        if call.rows:
             async with self.db.write() as conn:
                 await delivery.mark_sending(conn, call.rows)
         chat_id = chat_of(user_id)
