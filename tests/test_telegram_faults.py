@@ -154,3 +154,32 @@ async def test_an_exception_while_handling_gives_a_kind_reply_and_moves_on(tg, m
     await tg.act(alice, "checkin")
     assert "something went wrong on my side" in tg.fake.texts(ALICE)[-1]
     assert tg.rows("SELECT outcome FROM inbox ORDER BY update_id DESC LIMIT 1") == [("error",)]
+
+
+async def test_rows_waiting_on_the_pacing_budget_are_claimed_not_sending(tmp_path, content, clock):
+    """O4: while a message waits for its turn it is 'claimed' (a crash re-queues it), and only the
+    moment before the request is it 'sending' (a crash then makes it 'ambiguous')."""
+    import asyncio
+
+    from bot.storage import delivery
+
+    gate = asyncio.Event()
+
+    async def held_sleep(seconds: float) -> None:
+        await gate.wait()
+
+    fake = FakeTelegram(TOKEN, flood_limits=False)
+    options = {"global_rate": 1000.0, "chat_rate": 0.001, "chat_burst": 1.0, "sleep": held_sleep}
+    async with running_bot(tmp_path, content, clock, fake=fake, sender_options=options) as tg:
+        alice = fake.user(ALICE)
+        alice.start()  # the reply uses the chat's only token
+        await tg.settle()
+        alice.send_text("/help")  # this reply has to wait for the (held) pacing budget
+        async with asyncio.timeout(10):  # hang guard only
+            while not tg.rows("SELECT 1 FROM outbox WHERE status = 'claimed'"):
+                await asyncio.sleep(0.01)
+        assert tg.rows("SELECT COUNT(*) FROM outbox WHERE status = 'sending'") == [(0,)]
+        async with tg.db.write() as conn:  # what a restart after a crash here would do
+            await delivery.recover_outbox(conn)
+        assert tg.rows("SELECT COUNT(*) FROM outbox WHERE status IN ('claimed', 'ambiguous')") == [(0,)]
+        gate.set()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Callable
+from typing import Awaitable, Callable
 
 import httpx
 from telegram import Bot
@@ -54,9 +54,10 @@ class Bucket:
 class OutboxSender:
     def __init__(self, db: Database, content: Content, clock: Clock, bot: Bot, *, global_rate: float = 29.0,
                  chat_rate: float = 1.0, chat_burst: float = 3.0, edit_rate: float = 30.0,
-                 monotonic: Callable[[], float] = time.monotonic):
+                 monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
         self.db, self.content, self.clock, self.bot = db, content, clock, bot
-        self.monotonic = monotonic
+        self.monotonic, self.sleep = monotonic, sleep
         # Bursts kept small: a 29/s budget that could be spent 29 at once would trip a 30/s limit.
         self.global_bucket = Bucket(global_rate, min(global_rate, 5.0), monotonic())
         self.edit_bucket = Bucket(edit_rate, min(edit_rate, 5.0), monotonic())
@@ -148,7 +149,7 @@ class OutboxSender:
         else:  # edits don't count towards the message limits, but are paced on a budget of their own
             wait = self.edit_bucket.reserve(now)
         if wait > 0:
-            await asyncio.sleep(wait)
+            await self.sleep(wait)
         # 'sending' is committed only now, right before the request: a crash during the pacing wait
         # leaves the rows 'claimed' (never tried, re-queued at start), not 'ambiguous' (O4).
         if call.rows:
