@@ -3,11 +3,9 @@ drafts that may reach a partner), and the snooze/stop buttons of a break nudge. 
 engine's run (see engine.py)."""
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from bot.content.model import DONE, SKIP, Step
-from bot.engine import reminders
 from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
@@ -25,8 +23,8 @@ class InputsMixin:
             event = OptionChosen(event.options[0])
         if not isinstance(event, OptionChosen):
             raise InvalidInput("system.pick_an_option")
-        if event.option in ("nudge_snooze", "nudge_stop") and step.id in self.seat_timer_steps():
-            self.on_break_nudge(frame, step, event.option)
+        if event.option in ("nudge_snooze", "nudge_stop") and (frame.flow, step.id) == ("take_break", "waiting"):
+            self.on_break_nudge(frame, step, event.option)  # the break-return nudge's own buttons
             return
         if event.option == SKIP and step.optional:
             self.save(step, None, skipped=True)
@@ -36,18 +34,12 @@ class InputsMixin:
             raise InvalidInput("system.pick_an_option")
         self.move_on(frame, step)
 
-    def seat_timer_steps(self) -> set[str]:
-        frame = self.seat.top
-        return {"waiting"} if frame is not None and frame.flow == "take_break" else set()
-
     def on_break_nudge(self, frame: Frame, step: Step, option: str) -> None:
         if option == "nudge_snooze":
-            payload = {"flow": frame.flow, "step": frame.step}
-            self.schedule("break_return", self.now + timedelta(minutes=reminders.SNOOZE_MINUTES), payload)
+            self.snooze("break_return", {"flow": frame.flow, "step": frame.step})
             self.send("nudge.snoozed")
         else:
-            self.seat.slots["reminder_off"] = True
-            self.cancel("*")
+            self.stop_reminders()
             self.send("nudge.stopped")
         self.prompt(step)
 

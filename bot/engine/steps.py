@@ -116,6 +116,16 @@ class StepsMixin:
         frame.interrupt = False  # nothing left to return to
         self.advance_past(frame, step)
 
+    def snooze(self, kind: str, payload: dict[str, Any]) -> None:
+        """The same reminder again in an hour (still subject to quiet hours)."""
+        self.schedule(kind, self.now + timedelta(minutes=reminders.SNOOZE_MINUTES), payload)
+
+    def stop_reminders(self) -> None:
+        """"Stop reminders", from any nudge or /reminders: nothing more until turned back on."""
+        self.seat.nudge = None
+        self.seat.slots["reminder_off"] = True
+        self.cancel("*")
+
     def reminder_action(self, frame: Frame, step: Step) -> None:
         nudge = self.seat.nudge or {}
         if step.action == "start_nudged" and nudge.get("flow") in self.content.flows:
@@ -125,12 +135,9 @@ class StepsMixin:
             return
         if step.action == "snooze_nudge" and nudge:
             self.seat.nudge = None
-            payload = {"flow": nudge["flow"], **({"daily": True} if nudge["kind"] in reminders.DAILY else {})}
-            self.schedule(nudge["kind"], self.now + timedelta(minutes=reminders.SNOOZE_MINUTES), payload)
+            self.snooze(nudge["kind"], {"flow": nudge["flow"], **({"daily": True} if nudge["kind"] in reminders.DAILY else {})})
         elif step.action == "stop_reminders":
-            self.seat.nudge = None
-            self.seat.slots["reminder_off"] = True
-            self.cancel("*")
+            self.stop_reminders()
         elif step.action == "resume_reminders":
             self.seat.slots.pop("reminder_off", None)
             self.reschedule_daily()
