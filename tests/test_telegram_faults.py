@@ -183,3 +183,16 @@ async def test_rows_waiting_on_the_pacing_budget_are_claimed_not_sending(tmp_pat
             await delivery.recover_outbox(conn)
         assert tg.rows("SELECT COUNT(*) FROM outbox WHERE status IN ('claimed', 'ambiguous')") == [(0,)]
         gate.set()
+
+
+async def test_retention_prunes_delivered_messages_and_update_ids_after_48_hours(tg, clock):
+    """P4: delivered messages (they carry rendered words) and processed update ids go after 48 hours."""
+    alice = tg.fake.user(ALICE)
+    await tg.onboard(alice)
+    assert tg.rows("SELECT COUNT(*) FROM outbox")[0][0] > 0 and tg.rows("SELECT COUNT(*) FROM inbox")[0][0] > 0
+    clock.advance(hours=47)
+    await tg.mend.prune()
+    assert tg.rows("SELECT COUNT(*) FROM outbox")[0][0] > 0  # not yet
+    clock.advance(hours=2)
+    await tg.mend.prune()
+    assert tg.rows("SELECT COUNT(*) FROM outbox") == [(0,)] and tg.rows("SELECT COUNT(*) FROM inbox") == [(0,)]

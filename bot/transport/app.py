@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 from telegram import Bot, BotCommand
@@ -43,6 +44,7 @@ COMMANDS = [
 ]
 STOP_TIMEOUT = 5.0
 TIMER_BACKLOG_LIMIT = 300  # ~10 s of sending at Telegram's overall limit
+PRUNE_EVERY = 60.0  # seconds; retention is measured in hours, so once a minute is plenty
 
 
 class InstanceLock:
@@ -118,8 +120,6 @@ class MendBot:
             if await delivery.outbox_backlog(conn) >= TIMER_BACKLOG_LIMIT:
                 return 0
             due = await delivery.claim_due_timers_all(conn, self.clock.now())
-            await delivery.prune_inbox(conn, self.clock.now())
-            await delivery.prune_outbox(conn, self.clock.now())
         for user_id, kind, payload in due:
             try:
                 await self.conversation.handle(user_id, TimerFired(kind, payload))
@@ -129,11 +129,21 @@ class MendBot:
             self.sender.wake.set()
         return len(due)
 
+    async def prune(self) -> None:
+        """Retention (P4): drop processed update ids and delivered messages older than 48 hours."""
+        async with self.db.write() as conn:
+            await delivery.prune_inbox(conn, self.clock.now())
+            await delivery.prune_outbox(conn, self.clock.now())
+
     async def tick(self) -> None:
+        last_prune = float("-inf")
         while True:
             if await self.tick_once():
                 continue
-            # Idle, or holding back for the outbox: look again soon, or when stopping.
+            # Idle, or holding back for the outbox: tidy up now and then, look again soon.
+            if time.monotonic() - last_prune >= PRUNE_EVERY:
+                await self.prune()
+                last_prune = time.monotonic()
             try:
                 await asyncio.wait_for(self.stop_requested.wait(), self.tick_seconds)
                 return
