@@ -82,16 +82,22 @@ REPAIR_ANSWERS = {
 }
 
 
-async def walk_repair(p: Persona, answers: dict[str, str] = REPAIR_ANSWERS) -> None:
-    """Take persona `p` from the home menu through a calm, complete solo repair."""
+async def reach_my_part(p: Persona, feelings: tuple[str, ...] = ("hurt",), set_up: tuple[str, ...] = ("stress",)) -> None:
+    """From the home menu, calmly through the gate and the feelings to "My part was…"."""
     await p.taps("repair")
     assert p.last_prompt.key == "repair.calm_gate"
     await p.taps("calm")
     await p.taps("skip")  # body cues
     assert p.last_prompt.key == "repair.intention"
     await p.taps("ready")
-    await p.picks("hurt", "frustrated")
-    await p.picks("little_sleep")
+    await p.picks(*feelings)
+    await p.picks(*set_up)
+    assert p.last_prompt.key == "repair.my_part"
+
+
+async def walk_repair(p: Persona, answers: dict[str, str] = REPAIR_ANSWERS) -> None:
+    """Take persona `p` from the home menu through a calm, complete solo repair."""
+    await reach_my_part(p, ("hurt", "frustrated"), ("little_sleep",))
     for key in ("my_part", "regret", "their_view"):
         assert p.last_prompt.key == f"repair.{key}", p.last_prompt.key
         await p.says(answers[key])

@@ -15,6 +15,7 @@ from bot.engine import CommandReceived, Frame, OptionChosen, SafetyEvent, Seat, 
 from bot.engine.screening import screen
 from bot.render import render
 from tests.conftest import CONTENT_DIR
+from tests.helpers import reach_my_part
 
 NOW = datetime(2026, 11, 25, 23, 40, tzinfo=timezone.utc)
 CORPUS = yaml.safe_load((Path(__file__).parent / "data" / "safety_corpus.yaml").read_text())
@@ -169,12 +170,7 @@ def test_safety_plan_is_private_kept_and_editable(content):
 
 async def test_only_kind_and_time_are_stored(alice, db):
     await alice.onboard()
-    await alice.taps("repair")
-    await alice.taps("calm")
-    await alice.taps("skip")
-    await alice.taps("ready")
-    await alice.picks("hurt")
-    await alice.picks("stress")
+    await reach_my_part(alice)
     await alice.says("Thanks for everything, this is goodbye.")
     assert alice.last_prompt.key == "sos.ask_safety"
     with sqlite3.connect(db.path) as raw:

@@ -12,6 +12,7 @@ from bot.engine import SessionState
 from bot.storage import Database, StorageError
 from bot.storage import repo
 from bot.storage.migrations import LATEST
+from tests.helpers import reach_my_part
 
 
 async def test_fresh_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
@@ -108,13 +109,7 @@ async def test_cancelled_transaction_rolls_back_and_frees_the_writer(db, clock):
 async def test_committed_answers_are_visible_to_another_connection(alice, db):
     """Each answer is committed before the next prompt is shown (checked from a separate connection)."""
     await alice.onboard()
-    await alice.taps("repair")
-    await alice.taps("calm")
-    await alice.taps("skip")
-    await alice.taps("ready")
-    await alice.picks("hurt")
-    await alice.picks("stress")
-    assert alice.last_prompt.key == "repair.my_part"
+    await reach_my_part(alice)
     await alice.says("I interrupted them twice.")
     with sqlite3.connect(db.path) as raw:
         (state_json,) = raw.execute(
