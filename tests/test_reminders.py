@@ -209,7 +209,9 @@ async def test_due_timers_wait_while_the_outbox_is_backed_up(tmp_path, content, 
     from tests.telegram_harness import running_bot
 
     clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc))
-    async with running_bot(tmp_path, content, clock) as tg:
+    # The background ticker sleeps for an hour, so only this test's own tick_once calls claim timers
+    # (with the default 50 ms ticker, it could claim the timer between the two calls below).
+    async with running_bot(tmp_path, content, clock, tick_seconds=3600) as tg:
         alice = tg.fake.user(8002)
         await tg.onboard(alice)
         await tg.act(alice, "/reminders", "checkin", "at_1230", "europe_berlin", "finished")
