@@ -77,6 +77,10 @@ def format_param(value: Any, catalog: Catalog, seed: int, content: Content | Non
         return format_schedule(value, catalog, content)
     if isinstance(value, dict) and "country" in value and content is not None:
         return format_resources(value, content, catalog)
+    if isinstance(value, dict) and "at" in value:  # a moment, in the reader's own timezone
+        tz = zone(value.get("tz"))
+        local = datetime.fromisoformat(value["at"]).astimezone(tz or timezone.utc)
+        return local.strftime("%H:%M") + ("" if tz else " UTC")
     if isinstance(value, dict):
         parts = [catalog.text(k, seed) for k in value.get("labels", []) if k in catalog.messages]
         words = ", ".join(parts)
@@ -98,9 +102,17 @@ def fill(template: str, params: dict[str, Any], catalog: Catalog, seed: int, con
     return "".join(out)
 
 
-def render(content: Content, send: Send, locale: str) -> Rendered:
+def invite_link(token: str, bot_username: str | None) -> str:
+    """A Telegram deep link to the bot; in the console, the command the partner types instead."""
+    return f"https://t.me/{bot_username}?start={token}" if bot_username else f"/start {token}"
+
+
+def render(content: Content, send: Send, locale: str, bot_username: str | None = None) -> Rendered:
     catalog = catalog_for(content, locale)
-    text = fill(catalog.text(send.key, send.turn), send.params, catalog, send.turn, content)
+    params = send.params
+    if send.invite_token:
+        params = {**params, "link": invite_link(send.invite_token, bot_username)}
+    text = fill(catalog.text(send.key, send.turn), params, catalog, send.turn, content)
     selected = set(send.selected)
     buttons = tuple(Button(c.id, catalog.text(c.label, send.turn), c.id in selected) for c in send.choices)
     by_id = {b.id: b for b in buttons}

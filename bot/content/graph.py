@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from bot.content.model import (
-    SKIP, Flow, Step,
+    PARTNER_PREFIX, SKIP, SYSTEM_SLOTS, Flow, Step,
 )
 
 
@@ -84,6 +84,10 @@ class GraphChecks:
         return [flow.following(step.id)]
 
     def slot_options(self, flows: dict[str, Flow], slot: str) -> set[str] | None:
+        if slot in SYSTEM_SLOTS:
+            return set(SYSTEM_SLOTS[slot])
+        if slot.startswith(PARTNER_PREFIX):
+            return self.slot_options(flows, slot[len(PARTNER_PREFIX):])
         options: set[str] | None = None
         for flow in flows.values():
             for step in flow.steps:
@@ -93,8 +97,28 @@ class GraphChecks:
                     options = (options or set()) | set(step.options)
         return options
 
+    def check_reveals(self, flow: Flow) -> None:
+        """Privacy by construction: a slot can be revealed to the partner only if the same flow asks
+        its author for consent (a `share:` question) or asks it as a message for the partner."""
+        consented = {slot for s in flow.steps for slot in s.share}
+        consented |= {s.save_as for s in flow.steps if s.for_partner and s.save_as}
+        saved = {s.save_as for s in flow.steps if s.save_as}
+        for step in flow.steps:
+            for slot in step.reveal:
+                if slot not in saved:
+                    self.err(flow.file, step.line, f"step '{step.id}': reveals '{slot}', which no step of this flow saves")
+                elif slot not in consented:
+                    self.err(flow.file, step.line,
+                             f"step '{step.id}': reveals '{slot}' without asking its author (add it to a 'share:' question)")
+                self.use_key(f"couple.reveal.{slot}", flow.file, step.line)
+        for step in flow.steps:
+            for slot in step.share:
+                if slot not in saved:
+                    self.err(flow.file, step.line, f"step '{step.id}': shares '{slot}', which no step of this flow saves")
+
     def check_conditions(self, flows: dict[str, Flow]) -> None:
         saved = {s.save_as for f in flows.values() for s in f.steps if s.save_as}
+        saved |= set(SYSTEM_SLOTS) | revealed_slots(flows)
         for flow in flows.values():
             for step in flow.steps:
                 for route in step.routes:
@@ -108,3 +132,8 @@ class GraphChecks:
                         for value in test.values:
                             if options is not None and value not in options | {SKIP}:
                                 self.err(flow.file, route.line, f"step '{step.id}': '{value}' is not an option of slot '{test.slot}'")
+
+
+def revealed_slots(flows: dict[str, Flow]) -> set[str]:
+    """The partner_<slot> names a reader may hold after a barrier opened."""
+    return {PARTNER_PREFIX + slot for f in flows.values() for s in f.steps for slot in s.reveal}

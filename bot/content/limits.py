@@ -16,17 +16,20 @@ KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 DURATION_RE = re.compile(r"^(\d+)([mhd])$")
 MAX_BREAK = timedelta(hours=24)
 
-STEP_KINDS = ("ask", "say", "call", "goto", "schedule", "cancel_timer", "record", "action", "await_partner", "end")
+STEP_KINDS = ("ask", "say", "branch", "call", "goto", "schedule", "cancel_timer", "record", "action", "await_partner", "end")
 COMMON_FIELDS = {"id", "next", "stage"}
 KIND_FIELDS = {
     "ask": {"options", "options_from", "collect", "save_as", "multi", "optional", "allow_text", "max_len", "skip_keeps",
-            "check"},
-    "say": set(), "call": set(), "goto": set(), "schedule": set(), "cancel_timer": set(),
-    "record": set(), "action": set(), "await_partner": set(), "end": set(),
+            "check", "share", "for_partner"},
+    "say": set(), "branch": set(), "call": set(), "goto": set(), "schedule": set(), "cancel_timer": set(),
+    "record": set(), "action": set(), "await_partner": {"reveal"}, "end": set(),
 }
 RECORDS = {"consent", "adult"}
 ACTIONS = {"park", "discard", "erase", "start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders",
-           "set_daily", "set_timezone", "set_quiet"}
+           "set_daily", "set_timezone", "set_quiet",
+           # couples: invitations, the reflection loop's speaking order, leaving a shared repair
+           "create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "leave_shared",
+           "joint_off"}
 FLOW_FIELDS = {"flow", "schema_version", "version", "title", "kind", "command", "stages", "resume", "steps"}
 FLOW_KINDS = {"main", "sub", "interrupt"}
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from bot.content.catalog import CatalogChecks
-from bot.content.graph import GraphChecks
+from bot.content.graph import GraphChecks, revealed_slots
 from bot.content.limits import FLOW_FIELDS, FLOW_KINDS, ID_RE, KEY_RE, SCHEMA_VERSION, parse_duration, yaml_type  # noqa: F401
 from bot.content.model import Catalog, Content, Flow, Step
 from bot.content.safety import load_lexicon, load_resources
@@ -186,6 +186,7 @@ class _Validator(StepParser, GraphChecks, CatalogChecks):
         for flow in flows.values():
             self.use_key(flow.title_key, flow.file, flow.line)
             self.check_flow_graph(flow, flows)
+            self.check_reveals(flow)
             if flow.command:
                 if flow.command in commands:
                     self.err(flow.file, flow.line, f"command '/{flow.command}' is also used by flow '{commands[flow.command]}'")
@@ -195,7 +196,7 @@ class _Validator(StepParser, GraphChecks, CatalogChecks):
                 self.err(self.rel(flow_dir), 1, f"required flow '{required}' is missing")
         self.check_conditions(flows)
         saved = {s.save_as for f in flows.values() for s in f.steps if s.save_as}
-        saved |= {f"{s}_text" for s in saved}
+        saved |= {f"{s}_text" for s in saved} | revealed_slots(flows)
         msg_dir = self.root / "messages"
         catalogs: dict[str, Catalog] = {}
         for path in sorted(msg_dir.glob("*.yaml")) if msg_dir.is_dir() else []:
@@ -220,6 +221,10 @@ class _Validator(StepParser, GraphChecks, CatalogChecks):
             for step in flow.steps:
                 if step.save_as and step.option_labels:
                     slot_labels.setdefault(step.save_as, {}).update(step.option_labels)
+        for name in revealed_slots(flows):  # a revealed pick shows in the reader's own language
+            own = name[len("partner_"):]
+            if own in slot_labels:
+                slot_labels[name] = slot_labels[own]
         return Content(flows, catalogs, "en", "home", "welcome", commands, slot_labels, placeholders, lexicons, resources)
 
     def load_lexicons(self, catalogs: dict[str, Catalog]) -> dict:

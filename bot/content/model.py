@@ -62,17 +62,32 @@ SYSTEM_KEYS = (
     "resources.unverified",
     "resources.no_country",
     "privacy.info",
+    # couples (couple.py and the couples service)
+    "couple.invite_link", "couple.share_button", "couple.share_text", "couple.invite_invalid", "couple.invite_own",
+    "couple.invite_linked", "couple.invite_slow_down", "couple.invite_declined", "couple.joined",
+    "couple.partner_joined", "couple.start_later", "couple.waiting", "couple.still_waiting", "couple.keep_waiting",
+    "couple.continue_alone", "couple.partner_ready", "couple.nudge_slower", "couple.on_your_own",
+    "couple.shared_ended", "couple.partner_paused", "couple.partner_back", "couple.link_closed", "couple.unlinked",
+    "couple.unlink_none",
 )
 # Parameters the engine fills in by itself; any other `{name}` in a template must be a saved slot.
 SYSTEM_PARAMS = frozenset({"stage", "stages", "flow_title", "length", "limit", "min", "max", "return_in",
                            "resources", "emergency", "line_name", "line_how", "directory", "schedule",
-                           "what", "when", "tz", "quiet"})
+                           "what", "when", "tz", "quiet", "inviter", "until", "link"})
 COACHING_CATEGORIES = ("criticism", "contempt", "defensiveness", "non_apology", "felt_like_you", "calm_down", "vague_ask")
 # Slots that outlive a flow: the person's country (for resources) and their safety plan.
-PERSISTENT_SLOT_PREFIXES = ("country", "safety_plan_", "reminder_")
+PERSISTENT_SLOT_PREFIXES = ("country", "safety_plan_", "reminder_", "screen_")
+# Conditions can test these without a step saving them; the engine fills them in (couple.py).
+SYSTEM_SLOTS: dict[str, frozenset[str]] = {
+    "couple": frozenset({"linked", "solo"}),  # is this person linked with a partner right now
+    "joint": frozenset({"on", "off"}),  # may the two do exercises together (off: never says why)
+    "role": frozenset({"speaker", "listener"}),  # in the reflection loop
+}
+PARTNER_PREFIX = "partner_"  # a revealed item lands in the reader's slots as partner_<slot>
 
 # Step kinds that wait for the person; every other kind runs and moves on by itself.
 INTERACTIVE_KINDS = frozenset({"choice", "multi", "text"})
+SHARE = "share"  # the option of a `share:` question that gives consent
 
 SKIP = "skip"  # option id added to optional steps
 DONE = "done"  # option id that closes a multi-select
@@ -88,7 +103,7 @@ class Route:
 @dataclass(frozen=True)
 class Step:
     id: str
-    kind: str  # choice | multi | text | say | call | goto | schedule | cancel_timer | record | action | await_partner | end
+    kind: str  # choice | multi | text | say | branch | call | goto | schedule | cancel_timer | record | action | await_partner | end
     file: str
     line: int
     key: str | None = None  # message key of ask/say/end
@@ -112,6 +127,10 @@ class Step:
     record: str | None = None
     action: str | None = None
     stage: int = 0
+    barrier: str | None = None  # await_partner: both seats meet here (solo sessions pass through)
+    reveal: tuple[str, ...] = ()  # await_partner: the partner's items shown when both arrive (if shared)
+    share: tuple[str, ...] = ()  # a [share, keep] question: consent for these slots to be revealed
+    for_partner: bool = False  # the question itself is addressed to the partner: answering is consent
 
     @property
     def interactive(self) -> bool:

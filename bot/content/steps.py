@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.content.conditions import ConditionError, parse_condition
 from bot.content.model import (
-    DONE, SKIP, Route, Step,
+    DONE, SHARE, SKIP, Route, Step,
 )
 from bot.content.yamlio import LDict, LList
 from bot.content.limits import (
@@ -123,6 +123,11 @@ class StepParser:
         out["optional"] = self.flag(raw, "optional", file)
         out["skip_keeps"] = self.flag(raw, "skip_keeps", file)
         out["check"] = self.flag(raw, "check", file)
+        out["for_partner"] = self.flag(raw, "for_partner", file)
+        if "share" in raw:
+            out["share"] = self.slot_list(raw, "share", file, sid)
+            if SHARE not in (raw.get("options") or ()):
+                self.err(file, raw.line_of("share"), f"step '{sid}': a 'share' question needs a '{SHARE}' option")
         has_options = "options" in raw or "options_from" in raw
         if "collect" in raw:
             if raw["collect"] != "text" or has_options:
@@ -190,6 +195,11 @@ class StepParser:
     def step_say(self, raw: LDict, file: str, sid: str) -> dict:
         return {"kind": "say", "key": self.key_field(raw, "say", file)}
 
+    def step_branch(self, raw: LDict, file: str, sid: str) -> dict:
+        if raw["branch"] is not True or "next" not in raw:
+            self.err(file, raw.line_of("branch"), f"step '{sid}': write 'branch: true' with a 'next' list")
+        return {"kind": "branch"}
+
     def step_end(self, raw: LDict, file: str, sid: str) -> dict:
         if raw["end"] is True:
             return {"kind": "end"}
@@ -216,7 +226,23 @@ class StepParser:
         return {"kind": "action", "action": what}
 
     def step_await_partner(self, raw: LDict, file: str, sid: str) -> dict:
-        return {"kind": "await_partner"}
+        barrier = raw["await_partner"]
+        if barrier is True:
+            barrier = sid
+        if not isinstance(barrier, str) or not ID_RE.match(barrier):
+            self.err(file, raw.line_of("await_partner"), f"step '{sid}': await_partner names a barrier (lower_snake_case)")
+            barrier = sid
+        out: dict[str, Any] = {"kind": "await_partner", "barrier": barrier}
+        if "reveal" in raw:
+            out["reveal"] = self.slot_list(raw, "reveal", file, sid)
+        return out
+
+    def slot_list(self, raw: LDict, name: str, file: str, sid: str) -> tuple[str, ...]:
+        items = raw[name]
+        if not isinstance(items, LList) or not items or not all(isinstance(i, str) and ID_RE.match(i) for i in items):
+            self.err(file, raw.line_of(name), f"step '{sid}': '{name}' must be a list of slot names")
+            return ()
+        return tuple(items)
 
     def step_cancel_timer(self, raw: LDict, file: str, sid: str) -> dict:
         return {"kind": "cancel_timer", "timer": self.text_field(raw, "cancel_timer", file)}

@@ -3,6 +3,7 @@ A mixin of the engine's run (see engine.py); pure like the rest of the engine.""
 from __future__ import annotations
 
 from bot.engine import reminders
+from bot.engine.couple import PARTNER_TIMERS
 from bot.engine.effects import Choice, ExportData, SafetyEvent
 from bot.engine.errors import InvalidInput
 from bot.engine.events import TimerFired
@@ -56,6 +57,9 @@ class CommandsMixin:
             return
         if self.seat.consented_at is None:
             raise InvalidInput("system.consent_first")
+        if name == "unlink":
+            self.on_unlink_command()
+            return
         if name == "reminders":
             if self.in_flow("reminders"):
                 self.reprompt()
@@ -90,8 +94,13 @@ class CommandsMixin:
     def on_timer(self, event: TimerFired) -> None:
         here = self.current()
         self.seat.timers.pop(event.timer, None)
-        if self.seat.slots.get("reminder_off") or not self.seat.consented_at:
-            return  # stopped, or erased: nothing more
+        if not self.seat.consented_at:
+            return  # erased: nothing more
+        if event.timer in PARTNER_TIMERS:  # part of a shared repair, not a reminder the person set up
+            self.on_partner_timer(event.timer, event.payload)
+            return
+        if self.seat.slots.get("reminder_off"):
+            return  # stopped: nothing more
         want_flow, want_step = event.payload.get("flow"), event.payload.get("step")
         if want_step:  # a nudge for a step the person is waiting at (e.g. the end of a break)
             if here is not None and here[0].flow == want_flow and here[0].step == want_step:

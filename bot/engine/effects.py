@@ -26,6 +26,8 @@ class Send:
     multi: bool = False
     turn: int = 0  # prompt counter: stale-button check and copy-variant rotation
     prompt: bool = False  # True when this message asks for the person's answer
+    protect: bool = False  # carries a partner's words: Telegram's protect_content (no forward/save)
+    invite_token: str | None = None  # the transport turns it into a deep link (`{link}`)
 
     def to_dict(self) -> dict:
         return {
@@ -33,6 +35,8 @@ class Send:
             "choices": [[c.id, c.label] for c in self.choices],
             "groups": [[h, list(ids)] for h, ids in self.groups],
             "selected": list(self.selected), "multi": self.multi, "turn": self.turn, "prompt": self.prompt,
+            **({"protect": True} if self.protect else {}),
+            **({"invite_token": self.invite_token} if self.invite_token else {}),
         }
 
     @classmethod
@@ -40,7 +44,8 @@ class Send:
         return cls(
             d["seat"], d["key"], d.get("params", {}), tuple(Choice(i, lbl) for i, lbl in d.get("choices", [])),
             tuple((h, tuple(ids)) for h, ids in d.get("groups", [])), tuple(d.get("selected", [])),
-            d.get("multi", False), d.get("turn", 0), d.get("prompt", False),
+            d.get("multi", False), d.get("turn", 0), d.get("prompt", False), d.get("protect", False),
+            d.get("invite_token"),
         )
 
 
@@ -89,7 +94,43 @@ class ExportData:
     seat: str
 
 
-Effect = Send | Schedule | CancelTimer | Record | SafetyEvent | EraseData | ExportData
+@dataclass(frozen=True)
+class CreateInvite:
+    """Make a fresh invitation link for this seat (older unused ones stop working)."""
+
+    seat: str
+    name: str  # the display name the invitee will see
+
+
+@dataclass(frozen=True)
+class AcceptInvite:
+    seat: str
+    invite_id: int
+
+
+@dataclass(frozen=True)
+class DeclineInvite:
+    seat: str
+    invite_id: int
+
+
+@dataclass(frozen=True)
+class RevokeInvites:
+    """Any invitation this seat made and nobody used yet stops working."""
+
+    seat: str
+
+
+@dataclass(frozen=True)
+class Unlink:
+    """End the link: storage moves seat b back into a session of its own. The engine has already
+    sent both seats their (neutral) messages and removed everything shared."""
+
+    seat: str
+
+
+CoupleEffect = CreateInvite | AcceptInvite | DeclineInvite | RevokeInvites | Unlink
+Effect = Send | Schedule | CancelTimer | Record | SafetyEvent | EraseData | ExportData | CoupleEffect
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,13 @@ from typing import Any
 from bot.content.model import DONE, PERSISTENT_SLOT_PREFIXES, SKIP, SYSTEM_PARAMS, Content, Flow, Step, fresh_lines
 from bot.engine import reminders
 from bot.engine.commands import PRIVACY_COMMANDS, CommandsMixin
+from bot.engine.couple import CoupleMixin
 from bot.engine.effects import Choice, Effect, Send, Transition
 from bot.engine.errors import InvalidInput
-from bot.engine.events import CommandReceived, Event, OptionChosen, Resume, TextReceived, TimerFired, Unsupported
+from bot.engine.events import (
+    CommandReceived, Event, InviteDeclined, InviteOpened, InviteRefused, OptionChosen, PartnerJoined, Resume, TextReceived,
+    TimerFired, Unsupported,
+)
 from bot.engine.inputs import InputsMixin
 from bot.engine.screening import screen
 from bot.engine.state import Frame, Seat, SessionState
@@ -44,12 +48,13 @@ def prompt_effects(content: Content, state: SessionState, seat_id: str, now: dat
 
 
 @dataclass
-class _Run(CommandsMixin, InputsMixin, StepsMixin):
+class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
     content: Content
     state: SessionState
     seat_id: str
     now: datetime
     effects: list[Effect] = field(default_factory=list)
+    halted: bool = False  # an action handed over to the service, which sends the next event
 
     @property
     def seat(self) -> Seat:
@@ -86,7 +91,10 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin):
 
     # -- effects ---------------------------------------------------------------------------
     def send(self, key: str, params: dict | None = None, **extra: Any) -> None:
-        self.effects.append(Send(self.seat_id, key, params or {}, turn=self.seat.turn, **extra))
+        params = params or {}
+        if any(name.startswith("partner_") and value is not None for name, value in params.items()):
+            extra["protect"] = True  # the partner's words: no forwarding or saving in Telegram (§5)
+        self.effects.append(Send(self.seat_id, key, params, turn=self.seat.turn, **extra))
 
     def system_params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"stage": 0, "stages": 0, "flow_title": None}
@@ -108,6 +116,9 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin):
                 continue
             if name == "schedule":
                 params[name] = reminders.schedule_view(self.seat)
+                continue
+            if name == "inviter":
+                params[name] = (self.seat.invite or {}).get("name")
                 continue
             if name in SYSTEM_PARAMS:
                 params[name] = system.get(name)
@@ -157,7 +168,9 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin):
             self.start_home_or_welcome()
             return
         _, step = here
-        if step.interactive:
+        if step.kind == "await_partner" and self.seat.waiting:
+            self.prompt_waiting(step)
+        elif step.interactive:
             self.prompt(step, key)
         else:
             self.run()
@@ -166,6 +179,9 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin):
     def handle(self, event: Event) -> None:
         text = event.text if isinstance(event, TextReceived) else event.args if isinstance(event, CommandReceived) else ""
         if text and self.on_disclosure(screen(self.content.lexicons.get(self.seat.locale), text)):
+            return
+        if isinstance(event, (InviteOpened, InviteRefused, InviteDeclined, PartnerJoined)):
+            self.on_couple_event(event)
             return
         opens_door = not (isinstance(event, CommandReceived) and event.name.lower() in
                           ("sos", "help", "about", "privacy") + PRIVACY_COMMANDS)
@@ -190,6 +206,9 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin):
         frame, step = self.current()
         if isinstance(event, OptionChosen) and event.turn is not None and event.turn != self.seat.turn:
             raise InvalidInput("system.stale_button")
+        if step.kind == "await_partner" and self.seat.waiting:
+            self.input_await_partner(frame, step, event)
+            return
         if not step.interactive:  # defensive: a stored state should always rest on an interactive step
             self.run()
             return
@@ -215,18 +234,25 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin):
             self.reprompt()
             return
         self.forget_answers(flow_id)  # a fresh run: last time's answers must not reappear in this summary
+        if flow_id in self.shared_flows():
+            self.seat.barriers = {}
         self.seat.stack = [self.new_frame(flow_id)]
         self.run()
 
     def forget_answers(self, flow_id: str) -> None:
         for step in self.content.flows[flow_id].steps:
             if step.save_as and not step.save_as.startswith(PERSISTENT_SLOT_PREFIXES):
-                self.seat.slots.pop(step.save_as, None)
-                self.seat.slots.pop(f"{step.save_as}_text", None)
+                for name in (step.save_as, f"partner_{step.save_as}"):
+                    self.seat.slots.pop(name, None)
+                    self.seat.slots.pop(f"{name}_text", None)
+                if step.save_as in self.seat.consents:
+                    self.seat.consents = [c for c in self.seat.consents if c != step.save_as]
 
     def start_home_or_welcome(self) -> None:
         if self.seat.consented_at is None:
             self.seat.stack = [self.new_frame(self.content.welcome_flow)]
+        elif self.seat.invite and "join" in self.content.flows:  # an invitation opened before consenting
+            self.seat.stack = [self.new_frame(self.content.home_flow), self.new_frame("join", interrupt=True)]
         elif self.seat.deferred:
             self.seat.stack = [self.new_frame(self.seat.deferred.pop(0))]
         else:
@@ -252,7 +278,7 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin):
 
     def route(self, frame: Frame, step: Step) -> str | None:
         for route in step.routes:
-            if route.condition is None or route.condition.holds(self.seat.slots):
+            if route.condition is None or route.condition.holds(self.condition_slots()):
                 return route.target
         if step.routes:
             return None
@@ -288,6 +314,12 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin):
                 self.seat.stack = []
                 self.start_flow(step.target_flow)
                 return
+            if step.kind == "await_partner":
+                if self.reach_barrier(frame, step):
+                    return  # waiting for the partner: the prompt says so
+                continue
             getattr(self, f"do_{step.kind}")(frame, step)
+            if self.halted:
+                return
         raise RuntimeError("flow ran too many steps without waiting for the person")
 

@@ -48,4 +48,32 @@ class Unsupported:
     kind: str
 
 
-Event = TextReceived | OptionChosen | OptionsChosen | CommandReceived | TimerFired | Resume | Unsupported
+@dataclass(frozen=True)
+class InviteOpened:
+    """This person opened a valid invitation link (checked by the service, P8). `inviter` is the
+    display name the inviter chose for it."""
+
+    invite_id: int
+    inviter: str
+
+
+@dataclass(frozen=True)
+class InviteRefused:
+    """An invitation link that can't be used. `reason` is "invalid" for unknown, expired, used and
+    revoked alike (one reply for all, P8), or "own", "linked", "slow_down"."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class PartnerJoined:
+    """The invitee accepted: seat b now belongs to them. Delivered to the joiner's seat."""
+
+
+@dataclass(frozen=True)
+class InviteDeclined:
+    """The person this seat invited said no (no reason is ever asked or given)."""
+
+
+Event = (TextReceived | OptionChosen | OptionsChosen | CommandReceived | TimerFired | Resume | Unsupported | InviteOpened
+         | InviteRefused | PartnerJoined | InviteDeclined)

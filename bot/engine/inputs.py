@@ -144,3 +144,4 @@ class InputsMixin:
             self.seat.slots.pop(step.save_as, None)
         else:
             self.seat.slots[step.save_as] = value
+        self.note_consent(step, value)

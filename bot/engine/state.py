@@ -1,4 +1,4 @@
-"""Session state: seats (a, and later b for a partner), each with a frame stack and private slots.
+"""Session state: seats (a, and b for a linked partner), each with a frame stack and private slots.
 
 Plain dataclasses that round-trip through JSON, so storage can keep them as one column.
 """
@@ -31,6 +31,13 @@ class Seat:
     draft: dict[str, Any] | None = None  # a draft that got a coaching hint: {at, text, category, hints}
     timers: dict[str, str] = field(default_factory=dict)  # pending reminders: kind -> due (UTC ISO)
     nudge: dict[str, Any] | None = None  # the reminder on screen: {kind, flow}
+    # Couples (see couple.py). Slots the person agreed to show their partner, barrier passes so far
+    # (name -> times passed, so both seats' n-th pass of a barrier meet), the barrier this seat
+    # waits at, and an invitation this person opened but hasn't answered yet: {id, name}.
+    consents: list[str] = field(default_factory=list)
+    barriers: dict[str, int] = field(default_factory=dict)
+    waiting: dict[str, Any] | None = None
+    invite: dict[str, Any] | None = None
 
     @property
     def top(self) -> Frame | None:

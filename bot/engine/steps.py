@@ -11,6 +11,8 @@ from bot.engine.effects import CancelTimer, EraseData, Record, Schedule
 from bot.engine.state import Frame, Seat
 
 MAX_AUTO_STEPS = 200  # validation forbids loops that never wait; this only guards against bugs
+COUPLE_ACTIONS = ("create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "leave_shared",
+                  "joint_off")
 REMINDER_ACTIONS = ("start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders", "set_daily",
                     "set_timezone", "set_quiet")
 
@@ -20,12 +22,16 @@ class StepsMixin:
         self.send(step.key, self.params_for(step.key))
         self.advance_past(frame, step)
 
+    def do_branch(self, frame: Frame, step: Step) -> None:
+        self.advance_past(frame, step)
+
     def do_end(self, frame: Frame, step: Step) -> None:
         if step.key:
             self.send(step.key, self.params_for(step.key))
         self.finish_frame(frame)
 
     def do_call(self, frame: Frame, step: Step) -> None:
+        self.forget_answers(step.target_flow)  # a sub-flow run twice (the reflection loop) starts blank
         self.advance_past(frame, step)
         self.seat.stack.append(self.new_frame(step.target_flow))
 
@@ -41,12 +47,14 @@ class StepsMixin:
             elif step.timer != "break_return":
                 payload = {"flow": step.timer}
             self.schedule(step.timer, self.now + delay, payload)
+            if step.timer == "break_return":
+                self.pause_notice(self.now + delay)
         self.advance_past(frame, step)
 
     def schedule(self, kind: str, due: datetime, payload: dict[str, Any]) -> None:
         """Every nudge goes through here: none after "stop all", none in quiet hours (C9)."""
-        if self.seat.slots.get("reminder_off"):
-            return
+        if self.seat.slots.get("reminder_off") and kind not in ("partner_wait", "partner_return"):
+            return  # (a shared repair's own timers aren't reminders the person set up)
         due = reminders.when(self.seat, due)
         self.seat.timers[kind] = due.isoformat()
         self.effects.append(Schedule(self.seat_id, kind, due, payload))
@@ -94,7 +102,12 @@ class StepsMixin:
 
     def do_action(self, frame: Frame, step: Step) -> None:
         below = [f for f in self.seat.stack if f is not frame and not f.interrupt]
+        if step.action in COUPLE_ACTIONS:
+            self.halted = self.couple_action(frame, step)
+            return
         if step.action == "erase":  # /delete confirmed: forget everything, then say what was removed
+            if self.linked:
+                self.unlink(by_erase=True)  # the partner sees only the neutral "link closed"
             self.effects.append(EraseData(self.seat_id))
             locale = self.seat.locale
             self.state.seats[self.seat_id] = Seat(locale=locale, stack=[frame])
@@ -104,6 +117,9 @@ class StepsMixin:
         if step.action in REMINDER_ACTIONS:
             self.reminder_action(frame, step)
             return
+        if self.linked and self.in_shared():  # /cancel in a shared repair ends it for both (it can't be resumed alone)
+            self.leave_shared()
+            below = [f for f in self.seat.stack if f is not frame and not f.interrupt]
         if step.action == "park":
             self.seat.parked = [f for f in below if f.flow != self.content.home_flow]
         else:  # discard
@@ -144,9 +160,6 @@ class StepsMixin:
         elif step.action in ("set_daily", "set_timezone", "set_quiet"):
             self.reschedule_daily()
         self.advance_past(frame, step)
-
-    def do_await_partner(self, frame: Frame, step: Step) -> None:
-        self.advance_past(frame, step)  # solo sessions pass straight through; couples come later
 
     def advance_past(self, frame: Frame, step: Step) -> None:
         target = self.route(frame, step)

@@ -15,12 +15,13 @@ from bot import faults
 from bot.clock import Clock
 from bot.content.model import Content
 from bot.engine import (
-    CancelTimer, EraseData, Event, ExportData, InvalidInput, OptionChosen, Record, SafetyEvent, Schedule, Send,
-    TimerFired, advance,
+    CancelTimer, CommandReceived, EraseData, Event, ExportData, InvalidInput, OptionChosen, Record, SafetyEvent,
+    Schedule, Send, TimerFired, advance,
 )
+from bot.engine.effects import Unlink
 from bot.logs import pseudonym
 from bot.storage import Database
-from bot.services import privacy
+from bot.services import invitations, privacy
 from bot.storage import delivery, repo
 
 log = logging.getLogger("mend.conversation")
@@ -29,6 +30,18 @@ MAX_CONFLICT_RETRIES = 5
 
 class ConcurrentUpdate(Exception):
     """The session changed under us more often than we are willing to retry."""
+
+
+class _Conflict(Exception):
+    """A version check failed inside the transaction: roll it back and run the event again."""
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    session_id: int
+    accepted: bool
+    effects: int
+    erased: bool
 
 
 @dataclass(frozen=True)
@@ -52,65 +65,91 @@ class Conversation:
         `update_id`: the Telegram update this event came from; it is marked processed in the same
         transaction, so a re-delivered update has no second effect (R2). `card_message_id`: the
         message whose button was pressed; it is edited (ticks, or keyboard removed) so its old
-        choices can't be pressed again.
+        choices can't be pressed again. Messages for a linked partner are queued in the same
+        transaction (and delivered by the transport), but not returned here.
         """
         started = time.perf_counter()
         for _ in range(MAX_CONFLICT_RETRIES):
-            async with self.db.write() as conn:
-                now = self.clock.now()
-                if update_id is not None and not await delivery.claim_update(conn, update_id, "ok", now):
-                    return []  # already applied before a crash or a re-delivery
-                user = await repo.ensure_user(conn, user_id, now)
-                state, version = await repo.load_session(conn, user.session_id)
-                accepted = True
-                try:
-                    transition = advance(self.content, state, user.seat, event, now)
-                    effects = transition.effects
-                    if not await repo.save_session(conn, user.session_id, transition.state, version, now):
-                        continue  # C2: someone saved first; the rollback-free retry re-reads
-                except InvalidInput as exc:
-                    accepted, effects = False, exc.effects
-                outgoing = await self._apply(conn, user, effects, now, card_message_id, event)
-                faults.point("in_handler_before_commit")
-            if any(isinstance(e, EraseData) for e in effects):  # P5: push deleted pages out of the WAL now
+            try:
+                async with self.db.write() as conn:
+                    now = self.clock.now()
+                    if update_id is not None and not await delivery.claim_update(conn, update_id, "ok", now):
+                        return []  # already applied before a crash or a re-delivery
+                    outgoing, outcome = await self._run(conn, user_id, event, now, card_message_id)
+                    faults.point("in_handler_before_commit")
+            except _Conflict:
+                continue  # C2: someone saved first; the transaction rolled back, so re-read and retry
+            if outcome.erased:  # P5: push deleted pages out of the WAL now
                 await self.db.checkpoint()
             log.info(
                 "event=%s user=%s session=%s accepted=%s effects=%d ms=%.1f",
-                type(event).__name__, pseudonym(user_id), user.session_id, accepted, len(effects),
+                type(event).__name__, pseudonym(user_id), outcome.session_id, outcome.accepted, outcome.effects,
                 (time.perf_counter() - started) * 1000,
             )
-            return outgoing
+            return [o for o in outgoing if o.user_id == user_id]
         raise ConcurrentUpdate(f"session for {pseudonym(user_id)} kept changing")
 
+    async def _run(self, conn, user_id: str, event: Event, now, card: int | None,
+                   depth: int = 0) -> tuple[list[Outgoing], "_Outcome"]:
+        """One event for one person inside the caller's transaction, then any events it causes for
+        the partner or the other side of an invitation (link, decline), in the same transaction."""
+        user = await repo.ensure_user(conn, user_id, now)
+        if isinstance(event, CommandReceived) and event.name.lower() == "start" and event.args.strip():
+            event = await invitations.open_invite(conn, user, event.args.strip(), now)
+        state, version = await repo.load_session(conn, user.session_id)
+        accepted = True
+        try:
+            transition = advance(self.content, state, user.seat, event, now)
+            effects = transition.effects
+            if not await repo.save_session(conn, user.session_id, transition.state, version, now):
+                raise _Conflict()
+        except InvalidInput as exc:
+            accepted, effects = False, exc.effects
+        outgoing, follow_ups = await self._apply(conn, user, effects, now, card, event)
+        outcome = _Outcome(user.session_id, accepted, len(effects), any(isinstance(e, EraseData) for e in effects))
+        for other_id, other_event in follow_ups:
+            if depth >= 2:  # joining or declining causes at most one more event; never a chain
+                break
+            more, _ = await self._run(conn, other_id, other_event, now, None, depth + 1)
+            outgoing += more
+        return outgoing, outcome
+
     async def _apply(self, conn, user: repo.User, effects, now, card: int | None = None,
-                     event: Event | None = None) -> list[Outgoing]:
-        """Store the effects; return the messages queued for this person by this transaction."""
-        mine: list[Outgoing] = []
+                     event: Event | None = None) -> tuple[list[Outgoing], list[tuple[str, Event]]]:
+        """Store the effects. Returns the messages queued (for anyone) and the events they cause."""
+        queued: list[Outgoing] = []
+        follow_ups: list[tuple[str, Event]] = []
         pressed_turn = event.turn if isinstance(event, OptionChosen) else None
         card_handled = card is None
+        # Who sits where, fixed before any effect runs: an unlink moves seat b to another session
+        # mid-list, but the messages the engine addressed to seat b still belong to that person.
+        people = {seat: await repo.seat_user(conn, user.session_id, seat) for seat in ("a", "b")}
+        places = {seat: (user.session_id, seat) for seat in ("a", "b")}
         for effect in effects:
             if isinstance(effect, Send):
-                target = user.id if effect.seat == user.seat else await repo.seat_user(conn, user.session_id, effect.seat)
+                target = people.get(effect.seat)
                 if target is None:
                     continue
                 payload = effect.to_dict()
-                if not card_handled and effect.prompt and effect.multi and effect.turn == pressed_turn:
+                if target == user.id and not card_handled and effect.prompt and effect.multi and effect.turn == pressed_turn:
                     payload["edit_message_id"] = card  # a multi-select toggle: re-draw the same card
                     card_handled = True
-                outbox_id = await repo.enqueue(conn, target, payload, now)
-                if target == user.id:
-                    mine.append(Outgoing(outbox_id, target, effect))
+                queued.append(Outgoing(await repo.enqueue(conn, target, payload, now), target, effect))
             elif isinstance(effect, Schedule):
-                await repo.add_timer(conn, user.session_id, effect.seat, effect.timer, effect.due_at, effect.payload, now)
+                session_id, seat = places[effect.seat]
+                await repo.add_timer(conn, session_id, seat, effect.timer, effect.due_at, effect.payload, now)
             elif isinstance(effect, CancelTimer):
-                await repo.cancel_timers(conn, user.session_id, effect.seat, effect.timer, now)
+                session_id, seat = places[effect.seat]
+                await repo.cancel_timers(conn, session_id, seat, effect.timer, now)
             elif isinstance(effect, Record):
                 await repo.add_record(conn, user.id, effect.what, effect.at)
             elif isinstance(effect, SafetyEvent):
                 await repo.add_safety_event(conn, effect.kind, effect.at)
             elif isinstance(effect, EraseData):
+                user = await repo.ensure_user(conn, user.id, now)  # after an unlink in the same step
+                await invitations.erase(conn, user.id)
                 recent = await privacy.erase(conn, user, now)
-                mine.clear()  # anything queued earlier in this transaction is gone too
+                queued = [o for o in queued if o.user_id != user.id]  # anything queued earlier is gone too
                 if recent:
                     await repo.enqueue(conn, user.id, {"op": "delete_messages", "message_ids": recent}, now)
             elif isinstance(effect, ExportData):
@@ -118,10 +157,21 @@ class Conversation:
                 document = await privacy.build_export(conn, user, state, now)
                 payload = {"op": "document", "filename": f"mend-export-{now:%Y%m%d-%H%M%S}.json", "data": document}
                 outbox_id = await repo.enqueue(conn, user.id, payload, now)
-                mine.append(Outgoing(outbox_id, user.id, None, payload))
+                queued.append(Outgoing(outbox_id, user.id, None, payload))
+            elif isinstance(effect, Unlink):
+                moved_to = await invitations.unlink(conn, user.session_id, now)
+                if moved_to is not None:
+                    places["b"] = (moved_to, "a")
+                user = await repo.ensure_user(conn, user.id, now)
+            else:
+                send, follow_up = await invitations.apply(conn, user, effect, now)
+                if send is not None:
+                    queued.append(Outgoing(await repo.enqueue(conn, user.id, send.to_dict(), now), user.id, send))
+                if follow_up is not None:
+                    follow_ups.append(follow_up)
         if not card_handled:  # the pressed card's question is answered: take its buttons away
             await repo.enqueue(conn, user.id, {"op": "close_card", "message_id": card}, now)
-        return mine
+        return queued, follow_ups
 
     async def fire_due_timers(self, user_id: str) -> list[Outgoing]:
         """Deliver this person's timers that are due (the console's way; Telegram has a ticker)."""

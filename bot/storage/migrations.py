@@ -85,6 +85,29 @@ MIGRATIONS: list[list[str]] = [
             at TEXT NOT NULL
         )""",
     ],
+    # 4: couples. Invitations keep only the SHA-256 of their token (P8); the inviter's chosen name is
+    # sealed like other personal text. Failed redemptions are counted per person for rate limiting.
+    [
+        """CREATE TABLE invites (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            inviter_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            inviter_name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_by TEXT,
+            used_at TEXT,
+            outcome TEXT,
+            revoked_at TEXT
+        )""",
+        "CREATE INDEX invites_inviter ON invites(inviter_id, used_at, revoked_at)",
+        """CREATE TABLE invite_failures (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            at TEXT NOT NULL
+        )""",
+        "CREATE INDEX invite_failures_user ON invite_failures(user_id, at)",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

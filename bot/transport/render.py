@@ -5,12 +5,13 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.content.model import Content
 from bot.engine import Send
-from bot.render import Rendered, render
+from bot.render import Rendered, catalog_for, invite_link, render
 
 TEXT_LIMIT = 4096
 
@@ -87,7 +88,16 @@ def _fit(text: str, limit: int) -> int:
     return len(text)
 
 
-def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en") -> list[Call]:
+def share_keyboard(content: Content, send: Send, locale: str, bot_username: str | None) -> InlineKeyboardMarkup:
+    """"Send to my partner": Telegram's share screen, with the invitation link filled in."""
+    catalog = catalog_for(content, locale)
+    link = invite_link(send.invite_token, bot_username)
+    url = "https://t.me/share/url?" + urlencode({"url": link, "text": catalog.text("couple.share_text")})
+    return InlineKeyboardMarkup([[InlineKeyboardButton(catalog.text("couple.share_button"), url=url)]])
+
+
+def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en",
+               bot_username: str | None = None) -> list[Call]:
     """Turn a chat's claimed outbox rows into as few calls as possible, in order.
 
     Messages without buttons are merged into the next message while the result fits, so one
@@ -96,10 +106,13 @@ def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en
     calls: list[Call] = []
     pending_text: list[str] = []
     pending_rows: list[int] = []
+    pending_protect: list[bool] = [False]  # a merged message is protected if any part of it is
 
     def flush(markup=None, last_rows=(), protect=False):
         if not pending_text:
             return
+        protect = protect or pending_protect[0]
+        pending_protect[0] = False
         text = "\n\n".join(pending_text)
         pieces = split_text(text)
         for n, piece in enumerate(pieces):
@@ -125,8 +138,10 @@ def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en
             closing.append(Call("edit_markup", [row_id], message_id=payload["message_id"]))
             continue
         send = Send.from_dict(payload)
-        rendered = render(content, send, locale)
+        rendered = render(content, send, locale, bot_username)
         markup = keyboard(rendered, send.turn)
+        if send.invite_token and markup is None:
+            markup = share_keyboard(content, send, locale, bot_username)
         if payload.get("edit_message_id"):
             flush()
             calls.append(Call("edit_markup", [row_id], markup=markup, message_id=payload["edit_message_id"]))
@@ -137,6 +152,7 @@ def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en
             flush()
         pending_text.append(text)
         pending_rows.append(row_id)
+        pending_protect[0] = pending_protect[0] or send.protect
         if markup is not None:
             flush(markup)
     flush()

@@ -109,6 +109,13 @@ class OutboxSender:
         for chat in [c for c, t in self.holds.items() if t <= now]:
             del self.holds[chat]
 
+    def bot_username(self) -> str | None:
+        """For invitation deep links; known once getMe has run (Bot.initialize)."""
+        try:
+            return self.bot.username
+        except RuntimeError:
+            return None
+
     async def _deliver(self, user_id: str) -> None:
         try:
             async with self.db.write() as conn:
@@ -118,7 +125,7 @@ class OutboxSender:
                 rows = await delivery.claim_for_chat(conn, user_id, self.clock.now())
             if not rows:
                 return
-            calls = plan_calls(self.content, rows)
+            calls = plan_calls(self.content, rows, bot_username=self.bot_username())
             faults.point("after_claim_before_send")
             for index, call in enumerate(calls):
                 verdict = await self._perform(user_id, call)
