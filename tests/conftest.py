@@ -79,3 +79,9 @@ def alice(conversation):
 @pytest.fixture
 def bob(conversation):
     return Persona("bob", conversation)
+
+
+@pytest.fixture
+def mallory(conversation):
+    """A stranger who should never get anything of alice's and bob's shared session."""
+    return Persona("mallory", conversation)

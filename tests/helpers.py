@@ -22,9 +22,18 @@ class Persona:
         return f"test:{self.name}"
 
     async def _do(self, event) -> list[Send]:
+        await self.sync()  # what a partner's actions sent here first, in order
         outgoing = await self.conversation.handle(self.user_id, event)
         await self.conversation.mark_sent([o.outbox_id for o in outgoing])
         sends = [o.send for o in outgoing]
+        self.inbox.extend(sends)
+        return sends + await self.sync()
+
+    async def sync(self) -> list[Send]:
+        """Collect messages queued for this person by someone else's action (a linked partner)."""
+        waiting = await self.conversation.pending(self.user_id)
+        await self.conversation.mark_sent([o.outbox_id for o in waiting])
+        sends = [o.send for o in waiting if o.send is not None]
         self.inbox.extend(sends)
         return sends
 

@@ -98,7 +98,8 @@ class CoupleMixin:
         self.seat.waiting = {"barrier": step.barrier, "at": f"{frame.flow}.{step.id}", "offer": False}
         self.seat.turn += 1
         self.prompt_waiting(step)
-        partner.send("couple.partner_ready")
+        if frame.flow == SHARED_FLOW:  # between steps; inside the reflection loop, taking turns is the point
+            partner.send("couple.partner_ready")
         self.schedule("partner_wait", self.now + WAIT_NUDGE_AFTER, {"barrier": step.barrier})
         return True
 

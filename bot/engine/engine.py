@@ -237,6 +237,8 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
         if flow_id in self.shared_flows():
             self.seat.barriers = {}
         self.seat.stack = [self.new_frame(flow_id)]
+        if flow_id == self.content.home_flow and self.seat.invite and "join" in self.content.flows:
+            self.seat.stack.append(self.new_frame("join", interrupt=True))  # opened before agreeing to the basics
         self.run()
 
     def forget_answers(self, flow_id: str) -> None:
@@ -251,8 +253,6 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
     def start_home_or_welcome(self) -> None:
         if self.seat.consented_at is None:
             self.seat.stack = [self.new_frame(self.content.welcome_flow)]
-        elif self.seat.invite and "join" in self.content.flows:  # an invitation opened before consenting
-            self.seat.stack = [self.new_frame(self.content.home_flow), self.new_frame("join", interrupt=True)]
         elif self.seat.deferred:
             self.seat.stack = [self.new_frame(self.seat.deferred.pop(0))]
         else:
