@@ -4,6 +4,11 @@ Options appear as a numbered list; answer with the number (or several, like "1, 
 than one may be picked), or with the option's words. Free text where a step asks for it. `/help`,
 `/sos`, `/pause`, `/cancel` work at every step. Works interactively and with piped stdin; Ctrl-D
 (end of input) leaves with everything saved, and the next start resumes at the same step.
+
+Couple mode without Telegram: the console has two local participants, you and your partner, each
+with their own chat. `/switch` changes who is typing (`/switch NAME` picks one of the two by name);
+the other's new messages wait until you switch to them. An invitation made here shows as the
+`/start <token>` line the partner types after switching.
 """
 from __future__ import annotations
 
@@ -23,6 +28,8 @@ from bot.render import Rendered, catalog_for, render
 from bot.services.conversation import Conversation, Outgoing
 from bot.storage import Database
 
+SWITCH_RE = re.compile(r"^/switch(?:\s+(\S+))?\s*$", re.I)
+PARTNER = "partner"  # the second local participant's profile name
 COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\S+)?(?:\s+(.*))?$", re.S)
 NUMBERS_RE = re.compile(r"^\s*\d+(\s*[, ]\s*\d+)*\s*$")
 
@@ -84,7 +91,11 @@ class ConsoleChat:
                  stdin: TextIO | None = None, stdout: TextIO | None = None, locale: str = "en"):
         self.conversation = Conversation(db, content, clock)
         self.content = content
+        self.names = [user, PARTNER if user != PARTNER else "local"]
         self.user_id = f"console:{user}"
+        self.prompts: dict[str, Rendered | None] = {}
+        self.visited = {self.user_id}
+        self.mentioned: dict[str, int] = {}  # unread count last mentioned, per other participant
         self.stdin = stdin or io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
         self.stdout = stdout or sys.stdout
         self.locale = locale
@@ -105,6 +116,35 @@ class ConsoleChat:
             if item.send.prompt:
                 self.prompt = rendered
         await self.conversation.mark_sent([o.outbox_id for o in outgoing])
+        await self.mention_other()
+
+    async def mention_other(self) -> None:
+        """A one-line note when the other local participant has unread messages (couple mode)."""
+        other = self.names[1] if self.user_id == f"console:{self.names[0]}" else self.names[0]
+        waiting = await self.conversation.pending(f"console:{other}")
+        if waiting and len(waiting) != self.mentioned.get(other):
+            self.mentioned[other] = len(waiting)
+            catalog = catalog_for(self.content, self.locale)
+            self.write(catalog.text("console.other_waiting").format(name=other, count=len(waiting)))
+
+    async def switch(self, name: str | None) -> None:
+        """/switch: type as the other local participant, starting with what they haven't read."""
+        current = self.user_id.removeprefix("console:")
+        target = name or (self.names[1] if current == self.names[0] else self.names[0])
+        if target not in self.names:
+            target = self.names[1] if current == self.names[0] else self.names[0]
+        self.prompts[self.user_id] = self.prompt
+        self.user_id = f"console:{target}"
+        self.visited.add(self.user_id)
+        self.prompt = self.prompts.get(self.user_id)
+        catalog = catalog_for(self.content, self.locale)
+        self.write(catalog.text("console.switched").format(name=target))
+        self.mentioned.pop(target, None)
+        pending = await self.conversation.pending(self.user_id)
+        if pending:
+            await self.deliver(pending)
+        else:
+            await self.deliver(await self.conversation.handle(self.user_id, Resume()))
 
     def save_export(self, payload: dict) -> str:
         """/export in the console: a private file next to the database."""
@@ -124,6 +164,8 @@ class ConsoleChat:
         self.lines = _start_reader(self.stdin)
         while True:
             await self.deliver(await self.conversation.fire_due_timers(self.user_id))
+            for other in self.visited - {self.user_id}:  # the other participant's timers too
+                await self.conversation.fire_due_timers(other)
             if interactive:
                 self.stdout.write("> ")
                 self.stdout.flush()
@@ -132,6 +174,10 @@ class ConsoleChat:
                 catalog = catalog_for(self.content, self.locale)
                 self.write(catalog.text("console.goodbye"))
                 return 0
+            switch = SWITCH_RE.match(line.strip())
+            if switch:
+                await self.switch(switch.group(1))
+                continue
             event = parse_line(line, self.prompt)
             await self.deliver(await self.conversation.handle(self.user_id, event))
 

@@ -206,3 +206,24 @@ def test_console_canary_never_reaches_logs_or_errors(tmp_path):
     assert "event=" in result.stderr  # it did log, at DEBUG
     for canary in canaries:
         assert canary not in result.stderr
+
+
+async def test_a_couple_session_with_two_local_participants(db, content, clock):
+    """Couple mode in the console: invite as one participant, /switch, join as the partner."""
+    made = await chat(db, content, clock, ["1", "1", "/invite", "Sam", "1"])
+    token = next(line.split()[1] for line in made.splitlines() if line.startswith("/start "))
+    joined = await chat(db, content, clock, [
+        "/switch", f"/start {token}", "1", "1",  # the partner agrees to the basics, then sees the card
+        "1",                                     # Join
+        "1", "1", "1", "1",                      # the private screen: no, no, no, no
+        "/switch",                               # back to the inviter, who was told and is at the screen
+        "1", "1", "1", "1",
+    ])
+    assert "── now chatting as partner" in joined
+    assert "Sam invited you to repair together" in joined
+    assert "You're now linked with Sam" in joined
+    assert "new for alice: /switch to read)" in joined  # the other chat has unread messages
+    assert "Your partner accepted your invitation" in joined
+    assert joined.rstrip().count("Step 1 of 3 · Own your part") == 1  # the barrier opened for the inviter...
+    partner_view = await chat(db, content, clock, ["/switch"])
+    assert "Step 1 of 3 · Own your part" in partner_view  # ...and, at the same moment, for the partner

@@ -36,6 +36,8 @@ SYSTEM_KEYS = (
     "console.multi_hint",
     "console.options_hint",
     "console.goodbye",
+    "console.switched",
+    "console.other_waiting",
     "about.info",
     "privacy.export_ready",
     "coaching.rewrite",
@@ -73,7 +75,7 @@ SYSTEM_KEYS = (
 # Parameters the engine fills in by itself; any other `{name}` in a template must be a saved slot.
 SYSTEM_PARAMS = frozenset({"stage", "stages", "flow_title", "length", "limit", "min", "max", "return_in",
                            "resources", "emergency", "line_name", "line_how", "directory", "schedule",
-                           "what", "when", "tz", "quiet", "inviter", "until", "link"})
+                           "what", "when", "tz", "quiet", "inviter", "until", "link", "name", "count"})
 COACHING_CATEGORIES = ("criticism", "contempt", "defensiveness", "non_apology", "felt_like_you", "calm_down", "vague_ask")
 # Slots that outlive a flow: the person's country (for resources) and their safety plan.
 PERSISTENT_SLOT_PREFIXES = ("country", "safety_plan_", "reminder_", "screen_")

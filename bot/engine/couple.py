@@ -182,7 +182,11 @@ class CoupleMixin:
         if not waiting or waiting["barrier"] != payload.get("barrier") or here is None:
             return
         waiting["offer"] = True
-        self.for_seat(self.partner_id).send("couple.nudge_slower")
+        partner = self.for_seat(self.partner_id)
+        # No nudge towards joint work for someone in support or for whom it is off (S8); the waiting
+        # partner's side looks the same either way.
+        if not (partner.seat.joint_exercises_off or partner.in_flow("sos") or partner.in_flow("ipv")):
+            partner.send("couple.nudge_slower")
         self.seat.turn += 1
         self.prompt_waiting(here[1])
 
@@ -290,8 +294,7 @@ class CoupleMixin:
         if action == "create_invite":
             self.effects.append(CreateInvite(self.seat_id, self.seat.slots.get("invite_name") or ""))
         elif action == "accept_invite":
-            invite = self.seat.invite or {}
-            self.seat.invite = None
+            invite = self.seat.invite or {}  # kept until PartnerJoined or InviteRefused clears it
             self.finish_frame_quietly(frame)
             if invite:
                 self.effects.append(AcceptInvite(self.seat_id, invite["id"]))
