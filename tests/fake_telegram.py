@@ -41,6 +41,11 @@ class Sent:
         rows = (self.markup or {}).get("inline_keyboard", [])
         return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
 
+    @property
+    def urls(self) -> list[str]:
+        rows = (self.markup or {}).get("inline_keyboard", [])
+        return [b["url"] for row in rows for b in row if "url" in b]
+
     def to_api(self) -> dict:
         msg = {"message_id": self.message_id, "date": int(time.time()), "from": BOT_USER,
                "chat": {"id": self.chat_id, "type": "private", "first_name": "Person"}, "text": self.text}
@@ -289,6 +294,8 @@ class FakeTelegram:
         for row in (markup or {}).get("inline_keyboard", []):
             for button in row:
                 data = button.get("callback_data")
+                if (data is None) == (button.get("url") is None):  # exactly one action per button
+                    raise ApiError(400, "Bad Request: can't parse inline keyboard button")
                 if data is not None and not 1 <= len(data.encode()) <= 64:
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
                 if not button.get("text"):

@@ -17,7 +17,7 @@ import asyncio
 import json
 import re
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from hypothesis import event, settings, strategies as st

@@ -1,0 +1,66 @@
+"""Couples over the real PTB stack against the fake Bot API: the invitation deep link and its share
+button, the partner joining with /start <token>, protect_content on a partner's words, and a
+stranger who gets nothing."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.telegram_harness import running_bot
+
+ALICE, BOB, MALLORY = 3001, 3002, 3003
+ALICE_PART = "I snapped at you about the dishes."
+BOB_PART = "I went quiet and left the room."
+
+
+@pytest.fixture
+async def tg(tmp_path, content, clock):
+    async with running_bot(tmp_path, content, clock) as harness:
+        yield harness
+
+
+async def invite_link(tg, alice) -> str:
+    await tg.onboard(alice)
+    await tg.act(alice, "/invite", "text:Alice", "create")
+    card = next(m for m in reversed(tg.fake.messages_to(ALICE)) if m.urls)
+    share = urlparse(card.urls[0])
+    assert (share.scheme, share.netloc, share.path) == ("https", "t.me", "/share/url")
+    link = parse_qs(share.query)["url"][0]
+    assert link in card.text  # the link is also in the message, to copy by hand
+    match = re.fullmatch(r"https://t\.me/mend_test_bot\?start=([A-Za-z0-9_-]{43})", link)
+    assert match, link
+    return match.group(1)
+
+
+async def test_partner_joins_by_deep_link_and_shared_words_are_protected(tg):
+    alice, bob, mallory = tg.fake.user(ALICE, "Alice"), tg.fake.user(BOB, "Bob"), tg.fake.user(MALLORY, "Mal")
+    token = await invite_link(tg, alice)
+    assert not tg.fake.messages_to(BOB)  # Mend never messages the partner first (403 otherwise)
+    await tg.act(bob, f"/start {token}", "adult", "agree")
+    assert "Alice invited you to repair together" in tg.fake.texts(BOB)[-1]
+    await tg.act(bob, "accept")
+    assert any("Your partner accepted your invitation" in t for t in tg.fake.texts(ALICE))
+    for person in (alice, bob):
+        await tg.act(person, "never", "never", "never", "never")
+    await tg.act(alice, "hurt", "done", f"text:{ALICE_PART}", "share")
+    assert not [m for m in tg.fake.messages_to(BOB) if ALICE_PART in m.text]  # not before bob is ready
+    await tg.act(bob, "lonely", "done", f"text:{BOB_PART}", "share")
+    for reader, words in ((ALICE, BOB_PART), (BOB, ALICE_PART)):
+        revealed = [m for m in tg.fake.messages_to(reader) if words in m.text]
+        assert len(revealed) == 1 and revealed[0].protect  # no forwarding, no saving
+    await tg.act(mallory, f"/start {token}")  # a used link
+    texts = "\n".join(tg.fake.texts(MALLORY))
+    assert "can't be used" in texts and ALICE_PART not in texts and BOB_PART not in texts
+
+
+async def test_unlink_over_telegram_sends_only_the_neutral_words(tg):
+    alice, bob = tg.fake.user(ALICE, "Alice"), tg.fake.user(BOB, "Bob")
+    token = await invite_link(tg, alice)
+    await tg.act(bob, f"/start {token}", "adult", "agree", "accept")
+    before = len(tg.fake.messages_to(ALICE))
+    await tg.act(bob, "/unlink")
+    new = tg.fake.texts(ALICE)[before:]
+    assert new and new[0].startswith("Your link has been closed.")
+    assert tg.rows("SELECT COUNT(DISTINCT session_id) FROM users") == [(2,)]
