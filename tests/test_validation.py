@@ -252,3 +252,29 @@ def test_malformed_config_stops_with_one_clear_line(tmp_path, env_name, value, m
 def test_missing_content_dir_is_one_clear_problem(tmp_path):
     found = problems(tmp_path / "nowhere")
     assert len(found) == 1 and "content directory not found" in found[0]
+
+
+def test_a_reveal_without_the_authors_consent_is_refused(copy):
+    """Privacy by construction: a flow can't show a partner an item it never asked to share."""
+    flow = copy / "flows" / "together.yaml"
+    edit(flow, "    share: [feelings, my_part]\n", "    share: [feelings]\n")
+    found = problems(copy)
+    assert any(f"together.yaml:{line_of(flow, 'id: wait_step1')}" in p and "reveals 'my_part' without asking its author" in p
+               for p in found), found
+
+
+def test_share_questions_and_barriers_are_checked(copy):
+    flow = copy / "flows" / "together.yaml"
+    edit(flow, "    options: [share, keep]\n    share: [feelings, my_part]", "    options: [yes_please, keep]\n    share: [feelings, my_part]")
+    edit(flow, "await_partner: step1", "await_partner: Step-1")
+    edit(flow, "reveal: [my_ask, my_offer, move_on]", "reveal: [my_ask, my_offer, move_on, nobody_saves_this]")
+    found = "\n".join(problems(copy))
+    assert "a 'share' question needs a 'share' option" in found
+    assert "await_partner names a barrier" in found
+    assert "reveals 'nobody_saves_this', which no step of this flow saves" in found
+
+
+def test_partner_slots_and_system_slots_are_known_to_conditions(copy):
+    flow = copy / "flows" / "reflect.yaml"
+    edit(flow, 'if: role == "speaker"\n        then: experience', 'if: role == "host"\n        then: experience')
+    assert any("'host' is not an option of slot 'role'" in p for p in problems(copy))
