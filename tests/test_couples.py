@@ -439,3 +439,17 @@ async def test_a_strangers_button_press_never_touches_the_couple(alice, bob, mal
     assert await members(conversation, mallory.user_id) == [mallory.user_id]
     await mallory.sync()
     assert not [k for k in mallory.keys() if k.startswith(("couple.reveal", "together.", "reflect."))]
+
+
+async def test_a_crisis_disclosure_mid_step_sends_the_partner_nothing(alice, bob):
+    await linked_and_screened(alice, bob)
+    await step1(alice)  # alice waits for bob at the end of step 1
+    mark = len(alice.inbox)
+    await bob.sync()
+    await bob.picks("hurt")
+    await bob.says("honestly I just want to die")
+    assert bob.last_prompt.key == "sos.ask_safety"
+    await bob.taps("struggling")
+    await alice.sync()
+    assert keys_since(alice, mark) == []  # no notice, no hint: it looks like any other pause
+    assert "die" not in everything_text(alice)
