@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import re
 import sqlite3
 
 import pytest
@@ -195,3 +196,53 @@ async def test_bad_token_and_unreachable_api_stop_with_one_line(tmp_path):
         assert TOKEN not in bot.log_text()
     finally:
         await srv.stop()
+
+
+@pytest.mark.parametrize("crash_at", [7, 10])  # the 7th update is bob's /start <token>, the 10th his "Join"
+async def test_kill_9_while_linking_a_couple_links_exactly_once(server, tmp_path, crash_at):
+    """The process dies inside the handler that opens the link or links the two; after a restart the
+    update is applied once: two members, the invitation used once, then sharing works."""
+    fake = server.fake
+    alice, bob = fake.user(6001, "Alice"), fake.user(6002, "Bob")
+    bot = bot_process(server, tmp_path)
+    await bot.start(MEND_FAULT_AT=f"in_handler_before_commit:{crash_at}")
+
+    async def step(person, action: str, expect: str) -> None:
+        since = len(fake.messages_to(person.uid))
+        if action.startswith("text:"):
+            person.send_text(action[5:])
+        else:
+            await wait_until(lambda: person.last_card and any(d.endswith(":" + action) for _, d in person.last_card.buttons))
+            person.press(action)
+
+        def arrived() -> bool:
+            return any(expect in m.text for m in fake.messages_to(person.uid)[since:])
+        async with asyncio.timeout(60):  # hang guard only
+            while not arrived():
+                if bot.proc.returncode is not None:  # it crashed where we asked: start again, nothing lost
+                    assert bot.proc.returncode == 137
+                    await bot.start()
+                await asyncio.sleep(0.05)
+
+    try:
+        for action, expect in [("text:/start", "Are you 18"), ("adult", "clear yes"), ("agree", "What would help"),
+                               ("text:/invite", "which name"), ("text:Alice", "Shall I make the link"),
+                               ("create", "invitation link")]:
+            await step(alice, action, expect)
+        token = re.search(r"start=([A-Za-z0-9_-]{43})", fake.texts(6001)[-1] + "".join(fake.texts(6001))).group(1)
+        for action, expect in [(f"text:/start {token}", "Are you 18"), ("adult", "clear yes"),
+                               ("agree", "invited you"), ("accept", "afraid of your partner")]:
+            await step(bob, action, expect)
+        assert bot.starts == 2  # it did crash once, inside the linking
+        for person in (alice, bob):  # the private screen, then step 1 opens for both at once
+            for expect in ("control things", "threatened", "physically hurt", "Let's begin"):
+                await step(person, "never", expect)
+        assert any("Step 1 of 3" in t for t in fake.texts(6001)) and any("Step 1 of 3" in t for t in fake.texts(6002))
+        await settle_and_stop(bot)
+    finally:
+        await bot.kill()
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as raw:
+        assert raw.execute("SELECT COUNT(*), COUNT(DISTINCT session_id) FROM users").fetchone() == (2, 1)
+        assert raw.execute("SELECT COUNT(*) FROM sessions").fetchone() == (1,)
+        assert raw.execute("SELECT used_by, outcome FROM invites").fetchall() == [("tg:6002", "accepted")]
+    check_database(tmp_path / "bot.sqlite3", fake)
