@@ -453,3 +453,22 @@ async def test_a_crisis_disclosure_mid_step_sends_the_partner_nothing(alice, bob
     await alice.sync()
     assert keys_since(alice, mark) == []  # no notice, no hint: it looks like any other pause
     assert "die" not in everything_text(alice)
+
+
+async def test_a_version_conflict_rolls_back_and_runs_the_event_again(alice, bob, conversation, monkeypatch):
+    """C2: when the session's version moved (another writer saved first), the whole transaction
+    rolls back and the event runs again on fresh state: applied once, nothing lost."""
+    from bot.storage import repo
+
+    await linked_and_screened(alice, bob)
+    await alice.sync()
+    real, calls = repo.save_session, []
+
+    async def someone_saved_first_once(*args, **kwargs):
+        calls.append(1)
+        return False if len(calls) == 1 else await real(*args, **kwargs)
+
+    monkeypatch.setattr(repo, "save_session", someone_saved_first_once)
+    await alice.picks("hurt")
+    assert len(calls) == 2 and alice.last_prompt.key == "together.my_part"
+    assert alice.keys().count("together.my_part") == 1  # the first attempt left no trace
