@@ -5,7 +5,9 @@ person's chat received, and on the database (members per session, invitation row
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import pytest
 
 from bot.engine.events import OptionChosen
 from bot.storage.couples import MAX_FAILURES
@@ -84,7 +86,6 @@ async def test_the_token_is_stored_only_as_a_hash(alice, conversation):
         async with conn.execute("SELECT token_hash, expires_at, created_at FROM invites") as cur:
             (hashed, expires, created), = await cur.fetchall()
     assert token not in hashed and len(hashed) == 64
-    from datetime import datetime
     assert datetime.fromisoformat(expires) - datetime.fromisoformat(created) == timedelta(hours=72)
 
 
@@ -260,29 +261,33 @@ async def test_items_kept_private_never_reach_the_partner(alice, bob):
     assert PRIVATE_CANARY not in everything_text(bob).replace(f"{PRIVATE_CANARY} I went quiet.", "")
 
 
-async def test_a_positive_screen_reveals_nothing_to_the_partner(alice, bob):
+@pytest.mark.parametrize("positive", ["alice", "bob"])
+async def test_a_positive_screen_reveals_nothing_to_the_partner(alice, bob, positive):
+    """Either partner may screen positive; the other only ever sees the neutral words."""
     await link(alice, bob)
-    await screen(alice)
-    mark = len(alice.inbox)
-    await bob.sync()
-    await bob.taps("sometimes")  # afraid of the partner, sometimes
+    answerer, other = (alice, bob) if positive == "alice" else (bob, alice)
+    await screen(other)
+    mark = len(other.inbox)
+    await answerer.sync()
+    await answerer.taps("sometimes")  # afraid of the partner, sometimes
     for _ in range(3):
-        await bob.taps("never")
-    assert "screen.support" in bob.keys()  # private support and resources, in bob's chat only
-    assert bob.last_prompt.key == "sos.ask_country"
-    await bob.taps("gb")
-    assert "ipv.resources" in bob.keys() and "ipv.tech_safety" in bob.keys()
-    await bob.taps("go_on")
-    await alice.sync()
-    assert keys_since(alice, mark) == ["together.unavailable"]
-    assert bob.last_prompt.key == alice.last_prompt.key == "together.unavailable"
-    assert alice.text_of(alice.last) == bob.text_of(bob.last)  # the very same words for both
+        await answerer.taps("never")
+    assert "screen.support" in answerer.keys()  # private support and resources, in their chat only
+    assert answerer.last_prompt.key == "sos.ask_country"
+    await answerer.taps("gb")
+    assert "ipv.resources" in answerer.keys() and "ipv.tech_safety" in answerer.keys()
+    await answerer.taps("go_on")
+    await other.sync()
+    assert keys_since(other, mark) == ["together.unavailable"]
+    assert answerer.last_prompt.key == other.last_prompt.key == "together.unavailable"
+    assert other.text_of(other.last) == answerer.text_of(answerer.last)  # the very same words for both
     forbidden = ("screen", "ipv", "sos", "safety")
-    assert not [k for k in keys_since(alice, mark) if any(f in k for f in forbidden)]
-    await alice.command("together")  # trying again later: still only the neutral words
-    await alice.sync()
-    await alice.taps("solo")
-    assert alice.last_prompt.key == "repair.calm_gate"
+    assert not [k for k in keys_since(other, mark) if any(f in k for f in forbidden)]
+    await other.taps("menu")
+    await other.taps("together")  # trying again later: the same neutral words, without waiting
+    assert other.keys()[-2:] == ["together.opening", "together.unavailable"]
+    await other.taps("solo")
+    assert other.last_prompt.key == "repair.calm_gate"
 
 
 async def test_an_abuse_disclosure_mid_step_stays_private_and_ends_joint_work(alice, bob):

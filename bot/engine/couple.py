@@ -89,6 +89,10 @@ class CoupleMixin:
             self.seat.waiting = None
             self.advance_past(frame, step)  # solo: nothing to wait for
             return False
+        if not self.joint_on() and self.state.shared["couple"].get("told_unavailable"):
+            self.seat.waiting = None  # both already saw the neutral words once: no waiting for nothing
+            self.advance_past(frame, step)
+            return False
         partner = self.for_seat(self.partner_id)
         passes = self.seat.barriers.get(step.barrier, 0)
         theirs = partner.waiting_frame(step.barrier)
@@ -123,7 +127,9 @@ class CoupleMixin:
             run.seat.barriers[step.barrier] = run.seat.barriers.get(step.barrier, 0) + 1
             run.seat.waiting = None
             run.cancel_partner_timers()
-        if self.joint_on():
+        if not self.joint_on():
+            self.state.shared["couple"]["told_unavailable"] = True  # the flow says so to both, next
+        else:
             for slot in step.reveal:
                 self.reveal(slot, author=partner, reader=self)
                 partner.reveal(slot, author=self, reader=partner)
