@@ -477,3 +477,20 @@ async def test_a_version_conflict_rolls_back_and_runs_the_event_again(alice, bob
     await alice.picks("hurt")
     assert len(calls) == 2 and alice.last_prompt.key == "together.my_part"
     assert alice.keys().count("together.my_part") == 1  # the first attempt left no trace
+
+
+async def test_reveals_wait_while_the_reader_is_in_sos(alice, bob):
+    await linked_and_screened(alice, bob)
+    await alice.sync()
+    await alice.picks("hurt")
+    await alice.says(TOGETHER["my_part"]["alice"])
+    await alice.taps("share")  # alice waits at the barrier...
+    await alice.command("sos")  # ...and opens /sos while she waits
+    mark = len(alice.inbox)
+    await step1(bob)  # bob arrives: the barrier opens
+    await alice.sync()
+    assert "couple.reveal.my_part" not in keys_since(alice, mark)  # nothing of bob's during /sos
+    assert "couple.reveal.my_part" in bob.keys()
+    await alice.command("cancel")  # leave /sos: back to the shared repair
+    assert "couple.reveal.my_part" in keys_since(alice, mark)
+    assert alice.last_prompt.key in ("reflect.experience", "couple.waiting")

@@ -134,7 +134,7 @@ class CoupleMixin:
                 self.reveal(slot, author=partner, reader=self)
                 partner.reveal(slot, author=self, reader=partner)
         self.advance_past(frame, step)
-        partner.advance_past(their_frame, step)
+        partner.advance_past(their_frame, partner.flow(their_frame).step(their_frame.step) or step)
         if partner.seat.stack and partner.seat.stack[-1] is their_frame:
             partner.run()
         # else: the partner is inside /sos or a break; they come back to their next step.
@@ -153,7 +153,16 @@ class CoupleMixin:
         if own_words:
             reader.seat.slots[f"{name}_text"] = own_words
         key = f"couple.reveal.{slot}"
-        reader.send(key, reader.params_for(key), protect=True)
+        if reader.in_interrupt():  # in /sos or on a break: their partner's words wait until they're back
+            reader.seat.held.append(key)
+        else:
+            reader.send(key, reader.params_for(key), protect=True)
+
+    def show_held_reveals(self) -> None:
+        if self.seat.held and not self.in_interrupt():
+            for key in self.seat.held:
+                self.send(key, self.params_for(key), protect=True)
+            self.seat.held = []
 
     def cancel_partner_timers(self) -> None:
         for kind in PARTNER_TIMERS:
@@ -203,6 +212,7 @@ class CoupleMixin:
         self.seat.parked = [f for f in self.seat.parked if f.flow not in shared]
         self.seat.waiting = None
         self.seat.barriers = {}
+        self.seat.held = []
         self.cancel_partner_timers()
 
     def leave_shared(self) -> None:

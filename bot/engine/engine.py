@@ -163,6 +163,7 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
         )
 
     def reprompt(self, key: str | None = None) -> None:
+        self.show_held_reveals()
         here = self.current()
         if here is None:
             self.start_home_or_welcome()
@@ -295,6 +296,7 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
 
     def run(self) -> None:
         """Execute steps that don't wait for the person until one does, then prompt it."""
+        self.show_held_reveals()
         for _ in range(MAX_AUTO_STEPS):
             here = self.current()
             if here is None:

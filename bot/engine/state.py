@@ -38,6 +38,7 @@ class Seat:
     barriers: dict[str, int] = field(default_factory=dict)
     waiting: dict[str, Any] | None = None
     invite: dict[str, Any] | None = None
+    held: list[str] = field(default_factory=list)  # reveals that arrived during /sos or a break
 
     @property
     def top(self) -> Frame | None:
