@@ -137,3 +137,10 @@ class GraphChecks:
 def revealed_slots(flows: dict[str, Flow]) -> set[str]:
     """The partner_<slot> names a reader may hold after a barrier opened."""
     return {PARTNER_PREFIX + slot for f in flows.values() for s in f.steps for slot in s.reveal}
+
+
+def shared_flow_ids(flows: dict[str, Flow]) -> frozenset[str]:
+    """Flows a shared repair runs in: those with partner barriers, and the flows that call them."""
+    shared = {f.id for f in flows.values() if any(s.kind == "await_partner" for s in f.steps)}
+    callers = {f.id for f in flows.values() if any(s.kind == "call" and s.target_flow in shared for s in f.steps)}
+    return frozenset(shared | callers)

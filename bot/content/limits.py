@@ -27,9 +27,8 @@ KIND_FIELDS = {
 RECORDS = {"consent", "adult"}
 ACTIONS = {"park", "discard", "erase", "start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders",
            "set_daily", "set_timezone", "set_quiet",
-           # couples: invitations, the reflection loop's speaking order, leaving a shared repair
-           "create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "leave_shared",
-           "joint_off"}
+           # couples: invitations, the reflection loop's speaking order, the private safety screen
+           "create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "joint_off"}
 FLOW_FIELDS = {"flow", "schema_version", "version", "title", "kind", "command", "stages", "resume", "steps"}
 FLOW_KINDS = {"main", "sub", "interrupt"}
 

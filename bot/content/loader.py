@@ -12,9 +12,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from bot.content.catalog import CatalogChecks
-from bot.content.graph import GraphChecks, revealed_slots
+from bot.content.graph import GraphChecks, revealed_slots, shared_flow_ids
 from bot.content.limits import FLOW_FIELDS, FLOW_KINDS, ID_RE, KEY_RE, SCHEMA_VERSION, parse_duration, yaml_type  # noqa: F401
-from bot.content.model import Catalog, Content, Flow, Step
+from bot.content.model import PARTNER_PREFIX, Catalog, Content, Flow, Step
 from bot.content.safety import load_lexicon, load_resources
 from bot.content.steps import StepParser
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
@@ -222,10 +222,11 @@ class _Validator(StepParser, GraphChecks, CatalogChecks):
                 if step.save_as and step.option_labels:
                     slot_labels.setdefault(step.save_as, {}).update(step.option_labels)
         for name in revealed_slots(flows):  # a revealed pick shows in the reader's own language
-            own = name[len("partner_"):]
+            own = name[len(PARTNER_PREFIX):]
             if own in slot_labels:
                 slot_labels[name] = slot_labels[own]
-        return Content(flows, catalogs, "en", "home", "welcome", commands, slot_labels, placeholders, lexicons, resources)
+        return Content(flows, catalogs, "en", "home", "welcome", commands, slot_labels, placeholders, lexicons, resources,
+                       shared_flow_ids(flows))
 
     def load_lexicons(self, catalogs: dict[str, Catalog]) -> dict:
         lexicons = {}

@@ -241,3 +241,4 @@ class Content:
     placeholders: dict[str, tuple[str, ...]]  # message key -> slot/param names used by any locale
     lexicons: dict[str, Lexicon] = field(default_factory=dict)
     resources: Resources | None = None
+    shared_flows: frozenset[str] = frozenset()  # flows with partner barriers, and the flows calling them

@@ -44,16 +44,10 @@ class CommandsMixin:
             self.reprompt()
             return
         if name == "delete":
-            if self.in_flow("delete_data"):
-                self.reprompt()
-            else:
-                self.push_interrupt("delete_data")
+            self.open_interrupt("delete_data")
             return
         if name == "sos":  # S2: reachable in every state, even before consent
-            if self.in_flow("sos"):
-                self.reprompt()
-            else:
-                self.push_interrupt("sos")
+            self.open_interrupt("sos")
             return
         if self.seat.consented_at is None:
             raise InvalidInput("system.consent_first")
@@ -61,10 +55,7 @@ class CommandsMixin:
             self.on_unlink_command()
             return
         if name == "reminders":
-            if self.in_flow("reminders"):
-                self.reprompt()
-            else:
-                self.push_interrupt("reminders")
+            self.open_interrupt("reminders")
             return
         if name in ("cancel", "pause"):
             if name == "cancel" and self.in_interrupt():
@@ -90,6 +81,13 @@ class CommandsMixin:
         if self.in_interrupt() or (main is not None and main.flow != self.content.home_flow):
             raise InvalidInput("system.busy_elsewhere")
         self.start_flow(target)
+
+    def open_interrupt(self, flow_id: str) -> None:
+        """/sos, /delete, /reminders: open it over the current step, or show it again if already open."""
+        if self.in_flow(flow_id):
+            self.reprompt()
+        else:
+            self.push_interrupt(flow_id)
 
     def on_timer(self, event: TimerFired) -> None:
         here = self.current()

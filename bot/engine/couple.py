@@ -56,16 +56,8 @@ class CoupleMixin:
             slots["role"] = "speaker" if speaker == self.seat_id else "listener"
         return slots
 
-    def shared_flows(self) -> set[str]:
-        """Flows with barriers, and the main flow that calls them (a shared run spans both)."""
-        found = {f.id for f in self.content.flows.values() if any(s.kind == "await_partner" for s in f.steps)}
-        if SHARED_FLOW in self.content.flows:
-            found.add(SHARED_FLOW)
-        return found
-
     def in_shared(self) -> bool:
-        shared = self.shared_flows()
-        return any(f.flow in shared for f in self.seat.stack)
+        return any(f.flow in self.content.shared_flows for f in self.seat.stack)
 
     # -- consent ---------------------------------------------------------------------------
     def note_consent(self, step: Step, value: Any) -> None:
@@ -85,7 +77,7 @@ class CoupleMixin:
     # -- barriers --------------------------------------------------------------------------
     def reach_barrier(self, frame: Frame, step: Step) -> bool:
         """At an await_partner step. True when this seat now waits; False when it moved past."""
-        if not self.linked or frame.flow not in self.shared_flows():
+        if not self.linked or frame.flow not in self.content.shared_flows:
             self.seat.waiting = None
             self.advance_past(frame, step)  # solo: nothing to wait for
             return False
@@ -207,7 +199,7 @@ class CoupleMixin:
 
     # -- leaving, linking, unlinking -------------------------------------------------------
     def drop_shared_frames(self) -> None:
-        shared = self.shared_flows()
+        shared = self.content.shared_flows
         self.seat.stack = [f for f in self.seat.stack if f.flow not in shared]
         self.seat.parked = [f for f in self.seat.parked if f.flow not in shared]
         self.seat.waiting = None
@@ -229,14 +221,18 @@ class CoupleMixin:
             if partner.current() is None:
                 partner.start_home_or_welcome()
 
+    def forget_partner(self) -> None:
+        """Nothing of a shared repair stays: its frames, the partner's revealed words, consents."""
+        self.drop_shared_frames()
+        self.seat.slots = {k: v for k, v in self.seat.slots.items()
+                           if not k.startswith(PARTNER_PREFIX) and k != "speaker"}
+        self.seat.consents = []
+
     def unlink(self, by_erase: bool = False) -> None:
         """/unlink (or /delete): sharing stops at once for both; each keeps only their own words."""
         partner = self.for_seat(self.partner_id)
         for run in (self, partner):
-            run.drop_shared_frames()
-            run.seat.slots = {k: v for k, v in run.seat.slots.items() if not k.startswith(PARTNER_PREFIX)}
-            run.seat.consents = []
-            run.seat.slots.pop("speaker", None)
+            run.forget_partner()
         partner.send("couple.link_closed")
         if partner.current() is None:
             partner.start_home_or_welcome()
@@ -253,10 +249,7 @@ class CoupleMixin:
         else:
             self.effects.append(RevokeInvites(self.seat_id))
             self.send("couple.unlink_none")
-        if self.current() is None:
-            self.start_home_or_welcome()
-        else:
-            self.reprompt()
+        self.reprompt()
 
     def on_couple_event(self, event: Event) -> None:
         if isinstance(event, InviteOpened):
@@ -277,10 +270,7 @@ class CoupleMixin:
             self.reprompt()
         elif isinstance(event, InviteDeclined):
             self.send("couple.invite_declined")
-            if self.current() is None:
-                self.start_home_or_welcome()
-            else:
-                self.reprompt()
+            self.reprompt()
         elif isinstance(event, PartnerJoined):
             self.on_partner_joined()
 
@@ -292,8 +282,7 @@ class CoupleMixin:
         self.send("couple.joined", {"inviter": inviter})
         partner.send("couple.partner_joined")
         for run in (partner, self):
-            run.drop_shared_frames()
-            run.seat.slots = {k: v for k, v in run.seat.slots.items() if not k.startswith(PARTNER_PREFIX)}
+            run.forget_partner()
             main = run.main_frame()
             idle = (main is None or main.flow == self.content.home_flow) and not run.in_interrupt()
             if idle and SHARED_FLOW in self.content.flows:
@@ -311,7 +300,7 @@ class CoupleMixin:
             self.effects.append(CreateInvite(self.seat_id, self.seat.slots.get("invite_name") or ""))
         elif action == "accept_invite":
             invite = self.seat.invite or {}  # kept until PartnerJoined or InviteRefused clears it
-            self.finish_frame_quietly(frame)
+            self.finish_frame(frame, announce=False)  # the join card closes; what follows says the rest
             if invite:
                 self.effects.append(AcceptInvite(self.seat_id, invite["id"]))
                 return True  # PartnerJoined or InviteRefused comes next, in the same transaction
@@ -324,19 +313,10 @@ class CoupleMixin:
                 self.effects.append(DeclineInvite(self.seat_id, invite["id"]))
         elif action in ("first_speaker", "second_speaker"):
             self.seat.slots["speaker"] = "a" if action == "first_speaker" else "b"
-        elif action == "leave_shared":
-            self.leave_shared()
-            self.advance_past(frame, step)
-            return False
         elif action == "joint_off":
             self.seat.joint_exercises_off = True  # S8: private; the partner is never told why
         self.advance_past(frame, step)
         return False
-
-    def finish_frame_quietly(self, frame: Frame) -> None:
-        while self.seat.stack:
-            if self.seat.stack.pop() is frame:
-                break
 
     def pause_notice(self, due) -> None:
         """/pause during a shared repair: the partner hears, neutrally, until when (§2.2)."""

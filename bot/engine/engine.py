@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.content.model import DONE, PERSISTENT_SLOT_PREFIXES, SKIP, SYSTEM_PARAMS, Content, Flow, Step, fresh_lines
+from bot.content.model import DONE, PARTNER_PREFIX, PERSISTENT_SLOT_PREFIXES, SKIP, SYSTEM_PARAMS, Content, Flow, Step, fresh_lines
 from bot.engine import reminders
 from bot.engine.commands import PRIVACY_COMMANDS, CommandsMixin
 from bot.engine.couple import CoupleMixin
@@ -92,7 +92,7 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
     # -- effects ---------------------------------------------------------------------------
     def send(self, key: str, params: dict | None = None, **extra: Any) -> None:
         params = params or {}
-        if any(name.startswith("partner_") and value is not None for name, value in params.items()):
+        if any(name.startswith(PARTNER_PREFIX) and value is not None for name, value in params.items()):
             extra["protect"] = True  # the partner's words: no forwarding or saving in Telegram (§5)
         self.effects.append(Send(self.seat_id, key, params, turn=self.seat.turn, **extra))
 
@@ -235,7 +235,7 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
             self.reprompt()
             return
         self.forget_answers(flow_id)  # a fresh run: last time's answers must not reappear in this summary
-        if flow_id in self.shared_flows():
+        if flow_id in self.content.shared_flows:
             self.seat.barriers = {}
         self.seat.stack = [self.new_frame(flow_id)]
         if flow_id == self.content.home_flow and self.seat.invite and "join" in self.content.flows:
@@ -245,7 +245,7 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
     def forget_answers(self, flow_id: str) -> None:
         for step in self.content.flows[flow_id].steps:
             if step.save_as and not step.save_as.startswith(PERSISTENT_SLOT_PREFIXES):
-                for name in (step.save_as, f"partner_{step.save_as}"):
+                for name in (step.save_as, PARTNER_PREFIX + step.save_as):
                     self.seat.slots.pop(name, None)
                     self.seat.slots.pop(f"{name}_text", None)
                 if step.save_as in self.seat.consents:
@@ -278,20 +278,21 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
         self.run()
 
     def route(self, frame: Frame, step: Step) -> str | None:
+        slots = self.condition_slots() if any(r.condition for r in step.routes) else {}
         for route in step.routes:
-            if route.condition is None or route.condition.holds(self.condition_slots()):
+            if route.condition is None or route.condition.holds(slots):
                 return route.target
         if step.routes:
             return None
         return self.flow(frame).following(step.id)
 
-    def finish_frame(self, frame: Frame) -> None:
-        """Pop `frame` (and anything above it)."""
+    def finish_frame(self, frame: Frame, announce: bool = True) -> None:
+        """Pop `frame` (and anything above it); leaving an interrupt says "back to where you were"."""
         while self.seat.stack:
             popped = self.seat.stack.pop()
             if popped is frame:
                 break
-        if frame.interrupt and self.seat.stack:
+        if announce and frame.interrupt and self.seat.stack:
             self.send("system.back_to_step")
 
     def run(self) -> None:

@@ -11,8 +11,7 @@ from bot.engine.effects import CancelTimer, EraseData, Record, Schedule
 from bot.engine.state import Frame, Seat
 
 MAX_AUTO_STEPS = 200  # validation forbids loops that never wait; this only guards against bugs
-COUPLE_ACTIONS = ("create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "leave_shared",
-                  "joint_off")
+COUPLE_ACTIONS = ("create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "joint_off")
 REMINDER_ACTIONS = ("start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders", "set_daily",
                     "set_timezone", "set_quiet")
 
