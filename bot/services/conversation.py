@@ -123,7 +123,10 @@ class Conversation:
         card_handled = card is None
         # Who sits where, fixed before any effect runs: an unlink moves seat b to another session
         # mid-list, but the messages the engine addressed to seat b still belong to that person.
-        people = {seat: await repo.seat_user(conn, user.session_id, seat) for seat in ("a", "b")}
+        # (Looked up only when something is addressed to the partner: most events are one person's.)
+        people = {user.seat: user.id}
+        for seat in {e.seat for e in effects if isinstance(e, Send)} - {user.seat}:
+            people[seat] = await repo.seat_user(conn, user.session_id, seat)
         places = {seat: (user.session_id, seat) for seat in ("a", "b")}
         for effect in effects:
             if isinstance(effect, Send):
