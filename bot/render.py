@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from bot.compose.view import compose_param
 from bot.engine.calendar import zone
 
 from bot.content.model import Catalog, Content
@@ -71,6 +72,8 @@ def format_schedule(value: dict, catalog: Catalog, content: Content | None) -> s
 
 
 def format_param(value: Any, catalog: Catalog, seed: int, content: Content | None = None) -> str:
+    if isinstance(value, dict) and "compose" in value:  # the draft, summary, past repairs (bot/compose)
+        return compose_param(value, catalog)
     if value is None:
         return catalog.text("system.not_given", seed)
     if isinstance(value, dict) and "timers" in value:

@@ -115,6 +115,8 @@ async def walk_repair(p: Persona, answers: dict[str, str] = REPAIR_ANSWERS) -> N
     for key in ("makes_sense", "my_ask", "my_offer", "move_on"):
         assert p.last_prompt.key == f"repair.{key}", p.last_prompt.key
         await p.says(answers[key])
+    assert p.last_prompt.key == "repair.draft_choice"
+    await p.taps("fine")
     assert p.last_prompt.key == "repair.followup"
 
 

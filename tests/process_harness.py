@@ -135,7 +135,8 @@ def repair_script(tag: str) -> list[tuple[str, str, str]]:
         ("press", "skip", "What might they have been needing"), ("press", "rest", "tick:rest"),
         ("press", "done", "Finish this sentence"), ("text", f"makes sense {tag}", "One ask"),
         ("text", f"ask {tag}", "One offer"), ("text", f"offer {tag}", "What would help you move on"),
-        ("text", f"move on {tag}", "check in later"), ("press", "none", "Repair takes courage"),
+        ("text", f"move on {tag}", "Does it sound like you"), ("press", "fine", "check in later"),
+        ("press", "none", "Repair takes courage"),
     ]
 
 

@@ -36,6 +36,7 @@ FULL_REPAIR = [
     REPAIR_ANSWERS["my_ask"],
     REPAIR_ANSWERS["my_offer"],
     REPAIR_ANSWERS["move_on"],
+    "1",            # the draft is fine as it is
     "3",            # no follow-up
 ]
 
@@ -107,7 +108,7 @@ async def test_quit_mid_flow_and_resume_with_the_same_answers(db, content, clock
     await chat(db, content, clock, FULL_REPAIR[:10])  # stops at their_view (after regret)
     output = await chat(db, content, clock, FULL_REPAIR[10:])
     assert output.startswith(("Welcome back", "Good to see you again"))
-    assert "What do you imagine that argument looked" in output.split("\n\n")[1]
+    assert "How might that argument have looked" in output.split("\n\n")[1]
     assert REPAIR_ANSWERS["my_part"] in output and REPAIR_ANSWERS["regret"] in output  # in the summary
 
 

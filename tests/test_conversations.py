@@ -21,7 +21,7 @@ async def test_a_whole_solo_repair(alice):
     assert "hurt, frustrated" in text and "running on little sleep" in text and "rest" in text
     draft = alice.text_of(next(s for s in alice.inbox if s.key == "repair.draft"))
     assert REPAIR_ANSWERS["my_part"] in draft and REPAIR_ANSWERS["my_offer"] in draft
-    assert "drained, lonely" in draft
+    assert "drained and lonely" in draft
 
 
 async def test_steps_follow_the_method_order(alice):

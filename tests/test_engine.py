@@ -315,10 +315,13 @@ def test_summary_and_draft_carry_the_persons_own_words(content):
                       their_view="scared", their_feelings=["anxious"], my_offer="pause first", my_ask="tell me")
     t = step(content, state, OptionChosen("skip", 5))
     summary = next(e for e in t.effects if isinstance(e, Send) and e.key == "repair.summary")
-    assert summary.params["my_part"] == "I slammed the door"
-    assert summary.params["feelings"] == {"labels": ["pickers.feelings.hurt"]}
-    assert summary.params["move_on"] is None
-    assert sends(t) == ["repair.summary", "repair.draft", "repair.followup"]
+    answers = summary.params["repair_summary"]["answers"]
+    assert answers["my_part"] == "I slammed the door"
+    assert answers["feelings"] == {"labels": ["pickers.feelings.hurt"]}
+    assert answers["move_on"] is None
+    draft = next(e for e in t.effects if isinstance(e, Send) and e.key == "repair.draft")
+    assert draft.params["draft_message"]["answers"]["my_offer"] == "pause first"
+    assert sends(t) == ["repair.summary", "repair.draft", "repair.draft_choice"]
 
 
 def test_followup_choice_schedules_in_three_days(content):

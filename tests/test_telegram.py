@@ -24,7 +24,7 @@ async def test_start_greets_asks_consent_then_offers_flows_as_buttons(tg):
     first = tg.fake.messages_to(ALICE)[0]
     assert "automated coach (not a person)" in first.text and "not therapy" in first.text
     assert [label for label, _ in first.buttons] == ["Yes, I'm 18 or older", "No, I'm under 18"]
-    assert [c["command"] for c in tg.fake.commands] == ["repair", "checkin", "gratitude", "together", "invite",
+    assert [c["command"] for c in tg.fake.commands] == ["repair", "checkin", "gratitude", "history", "together", "invite",
                                                       "unlink", "pause", "sos", "help", "cancel", "privacy"]
     await tg.act(alice, "adult")
     assert first.buttons == []  # the answered card lost its buttons
@@ -32,7 +32,8 @@ async def test_start_greets_asks_consent_then_offers_flows_as_buttons(tg):
     await tg.act(alice, "agree")
     labels = [label for label, _ in alice.last_card.buttons]
     assert labels == ["Repair after an argument", "A quick emotion check-in", "Note a moment of connection",
-                      "Repair together with my partner", "What is Mend?"]
+                      "Repair together with my partner", "Practise: from complaint to request", "Reflect on boundaries",
+                      "Calm down together", "A kind line for today", "My past repairs", "What is Mend?"]
     assert tg.fake.answered and not tg.fake.open_queries  # every press acknowledged
 
 
@@ -43,7 +44,7 @@ async def test_whole_repair_over_telegram(tg):
              ("press", "frustrated"), ("press", "done"), ("press", "little_sleep"), ("press", "done"),
              ("text", "my_part"), ("text", "regret"), ("text", "their_view"), ("press", "drained"), ("press", "done"),
              ("press", "rest"), ("press", "done"), ("text", "makes_sense"), ("text", "my_ask"), ("text", "my_offer"),
-             ("text", "move_on"), ("press", "d3"), ("press", "europe_london")]
+             ("text", "move_on"), ("press", "fine"), ("press", "d3"), ("press", "europe_london")]
     for kind, value in steps:
         if kind == "press":
             alice.press(value)
@@ -193,7 +194,7 @@ async def test_user_text_is_escaped_and_long_text_is_split(tg):
     assert all(len(t.encode("utf-16-le")) // 2 <= 4096 for t in texts)
     marker = "<b>not bold</b> & <script>x</script> &amp;"
     shown = [t for t in texts if marker in t]
-    assert sum(t.count(marker) for t in texts) == 4  # three answers in the summary, one in the draft
+    assert sum(t.count(marker) for t in texts) == 6  # three answers in the summary, and in the draft
     assert len(shown) >= 3  # the ~6,000-character summary arrived as more than one message
 
 

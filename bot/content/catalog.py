@@ -11,6 +11,7 @@ from typing import Any
 from bot.content.model import (
     SYSTEM_KEYS, SYSTEM_PARAMS, Catalog, Message,
 )
+from bot.compose.keys import COMPOSE_KEYS
 from bot.content.yamlio import LDict, LList, read_yaml
 from bot.content.limits import TELEGRAM_TEXT_LIMIT, yaml_type
 
@@ -77,7 +78,7 @@ class CatalogChecks:
     def check_catalogs(self, catalogs: dict[str, Catalog], saved_slots: set[str]) -> dict[str, tuple[str, ...]]:
         placeholders: dict[str, set[str]] = {}
         for catalog in catalogs.values():
-            for key in SYSTEM_KEYS:
+            for key in SYSTEM_KEYS + COMPOSE_KEYS:  # COMPOSE_KEYS: read by bot/compose at render time
                 self.use_key(key, "(engine)", 0)
             for key, (ufile, uline) in sorted(self.used_keys.items()):
                 if key not in catalog.messages:

@@ -33,6 +33,7 @@ SYSTEM_KEYS = (
     "system.private_only",
     "system.edited",
     "system.nudge",
+    "system.needs_words",
     "console.multi_hint",
     "console.options_hint",
     "console.goodbye",
@@ -54,6 +55,8 @@ SYSTEM_KEYS = (
     "reminders.kind.plan_followup",
     "reminders.kind.daily_checkin",
     "reminders.kind.daily_gratitude",
+    "reminders.kind.daily_affirm",
+    "reminders.kind.daily_calm",
     "nudge.snooze",
     "nudge.stop",
     "nudge.snoozed",
@@ -75,7 +78,10 @@ SYSTEM_KEYS = (
 # Parameters the engine fills in by itself; any other `{name}` in a template must be a saved slot.
 SYSTEM_PARAMS = frozenset({"stage", "stages", "flow_title", "length", "limit", "min", "max", "return_in",
                            "resources", "emergency", "line_name", "line_how", "directory", "schedule",
-                           "what", "when", "tz", "quiet", "inviter", "until", "link", "name", "count"})
+                           "what", "when", "tz", "quiet", "inviter", "until", "link", "name", "count",
+                           # composed from several answers at render time (bot/compose, engine/history.py)
+                           "words", "draft_message", "repair_summary", "request_message", "history",
+                           "history_entry"})
 COACHING_CATEGORIES = ("criticism", "contempt", "defensiveness", "non_apology", "felt_like_you", "calm_down", "vague_ask")
 # Slots that outlive a flow: the person's country (for resources) and their safety plan.
 PERSISTENT_SLOT_PREFIXES = ("country", "safety_plan_", "reminder_", "screen_")

@@ -54,8 +54,8 @@ class CommandsMixin:
         if name == "unlink":
             self.on_unlink_command()
             return
-        if name == "reminders":
-            self.open_interrupt("reminders")
+        if name in ("reminders", "history"):
+            self.open_interrupt(name)
             return
         if name in ("cancel", "pause"):
             if name == "cancel" and self.in_interrupt():

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.content.model import DONE, PARTNER_PREFIX, PERSISTENT_SLOT_PREFIXES, SKIP, SYSTEM_PARAMS, Content, Flow, Step, fresh_lines
-from bot.engine import reminders
+from bot.engine import history, reminders
 from bot.engine.commands import PRIVACY_COMMANDS, CommandsMixin
 from bot.engine.couple import CoupleMixin
 from bot.engine.effects import Choice, Effect, Send, Transition
@@ -120,23 +120,29 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
             if name == "inviter":
                 params[name] = (self.seat.invite or {}).get("name")
                 continue
+            if name in history.COMPOSED_PARAMS:  # the draft, summary, past repairs: composed at render time
+                params[name] = history.composed_param(name, self.seat, self.slot_param)
+                continue
             if name in SYSTEM_PARAMS:
                 params[name] = system.get(name)
                 continue
-            value = self.seat.slots.get(name)
-            labels = self.content.slot_labels.get(name)
-            if labels and value is not None:
-                ids = value if isinstance(value, list) else [value]
-                param: dict[str, Any] = {"labels": [labels[i] for i in ids if i in labels]}
-                own = self.seat.slots.get(f"{name}_text")
-                if own:
-                    param["text"] = own
-                params[name] = param if (param["labels"] or own) else None
-            elif labels and self.seat.slots.get(f"{name}_text"):
-                params[name] = {"labels": [], "text": self.seat.slots[f"{name}_text"]}
-            else:
-                params[name] = value
+            params[name] = self.slot_param(name, self.seat.slots)
         return params
+
+    def slot_param(self, name: str, slots: dict[str, Any]) -> Any:
+        """A saved answer as a message param: picked ids become label keys, with the person's own words."""
+        value = slots.get(name)
+        labels = self.content.slot_labels.get(name)
+        if labels and value is not None:
+            ids = value if isinstance(value, list) else [value]
+            param: dict[str, Any] = {"labels": [labels[i] for i in ids if i in labels]}
+            own = slots.get(f"{name}_text")
+            if own:
+                param["text"] = own
+            return param if (param["labels"] or own) else None
+        if labels and slots.get(f"{name}_text"):
+            return {"labels": [], "text": slots[f"{name}_text"]}
+        return value
 
     def resources_param(self) -> dict[str, Any]:
         """Which resources to show: the chosen country and its lines verified in the last six months."""
@@ -148,7 +154,8 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
         return {"country": country, "lines": [line.name for line in fresh]}
 
     def choices(self, step: Step) -> tuple[Choice, ...]:
-        out = [Choice(oid, step.option_labels[oid]) for oid in step.options]
+        hidden = history.hidden_options(self.seat, step.save_as)
+        out = [Choice(oid, step.option_labels[oid]) for oid in step.options if oid not in hidden]
         if step.kind == "multi":
             out.append(Choice(DONE, "system.done_picking"))
         if step.optional:

@@ -9,11 +9,13 @@ from bot.content.model import DONE, SKIP, Step
 from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
+from bot.engine import history
 from bot.engine.screening import coach
 from bot.engine.state import Frame
 from bot.engine.text import clean_text
 
 COACHING_CHOICES = ("lint_rewrite", "lint_edit", "lint_keep", "lint_keep_yes", "lint_keep_no")
+MIN_WORD_CHARACTERS = 2  # a text answer needs at least this many letters or digits (any script)
 MAX_HINTS = 2  # per step: a third version is taken without comment (no nagging)
 
 
@@ -28,7 +30,7 @@ class InputsMixin:
             return
         if event.option == SKIP and step.optional:
             self.save(step, None, skipped=True)
-        elif event.option in step.options:
+        elif event.option in step.options and event.option not in history.hidden_options(self.seat, step.save_as):
             self.save(step, event.option)
         else:
             raise InvalidInput("system.pick_an_option")
@@ -133,6 +135,8 @@ class InputsMixin:
         text = clean_text(raw)
         if not text:
             raise InvalidInput("system.empty_text")
+        if sum(ch.isalnum() for ch in text) < MIN_WORD_CHARACTERS:
+            raise InvalidInput("system.needs_words")  # "😡😭💔" or "k": asked again, kindly
         if len(text) > step.max_len:
             raise InvalidInput("system.too_long", params={"length": len(text), "limit": step.max_len})
         return text

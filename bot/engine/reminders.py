@@ -8,8 +8,11 @@ from typing import Any
 from bot.engine.calendar import DEFAULT_QUIET, next_daily, outside_quiet_hours, zone_from_option
 from bot.engine.state import Seat
 
-DAILY = {"daily_checkin": "checkin", "daily_gratitude": "gratitude"}  # timer kind -> flow it offers
-DAILY_SLOT = {"daily_checkin": "reminder_checkin_at", "daily_gratitude": "reminder_gratitude_at"}
+# timer kind -> flow it offers, and the slot holding its time (issue 12 added the two practices)
+DAILY = {"daily_checkin": "checkin", "daily_gratitude": "gratitude", "daily_affirm": "affirmations",
+         "daily_calm": "calm_together"}
+DAILY_SLOT = {"daily_checkin": "reminder_checkin_at", "daily_gratitude": "reminder_gratitude_at",
+              "daily_affirm": "reminder_affirm_at", "daily_calm": "reminder_calm_at"}
 QUIET = {"q22_08": ("22:00", "08:00"), "q23_07": ("23:00", "07:00"), "q21_09": ("21:00", "09:00")}
 SNOOZE_MINUTES = 60
 

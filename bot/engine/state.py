@@ -39,6 +39,7 @@ class Seat:
     waiting: dict[str, Any] | None = None
     invite: dict[str, Any] | None = None
     held: list[str] = field(default_factory=list)  # reveals that arrived during /sos or a break
+    history: list[dict[str, Any]] = field(default_factory=list)  # finished repairs, oldest first (history.py)
 
     @property
     def top(self) -> Frame | None:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.content.model import PERSISTENT_SLOT_PREFIXES, Step
-from bot.engine import reminders
+from bot.engine import history, reminders
 from bot.engine.effects import CancelTimer, EraseData, Record, Schedule
 from bot.engine.state import Frame, Seat
 
@@ -115,6 +115,13 @@ class StepsMixin:
             return
         if step.action in REMINDER_ACTIONS:
             self.reminder_action(frame, step)
+            return
+        if step.action in ("archive_repair", "note_followup"):  # past repairs (history.py)
+            if step.action == "archive_repair":
+                history.archive(self.seat, self.flow(frame), self.now)
+            else:
+                history.note_followup(self.seat)
+            self.advance_past(frame, step)
             return
         if self.linked and self.in_shared():  # /cancel in a shared repair ends it for both (it can't be resumed alone)
             self.leave_shared()

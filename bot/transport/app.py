@@ -36,6 +36,7 @@ COMMANDS = [
     ("repair", "Work through an argument, step by step"),
     ("checkin", "A quick emotion check-in"),
     ("gratitude", "Note a moment of connection"),
+    ("history", "My past repairs"),
     ("together", "Repair together with your linked partner"),
     ("invite", "Invite your partner to repair together"),
     ("unlink", "End the link with your partner"),

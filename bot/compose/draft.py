@@ -1,0 +1,301 @@
+"""The message a person could send at the end of a repair, built from their own answers without
+seams, and the clear request of the communication practice. English sentence rules; the phrases
+themselves come from the locale's catalog (`draft.*`), so the copy stays in content.
+
+Each answer becomes one sentence whose frame depends on the answer's form: a first-person clause
+("I'll tell you when…") is used as it is, a bare verb ("tell you when…") gets "I'll", a question
+keeps its question mark. A skipped answer leaves its sentence out; punctuation is never doubled;
+answers about the partner in the third person are turned toward "you" where that is safe
+(person.py), and otherwise left exactly as written with a note asking the person to check them.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.compose.person import toward_you
+
+Phrases = Mapping[str, str]  # phrase name -> template with one `{words}`; see DRAFT_PHRASES
+
+DRAFT_PHRASES = (
+    "opening", "own", "sorry_that", "sorry_for", "view", "view_felt", "felt", "sense_why", "sense_because",
+    "sense_that", "offer_next", "offer_do", "offer_work", "offer_what", "ask_question", "ask_could", "ask_that",
+    "ask_what", "closing", "and", "third_person_note", "request_felt", "request_felt_when", "request_when",
+    "request_need",
+)
+QUOTES = "\"'“”‘’«»"
+END_MARKS = ".!?…"
+SUBJECTS = ("you", "your", "it", "it's", "that", "that's", "this", "there", "we", "we're", "our", "the", "my", "i")
+DETERMINERS = ("a", "an", "the", "more", "less", "some", "my", "our", "no", "fewer", "any", "one", "two", "less")
+IRREGULAR_PAST = frozenset("""
+said told was were got made left took went shouted yelled snapped forgot ignored raised walked stormed slammed
+brought kept let put spoke thought felt gave came ran hung blamed called interrupted dismissed rolled sighed
+laughed mocked refused missed lost broke hid lied
+""".split())
+# Verbs a bare request or offer tends to start with ("text me when…", "tell you sooner"): only these
+# get "Could you" / "I'll" in front; anything else is framed as a thing asked for or offered.
+COMMON_VERBS = frozenset("""
+text tell call let give help put keep ask come check take spend try be do make say listen wait send stop sit plan
+leave pick remind turn hug switch go talk share join clean wash cook hear hold slow pause walk book show write
+answer agree accept warn plan start finish look sleep eat read bring get set avoid use leave mention message ring
+phone count breathe step own apologise apologize notice remember think consider reply respond speak stay choose
+""".split())
+FIRST_PERSON = re.compile(r"^i(?:\b|['’])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DraftWords:
+    """The answers that go into the message (None or empty: skipped)."""
+
+    my_part: str | None = None
+    regret: str | None = None
+    their_view: str | None = None
+    their_feelings: Sequence[str] = ()  # picked labels, already in the reader's words
+    their_feelings_text: str | None = None
+    makes_sense: str | None = None
+    my_offer: str | None = None
+    my_ask: str | None = None
+
+
+@dataclass(frozen=True)
+class Composed:
+    text: str
+    third_person: bool  # some words still speak of the partner as she/he/they: ask the person to check
+
+
+# -- small text tools ---------------------------------------------------------------------------
+def tidy(text: str | None) -> tuple[str, str]:
+    """The words without wrapping quotes, extra spaces or closing punctuation, and that punctuation
+    ("?" matters: a question stays a question)."""
+    if not text:
+        return "", ""
+    words = " ".join(text.split()).strip()
+    while len(words) >= 2 and words[0] in QUOTES and words[-1] in QUOTES:
+        words = words[1:-1].strip()
+    words = words.strip(QUOTES + " ")
+    if not any(ch.isalnum() for ch in words):
+        return "", ""  # only emoji or marks: nothing a sentence could carry
+    end = ""
+    while words and words[-1] in END_MARKS + ",;: ":
+        if words[-1] in "?!" and not end:
+            end = words[-1]
+        words = words[:-1].rstrip()
+    return words, end
+
+
+def first_word(text: str) -> str:
+    match = re.match(r"[A-Za-z]+(?:['’][A-Za-z]+)?", text)
+    return match.group(0).lower().replace("’", "'") if match else ""
+
+
+def starts(text: str, *prefixes: str) -> bool:
+    low = text.lower().replace("’", "'")
+    return any(low == p or low.startswith(p + " ") or low.startswith(p + ",") for p in prefixes)
+
+
+def strip_prefix(text: str, *prefixes: str) -> str:
+    low = text.lower().replace("’", "'")
+    for p in prefixes:
+        if low == p:
+            return ""
+        if low.startswith(p + " ") or low.startswith(p + ":") or low.startswith(p + ","):
+            return text[len(p) + 1:].lstrip(" :,")
+    return text
+
+
+def lower_first(text: str) -> str:
+    """Lower-case the first letter inside a sentence, except "I", "I'm", names in capitals ("ASAP")."""
+    if not text or FIRST_PERSON.match(text) or (len(text) > 1 and text[1].isupper()):
+        return text
+    return text[0].lower() + text[1:]
+
+
+def upper_first(text: str) -> str:
+    return text[0].upper() + text[1:] if text else text
+
+
+def sentence(text: str, end: str = "") -> str:
+    """A whole sentence: capital letter, one closing mark."""
+    return upper_first(text) + (end or ".")
+
+
+def fill(phrase: str, words: str, when: str = "") -> str:
+    """Put the words into a phrase (plain replacement: braces in people's words stay as typed)."""
+    return re.sub(r"\{(words|when)\}", lambda m: words if m.group(1) == "words" else when, phrase)
+
+
+def join_words(items: Sequence[str], and_word: str) -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + and_word + items[-1]
+
+
+def is_first_person(text: str) -> bool:
+    return bool(FIRST_PERSON.match(text))
+
+
+def looks_past(word: str) -> bool:
+    return word in IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed"))
+
+
+def looks_gerund(word: str) -> bool:
+    return len(word) > 4 and word.endswith("ing") or word == "not"
+
+
+# -- one sentence per answer --------------------------------------------------------------------
+class _Builder:
+    def __init__(self, phrases: Phrases):
+        self.p = phrases
+        self.third_person = False
+
+    def words(self, raw: str | None) -> tuple[str, str]:
+        """Tidied words, turned toward "you" when that is safe."""
+        words, end = tidy(raw)
+        if not words:
+            return "", ""
+        turned = toward_you(words)
+        self.third_person = self.third_person or turned.third_person
+        return turned.text, end
+
+    def own(self, raw: str | None) -> str:
+        words, end = self.words(raw)
+        words = strip_prefix(words, "my part in it was", "my part was", "my part is", "my part")
+        if not words:
+            return ""
+        if starts(words, "sorry", "i'm sorry", "i am sorry", "i apologise", "i apologize"):
+            return sentence(words, end if end == "!" else "")
+        if looks_past(first_word(words)):
+            words = "I " + lower_first(words)  # "raised my voice" -> "I raised my voice"
+        return fill(self.p["own"], lower_first(words))
+
+    def regret(self, raw: str | None) -> str:
+        words, end = self.words(raw)
+        if not words:
+            return ""
+        if starts(words, "sorry", "i'm sorry", "i am sorry", "i apologise", "i apologize", "i regret", "i wish",
+                  "i feel bad", "i feel terrible", "i shouldn't", "i should have", "i should've", "i really regret",
+                  "i'm so sorry", "i'm really sorry"):
+            return sentence(words, "!" if end == "!" else "")
+        head = first_word(words)
+        if is_first_person(words) or head == "that":
+            return fill(self.p["sorry_that"], words)  # "I'm sorry I raised my voice."
+        if looks_past(head):
+            return fill(self.p["sorry_that"], "I " + lower_first(words))
+        return fill(self.p["sorry_for"], lower_first(words))  # "I'm sorry for walking out."
+
+    def view(self, raw: str | None) -> str:
+        words, end = self.words(raw)
+        if not words:
+            return ""
+        if starts(words, "i imagine", "i think", "i guess", "i can imagine", "i can see", "i understand", "maybe",
+                  "perhaps", "probably", "from where you", "from your side", "to you", "i know", "i bet"):
+            return sentence(words, end)
+        if starts(words, "like"):
+            return fill(self.p["view_felt"], lower_first(words))
+        if first_word(words) in SUBJECTS or is_first_person(words):
+            return fill(self.p["view"], lower_first(words))
+        return fill(self.p["view_felt"], lower_first(words))
+
+    def felt(self, labels: Sequence[str], raw: str | None) -> str:
+        own, _ = self.words(raw)
+        own = strip_prefix(own, "you felt", "you were feeling", "you probably felt", "felt", "you might have felt",
+                           "you may have felt")
+        items = list(labels) + ([lower_first(own)] if own else [])
+        if not items:
+            return ""
+        return fill(self.p["felt"], join_words(items, self.p["and"]))
+
+    def makes_sense(self, raw: str | None) -> str:
+        words, end = self.words(raw)
+        if not words:
+            return ""
+        if starts(words, "i can see", "i understand", "i get", "it makes sense", "that makes sense", "of course",
+                  "i see", "no wonder", "it's understandable", "i can understand"):
+            return sentence(words, end)
+        if starts(words, "why"):
+            return sentence("I can see " + lower_first(words), end)
+        if starts(words, "because", "given", "since", "as"):
+            return fill(self.p["sense_because"], lower_first(words))
+        if first_word(words) in SUBJECTS or is_first_person(words):
+            return fill(self.p["sense_that"], lower_first(words))
+        words = strip_prefix(words, "you'd feel", "you would feel", "feel")
+        return fill(self.p["sense_why"], lower_first(words))
+
+    def offer(self, raw: str | None) -> str:
+        words, end = self.words(raw)
+        if not words:
+            return ""
+        if "next time" in words.lower() or starts(words, "from now on", "in future", "in the future"):
+            return sentence(words, "!" if end == "!" else "")
+        if is_first_person(words):
+            return fill(self.p["offer_next"], words)  # "Next time, I'll tell you when…" (never "I'll I'll")
+        head = first_word(words)
+        if looks_gerund(head):
+            return fill(self.p["offer_work"], lower_first(words))
+        if head in DETERMINERS:
+            return fill(self.p["offer_what"], lower_first(words))
+        words = strip_prefix(words, "will", "to")
+        if first_word(words) in COMMON_VERBS or first_word(words) in ("try", "always", "never", "not"):
+            return fill(self.p["offer_do"], lower_first(words))
+        return fill(self.p["offer_what"], lower_first(words))
+
+    def ask(self, raw: str | None) -> str:
+        words, end = self.words(raw)
+        if not words:
+            return ""
+        head = first_word(words)
+        if end == "?" or head in ("could", "can", "would", "will", "might", "may", "is", "do", "does", "are"):
+            return fill(self.p["ask_question"], lower_first(words))  # keeps its "?" (never "?.")
+        if starts(words, "i'd like", "i would like", "i need", "i'd love", "i would love", "i'd appreciate",
+                  "i would appreciate", "i want", "i ask", "i'm asking", "it would help", "it would mean",
+                  "i'd really like", "my ask"):
+            return sentence(words, "!" if end == "!" else "")
+        if head == "please":
+            return fill(self.p["ask_could"], words[0].lower() + words[1:])  # "Could you please text me…?"
+        if head in ("you", "that", "for"):
+            return fill(self.p["ask_that"], lower_first(strip_prefix(words, "that")))
+        if head in DETERMINERS or looks_gerund(head):
+            return fill(self.p["ask_what"], lower_first(words))
+        words = strip_prefix(words, "to")
+        if first_word(words) in COMMON_VERBS or first_word(words) in ("always", "not", "try"):
+            return fill(self.p["ask_could"], lower_first(words))
+        return fill(self.p["ask_what"], lower_first(words))
+
+
+def compose_draft(words: DraftWords, phrases: Phrases) -> Composed:
+    """The whole message: opening, what I own, my apology, their side, my offer, my ask, closing."""
+    build = _Builder(phrases)
+    parts = [
+        phrases["opening"],
+        build.own(words.my_part),
+        build.regret(words.regret),
+        build.view(words.their_view),
+        build.felt(words.their_feelings, words.their_feelings_text),
+        build.makes_sense(words.makes_sense),
+        build.offer(words.my_offer),
+        build.ask(words.my_ask),
+        phrases["closing"],
+    ]
+    return Composed(" ".join(p for p in parts if p), build.third_person)
+
+
+def compose_request(feelings: Sequence[str], situation: str | None, needs: Sequence[str], ask: str | None,
+                    phrases: Phrases) -> Composed:
+    """The communication practice's result: "I felt … when …. What I need is …. Could you …?"."""
+    build = _Builder(phrases)
+    parts = []
+    where, _ = build.words(situation)
+    where = lower_first(strip_prefix(where, "it was when", "when"))
+    felt = join_words(list(feelings), phrases["and"])
+    if felt and where:
+        parts.append(fill(phrases["request_felt_when"], felt, when=where))
+    elif felt:
+        parts.append(fill(phrases["request_felt"], felt))
+    elif where:
+        parts.append(fill(phrases["request_when"], where))
+    if needs:
+        parts.append(fill(phrases["request_need"], join_words(list(needs), phrases["and"])))
+    parts.append(build.ask(ask))
+    return Composed(" ".join(p for p in parts if p), build.third_person)

@@ -1,0 +1,147 @@
+"""Render-time glue: turn a composed param (`{"compose": …}`, built by engine/history.py) into text
+with one locale's catalog. Pure: the catalog comes in, a string goes out."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from bot.compose.draft import DRAFT_PHRASES, DraftWords, compose_draft, compose_request, tidy
+from bot.engine.calendar import zone
+from bot.engine.history import SUMMARY_SLOTS
+
+HEADLINE_CHARS = 60  # how much of "my part" names a repair in the /history list
+
+
+def label_words(value: Any, catalog) -> list[str]:
+    """A param's words: picked labels in the reader's language, then the person's own words."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        words = [catalog.text(k) for k in value.get("labels", []) if k in catalog.messages]
+        if value.get("text"):
+            words.append(value["text"])
+        return words
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def text_of(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def phrases(catalog) -> dict[str, str]:
+    return {name: catalog.text(f"draft.{name}") for name in DRAFT_PHRASES}
+
+
+def quoted(text: str) -> str:
+    return f"“{text}”"
+
+
+def draft_text(answers: dict[str, Any], catalog, edited: str | None = None) -> str:
+    """The message draft in quotes; a note when some words still speak of the partner as she/he/they."""
+    if edited:
+        return quoted(edited)
+    feelings = answers.get("their_feelings") or {}
+    labels = [catalog.text(k) for k in feelings.get("labels", []) if k in catalog.messages] if isinstance(feelings, dict) else []
+    own = feelings.get("text") if isinstance(feelings, dict) else None
+    words = DraftWords(
+        my_part=text_of(answers.get("my_part")), regret=text_of(answers.get("regret")),
+        their_view=text_of(answers.get("their_view")), their_feelings=tuple(labels), their_feelings_text=own,
+        makes_sense=text_of(answers.get("makes_sense")), my_offer=text_of(answers.get("my_offer")),
+        my_ask=text_of(answers.get("my_ask")),
+    )
+    composed = compose_draft(words, phrases(catalog))
+    text = quoted(composed.text)
+    return text + ("\n\n" + catalog.text("draft.third_person_note") if composed.third_person else "")
+
+
+def summary_text(answers: dict[str, Any], catalog) -> str:
+    """One line per answer given; a skipped question leaves no line (never "(left blank)")."""
+    lines = []
+    for slot in SUMMARY_SLOTS:
+        words = [w for w in label_words(answers.get(slot), catalog) if w.strip()]
+        if words:
+            lines.append(f"• {catalog.text(f'summary.{slot}')}: {', '.join(words)}")
+    return "\n".join(lines)
+
+
+def request_text(answers: dict[str, Any], catalog) -> str:
+    composed = compose_request(
+        label_words(answers.get("request_feeling"), catalog), text_of(answers.get("request_situation")),
+        label_words(answers.get("request_need"), catalog), text_of(answers.get("request_ask")), phrases(catalog),
+    )
+    text = quoted(composed.text)
+    return text + ("\n\n" + catalog.text("draft.third_person_note") if composed.third_person else "")
+
+
+def local_date(at: str | None, tz_name: str | None) -> str:
+    if not at:
+        return ""
+    moment = datetime.fromisoformat(at).astimezone(zone(tz_name) or timezone.utc)
+    return moment.strftime("%a %d %b %Y")
+
+
+def history_list(value: dict[str, Any], catalog) -> str:
+    entries = value.get("entries", [])
+    if not entries:
+        return catalog.text("history.none")
+    lines = []
+    for number, entry in enumerate(entries, start=1):
+        kind = catalog.text(f"history.kind.{entry.get('kind')}") if f"history.kind.{entry.get('kind')}" in catalog.messages else ""
+        headline, _ = tidy(text_of(entry["answers"].get("my_part")) or text_of(entry["answers"].get("my_offer")) or "")
+        if len(headline) > HEADLINE_CHARS:
+            headline = headline[:HEADLINE_CHARS - 1].rstrip() + "…"
+        parts = [str(number), local_date(entry.get("at"), value.get("tz")), kind] + ([quoted(headline)] if headline else [])
+        lines.append(" · ".join(p for p in parts if p))
+    if value.get("more"):
+        lines.append(catalog.text("history.more").replace("{count}", str(value["more"])))
+    return "\n".join(lines)
+
+
+def history_entry(value: dict[str, Any] | None, catalog) -> str:
+    if not value or not value.get("entry"):
+        return catalog.text("history.view.missing")
+    entry = value["entry"]
+    answers = entry.get("answers", {})
+    kind_key = f"history.kind.{entry.get('kind')}"
+    head = " · ".join(p for p in (local_date(entry.get("at"), value.get("tz")),
+                                  catalog.text(kind_key) if kind_key in catalog.messages else "") if p)
+    blocks = [head]
+    summary = summary_text(answers, catalog)
+    if summary:
+        blocks.append(catalog.text("history.view.summary") + "\n" + summary)
+    if entry.get("draft"):
+        blocks.append(catalog.text("history.view.own_draft") + "\n" + quoted(entry["draft"]))
+    elif entry.get("kind") == "solo":
+        blocks.append(catalog.text("history.view.draft") + "\n" + draft_text(answers, catalog))
+    plan = [f"• {catalog.text(key)}: {answers[slot]}" for slot, key in
+            (("my_ask", "history.view.ask"), ("my_offer", "history.view.offer")) if text_of(answers.get(slot))]
+    if plan:
+        blocks.append(catalog.text("history.view.plan") + "\n" + "\n".join(plan))
+    blocks.append(catalog.text("history.view.followup") + " " + followup_text(entry, catalog))
+    return "\n\n".join(blocks)
+
+
+def followup_text(entry: dict[str, Any], catalog) -> str:
+    followup = entry.get("followup")
+    if followup and followup.get("answer"):
+        key = f"followup.how_did_it_go.options.{followup['answer']}"
+        said = catalog.text(key) if key in catalog.messages else followup["answer"]
+        return said + (f" ({followup['note']})" if followup.get("note") else "")
+    if entry.get("followup_in") in (None, "none"):
+        return catalog.text("history.view.followup_none")
+    return catalog.text("history.view.followup_waiting")
+
+
+def compose_param(value: dict[str, Any], catalog) -> str:
+    kind = value.get("compose")
+    if kind == "draft":
+        return draft_text(value.get("answers", {}), catalog)
+    if kind == "summary":
+        return summary_text(value.get("answers", {}), catalog)
+    if kind == "request":
+        return request_text(value.get("answers", {}), catalog)
+    if kind == "history_list":
+        return history_list(value, catalog)
+    return history_entry(value, catalog)
