@@ -32,6 +32,7 @@ async def build_export(conn: aiosqlite.Connection, user: repo.User, state: Sessi
         "person": {"id": user.id, **person},
         "records": records,
         "answers": seat.slots if seat else {},
+        "past_repairs": seat.history if seat else [],  # every finished repair (/history), oldest first
         "where_you_are": [asdict(f) for f in seat.stack] if seat else [],
         "paused_exercises": [asdict(f) for f in seat.parked] if seat else [],
         "reminders": reminders,

@@ -1,0 +1,149 @@
+"""The message draft and the clear request are composed from the person's own words without
+seams (issue 12 §2): unit tests of the pure composer, with the shipped English phrases."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.compose.draft import DRAFT_PHRASES, DraftWords, compose_draft, compose_request, tidy
+from bot.compose.person import toward_you
+from bot.content.loader import load_content
+from tests.conftest import CONTENT_DIR
+
+
+@pytest.fixture(scope="module")
+def phrases():
+    catalog = load_content(CONTENT_DIR).catalogs["en"]
+    return {name: catalog.text(f"draft.{name}") for name in DRAFT_PHRASES}
+
+
+FULL = DraftWords(
+    my_part="I raised my voice when you asked about the dishes.", regret="I'm sorry I walked out of the kitchen.",
+    their_view="it probably felt like I didn't want to hear you", their_feelings=("hurt", "let down"),
+    makes_sense="I can see why you'd feel hurt, given I didn't let you finish.",
+    my_offer="I'll say when I'm getting worked up.", my_ask="Could you tell me when you need a minute?",
+)
+
+
+def seams(text: str) -> list[str]:
+    """Marks of a message stitched together by a template."""
+    found = [s for s in ("(left blank)", "?.", "..", "!.", ",.", " .", "  ", "I'll I'll", "I'll I will") if s in text]
+    found += re.findall(r"\b(\w+) \1\b", text, flags=re.IGNORECASE)  # a doubled word
+    return found
+
+
+def test_a_full_draft_owns_apologises_acknowledges_offers_and_asks(phrases):
+    text = compose_draft(FULL, phrases).text
+    assert "my part in it: I raised my voice when you asked about the dishes." in text
+    assert "I'm sorry I walked out of the kitchen." in text
+    assert "I imagine it probably felt like I didn't want to hear you." in text
+    assert "hurt and let down" in text
+    assert "I can see why you'd feel hurt, given I didn't let you finish." in text
+    assert "Next time, I'll say when I'm getting worked up." in text
+    assert "could you tell me when you need a minute?" in text
+    assert seams(text) == []
+
+
+def test_skipped_answers_leave_their_sentence_out(phrases):
+    words = DraftWords(my_part="I slammed the door", their_view="you felt shut out", my_offer="I'll stay in the room",
+                       my_ask="Could you give me ten minutes when I ask?")
+    text = compose_draft(words, phrases).text
+    assert "sorry" not in text.lower() and "makes sense" not in text and "how it left you" not in text
+    assert "(left blank)" not in text and "None" not in text
+    assert seams(text) == []
+
+
+def test_answers_that_start_like_the_template_are_not_doubled(phrases):
+    for offer in ("I'll tell you when I'm running late", "I will tell you when I'm running late",
+                  "tell you when I'm running late", "Next time I'll tell you when I'm running late."):
+        text = compose_draft(DraftWords(my_offer=offer), phrases).text
+        assert "tell you when I'm running late" in text and seams(text) == [], text
+        assert text.count("I'll") + text.count("I will") == 1, text
+        assert text.lower().count("next time") <= 1, text
+    text = compose_draft(DraftWords(regret="I'm sorry I walked out"), phrases).text
+    assert text.count("sorry") == 1 and "I'm sorry I walked out." in text
+
+
+def test_a_question_keeps_its_question_mark_and_nothing_is_doubled(phrases):
+    text = compose_draft(DraftWords(my_ask="could you text me if you're going to be more than 15 minutes late?"),
+                         phrases).text
+    assert "more than 15 minutes late? " in text and "?." not in text
+    for ask, expected in (("text me if you're late", "could you text me if you're late?"),
+                          ("please text me if you're late.", "could you please text me if you're late?"),
+                          ("I'd like a heads-up when plans change.", "I'd like a heads-up when plans change."),
+                          ("a heads-up when plans change", "ask for: a heads-up when plans change."),
+                          ("that you tell me sooner", "I'd like to ask that you tell me sooner.")):
+        text = compose_draft(DraftWords(my_ask=ask), phrases).text
+        assert expected in text and seams(text) == [], text
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("I snapped at her", "I snapped at you"),
+    ("snapped at him", "I snapped at you"),
+    ("I ignored his messages all evening", "I ignored your messages all evening"),
+    ("I made her feel small", "I made you feel small"),
+    ("I told them they were overreacting", "I told you you were overreacting"),
+])
+def test_third_person_answers_are_turned_toward_you(phrases, answer, expected):
+    composed = compose_draft(DraftWords(my_part=answer), phrases)
+    assert expected in composed.text and not composed.third_person
+
+
+def test_their_view_in_the_third_person_reads_as_addressed_to_them(phrases):
+    composed = compose_draft(DraftWords(their_view="she felt I didn't care about her plans",
+                                        their_feelings_text="she felt invisible"), phrases)
+    assert "I imagine you felt I didn't care about your plans." in composed.text
+    assert "how it left you: invisible." in composed.text
+
+
+def test_unsafe_third_person_stays_as_written_and_is_flagged(phrases):
+    composed = compose_draft(DraftWords(my_part="I snapped at her in front of her mother"), phrases)
+    assert "I snapped at her in front of her mother" in composed.text and composed.third_person
+    composed = compose_draft(DraftWords(my_part="he and she were both shouting"), phrases)
+    assert composed.third_person
+
+
+def test_forms_of_an_answer_read_naturally(phrases):
+    cases = {
+        DraftWords(my_part="raised my voice"): "my part in it: I raised my voice.",
+        DraftWords(my_part="snapping at you"): "my part in it: snapping at you.",
+        DraftWords(regret="walking out"): "I'm sorry for walking out.",
+        DraftWords(regret="raised my voice"): "I'm sorry I raised my voice.",
+        DraftWords(regret="that I walked out"): "I'm sorry that I walked out.",
+        DraftWords(their_view="like I wasn't listening"): "I imagine it felt like I wasn't listening.",
+        DraftWords(makes_sense="because you'd been waiting all day"): "That makes sense to me, because you'd",
+        DraftWords(makes_sense="hurt, given I didn't let you finish"): "I can see why you'd feel hurt, given",
+        DraftWords(my_offer="taking a breath first"): "I'll work on taking a breath first.",
+        DraftWords(my_offer="more patience"): "Something I'll do differently: more patience.",
+    }
+    for words, expected in cases.items():
+        text = compose_draft(words, phrases).text
+        assert expected in text and seams(text) == [], text
+
+
+def test_emoji_only_words_make_no_sentence(phrases):
+    text = compose_draft(DraftWords(my_part="😡😭💔", my_offer="I'll listen"), phrases).text
+    assert "😡" not in text and "my part" not in text and "Next time, I'll listen." in text
+
+
+def test_tidy_strips_quotes_and_closing_marks_but_remembers_a_question():
+    assert tidy("“Could you call me?”") == ("Could you call me", "?")
+    assert tidy("  I'll  call..  ") == ("I'll call", "")
+    assert tidy(None) == ("", "")
+
+
+def test_turning_toward_you_keeps_what_is_not_about_the_partner():
+    assert toward_you("I was rude").text == "I was rude" and not toward_you("I was rude").changed
+    assert toward_you("She always texts me late").text == "You always text me late"
+    assert toward_you("he's been waiting all day").text == "you've been waiting all day"
+    assert toward_you("I told her the truth").text == "I told you the truth"
+    assert toward_you("the kids were loud and they cried").third_person  # "they" may be the kids
+
+
+def test_a_clear_request_from_feeling_situation_need_and_ask(phrases):
+    composed = compose_request(["lonely"], "when you were on your phone through dinner", ["closeness"],
+                               "Could we keep phones away at dinner twice this week?", phrases)
+    assert composed.text == ("I felt lonely when you were on your phone through dinner. What I need is closeness. "
+                             "And one thing I'd like to ask: could we keep phones away at dinner twice this week?")
+    assert seams(composed.text) == []

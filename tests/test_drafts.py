@@ -1,0 +1,163 @@
+"""A draft a person could send (issue 12 §2), as conversations: skipped answers, answers that start
+like the template, answers about the partner in the third person, emoji-only answers, and the
+person's own version of the draft (checked like any other draft). Personas through the real
+services and SQLite, and once over the fake Telegram Bot API."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.helpers import Persona, reach_my_part
+from tests.telegram_harness import running_bot
+
+SEAMS = ("(left blank)", "?.", "..", "I'll I'll", "I'll I will", "None")
+
+
+async def answer(p: Persona, key: str, text: str | None) -> None:
+    assert p.last_prompt.key == f"repair.{key}", p.last_prompt.key
+    await (p.taps("skip") if text is None else p.says(text))
+
+
+async def repair_with(p: Persona, *, my_part: str, regret: str | None, their_view: str,
+                      their_feelings: tuple[str, ...] | None, makes_sense: str | None, my_ask: str,
+                      my_offer: str, move_on: str | None = None) -> tuple[str, str]:
+    """A whole solo repair with these answers (None: skipped); returns the summary and draft texts."""
+    await reach_my_part(p)
+    await answer(p, "my_part", my_part)
+    await answer(p, "regret", regret)
+    await answer(p, "their_view", their_view)
+    await (p.picks(*their_feelings) if their_feelings else p.taps("skip"))
+    await p.taps("skip")  # their needs
+    await answer(p, "makes_sense", makes_sense)
+    await answer(p, "my_ask", my_ask)
+    await answer(p, "my_offer", my_offer)
+    await answer(p, "move_on", move_on)
+    assert p.last_prompt.key == "repair.draft_choice"
+    summary = p.text_of(next(s for s in reversed(p.inbox) if s.key == "repair.summary"))
+    draft = p.text_of(next(s for s in reversed(p.inbox) if s.key == "repair.draft"))
+    return summary, draft
+
+
+def message_of(draft_text: str) -> str:
+    """The quoted message inside the draft card."""
+    return re.search(r"“(.*)”", draft_text, flags=re.S).group(1)
+
+
+async def test_skipped_answers_leave_their_sentences_and_summary_lines_out(alice):
+    await alice.onboard()
+    summary, draft = await repair_with(
+        alice, my_part="I slammed the door on my way out", regret=None, their_view="you felt shut out",
+        their_feelings=None, makes_sense=None, my_ask="Could you give me ten minutes when I ask for them?",
+        my_offer="I'll stay in the room and say I need a pause")
+    message = message_of(draft)
+    assert all(seam not in draft for seam in SEAMS), draft
+    assert "sorry" not in message.lower() and "how it left you" not in message and "makes sense" not in message
+    assert "I slammed the door on my way out" in message and "I imagine you felt shut out." in message
+    assert "What I regret" not in summary and "What they may have felt" not in summary
+    assert "(left blank)" not in summary and "My part: I slammed the door on my way out" in summary
+
+
+async def test_answers_that_start_like_the_template_read_as_one_sentence(alice):
+    await alice.onboard()
+    _, draft = await repair_with(
+        alice, my_part="I cut you off when you were explaining", regret="I'm sorry I rolled my eyes.",
+        their_view="it probably felt like I wasn't listening", their_feelings=("hurt",),
+        makes_sense="I can see why you'd feel hurt, given I didn't let you finish.",
+        my_ask="could you text me if you're going to be more than 15 minutes late?",
+        my_offer="I'll tell you when I need a minute instead of snapping.")
+    message = message_of(draft)
+    assert all(seam not in message for seam in SEAMS), message
+    assert "Next time, I'll tell you when I need a minute instead of snapping." in message
+    assert message.count("sorry") == 1 and "I'm sorry I rolled my eyes." in message
+    assert "more than 15 minutes late? Can we talk" in message
+    assert "I can see why you'd feel hurt, given I didn't let you finish." in message
+    assert "how it left you: hurt." in message
+
+
+async def test_answers_about_the_partner_are_turned_toward_them(alice):
+    await alice.onboard()
+    summary, draft = await repair_with(
+        alice, my_part="I snapped at her", regret="snapping at her when she was already tired",
+        their_view="she felt I didn't care about her plans", their_feelings=("let_down",),
+        makes_sense="because she'd been looking forward to it all week", my_ask="text me when you're running late",
+        my_offer="ask her how her day was before I unload mine")
+    message = message_of(draft)
+    assert "her" not in re.findall(r"\w+", message.lower()) and " she " not in message
+    assert "I snapped at you." in message
+    assert "I'm sorry for snapping at you when you were already tired." in message
+    assert "I imagine you felt I didn't care about your plans." in message
+    assert "That makes sense to me, because you'd been looking forward to it all week." in message
+    assert "Next time, I'll ask you how your day was before I unload mine." in message
+    assert "My part: I snapped at her" in summary  # the summary is for the person: their exact words
+    assert "couldn't safely change" not in draft
+
+
+async def test_third_person_that_cannot_be_turned_safely_is_kept_and_flagged(alice):
+    await alice.onboard()
+    _, draft = await repair_with(
+        alice, my_part="I snapped at her in front of her mother", regret=None, their_view="you felt embarrassed",
+        their_feelings=None, makes_sense=None, my_ask="Could we talk before visits?", my_offer="I'll step outside first")
+    assert "I snapped at her in front of her mother" in draft
+    assert "couldn't safely change that to “you”" in draft
+
+
+@pytest.mark.parametrize("not_words", ["😡😭💔", "k", "?", "👍", " . "])
+async def test_emoji_only_or_one_character_answers_are_asked_again_kindly(alice, not_words):
+    await alice.onboard()
+    await reach_my_part(alice)
+    sends = await alice.says(not_words)
+    assert alice.keys(sends) == ["system.needs_words", "repair.my_part"]
+    assert "a few words" in alice.text_of(sends[0])
+    sends = await alice.says("I raised my voice 😡")
+    assert alice.last_prompt.key == "repair.regret"  # words with an emoji are fine
+
+
+async def test_the_person_can_send_back_their_own_version_and_it_is_kept_exactly(alice):
+    await alice.onboard()
+    await repair_with(alice, my_part="I raised my voice", regret=None, their_view="you felt unheard",
+                      their_feelings=None, makes_sense=None, my_ask="Could you tell me when you need a pause?",
+                      my_offer="I'll lower my voice")
+    await alice.taps("edit")
+    assert alice.last_prompt.key == "repair.draft_edit"
+    mine = "Hey love. I raised my voice last night and I'm sorry. Can we have tea and talk later?"
+    await alice.says(mine)
+    edited = next(s for s in reversed(alice.inbox) if s.key == "repair.draft_edited")
+    assert f"“{mine}”" in alice.text_of(edited)
+    assert alice.last_prompt.key == "repair.followup"
+    await alice.taps("none")
+    await alice.command("history")
+    await alice.taps("open_1")
+    entry = alice.text_of(next(s for s in reversed(alice.inbox) if s.key == "history.entry"))
+    assert mine in entry and "Your own version of the message" in entry
+
+
+async def test_the_checker_looks_at_the_whole_edited_draft(alice):
+    await alice.onboard()
+    await repair_with(alice, my_part="I raised my voice", regret=None, their_view="you felt unheard",
+                      their_feelings=None, makes_sense=None, my_ask="Could you tell me when you need a pause?",
+                      my_offer="I'll lower my voice")
+    await alice.taps("edit")
+    sends = await alice.says("I'm sorry I shouted, but you always ignore me until I do.")
+    assert alice.last_prompt.key.startswith("coaching.hint."), alice.keys(sends)
+    await alice.taps("lint_edit")
+    assert alice.last_prompt.key == "repair.draft_edit"  # never blocks: a new version, or keep the words
+    await alice.says("I'm sorry I shouted. I'd like us to find a calmer way to talk about the dishes.")
+    assert alice.last_prompt.key == "repair.followup"
+
+
+async def test_draft_over_telegram_asks_again_for_emoji_and_keeps_the_edited_version(tmp_path, content, clock):
+    async with running_bot(tmp_path, content, clock) as tg:
+        alice = tg.fake.user(2001, "Alice")
+        await tg.onboard(alice)
+        await tg.act(alice, "repair", "calm", "skip", "ready", "hurt", "done", "skip", "text:😡😭💔")
+        assert "a few words" in tg.fake.texts(2001)[-1] or any("a few words" in t for t in tg.fake.texts(2001)[-2:])
+        await tg.act(alice, "text:I snapped at him", "skip", "text:he felt I didn't listen to him", "skip", "skip",
+                     "skip", "text:Could you tell me when you need a break?", "text:I'll take a breath first", "skip")
+        texts = tg.fake.texts(2001)
+        draft = next(t for t in texts if "here's a draft built from your words" in t)
+        assert "I snapped at you." in draft and "I imagine you felt I didn't listen to you." in draft
+        assert not any(seam in draft for seam in SEAMS)
+        await tg.act(alice, "edit", "text:I snapped at you, and I'm sorry.", "none")
+        assert any("“I snapped at you, and I'm sorry.”" in t for t in tg.fake.texts(2001))
+        assert not tg.fake.errors

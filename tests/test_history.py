@@ -1,0 +1,166 @@
+"""Past repairs (issue 12 §3): every finished repair is kept (a new one never overwrites the last),
+/history lists and reopens them with date, kind, summary, draft, plan and how the follow-up went,
+/export includes all of them and /delete erases all of them."""
+from __future__ import annotations
+
+import io
+import json
+
+from bot.console import ConsoleChat
+from bot.engine import CommandReceived
+from tests.helpers import REPAIR_ANSWERS, Persona, walk_repair
+from tests.test_privacy import db_bytes
+
+CANARIES = ("CANARY-one-71c", "CANARY-two-5de", "CANARY-three-9a0")
+
+
+def answers(tag: str) -> dict[str, str]:
+    return {**REPAIR_ANSWERS, "my_part": f"I raised my voice about {tag}", "my_ask": f"Could you tell me about {tag}?",
+            "my_offer": f"I'll listen first about {tag}"}
+
+
+async def three_repairs(p: Persona, clock, conversation) -> None:
+    """Repair 1 with a follow-up that helped, repair 2 without one, repair 3 with the person's own draft."""
+    await p.onboard()
+    await walk_repair(p, answers(CANARIES[0]))
+    await p.taps("d3")
+    await p.taps("europe_london")
+    clock.advance(days=3, hours=1)
+    due = await conversation.fire_due_timers(p.user_id)
+    assert [o.send.key for o in due] == ["nudge.card"]
+    p.inbox.extend(o.send for o in due)
+    await p.taps("start")
+    assert p.last_prompt.key == "followup.how_did_it_go"
+    await p.taps("helped")
+    clock.advance(days=1)
+    await walk_repair(p, answers(CANARIES[1]))
+    await p.taps("none")
+    clock.advance(days=1)
+    # repair 3: walk_repair accepts the draft; this time the person writes their own version
+    from tests.helpers import reach_my_part
+    await reach_my_part(p)
+    for key in ("my_part", "regret", "their_view"):
+        await p.says(answers(CANARIES[2])[key])
+    await p.taps("skip")
+    await p.taps("skip")
+    for key in ("makes_sense", "my_ask", "my_offer", "move_on"):
+        await p.says(answers(CANARIES[2])[key])
+    await p.taps("edit")
+    await p.says(f"My own words about {CANARIES[2]}, sent my way.")
+    await p.taps("w1")
+    assert p.last_prompt.key == "home.menu"
+
+
+def last_text(p: Persona, key: str) -> str:
+    return p.text_of(next(s for s in reversed(p.inbox) if s.key == key))
+
+
+async def test_history_keeps_three_repairs_and_reopens_each(alice, clock, conversation):
+    await three_repairs(alice, clock, conversation)
+    await alice.command("history")
+    listing = last_text(alice, "history.list")
+    lines = [line for line in listing.splitlines() if line[:1].isdigit()]
+    assert len(lines) == 3
+    for number, canary in zip((1, 2, 3), reversed(CANARIES)):  # newest first
+        line = lines[number - 1]
+        assert line.startswith(f"{number} · ") and canary in line and "on your own" in line
+    assert [c.id for c in alice.last_prompt.choices] == ["open_1", "open_2", "open_3", "close"]
+
+    await alice.taps("open_3")  # the oldest: its draft, plan and the follow-up that helped
+    oldest = last_text(alice, "history.entry")
+    assert f"I raised my voice about {CANARIES[0]}" in oldest
+    assert "The message draft:" in oldest and f"Next time, I'll listen first about {CANARIES[0]}." in oldest
+    assert f"My ask: Could you tell me about {CANARIES[0]}?" in oldest
+    assert "How the follow-up went: It happened, and it helped" in oldest
+    assert not any(c in oldest for c in CANARIES[1:])
+
+    await alice.taps("back")
+    await alice.taps("open_2")
+    middle = last_text(alice, "history.entry")
+    assert CANARIES[1] in middle and "no follow-up was asked for" in middle
+
+    await alice.taps("back")
+    await alice.taps("open_1")
+    newest = last_text(alice, "history.entry")
+    assert f"My own words about {CANARIES[2]}, sent my way." in newest and "Your own version" in newest
+    assert "not answered yet" in newest
+    await alice.taps("close")
+    assert alice.last_prompt.key == "home.menu"
+
+
+async def test_history_dates_are_each_repairs_own(alice, clock, conversation):
+    await three_repairs(alice, clock, conversation)
+    await alice.command("history")
+    listing = last_text(alice, "history.list")
+    dates = [line.split(" · ")[1] for line in listing.splitlines() if line[:1].isdigit()]
+    assert len(set(dates)) == 3  # three different days: nothing was overwritten by the next repair
+
+
+async def test_only_buttons_for_existing_repairs_and_others_are_refused(alice):
+    await alice.onboard()
+    await alice.command("history")
+    assert "No finished repairs yet" in last_text(alice, "history.list")
+    assert [c.id for c in alice.last_prompt.choices] == ["close"]
+    sends = await alice.taps("open_2")
+    assert alice.keys(sends)[0] == "system.pick_an_option"
+    await alice.taps("close")
+    await walk_repair(alice)
+    await alice.taps("none")
+    await alice.command("history")
+    assert [c.id for c in alice.last_prompt.choices] == ["open_1", "close"]
+
+
+async def test_history_opens_over_a_step_and_returns_to_it(alice):
+    await alice.onboard()
+    await walk_repair(alice)
+    await alice.taps("none")
+    await alice.taps("repair")
+    assert alice.last_prompt.key == "repair.calm_gate"
+    await alice.command("history")
+    await alice.taps("open_1")
+    assert REPAIR_ANSWERS["my_part"] in last_text(alice, "history.entry")
+    await alice.taps("close")
+    assert alice.last_prompt.key == "repair.calm_gate"  # back where they were, nothing lost
+
+
+async def test_export_has_every_repair_and_delete_erases_every_one(alice, clock, conversation, db):
+    await three_repairs(alice, clock, conversation)
+    outgoing = await conversation.handle(alice.user_id, CommandReceived("export"))
+    (document,) = [o.document for o in outgoing if o.document]
+    past = document["data"]["past_repairs"]
+    assert [canary in json.dumps(entry) for entry in past for canary in CANARIES].count(True) == 3
+    assert [e["kind"] for e in past] == ["solo", "solo", "solo"]
+    assert past[0]["followup"]["answer"] == "helped" and past[2]["draft"].startswith("My own words")
+    raw = db_bytes(db.path)
+    assert all(c.encode() in raw for c in CANARIES)
+
+    await alice.command("delete")
+    await alice.taps("erase")
+    raw = db_bytes(db.path)
+    assert not any(c.encode() in raw for c in CANARIES)
+    await alice.onboard()
+    await alice.command("history")
+    assert "No finished repairs yet" in last_text(alice, "history.list")
+
+
+def console_repair(my_part: str) -> list[str]:
+    """One solo repair typed into the console, from the home menu to "no follow-up"."""
+    return ["1", "1", "Skip this", "1", "1", "1", my_part, "I'm sorry I yelled", "you felt attacked", "Skip this",
+            "Skip this", "It makes sense, you were tired", "Could you remind me on Sundays?",
+            "I'll take the bins out", "A walk", "1", "3"]
+
+
+async def test_history_in_the_console_across_repairs(db, content, clock):
+    lines = ["/start", "1", "1"] + console_repair("I yelled about the bins") + console_repair("I slammed a cupboard")
+    lines += ["/history", "2"]
+    out = io.StringIO()
+    console = ConsoleChat(db, content, clock, "alice", stdin=io.StringIO("".join(f"{line}\n" for line in lines)),
+                          stdout=out)
+    assert await console.run() == 0
+    text = out.getvalue()
+    listing = text.split("Your past repairs, newest first:")[-1].split("Tap a number")[0]
+    first, second = [line for line in listing.splitlines() if line[:1].isdigit()]
+    assert first.startswith("1 · ") and "I slammed a cupboard" in first
+    assert second.startswith("2 · ") and "I yelled about the bins" in second
+    opened = text.split("Tap a number to open that repair again.")[-1]
+    assert "My part: I yelled about the bins" in opened and "I'm sorry I yelled." in opened
