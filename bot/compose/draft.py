@@ -21,7 +21,7 @@ Phrases = Mapping[str, str]  # phrase name -> template with one `{words}`; see D
 DRAFT_PHRASES = (
     "opening", "own", "sorry_that", "sorry_for", "view", "view_felt", "felt", "sense_why", "sense_because",
     "sense_that", "offer_next", "offer_do", "offer_work", "offer_what", "ask_question", "ask_could", "ask_that",
-    "ask_what", "closing", "and", "third_person_note", "request_felt", "request_felt_when", "request_when",
+    "ask_what", "closing", "and", "third_person_note", "request_felt", "request_felt_when", "request_felt_at", "request_when",
     "request_need",
 )
 QUOTES = "\"'“”‘’«»"
@@ -41,6 +41,8 @@ leave pick remind turn hug switch go talk share join clean wash cook hear hold s
 answer agree accept warn plan start finish look sleep eat read bring get set avoid use leave mention message ring
 phone count breathe step own apologise apologize notice remember think consider reply respond speak stay choose
 """.split())
+# A situation starting like this already says when: "I felt lonely on Sunday…", not "when on Sunday".
+TIME_WORDS = frozenset("on at in last yesterday today tonight this earlier during after before every".split())
 FIRST_PERSON = re.compile(r"^i(?:\b|['’])", re.IGNORECASE)
 
 
@@ -289,7 +291,9 @@ def compose_request(feelings: Sequence[str], situation: str | None, needs: Seque
     where, _ = build.words(situation)
     where = lower_first(strip_prefix(where, "it was when", "when"))
     felt = join_words(list(feelings), phrases["and"])
-    if felt and where:
+    if felt and where and (" when " in f" {where.lower()} " or first_word(where) in TIME_WORDS):
+        parts.append(fill(phrases["request_felt_at"], felt, when=where))  # "on Sunday, when you…": no second "when"
+    elif felt and where:
         parts.append(fill(phrases["request_felt_when"], felt, when=where))
     elif felt:
         parts.append(fill(phrases["request_felt"], felt))

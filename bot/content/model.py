@@ -90,6 +90,9 @@ SYSTEM_SLOTS: dict[str, frozenset[str]] = {
     "couple": frozenset({"linked", "solo"}),  # is this person linked with a partner right now
     "joint": frozenset({"on", "off"}),  # may the two do exercises together (off: never says why)
     "role": frozenset({"speaker", "listener"}),  # in the reflection loop
+    # may this person be offered an exercise with their partner in the room (co-regulation)? Off after
+    # an abuse disclosure or a positive safety screen, like joint work; never says why.
+    "in_person": frozenset({"ok", "off"}),
 }
 PARTNER_PREFIX = "partner_"  # a revealed item lands in the reader's slots as partner_<slot>
 

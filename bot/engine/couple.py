@@ -51,6 +51,8 @@ class CoupleMixin:
         slots = dict(self.seat.slots)
         slots["couple"] = "linked" if self.linked else "solo"
         slots["joint"] = "on" if self.joint_on() else "off"
+        off = self.seat.joint_exercises_off or (self.linked and not self.joint_on())
+        slots["in_person"] = "off" if off else "ok"
         speaker = slots.get("speaker")
         if speaker:
             slots["role"] = "speaker" if speaker == self.seat_id else "listener"

@@ -1,0 +1,201 @@
+"""The practices from the source material (issue 12 §4), as conversations: communication practice
+(with the coaching checker), boundary reflection, calm together (co-regulation, touch by consent,
+never together after an abuse disclosure) and a kind line for today (opt-in daily)."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+
+from tests.helpers import Persona
+
+
+def last_text(p: Persona, key: str) -> str:
+    return p.text_of(next(s for s in reversed(p.inbox) if s.key == key))
+
+
+def timers(db, user: str) -> list[str]:
+    with sqlite3.connect(db.path) as raw:
+        return [k for (k,) in raw.execute(
+            "SELECT t.kind FROM timers t JOIN users u ON u.session_id = t.session_id "
+            "WHERE u.id = ? AND t.status = 'scheduled' ORDER BY t.kind", (user,))]
+
+
+async def fire(p: Persona, conversation) -> list[str]:
+    due = await conversation.fire_due_timers(p.user_id)
+    p.inbox.extend(o.send for o in due if o.send)
+    return [o.send.key for o in due if o.send]
+
+
+# -- communication practice --------------------------------------------------------------------
+async def test_a_complaint_becomes_a_clear_kind_request(alice):
+    await alice.onboard()
+    await alice.taps("request")
+    assert alice.last_prompt.key == "request.complaint"
+    await alice.says("You're glued to your phone every evening.")
+    await alice.picks("lonely")
+    assert alice.last_prompt.key == "request.situation"
+    await alice.says("on Sunday, when you were on your phone through dinner")
+    await alice.picks("closeness")
+    assert alice.last_prompt.key == "request.the_ask"
+    await alice.says("Could we keep phones away at dinner twice this week?")
+    result = last_text(alice, "request.result")
+    assert "“I felt lonely on Sunday, when you were on your phone through dinner." in result  # one "when"
+    assert "What I need is closeness." in result
+    assert "could we keep phones away at dinner twice this week?" in result
+    assert "“You're glued to your phone every evening.”" in result  # where they started, to compare
+    assert alice.last_prompt.key == "request.own"
+    await alice.taps("skip")
+    assert alice.last_prompt.key == "home.menu"
+
+
+async def test_the_request_and_the_own_version_get_the_checkers_feedback(alice):
+    await alice.onboard()
+    await alice.taps("request")
+    await alice.says("Nobody helps around here.")
+    await alice.picks("drained")
+    await alice.says("last night, when the dishes were still in the sink at ten")
+    await alice.picks("practical_help")
+    sends = await alice.says("You always leave me to clean up.")
+    assert alice.last_prompt.key.startswith("coaching.hint."), alice.keys(sends)  # the checker's hook
+    await alice.taps("lint_edit")
+    await alice.says("Could you do the dishes on the evenings I cook?")
+    assert "“I felt drained last night, when the dishes were still" in last_text(alice, "request.result")
+    assert "could you do the dishes on the evenings I cook?" in last_text(alice, "request.result")
+    sends = await alice.says("You never help and it's so typical of you.")
+    assert alice.last_prompt.key.startswith("coaching.hint."), alice.keys(sends)
+    await alice.taps("lint_keep")
+    await alice.taps("lint_keep_yes")  # never blocks: their words, kept after one question
+    assert "“You never help and it's so typical of you.”" in last_text(alice, "request.own_kept")
+    assert alice.last_prompt.key == "home.menu"
+
+
+# -- boundary reflection -----------------------------------------------------------------------
+async def test_boundary_reflection_is_private_and_ends_with_my_own_boundary(alice):
+    await alice.onboard()
+    await alice.taps("boundaries")
+    assert alice.last_prompt.key == "boundaries.respected"
+    await alice.taps("sometimes")
+    await alice.taps("mostly")
+    await alice.picks("own_needs", "their_moods")
+    assert "boundaries.safety_note" not in alice.keys() and "boundaries.signs_ack" in alice.keys()
+    assert alice.last_prompt.key == "boundaries.mine_theirs"
+    await alice.says("My part is saying what I need; their mood is theirs.")
+    await alice.says("If we start shouting, I will say I need twenty minutes and go for a walk.")
+    assert "step back" in last_text(alice, "boundaries.step_back")
+    assert alice.last_prompt.key == "home.menu"
+
+
+async def test_putting_up_with_hurt_points_to_private_support(alice, content):
+    await alice.onboard()
+    await alice.taps("boundaries")
+    await alice.taps("rarely")
+    await alice.taps("unsure")
+    await alice.picks("put_up_with_hurt")
+    assert "/sos" in last_text(alice, "boundaries.safety_note")
+    assert content.catalogs["en"].messages["boundaries.safety_note"].review == "clinician"
+    await alice.taps("skip")
+    await alice.says("I'm scared of how he reacts")  # fear is not a boundary question: private support
+    assert alice.last_prompt.key.startswith("ipv.")
+
+
+# -- calm together -----------------------------------------------------------------------------
+async def test_calm_together_asks_both_and_touch_only_by_consent(alice, clock, db):
+    clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc))
+    await alice.onboard()
+    await alice.taps("calm")
+    await alice.taps("together")
+    assert alice.last_prompt.key == "calm.both_agree"
+    await alice.taps("both_yes")
+    assert "breathe slowly together" in last_text(alice, "calm.breathe_together").lower()
+    assert alice.last_prompt.key == "calm.touch"
+    await alice.taps("no_touch")
+    assert "calm.touch_ok" not in alice.keys()  # no touch unless both want it
+    assert "same side" in last_text(alice, "calm.steady_words") and "walk" in last_text(alice, "calm.ideas")
+    await alice.taps("calmer")
+    assert alice.last_prompt.key == "calm.daily"
+    await alice.taps("at_2100")
+    await alice.taps("europe_london")
+    assert alice.last_prompt.key == "home.menu"
+    assert timers(db, alice.user_id) == ["daily_calm"]
+    await alice.taps("calm")  # next time: the daily question isn't asked again
+    await alice.taps("together")
+    await alice.taps("both_yes")
+    await alice.taps("both_want")
+    assert "either of you can stop" in last_text(alice, "calm.touch_ok").lower()
+    await alice.taps("still_tense")
+    assert "/pause" in last_text(alice, "calm.still_tense")
+    assert alice.last_prompt.key == "home.menu"
+
+
+async def test_not_yet_both_gets_a_way_to_ask_and_something_alone(alice):
+    await alice.onboard()
+    await alice.taps("calm")
+    await alice.taps("together")
+    await alice.taps("not_yet")
+    assert "No pressure" in last_text(alice, "calm.how_to_ask")
+    assert alice.last_prompt.key == "calm.alone"
+    await alice.taps("breathe")
+    assert alice.last_prompt.key == "grounding.which"
+
+
+async def test_after_an_abuse_disclosure_calm_is_never_offered_together(alice):
+    await alice.onboard()
+    await alice.taps("gratitude")
+    await alice.says("He won't let me see my friends")
+    assert alice.last_prompt.key.startswith("ipv.")
+    await alice.command("cancel")  # leaves the support flow, back to the gratitude note
+    await alice.command("cancel")
+    await alice.taps("stop_clear")
+    assert alice.last_prompt.key == "home.menu"
+    await alice.command("calm")
+    await alice.taps("together")
+    keys = alice.keys()
+    assert "calm.not_available" in keys and "calm.both_agree" not in keys
+    assert alice.last_prompt.key == "calm.alone"
+
+
+# -- a kind line for today ---------------------------------------------------------------------
+async def test_a_kind_line_is_short_opt_in_and_can_come_daily(alice, clock, conversation, db):
+    clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc))
+    await alice.onboard()
+    await alice.taps("affirm")
+    assert alice.last_prompt.key == "affirm.pick"
+    await alice.taps("worth")
+    assert "“A rough day doesn't change my worth.”" in last_text(alice, "affirm.show")
+    assert alice.last_prompt.key == "affirm.daily"  # offered, not assumed
+    await alice.taps("at_0800")
+    await alice.taps("europe_london")
+    assert timers(db, alice.user_id) == ["daily_affirm"]
+    clock.set(datetime(2026, 12, 2, 8, 0, tzinfo=timezone.utc))
+    assert await fire(alice, conversation) == ["nudge.card"]
+    await alice.taps("start")
+    assert alice.last_prompt.key == "affirm.pick"
+    await alice.taps("own_words")
+    sends = await alice.says("🌱")
+    assert alice.keys(sends)[0] == "system.needs_words"
+    await alice.says("I'm allowed to take up space.")
+    assert "“I'm allowed to take up space.”" in last_text(alice, "affirm.show_own")
+    assert alice.last_prompt.key == "home.menu"  # the daily question was answered once already
+    assert timers(db, alice.user_id) == ["daily_affirm"]
+
+
+async def test_no_daily_kind_line_means_no_reminder(alice, db):
+    await alice.onboard()
+    await alice.taps("affirm")
+    await alice.taps("repair")
+    await alice.taps("no_daily")
+    assert timers(db, alice.user_id) == []
+    assert alice.last_prompt.key == "home.menu"
+
+
+async def test_the_new_daily_practices_are_in_reminders(alice, db):
+    await alice.onboard()
+    await alice.command("reminders")
+    await alice.taps("affirm")
+    await alice.taps("at_1230")
+    await alice.taps("europe_paris")
+    await alice.taps("calm")
+    await alice.taps("at_2100")
+    overview = last_text(alice, "reminders.overview")
+    assert "Daily kind line" in overview and "Daily calm moment" in overview
+    assert timers(db, alice.user_id) == ["daily_affirm", "daily_calm"]
