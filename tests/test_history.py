@@ -164,3 +164,27 @@ async def test_history_in_the_console_across_repairs(db, content, clock):
     assert second.startswith("2 · ") and "I yelled about the bins" in second
     opened = text.split("Tap a number to open that repair again.")[-1]
     assert "My part: I yelled about the bins" in opened and "I'm sorry I yelled." in opened
+
+
+async def test_a_shared_repair_is_kept_as_together_with_only_my_own_words(alice, bob):
+    from tests.couple_helpers import TOGETHER, step1
+    from tests.test_couples import linked_and_screened, plan, reflection_round
+    await linked_and_screened(alice, bob)
+    await step1(alice)
+    await step1(bob)
+    await alice.sync()
+    await reflection_round(alice, bob)
+    await reflection_round(bob, alice)
+    await plan(alice)
+    await plan(bob)
+    await alice.sync()
+    await alice.taps("none")
+    assert "together.done" in alice.keys()
+    await alice.command("history")
+    listing = last_text(alice, "history.list")
+    assert "together with your partner" in listing and "I snapped at you about the dishes" in listing
+    await alice.taps("open_1")
+    entry = last_text(alice, "history.entry")
+    assert TOGETHER["my_offer"]["alice"] in entry
+    assert not any(TOGETHER[k]["bob"] in entry for k in TOGETHER)  # bob's revealed words stay his
+    assert "The message draft:" not in entry  # a shared repair ends with a plan, not a draft
