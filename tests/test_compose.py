@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.compose.draft import DRAFT_PHRASES, DraftWords, compose_draft, compose_request, tidy
 from bot.compose.person import toward_you
@@ -147,3 +149,27 @@ def test_a_clear_request_from_feeling_situation_need_and_ask(phrases):
     assert composed.text == ("I felt lonely when you were on your phone through dinner. What I need is closeness. "
                              "And one thing I'd like to ask: could we keep phones away at dinner twice this week?")
     assert seams(composed.text) == []
+
+
+def test_quotes_inside_an_answer_survive_and_for_you_to_becomes_a_question(phrases):
+    text = compose_draft(DraftWords(my_part='I said "whatever"', my_ask="for you to text me"), phrases).text
+    assert 'my part in it: I said "whatever".' in text and "And could you text me?" in text
+    text = compose_draft(DraftWords(my_ask="for more help with the kids"), phrases).text
+    assert "ask for: more help with the kids." in text
+
+
+PIECES = ["I", "I'll", "you", "she", "her", "they", "sorry", "could", "next", "time", "tell", "walked", "out",
+          "the", "dishes", "😡", "!", "?", ".", "..", ",", "“", "”", '"', "please", "because", "that", "when", "je"]
+
+
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=8).map(" ".join), min_size=7, max_size=7))
+def test_no_seams_whatever_the_answers(phrases, answers):
+    words = DraftWords(my_part=answers[0], regret=answers[1], their_view=answers[2], makes_sense=answers[3],
+                       my_offer=answers[4], my_ask=answers[5], their_feelings_text=answers[6])
+    text = compose_draft(words, phrases).text
+    for seam in ("(left blank)", "?.", "!.", ",.", " .", "None"):
+        assert seam not in text, (seam, text)
+    if "i'll i'll" in text.lower():  # only if the person typed it so themselves
+        assert any("i'll i'll" in " ".join(a.lower().split()) for a in answers), text
+    assert not re.search(r"(?<!\.)\.\.(?!\.)", text), text  # ".." (an ellipsis "..." is the person's own)
+    assert text.startswith("I've been thinking about our argument.") and text.endswith("Can we talk when you're ready?")

@@ -75,15 +75,33 @@ def tidy(text: str | None) -> tuple[str, str]:
     words = " ".join(text.split()).strip()
     while len(words) >= 2 and words[0] in QUOTES and words[-1] in QUOTES:
         words = words[1:-1].strip()
-    words = words.strip(QUOTES + " ")
+    if len(words) >= 2 and words[0] in QUOTES and words[0] not in words[1:] and words[-1] not in QUOTES:
+        words = words[1:].lstrip()  # an opening quote that never closes
     if not any(ch.isalnum() for ch in words):
         return "", ""  # only emoji or marks: nothing a sentence could carry
+    words = words.lstrip(".,;:!?…-–— ")
+    words = mend_marks(words)
     end = ""
     while words and words[-1] in END_MARKS + ",;: ":
         if words[-1] in "?!" and not end:
             end = words[-1]
         words = words[:-1].rstrip()
     return words, end
+
+
+def mend_marks(words: str) -> str:
+    """Marks the person typed that would read as seams once in a sentence: "walked ." -> "walked.",
+    ".." -> "." (an ellipsis stays), "?." -> "?", ",." -> "."."""
+    for _ in range(3):  # each rule can expose another; three rounds reach a fixed point
+        before = words
+        words = re.sub(r"\s+([.,;:!?…])", r"\1", words)
+        words = re.sub(r"\.{2,}", lambda m: "..." if len(m.group()) >= 3 else ".", words)
+        words = re.sub(r"([?!])[.,;:]+(?!\.\.)", r"\1", words)
+        words = re.sub(r"[,;:]+([.?!])", r"\1", words)
+        words = re.sub(r"(?<!\.)\.[,;:]+", ".", words)
+        if words == before:
+            break
+    return words
 
 
 def first_word(text: str) -> str:
@@ -123,7 +141,10 @@ def sentence(text: str, end: str = "") -> str:
 
 
 def fill(phrase: str, words: str, when: str = "") -> str:
-    """Put the words into a phrase (plain replacement: braces in people's words stay as typed)."""
+    """Put the words into a phrase (plain replacement: braces in people's words stay as typed).
+    Nothing left once a prefix like "that" or "my part was" is taken off: no sentence."""
+    if not any(ch.isalnum() for ch in words):
+        return ""
     return re.sub(r"\{(words|when)\}", lambda m: words if m.group(1) == "words" else when, phrase)
 
 
@@ -256,7 +277,12 @@ class _Builder:
             return sentence(words, "!" if end == "!" else "")
         if head == "please":
             return fill(self.p["ask_could"], words[0].lower() + words[1:])  # "Could you please text me…?"
-        if head in ("you", "that", "for"):
+        if starts(words, "for you to"):
+            words = strip_prefix(words, "for you to")  # "for you to text me" -> "could you text me?"
+            head = first_word(words)
+        elif head == "for":
+            return fill(self.p["ask_what"], lower_first(strip_prefix(words, "for")))
+        if head in ("you", "that"):
             return fill(self.p["ask_that"], lower_first(strip_prefix(words, "that")))
         if head in DETERMINERS or looks_gerund(head):
             return fill(self.p["ask_what"], lower_first(words))
