@@ -173,3 +173,30 @@ def test_no_seams_whatever_the_answers(phrases, answers):
         assert any("i'll i'll" in " ".join(a.lower().split()) for a in answers), text
     assert not re.search(r"(?<!\.)\.\.(?!\.)", text), text  # ".." (an ellipsis "..." is the person's own)
     assert text.startswith("I've been thinking about our argument.") and text.endswith("Can we talk when you're ready?")
+
+
+def test_they_that_may_be_things_is_not_turned(phrases):
+    composed = compose_draft(DraftWords(my_ask="Can you give me twenty minutes when I ask for them?"), phrases)
+    assert "ask for them?" in composed.text and composed.third_person
+    composed = compose_draft(DraftWords(their_view="they felt alone with the chores",
+                                        my_part="They asked for help and I ignored them"), phrases)
+    assert "you asked for help and I ignored you." in composed.text
+    assert "I imagine you felt alone with the chores." in composed.text and not composed.third_person
+
+
+def test_a_clause_with_a_contraction_is_a_statement(phrases):
+    text = compose_draft(DraftWords(makes_sense="he'd had a hard day"), phrases).text
+    assert "It makes sense to me that you'd had a hard day." in text
+
+
+def test_draft_report_no_seams_on_the_answer_sets():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("draft_report", CONTENT_DIR.parent / "scripts" / "draft_report.py")
+    report = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(report)
+    count, rows, flagged = report.measure()
+    assert count >= 20
+    for name in ("(left blank)", "?. ..  !. ,.", "doubled I'll / next time", "regret given but no apology",
+                 "their side given but missing"):
+        assert rows[name][1] == 0, (name, rows[name])
+    assert rows["third person left"][1] == flagged <= 2  # what remains is flagged for the person to check

@@ -40,6 +40,7 @@ text tell call let give help put keep ask come check take spend try be do make s
 leave pick remind turn hug switch go talk share join clean wash cook hear hold slow pause walk book show write
 answer agree accept warn plan start finish look sleep eat read bring get set avoid use leave mention message ring
 phone count breathe step own apologise apologize notice remember think consider reply respond speak stay choose
+thank praise support hug kiss cuddle cook fix plan drive collect buy hold
 """.split())
 # A situation starting like this already says when: "I felt lonely on Sunday…", not "when on Sunday".
 TIME_WORDS = frozenset("on at in last yesterday today tonight this earlier during after before every".split())
@@ -155,6 +156,11 @@ def join_words(items: Sequence[str], and_word: str) -> str:
     return ", ".join(items[:-1]) + and_word + items[-1]
 
 
+def is_subject(word: str) -> bool:
+    """Starts a clause: "you", "you'd", "it's", "we"… (so the answer is a whole statement)."""
+    return word in SUBJECTS or word.split("'")[0] in SUBJECTS
+
+
 def is_first_person(text: str) -> bool:
     return bool(FIRST_PERSON.match(text))
 
@@ -217,7 +223,7 @@ class _Builder:
             return sentence(words, end)
         if starts(words, "like"):
             return fill(self.p["view_felt"], lower_first(words))
-        if first_word(words) in SUBJECTS or is_first_person(words):
+        if is_subject(first_word(words)) or is_first_person(words):
             return fill(self.p["view"], lower_first(words))
         return fill(self.p["view_felt"], lower_first(words))
 
@@ -241,7 +247,7 @@ class _Builder:
             return sentence("I can see " + lower_first(words), end)
         if starts(words, "because", "given", "since", "as"):
             return fill(self.p["sense_because"], lower_first(words))
-        if first_word(words) in SUBJECTS or is_first_person(words):
+        if is_subject(first_word(words)) or is_first_person(words):
             return fill(self.p["sense_that"], lower_first(words))
         words = strip_prefix(words, "you'd feel", "you would feel", "feel")
         return fill(self.p["sense_why"], lower_first(words))

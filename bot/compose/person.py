@@ -36,6 +36,13 @@ PERFECT_AFTER_S = frozenset("been had got gotten done said told asked made seen 
 SIMPLE = {"him": "you", "his": "your", "himself": "yourself", "hers": "yours", "herself": "yourself",
           "them": "you", "their": "your", "theirs": "yours", "themselves": "yourself", "themself": "yourself",
           "they": "you"}
+THEY = frozenset({"they", "them", "their", "theirs", "themselves", "themself", "they're", "they've", "they'd",
+                  "they'll"})
+# "they"/"them" may be things rather than the partner ("twenty minutes when I ask for them", "the
+# dishes… I ignored them"): a plural noun (after a determiner or a number) before it makes turning unsafe.
+PLURAL_CUE = re.compile(r"\b(the|my|your|our|some|those|these|all|many|few|several|\d+|two|three|four|five|six|"
+                        r"ten|twenty|thirty|a few|a couple of)\s+(\w+\s+)?\w{2,}s\b", re.IGNORECASE)
+THEY_WORD = re.compile(r"\b(they|them|their|theirs|themselves|themself)\b", re.IGNORECASE)
 TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|[^A-Za-z]+")
 
 
@@ -52,10 +59,13 @@ def mentions_third_person(text: str) -> bool:
                           "theirs", "themselves", "themself"} | set(CONTRACTIONS)))
 
 
-def _safe(words: list[str]) -> bool:
+def _safe(words: list[str], text: str) -> bool:
     lowered = [w.lower() for w in words]
     if set(lowered) & OTHER_PEOPLE:
         return False
+    cue = PLURAL_CUE.search(text)
+    if cue and any(m.start() > cue.start() for m in THEY_WORD.finditer(text)):
+        return False  # a plural thing comes first: a later "them" may be it
     female = any(w in ("she", "her", "hers", "herself", "she's", "she'd", "she'll") for w in lowered)
     male = any(w in ("he", "him", "his", "himself", "he's", "he'd", "he'll") for w in lowered)
     return not (female and male)
@@ -86,7 +96,7 @@ def toward_you(text: str) -> Turned:
         return Turned(text, False, False)
     tokens = TOKEN.findall(text)
     words = [t for t in tokens if t[0].isalpha()]
-    if not _safe([w.replace("’", "'") for w in words]):
+    if not _safe([w.replace("’", "'") for w in words], text):
         return Turned(text, False, True)
     positions = [i for i, t in enumerate(tokens) if t[0].isalpha()]
     after_subject = False  # the previous word was a singular she/he: the next verb must agree with "you"
