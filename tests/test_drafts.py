@@ -90,7 +90,7 @@ async def test_answers_about_the_partner_are_turned_toward_them(alice):
     assert "That makes sense to me, because you'd been looking forward to it all week." in message
     assert "Next time, I'll ask you how your day was before I unload mine." in message
     assert "My part: I snapped at her" in summary  # the summary is for the person: their exact words
-    assert "couldn't safely change" not in draft
+    assert "I left those just as you wrote them" not in draft
 
 
 async def test_third_person_that_cannot_be_turned_safely_is_kept_and_flagged(alice):
@@ -99,7 +99,7 @@ async def test_third_person_that_cannot_be_turned_safely_is_kept_and_flagged(ali
         alice, my_part="I snapped at her in front of her mother", regret=None, their_view="you felt embarrassed",
         their_feelings=None, makes_sense=None, my_ask="Could we talk before visits?", my_offer="I'll step outside first")
     assert "I snapped at her in front of her mother" in draft
-    assert "couldn't safely change that to “you”" in draft
+    assert "I left those just as you wrote them" in draft
 
 
 @pytest.mark.parametrize("not_words", ["😡😭💔", "k", "?", "👍", " . "])
