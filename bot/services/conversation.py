@@ -7,22 +7,26 @@ commit, so an answer is durable before the next prompt is shown.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from bot import faults
 from bot.clock import Clock
 from bot.content.model import Content
 from bot.engine import (
     CancelTimer, CommandReceived, EraseData, Event, ExportData, InvalidInput, OptionChosen, Record, SafetyEvent,
-    Schedule, Send, TimerFired, advance,
+    Schedule, Send, TextReceived, TimerFired, advance,
 )
 from bot.engine.effects import Unlink
 from bot.logs import pseudonym
 from bot.storage import Database
 from bot.services import invitations, privacy
 from bot.storage import delivery, repo
+from bot.understanding.recent import RecentMessages
+from bot.understanding.screen import Screen, screen_for
 
 log = logging.getLogger("mend.conversation")
 MAX_CONFLICT_RETRIES = 5
@@ -53,10 +57,29 @@ class Outgoing:
 
 
 class Conversation:
-    def __init__(self, db: Database, content: Content, clock: Clock):
+    def __init__(self, db: Database, content: Content, clock: Clock, screen: Screen | None = None):
         self.db = db
         self.content = content
         self.clock = clock
+        self.screen = screen or screen_for(content)  # the real encoder: there is no screening without it
+        self.recent = RecentMessages()
+
+    async def _screened(self, event: Event, user_id: str, now: datetime) -> Event:
+        """S3: every free-text message (and a command's words) is screened before the engine sees it,
+        together with the person's last few messages (held in memory only). The encoder runs in a
+        worker thread so the event loop keeps serving others meanwhile."""
+        if isinstance(event, TextReceived):
+            text = event.text
+        elif isinstance(event, CommandReceived) and event.args.strip():
+            text = event.args
+        else:
+            return event
+        verdict = await asyncio.to_thread(self.screen.verdict, text, self.recent.before(user_id, now))
+        if verdict.urgent:
+            self.recent.forget(user_id)  # support is open: these words have done their job
+        else:
+            self.recent.add(user_id, text, now)
+        return replace(event, verdict=verdict)
 
     async def handle(self, user_id: str, event: Event, *, update_id: int | None = None,
                      card_message_id: int | None = None) -> list[Outgoing]:
@@ -69,6 +92,8 @@ class Conversation:
         transaction (and delivered by the transport), but not returned here.
         """
         started = time.perf_counter()
+        if not (isinstance(event, CommandReceived) and event.name.lower() == "start"):  # /start <token>: a link
+            event = await self._screened(event, user_id, self.clock.now())  # before the write lock is taken
         for _ in range(MAX_CONFLICT_RETRIES):
             try:
                 async with self.db.write() as conn:
@@ -150,6 +175,7 @@ class Conversation:
                 await repo.add_safety_event(conn, effect.kind, effect.at)
             elif isinstance(effect, EraseData):
                 user = await repo.ensure_user(conn, user.id, now)  # after an unlink in the same step
+                self.recent.forget(user.id)
                 await invitations.erase(conn, user.id)
                 recent = await privacy.erase(conn, user, now)
                 queued = [o for o in queued if o.user_id != user.id]  # anything queued earlier is gone too
