@@ -17,7 +17,7 @@ import pytest
 
 from bot.engine import TextReceived
 from bot.storage import delivery
-from bot.transport import intake
+from bot.transport import inbox
 from bot.transport.parse import parse_update, valid_text
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import FAST, running_bot
@@ -28,7 +28,7 @@ LONE = "\ud800"
 
 @pytest.fixture(autouse=True)
 def quick_retries(monkeypatch):
-    monkeypatch.setattr(intake.Outage, "first_retry", 0.02)
+    monkeypatch.setattr(inbox.Outage, "first_retry", 0.02)
 
 
 @pytest.fixture

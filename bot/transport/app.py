@@ -28,7 +28,8 @@ from bot.services.conversation import Conversation
 from bot.storage import Database, check_location, delivery
 from bot.storage.crypto import Cipher
 from bot.storage.errors import is_transient
-from bot.transport.intake import ALLOWED_UPDATES, Dispatcher, FatalTelegramError, Outage, Poller
+from bot.transport.inbox import Outage
+from bot.transport.intake import ALLOWED_UPDATES, Dispatcher, FatalTelegramError, Poller
 from bot.transport.sender import OutboxSender
 from bot.transport.webhook import WebhookReceiver
 

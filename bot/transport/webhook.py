@@ -17,7 +17,7 @@ from aiohttp import web
 
 from bot.clock import Clock
 from bot.storage import Database
-from bot.transport.intake import Intake, StorageUnavailable
+from bot.transport.inbox import Intake, StorageUnavailable
 
 log = logging.getLogger("mend.webhook")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
