@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         content = load_content(settings.content_dir)
     except ContentError as exc:
+        if len(exc.problems) == 1:  # the usual case after an edit: one line that says where and what
+            print(f"mend: content in {settings.content_dir} is invalid, not starting: {exc.problems[0]}", file=sys.stderr)
+            return 1
         print(f"mend: content in {settings.content_dir} is invalid, not starting:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)

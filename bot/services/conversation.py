@@ -30,6 +30,7 @@ from bot.understanding.screen import Screen, screen_for
 
 log = logging.getLogger("mend.conversation")
 MAX_CONFLICT_RETRIES = 5
+STALE_REPLY = "system.stale_button"  # the engine's answer to a button from an earlier prompt
 
 
 class ConcurrentUpdate(Exception):
@@ -54,6 +55,15 @@ class Outgoing:
     user_id: str
     send: Send | None  # None for a file (export)
     document: dict | None = None
+
+
+async def repeated_press(conn, user_id: str, event: Event, card: int | None, reply_key: str) -> bool:
+    """A stale press on the card this person's previous press already answered (a double tap, or
+    several presses at once): the press is acknowledged by the callback answer and nothing else,
+    instead of a second copy of the next prompt with live buttons for the same turn."""
+    if not (isinstance(event, OptionChosen) and card is not None and reply_key == STALE_REPLY):
+        return False
+    return await repo.answered_card(conn, user_id) == card
 
 
 class Conversation:
@@ -130,6 +140,10 @@ class Conversation:
                 raise _Conflict()
         except InvalidInput as exc:
             accepted, effects = False, exc.effects
+            if await repeated_press(conn, user.id, event, card, exc.key):
+                effects, card = (), None  # the first press already moved on and closed that card
+        if accepted and isinstance(event, OptionChosen) and card is not None:
+            await repo.note_answered_card(conn, user.id, card)
         outgoing, follow_ups = await self._apply(conn, user, effects, now, card, event)
         outcome = _Outcome(user.session_id, accepted, len(effects), any(isinstance(e, EraseData) for e in effects))
         for other_id, other_event in follow_ups:
@@ -150,7 +164,10 @@ class Conversation:
         # mid-list, but the messages the engine addressed to seat b still belong to that person.
         # (Looked up only when something is addressed to the partner: most events are one person's.)
         people = {user.seat: user.id}
-        for seat in {e.seat for e in effects if isinstance(e, Send)} - {user.seat}:
+        seats = {e.seat for e in effects if isinstance(e, Send)}
+        if any(isinstance(e, Send) and e.protect for e in effects):
+            seats |= {"a", "b"}  # a partner's words: whose they are is noted on the row (see below)
+        for seat in seats - {user.seat}:
             people[seat] = await repo.seat_user(conn, user.session_id, seat)
         places = {seat: (user.session_id, seat) for seat in ("a", "b")}
         for effect in effects:
@@ -162,7 +179,10 @@ class Conversation:
                 if target == user.id and not card_handled and effect.prompt and effect.multi and effect.turn == pressed_turn:
                     payload["edit_message_id"] = card  # a multi-select toggle: re-draw the same card
                     card_handled = True
-                queued.append(Outgoing(await repo.enqueue(conn, target, payload, now), target, effect))
+                # A protected message carries the partner's words: the row names them, so their
+                # /delete can erase it from this person's outbox too (P5).
+                author = people.get("b" if effect.seat == "a" else "a") if effect.protect else None
+                queued.append(Outgoing(await repo.enqueue(conn, target, payload, now, words_of=author), target, effect))
             elif isinstance(effect, Schedule):
                 session_id, seat = places[effect.seat]
                 await repo.add_timer(conn, session_id, seat, effect.timer, effect.due_at, effect.payload, now)
