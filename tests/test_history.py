@@ -15,8 +15,8 @@ CANARIES = ("CANARY-one-71c", "CANARY-two-5de", "CANARY-three-9a0")
 
 
 def answers(tag: str) -> dict[str, str]:
-    return {**REPAIR_ANSWERS, "my_part": f"I raised my voice about {tag}", "my_ask": f"Could you tell me about {tag}?",
-            "my_offer": f"I'll listen first about {tag}"}
+    return {**REPAIR_ANSWERS, "my_part": f"{tag}: I raised my voice", "my_ask": f"Could you tell me about {tag}?",
+            "my_offer": f"I'll put my phone away at dinner, {tag}"}
 
 
 async def three_repairs(p: Persona, clock, conversation) -> None:
@@ -68,8 +68,8 @@ async def test_history_keeps_three_repairs_and_reopens_each(alice, clock, conver
 
     await alice.taps("open_3")  # the oldest: its draft, plan and the follow-up that helped
     oldest = last_text(alice, "history.entry")
-    assert f"I raised my voice about {CANARIES[0]}" in oldest
-    assert "The message draft:" in oldest and f"Next time, I'll listen first about {CANARIES[0]}." in oldest
+    assert f"{CANARIES[0]}: I raised my voice" in oldest
+    assert "The message draft:" in oldest and f"Next time, I'll put my phone away at dinner, {CANARIES[0]}." in oldest
     assert f"My ask: Could you tell me about {CANARIES[0]}?" in oldest
     assert "How the follow-up went: It happened, and it helped" in oldest
     assert not any(c in oldest for c in CANARIES[1:])
@@ -147,11 +147,11 @@ def console_repair(my_part: str) -> list[str]:
     """One solo repair typed into the console, from the home menu to "no follow-up"."""
     return ["1", "1", "Skip this", "1", "1", "1", my_part, "I'm sorry I yelled", "you felt attacked", "Skip this",
             "Skip this", "It makes sense, you were tired", "Could you remind me on Sundays?",
-            "I'll take the bins out", "A walk", "1", "3"]
+            "I'll put the bins out on Sundays", "A walk", "1", "3"]
 
 
 async def test_history_in_the_console_across_repairs(db, content, clock):
-    lines = ["/start", "1", "1"] + console_repair("I yelled about the bins") + console_repair("I slammed a cupboard")
+    lines = ["/start", "1", "1"] + console_repair("I yelled about the bins") + console_repair("I forgot the bins")
     lines += ["/history", "2"]
     out = io.StringIO()
     console = ConsoleChat(db, content, clock, "alice", stdin=io.StringIO("".join(f"{line}\n" for line in lines)),
@@ -160,7 +160,7 @@ async def test_history_in_the_console_across_repairs(db, content, clock):
     text = out.getvalue()
     listing = text.split("Your past repairs, newest first:")[-1].split("Tap a number")[0]
     first, second = [line for line in listing.splitlines() if line[:1].isdigit()]
-    assert first.startswith("1 · ") and "I slammed a cupboard" in first
+    assert first.startswith("1 · ") and "I forgot the bins" in first
     assert second.startswith("2 · ") and "I yelled about the bins" in second
     opened = text.split("Tap a number to open that repair again.")[-1]
     assert "My part: I yelled about the bins" in opened and "I'm sorry I yelled." in opened

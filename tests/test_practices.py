@@ -51,7 +51,7 @@ async def test_a_complaint_becomes_a_clear_kind_request(alice):
 async def test_the_request_and_the_own_version_get_the_checkers_feedback(alice):
     await alice.onboard()
     await alice.taps("request")
-    await alice.says("Nobody helps around here.")
+    await alice.says("You never do the dishes.")
     await alice.picks("drained")
     await alice.says("last night, when the dishes were still in the sink at ten")
     await alice.picks("practical_help")

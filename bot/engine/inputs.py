@@ -10,7 +10,7 @@ from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
 from bot.engine import history
-from bot.engine.screening import coach
+from bot.engine.coaching import coach
 from bot.engine.state import Frame
 from bot.engine.text import clean_text
 
