@@ -74,10 +74,12 @@ async def test_whole_repair_in_the_console(db, content, clock):
 
 
 async def test_sos_mid_step_then_back_to_the_same_step(db, content, clock):
-    lines = FULL_REPAIR[:9] + ["/sos", "3", "7", "5"]  # at "regret": sos, struggling, Germany, continue
+    # at "regret": sos, struggling, Germany (6th in the picker), no check-in tomorrow, continue
+    lines = FULL_REPAIR[:9] + ["/sos", "3", "6", "2", "5"]
     output = await chat(db, content, clock, lines)
     after_sos = output.split("are you safe right now?")[1]
     assert "Emergency number: 112" in after_sos and "findahelpline.com" in after_sos
+    assert "TelefonSeelsorge: call 0800 111 0 111" in after_sos  # a sourced, checked line is shown
     assert after_sos.rstrip().splitlines()[-1].startswith("Your answers are saved")
     assert "Okay, back to where you were." in after_sos
     assert "Is there something you regret" in after_sos.split("back to where you were.")[1]

@@ -97,7 +97,7 @@ class CommandsMixin:
         if event.timer in PARTNER_TIMERS:  # part of a shared repair, not a reminder the person set up
             self.on_partner_timer(event.timer, event.payload)
             return
-        if self.seat.slots.get("reminder_off"):
+        if self.seat.slots.get("reminder_off") and event.timer not in reminders.ASKED_JUST_NOW:
             return  # stopped: nothing more
         want_flow, want_step = event.payload.get("flow"), event.payload.get("step")
         if want_step:  # a nudge for a step the person is waiting at (e.g. the end of a break)
@@ -137,5 +137,5 @@ class CommandsMixin:
         while self.seat.stack and self.seat.stack[-1].flow not in ("sos", "ipv"):
             self.seat.stack.pop()
         if self.seat.stack:
-            self.seat.stack.pop()
+            self.leave(self.seat.stack.pop())
         self.push_interrupt(flow_id)

@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.content.model import PARTNER_PREFIX, SHARE, Step
+from bot.engine import support
 from bot.engine.effects import AcceptInvite, Choice, CreateInvite, DeclineInvite, RevokeInvites, Unlink
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, InviteDeclined, InviteOpened, InviteRefused, OptionChosen, PartnerJoined
@@ -51,6 +52,9 @@ class CoupleMixin:
         slots = dict(self.seat.slots)
         slots["couple"] = "linked" if self.linked else "solo"
         slots["joint"] = "on" if self.joint_on() else "off"
+        slots["safety"] = "concern" if self.seat.joint_exercises_off else "none"
+        main = self.main_frame()
+        slots["paused"] = support.paused_over(self.content, main.flow if main else None)
         speaker = slots.get("speaker")
         if speaker:
             slots["role"] = "speaker" if speaker == self.seat_id else "listener"
@@ -315,8 +319,33 @@ class CoupleMixin:
             self.seat.slots["speaker"] = "a" if action == "first_speaker" else "b"
         elif action == "joint_off":
             self.seat.joint_exercises_off = True  # S8: private; the partner is never told why
+        elif action == "release_partner":
+            self.advance_past(frame, step)
+            self.release_partner()
+            return False
         self.advance_past(frame, step)
         return False
+
+    def release_partner(self) -> None:
+        """This seat has reached "not available right now" with joint work off: a partner waiting at a
+        barrier of the shared repair would wait for nothing, so their barrier opens now and their flow
+        takes them to the same words. Nothing else is said to them."""
+        if not self.linked or self.joint_on():
+            return
+        self.state.shared["couple"]["told_unavailable"] = True
+        partner = self.for_seat(self.partner_id)
+        waiting = partner.seat.waiting
+        theirs = partner.waiting_frame(waiting["barrier"]) if waiting else None
+        if theirs is None:
+            return  # still answering: their next step checks `joint` and lands on the same words
+        partner.seat.barriers[waiting["barrier"]] = partner.seat.barriers.get(waiting["barrier"], 0) + 1
+        partner.seat.waiting = None
+        partner.cancel_partner_timers()
+        step = partner.flow(theirs).step(theirs.step)
+        partner.advance_past(theirs, step)
+        if partner.seat.stack and partner.seat.stack[-1] is theirs:
+            partner.run()
+        # else: the partner is inside /sos or a break; they come back to where their flow now is.
 
     def pause_notice(self, due) -> None:
         """/pause during a shared repair: the partner hears, neutrally, until when (§2.2)."""
