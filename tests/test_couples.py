@@ -296,20 +296,58 @@ async def test_an_abuse_disclosure_mid_step_stays_private_and_ends_joint_work(al
     mark = len(alice.inbox)
     await bob.sync()
     await bob.picks("anxious")
+    bob_mark = len(bob.inbox)
     await bob.says("I'm scared of how he reacts when I say no")
     assert bob.last_prompt.key == "ipv.acknowledge"  # the private path, words not kept as an answer
     await bob.taps("tell_me_more")
     await alice.sync()
     assert keys_since(alice, mark) == []  # nothing at all while bob is in support
-    for _ in range(10):  # through the support flow to "go back to where I was"
-        if bob.last_prompt.key == "together.my_part":
-            break
-        await bob.taps(bob.last_prompt.choices[-1].id)
-    await bob.says("I left the room.")
-    await bob.taps("share")
+    await bob.taps("gb")
+    assert "National Domestic Abuse Helpline" in bob.text_of(next(s for s in bob.inbox if s.key == "ipv.resources"))
+    assert bob.last_prompt.key == "ipv.what_now"
+    await bob.taps("back")  # "go back to where I was": not to a share question that can't lead anywhere
     await alice.sync()
+    assert bob.last_prompt.key == alice.last_prompt.key == "together.unavailable"
     assert keys_since(alice, mark) == ["together.unavailable"]  # the same neutral words as any other reason
+    assert bob.text_of(bob.last_prompt) == alice.text_of(alice.last_prompt)
+    assert "together.share_step1" not in keys_since(bob, bob_mark) and "together.my_part" not in keys_since(bob, bob_mark)
     assert "couple.reveal.my_part" not in bob.keys()  # joint work is off: nothing is revealed either way
+
+
+async def test_after_a_disclosure_the_partner_still_answering_is_not_asked_to_share(alice, bob):
+    await linked_and_screened(alice, bob)
+    await bob.sync()
+    await alice.sync()
+    await alice.picks("hurt")  # alice is mid-step when bob discloses
+    await bob.says("he hits me when he drinks")
+    assert bob.last_prompt.key == "ipv.acknowledge"
+    mark = len(alice.inbox)
+    await alice.says("I snapped at you about the dishes.")  # her next step would be "share this?"
+    assert keys_since(alice, mark)[-1] == "together.unavailable"
+    assert "together.share_step1" not in keys_since(alice, mark)
+    await bob.taps("tell_me_more")
+    await bob.taps("fr")
+    await bob.taps("back")
+    assert bob.last_prompt.key == "together.unavailable"
+    assert bob.text_of(bob.last_prompt) == alice.text_of(alice.last_prompt)
+    forbidden = ("ipv", "sos", "screen", "safety")
+    assert not [k for k in keys_since(alice, mark) if any(f in k for f in forbidden)]
+
+
+async def test_a_partner_joining_after_joint_work_was_turned_off_answers_nothing_first(alice, bob):
+    await alice.onboard()
+    await alice.says("he hits me when he drinks")  # at the menu, before any invitation
+    await alice.taps("tell_me_more")
+    await alice.taps("us")
+    await alice.taps("back")
+    assert alice.last_prompt.key == "home.menu"
+    token = await invite(alice)
+    await open_link(bob, token)
+    await bob.taps("accept")
+    await alice.sync()
+    assert bob.last_prompt.key == alice.last_prompt.key == "together.unavailable"
+    assert not [k for k in bob.keys() if k.startswith("screen.")]  # no private screen that can't lead anywhere
+    assert bob.text_of(bob.last_prompt) == alice.text_of(alice.last_prompt)
 
 
 async def test_pause_tells_the_partner_when_and_both_are_nudged_at_the_return_time(alice, bob, conversation, clock):
