@@ -322,13 +322,14 @@ async def test_after_a_disclosure_the_partner_still_answering_is_not_asked_to_sh
     await bob.says("he hits me when he drinks")
     assert bob.last_prompt.key == "ipv.acknowledge"
     mark = len(alice.inbox)
-    await alice.says("I snapped at you about the dishes.")  # her next step would be "share this?"
-    assert keys_since(alice, mark)[-1] == "together.unavailable"
-    assert "together.share_step1" not in keys_since(alice, mark)
     await bob.taps("tell_me_more")
     await bob.taps("fr")
+    await alice.sync()
+    assert keys_since(alice, mark) == []  # nothing while bob is in support
     await bob.taps("back")
-    assert bob.last_prompt.key == "together.unavailable"
+    await alice.sync()
+    assert bob.last_prompt.key == alice.last_prompt.key == "together.unavailable"  # before her next answer
+    assert keys_since(alice, mark) == ["together.unavailable"]
     assert bob.text_of(bob.last_prompt) == alice.text_of(alice.last_prompt)
     forbidden = ("ipv", "sos", "screen", "safety")
     assert not [k for k in keys_since(alice, mark) if any(f in k for f in forbidden)]
@@ -532,3 +533,21 @@ async def test_reveals_wait_while_the_reader_is_in_sos(alice, bob):
     await alice.command("cancel")  # leave /sos: back to the shared repair
     assert "couple.reveal.my_part" in keys_since(alice, mark)
     assert alice.last_prompt.key in ("reflect.experience", "couple.waiting")
+
+
+async def test_a_disclosure_while_waiting_at_a_barrier_ends_that_wait_too(alice, bob, conversation, clock):
+    await linked_and_screened(alice, bob)
+    await step1(alice)  # alice waits at the barrier for bob
+    await alice.says("he hits me when he drinks")  # typed while waiting
+    assert alice.last_prompt.key == "ipv.acknowledge"
+    await alice.taps("tell_me_more")
+    await alice.taps("gb")
+    await alice.taps("back")
+    await bob.sync()
+    assert alice.last_prompt.key == "together.unavailable"
+    assert bob.last_prompt.key == "together.unavailable"  # bob, mid-question, is told at the same moment
+    clock.advance(hours=7)  # alice's old "still waiting" timer must not bring the wait back
+    await conversation.fire_due_timers(alice.user_id)
+    await alice.sync()
+    assert alice.last_prompt.key == "together.unavailable"
+    assert "couple.nudge_slower" not in bob.keys()

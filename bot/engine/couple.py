@@ -321,31 +321,32 @@ class CoupleMixin:
             self.seat.joint_exercises_off = True  # S8: private; the partner is never told why
         elif action == "release_partner":
             self.advance_past(frame, step)
-            self.release_partner()
+            self.release_partner(frame, step)
             return False
         self.advance_past(frame, step)
         return False
 
-    def release_partner(self) -> None:
-        """This seat has reached "not available right now" with joint work off: a partner waiting at a
-        barrier of the shared repair would wait for nothing, so their barrier opens now and their flow
-        takes them to the same words. Nothing else is said to them."""
+    def release_partner(self, frame: Frame, step: Step) -> None:
+        """This seat has reached "not available right now" with joint work off. The partner, wherever
+        they are in the shared repair (waiting at a barrier, or mid-question), is taken to the same
+        words now rather than after more answers that can't lead anywhere. Nothing else is said."""
         if not self.linked or self.joint_on():
             return
+        self.seat.waiting = None  # (back from support over a barrier it was waiting at: that wait is over too)
+        self.cancel_partner_timers()
         self.state.shared["couple"]["told_unavailable"] = True
         partner = self.for_seat(self.partner_id)
-        waiting = partner.seat.waiting
-        theirs = partner.waiting_frame(waiting["barrier"]) if waiting else None
-        if theirs is None:
-            return  # still answering: their next step checks `joint` and lands on the same words
-        partner.seat.barriers[waiting["barrier"]] = partner.seat.barriers.get(waiting["barrier"], 0) + 1
+        theirs = next((f for f in partner.seat.stack if f.flow == frame.flow and not f.interrupt), None)
+        if theirs is None or theirs.step in (step.id, partner.flow(theirs).following(step.id)):
+            return  # not in the shared repair, or already on these words
         partner.seat.waiting = None
         partner.cancel_partner_timers()
-        step = partner.flow(theirs).step(theirs.step)
-        partner.advance_past(theirs, step)
-        if partner.seat.stack and partner.seat.stack[-1] is theirs:
+        below = partner.seat.stack.index(theirs)
+        # The reflection loop above it ends; a /sos or break on top stays, and they come back to these words.
+        partner.seat.stack = partner.seat.stack[:below + 1] + [f for f in partner.seat.stack[below + 1:] if f.interrupt]
+        theirs.step = step.id
+        if partner.seat.stack[-1] is theirs:
             partner.run()
-        # else: the partner is inside /sos or a break; they come back to where their flow now is.
 
     def pause_notice(self, due) -> None:
         """/pause during a shared repair: the partner hears, neutrally, until when (§2.2)."""
