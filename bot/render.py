@@ -58,7 +58,7 @@ def format_resources(value: dict, content: Content, catalog: Catalog) -> str:
     for line in lines:
         parts.append(fill(catalog.text("resources.line"), {
             "line_name": line.name, "line_how": line.how, "line_source": _site(line.source or ""),
-            "line_checked": line.last_checked.strftime("%-d %b %Y") if line.last_checked else None,
+            "line_checked": f"{line.last_checked.day} {line.last_checked:%b %Y}" if line.last_checked else None,
         }, catalog, 0, content))
     if abuse:
         key = "resources.abuse_directory" if lines else "resources.abuse_no_line"

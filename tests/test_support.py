@@ -84,7 +84,7 @@ async def test_in_danger_the_emergency_number_comes_first_in_one_short_message(a
     first = sends[0]
     assert first.key == "sos.danger_now"
     text = alice.text_of(first)
-    assert text.startswith("Call 999 or 112 now.") and len(text) < 160 and "\n" not in text
+    assert text.startswith("Call now: 999 or 112.") and len(text) < 160 and "\n" not in text
     assert [s.key for s in sends[1:3]] == ["sos.resources_intro", "sos.resources"]
 
 
