@@ -120,9 +120,9 @@ def test_resources_match_the_chosen_country_with_source_and_check_date(content):
     state.seats["a"].slots["country"] = "gb"
     text = resources_text(content, state)
     assert "999" in text and "Samaritans: call 116 123" in text and "samaritans.org" in text
-    state.seats["a"].slots["country"] = "nz"  # no line found on a page we trust: say so, never guess
+    state.seats["a"].slots["country"] = "jo"  # no line found on a page we trust: say so, never guess
     text = resources_text(content, state)
-    assert "Emergency number: 111" in text and "couldn't confirm a crisis line for New Zealand" in text
+    assert "Emergency number: 911" in text and "couldn't confirm a crisis line for Jordan" in text
     state.seats["a"].slots["country"] = "other"
     text = resources_text(content, state)
     assert "local emergency number" in text and "911 in North America" in text
@@ -162,8 +162,8 @@ def test_release_validation_flags_unsourced_lines(tmp_path):
     copy = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, copy)
     res = copy / "resources.yaml"
-    res.write_text(res.read_text().replace('  nz:\n    emergency: "111"\n',
-                                           '  nz:\n    emergency: "111"\n    lines:\n      - {name: "Guessed", how: "call 0"}\n'))
+    res.write_text(res.read_text().replace('  jo:\n    emergency: "911"\n',
+                                           '  jo:\n    emergency: "911"\n    lines:\n      - {name: "Guessed", how: "call 0"}\n'))
     assert validate_content(copy)[1] == []  # allowed while drafting, and never shown
     _, problems = validate_content(copy, release=True, today=date(2026, 12, 1))
     assert any("line 'Guessed' is without a source" in str(p) for p in problems)
