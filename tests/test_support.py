@@ -309,3 +309,16 @@ async def test_resources_render_for_every_country_in_both_lists(content):
 def test_check_in_is_a_day_later_and_respects_quiet_hours(content):
     step = content.flows["sos"].step("schedule_checkin")
     assert step.timer == "safety_checkin" and step.delay == timedelta(days=1)
+
+
+async def test_after_an_abuse_disclosure_sos_also_shows_the_abuse_lines(alice):
+    await alice.onboard()
+    await alice.says("he hits me when he drinks")
+    await alice.taps("tell_me_more")
+    await alice.taps("de")
+    await alice.taps("back")
+    mark = len(alice.inbox)
+    await alice.command("sos")
+    await alice.taps("struggling")
+    shown = "\n".join(alice.text_of(s) for s in alice.inbox[mark:])
+    assert "TelefonSeelsorge" in shown and "Hilfetelefon Gewalt gegen Frauen: call 116 016" in shown
