@@ -131,19 +131,19 @@ def repair_script(tag: str) -> list[tuple[str, str, str]]:
         ("press", "skip", "understand, not to win"), ("press", "ready", "In that moment, I felt"),
         ("press", "hurt", "tick:hurt"), ("press", "done", "What set you up"),
         ("press", "skip", "My part was"), ("text", f"my part {tag}", "Is there something you regret"),
-        ("text", f"regret {tag}", "Step into their shoes"), ("text", f"their view {tag}", "What might they have felt"),
+        ("text", f"regret {tag}", "Step into their shoes"), ("text", f"their side {tag}", "What might they have felt"),
         ("press", "skip", "What might they have been needing"), ("press", "rest", "tick:rest"),
         ("press", "done", "Finish this sentence"), ("text", f"makes sense {tag}", "One ask"),
         ("text", f"ask {tag}", "One offer"), ("text", f"offer {tag}", "What would help you move on"),
-        ("text", f"move on {tag}", "Does it sound like you"), ("press", "fine", "check in later"),
+        ("text", f"a walk {tag}", "Does it sound like you"), ("press", "fine", "check in later"),
         ("press", "none", "Repair takes courage"),
     ]
 
 
 def expected_repair(tag: str) -> dict:
     return {"activation": "calm", "feelings": ["hurt"], "my_part": f"my part {tag}", "regret": f"regret {tag}",
-            "their_view": f"their view {tag}", "their_needs": ["rest"], "makes_sense": f"makes sense {tag}",
-            "my_ask": f"ask {tag}", "my_offer": f"offer {tag}", "move_on": f"move on {tag}", "followup_in": "none"}
+            "their_view": f"their side {tag}", "their_needs": ["rest"], "makes_sense": f"makes sense {tag}",
+            "my_ask": f"ask {tag}", "my_offer": f"offer {tag}", "move_on": f"a walk {tag}", "followup_in": "none"}
 
 
 def slots_of(db_path: Path, user_id: str) -> dict:
