@@ -46,7 +46,10 @@ SYSTEM_KEYS = (
     "coaching.keep_confirm",
     "coaching.keep_yes",
     "coaching.keep_no",
-    "coaching.scaffold",
+    "coaching.scaffold.criticism",
+    "coaching.scaffold.contempt",
+    "coaching.scaffold.defensiveness",
+    "coaching.scaffold.non_apology",
     "reminders.none",
     "reminders.item",
     "reminders.settings",
@@ -73,10 +76,10 @@ SYSTEM_KEYS = (
     "couple.unlink_none",
 )
 # Parameters the engine fills in by itself; any other `{name}` in a template must be a saved slot.
-SYSTEM_PARAMS = frozenset({"stage", "stages", "flow_title", "length", "limit", "min", "max", "return_in",
+SYSTEM_PARAMS = frozenset({"situation", "stage", "stages", "flow_title", "length", "limit", "min", "max", "return_in",
                            "resources", "emergency", "line_name", "line_how", "directory", "schedule",
                            "what", "when", "tz", "quiet", "inviter", "until", "link", "name", "count"})
-COACHING_CATEGORIES = ("criticism", "contempt", "defensiveness", "non_apology", "felt_like_you", "calm_down", "vague_ask")
+COACHING_CATEGORIES = ("criticism", "contempt", "defensiveness", "non_apology", "good_apology", "gentle_startup")
 # Slots that outlive a flow: the person's country (for resources) and their safety plan.
 PERSISTENT_SLOT_PREFIXES = ("country", "safety_plan_", "reminder_", "screen_")
 # Conditions can test these without a step saving them; the engine fills them in (couple.py).

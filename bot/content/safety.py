@@ -92,7 +92,8 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
                 problems.append(Problem(file, raw.line_of(name), f"unknown coaching category '{name}'"))
                 continue
             coaching[name] = patterns(items, raw.line_of(name), f"coaching.{name}")
-            use_key(f"coaching.hint.{name}", file, raw.line_of(name))
+            kind = "note" if name in ("good_apology", "gentle_startup") else "hint"  # a positive note, not a hint
+            use_key(f"coaching.{kind}.{name}", file, raw.line_of(name))
     elif raw is not None:
         problems.append(Problem(file, data.line_of("coaching"), "'coaching' maps categories to lists of patterns"))
     return Lexicon(path.stem, signs, coaching, arabizi=data.get("arabizi") is True)
