@@ -167,3 +167,27 @@ def check_screen_model(folder: Path, rel: Callable[[Path], str], problems: list[
     if actual != expected:
         problems.append(Problem(rel(weights_path), 1, "the screening model's weights are missing or do not match "
                                                       "model.json: run scripts/train_screen.py"))
+
+
+def check_coach_model(folder: Path, rel: Callable[[Path], str], problems: list[Problem]) -> None:
+    """The coaching checker's weights, checked like the screen's: present, matching their hash,
+    with a threshold per label."""
+    manifest_path, weights_path = folder / "model.json", folder / "model.npz"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        expected = manifest["weights_sha256"]
+        thresholds = manifest["thresholds"]
+        if set(thresholds) != set(COACHING_CATEGORIES):
+            raise KeyError("thresholds")
+        [float(v) for v in thresholds.values()]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        problems.append(Problem(rel(manifest_path), 1, "the coaching model's manifest is missing or unreadable: "
+                                                       "run scripts/train_coach.py"))
+        return
+    try:
+        actual = hashlib.sha256(weights_path.read_bytes()).hexdigest()
+    except OSError:
+        actual = None
+    if actual != expected:
+        problems.append(Problem(rel(weights_path), 1, "the coaching model's weights are missing or do not match "
+                                                      "model.json: run scripts/train_coach.py"))

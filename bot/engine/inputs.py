@@ -9,7 +9,7 @@ from bot.content.model import DONE, SKIP, Step
 from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
-from bot.engine.coaching import coach
+from bot.engine.rewrite import hint_label, positive_label, scaffold_label, situation
 from bot.engine.state import Frame
 from bot.engine.text import clean_text
 
@@ -103,21 +103,27 @@ class InputsMixin:
             raise InvalidInput("system.type_answer")
         text = self.checked_text(step, event.text)
         hints = draft["hints"] if draft else 0
-        category = coach(self.content.lexicons.get(self.seat.locale), text) if step.check and hints < MAX_HINTS else None
-        if category:  # one kind hint per draft version; never blocks, never edits the words
-            self.seat.draft = {"at": f"{frame.flow}.{step.id}", "text": text, "category": category, "hints": hints + 1}
+        labels = event.coaching if step.check else ()
+        problem = hint_label(labels) if hints < MAX_HINTS else None
+        if problem:  # one kind hint per draft version; never blocks, never edits the words
+            self.seat.draft = {"at": f"{frame.flow}.{step.id}", "text": text, "category": problem,
+                               "labels": list(labels), "hints": hints + 1}
             self.seat.turn += 1
-            self.send(f"coaching.hint.{category}", choices=(
+            self.send(f"coaching.hint.{problem}", choices=(
                 Choice("lint_rewrite", "coaching.rewrite"), Choice("lint_edit", "coaching.edit"),
                 Choice("lint_keep", "coaching.keep")), prompt=True)
             return
+        praise = positive_label(labels)
+        if praise:  # a short note, then on as usual
+            self.send(f"coaching.note.{praise}")
         self.seat.draft = None
         self.save(step, text)
         self.move_on(frame, step)
 
     def on_coaching_choice(self, frame: Frame, step: Step, draft: dict, option: str) -> None:
         if option == "lint_rewrite":
-            self.send("coaching.scaffold", self.params_for("coaching.scaffold"), prompt=True)
+            key = f"coaching.scaffold.{scaffold_label(draft.get('category'))}"
+            self.send(key, {**self.params_for(key), "situation": situation(draft["text"])}, prompt=True)
         elif option == "lint_keep":
             self.seat.turn += 1
             self.send("coaching.keep_confirm", choices=(Choice("lint_keep_yes", "coaching.keep_yes"),

@@ -25,6 +25,7 @@ from bot.logs import pseudonym
 from bot.storage import Database
 from bot.services import invitations, privacy
 from bot.storage import delivery, repo
+from bot.understanding.checker import Checker, checker_for
 from bot.understanding.recent import RecentMessages
 from bot.understanding.screen import Screen, screen_for
 
@@ -67,11 +68,13 @@ async def repeated_press(conn, user_id: str, event: Event, card: int | None, rep
 
 
 class Conversation:
-    def __init__(self, db: Database, content: Content, clock: Clock, screen: Screen | None = None):
+    def __init__(self, db: Database, content: Content, clock: Clock, screen: Screen | None = None,
+                 checker: Checker | None = None):
         self.db = db
         self.content = content
         self.clock = clock
         self.screen = screen or screen_for(content)  # the real encoder: there is no screening without it
+        self.checker = checker or checker_for(content)  # same encoder, so a message is encoded once
         self.recent = RecentMessages()
 
     async def _screened(self, event: Event, user_id: str, now: datetime) -> Event:
@@ -89,6 +92,9 @@ class Conversation:
             self.recent.forget(user_id)  # support is open: these words have done their job
         else:
             self.recent.add(user_id, text, now)
+        if isinstance(event, TextReceived):  # the coaching labels: read from the vector just made
+            labels = await asyncio.to_thread(self.checker.labels, text)
+            return replace(event, verdict=verdict, coaching=labels)
         return replace(event, verdict=verdict)
 
     async def handle(self, user_id: str, event: Event, *, update_id: int | None = None,

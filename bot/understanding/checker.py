@@ -32,6 +32,7 @@ LABELS = PROBLEMS + POSITIVES
 HARSH = ("criticism", "contempt")  # never alongside a positive label
 MIN_WORDS_FOR_MODEL = 2  # "whatever." and "ok" say too little for a sentence vector
 MAX_CHARS = 2000
+MAX_WORD_LENGTH = 30  # as the screen: a URL or a key-mash is noise to the model
 _WORD = re.compile(r"\w+")
 
 
@@ -110,8 +111,10 @@ def decide(lexicons: Iterable[Lexicon], text: str, probabilities: npt.NDArray[np
 
 
 def clean(text: str) -> str:
-    """The form both the screen and the checker encode: spaces collapsed, the first lines only."""
-    return " ".join(text.split())[:MAX_CHARS]
+    """The form the safety screen encodes too (spaces collapsed, the first lines only, no 30-letter
+    runs), so the service's one encoder call serves both."""
+    cleaned = " ".join(text.split())[:MAX_CHARS]
+    return " ".join(w for w in cleaned.split(" ") if len(w) <= MAX_WORD_LENGTH)
 
 
 def resolve(found: set[str]) -> tuple[str, ...]:
