@@ -249,3 +249,18 @@ def test_crisis_screening_comes_before_coaching(content):
     t = go(content, at_my_part(), checked(content, "You always say it, and honestly I want to die."))
     assert t.state.seats["a"].stack[-1].flow == "sos"
     assert t.state.seats["a"].draft is None
+
+
+# -- through the service (real database, real encoder) ---------------------------------------------
+
+async def test_the_service_labels_a_draft_and_the_person_sees_one_hint_then_a_note(alice):
+    from tests.helpers import reach_my_part
+    await alice.onboard()
+    await reach_my_part(alice)
+    sends = await alice.says("You never listen, what is wrong with you?")
+    assert alice.keys(sends) == ["coaching.hint.criticism"]
+    await alice.taps("lint_rewrite")
+    assert alice.last_prompt.key == "coaching.scaffold.criticism"
+    sends = await alice.says("I'm sorry I raised my voice at you when you asked about the dishes. That wasn't fair.")
+    assert alice.keys(sends)[0] == "coaching.note.good_apology"
+    assert alice.last_prompt.key == "repair.regret"
