@@ -5,7 +5,8 @@
 Encodes the bank (content/coach/examples.yaml) and the dev split (tests/data/coach/dev.yaml) with
 the shipped encoder, fits one logistic model per label (one-vs-rest), and picks each label's
 threshold by 5-fold cross-validation on dev (patterns included, as the checker runs): the lowest
-threshold whose cross-validated precision reaches the target, else the best F1. Writes model.npz
+threshold whose cross-validated precision reaches the target, else the best F1; then raised
+where needed so at most 8% of the drafts with nothing to note get a hint. Writes model.npz
 with model.json (hash of the weights, the encoder's name, the thresholds and the hashes of what it
 was trained on, which a test checks so a stale model can't ship). The held-out split is never read.
 """
@@ -21,7 +22,7 @@ import numpy as np  # noqa: E402
 
 from bot.content.loader import load_content  # noqa: E402
 from bot.understanding import linear  # noqa: E402
-from bot.understanding.checker import LABELS, train_one_vs_rest  # noqa: E402
+from bot.understanding.checker import LABELS, PROBLEMS, train_one_vs_rest  # noqa: E402
 from bot.understanding.coaching_eval import CachingEncoder, cross_validated_probabilities, labels_from, score  # noqa: E402
 from bot.understanding.datasets import read_draft_bank, read_drafts  # noqa: E402
 from bot.understanding.encoder import shared_encoder  # noqa: E402
@@ -31,6 +32,7 @@ DEV = ROOT / "tests" / "data" / "coach" / "dev.yaml"
 OUT = ROOT / "content" / "coach"
 GRID = [round(x, 2) for x in np.arange(0.30, 0.951, 0.05)]
 TARGET_PRECISION = 0.85
+NEUTRAL_MAX = 0.08  # the issue allows 10% on an independent set; leave a margin
 
 
 def pick_thresholds(lexicons, dev, probabilities) -> dict[str, float]:
@@ -49,6 +51,19 @@ def pick_thresholds(lexicons, dev, probabilities) -> dict[str, float]:
             if key > best_key:
                 best, best_key = t, key
         chosen[label] = float(best)
+    # Then the drafts with nothing to note: while more than NEUTRAL_MAX of them would get a hint,
+    # the problem label that flags most of them asks for a little more confidence.
+    neutral = [i for i, d in enumerate(dev) if not d.labels]
+    for _ in range(40):
+        predicted = labels_from(lexicons, texts, probabilities, chosen)
+        flagged = [predicted[i] for i in neutral if set(predicted[i]) & set(PROBLEMS)]
+        if len(flagged) <= NEUTRAL_MAX * len(neutral):
+            break
+        worst = max((label for label in PROBLEMS if chosen[label] < 0.95),
+                    key=lambda label: sum(label in p for p in flagged), default=None)
+        if worst is None:
+            break
+        chosen[worst] = round(chosen[worst] + 0.05, 2)
     return chosen
 
 
