@@ -52,8 +52,10 @@ def test_parse_line_maps_numbers_labels_and_commands():
     multi = Rendered("q", (Button("a", "A"), Button("b", "B"), Button("done", "Done"), Button("skip", "Skip")), (), True, True)
     assert parse_line("2\n", prompt) == OptionChosen("tense")
     assert parse_line("  calm ", prompt) == OptionChosen("calm")
-    assert parse_line("7", prompt) == OptionChosen("#7")  # the engine answers kindly
-    assert parse_line("0", prompt) == OptionChosen("#0")
+    assert parse_line("7", prompt) == TextReceived("7")  # not on screen: the engine says what it heard
+    assert parse_line("0", prompt) == TextReceived("0")
+    scale = Rendered("q", (Button("calm", "0–3 · settled"), Button("high", "7–10 · boiling")), (), False, True, "scale")
+    assert parse_line("2", scale) == TextReceived("2")  # a point on the scale, read by the engine
     assert parse_line("/SOS", prompt) == CommandReceived("sos")
     assert parse_line("/start abc", prompt) == CommandReceived("start", "abc")
     assert parse_line("1, 2", multi) == OptionsChosen(("a", "b"))
@@ -98,8 +100,10 @@ async def test_bad_input_gets_clear_replies_and_loses_nothing(db, content, clock
 
 
 async def test_invalid_option_numbers_get_a_kind_reply(db, content, clock):
-    output = await chat(db, content, clock, ["1", "1", "1", "0", "17", "-1", "1"])
-    assert output.count("Please choose one of the options below") == 3
+    output = await chat(db, content, clock, ["0", "17", "1", "1", "1", "1"])
+    assert "I'm not sure which one you mean by “0”" in output
+    assert "I'm not sure which one you mean by “17”" in output
+    assert output.count("Yes, I'm 18 or older") == 3  # the options come with each reply
     assert "Do you notice any of these in your body?" in output
 
 

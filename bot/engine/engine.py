@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.content.model import DONE, PARTNER_PREFIX, PERSISTENT_SLOT_PREFIXES, SKIP, SYSTEM_PARAMS, Content, Flow, Step, fresh_lines
-from bot.engine import reminders
+from bot.engine import reading, reminders, times
 from bot.engine.commands import PRIVACY_COMMANDS, CommandsMixin
 from bot.engine.couple import CoupleMixin
 from bot.engine.effects import Choice, Effect, Send, Transition
@@ -55,6 +55,7 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
     now: datetime
     effects: list[Effect] = field(default_factory=list)
     halted: bool = False  # an action handed over to the service, which sends the next event
+    last_due: datetime | None = None  # the moment last scheduled in this run, said back as {due}
 
     @property
     def seat(self) -> Seat:
@@ -117,6 +118,9 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
             if name == "schedule":
                 params[name] = reminders.schedule_view(self.seat)
                 continue
+            if name == "due":
+                params[name] = times.describe(self.last_due, self.now, reminders.tz_of(self.seat)) if self.last_due else None
+                continue
             if name == "inviter":
                 params[name] = (self.seat.invite or {}).get("name")
                 continue
@@ -160,6 +164,7 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
             key or step.key, self.params_for(step.key), choices=self.choices(step) + extra,
             groups=step.option_groups if len(step.option_groups) > 1 else (),
             selected=tuple(self.seat.picks), multi=step.kind == "multi", prompt=True,
+            answer=reading.answer_kind(self.content, self.seat.locale, step),
         )
 
     def reprompt(self, key: str | None = None) -> None:

@@ -9,6 +9,7 @@ from bot.content.model import DONE, SKIP, Step
 from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
+from bot.engine import reading, reminders
 from bot.engine.screening import coach
 from bot.engine.state import Frame
 from bot.engine.text import clean_text
@@ -21,6 +22,10 @@ class InputsMixin:
     def input_choice(self, frame: Frame, step: Step, event: Event) -> None:
         if isinstance(event, OptionsChosen) and len(event.options) == 1:
             event = OptionChosen(event.options[0])
+        if isinstance(event, TextReceived):
+            event = self.typed_choice(frame, step, event.text)
+            if event is None:
+                return  # answered already (a time, or a question back)
         if not isinstance(event, OptionChosen):
             raise InvalidInput("system.pick_an_option")
         if event.option in ("nudge_snooze", "nudge_stop") and (frame.flow, step.id) == ("take_break", "waiting"):
@@ -37,17 +42,53 @@ class InputsMixin:
     def on_break_nudge(self, frame: Frame, step: Step, option: str) -> None:
         if option == "nudge_snooze":
             self.snooze("break_return", {"flow": frame.flow, "step": frame.step})
-            self.send("nudge.snoozed")
+            self.send("nudge.snoozed", self.params_for("nudge.snoozed"))
         else:
             self.stop_reminders()
             self.send("nudge.stopped")
         self.prompt(step)
 
+    def typed_choice(self, frame: Frame, step: Step, text: str) -> OptionChosen | None:
+        """Words typed at a single-choice question: the option they name, a time, or a question back."""
+        outcome = reading.read_typed(self.content, self.seat, step, text, self.now, reminders.tz_of(self.seat))
+        if outcome.kind == "picked":
+            return OptionChosen(outcome.ids[0])
+        if outcome.kind == "tie":
+            self.ask_which(step, outcome.ids, text)
+            return None
+        if outcome.kind == "unread":
+            raise InvalidInput(outcome.reply, params=outcome.params or {})
+        if (frame.flow, step.id) == ("take_break", "waiting"):  # "in 20 minutes" at the break's end: a snooze
+            self.snooze("break_return", {"flow": frame.flow, "step": frame.step}, until=outcome.due)
+            self.send("nudge.snoozed", self.params_for("nudge.snoozed"))
+            self.prompt(step)
+            return None
+        self.save(step, outcome.value)
+        if outcome.kind == "moment":
+            self.seat.slots[f"{step.save_as}_at"] = outcome.due.isoformat()
+        else:  # a daily time: said back in words, since "9" could have meant 21:00
+            self.send("answers.daily_set", {"clock": f"{outcome.value[3:5]}:{outcome.value[5:7]}"})
+        self.move_on(frame, step)
+        return None
+
+    def ask_which(self, step: Step, ids: tuple[str, ...], text: str) -> None:
+        """Two (or more) options fit the words equally: show just those and ask which one."""
+        self.send("answers.which_one", {"heard": reading.heard(text)},
+                  choices=tuple(Choice(oid, step.option_labels[oid]) for oid in ids), prompt=True)
+
     def input_multi(self, frame: Frame, step: Step, event: Event) -> None:
         picks = self.seat.picks
         if isinstance(event, TextReceived):
+            outcome = reading.read_typed(self.content, self.seat, step, event.text, self.now, None)
+            if outcome.kind == "picked":  # "hurt and lonely", "1, 3": what's ticked already, plus these
+                self.finish_multi(frame, step, list(dict.fromkeys([*picks, *outcome.ids])))
+                return
+            if outcome.kind == "tie" and not step.allow_text:
+                picks.extend(i for i in outcome.partial if i not in picks)
+                self.ask_which(step, outcome.ids, event.text)
+                return
             if not step.allow_text:
-                raise InvalidInput("system.pick_an_option")
+                raise InvalidInput(outcome.reply or "answers.not_understood", params=outcome.params or {})
             text = self.checked_text(step, event.text)
             self.seat.slots[f"{step.save_as}_text"] = text
             self.finish_multi(frame, step, list(picks), own_words=True)
@@ -140,6 +181,7 @@ class InputsMixin:
     def save(self, step: Step, value: Any, skipped: bool = False) -> None:
         if step.save_as is None or (skipped and step.skip_keeps):
             return
+        self.seat.slots.pop(f"{step.save_as}_at", None)  # a typed time belongs to the answer it came with
         if value is None:
             self.seat.slots.pop(step.save_as, None)
         else:
