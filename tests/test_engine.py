@@ -57,10 +57,15 @@ def test_new_person_gets_onboarding_before_anything_emotional(content):
     assert seat.consented_at is None and seat.turn == 1
 
 
-def test_repair_command_before_consent_is_refused_kindly(content):
+def test_repair_command_before_consent_is_remembered_for_after_it(content):
     state = step(content, SessionState(), CommandReceived("start")).state
-    with pytest.raises(InvalidInput) as exc:
-        step(content, state, CommandReceived("repair"))
+    t = step(content, state, CommandReceived("repair"))
+    assert sends(t) == ["system.consent_first_remembered", "welcome.age"]
+    state = step(content, t.state, OptionChosen("adult", 1)).state
+    t = step(content, state, OptionChosen("agree", 2))
+    assert t.state.seats["a"].stack[0].flow == "repair" and t.state.seats["a"].deferred == []
+    with pytest.raises(InvalidInput) as exc:  # a command that isn't a flow still waits for consent
+        step(content, step(content, SessionState(), CommandReceived("start")).state, CommandReceived("reminders"))
     assert [e.key for e in exc.value.effects] == ["system.consent_first", "welcome.age"]
 
 

@@ -33,6 +33,7 @@ SYSTEM_KEYS = (
     "system.done_picking",
     "system.type_answer",
     "system.consent_first",
+    "system.consent_first_remembered",
     "system.error",
     "system.private_only",
     "system.edited",

@@ -192,6 +192,8 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
         opens_door = not (isinstance(event, CommandReceived) and event.name.lower() in
                           ("sos", "help", "about", "privacy") + PRIVACY_COMMANDS)
         if self.current() is None and opens_door and not isinstance(event, TimerFired):
+            if isinstance(event, CommandReceived):
+                self.remember_request(event.name.lower())  # "/repair" as a first message: there after consent
             self.start_home_or_welcome()  # nothing in progress (new person, or after declining): begin
             return
         if isinstance(event, CommandReceived):
@@ -256,13 +258,22 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
                 if step.save_as in self.seat.consents:
                     self.seat.consents = [c for c in self.seat.consents if c != step.save_as]
 
+    def remember_request(self, command: str) -> bool:
+        """A flow asked for before consent (/repair, /invite, /checkin...) starts right after it."""
+        target = self.content.commands.get(command)
+        if self.seat.consented_at is not None or target in (None, self.content.home_flow, self.content.welcome_flow):
+            return False
+        self.seat.deferred = [target]  # the latest request wins; nothing else is deferred before consent
+        return True
+
     def start_home_or_welcome(self) -> None:
         if self.seat.consented_at is None:
             self.seat.stack = [self.new_frame(self.content.welcome_flow)]
-        elif self.seat.deferred:
+        elif self.seat.deferred and not self.seat.invite:  # an open invitation comes first (join)
             self.seat.stack = [self.new_frame(self.seat.deferred.pop(0))]
         else:
-            self.seat.stack = [self.new_frame(self.content.home_flow)]
+            self.start_flow(self.content.home_flow)  # (which also opens an invitation waiting for consent)
+            return
         self.run()
 
     def push_interrupt(self, flow_id: str) -> None:
