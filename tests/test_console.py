@@ -222,12 +222,14 @@ async def test_a_couple_session_with_two_local_participants(db, content, clock):
         "1", "1", "1", "1",                      # the private screen: no, no, no, no
         "/switch",                               # back to the inviter, who was told and is at the screen
         "1", "1", "1", "1",
+        "fairly settled", "8",                   # the private calm gate: settled, no body signs (skip)
     ])
     assert "── now chatting as partner" in joined
     assert "Sam invited you to repair together" in joined
     assert "You're now linked with Sam" in joined
     assert "new for alice: /switch to read)" in joined  # the other chat has unread messages
     assert "Your partner accepted your invitation" in joined
-    assert joined.rstrip().count("Step 1 of 3 · Own your part") == 1  # the barrier opened for the inviter...
+    assert joined.rstrip().count("How stirred up do you feel") == 1  # the barrier opened for the inviter...
+    assert joined.rstrip().count("Step 1 of 3 · Own your part") == 1  # ...who passed their calm gate
     partner_view = await chat(db, content, clock, ["/switch"])
-    assert "Step 1 of 3 · Own your part" in partner_view  # ...and, at the same moment, for the partner
+    assert "How stirred up do you feel" in partner_view  # ...and, at the same moment, for the partner
