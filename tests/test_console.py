@@ -25,7 +25,7 @@ FULL_REPAIR = [
     "1",            # calm
     "8",            # body cues: skip
     "1",            # ready
-    "1, 10",        # feelings: hurt, frustrated
+    "hurt, frustrated",  # feelings, in words (the list comes in families)
     "1",            # set up: little sleep
     REPAIR_ANSWERS["my_part"],
     REPAIR_ANSWERS["regret"],
@@ -139,7 +139,7 @@ def test_piped_whole_repair_as_a_process(tmp_path):
 
 
 def test_invalid_utf8_on_stdin_is_answered_not_crashed(tmp_path):
-    data = b"1\n1\n1\n1\n8\n1\n1\n1\n\xff\xfe broken bytes\n"
+    data = b"1\n1\n1\n1\n8\n1\n1\n1\n1\n\xff\xfe broken bytes\n"  # feelings: the family, then the word
     result = subprocess.run([sys.executable, "-m", "bot", "chat"], input=data, env=_env(tmp_path), cwd=tmp_path,
                             capture_output=True, timeout=60)
     assert result.returncode == 0 and b"Traceback" not in result.stderr
@@ -179,7 +179,7 @@ def test_kill_9_mid_conversation_then_resume_at_the_same_step(tmp_path):
         reader.wait_for("Are you 18 or older?")
         for line, expect in [("1", "I understand and agree"), ("1", "What would help right now?"),
                              ("1", "How stirred up"), ("1", "Do you notice"), ("8", "understand, not to win"),
-                             ("1", "In that moment, I felt"), ("1, 10", "What set you up"), ("1", "My part was"),
+                             ("1", "In that moment, I felt"), ("hurt, frustrated", "What set you up"), ("1", "My part was"),
                              (REPAIR_ANSWERS["my_part"], "Is there something you regret")]:
             proc.stdin.write((line + "\n").encode())
             proc.stdin.flush()
@@ -229,7 +229,7 @@ async def test_a_couple_session_with_two_local_participants(db, content, clock):
     assert "You're now linked with Sam" in joined
     assert "new for alice: /switch to read)" in joined  # the other chat has unread messages
     assert "Your partner accepted your invitation" in joined
-    assert joined.rstrip().count("How stirred up do you feel") == 1  # the barrier opened for the inviter...
+    assert joined.rstrip().count("from 0 (settled) to 10 (boiling over)") == 1  # the barrier opened for the inviter...
     assert joined.rstrip().count("Step 1 of 3 · Own your part") == 1  # ...who passed their calm gate
     partner_view = await chat(db, content, clock, ["/switch"])
-    assert "How stirred up do you feel" in partner_view  # ...and, at the same moment, for the partner
+    assert "from 0 (settled) to 10 (boiling over)" in partner_view  # ...and, at the same moment, for the partner

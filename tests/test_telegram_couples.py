@@ -44,9 +44,11 @@ async def test_partner_joins_by_deep_link_and_shared_words_are_protected(tg):
     assert any("Your partner accepted your invitation" in t for t in tg.fake.texts(ALICE))
     for person in (alice, bob):
         await tg.act(person, "never", "never", "never", "never")
-    await tg.act(alice, "hurt", "done", f"text:{ALICE_PART}", "share")
+    for person in (alice, bob):  # each one's private calm gate, typed the way people answer
+        await tg.act(person, "text:2", "skip")
+    await tg.act(alice, "family_sad", "hurt", "done", f"text:{ALICE_PART}", "share")
     assert not [m for m in tg.fake.messages_to(BOB) if ALICE_PART in m.text]  # not before bob is ready
-    await tg.act(bob, "lonely", "done", f"text:{BOB_PART}", "share")
+    await tg.act(bob, "text:lonely", f"text:{BOB_PART}", "share")
     for reader, words in ((ALICE, BOB_PART), (BOB, ALICE_PART)):
         revealed = [m for m in tg.fake.messages_to(reader) if words in m.text]
         assert len(revealed) == 1 and revealed[0].protect  # no forwarding, no saving

@@ -34,6 +34,7 @@ SYSTEM_KEYS = (
     "system.type_answer",
     "system.consent_first",
     "system.consent_first_remembered",
+    "system.other_groups",
     "system.error",
     "system.private_only",
     "system.edited",

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.content.model import DONE, PARTNER_PREFIX, PERSISTENT_SLOT_PREFIXES, SKIP, SYSTEM_PARAMS, Content, Flow, Step, fresh_lines
-from bot.engine import reading, reminders, times
+from bot.engine import families, reading, reminders, times
 from bot.engine.commands import PRIVACY_COMMANDS, CommandsMixin
 from bot.engine.couple import CoupleMixin
 from bot.engine.effects import Choice, Effect, Send, Transition
@@ -152,7 +152,10 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
         return {"country": country, "lines": [line.name for line in fresh]}
 
     def choices(self, step: Step) -> tuple[Choice, ...]:
-        out = [Choice(oid, step.option_labels[oid]) for oid in step.options]
+        if families.grouped(step):  # the groups first, then the words of the chosen one (families.py)
+            out = list(families.choices(step, self.seat.family))
+        else:
+            out = [Choice(oid, step.option_labels[oid]) for oid in step.options]
         if step.kind == "multi":
             out.append(Choice(DONE, "system.done_picking"))
         if step.optional:
@@ -162,7 +165,7 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
     def prompt(self, step: Step, key: str | None = None, extra: tuple[Choice, ...] = ()) -> None:
         self.send(
             key or step.key, self.params_for(step.key), choices=self.choices(step) + extra,
-            groups=step.option_groups if len(step.option_groups) > 1 else (),
+            groups=step.option_groups if len(step.option_groups) > 1 and not families.grouped(step) else (),
             selected=tuple(self.seat.picks), multi=step.kind == "multi", prompt=True,
             answer=reading.answer_kind(self.content, self.seat.locale, step),
         )
@@ -325,6 +328,7 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
             if step.interactive:
                 self.seat.turn += 1  # a new prompt: buttons of earlier prompts become stale (R3)
                 self.seat.picks = []
+                self.seat.family = None
                 if self.seat.draft and self.seat.draft["at"] != f"{frame.flow}.{step.id}":
                     self.seat.draft = None  # the hinted draft belonged to an earlier step
                 self.prompt(step)

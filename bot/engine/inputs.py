@@ -9,7 +9,7 @@ from bot.content.model import DONE, SKIP, Step
 from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
-from bot.engine import reading, reminders
+from bot.engine import families, reading, reminders
 from bot.engine.screening import coach
 from bot.engine.state import Frame
 from bot.engine.text import clean_text
@@ -26,6 +26,8 @@ class InputsMixin:
             event = self.typed_choice(frame, step, event.text)
             if event is None:
                 return  # answered already (a time, or a question back)
+        if isinstance(event, OptionChosen) and self.open_family(step, event.option):
+            return
         if not isinstance(event, OptionChosen):
             raise InvalidInput("system.pick_an_option")
         if event.option in ("nudge_snooze", "nudge_stop") and (frame.flow, step.id) == ("take_break", "waiting"):
@@ -57,6 +59,8 @@ class InputsMixin:
             self.ask_which(step, outcome.ids, text)
             return None
         if outcome.kind == "unread":
+            if self.open_family(step, families.named(self.content, self.seat.locale, step, text)):
+                return None  # "Europe", "angry": the words of that group
             raise InvalidInput(outcome.reply, params=outcome.params or {})
         if (frame.flow, step.id) == ("take_break", "waiting"):  # "in 20 minutes" at the break's end: a snooze
             self.snooze("break_return", {"flow": frame.flow, "step": frame.step}, until=outcome.due)
@@ -70,6 +74,19 @@ class InputsMixin:
             self.send("answers.daily_set", {"clock": f"{outcome.value[3:5]}:{outcome.value[5:7]}"})
         self.move_on(frame, step)
         return None
+
+    def open_family(self, step: Step, choice: str | None) -> bool:
+        """A group's button (or its name typed): show that group's options; "other groups" goes back."""
+        if choice is None or not families.grouped(step):
+            return False
+        if choice == families.ALL_GROUPS:
+            self.seat.family = None
+        elif choice.startswith(families.PREFIX) and choice[len(families.PREFIX):] in families.groups(step):
+            self.seat.family = choice[len(families.PREFIX):]
+        else:
+            return False
+        self.prompt(step)
+        return True
 
     def ask_which(self, step: Step, ids: tuple[str, ...], text: str) -> None:
         """Two (or more) options fit the words equally: show just those and ask which one."""
@@ -87,6 +104,8 @@ class InputsMixin:
                 picks.extend(i for i in outcome.partial if i not in picks)
                 self.ask_which(step, outcome.ids, event.text)
                 return
+            if self.open_family(step, families.named(self.content, self.seat.locale, step, event.text)):
+                return
             if not step.allow_text:
                 raise InvalidInput(outcome.reply or "answers.not_understood", params=outcome.params or {})
             text = self.checked_text(step, event.text)
@@ -95,6 +114,8 @@ class InputsMixin:
             return
         if isinstance(event, OptionsChosen):
             chosen = list(dict.fromkeys(event.options))
+            if len(chosen) == 1 and self.open_family(step, chosen[0]):  # the console's "2" on the groups
+                return
             if chosen == [SKIP] and step.optional:
                 self.finish_multi(frame, step, [])
                 return
@@ -105,6 +126,8 @@ class InputsMixin:
         if not isinstance(event, OptionChosen):
             raise InvalidInput("system.pick_an_option")
         option = event.option
+        if self.open_family(step, option):
+            return
         if option == DONE:
             self.finish_multi(frame, step, list(picks))
         elif option == SKIP and step.optional:
