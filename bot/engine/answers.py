@@ -180,13 +180,17 @@ def _by_words(words: list[str], options: list[OptionText], phrases: dict[str, li
         return Reading("none", unread=original.strip())
     support = {o.id: 0 for o in options}
     explained = 0
+    shared: set[str] | None = None  # the options every word of theirs belongs to
     for w in meaningful:
         matched = _owners_of(w, owners)
         if matched:
             explained += 1
+        shared = set(matched) if shared is None else shared & matched
         if len(matched) == 1:
             support[next(iter(matched))] += 1
     top = max(support.values())
+    if top == 0 and shared and 1 < len(shared) < len(options):  # "yes" to "Yes, in 3 days" / "Yes, in a week"
+        return Reading("tie", tuple(o.id for o in options if o.id in shared))
     if top == 0 or explained * 2 < len(meaningful):  # most of what they said isn't about any option
         return Reading("none", unread=original.strip())
     leaders = [oid for oid, n in support.items() if n == top]

@@ -98,7 +98,11 @@ class InputsMixin:
         if isinstance(event, TextReceived):
             outcome = reading.read_typed(self.content, self.seat, step, event.text, self.now, None)
             if outcome.kind == "picked":  # "hurt and lonely", "1, 3": what's ticked already, plus these
-                self.finish_multi(frame, step, list(dict.fromkeys([*picks, *outcome.ids])))
+                if outcome.ids == (SKIP,):
+                    self.finish_multi(frame, step, [])
+                    return
+                named = [i for i in outcome.ids if i not in (DONE, SKIP)]
+                self.finish_multi(frame, step, list(dict.fromkeys([*picks, *named])))
                 return
             if outcome.kind == "tie" and not step.allow_text:
                 picks.extend(i for i in outcome.partial if i not in picks)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.content.model import Catalog, Content, Step
+from bot.content.model import DONE, SKIP, Catalog, Content, Step
 from bot.engine import answers, times
 from bot.engine.state import Seat
 
@@ -39,20 +39,22 @@ def catalog_of(content: Content, locale: str) -> Catalog:
 
 
 def option_texts(content: Content, locale: str, step: Step) -> list[answers.OptionText]:
+    """The step's options in the person's language, then "Done" and "Skip this" where they are offered."""
     catalog = catalog_of(content, locale)
-    out = []
-    for oid in step.options:
-        key = step.option_labels[oid]
-        label = catalog.text(key) if key in catalog.messages else oid
-        out.append(answers.OptionText(oid, label, catalog.aliases.get(key, ())))
-    return out
+    keys = [(oid, step.option_labels[oid]) for oid in step.options]
+    if step.kind == "multi":
+        keys.append((DONE, "system.done_picking"))
+    if step.optional:
+        keys.append((SKIP, "system.skip"))
+    return [answers.OptionText(oid, catalog.text(key) if key in catalog.messages else oid, catalog.aliases.get(key, ()))
+            for oid, key in keys]
 
 
 def answer_kind(content: Content, locale: str, step: Step) -> str:
     """How the options read: 'time' (the options are times), 'scale' (ranges on a scale), or ''."""
     if step.time_kind and not step.time_option:
         return "time"
-    if step.kind == "choice" and answers.is_scale([o.label for o in option_texts(content, locale, step)]):
+    if step.kind == "choice" and answers.is_scale([o.label for o in option_texts(content, locale, step) if o.id != SKIP]):
         return "scale"
     return ""
 
