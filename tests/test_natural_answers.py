@@ -211,3 +211,48 @@ async def test_a_deep_link_as_the_first_message_opens_the_invitation_after_conse
     assert "Sam invited you to repair together in Mend" in after(t, "Thank you. You can stop at any time")
     t = await console(["join"], user="partner")
     assert "You're now linked with Sam." in t.text
+
+
+# -- snoozes: a time typed at a nudge ----------------------------------------------------------
+async def wait_until_shown(talk, marker: str) -> None:
+    """Telegram's ticker fires due timers on its own; wait (bounded) until the nudge is on screen."""
+    if isinstance(talk, TelegramTalk):
+        for _ in range(200):
+            await talk.tg.settle()
+            if any(marker in text for text in talk.tg.fake.texts(ALICE)):
+                return
+        raise AssertionError(f"never shown: {marker}")
+
+
+async def test_tomorrow_morning_typed_at_a_reminder_card_snoozes_until_then(talk, clock):
+    await talk(ONBOARD + ["/reminders", "check-in time", "9pm", "london", "that's all"])
+    clock.advance(minutes=61)  # 21:01 in London: the daily check-in is due
+    await wait_until_shown(talk, "A gentle nudge from Mend")
+    t = await talk(["tomorrow morning"])
+    assert "A gentle nudge from Mend" in t.text
+    assert "I'll check back tomorrow at 09:00." in t.text
+
+
+async def test_a_time_typed_at_the_end_of_a_break_moves_the_nudge(talk):
+    t = await talk(TO_CALM_GATE + ["9", "skip", "take a break", "an hour", "in 20 minutes"])
+    assert "I'll send you a gentle nudge in an hour." in t.text
+    assert "I'll check back in 20 minutes." in t.text
+
+
+# -- the couples calm gate ---------------------------------------------------------------------
+async def test_each_partner_passes_the_calm_gate_privately_and_a_break_shows_only_the_pause(db, content, clock):
+    console = ConsoleTalk(db, content, clock)
+    made = await console(ONBOARD + ["/invite", "Sam", "make the link"])
+    token = next(line.split()[1] for line in made.text.splitlines() if line.startswith("/start "))
+    await console([f"/start {token}", "yes", "I agree", "join", "no", "no", "no", "no"], user="partner")
+    alice = await console(["no", "no", "no", "no",           # her private screen; the barrier opens
+                           "9", "skip", "take a break", "in an hour"], user="alice")
+    assert "from 0 (settled) to 10" in alice.text and "It sounds like your body is on high alert" in alice.text
+    partner = await console([], user="partner")
+    # The neutral notice only (the partner has no timezone set, so the time says UTC).
+    assert "Your partner is taking a pause to cool down and aims to be back around 21:00 UTC." in partner.text
+    for private in ("high alert", "Take a break first", "gentle nudge"):  # nothing of alice's gate or break
+        assert private not in partner.text
+    assert "from 0 (settled) to 10" in partner.text  # their own gate, asked privately
+    partner = await console(["2", "skip"], user="partner")  # settled enough
+    assert "Step 1 of 3 · Own your part" in partner.text

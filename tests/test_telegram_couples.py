@@ -66,3 +66,19 @@ async def test_unlink_over_telegram_sends_only_the_neutral_words(tg):
     new = tg.fake.texts(ALICE)[before:]
     assert new and new[0].startswith("Your link has been closed.")
     assert tg.rows("SELECT COUNT(DISTINCT session_id) FROM users") == [(2,)]
+
+
+async def test_the_shared_repair_starts_with_each_partners_private_calm_gate(tg):
+    alice, bob = tg.fake.user(ALICE, "Alice"), tg.fake.user(BOB, "Bob")
+    token = await invite_link(tg, alice)
+    await tg.act(bob, f"/start {token}", "adult", "agree", "accept")
+    for person in (alice, bob):
+        await tg.act(person, "never", "never", "never", "never")
+    before = len(tg.fake.messages_to(BOB))
+    await tg.act(alice, "text:9", "skip", "text:take a break", "text:in an hour")  # flooded: the break
+    assert any("I'll send you a gentle nudge in an hour." in t for t in tg.fake.texts(ALICE))
+    seen = "\n".join(tg.fake.texts(BOB)[before:])
+    assert "Your partner is taking a pause to cool down" in seen  # the neutral notice, nothing more
+    assert "high alert" not in seen and "gentle nudge" not in seen
+    await tg.act(bob, "text:4", "skip")  # bob's own gate, privately: on edge is fine
+    assert any("Step 1 of 3 · Own your part" in t for t in tg.fake.texts(BOB))
