@@ -81,8 +81,9 @@ async def test_sos_mid_step_then_back_to_the_same_step(db, content, clock):
     after_sos = output.split("are you safe right now?")[1]
     assert "Emergency number: 112" in after_sos and "findahelpline.com" in after_sos
     assert after_sos.rstrip().splitlines()[-1].startswith("Your answers are saved")
-    assert "Okay, back to where you were." in after_sos
-    assert "Is there something you regret" in after_sos.split("back to where you were.")[1]
+    assert "Let's pick up where we were." in after_sos
+    assert "Okay." not in after_sos  # openers don't stack ("Okay. I'm glad…" then "Okay, back…")
+    assert "Is there something you regret" in after_sos.split("Let's pick up where we were.")[1]
 
 
 async def test_bad_input_gets_clear_replies_and_loses_nothing(db, content, clock):
