@@ -256,3 +256,17 @@ async def test_each_partner_passes_the_calm_gate_privately_and_a_break_shows_onl
     assert "from 0 (settled) to 10" in partner.text  # their own gate, asked privately
     partner = await console(["2", "skip"], user="partner")  # settled enough
     assert "Step 1 of 3 · Own your part" in partner.text
+
+
+async def test_opening_a_group_redraws_the_same_card_over_telegram(tmp_path, content, clock):
+    async with running_bot(tmp_path, content, clock) as tg:
+        alice = tg.fake.user(ALICE, "Alice")
+        await tg.act(alice, "/start", "adult", "agree", "/reminders", "timezone")
+        card = alice.last_card
+        assert [label for label, _ in card.buttons] == ["Europe", "The Americas", "Asia and the Pacific", "Elsewhere"]
+        sent = len(tg.fake.messages_to(ALICE))
+        await tg.act(alice, "family_americas")
+        assert len(tg.fake.messages_to(ALICE)) == sent  # no new message: the buttons changed in place
+        assert "Toronto" in [label for label, _ in alice.last_card.buttons]
+        await tg.act(alice, "america_toronto", "finished")
+        assert "Timezone: America/Toronto" in "\n".join(tg.fake.texts(ALICE))
