@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 WHOLE_TYPO = 88  # similarity (0-100) above which a whole label with a slip still counts as that label
@@ -59,6 +60,7 @@ class Reading:
     partial: tuple[str, ...] = field(default=())  # for a multi-select: the parts that did match
 
 
+@lru_cache(maxsize=4096)  # labels and aliases are folded again for every typed answer; they rarely change
 def normalise(text: str) -> str:
     """Case, accents, apostrophes and punctuation folded away: "Can't  THINK" -> "cant think"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -203,9 +205,9 @@ def _owners_of(word: str, owners: dict[str, set[str]]) -> set[str]:
     if len(word) < MIN_TYPO_WORD or word.isdigit():
         return set()
     found: set[str] = set()
-    for known, ids in owners.items():
-        # OSA counts a swapped pair of letters as one slip; a different word ("misunderstood" for
-        # "understood") is several edits away and doesn't count.
-        if len(known) >= MIN_TYPO_WORD and OSA.distance(word, known) <= (1 if len(known) < 8 else 2):
-            found |= ids
+    # OSA counts a swapped pair of letters as one slip; a different word ("misunderstood" for
+    # "understood") is several edits away and doesn't count.
+    for known, distance, _ in process.extract(word, list(owners), scorer=OSA.distance, score_cutoff=2, limit=None):
+        if len(known) >= MIN_TYPO_WORD and distance <= (1 if len(known) < 8 else 2):
+            found |= owners[known]
     return found
