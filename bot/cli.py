@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|chat|validate|screen|rotate-key]`.
+"""Command line: `python -m bot [run|chat|validate|screen|coach|rotate-key]`.
 
 With no subcommand Mend starts the Telegram bot when a token is configured and the console chat
 otherwise. Every start-up problem (config, content, database) ends with clear lines, exit code 2
@@ -21,6 +21,7 @@ from bot.content.loader import ContentError, load_content, validate_content
 from bot.logs import set_pseudonym_salt, setup_logging
 from bot.storage import Database, StorageError
 from bot.storage.crypto import Cipher, DataKeyError
+from bot.understanding.checker import Checker, checker_for
 from bot.understanding.encoder import EncoderUnavailable
 from bot.understanding.linear import ModelProblem
 from bot.understanding.screen import Screen, screen_for
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--release", action="store_true", help="also require clinician sign-off on safety copy")
     sub.add_parser("rotate-key", help="re-encrypt stored data with the first key of MEND_DATA_KEY")
     sub.add_parser("screen", help="safety-screen messages: one per line on stdin, one JSON verdict per line out")
+    sub.add_parser("coach", help="check drafts: one per line on stdin, one JSON object of labels per line out")
     return parser
 
 
@@ -77,6 +79,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if command == "screen":
         return screen_lines(screen, sys.stdin.buffer, sys.stdout)
+    try:
+        checker = checker_for(content)
+    except ModelProblem as exc:
+        print(f"mend: the coaching checker could not start, not starting: {exc}", file=sys.stderr)
+        return 1
+    if command == "coach":
+        return coach_lines(checker, sys.stdin.buffer, sys.stdout)
     if command == "chat":
         setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
         return _run_async(chat(settings, content, getattr(args, "user", "local"), cipher))
@@ -114,6 +123,26 @@ def screen_lines(screen: Screen, stdin: BinaryIO, stdout: TextIO) -> int:
             stdout.write(json.dumps({"route": verdict.route, "categories": list(verdict.categories),
                                      "layer": verdict.layer, "score": verdict.score,
                                      "urgent": verdict.urgent}) + "\n")
+        stdout.flush()
+        batch.clear()
+
+    for raw in stdin:
+        batch.append(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
+        if len(batch) >= SCREEN_BATCH:
+            flush()
+    flush()
+    return 0
+
+
+def coach_lines(checker: Checker, stdin: BinaryIO, stdout: TextIO) -> int:
+    """`python -m bot coach`: one UTF-8 draft per input line, one JSON object per output line, in
+    the same order: {"labels": [...]} (empty: nothing to note). Undecodable bytes are replaced;
+    an empty line gets no labels. The text is never logged."""
+    batch: list[str] = []
+
+    def flush() -> None:
+        for labels in checker.labels_for(batch):
+            stdout.write(json.dumps({"labels": list(labels)}) + "\n")
         stdout.flush()
         batch.clear()
 

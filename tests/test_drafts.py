@@ -142,7 +142,23 @@ async def test_the_checker_looks_at_the_whole_edited_draft(alice):
     assert alice.last_prompt.key.startswith("coaching.hint."), alice.keys(sends)
     await alice.taps("lint_edit")
     assert alice.last_prompt.key == "repair.draft_edit"  # never blocks: a new version, or keep the words
-    await alice.says("I'm sorry I shouted. I'd like us to find a calmer way to talk about the dishes.")
+    sends = await alice.says("I'm sorry I shouted. I'd like us to find a calmer way to talk about the dishes.")
+    keys = alice.keys(sends)
+    # the new version is a real apology: a short positive note, then their words echoed back
+    assert "coaching.note.good_apology" in keys and not any(k.startswith("coaching.hint.") for k in keys), keys
+    assert keys.index("coaching.note.good_apology") < keys.index("repair.draft_edited")
+    assert alice.last_prompt.key == "repair.followup"
+
+
+async def test_a_whole_draft_that_is_a_real_apology_gets_the_note_not_a_hint(alice):
+    await alice.onboard()
+    await repair_with(alice, my_part="I raised my voice", regret=None, their_view="you felt unheard",
+                      their_feelings=None, makes_sense=None, my_ask="Could you tell me when you need a pause?",
+                      my_offer="I'll count to three before answering")
+    await alice.taps("edit")
+    sends = await alice.says("I snapped at you, and I'm sorry. Can we talk tonight?")
+    keys = alice.keys(sends)
+    assert "coaching.note.good_apology" in keys and not any(k.startswith("coaching.hint.") for k in keys), keys
     assert alice.last_prompt.key == "repair.followup"
 
 
@@ -150,7 +166,7 @@ async def test_draft_over_telegram_asks_again_for_emoji_and_keeps_the_edited_ver
     async with running_bot(tmp_path, content, clock) as tg:
         alice = tg.fake.user(2001, "Alice")
         await tg.onboard(alice)
-        await tg.act(alice, "repair", "calm", "skip", "ready", "hurt", "done", "skip", "text:😡😭💔")
+        await tg.act(alice, "repair", "calm", "skip", "ready", "family_sad", "hurt", "done", "skip", "text:😡😭💔")
         assert "a few words" in tg.fake.texts(2001)[-1]  # asked again kindly (merged with the re-prompt)
         assert "My part was" in tg.fake.texts(2001)[-1]
         await tg.act(alice, "text:I was short with him", "skip", "text:he felt I wasn't listening", "skip", "skip",

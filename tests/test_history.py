@@ -145,7 +145,8 @@ async def test_export_has_every_repair_and_delete_erases_every_one(alice, clock,
 
 def console_repair(my_part: str) -> list[str]:
     """One solo repair typed into the console, from the home menu to "no follow-up"."""
-    return ["1", "1", "Skip this", "1", "1", "1", my_part, "I'm sorry I yelled", "you felt attacked", "Skip this",
+    # ... ready, the "Sad" group, hurt, little sleep, then the words
+    return ["1", "1", "Skip this", "1", "1", "1", "1", my_part, "I'm sorry I yelled", "you felt attacked", "Skip this",
             "Skip this", "It makes sense, you were tired", "Could you remind me on Sundays?",
             "I'll put the bins out on Sundays", "A walk", "1", "3"]
 

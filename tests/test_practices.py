@@ -69,6 +69,22 @@ async def test_the_request_and_the_own_version_get_the_checkers_feedback(alice):
     assert alice.last_prompt.key == "home.menu"
 
 
+async def test_a_gentle_own_version_of_the_request_gets_the_positive_note(alice):
+    await alice.onboard()
+    await alice.taps("request")
+    await alice.says("You're glued to your phone every evening.")
+    await alice.picks("lonely")
+    await alice.says("on Sunday, when you were on your phone through dinner")
+    await alice.picks("closeness")
+    await alice.says("Could we keep phones away at dinner twice this week?")
+    assert alice.last_prompt.key == "request.own"
+    sends = await alice.says("I feel lonely when we eat with our phones out. Could we keep them away at dinner?")
+    keys = alice.keys(sends)
+    assert "coaching.note.gentle_startup" in keys and not any(k.startswith("coaching.hint.") for k in keys), keys
+    assert keys.index("coaching.note.gentle_startup") < keys.index("request.own_kept")
+    assert alice.last_prompt.key == "home.menu"
+
+
 # -- boundary reflection -----------------------------------------------------------------------
 async def test_boundary_reflection_is_private_and_ends_with_my_own_boundary(alice):
     await alice.onboard()

@@ -25,29 +25,50 @@ class CatalogChecks:
                 self.err(file, 1, "a message file must be a mapping of keys to text")
             return None
         messages: dict[str, Message] = {}
-        self.flatten(data, "", file, messages)
-        return Catalog(path.stem, messages)
+        aliases: dict[str, tuple[str, ...]] = {}
+        self.flatten(data, "", file, messages, aliases)
+        return Catalog(path.stem, messages, aliases)
 
-    def flatten(self, node: LDict, prefix: str, file: str, out: dict[str, Message]) -> None:
+    def flatten(self, node: LDict, prefix: str, file: str, out: dict[str, Message],
+                aliases: dict[str, tuple[str, ...]]) -> None:
         for name, value in node.items():
             key = f"{prefix}{name}"
             line = node.line_of(name)
             if isinstance(value, LDict) and "text" in value:
                 self.add_message(key, value["text"], file, value.line_of("text"), out, value)
                 for extra in value:
-                    if extra not in ("text", "options", "review", "reviewed_by", "reviewed_on"):
+                    if extra not in ("text", "options", "aliases", "review", "reviewed_by", "reviewed_on"):
                         self.err(file, value.line_of(extra), f"'{key}': unknown field '{extra}'")
+                self.add_aliases(key, value, file, aliases)
                 options = value.get("options")
                 if options is not None:
                     if not isinstance(options, LDict):
                         self.err(file, value.line_of("options"), f"'{key}': options must map option ids to labels")
                     else:
                         for oid, label in options.items():
-                            self.add_message(f"{key}.options.{oid}", label, file, options.line_of(oid), out, None)
+                            okey = f"{key}.options.{oid}"
+                            if isinstance(label, LDict) and "text" in label:  # {text: label, aliases: [...]}
+                                for extra in label:
+                                    if extra not in ("text", "aliases"):
+                                        self.err(file, label.line_of(extra), f"'{okey}': unknown field '{extra}'")
+                                self.add_message(okey, label["text"], file, label.line_of("text"), out, None)
+                                self.add_aliases(okey, label, file, aliases)
+                            else:
+                                self.add_message(okey, label, file, options.line_of(oid), out, None)
             elif isinstance(value, LDict):
-                self.flatten(value, key + ".", file, out)
+                self.flatten(value, key + ".", file, out, aliases)
             else:
                 self.add_message(key, value, file, line, out, None)
+
+    def add_aliases(self, key: str, node: LDict, file: str, aliases: dict[str, tuple[str, ...]]) -> None:
+        """Other words a person may type for an option (`aliases:` beside its label, per locale)."""
+        if "aliases" not in node:
+            return
+        items = node["aliases"]
+        if not isinstance(items, LList) or not all(isinstance(a, str) and a.strip() for a in items):
+            self.err(file, node.line_of("aliases"), f"'{key}': aliases must be a list of words or phrases (quote yes/no)")
+            return
+        aliases[key] = tuple(items)
 
     def add_message(self, key: str, value: Any, file: str, line: int, out: dict[str, Message], meta: LDict | None) -> None:
         variants = list(value) if isinstance(value, LList) else [value]

@@ -92,7 +92,8 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
                 problems.append(Problem(file, raw.line_of(name), f"unknown coaching category '{name}'"))
                 continue
             coaching[name] = patterns(items, raw.line_of(name), f"coaching.{name}")
-            use_key(f"coaching.hint.{name}", file, raw.line_of(name))
+            kind = "note" if name in ("good_apology", "gentle_startup") else "hint"  # a positive note, not a hint
+            use_key(f"coaching.{kind}.{name}", file, raw.line_of(name))
     elif raw is not None:
         problems.append(Problem(file, data.line_of("coaching"), "'coaching' maps categories to lists of patterns"))
     return Lexicon(path.stem, signs, coaching, arabizi=data.get("arabizi") is True)
@@ -192,3 +193,27 @@ def check_screen_model(folder: Path, rel: Callable[[Path], str], problems: list[
     if actual != expected:
         problems.append(Problem(rel(weights_path), 1, "the screening model's weights are missing or do not match "
                                                       "model.json: run scripts/train_screen.py"))
+
+
+def check_coach_model(folder: Path, rel: Callable[[Path], str], problems: list[Problem]) -> None:
+    """The coaching checker's weights, checked like the screen's: present, matching their hash,
+    with a threshold per label."""
+    manifest_path, weights_path = folder / "model.json", folder / "model.npz"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        expected = manifest["weights_sha256"]
+        thresholds = manifest["thresholds"]
+        if set(thresholds) != set(COACHING_CATEGORIES):
+            raise KeyError("thresholds")
+        [float(v) for v in thresholds.values()]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        problems.append(Problem(rel(manifest_path), 1, "the coaching model's manifest is missing or unreadable: "
+                                                       "run scripts/train_coach.py"))
+        return
+    try:
+        actual = hashlib.sha256(weights_path.read_bytes()).hexdigest()
+    except OSError:
+        actual = None
+    if actual != expected:
+        problems.append(Problem(rel(weights_path), 1, "the coaching model's weights are missing or do not match "
+                                                      "model.json: run scripts/train_coach.py"))

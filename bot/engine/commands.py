@@ -55,6 +55,10 @@ class CommandsMixin:
             self.open_interrupt("sos")
             return
         if self.seat.consented_at is None:
+            if self.in_flow(self.content.welcome_flow) and self.remember_request(name):
+                self.send("system.consent_first_remembered")
+                self.reprompt()
+                return
             raise InvalidInput("system.consent_first")
         if name == "unlink":
             self.on_unlink_command()

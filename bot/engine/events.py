@@ -31,8 +31,13 @@ NOTHING_FLAGGED = Verdict()
 
 @dataclass(frozen=True)
 class TextReceived:
+    """Free text. `verdict`: the safety screen's reading; `coaching`: the coaching checker's labels
+    (criticism, contempt, defensiveness, non_apology, good_apology, gentle_startup), both computed
+    by the service before the engine sees the message."""
+
     text: str
     verdict: Verdict = NOTHING_FLAGGED
+    coaching: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,13 @@ from bot.engine import (
     CancelTimer, CommandReceived, EraseData, Event, ExportData, InvalidInput, OptionChosen, Record, SafetyEvent,
     Schedule, Send, TextReceived, TimerFired, advance,
 )
+from bot.engine import families
 from bot.engine.effects import Unlink
 from bot.logs import pseudonym
 from bot.storage import Database
 from bot.services import invitations, privacy
 from bot.storage import delivery, repo
+from bot.understanding.checker import Checker, checker_for
 from bot.understanding.recent import RecentMessages
 from bot.understanding.screen import Screen, screen_for
 
@@ -67,11 +69,13 @@ async def repeated_press(conn, user_id: str, event: Event, card: int | None, rep
 
 
 class Conversation:
-    def __init__(self, db: Database, content: Content, clock: Clock, screen: Screen | None = None):
+    def __init__(self, db: Database, content: Content, clock: Clock, screen: Screen | None = None,
+                 checker: Checker | None = None):
         self.db = db
         self.content = content
         self.clock = clock
         self.screen = screen or screen_for(content)  # the real encoder: there is no screening without it
+        self.checker = checker or checker_for(content)  # same encoder, so a message is encoded once
         self.recent = RecentMessages()
 
     async def _screened(self, event: Event, user_id: str, now: datetime) -> Event:
@@ -89,6 +93,9 @@ class Conversation:
             self.recent.forget(user_id)  # support is open: these words have done their job
         else:
             self.recent.add(user_id, text, now)
+        if isinstance(event, TextReceived):  # the coaching labels: read from the vector just made
+            labels = await asyncio.to_thread(self.checker.labels, text)
+            return replace(event, verdict=verdict, coaching=labels)
         return replace(event, verdict=verdict)
 
     async def handle(self, user_id: str, event: Event, *, update_id: int | None = None,
@@ -159,6 +166,9 @@ class Conversation:
         queued: list[Outgoing] = []
         follow_ups: list[tuple[str, Event]] = []
         pressed_turn = event.turn if isinstance(event, OptionChosen) else None
+        # Opening a group of a long question (feelings, timezones) re-draws the same card too.
+        opens_group = isinstance(event, OptionChosen) and (event.option.startswith(families.PREFIX)
+                                                             or event.option == families.ALL_GROUPS)
         card_handled = card is None
         # Who sits where, fixed before any effect runs: an unlink moves seat b to another session
         # mid-list, but the messages the engine addressed to seat b still belong to that person.
@@ -176,8 +186,9 @@ class Conversation:
                 if target is None:
                     continue
                 payload = effect.to_dict()
-                if target == user.id and not card_handled and effect.prompt and effect.multi and effect.turn == pressed_turn:
-                    payload["edit_message_id"] = card  # a multi-select toggle: re-draw the same card
+                if target == user.id and not card_handled and effect.prompt and (effect.multi or opens_group) \
+                        and effect.turn == pressed_turn:
+                    payload["edit_message_id"] = card  # a multi-select toggle or a group opened: re-draw the card
                     card_handled = True
                 # A protected message carries the partner's words: the row names them, so their
                 # /delete can erase it from this person's outbox too (P5).

@@ -35,3 +35,30 @@ def read_bank(path: Path) -> list[tuple[str, str]]:
     """(text, label) pairs; label is a category name or "none"."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [(str(text), str(label)) for label, texts in data["examples"].items() for text in texts or []]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A labelled draft of the coaching checker's splits (`tests/data/coach/{dev,heldout}.yaml`):
+    `labels` may be empty (nothing to note, including hard negatives)."""
+
+    text: str
+    lang: str
+    labels: tuple[str, ...]
+
+
+def read_drafts(path: Path) -> list[Draft]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [Draft(str(i["text"]), str(i.get("lang", "en")), tuple(str(x) for x in i.get("labels") or ()))
+            for i in data["items"]]
+
+
+def read_draft_bank(path: Path) -> list[Draft]:
+    """`content/coach/examples.yaml`: `examples: {labels: [text, ...]}` where a key names one label,
+    several joined by "+", or "none"."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    out = []
+    for key, texts in data["examples"].items():
+        labels = () if key == "none" else tuple(str(key).split("+"))
+        out.extend(Draft(str(text), "", labels) for text in texts or [])
+    return out

@@ -8,6 +8,7 @@ list of texts into unit vectors can stand in for it (`SentenceEncoder`).
 """
 from __future__ import annotations
 
+import threading
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -50,12 +51,41 @@ class UniversalSentenceEncoder:
         return np.asarray(self._model.encode(list(texts)), dtype=np.float32)
 
 
-_shared: UniversalSentenceEncoder | None = None
+class RecentVectors:
+    """An encoder that remembers the vectors of the last few single texts it encoded, so the
+    service encodes a message once for both the safety screen and the coaching checker (they
+    read the same cleaned text one after the other). The few texts are held in memory only,
+    like the screen's recent messages, and never written anywhere."""
+
+    def __init__(self, inner: SentenceEncoder, size: int = 4):
+        self.inner, self.name, self.size = inner, inner.name, size
+        self._memo: dict[str, Vectors] = {}
+        self._lock = threading.Lock()
+        self.calls = 0  # encoder calls made (tests check the sharing)
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        if len(texts) != 1:  # batches (the CLI, the reports) are encoded in one call anyway
+            self.calls += 1
+            return self.inner.encode(texts)
+        with self._lock:
+            hit = self._memo.get(texts[0])
+        if hit is not None:
+            return hit.copy()
+        self.calls += 1
+        vectors = self.inner.encode(texts)
+        with self._lock:
+            self._memo[texts[0]] = vectors
+            while len(self._memo) > self.size:
+                self._memo.pop(next(iter(self._memo)))
+        return vectors.copy()
 
 
-def shared_encoder() -> UniversalSentenceEncoder:
+_shared: RecentVectors | None = None
+
+
+def shared_encoder() -> RecentVectors:
     """One encoder per process: its weights take ~100 MB and a second or two to load."""
     global _shared
     if _shared is None:
-        _shared = UniversalSentenceEncoder()
+        _shared = RecentVectors(UniversalSentenceEncoder())
     return _shared

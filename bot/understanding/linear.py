@@ -97,7 +97,7 @@ def load(weights_path: Path, manifest_path: Path) -> tuple[LinearModel, dict[str
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if sha256_of(weights_path) != manifest["weights_sha256"]:
             raise ModelProblem(f"{weights_path.name} does not match the hash in {manifest_path.name}: "
-                               "retrain with scripts/train_screen.py")
+                               "retrain it (scripts/train_screen.py or scripts/train_coach.py)")
         with np.load(weights_path) as data:
             weights = np.asarray(data["weights"], dtype=np.float32)
             bias = np.asarray(data["bias"], dtype=np.float32)
@@ -105,8 +105,8 @@ def load(weights_path: Path, manifest_path: Path) -> tuple[LinearModel, dict[str
     except ModelProblem:
         raise
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ModelProblem(f"cannot read the screening model ({type(exc).__name__}): "
-                           "retrain with scripts/train_screen.py") from None
+        raise ModelProblem(f"cannot read {weights_path.parent.name}/{weights_path.name} ({type(exc).__name__}): "
+                           "retrain it (scripts/train_screen.py or scripts/train_coach.py)") from None
     if weights.shape != (weights.shape[0], len(classes)) or bias.shape != (len(classes),):
-        raise ModelProblem("the screening model's shape does not match its classes: retrain it")
+        raise ModelProblem(f"{weights_path.parent.name}/{weights_path.name}: its shape does not match its classes: retrain it")
     return LinearModel(classes, weights, bias), manifest

@@ -1,0 +1,156 @@
+"""The coaching checker: which of six things a draft to a partner does (issue 12).
+
+Labels (several may hold at once): criticism, contempt, defensiveness, non_apology (the problems a
+hint names) and good_apology, gentle_startup (what earns a short positive note). Two layers, built
+like the safety screen's:
+1. patterns from the lexicons' `coaching:` sections on every normalised reading of the draft, in
+   every language (people write in the language they think in);
+2. one logistic model per label over the shared multilingual sentence vectors (one-vs-rest, so a
+   draft can be both defensive and a non-apology), trained by `scripts/train_coach.py` on the
+   project's own examples (`content/coach/examples.yaml`) and the dev split, shipped with a hash.
+A label holds when a pattern matches or its model is confident. A positive label never stands next
+to criticism or contempt: a kind opening followed by a put-down is not a gentle start-up.
+Runs in the service; the engine only receives the labels. Nothing here logs or keeps the text.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.content.model import Content, Lexicon
+from bot.understanding import linear
+from bot.understanding.encoder import SentenceEncoder, Vectors, shared_encoder
+from bot.understanding.normalise import views
+
+PROBLEMS = ("criticism", "contempt", "defensiveness", "non_apology")
+POSITIVES = ("good_apology", "gentle_startup")
+LABELS = PROBLEMS + POSITIVES
+HARSH = ("criticism", "contempt")  # never alongside a positive label
+MIN_WORDS_FOR_MODEL = 2  # "whatever." and "ok" say too little for a sentence vector
+MAX_CHARS = 2000
+MAX_WORD_LENGTH = 30  # as the screen: a URL or a key-mash is noise to the model
+_WORD = re.compile(r"\w+")
+
+
+def pattern_labels(lexicons: Iterable[Lexicon], text: str) -> set[str]:
+    """Every label whose coaching pattern matches one of the draft's normalised readings."""
+    readings = tuple(dict.fromkeys(views(text)))
+    found: set[str] = set()
+    for lexicon in lexicons:
+        for label, patterns in lexicon.coaching.items():
+            if label not in found and any(p.search(r) for p in patterns for r in readings):
+                found.add(label)
+    return found
+
+
+def sigmoid(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    return np.asarray(1.0 / (1.0 + np.exp(-x)), dtype=np.float32)
+
+
+def train_one_vs_rest(vectors: Vectors, label_sets: Sequence[Iterable[str]], *, l2: float = 1e-3,
+                      steps: int = 300) -> linear.LinearModel:
+    """One logistic model per label, stored as one column each (weights (dim, labels)). Each is the
+    two-class softmax of `linear.train`, folded into a single score: p = sigmoid(x·w + b). Both
+    classes weigh the same, so rare labels are not drowned by the drafts without them."""
+    sets = [set(s) for s in label_sets]
+    columns, biases = [], []
+    for label in LABELS:
+        binary = ["yes" if label in s else "no" for s in sets]
+        two = linear.train(vectors, binary, background="no", background_share=0.5, l2=l2, steps=steps)
+        yes, no = two.classes.index("yes"), two.classes.index("no")
+        columns.append(two.weights[:, yes] - two.weights[:, no])
+        biases.append(two.bias[yes] - two.bias[no])
+    return linear.LinearModel(LABELS, np.stack(columns, axis=1).astype(np.float32),
+                              np.array(biases, dtype=np.float32))
+
+
+class Checker:
+    def __init__(self, lexicons: Mapping[str, Lexicon], model: linear.LinearModel, encoder: SentenceEncoder,
+                 thresholds: Mapping[str, float]):
+        if tuple(model.classes) != LABELS:
+            raise linear.ModelProblem("the coaching model's labels are not the checker's: retrain it")
+        self.lexicons = tuple(lexicons.values())
+        self.model = model
+        self.encoder = encoder
+        self.thresholds = np.array([float(thresholds[label]) for label in LABELS], dtype=np.float32)
+
+    def labels(self, text: str) -> tuple[str, ...]:
+        return self.labels_for([text])[0]
+
+    def labels_for(self, texts: Sequence[str], vectors: Vectors | None = None) -> list[tuple[str, ...]]:
+        """Labels per draft, in LABELS order. `vectors`: the drafts' sentence vectors when the caller
+        has them already (the service encodes a message once for the screen and the checker)."""
+        cleaned = [clean(t) for t in texts]
+        if vectors is None:
+            vectors = self.encoder.encode(cleaned) if cleaned else np.zeros((0, self.model.weights.shape[0]))
+        scores = self.probabilities(vectors)
+        out = []
+        for text, row in zip(cleaned, scores):
+            if not text:
+                out.append(())
+                continue
+            out.append(decide(self.lexicons, text, row, self.thresholds))
+        return out
+
+    def probabilities(self, vectors: Vectors) -> npt.NDArray[np.float32]:
+        return sigmoid(np.asarray(vectors, dtype=np.float32) @ self.model.weights + self.model.bias)
+
+
+def decide(lexicons: Iterable[Lexicon], text: str, probabilities: npt.NDArray[np.float32],
+           thresholds: npt.NDArray[np.float32]) -> tuple[str, ...]:
+    """The labels of one cleaned draft: its patterns, plus the model's confident labels when the
+    draft has enough words for a sentence vector to mean something."""
+    found = pattern_labels(lexicons, text)
+    if len(_WORD.findall(text)) >= MIN_WORDS_FOR_MODEL:
+        confident = {label for label, p, t in zip(LABELS, probabilities, thresholds) if p >= t}
+        if "non_apology" not in found and "good_apology" in found | confident:
+            # "I snapped at you, and I'm sorry.": both apology columns rise on "sorry", and telling a
+            # real apology it isn't one is the worst mistake a repair coach can make. The hedges
+            # ("sorry if", "sorry you feel", "sorry, but") have patterns; without one, the benefit
+            # of the doubt (on dev: two false non-apologies gone, no recall lost).
+            confident.discard("non_apology")
+        found |= confident
+    return resolve(found)
+
+
+def clean(text: str) -> str:
+    """The form the safety screen encodes too (spaces collapsed, the first lines only, no 30-letter
+    runs), so the service's one encoder call serves both."""
+    cleaned = " ".join(text.split())[:MAX_CHARS]
+    return " ".join(w for w in cleaned.split(" ") if len(w) <= MAX_WORD_LENGTH)
+
+
+def resolve(found: set[str]) -> tuple[str, ...]:
+    """Labels in a fixed order, positive ones dropped next to criticism or contempt."""
+    if found & set(HARSH):
+        found = found - set(POSITIVES)
+    return tuple(label for label in LABELS if label in found)
+
+
+def load_checker(content_dir: Path, lexicons: Mapping[str, Lexicon], encoder: SentenceEncoder) -> Checker:
+    """The checker for a content folder: its lexicons plus `coach/model.npz`, checked against the
+    hash, encoder name and thresholds in `coach/model.json`."""
+    folder = Path(content_dir) / "coach"
+    model, manifest = linear.load(folder / "model.npz", folder / "model.json")
+    if manifest.get("encoder") != encoder.name:
+        raise linear.ModelProblem(f"the coaching model was trained for {manifest.get('encoder')}, "
+                                  f"not {encoder.name}: retrain with scripts/train_coach.py")
+    raw = manifest.get("thresholds")
+    if not isinstance(raw, dict) or set(raw) != set(LABELS):
+        raise linear.ModelProblem("the coaching model has no threshold per label: retrain with scripts/train_coach.py")
+    return Checker(lexicons, model, encoder, {k: float(v) for k, v in raw.items()})
+
+
+_loaded: dict[tuple[str, int], Checker] = {}
+
+
+def checker_for(content: Content) -> Checker:
+    """The checker for loaded content, with the process's one encoder (built once per content)."""
+    key = (content.root, id(content.lexicons))
+    if key not in _loaded:
+        _loaded[key] = load_checker(Path(content.root), content.lexicons, shared_encoder())
+    return _loaded[key]

@@ -1,0 +1,91 @@
+"""Train the coaching checker's model and ship it in content/coach/.
+
+    .venv/bin/python scripts/train_coach.py
+
+Encodes the bank (content/coach/examples.yaml) and the dev split (tests/data/coach/dev.yaml) with
+the shipped encoder, fits one logistic model per label (one-vs-rest), and picks each label's
+threshold by 5-fold cross-validation on dev (patterns included, as the checker runs): the lowest
+threshold whose cross-validated precision reaches the target, else the best F1; then raised
+where needed so at most 8% of the drafts with nothing to note get a hint. Writes model.npz
+with model.json (hash of the weights, the encoder's name, the thresholds and the hashes of what it
+was trained on, which a test checks so a stale model can't ship). The held-out split is never read.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from bot.content.loader import load_content  # noqa: E402
+from bot.understanding import linear  # noqa: E402
+from bot.understanding.checker import LABELS, PROBLEMS, train_one_vs_rest  # noqa: E402
+from bot.understanding.coaching_eval import CachingEncoder, cross_validated_probabilities, labels_from, score  # noqa: E402
+from bot.understanding.datasets import read_draft_bank, read_drafts  # noqa: E402
+from bot.understanding.encoder import shared_encoder  # noqa: E402
+
+BANK = ROOT / "content" / "coach" / "examples.yaml"
+DEV = ROOT / "tests" / "data" / "coach" / "dev.yaml"
+OUT = ROOT / "content" / "coach"
+GRID = [round(x, 2) for x in np.arange(0.30, 0.951, 0.05)]
+TARGET_PRECISION = 0.85
+NEUTRAL_MAX = 0.08  # the issue allows 10% on an independent set; leave a margin
+
+
+def pick_thresholds(lexicons, dev, probabilities) -> dict[str, float]:
+    """Per label, independently (the others held at 0.5): the most recall with precision at
+    target, else the best F1, on the cross-validated dev reading."""
+    chosen = {label: 0.5 for label in LABELS}
+    texts = [d.text for d in dev]
+    for label in LABELS:
+        best, best_key = 0.5, (-1.0, -1.0)
+        for t in GRID:
+            figures = score(dev, labels_from(lexicons, texts, probabilities, dict(chosen, **{label: t})))
+            row = figures["labels"][label]
+            p, r = row["precision"], row["recall"]
+            f1 = 2 * p * r / (p + r) if p + r else 0.0
+            key = (1.0 if p >= TARGET_PRECISION else 0.0, r if p >= TARGET_PRECISION else f1)
+            if key > best_key:
+                best, best_key = t, key
+        chosen[label] = float(best)
+    # Then the drafts with nothing to note: while more than NEUTRAL_MAX of them would get a hint,
+    # the problem label that flags most of them asks for a little more confidence.
+    neutral = [i for i, d in enumerate(dev) if not d.labels]
+    for _ in range(40):
+        predicted = labels_from(lexicons, texts, probabilities, chosen)
+        flagged = [predicted[i] for i in neutral if set(predicted[i]) & set(PROBLEMS)]
+        if len(flagged) <= NEUTRAL_MAX * len(neutral):
+            break
+        worst = max((label for label in PROBLEMS if chosen[label] < 0.95),
+                    key=lambda label: sum(label in p for p in flagged), default=None)
+        if worst is None:
+            break
+        chosen[worst] = round(chosen[worst] + 0.05, 2)
+    return chosen
+
+
+def main() -> int:
+    content = load_content(ROOT / "content")
+    bank, dev = read_draft_bank(BANK), read_drafts(DEV)
+    encoder = CachingEncoder(shared_encoder())
+    bank_vectors = encoder.encode([d.text for d in bank])
+    dev_vectors = encoder.encode([d.text for d in dev])
+    probabilities = cross_validated_probabilities(bank, dev, bank_vectors, dev_vectors)
+    thresholds = pick_thresholds(content.lexicons, dev, probabilities)
+    model = train_one_vs_rest(np.vstack([bank_vectors, dev_vectors]), [d.labels for d in bank + dev])
+    linear.save(model, OUT / "model.npz", OUT / "model.json", {
+        "encoder": encoder.name,
+        "kind": "one-vs-rest logistic (sigmoid per column)",
+        "thresholds": thresholds,
+        "trained_on": {str(p.relative_to(ROOT)): linear.sha256_of(p) for p in (BANK, DEV)},
+        "examples": len(bank) + len(dev),
+    })
+    print(f"trained on {len(bank) + len(dev)} examples; thresholds {thresholds}; wrote {OUT / 'model.npz'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
