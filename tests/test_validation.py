@@ -14,7 +14,8 @@ from tests.conftest import CONTENT_DIR
 
 
 @pytest.fixture
-def copy(tmp_path) -> Path:
+def copy(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # problems name files relative to the current directory: content/...
     target = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, target)
     return target
@@ -89,7 +90,7 @@ def test_missing_message_key_names_where_it_is_used(copy):
     edit(en, '  reflect: "Noticing moments', '  reflected: "Noticing moments')
     found = problems(copy)
     line = line_of(copy / "flows" / "gratitude.yaml", "say: gratitude.reflect")
-    assert any(f"missing message key 'gratitude.reflect' (used at content/flows/gratitude.yaml:{line})" in p for p in found)
+    assert f"content/flows/gratitude.yaml:{line}: missing message key 'gratitude.reflect' (add it to content/messages/en.yaml)" in found
 
 
 def test_missing_option_label(copy):

@@ -24,6 +24,14 @@ class Problem:
         return f"{self.file}:{self.line}: {self.message}"
 
 
+UNREADABLE = ("YAML syntax error", "YAML error", "cannot read file")  # how read_yaml's problems begin
+
+
+def is_unreadable(problem: Problem) -> bool:
+    """A file that could not be read at all (every other problem about it would be a guess)."""
+    return problem.message.startswith(UNREADABLE)
+
+
 class LDict(dict):
     """A dict that knows the 1-based line of itself and of each of its keys."""
 
