@@ -21,6 +21,7 @@ the engine, storage) on a fresh temporary SQLite file per transcript and a fake 
 """
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import FakeClock
-from bot.content.limits import parse_duration, yaml_type
+from bot.content.limits import yaml_type
 from bot.content.loader import display_path
 from bot.content.model import Content
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
@@ -44,6 +45,7 @@ PEOPLE = ("a", "b")
 DEFAULT_START = datetime(2026, 11, 25, 20, 0, tzinfo=timezone.utc)
 MAX_TIMERS_PER_WAIT = 500  # a wait of weeks fires a daily reminder a few dozen times; never loop forever
 INVITE = "{invite}"
+WAIT_RE = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 
 
 @dataclass(frozen=True)
@@ -154,9 +156,9 @@ def _turn(raw: Any, line: int, file: str, keys: dict, problems: list[Problem]) -
 
 def _action_value(action: str, value: Any, file: str, line: int, problems: list[Problem]) -> Any:
     if action == "wait":
-        delay = parse_duration(value)
+        delay = wait_duration(value)
         if delay is None or delay <= timedelta(0):
-            problems.append(Problem(file, line, f"wait takes a duration like 25m, 3h or 2d, got {value!r}"))
+            problems.append(Problem(file, line, f"wait takes a duration like 25m, 3h, 2d or 1h30m, got {value!r}"))
         return delay
     if action == "choose" and isinstance(value, LList):
         if not value or not all(isinstance(v, str) for v in value):
@@ -169,6 +171,15 @@ def _action_value(action: str, value: Any, file: str, line: int, problems: list[
         if not value.startswith("/") or len(value) < 2:
             problems.append(Problem(file, line, f"command: starts with '/', like /sos (got {value!r})"))
     return value
+
+
+def wait_duration(value: Any) -> timedelta | None:
+    """`25m`, `3h`, `2d`, or a sum like `1d2h30m`."""
+    match = WAIT_RE.match(value.strip()) if isinstance(value, str) else None
+    if match is None or not any(match.groups()):
+        return None
+    days, hours, minutes = (int(g) if g else 0 for g in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes)
 
 
 def _keys(value: Any, file: str, line: int, keys: dict, problems: list[Problem]) -> tuple[str, ...]:
