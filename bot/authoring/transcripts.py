@@ -164,8 +164,11 @@ def _action_value(action: str, value: Any, file: str, line: int, problems: list[
         if not value or not all(isinstance(v, str) for v in value):
             problems.append(Problem(file, line, "choose: takes an option id, or a list of option ids for a multi-select"))
         return tuple(value)
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
         problems.append(Problem(file, line, f"{action}: needs text, got {yaml_type(value)} {value!r} (quote it)"))
+        return None
+    if action == "choose" and not value.strip():
+        problems.append(Problem(file, line, "choose: needs an option id"))
         return None
     if action == "command":
         if not value.startswith("/") or len(value) < 2:
