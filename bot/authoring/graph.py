@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.content.model import Catalog, Flow, Step
 
@@ -36,11 +37,32 @@ class Node:
     lines: tuple[str, ...]  # first line: id and kind; then the details an author checks
 
 
+# The step kinds by class name, for a content model whose steps are typed classes (no `kind` field).
+_CLASS_KINDS = {"ChoiceStep": "choice", "MultiStep": "multi", "TextStep": "text", "SayStep": "say",
+                "BranchStep": "branch", "EndStep": "end", "CallStep": "call", "GotoStep": "goto",
+                "ScheduleStep": "schedule", "CancelTimerStep": "cancel_timer", "RecordStep": "record",
+                "ActionStep": "action", "AwaitPartnerStep": "await_partner"}
+_DEFAULTS: dict[str, Any] = {"options": (), "option_labels": {}, "share": (), "reveal": (), "delays": {},
+                             "min_picks": 1, "max_picks": 1}
+
+
+def step_kind(step: Step) -> str:
+    """choice | multi | text | say | branch | call | goto | schedule | cancel_timer | record | action |
+    await_partner | end."""
+    kind = getattr(step, "kind", None)
+    return kind if isinstance(kind, str) else _CLASS_KINDS[type(step).__name__]
+
+
+def _get(step: Step, name: str) -> Any:
+    """A step's field, or its neutral default on a kind of step that doesn't have it."""
+    return getattr(step, name, _DEFAULTS.get(name))
+
+
 def edges(flow: Flow) -> list[Edge]:
     """Where each step can go next, in the order the engine tries the routes."""
     out: list[Edge] = []
     for step in flow.steps:
-        if step.kind in ("end", "goto"):
+        if step_kind(step) in ("end", "goto"):
             continue
         if step.routes:
             for route in step.routes:
@@ -55,50 +77,50 @@ def edges(flow: Flow) -> list[Edge]:
 
 def kind_name(step: Step) -> str:
     """The step's kind as an author writes it (`ask` for every question)."""
-    if step.kind == "choice":
+    if step_kind(step) == "choice":
         return "ask"
-    if step.kind == "multi":
-        return f"ask, pick {step.min_picks}–{step.max_picks}"
-    if step.kind == "text":
+    if step_kind(step) == "multi":
+        return f"ask, pick {_get(step, 'min_picks')}–{_get(step, 'max_picks')}"
+    if step_kind(step) == "text":
         return "ask, free text"
-    return step.kind
+    return step_kind(step)
 
 
 def node(step: Step) -> Node:
     lines = [f"{step.id} · {kind_name(step)}"]
-    if step.key:
-        lines.append(step.key)
-    if step.kind in ("choice", "multi"):
+    if _get(step, 'key'):
+        lines.append(_get(step, 'key'))
+    if step_kind(step) in ("choice", "multi"):
         lines += _options(step)
-    if step.save_as:
-        lines.append(f"→ {step.save_as}")
-    flags = [name for name, on in (("optional", step.optional), ("free text too", step.allow_text),
-                                   ("coached", step.check), ("for partner", step.for_partner)) if on]
+    if _get(step, 'save_as'):
+        lines.append(f"→ {_get(step, 'save_as')}")
+    flags = [name for name, on in (("optional", _get(step, 'optional')), ("free text too", _get(step, 'allow_text')),
+                                   ("coached", _get(step, 'check')), ("for partner", _get(step, 'for_partner'))) if on]
     if flags:
         lines.append(", ".join(flags))
-    if step.share:
-        lines.append("asks to share: " + ", ".join(step.share))
-    if step.kind in ("call", "goto"):
-        lines.append(f"flow {step.target_flow}")
-    if step.kind == "await_partner":
-        lines.append(f"barrier {step.barrier}")
-        if step.reveal:
-            lines.append("reveals: " + ", ".join(step.reveal))
-    if step.kind == "schedule":
-        lines.append(f"timer {step.timer} " + _delay(step))
-    if step.kind == "cancel_timer":
-        lines.append(f"cancels timer {step.timer}")
-    if step.kind == "record":
-        lines.append(f"records {step.record}")
-    if step.kind == "action":
-        lines.append(f"does {step.action}")
+    if _get(step, 'share'):
+        lines.append("asks to share: " + ", ".join(_get(step, 'share')))
+    if step_kind(step) in ("call", "goto"):
+        lines.append(f"flow {_get(step, 'target_flow')}")
+    if step_kind(step) == "await_partner":
+        lines.append(f"barrier {_get(step, 'barrier')}")
+        if _get(step, 'reveal'):
+            lines.append("reveals: " + ", ".join(_get(step, 'reveal')))
+    if step_kind(step) == "schedule":
+        lines.append(f"timer {_get(step, 'timer')} " + _delay(step))
+    if step_kind(step) == "cancel_timer":
+        lines.append(f"cancels timer {_get(step, 'timer')}")
+    if step_kind(step) == "record":
+        lines.append(f"records {_get(step, 'record')}")
+    if step_kind(step) == "action":
+        lines.append(f"does {_get(step, 'action')}")
     return Node(step, tuple(lines))
 
 
 def _options(step: Step) -> list[str]:
     """Option ids, a few per line; a long picker is cut after MAX_OPTIONS_SHOWN."""
-    shown = list(step.options[:MAX_OPTIONS_SHOWN])
-    more = len(step.options) - len(shown)
+    shown = list(_get(step, 'options')[:MAX_OPTIONS_SHOWN])
+    more = len(_get(step, 'options')) - len(shown)
     if more > 0:
         shown.append(f"… (+{more})")
     picker = _picker(step)
@@ -108,7 +130,7 @@ def _options(step: Step) -> list[str]:
 
 
 def _picker(step: Step) -> str | None:
-    labels = set(step.option_labels.values())
+    labels = set(_get(step, 'option_labels').values())
     first = next(iter(labels), "")
     if first.startswith("pickers."):
         return first.split(".")[1]
@@ -127,10 +149,10 @@ def _duration(delay: timedelta | None) -> str:
 
 
 def _delay(step: Step) -> str:
-    if step.delay is not None:
-        return f"in {_duration(step.delay)}"
-    by = ", ".join(f"{oid} {_duration(d)}" for oid, d in step.delays.items())
-    return f"by {step.delay_by}: {by}"
+    if _get(step, 'delay') is not None:
+        return f"in {_duration(_get(step, 'delay'))}"
+    by = ", ".join(f"{oid} {_duration(d)}" for oid, d in _get(step, 'delays').items())
+    return f"by {_get(step, 'delay_by')}: {by}"
 
 
 def _stages(flow: Flow) -> dict[int, list[Step]]:
@@ -176,9 +198,9 @@ def to_mermaid(flow: Flow) -> str:
 
     def emit(step: Step, indent: str) -> None:
         n = node(step)
-        left, right = _MERMAID_SHAPES[step.kind]
+        left, right = _MERMAID_SHAPES[step_kind(step)]
         label = "<br/>".join(_mermaid_text(line) for line in n.lines)
-        out.append(f"{indent}{_mermaid_id(step.id)}{left}{label}{right}:::k_{step.kind}")
+        out.append(f"{indent}{_mermaid_id(step.id)}{left}{label}{right}:::k_{step_kind(step)}")
 
     for stage, steps in _stages(flow).items():
         if stage and flow.stages:
@@ -219,7 +241,7 @@ def to_dot(flow: Flow) -> str:
 
     def emit(step: Step, indent: str) -> None:
         label = "\\n".join(_dot_text(line) for line in node(step).lines)
-        out.append(f'{indent}"{step.id}" [label="{label}", shape={_DOT_SHAPES[step.kind]}];')
+        out.append(f'{indent}"{step.id}" [label="{label}", shape={_DOT_SHAPES[step_kind(step)]}];')
 
     for stage, steps in _stages(flow).items():
         if stage and flow.stages:
@@ -258,10 +280,10 @@ def page(flow: Flow, flows: dict[str, Flow], catalog: Catalog | None) -> str:
     if flow.kind == "interrupt":
         lines += ["An interrupt: it opens over whatever the person is doing and returns there when it ends.", ""]
     lines += ["```mermaid", to_mermaid(flow).rstrip("\n"), "```", ""]
-    calls = sorted({s.target_flow for s in flow.steps if s.kind == "call" and s.target_flow})
-    gotos = sorted({s.target_flow for s in flow.steps if s.kind == "goto" and s.target_flow})
+    calls = sorted({_get(s, 'target_flow') for s in flow.steps if step_kind(s) == "call" and _get(s, 'target_flow')})
+    gotos = sorted({_get(s, 'target_flow') for s in flow.steps if step_kind(s) == "goto" and _get(s, 'target_flow')})
     callers = sorted({f.id for f in flows.values() for s in f.steps
-                      if s.kind in ("call", "goto") and s.target_flow == flow.id})
+                      if step_kind(s) in ("call", "goto") and _get(s, 'target_flow') == flow.id})
     for what, names in (("Calls", calls), ("Goes on to", gotos), ("Reached from", callers)):
         if names:
             lines.append(f"{what}: " + ", ".join(f"[{n}]({n}.md)" for n in names) + "  ")
