@@ -26,7 +26,7 @@ def graph(content_dir: Path, flow_id: str | None, fmt: str, all_dir: Path | None
         print(f"wrote {len(written) - 1} flow pages and an index to {display_path(all_dir)}")
         return 1 if problems else 0
     if flow_id is None:
-        print("mend: name a flow (python -m bot graph repair) or use --all DIR", file=sys.stderr)
+        print(f"mend: name a flow (one of: {', '.join(sorted(flows))}) or use --all DIR", file=sys.stderr)
         return 2
     flow = flows.get(flow_id)
     if flow is None:

@@ -267,6 +267,13 @@ def _title(flow: Flow, catalog: Catalog | None) -> str:
     return message.variants[0] if message is not None else flow.title_key
 
 
+LEGEND = ("Shapes: rectangle, a question (with its options and the slot it saves) · rounded, a message · "
+          "diamond, a decision · double-sided box, a sub-flow it calls and comes back from · slanted box, "
+          "a flow it goes on to · trapezoid, a partner barrier (and what it reveals) · hexagon, a timer set or "
+          "cancelled · flag, an action · cylinder, a record · stadium, the end. An arrow without a label "
+          "goes to the step listed next.")
+
+
 def page(flow: Flow, flows: dict[str, Flow], catalog: Catalog | None) -> str:
     """One flow's page: what it is, the chart, and the flows it leads to and comes from."""
     facts = [f"file `{flow.file}`", f"kind `{flow.kind}`"]
@@ -279,7 +286,7 @@ def page(flow: Flow, flows: dict[str, Flow], catalog: Catalog | None) -> str:
     lines = [f"# {flow.id}: {_title(flow, catalog)}", "", " · ".join(facts), ""]
     if flow.kind == "interrupt":
         lines += ["An interrupt: it opens over whatever the person is doing and returns there when it ends.", ""]
-    lines += ["```mermaid", to_mermaid(flow).rstrip("\n"), "```", ""]
+    lines += ["```mermaid", to_mermaid(flow).rstrip("\n"), "```", "", LEGEND, ""]
     calls = sorted({_get(s, 'target_flow') for s in flow.steps if step_kind(s) == "call" and _get(s, 'target_flow')})
     gotos = sorted({_get(s, 'target_flow') for s in flow.steps if step_kind(s) == "goto" and _get(s, 'target_flow')})
     callers = sorted({f.id for f in flows.values() for s in f.steps
