@@ -15,7 +15,7 @@ from bot.content.catalog import CatalogChecks
 from bot.content.graph import GraphChecks, revealed_slots, shared_flow_ids
 from bot.content.limits import FLOW_FIELDS, FLOW_KINDS, ID_RE, KEY_RE, SCHEMA_VERSION, parse_duration, yaml_type  # noqa: F401
 from bot.content.model import PARTNER_PREFIX, Catalog, Content, Flow, Step
-from bot.content.safety import load_lexicon, load_resources
+from bot.content.safety import check_screen_model, load_lexicon, load_resources
 from bot.content.steps import StepParser
 from bot.content.yamlio import LDict, LList, Problem, is_unreadable, read_yaml
 
@@ -226,8 +226,9 @@ class _Validator(StepParser, GraphChecks, CatalogChecks):
             own = name[len(PARTNER_PREFIX):]
             if own in slot_labels:
                 slot_labels[name] = slot_labels[own]
+        check_screen_model(self.root / "screen", self.rel, self.problems)
         return Content(flows, catalogs, "en", "home", "welcome", commands, slot_labels, placeholders, lexicons, resources,
-                       shared_flow_ids(flows))
+                       shared_flow_ids(flows), str(self.root))
 
     def load_lexicons(self, catalogs: dict[str, Catalog]) -> dict:
         lexicons = {}
