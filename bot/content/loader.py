@@ -264,7 +264,7 @@ def display_path(path: Path) -> str:
 
 def validate_content(content_dir: Path, release: bool = False,
                      today: date | None = None) -> tuple[Content | None, list[Problem]]:
-    """`today` only matters with `release`: crisis lines must have been verified in the last six months."""
+    """`today` only matters with `release`: crisis lines must have been checked in the last six months."""
     _, content, problems = _validate(content_dir, release, today)
     return content, problems
 
