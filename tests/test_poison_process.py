@@ -44,7 +44,7 @@ async def test_lone_surrogate_and_a_failing_update_are_each_followed_by_the_next
     fake = server.fake
     # The 4th event Mend handles (alice's first words after onboarding) fails inside the handler.
     bot = BotProcess(server.base_url, tmp_path / "bot.sqlite3", tmp_path / "bot.log")
-    await bot.start(MEND_FAULT_AT="in_handler_before_commit:4:raise")
+    await bot.start(MEND_FAULT_AT="in_handler_before_commit:5:raise")
     alice = fake.user(7001, "Alice")
     try:
         async with asyncio.timeout(120):
