@@ -87,6 +87,11 @@ class Person:
                     await asyncio.sleep(0.05)
                     if self._arrived(since, expect):
                         break
+                    card = self.user.last_card
+                    if action == "text" and card and any(d.endswith(":okay_keep") for _, d in card.buttons):
+                        # The screen's gentle "are you safe?" on an ordinary answer: a person says
+                        # they're okay and keeps their words, and the conversation goes on.
+                        self.user.press("okay_keep")
                 else:
                     self.nudges += 1
                     assert self.nudges <= max_nudges, f"{self.user.name} stuck waiting for {expect!r}; saw: " + repr(

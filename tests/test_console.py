@@ -197,9 +197,12 @@ def test_kill_9_mid_conversation_then_resume_at_the_same_step(tmp_path):
     result = subprocess.run([sys.executable, "-m", "bot", "chat"], input="\n".join(FULL_REPAIR[9:]) + "\n",
                             env=_env(tmp_path), cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    first, second = result.stdout.split("\n\n")[:2]
-    assert first in ("Welcome back. Here's where we left off.", "Good to see you again. We can pick up right here.")
-    assert second.startswith("Is there something you regret")
+    # A kill after the prompt was committed but before it was marked shown re-shows it first (the
+    # pending message), then the welcome back; otherwise the welcome back comes first. Both resume.
+    blocks = result.stdout.split("\n\n")[:3]
+    assert any(b in ("Welcome back. Here's where we left off.", "Good to see you again. We can pick up right here.")
+               for b in blocks), blocks
+    assert any(b.startswith("Is there something you regret") for b in blocks), blocks
     assert f"• My part: {REPAIR_ANSWERS['my_part']}" in result.stdout  # the answer typed before the kill survived
 
 

@@ -159,11 +159,11 @@ async def test_history_in_the_console_across_repairs(db, content, clock):
                           stdout=out)
     assert await console.run() == 0
     text = out.getvalue()
-    listing = text.split("Your past repairs, newest first:")[-1].split("Tap a number")[0]
+    listing = text.split("Your past repairs, newest first:")[-1].split("Choose a number")[0]
     first, second = [line for line in listing.splitlines() if line[:1].isdigit()]
     assert first.startswith("1 · ") and "I forgot the bins" in first
     assert second.startswith("2 · ") and "I yelled about the bins" in second
-    opened = text.split("Tap a number to open that repair again.")[-1]
+    opened = text.split("Choose a number to open that repair again.")[-1]
     assert "My part: I yelled about the bins" in opened and "I'm sorry I yelled." in opened
 
 

@@ -181,7 +181,7 @@ async def test_daily_time_number_or_label(talk):
 async def test_followup_yes_is_ambiguous_between_two_yeses(talk):
     lines = TO_CALM_GATE + ["2", "skip", "yes", "hurt", "skip", "I raised my voice.", "skip", "They were tired.",
                             "skip", "skip", "skip", "Could you tell me when you need a minute?",
-                            "I'll say when I'm getting worked up.", "skip", "yes"]
+                            "I'll say when I'm getting worked up.", "skip", "it's fine", "yes"]  # the draft as it is
     t = await talk(lines)
     assert "“yes” could be either of these." in t.text
     assert t.options == ["Yes, in 3 days", "Yes, in a week"]

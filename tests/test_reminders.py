@@ -223,3 +223,14 @@ async def test_due_timers_wait_while_the_outbox_is_backed_up(tmp_path, content, 
         assert await tg.mend.tick_once() == 1
         await tg.settle()
         assert tg.fake.messages_to(8002)[-1].text == "A gentle nudge from Mend 🌱"
+
+
+async def test_opening_a_nudge_asks_its_first_question_once(alice, clock, conversation):
+    """Found by a transcript: "Open it" started the flow, then the step loop prompted it again."""
+    clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc))
+    await alice.onboard()
+    await walk_repair(alice)
+    await choose_followup(alice, "d3")
+    clock.advance(days=3, hours=1)
+    assert await fire(alice, conversation) == ["nudge.card"]
+    assert alice.keys(await alice.taps("start")) == ["followup.how_did_it_go"]

@@ -15,6 +15,8 @@ from bot.compose.keys import COMPOSE_KEYS
 from bot.content.yamlio import LDict, LList, read_yaml
 from bot.content.limits import TELEGRAM_TEXT_LIMIT, yaml_type
 
+ENGINE = "(engine)"  # the "file" of keys the engine sends by itself
+
 
 class CatalogChecks:
     def load_catalog(self, path: Path) -> Catalog | None:
@@ -98,14 +100,10 @@ class CatalogChecks:
 
     def check_catalogs(self, catalogs: dict[str, Catalog], saved_slots: set[str]) -> dict[str, tuple[str, ...]]:
         placeholders: dict[str, set[str]] = {}
+        for key in SYSTEM_KEYS + COMPOSE_KEYS:  # COMPOSE_KEYS: read by bot/compose at render time
+            self.use_key(key, ENGINE, 0)
+        self.check_missing_keys(catalogs)
         for catalog in catalogs.values():
-            for key in SYSTEM_KEYS + COMPOSE_KEYS:  # COMPOSE_KEYS: read by bot/compose at render time
-                self.use_key(key, "(engine)", 0)
-            for key, (ufile, uline) in sorted(self.used_keys.items()):
-                if key not in catalog.messages:
-                    where = f"{ufile}:{uline}" if uline else "the engine"
-                    file = f"messages/{catalog.locale}.yaml"
-                    self.err(self.rel(self.root / file), 1, f"missing message key '{key}' (used at {where})")
             for key, msg in catalog.messages.items():
                 for text in msg.variants:
                     for _, name, _, _ in string.Formatter().parse(text):
@@ -122,3 +120,18 @@ class CatalogChecks:
                 elif msg.review not in (None, "clinician"):
                     self.err(msg.file, msg.line, f"'{key}': review must be 'clinician'")
         return {k: tuple(sorted(v)) for k, v in placeholders.items()}
+
+    def check_missing_keys(self, catalogs: dict[str, Catalog]) -> None:
+        """A key is reported where it is used (the flow step, picker or lexicon line), naming every
+        locale that lacks it, so a typo in a flow points at the flow. Keys only the engine uses are
+        reported in the locale's own file."""
+        for key, (file, line) in sorted(self.used_keys.items()):
+            lacking = [self.rel(self.root / "messages" / f"{locale}.yaml")
+                       for locale, catalog in sorted(catalogs.items()) if key not in catalog.messages]
+            if not lacking:
+                continue
+            if file == ENGINE:
+                for where in lacking:
+                    self.err(where, 1, f"missing message key '{key}' (used at the engine)")
+            else:
+                self.err(file, line, f"missing message key '{key}' (add it to {', '.join(lacking)})")

@@ -173,6 +173,7 @@ class StepsMixin:
             self.seat.nudge = None
             self.seat.stack = []
             self.start_flow(nudge["flow"])
+            self.halted = True  # start_flow already ran the new flow to its first prompt: don't ask twice
             return
         if step.action == "snooze_nudge" and nudge:
             self.seat.nudge = None
