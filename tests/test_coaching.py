@@ -108,6 +108,18 @@ def test_a_kind_start_never_stands_next_to_criticism_or_contempt(checker):
     assert not {"good_apology", "gentle_startup"} & set(labels)
 
 
+@pytest.mark.parametrize("text", ["I snapped at you, and I'm sorry.", "I'm sorry I rolled my eyes.",
+                                  "I'm sorry I cut you off."])
+def test_a_real_apology_is_never_told_it_is_a_non_apology(checker, text):
+    # the model's two apology columns both rise on "sorry": without a hedge pattern, the apology wins
+    assert set(checker.labels(text)) == {"good_apology"}
+
+
+def test_a_hedged_apology_is_still_a_non_apology(checker):
+    assert "non_apology" in checker.labels("I'm sorry I yelled, but you were being impossible.")
+    assert "good_apology" not in checker.labels("I'm sorry you feel that way.")
+
+
 def test_several_labels_at_once(checker):
     assert {"defensiveness", "non_apology"} <= set(checker.labels("Sorry, but you started it."))
 
