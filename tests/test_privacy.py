@@ -131,6 +131,7 @@ EXPORT_CLAIMS = {
     "answers": "your answers in each exercise",
     "where_you_are": "where you are in it",
     "paused_exercises": "any exercise you paused",
+    "past_repairs": "your past repairs (/history)",
     "reminders": "reminders you've asked for",
     "safety_check_ins": "counts such moments, with only the kind and the time and nothing that links them to you",
     "partner_words": "those words are theirs, so it isn't in your /export",
