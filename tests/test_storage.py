@@ -70,7 +70,7 @@ async def test_two_hundred_concurrent_writers_lose_nothing(db, clock):
     async def bump():
         async with db.write() as conn:
             state, version = await repo.load_session(conn, user.session_id)
-            state.shared["n"] = state.shared.get("n", 0) + 1
+            state.seats["a"].turn += 1
             await asyncio.sleep(0)  # yield inside the transaction: others must wait, not interleave
             assert await repo.save_session(conn, user.session_id, state, version, clock.now())
 
@@ -78,7 +78,7 @@ async def test_two_hundred_concurrent_writers_lose_nothing(db, clock):
         await asyncio.gather(*(bump() for _ in range(200)))
     async with db.read() as conn:
         state, version = await repo.load_session(conn, user.session_id)
-    assert state.shared["n"] == 200 and version == 200
+    assert state.seats["a"].turn == 200 and version == 200
 
 
 async def test_cancelled_transaction_rolls_back_and_frees_the_writer(db, clock):
@@ -90,7 +90,7 @@ async def test_cancelled_transaction_rolls_back_and_frees_the_writer(db, clock):
     async def doomed():
         async with db.write() as conn:
             state, version = await repo.load_session(conn, user.session_id)
-            state.shared["doomed"] = True
+            state.seats["a"].turn = 99
             await repo.save_session(conn, user.session_id, state, version, clock.now())
             entered.set()
             await asyncio.sleep(3600)
@@ -103,7 +103,7 @@ async def test_cancelled_transaction_rolls_back_and_frees_the_writer(db, clock):
             await task
         async with db.write() as conn:
             state, version = await repo.load_session(conn, user.session_id)
-    assert "doomed" not in state.shared and version == 0
+    assert state.seats["a"].turn != 99 and version == 0
 
 
 async def test_committed_answers_are_visible_to_another_connection(alice, db):

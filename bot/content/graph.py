@@ -4,8 +4,11 @@ from __future__ import annotations
 
 
 from bot.content.model import (
-    PARTNER_PREFIX, SKIP, SYSTEM_SLOTS, Flow, Step,
+    PARTNER_PREFIX, QUESTION_TYPES, SKIP, SYSTEM_SLOTS, AwaitPartnerStep, CallStep, ChoiceStep, EndStep, Flow,
+    GotoStep, MultiStep, ScheduleStep, Step, TextStep, saved_slot,
 )
+
+ENDS = (EndStep, GotoStep)  # steps after which this flow has nothing more to run
 
 
 class GraphChecks:
@@ -15,21 +18,21 @@ class GraphChecks:
             for route in step.routes:
                 if flow.step(route.target) is None:
                     self.err(file, route.line, f"step '{step.id}': next step '{route.target}' does not exist in flow '{flow.id}'")
-            if step.kind in ("call", "goto") and step.target_flow is not None:
+            if isinstance(step, (CallStep, GotoStep)) and step.target_flow is not None:
                 target = flows.get(step.target_flow)
                 if target is None:
                     self.err(file, step.line, f"step '{step.id}': unknown flow '{step.target_flow}'")
-                elif step.kind == "call" and target.kind != "sub":
+                elif isinstance(step, CallStep) and target.kind != "sub":
                     self.err(file, step.line, f"step '{step.id}': can only call a flow of kind 'sub' ('{target.id}' is '{target.kind}')")
-            if step.kind == "multi" and step.save_as is None:
+            if isinstance(step, MultiStep) and step.save_as is None:
                 self.err(file, step.line, f"step '{step.id}': a multi-select needs 'save_as'")
-            if step.delay_by is not None:
+            if isinstance(step, ScheduleStep) and step.delay_by is not None:
                 options = self.slot_options(flows, step.delay_by)
                 if options is not None:
                     missing = options - set(step.delays)
                     if missing:
                         self.err(file, step.line, f"step '{step.id}': no duration for option(s) {sorted(missing)}")
-            if step.kind == "end" and step.routes:
+            if isinstance(step, EndStep) and step.routes:
                 self.err(file, step.line, f"step '{step.id}': an 'end' step has no 'next'")
         succ = {s.id: self.successors(flow, s) for s in flow.steps}
         # Reachability from the first step (and the resume step).
@@ -45,9 +48,9 @@ class GraphChecks:
             if step.id not in seen:
                 self.err(file, step.line, f"step '{step.id}' is unreachable in flow '{flow.id}'")
         # Dead ends: every step must be able to reach an exit (end/goto/flow end).
-        exits = {s.id for s in flow.steps if None in succ[s.id] or s.kind in ("end", "goto")}
+        exits = {s.id for s in flow.steps if None in succ[s.id] or isinstance(s, ENDS)}
         for step in flow.steps:
-            if None in succ[step.id] and step.kind not in ("end", "goto"):
+            if None in succ[step.id] and not isinstance(step, ENDS):
                 self.err(file, step.line, f"step '{step.id}' is the last step but does not end the flow (add 'end:' or 'next:')")
         can_exit = set(exits)
         changed = True
@@ -61,7 +64,7 @@ class GraphChecks:
             if step.id in seen and step.id not in can_exit:
                 self.err(file, step.line, f"step '{step.id}' can never reach the end of flow '{flow.id}' (dead end)")
         # Loops made only of steps that never wait for the person would spin forever.
-        auto = {s.id for s in flow.steps if not s.interactive and s.kind not in ("end", "goto")}
+        auto = {s.id for s in flow.steps if not s.interactive and not isinstance(s, ENDS)}
         state: dict[str, int] = {}
 
         def visit(sid: str) -> bool:
@@ -77,7 +80,7 @@ class GraphChecks:
                 self.err(file, flow.step(sid).line, f"step '{sid}' is in a loop that never waits for the person")
 
     def successors(self, flow: Flow, step: Step) -> list[str | None]:
-        if step.kind in ("end", "goto"):
+        if isinstance(step, ENDS):
             return []
         if step.routes:
             return [r.target for r in step.routes]
@@ -91,19 +94,23 @@ class GraphChecks:
         options: set[str] | None = None
         for flow in flows.values():
             for step in flow.steps:
-                if step.save_as == slot:
-                    if step.kind == "text":
+                if saved_slot(step) == slot:
+                    if isinstance(step, TextStep):
                         return None
-                    options = (options or set()) | set(step.options)
+                    if isinstance(step, (ChoiceStep, MultiStep)):
+                        options = (options or set()) | set(step.options)
         return options
 
     def check_reveals(self, flow: Flow) -> None:
         """Privacy by construction: a slot can be revealed to the partner only if the same flow asks
         its author for consent (a `share:` question) or asks it as a message for the partner."""
-        consented = {slot for s in flow.steps for slot in s.share}
-        consented |= {s.save_as for s in flow.steps if s.for_partner and s.save_as}
-        saved = {s.save_as for s in flow.steps if s.save_as}
+        questions = [s for s in flow.steps if isinstance(s, QUESTION_TYPES)]
+        consented = {slot for s in questions for slot in s.share}
+        consented |= {s.save_as for s in questions if s.for_partner and s.save_as}
+        saved = {s.save_as for s in questions if s.save_as}
         for step in flow.steps:
+            if not isinstance(step, AwaitPartnerStep):
+                continue
             for slot in step.reveal:
                 if slot not in saved:
                     self.err(flow.file, step.line, f"step '{step.id}': reveals '{slot}', which no step of this flow saves")
@@ -111,13 +118,13 @@ class GraphChecks:
                     self.err(flow.file, step.line,
                              f"step '{step.id}': reveals '{slot}' without asking its author (add it to a 'share:' question)")
                 self.use_key(f"couple.reveal.{slot}", flow.file, step.line)
-        for step in flow.steps:
+        for step in questions:
             for slot in step.share:
                 if slot not in saved:
                     self.err(flow.file, step.line, f"step '{step.id}': shares '{slot}', which no step of this flow saves")
 
     def check_conditions(self, flows: dict[str, Flow]) -> None:
-        saved = {s.save_as for f in flows.values() for s in f.steps if s.save_as}
+        saved: set[str] = {slot for f in flows.values() for s in f.steps if (slot := saved_slot(s))}
         saved |= set(SYSTEM_SLOTS) | revealed_slots(flows)
         for flow in flows.values():
             for step in flow.steps:
@@ -136,11 +143,13 @@ class GraphChecks:
 
 def revealed_slots(flows: dict[str, Flow]) -> set[str]:
     """The partner_<slot> names a reader may hold after a barrier opened."""
-    return {PARTNER_PREFIX + slot for f in flows.values() for s in f.steps for slot in s.reveal}
+    return {PARTNER_PREFIX + slot for f in flows.values() for s in f.steps if isinstance(s, AwaitPartnerStep)
+            for slot in s.reveal}
 
 
 def shared_flow_ids(flows: dict[str, Flow]) -> frozenset[str]:
     """Flows a shared repair runs in: those with partner barriers, and the flows that call them."""
-    shared = {f.id for f in flows.values() if any(s.kind == "await_partner" for s in f.steps)}
-    callers = {f.id for f in flows.values() if any(s.kind == "call" and s.target_flow in shared for s in f.steps)}
+    shared = {f.id for f in flows.values() if any(isinstance(s, AwaitPartnerStep) for s in f.steps)}
+    callers = {f.id for f in flows.values()
+               if any(isinstance(s, CallStep) and s.target_flow in shared for s in f.steps)}
     return frozenset(shared | callers)

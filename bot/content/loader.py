@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.content.catalog import CatalogChecks
 from bot.content.graph import GraphChecks, revealed_slots, shared_flow_ids
 from bot.content.limits import FLOW_FIELDS, FLOW_KINDS, ID_RE, KEY_RE, SCHEMA_VERSION, parse_duration, yaml_type  # noqa: F401
-from bot.content.model import PARTNER_PREFIX, Catalog, Content, Flow, Step
+from bot.content.model import PARTNER_PREFIX, Catalog, ChoiceStep, Content, Flow, MultiStep, Step, saved_slot
 from bot.content.safety import load_lexicon, load_resources
 from bot.content.steps import StepParser
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
@@ -195,7 +195,7 @@ class _Validator(StepParser, GraphChecks, CatalogChecks):
             if required not in flows and paths:
                 self.err(self.rel(flow_dir), 1, f"required flow '{required}' is missing")
         self.check_conditions(flows)
-        saved = {s.save_as for f in flows.values() for s in f.steps if s.save_as}
+        saved = {slot for f in flows.values() for s in f.steps if (slot := saved_slot(s))}
         saved |= {f"{s}_text" for s in saved} | revealed_slots(flows)
         msg_dir = self.root / "messages"
         catalogs: dict[str, Catalog] = {}
@@ -219,7 +219,7 @@ class _Validator(StepParser, GraphChecks, CatalogChecks):
         slot_labels: dict[str, dict[str, str]] = {}
         for flow in flows.values():
             for step in flow.steps:
-                if step.save_as and step.option_labels:
+                if isinstance(step, (ChoiceStep, MultiStep)) and step.save_as and step.option_labels:
                     slot_labels.setdefault(step.save_as, {}).update(step.option_labels)
         for name in revealed_slots(flows):  # a revealed pick shows in the reader's own language
             own = name[len(PARTNER_PREFIX):]

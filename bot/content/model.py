@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import ClassVar
 from datetime import date, timedelta
 
 from bot.content.conditions import Condition
@@ -87,8 +88,6 @@ SYSTEM_SLOTS: dict[str, frozenset[str]] = {
 }
 PARTNER_PREFIX = "partner_"  # a revealed item lands in the reader's slots as partner_<slot>
 
-# Step kinds that wait for the person; every other kind runs and moves on by itself.
-INTERACTIVE_KINDS = frozenset({"choice", "multi", "text"})
 SHARE = "share"  # the option of a `share:` question that gives consent
 
 SKIP = "skip"  # option id added to optional steps
@@ -102,41 +101,130 @@ class Route:
     line: int
 
 
-@dataclass(frozen=True)
-class Step:
+@dataclass(frozen=True, kw_only=True)
+class _StepBase:
+    """What every step has: where it is written, its stage in the flow, and where it goes next."""
+
     id: str
-    kind: str  # choice | multi | text | say | branch | call | goto | schedule | cancel_timer | record | action | await_partner | end
     file: str
     line: int
-    key: str | None = None  # message key of ask/say/end
-    options: tuple[str, ...] = ()
-    option_labels: dict[str, str] = field(default_factory=dict)  # option id -> message key
-    option_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (group heading key, option ids)
+    stage: int = 0
+    routes: tuple[Route, ...] = ()
+    interactive: ClassVar[bool] = False  # True for questions: the flow waits for the person here
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Question(_StepBase):
+    key: str | None = None  # the question's message key (None only in content that failed to load)
     save_as: str | None = None
-    min_picks: int = 1
-    max_picks: int = 1
     optional: bool = False
     skip_keeps: bool = False  # skipping keeps an earlier answer (editing a safety plan)
     check: bool = False  # coaching feedback on the draft (it may reach a partner)
-    allow_text: bool = False
-    max_len: int = 2000
-    routes: tuple[Route, ...] = ()
-    target_flow: str | None = None  # call / goto
-    timer: str | None = None
-    delay: timedelta | None = None
-    delay_by: str | None = None
-    delays: dict[str, timedelta] = field(default_factory=dict)
-    record: str | None = None
-    action: str | None = None
-    stage: int = 0
-    barrier: str | None = None  # await_partner: both seats meet here (solo sessions pass through)
-    reveal: tuple[str, ...] = ()  # await_partner: the partner's items shown when both arrive (if shared)
     share: tuple[str, ...] = ()  # a [share, keep] question: consent for these slots to be revealed
     for_partner: bool = False  # the question itself is addressed to the partner: answering is consent
+    max_len: int = 2000  # for own words (free text, or text beside a multi-select)
+    interactive: ClassVar[bool] = True
 
-    @property
-    def interactive(self) -> bool:
-        return self.kind in INTERACTIVE_KINDS
+
+@dataclass(frozen=True, kw_only=True)
+class _Options(_Question):
+    options: tuple[str, ...] = ()
+    option_labels: dict[str, str] = field(default_factory=dict)  # option id -> message key
+    option_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (group heading key, option ids)
+    allow_text: bool = False  # own words accepted instead of (or beside) the picks
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChoiceStep(_Options):
+    """Pick one option."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MultiStep(_Options):
+    """Pick several options (ticks), then Done."""
+
+    min_picks: int = 1
+    max_picks: int = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextStep(_Question):
+    """Free text in the person's own words."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SayStep(_StepBase):
+    key: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BranchStep(_StepBase):
+    """Only routes: goes where the first matching condition says."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndStep(_StepBase):
+    key: str | None = None  # an optional last message
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallStep(_StepBase):
+    """Run a sub-flow, then continue after this step."""
+
+    target_flow: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GotoStep(_StepBase):
+    """Leave this flow for another one (nothing to come back to)."""
+
+    target_flow: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScheduleStep(_StepBase):
+    timer: str | None = None
+    delay: timedelta | None = None
+    delay_by: str | None = None  # a slot whose answer picks the delay from `delays`
+    delays: dict[str, timedelta | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelTimerStep(_StepBase):
+    timer: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordStep(_StepBase):
+    record: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActionStep(_StepBase):
+    action: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwaitPartnerStep(_StepBase):
+    barrier: str = ""  # both seats meet here (solo sessions pass through)
+    reveal: tuple[str, ...] = ()  # the partner's items shown when both arrive (if shared)
+
+
+Question = ChoiceStep | MultiStep | TextStep
+Step = (ChoiceStep | MultiStep | TextStep | SayStep | BranchStep | EndStep | CallStep | GotoStep | ScheduleStep
+        | CancelTimerStep | RecordStep | ActionStep | AwaitPartnerStep)
+QUESTION_TYPES = (ChoiceStep, MultiStep, TextStep)
+# A step kind as the loader names it -> its class.
+STEP_CLASSES: dict[str, type[Step]] = {
+    "choice": ChoiceStep, "multi": MultiStep, "text": TextStep, "say": SayStep, "branch": BranchStep,
+    "end": EndStep, "call": CallStep, "goto": GotoStep, "schedule": ScheduleStep, "cancel_timer": CancelTimerStep,
+    "record": RecordStep, "action": ActionStep, "await_partner": AwaitPartnerStep,
+}
+
+
+def saved_slot(step: Step) -> str | None:
+    """The slot a question saves its answer in (None for every other step)."""
+    return step.save_as if isinstance(step, QUESTION_TYPES) else None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.content.conditions import ConditionError, parse_condition
 from bot.content.model import (
-    DONE, SHARE, SKIP, Route, Step,
+    DONE, SHARE, SKIP, STEP_CLASSES, Route, Step,
 )
 from bot.content.yamlio import LDict, LList
 from bot.content.limits import (
@@ -71,7 +71,7 @@ class StepParser:
         if extra is None:
             return None
         fields.update(extra)
-        return Step(**fields)
+        return STEP_CLASSES[fields.pop("kind")](**fields)
 
     def parse_routes(self, raw: LDict, file: str, sid: str) -> tuple[Route, ...]:
         if "next" not in raw:

@@ -8,9 +8,10 @@ from bot.engine.effects import (
     CancelTimer, Choice, Effect, EraseData, ExportData, Record, SafetyEvent, Schedule, Send, Transition,
 )
 from bot.engine.state import Frame, Seat, SessionState
+from bot.engine.turn import Turn
 
 __all__ = [
     "advance", "prompt_effects", "InvalidInput", "CommandReceived", "Event", "OptionChosen", "OptionsChosen",
     "Resume", "TextReceived", "TimerFired", "Unsupported", "CancelTimer", "Choice", "Effect", "Record", "SafetyEvent", "EraseData", "ExportData",
-    "Schedule", "Send", "Transition", "Frame", "Seat", "SessionState",
+    "Schedule", "Send", "Transition", "Frame", "Seat", "SessionState", "Turn",
 ]

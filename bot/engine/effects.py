@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.engine.events import TimerPayload
 from bot.engine.state import SessionState
 
 
@@ -29,7 +30,7 @@ class Send:
     protect: bool = False  # carries a partner's words: Telegram's protect_content (no forward/save)
     invite_token: str | None = None  # the transport turns it into a deep link (`{link}`)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "seat": self.seat, "key": self.key, "params": self.params,
             "choices": [[c.id, c.label] for c in self.choices],
@@ -40,7 +41,7 @@ class Send:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Send":
+    def from_dict(cls, d: dict[str, Any]) -> Send:
         return cls(
             d["seat"], d["key"], d.get("params", {}), tuple(Choice(i, lbl) for i, lbl in d.get("choices", [])),
             tuple((h, tuple(ids)) for h, ids in d.get("groups", [])), tuple(d.get("selected", [])),
@@ -54,7 +55,7 @@ class Schedule:
     seat: str
     timer: str
     due_at: datetime
-    payload: dict = field(default_factory=dict)
+    payload: TimerPayload = field(default_factory=lambda: TimerPayload())
 
 
 @dataclass(frozen=True)
