@@ -77,7 +77,9 @@ def check_flow_graph(v: Checks, flow: Flow, flows: dict[str, Flow]) -> None:
 
     for sid in auto:
         if state.get(sid) is None and visit(sid):
-            v.err(file, flow.step(sid).line, f"step '{sid}' is in a loop that never waits for the person")
+            looped = flow.step(sid)
+            line = looped.line if looped is not None else flow.line
+            v.err(file, line, f"step '{sid}' is in a loop that never waits for the person")
 
 def successors(v: Checks, flow: Flow, step: Step) -> list[str | None]:
     if isinstance(step, ENDS):

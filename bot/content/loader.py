@@ -15,7 +15,9 @@ from bot.content.catalog import check_catalogs, load_catalog
 from bot.content.checks import Checks
 from bot.content.graph import check_conditions, check_flow_graph, check_reveals, revealed_slots, shared_flow_ids
 from bot.content.limits import FLOW_FIELDS, FLOW_KINDS, ID_RE, SCHEMA_VERSION
-from bot.content.model import PARTNER_PREFIX, Catalog, ChoiceStep, Content, Flow, MultiStep, Step, saved_slot
+from bot.content.model import (
+    PARTNER_PREFIX, Catalog, ChoiceStep, Content, Flow, Lexicon, MultiStep, Resources, Step, saved_slot,
+)
 from bot.content.safety import load_lexicon, load_resources
 from bot.content.steps import check_option_id, parse_step
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
@@ -188,7 +190,7 @@ def run(v: Checks) -> Content | None:
     return Content(flows, catalogs, "en", "home", "welcome", commands, slot_labels, placeholders, lexicons, resources,
                    shared_flow_ids(flows))
 
-def load_lexicons(v: Checks, catalogs: dict[str, Catalog]) -> dict:
+def load_lexicons(v: Checks, catalogs: dict[str, Catalog]) -> dict[str, Lexicon]:
     lexicons = {}
     folder = v.root / "lexicons"
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
@@ -201,7 +203,7 @@ def load_lexicons(v: Checks, catalogs: dict[str, Catalog]) -> dict:
             v.err(v.rel(folder / f"{locale}.yaml"), 1, f"no safety lexicon for locale '{locale}'")
     return lexicons
 
-def check_countries(v: Checks, resources) -> None:
+def check_countries(v: Checks, resources: Resources | None) -> None:
     if resources is None:
         return
     picker = {oid for _, ids in v.pickers.get("countries", ()) for oid in ids}

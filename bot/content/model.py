@@ -239,6 +239,8 @@ class Flow:
     steps: tuple[Step, ...]
     file: str
     line: int
+    _index: dict[str, Step] = field(init=False, repr=False, compare=False)
+    _order: dict[str, int] = field(init=False, repr=False, compare=False)
 
     @property
     def first(self) -> str:
@@ -284,9 +286,9 @@ class Lexicon:
     """Safety screening patterns of one locale: category -> compiled patterns."""
 
     locale: str
-    crisis: dict[str, tuple[re.Pattern, ...]]
-    ipv: tuple[re.Pattern, ...]
-    coaching: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
+    crisis: dict[str, tuple[re.Pattern[str], ...]]
+    ipv: tuple[re.Pattern[str], ...]
+    coaching: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

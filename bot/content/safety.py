@@ -12,7 +12,7 @@ from bot.content.yamlio import LDict, LList, Problem, read_yaml
 CRISIS_CATEGORIES = ("explicit", "coded", "indirect", "third_party", "hopelessness")
 
 
-def compile_pattern(text: str) -> re.Pattern:
+def compile_pattern(text: str) -> re.Pattern[str]:
     # Grouped, so word boundaries hold for every alternative of a pattern like "a|b".
     return re.compile(rf"(?<![\w'])(?:{text})(?![\w'])", re.IGNORECASE)
 
@@ -26,7 +26,7 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
         return None
     _check_review(data, file, problems, release)
 
-    def patterns(items: Any, line: int, where: str) -> tuple[re.Pattern, ...]:
+    def patterns(items: Any, line: int, where: str) -> tuple[re.Pattern[str], ...]:
         if not isinstance(items, LList) or not items:
             problems.append(Problem(file, line, f"{where} must be a non-empty list of patterns"))
             return ()
@@ -42,7 +42,7 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
         return tuple(out)
 
     crisis_raw = data.get("crisis")
-    crisis: dict[str, tuple[re.Pattern, ...]] = {}
+    crisis: dict[str, tuple[re.Pattern[str], ...]] = {}
     if not isinstance(crisis_raw, LDict):
         problems.append(Problem(file, data.line_of("crisis"), "missing 'crisis' categories"))
     else:
@@ -55,7 +55,7 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
             else:
                 crisis[name] = patterns(crisis_raw[name], crisis_raw.line_of(name), f"crisis.{name}")
     ipv = patterns(data.get("ipv"), data.line_of("ipv"), "ipv")
-    coaching: dict[str, tuple[re.Pattern, ...]] = {}
+    coaching: dict[str, tuple[re.Pattern[str], ...]] = {}
     raw = data.get("coaching")
     if isinstance(raw, LDict):
         for name, items in raw.items():

@@ -110,7 +110,7 @@ def parse_routes(v: Checks, raw: LDict, file: str, sid: str) -> tuple[Route, ...
         v.err(file, raw.line_of("next"), f"step '{sid}': conditional 'next' must end with 'else'")
     return tuple(routes)
 
-def step_ask(v: Checks, raw: LDict, file: str, sid: str) -> dict | None:
+def step_ask(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any] | None:
     key = v.key_field(raw, "ask", file)
     out: dict[str, Any] = {"key": key}
     save_as = v.text_field(raw, "save_as", file, required=False)
@@ -160,7 +160,7 @@ def step_ask(v: Checks, raw: LDict, file: str, sid: str) -> dict | None:
         v.use_key("system.skip", file, raw.line)
     return out
 
-def step_options(v: Checks, raw: LDict, file: str, sid: str, key: str | None) -> dict | None:
+def step_options(v: Checks, raw: LDict, file: str, sid: str, key: str | None) -> dict[str, Any] | None:
     seen: set[str] = set()
     if "options_from" in raw:
         name = raw["options_from"]
@@ -191,40 +191,40 @@ def flag(v: Checks, raw: LDict, name: str, file: str) -> bool:
         return False
     return value
 
-def step_say(v: Checks, raw: LDict, file: str, sid: str) -> dict:
+def step_say(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any]:
     return {"kind": "say", "key": v.key_field(raw, "say", file)}
 
-def step_branch(v: Checks, raw: LDict, file: str, sid: str) -> dict:
+def step_branch(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any]:
     if raw["branch"] is not True or "next" not in raw:
         v.err(file, raw.line_of("branch"), f"step '{sid}': write 'branch: true' with a 'next' list")
     return {"kind": "branch"}
 
-def step_end(v: Checks, raw: LDict, file: str, sid: str) -> dict:
+def step_end(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any]:
     if raw["end"] is True:
         return {"kind": "end"}
     return {"kind": "end", "key": v.key_field(raw, "end", file)}
 
-def step_call(v: Checks, raw: LDict, file: str, sid: str) -> dict:
+def step_call(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any]:
     return {"kind": "call", "target_flow": v.text_field(raw, "call", file)}
 
-def step_goto(v: Checks, raw: LDict, file: str, sid: str) -> dict:
+def step_goto(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any]:
     return {"kind": "goto", "target_flow": v.text_field(raw, "goto", file)}
 
-def step_record(v: Checks, raw: LDict, file: str, sid: str) -> dict | None:
+def step_record(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any] | None:
     what = raw["record"]
     if what not in RECORDS:
         v.err(file, raw.line_of("record"), f"step '{sid}': record must be one of {sorted(RECORDS)}")
         return None
     return {"kind": "record", "record": what}
 
-def step_action(v: Checks, raw: LDict, file: str, sid: str) -> dict | None:
+def step_action(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any] | None:
     what = raw["action"]
     if what not in ACTIONS:
         v.err(file, raw.line_of("action"), f"step '{sid}': action must be one of {sorted(ACTIONS)}")
         return None
     return {"kind": "action", "action": what}
 
-def step_await_partner(v: Checks, raw: LDict, file: str, sid: str) -> dict:
+def step_await_partner(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any]:
     barrier = raw["await_partner"]
     if barrier is True:
         barrier = sid
@@ -243,10 +243,10 @@ def slot_list(v: Checks, raw: LDict, name: str, file: str, sid: str) -> tuple[st
         return ()
     return tuple(items)
 
-def step_cancel_timer(v: Checks, raw: LDict, file: str, sid: str) -> dict:
+def step_cancel_timer(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any]:
     return {"kind": "cancel_timer", "timer": v.text_field(raw, "cancel_timer", file)}
 
-def step_schedule(v: Checks, raw: LDict, file: str, sid: str) -> dict | None:
+def step_schedule(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any] | None:
     spec = raw["schedule"]
     line = raw.line_of("schedule")
     if not isinstance(spec, LDict):
@@ -262,7 +262,7 @@ def step_schedule(v: Checks, raw: LDict, file: str, sid: str) -> dict | None:
         out["delay"] = delay
     elif "in_by" in spec and isinstance(spec.get("durations"), LDict):
         out["delay_by"] = spec["in_by"]
-        delays = {}
+        delays: dict[str, timedelta | None] = {}
         for oid, text in spec["durations"].items():
             if text == "never":  # this choice schedules nothing
                 delays[oid] = None

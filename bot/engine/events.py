@@ -43,7 +43,7 @@ class CommandReceived:
 @dataclass(frozen=True)
 class TimerFired:
     timer: str
-    payload: TimerPayload = field(default_factory=lambda: {})
+    payload: TimerPayload = field(default_factory=TimerPayload)
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,11 @@ class Seat:
     def top(self) -> Frame | None:
         return self.stack[-1] if self.stack else None
 
+    def slot_text(self, name: str) -> str | None:
+        """A slot holding one option id or text; None when unset (or holding picks or a flag)."""
+        value = self.slots.get(name)
+        return value if isinstance(value, str) else None
+
 
 @dataclass
 class SessionState:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from bot.content.model import QUESTION_TYPES, ActionStep, CallStep, EndStep, GotoStep, Question, ScheduleStep, Step
 from bot.engine import couples, reminders, runner
-from bot.engine.effects import CancelTimer, Choice, Schedule, TimerPayload
-from bot.engine.events import TimerFired
+from bot.engine.effects import CancelTimer, Choice, Schedule
+from bot.engine.events import TimerFired, TimerPayload
 from bot.engine.frames import advance_past, current, idle, route
 from bot.engine.prompts import prompt
 from bot.engine.state import Frame, Nudge
