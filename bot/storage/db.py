@@ -51,7 +51,7 @@ class Database:
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open database {path}: {exc}") from None
         db = cls(conn, path)
-        conn.mend_cipher = cipher or NO_ENCRYPTION  # read by the repositories for sensitive columns
+        conn.mend_cipher = cipher or NO_ENCRYPTION  # type: ignore[attr-defined]  # read by the repositories
         try:
             for pragma in PRAGMAS:
                 await conn.execute(pragma)
@@ -93,7 +93,8 @@ class Database:
     async def user_version(self) -> int:
         async with self.read() as conn:
             async with conn.execute("PRAGMA user_version") as cur:
-                return (await cur.fetchone())[0]
+                row = await cur.fetchone()
+        return int(row[0]) if row else 0
 
     async def _migrate(self) -> None:
         current = await self.user_version()

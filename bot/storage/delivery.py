@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import Any
 
 import aiosqlite
 
 from bot.storage.crypto import cipher_of
-from bot.storage.repo import iso
+from bot.storage.repo import first_int, iso
 
 INBOX_KEEP = timedelta(hours=48)  # bare update_ids kept this long for dedupe (R2)
 
 
-async def store_updates(conn: aiosqlite.Connection, updates: list[tuple[int, dict]], now: datetime) -> int:
+async def store_updates(conn: aiosqlite.Connection, updates: list[tuple[int, dict[str, Any]]], now: datetime) -> int:
     """Insert raw updates; duplicates (same update_id) are ignored. Returns how many were new."""
     new = 0
     for update_id, payload in updates:
@@ -24,7 +25,7 @@ async def store_updates(conn: aiosqlite.Connection, updates: list[tuple[int, dic
     return new
 
 
-async def unprocessed_updates(conn: aiosqlite.Connection, limit: int = 100) -> list[tuple[int, dict]]:
+async def unprocessed_updates(conn: aiosqlite.Connection, limit: int = 100) -> list[tuple[int, dict[str, Any]]]:
     async with conn.execute(
         "SELECT update_id, payload FROM inbox WHERE processed_at IS NULL ORDER BY rowid LIMIT ?", (limit,)
     ) as cur:
@@ -47,7 +48,7 @@ async def prune_inbox(conn: aiosqlite.Connection, now: datetime) -> None:
 
 async def outbox_backlog(conn: aiosqlite.Connection) -> int:
     async with conn.execute("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'claimed')") as cur:
-        return (await cur.fetchone())[0]
+        return first_int(await cur.fetchone())
 
 
 async def rotate_key(conn: aiosqlite.Connection) -> int:
@@ -90,7 +91,7 @@ async def chats_with_pending(conn: aiosqlite.Connection, now: datetime, limit: i
         return [r[0] for r in await cur.fetchall()]
 
 
-async def claim_for_chat(conn: aiosqlite.Connection, user_id: str, now: datetime, limit: int = 10) -> list[tuple[int, dict]]:
+async def claim_for_chat(conn: aiosqlite.Connection, user_id: str, now: datetime, limit: int = 10) -> list[tuple[int, dict[str, Any]]]:
     """Claim this chat's due pending rows, oldest first. Each call's rows then move to 'sending' in
     a commit of their own just before the request, so a crash can tell "never tried" from "maybe sent"."""
     async with conn.execute(
@@ -141,7 +142,7 @@ async def is_blocked(conn: aiosqlite.Connection, user_id: str) -> bool:
     return bool(row and row[0])
 
 
-async def claim_due_timers_all(conn: aiosqlite.Connection, now: datetime, limit: int = 50) -> list[tuple[str, str, dict]]:
+async def claim_due_timers_all(conn: aiosqlite.Connection, now: datetime, limit: int = 50) -> list[tuple[str, str, dict[str, Any]]]:
     """Claim due timers of reachable people (C8): (user_id, kind, payload). At-most-once for nudges."""
     async with conn.execute(
         """UPDATE timers SET status = 'fired', done_at = ?
