@@ -10,12 +10,15 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from dotenv import load_dotenv
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.content.loader import ContentError, load_content, validate_content
+from bot.content.model import Content
 from bot.logs import set_pseudonym_salt, setup_logging
 from bot.storage import Database, StorageError
 from bot.storage.crypto import Cipher, DataKeyError
@@ -71,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     return _run_async(run_bot(settings, content, cipher=cipher))
 
 
-def _run_async(coro) -> int:
+def _run_async(coro: Coroutine[Any, Any, int]) -> int:
     try:
         return asyncio.run(coro)
     except StorageError as exc:
@@ -92,6 +95,7 @@ def validate(content_dir: Path, release: bool) -> int:
     if problems:
         print(f"{len(problems)} problem(s) found in {content_dir}", file=sys.stderr)
         return 1
+    assert content is not None  # no problems means the content loaded
     steps = sum(len(f.steps) for f in content.flows.values())
     keys = len(content.catalogs[content.default_locale].messages)
     print(f"ok: {len(content.flows)} flows, {steps} steps, {keys} messages, locales: {', '.join(sorted(content.catalogs))}")
@@ -115,7 +119,7 @@ async def rotate_key(settings: Settings, cipher: Cipher) -> int:
     return 0
 
 
-async def chat(settings: Settings, content, user: str, cipher: Cipher | None = None) -> int:
+async def chat(settings: Settings, content: Content, user: str, cipher: Cipher | None = None) -> int:
     from bot.clock import SystemClock
     from bot.console import ConsoleChat
 

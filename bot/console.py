@@ -19,12 +19,12 @@ import re
 import sys
 import threading
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.clock import Clock
 from bot.content.model import Content
 from bot.engine import CommandReceived, Event, OptionChosen, OptionsChosen, Resume, Send, TextReceived
-from bot.render import Rendered, catalog_for, render
+from bot.render import Button, Rendered, catalog_for, render
 from bot.services.conversation import Conversation, Outgoing
 from bot.storage import Database
 
@@ -45,7 +45,7 @@ def parse_line(line: str, prompt: Rendered | None) -> Event:
     if buttons and NUMBERS_RE.match(stripped):
         numbers = [int(n) for n in re.findall(r"\d+", stripped)]
         ids = [buttons[n - 1].id if 1 <= n <= len(buttons) else f"#{n}" for n in numbers]
-        if prompt.multi:
+        if prompt is not None and prompt.multi:
             extras = {"done", "skip"}
             picked = [i for i in ids if i not in extras]
             if not picked and len(ids) == 1:
@@ -81,7 +81,7 @@ def format_for_console(rendered: Rendered, content: Content, locale: str) -> str
     return "\n".join(lines)
 
 
-def _option_line(n: int, button) -> str:
+def _option_line(n: int, button: Button) -> str:
     mark = "[x] " if button.selected else ""
     return f"  {n}) {mark}{button.label}"
 
@@ -110,6 +110,8 @@ class ConsoleChat:
         for item in outgoing:
             if item.document is not None:
                 self.write(self.save_export(item.document))
+                continue
+            if item.send is None:
                 continue
             rendered = render(self.content, item.send, self.locale)
             self.write(format_for_console(rendered, self.content, self.locale))
@@ -146,7 +148,7 @@ class ConsoleChat:
         else:
             await self.deliver(await self.conversation.handle(self.user_id, Resume()))
 
-    def save_export(self, payload: dict) -> str:
+    def save_export(self, payload: dict[str, Any]) -> str:
         """/export in the console: a private file next to the database."""
         folder = self.export_dir
         folder.mkdir(parents=True, exist_ok=True)
@@ -182,7 +184,7 @@ class ConsoleChat:
             await self.deliver(await self.conversation.handle(self.user_id, event))
 
 
-def _start_reader(stream: TextIO) -> "asyncio.Queue[str]":
+def _start_reader(stream: TextIO) -> asyncio.Queue[str]:
     """Read lines on a daemon thread: a blocked read never keeps the process alive after Ctrl-C."""
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[str] = asyncio.Queue()

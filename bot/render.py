@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.engine.calendar import zone
-
 from bot.content.model import Catalog, Content
+from bot.engine.calendar import zone
 from bot.engine.effects import Send
 
 
@@ -36,11 +35,11 @@ def catalog_for(content: Content, locale: str) -> Catalog:
     return content.catalogs.get(locale) or content.catalogs[content.default_locale]
 
 
-def format_resources(value: dict, content: Content, catalog: Catalog) -> str:
+def format_resources(value: dict[str, Any], content: Content, catalog: Catalog) -> str:
     """Crisis resources for the chosen country: emergency number, verified lines, a directory."""
     resources = content.resources
     directory = {"directory": resources.directory if resources else "https://findahelpline.com"}
-    country = resources.countries.get(value.get("country")) if resources else None
+    country = resources.countries.get(value.get("country") or "") if resources else None
     if country is None:
         return fill(catalog.text("resources.no_country"), directory, catalog, 0, content)
     parts = [fill(catalog.text("resources.emergency"), {"emergency": country.emergency}, catalog, 0, content)]
@@ -52,7 +51,7 @@ def format_resources(value: dict, content: Content, catalog: Catalog) -> str:
     return "\n".join(parts)
 
 
-def format_schedule(value: dict, catalog: Catalog, content: Content | None) -> str:
+def format_schedule(value: dict[str, Any], catalog: Catalog, content: Content | None) -> str:
     """/reminders: each pending reminder at the person's local time, then the settings."""
     tz = zone(value.get("tz")) or timezone.utc
     lines = []

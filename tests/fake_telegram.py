@@ -167,7 +167,7 @@ class FakeTelegram:
         self._waiters: dict[int, asyncio.Event] = {}
 
     # -- the simulated phones ------------------------------------------------------------------
-    def user(self, uid: int, name: str = "Person") -> "FakeUser":
+    def user(self, uid: int, name: str = "Person") -> FakeUser:
         return FakeUser(self, uid, name)
 
     def push(self, update: dict) -> int:
@@ -408,8 +408,8 @@ class FakeTelegram:
                 status, body = await self.call(token, method, params)
             except ConnectionDropped as drop:
                 if drop.delivered:
-                    raise httpx.ReadTimeout("fake: delivered, then no answer", request=request)
-                raise httpx.ConnectError("fake: connection refused", request=request)
+                    raise httpx.ReadTimeout("fake: delivered, then no answer", request=request) from None
+                raise httpx.ConnectError("fake: connection refused", request=request) from None
             return httpx.Response(status, json=body)
 
         return httpx.MockTransport(handler)

@@ -42,7 +42,7 @@ FULL_REPAIR = [
 
 async def chat(db, content, clock, lines: list[str], user: str = "alice") -> str:
     out = io.StringIO()
-    console = ConsoleChat(db, content, clock, user, stdin=io.StringIO("".join(l + "\n" for l in lines)), stdout=out)
+    console = ConsoleChat(db, content, clock, user, stdin=io.StringIO("".join(line + "\n" for line in lines)), stdout=out)
     assert await console.run() == 0
     return out.getvalue()
 

@@ -9,8 +9,7 @@ from datetime import datetime
 import pytest
 
 from bot.engine import SessionState
-from bot.storage import Database, StorageError
-from bot.storage import repo
+from bot.storage import Database, StorageError, repo
 from bot.storage.migrations import LATEST
 from tests.helpers import reach_my_part
 

@@ -121,7 +121,7 @@ async def test_break_return_nudge_comes_from_the_ticker_at_the_agreed_time(tg, c
     await tg.settle()
     nudge = tg.fake.messages_to(ALICE)[-1]
     assert nudge.text.startswith("A gentle nudge from Mend")
-    assert [l for l, _ in nudge.buttons] == ["I'm back", "Later (in an hour)", "Stop reminders"]
+    assert [label for label, _ in nudge.buttons] == ["I'm back", "Later (in an hour)", "Stop reminders"]
     await tg.act(alice, "back")
     assert "from 0 (settled) to 10" in tg.fake.texts(ALICE)[-1]
 

@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.checks import Checks
+from bot.content.limits import TELEGRAM_TEXT_LIMIT, yaml_type
 from bot.content.model import (
-    SYSTEM_KEYS, SYSTEM_PARAMS, Catalog, Message,
+    SYSTEM_KEYS,
+    SYSTEM_PARAMS,
+    Catalog,
+    Message,
 )
 from bot.content.yamlio import LDict, LList, read_yaml
-from bot.content.limits import TELEGRAM_TEXT_LIMIT, yaml_type
 
 
 def load_catalog(v: Checks, path: Path) -> Catalog | None:

@@ -2,11 +2,23 @@
 runs without waiting, conditions name real slots and options."""
 from __future__ import annotations
 
-
 from bot.content.checks import Checks
 from bot.content.model import (
-    PARTNER_PREFIX, QUESTION_TYPES, SKIP, SYSTEM_SLOTS, AwaitPartnerStep, CallStep, ChoiceStep, EndStep, Flow,
-    GotoStep, MultiStep, ScheduleStep, Step, TextStep, saved_slot,
+    PARTNER_PREFIX,
+    QUESTION_TYPES,
+    SKIP,
+    SYSTEM_SLOTS,
+    AwaitPartnerStep,
+    CallStep,
+    ChoiceStep,
+    EndStep,
+    Flow,
+    GotoStep,
+    MultiStep,
+    ScheduleStep,
+    Step,
+    TextStep,
+    saved_slot,
 )
 
 ENDS = (EndStep, GotoStep)  # steps after which this flow has nothing more to run

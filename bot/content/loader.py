@@ -16,7 +16,16 @@ from bot.content.checks import Checks
 from bot.content.graph import check_conditions, check_flow_graph, check_reveals, revealed_slots, shared_flow_ids
 from bot.content.limits import FLOW_FIELDS, FLOW_KINDS, ID_RE, SCHEMA_VERSION
 from bot.content.model import (
-    PARTNER_PREFIX, Catalog, ChoiceStep, Content, Flow, Lexicon, MultiStep, Resources, Step, saved_slot,
+    PARTNER_PREFIX,
+    Catalog,
+    ChoiceStep,
+    Content,
+    Flow,
+    Lexicon,
+    MultiStep,
+    Resources,
+    Step,
+    saved_slot,
 )
 from bot.content.safety import load_lexicon, load_resources
 from bot.content.steps import check_option_id, parse_step

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import ClassVar
 from datetime import date, timedelta
+from typing import ClassVar
 
 from bot.content.conditions import Condition
 

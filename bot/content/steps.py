@@ -5,16 +5,30 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from bot.content.conditions import ConditionError, parse_condition
 from bot.content.checks import Checks
+from bot.content.conditions import ConditionError, parse_condition
+from bot.content.limits import (
+    ACTIONS,
+    CALLBACK_DATA_LIMIT,
+    COMMON_FIELDS,
+    ID_RE,
+    KIND_FIELDS,
+    MAX_BREAK,
+    MAX_OPTION_ID_BYTES,
+    RECORDS,
+    STEP_KINDS,
+    parse_duration,
+    yaml_type,
+)
 from bot.content.model import (
-    DONE, SHARE, SKIP, STEP_CLASSES, Route, Step,
+    DONE,
+    SHARE,
+    SKIP,
+    STEP_CLASSES,
+    Route,
+    Step,
 )
 from bot.content.yamlio import LDict, LList
-from bot.content.limits import (
-    CALLBACK_DATA_LIMIT, ID_RE, KIND_FIELDS, COMMON_FIELDS, MAX_BREAK,
-    MAX_OPTION_ID_BYTES, RECORDS, ACTIONS, STEP_KINDS, parse_duration, yaml_type,
-)
 
 
 def check_option_id(v: Checks, item: Any, file: str, line: int, where: str, seen: set[str]) -> bool:

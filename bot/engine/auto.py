@@ -6,8 +6,21 @@ from __future__ import annotations
 from typing import assert_never
 
 from bot.content.model import (
-    PERSISTENT_SLOT_PREFIXES, ActionStep, AwaitPartnerStep, BranchStep, CallStep, CancelTimerStep, ChoiceStep,
-    EndStep, GotoStep, MultiStep, RecordStep, SayStep, ScheduleStep, Step, TextStep,
+    PERSISTENT_SLOT_PREFIXES,
+    ActionStep,
+    AwaitPartnerStep,
+    BranchStep,
+    CallStep,
+    CancelTimerStep,
+    ChoiceStep,
+    EndStep,
+    GotoStep,
+    MultiStep,
+    RecordStep,
+    SayStep,
+    ScheduleStep,
+    Step,
+    TextStep,
 )
 from bot.engine import couples, runner, timers
 from bot.engine.effects import EraseData, Record

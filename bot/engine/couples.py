@@ -19,7 +19,13 @@ from bot.engine import runner, timers
 from bot.engine.effects import AcceptInvite, Choice, CreateInvite, DeclineInvite, RevokeInvites, Unlink
 from bot.engine.errors import InvalidInput
 from bot.engine.events import (
-    Event, InviteDeclined, InviteOpened, InviteRefused, OptionChosen, PartnerJoined, TimerPayload,
+    Event,
+    InviteDeclined,
+    InviteOpened,
+    InviteRefused,
+    OptionChosen,
+    PartnerJoined,
+    TimerPayload,
 )
 from bot.engine.frames import advance_past, current, finish_frame, idle, in_flow, in_interrupt, new_frame
 from bot.engine.prompts import params_for, system_params

@@ -18,8 +18,18 @@ from bot.engine import answers, commands, couples, runner, safety, timers
 from bot.engine.effects import Effect, Transition
 from bot.engine.errors import InvalidInput
 from bot.engine.events import (
-    CommandReceived, Event, InviteDeclined, InviteOpened, InviteRefused, OptionChosen, OptionsChosen, PartnerJoined,
-    Resume, TextReceived, TimerFired, Unsupported,
+    CommandReceived,
+    Event,
+    InviteDeclined,
+    InviteOpened,
+    InviteRefused,
+    OptionChosen,
+    OptionsChosen,
+    PartnerJoined,
+    Resume,
+    TextReceived,
+    TimerFired,
+    Unsupported,
 )
 from bot.engine.frames import current
 from bot.engine.prompts import system_params

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+
 from bot.content.model import QUESTION_TYPES, ActionStep, CallStep, EndStep, GotoStep, Question, ScheduleStep, Step
 from bot.engine import couples, reminders, runner
 from bot.engine.effects import CancelTimer, Choice, Schedule

@@ -10,19 +10,35 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+import aiosqlite
 
 from bot import faults
 from bot.clock import Clock
 from bot.content.model import Content
 from bot.engine import (
-    CancelTimer, CommandReceived, EraseData, Event, ExportData, InvalidInput, OptionChosen, Record, SafetyEvent,
-    Schedule, Send, TimerFired, advance,
+    CancelTimer,
+    CommandReceived,
+    Effect,
+    EraseData,
+    Event,
+    ExportData,
+    InvalidInput,
+    OptionChosen,
+    Record,
+    SafetyEvent,
+    Schedule,
+    Send,
+    TimerFired,
+    advance,
 )
 from bot.engine.effects import Unlink
+from bot.engine.events import TimerPayload
 from bot.logs import pseudonym
-from bot.storage import Database
 from bot.services import invitations, privacy
-from bot.storage import delivery, repo
+from bot.storage import Database, delivery, repo
 
 log = logging.getLogger("mend.conversation")
 MAX_CONFLICT_RETRIES = 5
@@ -49,7 +65,7 @@ class Outgoing:
     outbox_id: int
     user_id: str
     send: Send | None  # None for a file (export)
-    document: dict | None = None
+    document: dict[str, Any] | None = None
 
 
 class Conversation:
@@ -89,8 +105,8 @@ class Conversation:
             return [o for o in outgoing if o.user_id == user_id]
         raise ConcurrentUpdate(f"session for {pseudonym(user_id)} kept changing")
 
-    async def _run(self, conn, user_id: str, event: Event, now, card: int | None,
-                   depth: int = 0) -> tuple[list[Outgoing], "_Outcome"]:
+    async def _run(self, conn: aiosqlite.Connection, user_id: str, event: Event, now: datetime, card: int | None,
+                   depth: int = 0) -> tuple[list[Outgoing], _Outcome]:
         """One event for one person inside the caller's transaction, then any events it causes for
         the partner or the other side of an invitation (link, decline), in the same transaction."""
         user = await repo.ensure_user(conn, user_id, now)
@@ -114,7 +130,8 @@ class Conversation:
             outgoing += more
         return outgoing, outcome
 
-    async def _apply(self, conn, user: repo.User, effects, now, card: int | None = None,
+    async def _apply(self, conn: aiosqlite.Connection, user: repo.User, effects: tuple[Effect, ...], now: datetime,
+                     card: int | None = None,
                      event: Event | None = None) -> tuple[list[Outgoing], list[tuple[str, Event]]]:
         """Store the effects. Returns the messages queued (for anyone) and the events they cause."""
         queued: list[Outgoing] = []
@@ -124,7 +141,7 @@ class Conversation:
         # Who sits where, fixed before any effect runs: an unlink moves seat b to another session
         # mid-list, but the messages the engine addressed to seat b still belong to that person.
         # (Looked up only when something is addressed to the partner: most events are one person's.)
-        people = {user.seat: user.id}
+        people: dict[str, str | None] = {user.seat: user.id}
         for seat in {e.seat for e in effects if isinstance(e, Send)} - {user.seat}:
             people[seat] = await repo.seat_user(conn, user.session_id, seat)
         places = {seat: (user.session_id, seat) for seat in ("a", "b")}
@@ -183,7 +200,7 @@ class Conversation:
             due = await repo.claim_due_timers(conn, user.session_id, user.seat, self.clock.now())
         outgoing: list[Outgoing] = []
         for kind, payload in due:
-            outgoing += await self.handle(user_id, TimerFired(kind, payload))
+            outgoing += await self.handle(user_id, TimerFired(kind, cast(TimerPayload, payload)))
         return outgoing
 
     async def pending(self, user_id: str) -> list[Outgoing]:

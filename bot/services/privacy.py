@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import datetime, timedelta
+from typing import Any
 
 import aiosqlite
 
@@ -18,9 +19,9 @@ from bot.storage.repo import iso
 RECENT_MESSAGES = timedelta(hours=48)  # Telegram lets bots delete messages for 48 hours
 
 
-async def build_export(conn: aiosqlite.Connection, user: repo.User, state: SessionState, now: datetime) -> dict:
+async def build_export(conn: aiosqlite.Connection, user: repo.User, state: SessionState, now: datetime) -> dict[str, Any]:
     async with conn.execute("SELECT created_at, consented_at, locale FROM users WHERE id = ?", (user.id,)) as cur:
-        person = dict(await cur.fetchone())
+        person = dict(await cur.fetchone() or {})
     async with conn.execute("SELECT what, at FROM records WHERE user_id = ? ORDER BY id", (user.id,)) as cur:
         records = [dict(r) for r in await cur.fetchall()]
     reminders = [{"kind": t["kind"], "due_at": t["due_at"]} for t in await repo.pending_timers(conn, user.session_id)

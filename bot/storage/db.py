@@ -10,8 +10,8 @@ import asyncio
 import contextlib
 import secrets
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 import aiosqlite
 
@@ -40,7 +40,7 @@ class Database:
         self.path = path
 
     @classmethod
-    async def open(cls, path: str | Path, cipher: Cipher | None = None) -> "Database":
+    async def open(cls, path: str | Path, cipher: Cipher | None = None) -> Database:
         if sqlite3.sqlite_version_info < MIN_SQLITE:
             raise StorageError(f"SQLite {sqlite3.sqlite_version} is too old; Mend needs 3.35 or newer")
         path = str(path)

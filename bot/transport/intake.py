@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
@@ -84,7 +85,7 @@ class Dispatcher:
         self.stopping = False
         self.told_groups: set[int] = set()
         self.processed = 0
-        self.answering: set[asyncio.Task] = set()
+        self.answering: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
         while not self.stopping:
@@ -101,7 +102,7 @@ class Dispatcher:
                 except TimeoutError:
                     pass
 
-    async def process(self, update_id: int, payload: dict) -> None:
+    async def process(self, update_id: int, payload: dict[str, Any]) -> None:
         started = time.perf_counter()
         parsed = Parsed("ignore")
         try:
@@ -113,6 +114,7 @@ class Dispatcher:
                 self.answering.add(task)
                 task.add_done_callback(self.answering.discard)
             if parsed.kind == "event":
+                assert parsed.user_id is not None and parsed.event is not None
                 await self.conversation.handle(parsed.user_id, parsed.event, update_id=update_id,
                                                card_message_id=parsed.card_message_id)
             else:
@@ -137,11 +139,13 @@ class Dispatcher:
         async with self.db.write() as conn:
             if not await delivery.claim_update(conn, update_id, parsed.kind, self.conversation.clock.now()):
                 return
-            if parsed.kind == "blocked":
+            if parsed.user_id is None:
+                pass
+            elif parsed.kind == "blocked":
                 await delivery.mark_blocked(conn, parsed.user_id, self.conversation.clock.now())
             elif parsed.kind == "unblocked":
                 await delivery.mark_unblocked(conn, parsed.user_id)
-        if parsed.kind == "group" and parsed.chat_id not in self.told_groups:
+        if parsed.kind == "group" and parsed.chat_id is not None and parsed.chat_id not in self.told_groups:
             # Best effort and not stored: nothing about a group is kept (C6).
             self.told_groups.add(parsed.chat_id)
             catalog = self.conversation.content.catalogs[self.conversation.content.default_locale]

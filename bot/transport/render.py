@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -91,12 +92,12 @@ def _fit(text: str, limit: int) -> int:
 def share_keyboard(content: Content, send: Send, locale: str, bot_username: str | None) -> InlineKeyboardMarkup:
     """"Send to my partner": Telegram's share screen, with the invitation link filled in."""
     catalog = catalog_for(content, locale)
-    link = invite_link(send.invite_token, bot_username)
+    link = invite_link(send.invite_token or "", bot_username)
     url = "https://t.me/share/url?" + urlencode({"url": link, "text": catalog.text("couple.share_text")})
     return InlineKeyboardMarkup([[InlineKeyboardButton(catalog.text("couple.share_button"), url=url)]])
 
 
-def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en",
+def plan_calls(content: Content, rows: list[tuple[int, dict[str, Any]]], locale: str = "en",
                bot_username: str | None = None) -> list[Call]:
     """Turn a chat's claimed outbox rows into as few calls as possible, in order.
 
@@ -108,7 +109,7 @@ def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en
     pending_rows: list[int] = []
     pending_protect: list[bool] = [False]  # a merged message is protected if any part of it is
 
-    def flush(markup=None, last_rows=(), protect=False):
+    def flush(markup: InlineKeyboardMarkup | None = None, protect: bool = False) -> None:
         if not pending_text:
             return
         protect = protect or pending_protect[0]

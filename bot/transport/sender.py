@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import httpx
 from telegram import Bot
@@ -24,8 +24,7 @@ from bot import faults
 from bot.clock import Clock
 from bot.content.model import Content
 from bot.logs import pseudonym
-from bot.storage import Database
-from bot.storage import delivery
+from bot.storage import Database, delivery
 from bot.transport.parse import chat_of
 from bot.transport.render import Call, plan_calls
 
@@ -64,7 +63,7 @@ class OutboxSender:
         self.chat_rate, self.chat_burst = chat_rate, chat_burst
         self.chat_buckets: dict[str, Bucket] = {}
         self.holds: dict[str, float] = {}  # chat -> monotonic time before which nothing is sent
-        self.in_flight: dict[str, asyncio.Task] = {}
+        self.in_flight: dict[str, asyncio.Task[None]] = {}
         # About two seconds of sending at the overall rate: enough to keep the budget busy, few enough
         # that waiting deliveries (and their reservations) stay bounded under a burst.
         self.max_in_flight = max(8, int(global_rate * 2))
@@ -170,11 +169,13 @@ class OutboxSender:
                                                       reply_markup=call.markup, protect_content=call.protect or None)
                 message_ids = [message.message_id]
             elif call.method == "send_document":  # /export: the person's own data, not forwardable
-                message = await self.bot.send_document(chat_id, call.document, filename=call.text, protect_content=True)
+                message = await self.bot.send_document(chat_id, call.document or b"", filename=call.text,
+                                                       protect_content=True)
                 message_ids = [message.message_id]
             elif call.method == "delete_messages":  # /delete: best effort, Telegram allows 48 hours
-                for start in range(0, len(call.message_ids), 100):
-                    await self.bot.delete_messages(chat_id, call.message_ids[start:start + 100])
+                ids = call.message_ids or []
+                for start in range(0, len(ids), 100):
+                    await self.bot.delete_messages(chat_id, ids[start:start + 100])
             else:
                 await self.bot.edit_message_reply_markup(chat_id, call.message_id, reply_markup=call.markup)
             self.sent += 1
@@ -188,8 +189,7 @@ class OutboxSender:
             log.info("unreachable user=%s", pseudonym(user_id))
             return "blocked"
         except BadRequest as exc:
-            message = str(exc).lower()
-            status = "sent" if "not modified" in message else "failed"
+            status = "sent" if "not modified" in str(exc).lower() else "failed"
             if status == "failed":
                 log.error("bad request user=%s method=%s", pseudonym(user_id), call.method)
         except (TimedOut, NetworkError) as exc:
