@@ -73,18 +73,44 @@ def reach_barrier(t: Turn, frame: Frame, step: AwaitPartnerStep) -> Next:
         advance_past(t, frame, step)
         return CONTINUE
     partner = t.partner()
-    passes = seat.barriers.get(step.barrier, 0)
-    theirs = waiting_frame(partner, step.barrier)
-    if theirs is not None and partner.seat.barriers.get(step.barrier, 0) == passes:
-        open_barrier(t, frame, step, partner, theirs)
-        return CONTINUE
     seat.waiting = Waiting(step.barrier, frame.at)
+    if meeting(t, step.barrier) is not None:
+        t.arrivals.append(t.seat_id)  # the partner is already here: settle() opens it for both
+        return PAUSE
     seat.turn += 1
     prompt_waiting(t, step)
     if frame.flow == SHARED_FLOW:  # between steps; inside the reflection loop, taking turns is the point
         partner.send("couple.partner_ready")
     timers.schedule(t, "partner_wait", t.now + WAIT_NUDGE_AFTER, {"barrier": step.barrier})
     return PAUSE
+
+
+def settle(t: Turn) -> None:
+    """The joint rule, applied after each event until nothing changes: a barrier opens when both
+    seats have reached their n-th pass of it. The seat that arrived last reads the reveals first and
+    goes on last, so the partner who waited sees their next step at the same moment."""
+    while t.arrivals:
+        side = t if t.arrivals[0] == t.seat_id else t.partner()
+        del t.arrivals[0]
+        waiting = side.seat.waiting
+        met = meeting(side, waiting.barrier) if waiting is not None else None
+        frame, step = current(side) or (None, None)
+        if met is None or frame is None or not isinstance(step, AwaitPartnerStep) or frame.at != met[0].at:
+            continue  # moved on meanwhile (left the shared repair, unlinked): nothing to open
+        open_barrier(side, frame, step, side.partner(), met[1])
+
+
+def meeting(t: Turn, barrier: str) -> tuple[Frame, Frame] | None:
+    """This seat's and its partner's frames at `barrier`, if both wait there on the same pass."""
+    if not t.linked:
+        return None
+    partner = t.partner()
+    mine, theirs = waiting_frame(t, barrier), waiting_frame(partner, barrier)
+    if mine is None or theirs is None:
+        return None
+    if t.seat.barriers.get(barrier, 0) != partner.seat.barriers.get(barrier, 0):
+        return None
+    return mine, theirs
 
 
 def waiting_frame(t: Turn, barrier: str) -> Frame | None:
@@ -124,6 +150,7 @@ def open_barrier(t: Turn, frame: Frame, step: AwaitPartnerStep, partner: Turn, t
     if partner.seat.stack and partner.seat.stack[-1] is their_frame:
         runner.run(partner)
     # else: the partner is inside /sos or a break; they come back to their next step.
+    runner.run(t)
 
 
 def reveal(slot: str, author: Turn, reader: Turn) -> None:

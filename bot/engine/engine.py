@@ -43,6 +43,7 @@ def advance(content: Content, state: SessionState, seat_id: str, event: Event, n
     turn = Turn(content, copy.deepcopy(state), seat_id, now)
     try:
         handle(turn, event)
+        couples.settle(turn)
     except InvalidInput as exc:
         # Rebuild the reply from the untouched input state, so nothing of the attempt survives.
         clean = Turn(content, copy.deepcopy(state), seat_id, now)

@@ -33,6 +33,9 @@ class Turn:
     seat_id: str
     now: datetime
     effects: list[Effect] = field(default_factory=list)
+    # Seats that reached a barrier their partner already waits at, in order of arrival: the couples
+    # settle pass (couples.settle) opens those barriers once the event itself is handled.
+    arrivals: list[str] = field(default_factory=list)
 
     @property
     def seat(self) -> Seat:
@@ -48,7 +51,7 @@ class Turn:
 
     def partner(self) -> Turn:
         """The other seat of this session, over the same state, adding to the same effects."""
-        return Turn(self.content, self.state, self.partner_id, self.now, self.effects)
+        return Turn(self.content, self.state, self.partner_id, self.now, self.effects, self.arrivals)
 
     def flow(self, frame: Frame) -> Flow:
         return self.content.flows[frame.flow]
