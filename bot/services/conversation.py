@@ -105,10 +105,22 @@ class Conversation:
             return [o for o in outgoing if o.user_id == user_id]
         raise ConcurrentUpdate(f"session for {pseudonym(user_id)} kept changing")
 
-    async def _run(self, conn: aiosqlite.Connection, user_id: str, event: Event, now: datetime, card: int | None,
-                   depth: int = 0) -> tuple[list[Outgoing], _Outcome]:
-        """One event for one person inside the caller's transaction, then any events it causes for
-        the partner or the other side of an invitation (link, decline), in the same transaction."""
+    async def _run(self, conn: aiosqlite.Connection, user_id: str, event: Event, now: datetime,
+                   card: int | None) -> tuple[list[Outgoing], _Outcome]:
+        """One event for one person inside the caller's transaction, then the events its invitation
+        effects cause (the joiner's PartnerJoined, the inviter's InviteDeclined), in the same
+        transaction, one after the other. Those cause no further events; a chain is cut off."""
+        outgoing, outcome, follow_ups = await self._one(conn, user_id, event, now, card)
+        for other_id, other_event in follow_ups:
+            more, _, chained = await self._one(conn, other_id, other_event, now, None)
+            outgoing += more
+            for chained_id, chained_event in chained:  # one more step, as before; never further
+                outgoing += (await self._one(conn, chained_id, chained_event, now, None))[0]
+        return outgoing, outcome
+
+    async def _one(self, conn: aiosqlite.Connection, user_id: str, event: Event, now: datetime,
+                   card: int | None) -> tuple[list[Outgoing], _Outcome, list[tuple[str, Event]]]:
+        """Advance one person's session by one event and store its effects."""
         user = await repo.ensure_user(conn, user_id, now)
         if isinstance(event, CommandReceived) and event.name.lower() == "start" and event.args.strip():
             event = await invitations.open_invite(conn, user, event.args.strip(), now)
@@ -123,12 +135,7 @@ class Conversation:
             accepted, effects = False, exc.effects
         outgoing, follow_ups = await self._apply(conn, user, effects, now, card, event)
         outcome = _Outcome(user.session_id, accepted, len(effects), any(isinstance(e, EraseData) for e in effects))
-        for other_id, other_event in follow_ups:
-            if depth >= 2:  # joining or declining causes at most one more event; never a chain
-                break
-            more, _ = await self._run(conn, other_id, other_event, now, None, depth + 1)
-            outgoing += more
-        return outgoing, outcome
+        return outgoing, outcome, follow_ups
 
     async def _apply(self, conn: aiosqlite.Connection, user: repo.User, effects: tuple[Effect, ...], now: datetime,
                      card: int | None = None,
