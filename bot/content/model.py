@@ -65,7 +65,7 @@ SYSTEM_KEYS = (
     "resources.unverified",
     "resources.no_country",
     "privacy.info",
-    # couples (couple.py and the couples service)
+    # couples (engine couples.py and the couples service)
     "couple.invite_link", "couple.share_button", "couple.share_text", "couple.invite_invalid", "couple.invite_own",
     "couple.invite_linked", "couple.invite_slow_down", "couple.invite_declined", "couple.joined",
     "couple.partner_joined", "couple.start_later", "couple.waiting", "couple.still_waiting", "couple.keep_waiting",
@@ -80,7 +80,7 @@ SYSTEM_PARAMS = frozenset({"stage", "stages", "flow_title", "length", "limit", "
 COACHING_CATEGORIES = ("criticism", "contempt", "defensiveness", "non_apology", "felt_like_you", "calm_down", "vague_ask")
 # Slots that outlive a flow: the person's country (for resources) and their safety plan.
 PERSISTENT_SLOT_PREFIXES = ("country", "safety_plan_", "reminder_", "screen_")
-# Conditions can test these without a step saving them; the engine fills them in (couple.py).
+# Conditions can test these without a step saving them; the engine fills them in (frames.condition_slots).
 SYSTEM_SLOTS: dict[str, frozenset[str]] = {
     "couple": frozenset({"linked", "solo"}),  # is this person linked with a partner right now
     "joint": frozenset({"on", "off"}),  # may the two do exercises together (off: never says why)
