@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from bot.content.conditions import Condition
 
@@ -194,14 +194,23 @@ class CancelTimerStep(_StepBase):
     timer: str | None = None
 
 
+RecordName = Literal["consent", "adult"]
+ActionName = Literal[
+    "park", "discard", "erase", "start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders", "set_daily",
+    "set_timezone", "set_quiet",
+    # couples: invitations, the reflection loop's speaking order, the private safety screen
+    "create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "joint_off",
+]
+
+
 @dataclass(frozen=True, kw_only=True)
 class RecordStep(_StepBase):
-    record: str | None = None
+    record: RecordName
 
 
 @dataclass(frozen=True, kw_only=True)
 class ActionStep(_StepBase):
-    action: str | None = None
+    action: ActionName  # the engine handles each one (auto.run_action, checked by mypy)
 
 
 @dataclass(frozen=True, kw_only=True)

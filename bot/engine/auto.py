@@ -72,7 +72,6 @@ def run_step(t: Turn, frame: Frame, step: Step) -> Next:
 
 
 def record(t: Turn, frame: Frame, step: RecordStep) -> None:
-    assert step.record is not None
     if step.record == "consent":
         t.seat.consented_at = t.now.isoformat()
     elif step.record == "adult":
@@ -125,7 +124,7 @@ def clear_below(t: Turn, frame: Frame, step: ActionStep) -> Next:
 
 
 def run_action(t: Turn, frame: Frame, step: ActionStep) -> Next:
-    """Every action a flow may name (the loader checks the names against content/limits.py ACTIONS)."""
+    """Every action a flow may name (ActionName; the loader accepts no other)."""
     match step.action:
         case "park":
             return park(t, frame, step)
@@ -155,4 +154,5 @@ def run_action(t: Turn, frame: Frame, step: ActionStep) -> Next:
             return couples.second_speaker(t, frame, step)
         case "joint_off":
             return couples.joint_off(t, frame, step)
-    raise ValueError(f"unknown action {step.action!r}")
+        case _:
+            assert_never(step.action)
