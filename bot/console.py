@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from bot.clock import Clock
 from bot.content.model import Content
 from bot.engine import CommandReceived, Event, OptionChosen, OptionsChosen, Resume, Send, TextReceived
-from bot.render import Button, Rendered, catalog_for, render
+from bot.presenter import Button, Rendered, catalog_for, render
 from bot.services.conversation import Conversation, Outgoing
 from bot.storage import Database
 

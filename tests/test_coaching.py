@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.engine import Frame, OptionChosen, Seat, SessionState, TextReceived, advance
-from bot.render import render
+from bot.presenter import render
 from tests.conftest import CONTENT_DIR
 
 NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)

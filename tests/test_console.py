@@ -15,7 +15,7 @@ import pytest
 
 from bot.console import ConsoleChat, parse_line
 from bot.engine import CommandReceived, OptionChosen, OptionsChosen, TextReceived
-from bot.render import Button, Rendered
+from bot.presenter import Button, Rendered
 from tests.helpers import REPAIR_ANSWERS
 
 FULL_REPAIR = [

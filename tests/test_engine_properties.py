@@ -26,7 +26,7 @@ from bot.engine import (
     Unsupported,
     advance,
 )
-from bot.render import render
+from bot.presenter import render
 from tests.conftest import CONTENT_DIR
 
 NOW = datetime(2026, 11, 25, 23, 30, tzinfo=timezone.utc)

@@ -13,7 +13,7 @@ import yaml
 from bot.content.loader import validate_content
 from bot.engine import CommandReceived, Frame, OptionChosen, SafetyEvent, Seat, SessionState, TextReceived, advance
 from bot.engine.screening import screen
-from bot.render import render
+from bot.presenter import render
 from tests.conftest import CONTENT_DIR
 from tests.helpers import reach_my_part
 

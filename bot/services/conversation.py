@@ -15,9 +15,9 @@ from typing import Any, cast
 
 import aiosqlite
 
-from bot import faults
 from bot.clock import Clock
 from bot.content.model import Content
+from bot.crash_points import crash_point
 from bot.engine import (
     CancelTimer,
     CommandReceived,
@@ -37,7 +37,7 @@ from bot.engine import (
 from bot.engine.effects import Unlink
 from bot.engine.events import TimerPayload
 from bot.logs import pseudonym
-from bot.services import invitations, privacy
+from bot.services import couples, privacy
 from bot.storage import Database, delivery, repo
 
 log = logging.getLogger("mend.conversation")
@@ -92,7 +92,7 @@ class Conversation:
                     if update_id is not None and not await delivery.claim_update(conn, update_id, "ok", now):
                         return []  # already applied before a crash or a re-delivery
                     outgoing, outcome = await self._run(conn, user_id, event, now, card_message_id)
-                    faults.point("in_handler_before_commit")
+                    crash_point("in_handler_before_commit")
             except _Conflict:
                 continue  # C2: someone saved first; the transaction rolled back, so re-read and retry
             if outcome.erased:  # P5: push deleted pages out of the WAL now
@@ -123,7 +123,7 @@ class Conversation:
         """Advance one person's session by one event and store its effects."""
         user = await repo.ensure_user(conn, user_id, now)
         if isinstance(event, CommandReceived) and event.name.lower() == "start" and event.args.strip():
-            event = await invitations.open_invite(conn, user, event.args.strip(), now)
+            event = await couples.open_invite(conn, user, event.args.strip(), now)
         state, version = await repo.load_session(conn, user.session_id)
         accepted = True
         try:
@@ -174,7 +174,7 @@ class Conversation:
                 await repo.add_safety_event(conn, effect.kind, effect.at)
             elif isinstance(effect, EraseData):
                 user = await repo.ensure_user(conn, user.id, now)  # after an unlink in the same step
-                await invitations.erase(conn, user.id)
+                await couples.erase(conn, user.id)
                 recent = await privacy.erase(conn, user, now)
                 queued = [o for o in queued if o.user_id != user.id]  # anything queued earlier is gone too
                 if recent:
@@ -186,12 +186,12 @@ class Conversation:
                 outbox_id = await repo.enqueue(conn, user.id, payload, now)
                 queued.append(Outgoing(outbox_id, user.id, None, payload))
             elif isinstance(effect, Unlink):
-                moved_to = await invitations.unlink(conn, user.session_id, now)
+                moved_to = await couples.unlink(conn, user.session_id, now)
                 if moved_to is not None:
                     places["b"] = (moved_to, "a")
                 user = await repo.ensure_user(conn, user.id, now)
             else:
-                send, follow_up = await invitations.apply(conn, user, effect, now)
+                send, follow_up = await couples.apply(conn, user, effect, now)
                 if send is not None:
                     queued.append(Outgoing(await repo.enqueue(conn, user.id, send.to_dict(), now), user.id, send))
                 if follow_up is not None:

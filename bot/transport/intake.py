@@ -17,8 +17,8 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
 
-from bot import faults
 from bot.clock import Clock
+from bot.crash_points import crash_point
 from bot.engine import Send
 from bot.logs import pseudonym
 from bot.services.conversation import Conversation
@@ -69,10 +69,10 @@ class Poller:
             backoff = 1.0
             if not updates:
                 continue
-            faults.point("after_getupdates_before_inbox")
+            crash_point("after_getupdates_before_inbox")
             async with self.db.write() as conn:
                 await delivery.store_updates(conn, [(u.update_id, u.to_dict()) for u in updates], self.clock.now())
-            faults.point("after_inbox_commit_before_ack")
+            crash_point("after_inbox_commit_before_ack")
             self.offset = max(u.update_id for u in updates) + 1  # the next getUpdates acknowledges them
             self.arrived.set()
 

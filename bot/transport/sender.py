@@ -20,13 +20,13 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot import faults
 from bot.clock import Clock
 from bot.content.model import Content
+from bot.crash_points import crash_point
 from bot.logs import pseudonym
 from bot.storage import Database, delivery
+from bot.transport.calls import Call, plan_calls
 from bot.transport.parse import chat_of
-from bot.transport.render import Call, plan_calls
 
 log = logging.getLogger("mend.sender")
 NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -125,7 +125,7 @@ class OutboxSender:
             if not rows:
                 return
             calls = plan_calls(self.content, rows, bot_username=self.bot_username())
-            faults.point("after_claim_before_send")
+            crash_point("after_claim_before_send")
             for index, call in enumerate(calls):
                 verdict = await self._perform(user_id, call)
                 if verdict != "done":
@@ -198,7 +198,7 @@ class OutboxSender:
                 return "retry"
             status = "ambiguous"
             log.warning("send outcome unknown user=%s error=%s", pseudonym(user_id), type(exc).__name__)
-        faults.point("after_send_before_mark_sent")
+        crash_point("after_send_before_mark_sent")
         if call.rows:
             async with self.db.write() as conn:
                 await delivery.finish_rows(conn, call.rows, status, self.clock.now(), message_ids)

@@ -1,4 +1,4 @@
-"""Effects as Bot API calls: HTML-escaped text split under 4096 characters, inline keyboards with
+"""Claimed outbox rows as the Bot API calls that deliver them: HTML-escaped text split under 4096 characters, inline keyboards with
 short callback data (`o:<turn>:<option>`, ≤ 64 bytes), neighbouring messages merged into one."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.content.model import Content
 from bot.engine import Send
-from bot.render import Rendered, catalog_for, invite_link, render
+from bot.presenter import Rendered, catalog_for, invite_link, render
 
 TEXT_LIMIT = 4096
 

@@ -1,4 +1,4 @@
-"""Turn a Send effect into plain text and labelled choices for one locale.
+"""The presenter: a Send effect as plain text and labelled choices for one locale.
 
 Transport-neutral: the console prints the result, Telegram escapes it for HTML and builds buttons.
 User text is inserted as-is here; escaping belongs to the transport that needs it.

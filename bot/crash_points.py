@@ -10,7 +10,7 @@ _remaining = int(_count) if _count.isdigit() else 1
 _seen = 0
 
 
-def point(name: str) -> None:
+def crash_point(name: str) -> None:
     global _seen
     if not _point or name != _point:
         return
