@@ -30,25 +30,6 @@ class Send:
     protect: bool = False  # carries a partner's words: Telegram's protect_content (no forward/save)
     invite_token: str | None = None  # the transport turns it into a deep link (`{link}`)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "seat": self.seat, "key": self.key, "params": self.params,
-            "choices": [[c.id, c.label] for c in self.choices],
-            "groups": [[h, list(ids)] for h, ids in self.groups],
-            "selected": list(self.selected), "multi": self.multi, "turn": self.turn, "prompt": self.prompt,
-            **({"protect": True} if self.protect else {}),
-            **({"invite_token": self.invite_token} if self.invite_token else {}),
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Send:
-        return cls(
-            d["seat"], d["key"], d.get("params", {}), tuple(Choice(i, lbl) for i, lbl in d.get("choices", [])),
-            tuple((h, tuple(ids)) for h, ids in d.get("groups", [])), tuple(d.get("selected", [])),
-            d.get("multi", False), d.get("turn", 0), d.get("prompt", False), d.get("protect", False),
-            d.get("invite_token"),
-        )
-
 
 @dataclass(frozen=True)
 class Schedule:

@@ -37,7 +37,7 @@ from bot.engine import (
 from bot.engine.effects import Unlink
 from bot.engine.events import TimerPayload
 from bot.logs import pseudonym
-from bot.services import couples, privacy
+from bot.services import couples, outbox, privacy
 from bot.storage import Database, delivery, repo
 
 log = logging.getLogger("mend.conversation")
@@ -157,11 +157,11 @@ class Conversation:
                 target = people.get(effect.seat)
                 if target is None:
                     continue
-                payload = effect.to_dict()
+                message = outbox.Message(effect)
                 if target == user.id and not card_handled and effect.prompt and effect.multi and effect.turn == pressed_turn:
-                    payload["edit_message_id"] = card  # a multi-select toggle: re-draw the same card
+                    message = outbox.Message(effect, edit_message_id=card)  # a multi-select toggle: re-draw the card
                     card_handled = True
-                queued.append(Outgoing(await repo.enqueue(conn, target, payload, now), target, effect))
+                queued.append(Outgoing(await outbox.enqueue(conn, target, message, now), target, effect))
             elif isinstance(effect, Schedule):
                 session_id, seat = places[effect.seat]
                 await repo.add_timer(conn, session_id, seat, effect.timer, effect.due_at, effect.payload, now)
@@ -178,13 +178,13 @@ class Conversation:
                 recent = await privacy.erase(conn, user, now)
                 queued = [o for o in queued if o.user_id != user.id]  # anything queued earlier is gone too
                 if recent:
-                    await repo.enqueue(conn, user.id, {"op": "delete_messages", "message_ids": recent}, now)
+                    await outbox.enqueue(conn, user.id, outbox.DeleteMessages(tuple(recent)), now)
             elif isinstance(effect, ExportData):
                 state, _ = await repo.load_session(conn, user.session_id)
                 document = await privacy.build_export(conn, user, state, now)
-                payload = {"op": "document", "filename": f"mend-export-{now:%Y%m%d-%H%M%S}.json", "data": document}
-                outbox_id = await repo.enqueue(conn, user.id, payload, now)
-                queued.append(Outgoing(outbox_id, user.id, None, payload))
+                export = outbox.Document(f"mend-export-{now:%Y%m%d-%H%M%S}.json", document)
+                outbox_id = await outbox.enqueue(conn, user.id, export, now)
+                queued.append(Outgoing(outbox_id, user.id, None, outbox.to_json(export)))
             elif isinstance(effect, Unlink):
                 moved_to = await couples.unlink(conn, user.session_id, now)
                 if moved_to is not None:
@@ -193,11 +193,11 @@ class Conversation:
             else:
                 send, follow_up = await couples.apply(conn, user, effect, now)
                 if send is not None:
-                    queued.append(Outgoing(await repo.enqueue(conn, user.id, send.to_dict(), now), user.id, send))
+                    queued.append(Outgoing(await outbox.enqueue(conn, user.id, outbox.Message(send), now), user.id, send))
                 if follow_up is not None:
                     follow_ups.append(follow_up)
-        if not card_handled:  # the pressed card's question is answered: take its buttons away
-            await repo.enqueue(conn, user.id, {"op": "close_card", "message_id": card}, now)
+        if card is not None and not card_handled:  # the pressed card's question is answered: take its buttons away
+            await outbox.enqueue(conn, user.id, outbox.CloseCard(card), now)
         return queued, follow_ups
 
     async def fire_due_timers(self, user_id: str) -> list[Outgoing]:
@@ -214,8 +214,14 @@ class Conversation:
         """Messages queued but never shown (a crash between commit and display)."""
         async with self.db.read() as conn:
             rows = await repo.pending_outbox(conn, user_id)
-        return [Outgoing(i, user_id, Send.from_dict(p)) if "op" not in p else Outgoing(i, user_id, None, p)
-                for i, p in rows if p.get("op") in (None, "document")]
+        shown: list[Outgoing] = []
+        for row_id, payload in rows:
+            item = outbox.from_json(payload)
+            if isinstance(item, outbox.Message):
+                shown.append(Outgoing(row_id, user_id, item.send))
+            elif isinstance(item, outbox.Document):
+                shown.append(Outgoing(row_id, user_id, None, payload))
+        return shown
 
     async def mark_sent(self, ids: list[int]) -> None:
         if ids:

@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.content.model import Content
 from bot.engine import Send
 from bot.presenter import Rendered, catalog_for, invite_link, render
+from bot.services import outbox
 
 TEXT_LIMIT = 4096
 
@@ -125,27 +126,28 @@ def plan_calls(content: Content, rows: list[tuple[int, dict[str, Any]]], locale:
 
     closing: list[Call] = []
     for row_id, payload in rows:
-        if payload.get("op") == "document":
+        item = outbox.from_json(payload)
+        if isinstance(item, outbox.Document):
             flush()
-            data = json.dumps(payload["data"], ensure_ascii=False, indent=2).encode()
-            calls.append(Call("send_document", [row_id], text=payload["filename"], document=data, protect=True))
+            data = json.dumps(item.data, ensure_ascii=False, indent=2).encode()
+            calls.append(Call("send_document", [row_id], text=item.filename, document=data, protect=True))
             continue
-        if payload.get("op") == "delete_messages":
+        if isinstance(item, outbox.DeleteMessages):
             flush()
-            calls.append(Call("delete_messages", [row_id], message_ids=payload["message_ids"]))
+            calls.append(Call("delete_messages", [row_id], message_ids=list(item.message_ids)))
             continue
-        if payload.get("op") == "close_card":
+        if isinstance(item, outbox.CloseCard):
             # Closed after the new messages go out: the person sees the next question one round trip sooner.
-            closing.append(Call("edit_markup", [row_id], message_id=payload["message_id"]))
+            closing.append(Call("edit_markup", [row_id], message_id=item.message_id))
             continue
-        send = Send.from_dict(payload)
+        send = item.send
         rendered = render(content, send, locale, bot_username)
         markup = keyboard(rendered, send.turn)
         if send.invite_token and markup is None:
             markup = share_keyboard(content, send, locale, bot_username)
-        if payload.get("edit_message_id"):
+        if item.edit_message_id:
             flush()
-            calls.append(Call("edit_markup", [row_id], markup=markup, message_id=payload["edit_message_id"]))
+            calls.append(Call("edit_markup", [row_id], markup=markup, message_id=item.edit_message_id))
             continue
         text = rendered.text
         joined = "\n\n".join(pending_text + [text])

@@ -21,6 +21,7 @@ from bot.clock import Clock
 from bot.crash_points import crash_point
 from bot.engine import Send
 from bot.logs import pseudonym
+from bot.services import outbox
 from bot.services.conversation import Conversation
 from bot.storage import Database, delivery, repo
 from bot.transport.parse import Parsed, parse_update
@@ -161,7 +162,7 @@ class Dispatcher:
                 await delivery.claim_update(conn, update_id, "error", now)
                 if parsed.user_id:
                     await repo.ensure_user(conn, parsed.user_id, now)
-                    await repo.enqueue(conn, parsed.user_id, Send("a", "system.error").to_dict(), now)
+                    await outbox.enqueue(conn, parsed.user_id, outbox.Message(Send("a", "system.error")), now)
             self.delivered.set()
         except Exception as exc:
             log.error("could not record failure update=%s error=%s", update_id, type(exc).__name__)
