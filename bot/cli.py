@@ -106,7 +106,7 @@ async def rotate_key(settings: Settings, cipher: Cipher) -> int:
     if not cipher.enabled:
         print("mend: configuration error: set MEND_DATA_KEY (new key first) to rotate", file=sys.stderr)
         return 2
-    from bot.storage.delivery import rotate_key as rotate
+    from bot.storage.key_rotation import rotate_key as rotate
 
     db = await Database.open(settings.database_path, cipher)
     try:

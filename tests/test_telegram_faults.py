@@ -161,7 +161,7 @@ async def test_rows_waiting_on_the_pacing_budget_are_claimed_not_sending(tmp_pat
     moment before the request is it 'sending' (a crash then makes it 'ambiguous')."""
     import asyncio
 
-    from bot.storage import delivery
+    from bot.storage import outbox
 
     gate = asyncio.Event()
 
@@ -180,7 +180,7 @@ async def test_rows_waiting_on_the_pacing_budget_are_claimed_not_sending(tmp_pat
                 await asyncio.sleep(0.01)
         assert tg.rows("SELECT COUNT(*) FROM outbox WHERE status = 'sending'") == [(0,)]
         async with tg.db.write() as conn:  # what a restart after a crash here would do
-            await delivery.recover_outbox(conn)
+            await outbox.recover_outbox(conn)
         assert tg.rows("SELECT COUNT(*) FROM outbox WHERE status IN ('claimed', 'ambiguous')") == [(0,)]
         gate.set()
 

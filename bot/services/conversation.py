@@ -38,7 +38,7 @@ from bot.engine.effects import Unlink
 from bot.engine.events import TimerPayload
 from bot.logs import pseudonym
 from bot.services import couples, outbox, privacy
-from bot.storage import Database, delivery, repo
+from bot.storage import Database, inbox, repo
 
 log = logging.getLogger("mend.conversation")
 MAX_CONFLICT_RETRIES = 5
@@ -89,7 +89,7 @@ class Conversation:
             try:
                 async with self.db.write() as conn:
                     now = self.clock.now()
-                    if update_id is not None and not await delivery.claim_update(conn, update_id, "ok", now):
+                    if update_id is not None and not await inbox.claim_update(conn, update_id, "ok", now):
                         return []  # already applied before a crash or a re-delivery
                     outgoing, outcome = await self._run(conn, user_id, event, now, card_message_id)
                     crash_point("in_handler_before_commit")

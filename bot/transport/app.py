@@ -27,7 +27,7 @@ from bot.engine import TimerFired
 from bot.engine.events import TimerPayload
 from bot.logs import pseudonym, set_pseudonym_salt
 from bot.services.conversation import Conversation
-from bot.storage import Database, delivery
+from bot.storage import Database, due_timers, inbox, outbox
 from bot.storage.crypto import Cipher
 from bot.transport.intake import ALLOWED_UPDATES, Dispatcher, FatalTelegramError, Poller
 from bot.transport.sender import OutboxSender
@@ -106,7 +106,7 @@ class MendBot:
 
     async def prepare(self) -> None:
         async with self.db.write() as conn:
-            ambiguous = await delivery.recover_outbox(conn)
+            ambiguous = await outbox.recover_outbox(conn)
         if ambiguous:
             log.warning("recovered outbox rows=%d status=ambiguous (not re-sent)", ambiguous)
         if self.webhook is None:
@@ -123,9 +123,9 @@ class MendBot:
         Backpressure: while the outbox already holds a few hundred unsent messages, due timers wait
         in their table, so a burst of 10,000 doesn't all become queued messages (and memory) at once."""
         async with self.db.write() as conn:
-            if await delivery.outbox_backlog(conn) >= TIMER_BACKLOG_LIMIT:
+            if await outbox.outbox_backlog(conn) >= TIMER_BACKLOG_LIMIT:
                 return 0
-            due = await delivery.claim_due_timers_all(conn, self.clock.now())
+            due = await due_timers.claim_due_timers_all(conn, self.clock.now())
         for user_id, kind, payload in due:
             try:
                 await self.conversation.handle(user_id, TimerFired(kind, cast(TimerPayload, payload)))
@@ -138,8 +138,8 @@ class MendBot:
     async def prune(self) -> None:
         """Retention (P4): drop processed update ids and delivered messages older than 48 hours."""
         async with self.db.write() as conn:
-            await delivery.prune_inbox(conn, self.clock.now())
-            await delivery.prune_outbox(conn, self.clock.now())
+            await inbox.prune_inbox(conn, self.clock.now())
+            await outbox.prune_outbox(conn, self.clock.now())
 
     async def tick(self) -> None:
         last_prune = float("-inf")

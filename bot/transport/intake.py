@@ -23,7 +23,7 @@ from bot.engine import Send
 from bot.logs import pseudonym
 from bot.services import outbox
 from bot.services.conversation import Conversation
-from bot.storage import Database, delivery, repo
+from bot.storage import Database, inbox, reachability, repo
 from bot.transport.parse import Parsed, parse_update
 
 log = logging.getLogger("mend.intake")
@@ -72,7 +72,7 @@ class Poller:
                 continue
             crash_point("after_getupdates_before_inbox")
             async with self.db.write() as conn:
-                await delivery.store_updates(conn, [(u.update_id, u.to_dict()) for u in updates], self.clock.now())
+                await inbox.store_updates(conn, [(u.update_id, u.to_dict()) for u in updates], self.clock.now())
             crash_point("after_inbox_commit_before_ack")
             self.offset = max(u.update_id for u in updates) + 1  # the next getUpdates acknowledges them
             self.arrived.set()
@@ -92,7 +92,7 @@ class Dispatcher:
         while not self.stopping:
             self.arrived.clear()
             async with self.db.read() as conn:
-                batch = await delivery.unprocessed_updates(conn, limit=100)
+                batch = await inbox.unprocessed_updates(conn, limit=100)
             for update_id, payload in batch:
                 if self.stopping:
                     return
@@ -138,14 +138,14 @@ class Dispatcher:
 
     async def _side_update(self, update_id: int, parsed: Parsed) -> None:
         async with self.db.write() as conn:
-            if not await delivery.claim_update(conn, update_id, parsed.kind, self.conversation.clock.now()):
+            if not await inbox.claim_update(conn, update_id, parsed.kind, self.conversation.clock.now()):
                 return
             if parsed.user_id is None:
                 pass
             elif parsed.kind == "blocked":
-                await delivery.mark_blocked(conn, parsed.user_id, self.conversation.clock.now())
+                await reachability.mark_blocked(conn, parsed.user_id, self.conversation.clock.now())
             elif parsed.kind == "unblocked":
-                await delivery.mark_unblocked(conn, parsed.user_id)
+                await reachability.mark_unblocked(conn, parsed.user_id)
         if parsed.kind == "group" and parsed.chat_id is not None and parsed.chat_id not in self.told_groups:
             # Best effort and not stored: nothing about a group is kept (C6).
             self.told_groups.add(parsed.chat_id)
@@ -159,7 +159,7 @@ class Dispatcher:
         try:
             async with self.db.write() as conn:
                 now = self.conversation.clock.now()
-                await delivery.claim_update(conn, update_id, "error", now)
+                await inbox.claim_update(conn, update_id, "error", now)
                 if parsed.user_id:
                     await repo.ensure_user(conn, parsed.user_id, now)
                     await outbox.enqueue(conn, parsed.user_id, outbox.Message(Send("a", "system.error")), now)

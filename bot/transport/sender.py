@@ -24,7 +24,7 @@ from bot.clock import Clock
 from bot.content.model import Content
 from bot.crash_points import crash_point
 from bot.logs import pseudonym
-from bot.storage import Database, delivery
+from bot.storage import Database, outbox, reachability
 from bot.transport.calls import Call, plan_calls
 from bot.transport.parse import chat_of
 
@@ -76,7 +76,7 @@ class OutboxSender:
             self.wake.clear()
             now = self.monotonic()
             async with self.db.read() as conn:
-                chats = await delivery.chats_with_pending(conn, self.clock.now(), limit=200)
+                chats = await outbox.chats_with_pending(conn, self.clock.now(), limit=200)
             next_hold = None
             for chat in chats:
                 hold = self.holds.get(chat, 0.0)
@@ -118,10 +118,10 @@ class OutboxSender:
     async def _deliver(self, user_id: str) -> None:
         try:
             async with self.db.write() as conn:
-                if await delivery.is_blocked(conn, user_id):
-                    await delivery.mark_blocked(conn, user_id, self.clock.now())
+                if await reachability.is_blocked(conn, user_id):
+                    await reachability.mark_blocked(conn, user_id, self.clock.now())
                     return
-                rows = await delivery.claim_for_chat(conn, user_id, self.clock.now())
+                rows = await outbox.claim_for_chat(conn, user_id, self.clock.now())
             if not rows:
                 return
             calls = plan_calls(self.content, rows, bot_username=self.bot_username())
@@ -132,10 +132,10 @@ class OutboxSender:
                     untried = [r for c in calls[index:] for r in c.rows]
                     if verdict == "blocked":
                         async with self.db.write() as conn:
-                            await delivery.mark_blocked(conn, user_id, self.clock.now())
+                            await reachability.mark_blocked(conn, user_id, self.clock.now())
                     else:  # definitely not delivered: back to the queue, this chat on hold
                         async with self.db.write() as conn:
-                            await delivery.defer_rows(conn, untried, self.clock.now())
+                            await outbox.defer_rows(conn, untried, self.clock.now())
                     return
         except Exception as exc:  # never let one chat's failure stop the sender
             log.error("delivery failed user=%s error=%s", pseudonym(user_id), type(exc).__name__)
@@ -160,7 +160,7 @@ class OutboxSender:
         # leaves the rows 'claimed' (never tried, re-queued at start), not 'ambiguous' (O4).
         if call.rows:
             async with self.db.write() as conn:
-                await delivery.mark_sending(conn, call.rows)
+                await outbox.mark_sending(conn, call.rows)
         chat_id = chat_of(user_id)
         status, message_ids = "sent", None
         try:
@@ -201,5 +201,5 @@ class OutboxSender:
         crash_point("after_send_before_mark_sent")
         if call.rows:
             async with self.db.write() as conn:
-                await delivery.finish_rows(conn, call.rows, status, self.clock.now(), message_ids)
+                await outbox.finish_rows(conn, call.rows, status, self.clock.now(), message_ids)
         return "done"

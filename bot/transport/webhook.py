@@ -11,7 +11,7 @@ import logging
 from aiohttp import web
 
 from bot.clock import Clock
-from bot.storage import Database, delivery
+from bot.storage import Database, inbox
 
 log = logging.getLogger("mend.webhook")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -37,7 +37,7 @@ class WebhookReceiver:
         except (ValueError, KeyError, TypeError):
             return web.Response(status=400)
         async with self.db.write() as conn:
-            await delivery.store_updates(conn, [(update_id, payload)], self.clock.now())
+            await inbox.store_updates(conn, [(update_id, payload)], self.clock.now())
         self.arrived.set()
         return web.Response(status=200)
 
