@@ -28,7 +28,7 @@ from bot.content.model import (
     saved_slot,
 )
 from bot.content.safety import load_lexicon, load_resources
-from bot.content.steps import check_option_id, parse_step
+from bot.content.step_parser import check_option_id, parse_step
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
 
 
