@@ -5,7 +5,7 @@ input raises InvalidInput carrying the kind reply and the re-prompt, and changes
 
 One event makes one `Turn` (turn.py), handed to plain functions, one module per concern:
 frames.py (the frame stack), runner.py (running steps until a question), auto.py (each step that
-runs by itself), answers.py (answers to a question), commands.py, timers.py, safety.py, couples.py.
+runs by itself), questions.py (answers to a question), commands.py, timers.py, safety.py, couples.py.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import assert_never
 
 from bot.content.model import QUESTION_TYPES, AwaitPartnerStep, Content
-from bot.engine import answers, commands, couples, runner, safety, timers
+from bot.engine import commands, couples, questions, runner, safety, timers
 from bot.engine.effects import Effect, Transition
 from bot.engine.errors import InvalidInput
 from bot.engine.events import (
@@ -97,6 +97,6 @@ def answer(t: Turn, event: TextReceived | OptionChosen | OptionsChosen) -> None:
     if isinstance(step, AwaitPartnerStep) and t.seat.waiting is not None:
         couples.answer_waiting(t, step, event)
     elif isinstance(step, QUESTION_TYPES):
-        answers.answer(t, frame, step, event)
+        questions.answer(t, frame, step, event)
     else:  # defensive: a stored state should always rest on an interactive step
         runner.run(t)
