@@ -109,12 +109,12 @@ class Conversation:
                    card: int | None) -> tuple[list[Outgoing], _Outcome]:
         """One event for one person inside the caller's transaction, then the events its invitation
         effects cause (the joiner's PartnerJoined, the inviter's InviteDeclined), in the same
-        transaction, one after the other. Those cause no further events; a chain is cut off."""
+        transaction, one after the other; the events those cause get one more round, never a chain."""
         outgoing, outcome, follow_ups = await self._one(conn, user_id, event, now, card)
         for other_id, other_event in follow_ups:
             more, _, chained = await self._one(conn, other_id, other_event, now, None)
             outgoing += more
-            for chained_id, chained_event in chained:  # one more step, as before; never further
+            for chained_id, chained_event in chained:  # (none today: kept as the old depth limit)
                 outgoing += (await self._one(conn, chained_id, chained_event, now, None))[0]
         return outgoing, outcome
 
