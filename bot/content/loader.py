@@ -27,7 +27,7 @@ from bot.content.model import (
     Step,
     saved_slot,
 )
-from bot.content.safety import load_lexicon, load_resources
+from bot.content.safety import check_screen_model, load_lexicon, load_resources
 from bot.content.step_parser import check_option_id, parse_step
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
 
@@ -196,8 +196,9 @@ def run(v: Checks) -> Content | None:
         own = name[len(PARTNER_PREFIX):]
         if own in slot_labels:
             slot_labels[name] = slot_labels[own]
+    check_screen_model(v.root / "screen", v.rel, v.problems)
     return Content(flows, catalogs, "en", "home", "welcome", commands, slot_labels, placeholders, lexicons, resources,
-                   shared_flow_ids(flows))
+                   shared_flow_ids(flows), str(v.root))
 
 def load_lexicons(v: Checks, catalogs: dict[str, Catalog]) -> dict[str, Lexicon]:
     lexicons = {}

@@ -22,9 +22,10 @@ from bot.content.model import (
     Step,
     TextStep,
 )
-from bot.engine import couples, runner, timers
+from bot.engine import couples, runner, safety, timers
 from bot.engine.effects import EraseData, Record
-from bot.engine.frames import advance_past, finish_frame, forget_answers, new_frame
+from bot.engine.events import TextReceived
+from bot.engine.frames import advance_past, current, finish_frame, forget_answers, new_frame
 from bot.engine.prompts import params_for
 from bot.engine.state import Frame, Seat
 from bot.engine.turn import CONTINUE, PAUSE, Next, Turn
@@ -91,6 +92,21 @@ def erase(t: Turn, frame: Frame, step: ActionStep) -> Next:
     return CONTINUE
 
 
+def keep_held_words(t: Turn, frame: Frame, step: ActionStep) -> Next:
+    """"I'm okay, keep what I wrote": the words set aside answer the step after all."""
+    from bot.engine.engine import handle  # the words go through as a new message would
+
+    held, t.seat.held_text = t.seat.held_text, None
+    finish_frame(t, frame, announce=False)
+    t.send("safety_check.kept")
+    here = current(t)
+    if held is not None and here is not None and isinstance(here[1], TextStep):
+        handle(t, TextReceived(held))
+    else:
+        runner.reprompt(t)
+    return PAUSE
+
+
 def park(t: Turn, frame: Frame, step: ActionStep) -> Next:
     """/cancel, "stop and keep": the flow below is kept for resuming later."""
     leave_for(t, frame)
@@ -154,5 +170,10 @@ def run_action(t: Turn, frame: Frame, step: ActionStep) -> Next:
             return couples.second_speaker(t, frame, step)
         case "joint_off":
             return couples.joint_off(t, frame, step)
+        case "keep_held_words":
+            return keep_held_words(t, frame, step)
+        case "open_support":  # the check-in's answer was "not safe" or "struggling"
+            safety.open_support(t, frame)
+            return PAUSE
         case _:
             assert_never(step.action)

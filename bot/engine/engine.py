@@ -33,7 +33,6 @@ from bot.engine.events import (
 )
 from bot.engine.frames import current
 from bot.engine.prompts import system_params
-from bot.engine.screening import screen
 from bot.engine.state import SessionState
 from bot.engine.text import clean_text  # noqa: F401  (re-exported: transports and tests use it)
 from bot.engine.turn import Turn
@@ -61,9 +60,10 @@ def prompt_effects(content: Content, state: SessionState, seat_id: str, now: dat
 
 
 def handle(t: Turn, event: Event) -> None:
-    text = event.text if isinstance(event, TextReceived) else event.args if isinstance(event, CommandReceived) else ""
-    if text and safety.on_disclosure(t, screen(t.content.lexicons.get(t.seat.locale), text)):
-        return
+    if isinstance(event, (TextReceived, CommandReceived)) and event.verdict.flagged:
+        held = event.text if isinstance(event, TextReceived) else None
+        if safety.on_disclosure(t, event.verdict, held):
+            return
     opens_door = not (isinstance(event, CommandReceived) and event.name.lower() in commands.NO_DOOR_COMMANDS)
     match event:
         case InviteOpened() | InviteRefused() | InviteDeclined() | PartnerJoined():

@@ -60,6 +60,8 @@ def finish_frame(t: Turn, frame: Frame, announce: bool = True) -> None:
     while stack:
         if stack.pop() is frame:
             break
+    if frame.flow == "safety_check":
+        t.seat.held_text = None  # words set aside are kept only by the explicit "keep" answer
     if announce and frame.interrupt and stack:
         t.send("system.back_to_step")
 

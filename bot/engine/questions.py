@@ -6,12 +6,12 @@ from typing import assert_never
 
 from bot.content.model import DONE, SKIP, ChoiceStep, MultiStep, Question, TextStep
 from bot.engine import couples, timers
+from bot.engine.coaching import coach
 from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
 from bot.engine.prompts import params_for, prompt
 from bot.engine.runner import move_on
-from bot.engine.screening import coach
 from bot.engine.state import Draft, Frame, SlotValue
 from bot.engine.text import clean_text
 from bot.engine.turn import Turn

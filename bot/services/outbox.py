@@ -37,13 +37,18 @@ class DeleteMessages:
 
 
 @dataclass(frozen=True)
+class Redacted:
+    """A delivered row whose words were erased by their author's /delete: only its message ids stay."""
+
+
+@dataclass(frozen=True)
 class CloseCard:
     """The pressed card's question is answered: its buttons are taken away."""
 
     message_id: int
 
 
-OutboxItem = Message | Document | DeleteMessages | CloseCard
+OutboxItem = Message | Document | DeleteMessages | CloseCard | Redacted
 
 
 def to_json(item: OutboxItem) -> dict[str, Any]:
@@ -59,6 +64,8 @@ def to_json(item: OutboxItem) -> dict[str, Any]:
             return {"op": "delete_messages", "message_ids": list(item.message_ids)}
         case CloseCard():
             return {"op": "close_card", "message_id": item.message_id}
+        case Redacted():
+            return {"op": "redacted"}
         case _:
             assert_never(item)
 
@@ -71,6 +78,8 @@ def from_json(payload: dict[str, Any]) -> OutboxItem:
         return DeleteMessages(tuple(payload["message_ids"]))
     if op == "close_card":
         return CloseCard(payload["message_id"])
+    if op == "redacted":
+        return Redacted()
     if op is not None:
         raise ValueError(f"unknown outbox op {op!r}")
     return Message(send_from_json(payload), payload.get("edit_message_id"))
@@ -96,5 +105,7 @@ def send_from_json(d: dict[str, Any]) -> Send:
     )
 
 
-async def enqueue(conn: aiosqlite.Connection, user_id: str, item: OutboxItem, now: datetime) -> int:
-    return await repo.enqueue(conn, user_id, to_json(item), now)
+async def enqueue(conn: aiosqlite.Connection, user_id: str, item: OutboxItem, now: datetime,
+                  words_of: str | None = None) -> int:
+    """`words_of`: whose words the row carries (a partner's), so their /delete can erase it too."""
+    return await repo.enqueue(conn, user_id, to_json(item), now, words_of=words_of)

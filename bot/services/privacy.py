@@ -11,9 +11,20 @@ from typing import Any
 
 import aiosqlite
 
-from bot.engine.state import SessionState
+from bot.content.model import PARTNER_PREFIX
+from bot.engine.state import SessionState, SlotValue
 from bot.storage import personal_data, repo
 from bot.storage.repo import iso
+
+PARTNER_WORDS_NOTE = ("Words your partner shared with you in a repair together are not in this file. They are "
+                      "your partner's: they agreed to show them to you inside Mend, not to have them copied into "
+                      "your files. Your partner can export their own words with /export.")
+
+
+def own_answers(slots: dict[str, SlotValue]) -> dict[str, SlotValue]:
+    """The person's own answers: a partner's revealed words (the `partner_` slots) are theirs, not this
+    person's, and are never exported here (P6)."""
+    return {k: v for k, v in slots.items() if not k.startswith(PARTNER_PREFIX)}
 
 
 async def build_export(conn: aiosqlite.Connection, user: repo.User, state: SessionState, now: datetime
@@ -26,7 +37,8 @@ async def build_export(conn: aiosqlite.Connection, user: repo.User, state: Sessi
         "about": "Everything Mend stores about you. Your private answers are included, so keep this file safe.",
         "person": {"id": user.id, **await personal_data.person(conn, user.id)},
         "records": await personal_data.records(conn, user.id),
-        "answers": seat.slots if seat else {},
+        "answers": own_answers(seat.slots) if seat else {},
+        "partner_words": PARTNER_WORDS_NOTE,
         "where_you_are": [asdict(f) for f in seat.stack] if seat else [],
         "paused_exercises": [asdict(f) for f in seat.parked] if seat else [],
         "reminders": reminders,

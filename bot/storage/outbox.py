@@ -8,6 +8,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.storage import repo
 from bot.storage.crypto import cipher_of
 from bot.storage.repo import first_int, iso
 
@@ -53,6 +54,7 @@ async def finish_rows(conn: aiosqlite.Connection, ids: list[int], status: str, n
         "UPDATE outbox SET status = ?, sent_at = ?, message_ids = ? WHERE id = ?",
         [(status, iso(now), json.dumps(message_ids) if message_ids else None, i) for i in ids],
     )
+    await repo.forget_secrets(conn, ids)
 
 
 async def defer_rows(conn: aiosqlite.Connection, ids: list[int], not_before: datetime) -> None:

@@ -32,7 +32,21 @@ async def erase(conn: aiosqlite.Connection, user_id: str, session_id: int, seat:
     ) as cur:
         recent = [m for (ids,) in await cur.fetchall() for m in json.loads(ids)]
     await conn.execute("DELETE FROM outbox WHERE user_id = ?", (user_id,))
+    await erase_words_sent_to_others(conn, user_id)
     await conn.execute("DELETE FROM records WHERE user_id = ?", (user_id,))
     await conn.execute("DELETE FROM timers WHERE session_id = ? AND seat = ?", (session_id, seat))
     await conn.execute("UPDATE users SET consented_at = NULL, deleted_at = ? WHERE id = ?", (iso(now), user_id))
     return sorted(set(recent))
+
+
+REDACTED = json.dumps({"op": "redacted"})  # a delivered row whose words were erased: only its message ids stay
+
+
+async def erase_words_sent_to_others(conn: aiosqlite.Connection, user_id: str) -> None:
+    """This person's words in a partner's outbox (revealed answers, the plan of both): not yet
+    delivered, the message is dropped; already delivered, its text is replaced and only the message
+    ids stay (the partner's own /delete still needs them). The copy in the partner's Telegram chat
+    is theirs; what Mend stored is gone."""
+    await conn.execute("DELETE FROM outbox WHERE words_of = ? AND status IN ('pending', 'claimed', 'sending')",
+                       (user_id,))
+    await conn.execute("UPDATE outbox SET payload = ?, words_of = NULL WHERE words_of = ?", (REDACTED, user_id))

@@ -136,6 +136,8 @@ def plan_calls(content: Content, rows: list[tuple[int, dict[str, Any]]], locale:
             flush()
             calls.append(Call("delete_messages", [row_id], message_ids=list(item.message_ids)))
             continue
+        if isinstance(item, outbox.Redacted):  # erased words: nothing to send (only delivered rows are redacted)
+            continue
         if isinstance(item, outbox.CloseCard):
             # Closed after the new messages go out: the person sees the next question one round trip sooner.
             closing.append(Call("edit_markup", [row_id], message_id=item.message_id))
