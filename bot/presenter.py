@@ -9,10 +9,12 @@ import string
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.content.model import Catalog, Content
 from bot.engine.calendar import zone
 from bot.engine.effects import Send
+from bot.engine.times import words_for_minutes
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Rendered:
     sections: tuple[tuple[str, tuple[Button, ...]], ...]  # (heading, buttons) for grouped pickers
     multi: bool
     prompt: bool
+    answer: str = ""  # "time" or "scale": the console lists these options without numbers
 
 
 def catalog_for(content: Content, locale: str) -> Catalog:
@@ -36,19 +39,42 @@ def catalog_for(content: Content, locale: str) -> Catalog:
 
 
 def format_resources(value: dict[str, Any], content: Content, catalog: Catalog) -> str:
-    """Crisis resources for the chosen country: emergency number, verified lines, a directory."""
+    """The chosen country's emergency number first, then its lines (crisis lines, or for `kind: abuse`
+    the abuse-support lines), each with where it was found and when it was last checked, then a directory.
+    A country without a line we could check says so plainly and relies on the emergency number."""
     resources = content.resources
-    directory = {"directory": resources.directory if resources else "https://findahelpline.com"}
-    country = resources.countries.get(value.get("country") or "") if resources else None
+    abuse = value.get("kind") == "abuse"
+    if resources is None:
+        directory = "https://findahelpline.com"
+    else:
+        directory = resources.ipv_directory if abuse else resources.directory
+    country_id = value.get("country")
+    country = resources.countries.get(country_id) if resources and country_id else None
+    params: dict[str, Any] = {"directory": directory}
     if country is None:
-        return fill(catalog.text("resources.no_country"), directory, catalog, 0, content)
+        key = "resources.abuse_no_country" if abuse else "resources.no_country"
+        return fill(catalog.text(key), {**params, "country_name": None}, catalog, 0, content)
     parts = [fill(catalog.text("resources.emergency"), {"emergency": country.emergency}, catalog, 0, content)]
-    fresh = [line for line in country.lines if line.name in value.get("lines", [])]
-    for line in fresh:
-        parts.append(fill(catalog.text("resources.line"), {"line_name": line.name, "line_how": line.how}, catalog, 0, content))
-    key = "resources.directory" if fresh else "resources.unverified"
-    parts.append(fill(catalog.text(key), directory, catalog, 0, content))
+    lines = country.shown("abuse" if abuse else "crisis")
+    for line in lines:
+        parts.append(fill(catalog.text("resources.line"), {
+            "line_name": line.name, "line_how": line.how, "line_source": _site(line.source or ""),
+            "line_checked": f"{line.last_checked.day} {line.last_checked:%b %Y}" if line.last_checked else None,
+        }, catalog, 0, content))
+    if abuse:
+        key = "resources.abuse_directory" if lines else "resources.abuse_no_line"
+    else:
+        key = "resources.directory" if lines else "resources.no_line"
+    label = f"pickers.countries.{country_id}"
+    params["country_name"] = {"labels": [label]} if label in catalog.messages else None
+    parts.append(fill(catalog.text(key), params, catalog, 0, content))
     return "\n".join(parts)
+
+
+def _site(url: str) -> str:
+    """The site a line was found on, short enough to read in a chat (samaritans.org)."""
+    host = urlsplit(url).hostname or url
+    return host[4:] if host.startswith("www.") else host
 
 
 def format_schedule(value: dict[str, Any], catalog: Catalog, content: Content | None) -> str:
@@ -69,6 +95,27 @@ def format_schedule(value: dict[str, Any], catalog: Catalog, content: Content | 
     return "\n".join(lines)
 
 
+def format_span(minutes: int, catalog: Catalog, content: Content | None) -> str:
+    """20 minutes, an hour, 3 hours."""
+    unit, count = words_for_minutes(minutes)
+    if unit == "hours" and count == 1:
+        return catalog.text("time.span_hour")
+    key = "time.span_hours" if unit == "hours" else "time.span_minutes"
+    return fill(catalog.text(key), {"count": count}, catalog, 0, content)
+
+
+def format_moment(value: dict[str, Any], catalog: Catalog, content: Content | None) -> str:
+    """A moment ahead, in words: "today at 21:30", "tomorrow at 09:00" in the reader's timezone, or
+    "in 45 minutes" when their timezone isn't known (a clock time in UTC would only confuse)."""
+    tz = zone(value.get("tz"))
+    if tz is None or not value.get("day"):
+        return fill(catalog.text("time.in_span"), {"span": {"span": value.get("minutes", 0)}}, catalog, 0, content)
+    local = datetime.fromisoformat(value["moment"]).astimezone(tz)
+    day = value["day"]
+    clock = local.strftime("%H:%M") if day in ("today", "tomorrow") else local.strftime("%a %d %b, %H:%M")
+    return fill(catalog.text(f"time.{day}_at"), {"clock": clock}, catalog, 0, content)
+
+
 def format_param(value: Any, catalog: Catalog, seed: int, content: Content | None = None) -> str:
     if value is None:
         return catalog.text("system.not_given", seed)
@@ -76,6 +123,10 @@ def format_param(value: Any, catalog: Catalog, seed: int, content: Content | Non
         return format_schedule(value, catalog, content)
     if isinstance(value, dict) and "country" in value and content is not None:
         return format_resources(value, content, catalog)
+    if isinstance(value, dict) and "moment" in value:
+        return format_moment(value, catalog, content)
+    if isinstance(value, dict) and "span" in value:
+        return format_span(value["span"], catalog, content)
     if isinstance(value, dict) and "at" in value:  # a moment, in the reader's own timezone
         tz = zone(value.get("tz"))
         local = datetime.fromisoformat(value["at"]).astimezone(tz or timezone.utc)
@@ -119,4 +170,4 @@ def render(content: Content, send: Send, locale: str, bot_username: str | None =
         (catalog.text(heading) if heading else "", tuple(by_id[i] for i in ids if i in by_id))
         for heading, ids in send.groups
     )
-    return Rendered(text, buttons, sections, send.multi, send.prompt)
+    return Rendered(text, buttons, sections, send.multi, send.prompt, send.answer)

@@ -17,6 +17,8 @@ from bot.content.model import (
 )
 from bot.content.yamlio import LDict, LList, read_yaml
 
+ENGINE = "(engine)"  # the "file" of keys the engine sends by itself
+
 
 def load_catalog(v: Checks, path: Path) -> Catalog | None:
     file = v.rel(path)
@@ -26,29 +28,52 @@ def load_catalog(v: Checks, path: Path) -> Catalog | None:
             v.err(file, 1, "a message file must be a mapping of keys to text")
         return None
     messages: dict[str, Message] = {}
-    flatten(v, data, "", file, messages)
-    return Catalog(path.stem, messages)
+    aliases: dict[str, tuple[str, ...]] = {}
+    flatten(v, data, "", file, messages, aliases)
+    return Catalog(path.stem, messages, aliases)
 
-def flatten(v: Checks, node: LDict, prefix: str, file: str, out: dict[str, Message]) -> None:
+
+def flatten(v: Checks, node: LDict, prefix: str, file: str, out: dict[str, Message],
+            aliases: dict[str, tuple[str, ...]]) -> None:
     for name, value in node.items():
         key = f"{prefix}{name}"
         line = node.line_of(name)
         if isinstance(value, LDict) and "text" in value:
             add_message(v, key, value["text"], file, value.line_of("text"), out, value)
             for extra in value:
-                if extra not in ("text", "options", "review", "reviewed_by", "reviewed_on"):
+                if extra not in ("text", "options", "aliases", "review", "reviewed_by", "reviewed_on"):
                     v.err(file, value.line_of(extra), f"'{key}': unknown field '{extra}'")
+            add_aliases(v, key, value, file, aliases)
             options = value.get("options")
             if options is not None:
                 if not isinstance(options, LDict):
                     v.err(file, value.line_of("options"), f"'{key}': options must map option ids to labels")
                 else:
                     for oid, label in options.items():
-                        add_message(v, f"{key}.options.{oid}", label, file, options.line_of(oid), out, None)
+                        okey = f"{key}.options.{oid}"
+                        if isinstance(label, LDict) and "text" in label:  # {text: label, aliases: [...]}
+                            for extra in label:
+                                if extra not in ("text", "aliases"):
+                                    v.err(file, label.line_of(extra), f"'{okey}': unknown field '{extra}'")
+                            add_message(v, okey, label["text"], file, label.line_of("text"), out, None)
+                            add_aliases(v, okey, label, file, aliases)
+                        else:
+                            add_message(v, okey, label, file, options.line_of(oid), out, None)
         elif isinstance(value, LDict):
-            flatten(v, value, key + ".", file, out)
+            flatten(v, value, key + ".", file, out, aliases)
         else:
             add_message(v, key, value, file, line, out, None)
+
+
+def add_aliases(v: Checks, key: str, node: LDict, file: str, aliases: dict[str, tuple[str, ...]]) -> None:
+    """Other words a person may type for an option (`aliases:` beside its label, per locale)."""
+    if "aliases" not in node:
+        return
+    items = node["aliases"]
+    if not isinstance(items, LList) or not all(isinstance(a, str) and a.strip() for a in items):
+        v.err(file, node.line_of("aliases"), f"'{key}': aliases must be a list of words or phrases (quote yes/no)")
+        return
+    aliases[key] = tuple(items)
 
 def add_message(v: Checks, key: str, value: Any, file: str, line: int, out: dict[str, Message], meta: LDict | None) -> None:
     variants = list(value) if isinstance(value, LList) else [value]
@@ -78,14 +103,10 @@ def add_message(v: Checks, key: str, value: Any, file: str, line: int, out: dict
 
 def check_catalogs(v: Checks, catalogs: dict[str, Catalog], saved_slots: set[str]) -> dict[str, tuple[str, ...]]:
     placeholders: dict[str, set[str]] = {}
+    for key in SYSTEM_KEYS:
+        v.use_key(key, ENGINE, 0)
+    check_missing_keys(v, catalogs)
     for catalog in catalogs.values():
-        for key in SYSTEM_KEYS:
-            v.use_key(key, "(engine)", 0)
-        for key, (ufile, uline) in sorted(v.used_keys.items()):
-            if key not in catalog.messages:
-                where = f"{ufile}:{uline}" if uline else "the engine"
-                file = f"messages/{catalog.locale}.yaml"
-                v.err(v.rel(v.root / file), 1, f"missing message key '{key}' (used at {where})")
         for key, msg in catalog.messages.items():
             for text in msg.variants:
                 for _, name, _, _ in string.Formatter().parse(text):
@@ -102,3 +123,19 @@ def check_catalogs(v: Checks, catalogs: dict[str, Catalog], saved_slots: set[str
             elif msg.review not in (None, "clinician"):
                 v.err(msg.file, msg.line, f"'{key}': review must be 'clinician'")
     return {k: tuple(sorted(v)) for k, v in placeholders.items()}
+
+
+def check_missing_keys(v: Checks, catalogs: dict[str, Catalog]) -> None:
+    """A key is reported where it is used (the flow step, picker or lexicon line), naming every
+    locale that lacks it, so a typo in a flow points at the flow. Keys only the engine uses are
+    reported in the locale's own file."""
+    for key, (file, line) in sorted(v.used_keys.items()):
+        lacking = [v.rel(v.root / "messages" / f"{locale}.yaml")
+                   for locale, catalog in sorted(catalogs.items()) if key not in catalog.messages]
+        if not lacking:
+            continue
+        if file == ENGINE:
+            for where in lacking:
+                v.err(where, 1, f"missing message key '{key}' (used at the engine)")
+        else:
+            v.err(file, line, f"missing message key '{key}' (add it to {', '.join(lacking)})")

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.content.limits import KEY_RE, yaml_type
+from bot.content.model import Catalog, Flow
 from bot.content.yamlio import LDict, Problem
 
 Picker = tuple[tuple[str, tuple[str, ...]], ...]  # (group heading key, option ids)
@@ -20,12 +21,13 @@ class Checks:
     problems: list[Problem] = field(default_factory=list)
     pickers: dict[str, Picker] = field(default_factory=dict)
     used_keys: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> first use (file, line)
+    flows: dict[str, Flow] = field(default_factory=dict)  # those that parse (drawn even when others don't)
+    catalogs: dict[str, Catalog] = field(default_factory=dict)
 
     def rel(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self.root.parent))
-        except ValueError:
-            return str(path)
+        """How a problem names a file: relative to the current directory, so `file:line` opens in an
+        editor or terminal as printed; absolute when the content lives outside it."""
+        return display_path(path)
 
     def err(self, file: str, line: int, message: str) -> None:
         self.problems.append(Problem(file, line, message))
@@ -52,3 +54,11 @@ class Checks:
                 return None
             self.use_key(key, file, data.line_of(name))
         return key
+
+
+def display_path(path: Path) -> str:
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

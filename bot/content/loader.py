@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from bot.content.catalog import check_catalogs, load_catalog
-from bot.content.checks import Checks
+from bot.content.checks import Checks, display_path
 from bot.content.graph import check_conditions, check_flow_graph, check_reveals, revealed_slots, shared_flow_ids
 from bot.content.limits import FLOW_FIELDS, FLOW_KINDS, ID_RE, SCHEMA_VERSION
 from bot.content.model import (
@@ -29,7 +29,9 @@ from bot.content.model import (
 )
 from bot.content.safety import check_screen_model, load_lexicon, load_resources
 from bot.content.step_parser import check_option_id, parse_step
-from bot.content.yamlio import LDict, LList, Problem, read_yaml
+from bot.content.yamlio import LDict, LList, Problem, is_unreadable, read_yaml
+
+__all__ = ["ContentError", "display_path", "load_content", "read_flows", "validate_content"]
 
 
 class ContentError(Exception):
@@ -137,11 +139,11 @@ def load_flow(v: Checks, path: Path) -> Flow | None:
 # -- all together ----------------------------------------------------------------------
 def run(v: Checks) -> Content | None:
     if not v.root.is_dir():
-        v.err(str(v.root), 1, "content directory not found")
+        v.err(v.rel(v.root), 1, "content directory not found")
         return None
     load_pickers(v)
     flow_dir = v.root / "flows"
-    flows: dict[str, Flow] = {}
+    flows = v.flows
     paths = sorted(flow_dir.glob("*.yaml")) if flow_dir.is_dir() else []
     if not paths:
         v.err(v.rel(flow_dir), 1, "no flow files (*.yaml) found")
@@ -169,7 +171,7 @@ def run(v: Checks) -> Content | None:
     saved = {slot for f in flows.values() for s in f.steps if (slot := saved_slot(s))}
     saved |= {f"{s}_text" for s in saved} | revealed_slots(flows)
     msg_dir = v.root / "messages"
-    catalogs: dict[str, Catalog] = {}
+    catalogs = v.catalogs
     for path in sorted(msg_dir.glob("*.yaml")) if msg_dir.is_dir() else []:
         catalog = load_catalog(v, path)
         if catalog is not None:
@@ -226,8 +228,25 @@ def check_countries(v: Checks, resources: Resources | None) -> None:
 
 def validate_content(content_dir: Path, release: bool = False,
                      today: date | None = None) -> tuple[Content | None, list[Problem]]:
-    """`today` only matters with `release`: crisis lines must have been verified in the last six months."""
+    """`today` only matters with `release`: crisis lines must have been checked in the last six months."""
+    _, content, problems = _validate(content_dir, release, today)
+    return content, problems
+
+
+def read_flows(content_dir: Path) -> tuple[dict[str, Flow], dict[str, Catalog], list[Problem]]:
+    """The flows and catalogs that parse, even when the content as a whole is invalid (so a
+    broken flow can still be drawn), with the problems found."""
+    validator, _, problems = _validate(content_dir, False, None)
+    return validator.flows, validator.catalogs, problems
+
+
+def _validate(content_dir: Path, release: bool, today: date | None) -> tuple[Checks, Content | None, list[Problem]]:
     validator = Checks(Path(content_dir).resolve(), release, today or datetime.now(timezone.utc).date())
     content = run(validator)
     problems = sorted(set(validator.problems), key=lambda p: (p.file, p.line, p.message))
-    return (content if not problems else None), problems
+    unreadable = [p for p in problems if is_unreadable(p)]
+    if unreadable:
+        # A file that doesn't parse is missing to every other check, which would then report its
+        # flows, keys and slots as missing everywhere: report only what stops the reading.
+        problems = unreadable
+    return validator, (content if not problems else None), problems

@@ -16,6 +16,10 @@ SYSTEM_KEYS = (
     "system.back_to_step",
     "system.welcome_back",
     "system.pick_an_option",
+    "answers.not_understood", "answers.not_a_time", "answers.which_one", "answers.daily_set",
+    "answers.daily_needs_clock", "answers.need_timezone", "answers.time_too_soon", "answers.time_too_late",
+    "time.today_at", "time.tomorrow_at", "time.later_at", "time.in_span", "time.span_minutes", "time.span_hour",
+    "time.span_hours", "console.scale_hint", "console.time_hint",
     "system.pick_count",
     "system.empty_text",
     "system.too_long",
@@ -30,6 +34,8 @@ SYSTEM_KEYS = (
     "system.done_picking",
     "system.type_answer",
     "system.consent_first",
+    "system.consent_first_remembered",
+    "system.other_groups",
     "system.error",
     "system.private_only",
     "system.edited",
@@ -62,8 +68,11 @@ SYSTEM_KEYS = (
     "resources.emergency",
     "resources.line",
     "resources.directory",
-    "resources.unverified",
     "resources.no_country",
+    "resources.no_line",
+    "resources.abuse_directory",
+    "resources.abuse_no_line",
+    "resources.abuse_no_country",
     "privacy.info",
     # couples (engine couples.py and the couples service)
     "couple.invite_link", "couple.share_button", "couple.share_text", "couple.invite_invalid", "couple.invite_own",
@@ -75,8 +84,10 @@ SYSTEM_KEYS = (
 )
 # Parameters the engine fills in by itself; any other `{name}` in a template must be a saved slot.
 SYSTEM_PARAMS = frozenset({"stage", "stages", "flow_title", "length", "limit", "min", "max", "return_in",
-                           "resources", "emergency", "line_name", "line_how", "directory", "schedule",
-                           "what", "when", "tz", "quiet", "inviter", "until", "link", "name", "count"})
+                           "resources", "abuse_resources", "emergency", "line_name", "line_how", "line_source",
+                           "line_checked", "country_name", "directory", "schedule",
+                           "what", "when", "tz", "quiet", "inviter", "until", "link", "name", "count",
+                           "heard", "due", "clock", "shortest", "longest", "span", "family"})
 COACHING_CATEGORIES = ("criticism", "contempt", "defensiveness", "non_apology", "felt_like_you", "calm_down", "vague_ask")
 # Slots that outlive a flow: the person's country (for resources) and their safety plan.
 PERSISTENT_SLOT_PREFIXES = ("country", "safety_plan_", "reminder_", "screen_")
@@ -86,6 +97,11 @@ SYSTEM_SLOTS: dict[str, frozenset[str]] = {
     "joint": frozenset({"on", "off"}),  # may the two do exercises together (off: never says why)
     "role": frozenset({"speaker", "listener"}),  # in the reflection loop
     "check_route": frozenset({"crisis", "ipv"}),  # what a gentle safety check-in was opened for
+    # this person told Mend they may be unsafe with their partner (an abuse disclosure or a positive
+    # safety screen): their own repair then focuses on them, never on their partner's side
+    "safety": frozenset({"concern", "none"}),
+    # what a support flow (/sos, abuse support) was opened over: the solo repair, a shared one, ...
+    "paused": frozenset({"repair", "together", "other", "nothing"}),
 }
 PARTNER_PREFIX = "partner_"  # a revealed item lands in the reader's slots as partner_<slot>
 
@@ -111,12 +127,15 @@ class _StepBase:
     line: int
     stage: int = 0
     routes: tuple[Route, ...] = ()
+    # The message this step sends: a question's text, a `say`, an `end`'s last words; None for the rest
+    # (and in content that failed to load).
+    key: str | None = None
+    kind: ClassVar[str]  # as the flow file names it (the engine matches on the class, not on this)
     interactive: ClassVar[bool] = False  # True for questions: the flow waits for the person here
 
 
 @dataclass(frozen=True, kw_only=True)
 class _Question(_StepBase):
-    key: str | None = None  # the question's message key (None only in content that failed to load)
     save_as: str | None = None
     optional: bool = False
     skip_keeps: bool = False  # skipping keeps an earlier answer (editing a safety plan)
@@ -133,17 +152,28 @@ class _Options(_Question):
     option_labels: dict[str, str] = field(default_factory=dict)  # option id -> message key
     option_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (group heading key, option ids)
     allow_text: bool = False  # own words accepted instead of (or beside) the picks
+    # A question about a time (`time:`, single choice only): "moment" (a time ahead: breaks, snoozes)
+    # or "daily" (a time of day). A typed time is saved as `time_option` if given (the nudge card's
+    # "snooze"), else the options themselves are times; `time_min`/`time_max` bound a moment's
+    # distance from now.
+    time_kind: str | None = None
+    time_option: str | None = None
+    time_min: timedelta | None = None
+    time_max: timedelta | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class ChoiceStep(_Options):
     """Pick one option."""
 
+    kind: ClassVar[str] = "choice"
+
 
 @dataclass(frozen=True, kw_only=True)
 class MultiStep(_Options):
     """Pick several options (ticks), then Done."""
 
+    kind: ClassVar[str] = "multi"
     min_picks: int = 1
     max_picks: int = 1
 
@@ -152,26 +182,31 @@ class MultiStep(_Options):
 class TextStep(_Question):
     """Free text in the person's own words."""
 
+    kind: ClassVar[str] = "text"
+
 
 @dataclass(frozen=True, kw_only=True)
 class SayStep(_StepBase):
-    key: str | None = None
+    kind: ClassVar[str] = "say"
 
 
 @dataclass(frozen=True, kw_only=True)
 class BranchStep(_StepBase):
     """Only routes: goes where the first matching condition says."""
 
+    kind: ClassVar[str] = "branch"
+
 
 @dataclass(frozen=True, kw_only=True)
 class EndStep(_StepBase):
-    key: str | None = None  # an optional last message
+    kind: ClassVar[str] = "end"  # `key`: an optional last message
 
 
 @dataclass(frozen=True, kw_only=True)
 class CallStep(_StepBase):
     """Run a sub-flow, then continue after this step."""
 
+    kind: ClassVar[str] = "call"
     target_flow: str | None = None
 
 
@@ -179,11 +214,13 @@ class CallStep(_StepBase):
 class GotoStep(_StepBase):
     """Leave this flow for another one (nothing to come back to)."""
 
+    kind: ClassVar[str] = "goto"
     target_flow: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class ScheduleStep(_StepBase):
+    kind: ClassVar[str] = "schedule"
     timer: str | None = None
     delay: timedelta | None = None
     delay_by: str | None = None  # a slot whose answer picks the delay from `delays`
@@ -192,6 +229,7 @@ class ScheduleStep(_StepBase):
 
 @dataclass(frozen=True, kw_only=True)
 class CancelTimerStep(_StepBase):
+    kind: ClassVar[str] = "cancel_timer"
     timer: str | None = None
 
 
@@ -201,6 +239,8 @@ ActionName = Literal[
     "set_timezone", "set_quiet",
     # couples: invitations, the reflection loop's speaking order, the private safety screen
     "create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "joint_off",
+    # a seat told "not available right now" (joint work off): its partner is taken to the same words
+    "release_partner",
     # the gentle safety check-in: keep the words set aside, or open support
     "keep_held_words", "open_support",
 ]
@@ -208,21 +248,25 @@ ActionName = Literal[
 
 @dataclass(frozen=True, kw_only=True)
 class RecordStep(_StepBase):
+    kind: ClassVar[str] = "record"
     record: RecordName
 
 
 @dataclass(frozen=True, kw_only=True)
 class ActionStep(_StepBase):
+    kind: ClassVar[str] = "action"
     action: ActionName  # the engine handles each one (auto.run_action, checked by mypy)
 
 
 @dataclass(frozen=True, kw_only=True)
 class AwaitPartnerStep(_StepBase):
+    kind: ClassVar[str] = "await_partner"
     barrier: str = ""  # both seats meet here (solo sessions pass through)
     reveal: tuple[str, ...] = ()  # the partner's items shown when both arrive (if shared)
 
 
 Question = ChoiceStep | MultiStep | TextStep
+OptionStep = ChoiceStep | MultiStep  # a question with options (buttons)
 Step = (ChoiceStep | MultiStep | TextStep | SayStep | BranchStep | EndStep | CallStep | GotoStep | ScheduleStep
         | CancelTimerStep | RecordStep | ActionStep | AwaitPartnerStep)
 QUESTION_TYPES = (ChoiceStep, MultiStep, TextStep)
@@ -287,6 +331,7 @@ class Message:
 class Catalog:
     locale: str
     messages: dict[str, Message]
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # option label key -> other words for it
 
     def text(self, key: str, seed: int = 0) -> str:
         variants = self.messages[key].variants
@@ -318,21 +363,27 @@ class Lexicon:
 class CrisisLine:
     name: str
     how: str
-    verified_on: date | None
+    source: str | None  # the page where the number was found
+    last_checked: date | None
+
+    @property
+    def shown(self) -> bool:
+        """A line is shown while it has a source and a check date (a well-known national number is far
+        safer than none); `validate --release` is what insists on a check in the last six months."""
+        return bool(self.source) and self.last_checked is not None
 
 
 @dataclass(frozen=True)
 class CountryResources:
     emergency: str
-    lines: tuple[CrisisLine, ...]
+    lines: tuple[CrisisLine, ...]  # crisis and suicide prevention lines (/sos)
+    abuse_lines: tuple[CrisisLine, ...] = ()  # support for people experiencing abuse
+
+    def shown(self, kind: str) -> tuple[CrisisLine, ...]:
+        return tuple(line for line in (self.abuse_lines if kind == "abuse" else self.lines) if line.shown)
 
 
-FRESH_FOR = timedelta(days=183)  # a crisis line is shown only if verified within about six months
-
-
-def fresh_lines(country: CountryResources, today: date) -> tuple[CrisisLine, ...]:
-    return tuple(line for line in country.lines
-                 if line.verified_on is not None and timedelta(0) <= today - line.verified_on <= FRESH_FOR)
+FRESH_FOR = timedelta(days=183)  # `validate --release` fails for a line last checked longer ago than this
 
 
 @dataclass(frozen=True)

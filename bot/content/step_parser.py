@@ -17,6 +17,7 @@ from bot.content.limits import (
     MAX_OPTION_ID_BYTES,
     RECORDS,
     STEP_KINDS,
+    TIME_KINDS,
     parse_duration,
     yaml_type,
 )
@@ -172,7 +173,35 @@ def step_ask(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any] | Non
         return None
     if out["optional"] and key:
         v.use_key("system.skip", file, raw.line)
+    if "time" in raw:
+        out.update(time_spec(v, raw, file, sid, out))
     return out
+
+
+def time_spec(v: Checks, raw: LDict, file: str, sid: str, out: dict[str, Any]) -> dict[str, Any]:
+    """`time: {kind: moment|daily, option: <id>, min: 20m, max: 24h}` on a choice question."""
+    spec, line = raw["time"], raw.line_of("time")
+    if not isinstance(spec, LDict) or spec.get("kind") not in TIME_KINDS:
+        v.err(file, line, f"step '{sid}': time needs 'kind: moment' or 'kind: daily'")
+        return {}
+    if out.get("kind") != "choice":
+        v.err(file, line, f"step '{sid}': 'time' goes on a single-choice question")
+        return {}
+    for extra in spec:
+        if extra not in ("kind", "option", "min", "max"):
+            v.err(file, spec.line_of(extra), f"step '{sid}': unknown time field '{extra}'")
+    fields: dict[str, Any] = {"time_kind": spec["kind"]}
+    option = spec.get("option")
+    if option is not None and option not in out.get("options", ()):
+        v.err(file, spec.line_of("option"), f"step '{sid}': time option '{option}' is not one of the options")
+    fields["time_option"] = option
+    for bound in ("min", "max"):
+        if bound in spec:
+            value = parse_duration(spec[bound])
+            if value is None:
+                v.err(file, spec.line_of(bound), f"step '{sid}': duration must look like '20m', '3h' or '3d'")
+            fields[f"time_{bound}"] = value
+    return fields
 
 def step_options(v: Checks, raw: LDict, file: str, sid: str, key: str | None) -> dict[str, Any] | None:
     seen: set[str] = set()

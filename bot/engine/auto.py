@@ -25,7 +25,7 @@ from bot.content.model import (
 from bot.engine import couples, runner, safety, timers
 from bot.engine.effects import EraseData, Record
 from bot.engine.events import TextReceived
-from bot.engine.frames import advance_past, current, finish_frame, forget_answers, new_frame
+from bot.engine.frames import advance_past, current, finish_frame, forget_answers, leave, new_frame
 from bot.engine.prompts import params_for
 from bot.engine.state import Frame, Seat
 from bot.engine.turn import CONTINUE, PAUSE, Next, Turn
@@ -52,6 +52,8 @@ def run_step(t: Turn, frame: Frame, step: Step) -> Next:
             t.seat.stack.append(new_frame(t, step.target_flow))
         case GotoStep():
             assert step.target_flow is not None
+            for left in t.seat.stack:
+                leave(t, left)
             t.seat.stack = []
             runner.start_flow(t, step.target_flow)
             return PAUSE
@@ -170,6 +172,8 @@ def run_action(t: Turn, frame: Frame, step: ActionStep) -> Next:
             return couples.second_speaker(t, frame, step)
         case "joint_off":
             return couples.joint_off(t, frame, step)
+        case "release_partner":
+            return couples.release_partner(t, frame, step)
         case "keep_held_words":
             return keep_held_words(t, frame, step)
         case "open_support":  # the check-in's answer was "not safe" or "struggling"

@@ -28,6 +28,10 @@ def on_command(t: Turn, name: str) -> None:
     command = COMMANDS.get(name)
     if command is None or not command.before_consent:
         if t.seat.consented_at is None:
+            if in_flow(t, t.content.welcome_flow) and runner.remember_request(t, name):
+                t.send("system.consent_first_remembered")
+                runner.reprompt(t)
+                return
             raise InvalidInput("system.consent_first")
     if command is None:
         start_content_command(t, name)

@@ -381,3 +381,29 @@ def joint_off(t: Turn, frame: Frame, step: ActionStep) -> Next:
     t.seat.joint_exercises_off = True  # S8: private; the partner is never told why
     advance_past(t, frame, step)
     return CONTINUE
+
+
+def release_partner(t: Turn, frame: Frame, step: ActionStep) -> Next:
+    """This seat has reached "not available right now" with joint work off. The partner, wherever
+    they are in the shared repair (waiting at a barrier, or mid-question), is taken to the same
+    words now rather than after more answers that can't lead anywhere. Nothing else is said."""
+    advance_past(t, frame, step)
+    if not t.linked or joint_on(t) or t.state.couple is None:
+        return CONTINUE
+    t.seat.waiting = None  # (back from support over a barrier it was waiting at: that wait is over too)
+    cancel_partner_timers(t)
+    t.state.couple.told_unavailable = True
+    partner = t.partner()
+    theirs = next((f for f in partner.seat.stack if f.flow == frame.flow and not f.interrupt), None)
+    if theirs is None or theirs.step in (step.id, partner.flow(theirs).following(step.id)):
+        return CONTINUE  # not in the shared repair, or already on these words
+    partner.seat.waiting = None
+    cancel_partner_timers(partner)
+    stack = partner.seat.stack
+    below = stack.index(theirs)
+    # The reflection loop above it ends; a /sos or break on top stays, and they come back to these words.
+    partner.seat.stack = stack[:below + 1] + [f for f in stack[below + 1:] if f.interrupt]
+    theirs.step = step.id
+    if partner.seat.stack[-1] is theirs:
+        runner.run(partner)
+    return CONTINUE

@@ -29,6 +29,7 @@ class Send:
     prompt: bool = False  # True when this message asks for the person's answer
     protect: bool = False  # carries a partner's words: Telegram's protect_content (no forward/save)
     invite_token: str | None = None  # the transport turns it into a deep link (`{link}`)
+    answer: str = ""  # how the options read: "time", "scale" (numbers are values, not positions) or ""
 
 
 @dataclass(frozen=True)

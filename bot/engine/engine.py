@@ -62,7 +62,9 @@ def prompt_effects(content: Content, state: SessionState, seat_id: str, now: dat
 def handle(t: Turn, event: Event) -> None:
     if isinstance(event, (TextReceived, CommandReceived)) and event.verdict.flagged:
         held = event.text if isinstance(event, TextReceived) else None
-        if safety.on_disclosure(t, event.verdict, held):
+        # Words that plainly pick an option on screen are an answer: a weak signal on them is noise.
+        plain_answer = held is not None and not event.verdict.urgent and questions.reads_as_an_option(t, held)
+        if not plain_answer and safety.on_disclosure(t, event.verdict, held):
             return
     opens_door = not (isinstance(event, CommandReceived) and event.name.lower() in commands.NO_DOOR_COMMANDS)
     match event:
@@ -71,6 +73,8 @@ def handle(t: Turn, event: Event) -> None:
         case TimerFired():
             timers.on_timer(t, event)
         case _ if current(t) is None and opens_door:
+            if isinstance(event, CommandReceived):
+                runner.remember_request(t, event.name.lower())  # "/repair" as a first message: there after consent
             runner.start_home_or_welcome(t)  # nothing in progress (new person, or after declining): begin
         case CommandReceived():
             commands.on_command(t, event.name.lower())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.content.model import PARTNER_PREFIX, PERSISTENT_SLOT_PREFIXES, QUESTION_TYPES, Step
+from bot.engine import support
 from bot.engine.state import Frame
 from bot.engine.turn import Turn, joint_on
 
@@ -58,7 +59,9 @@ def finish_frame(t: Turn, frame: Frame, announce: bool = True) -> None:
     """Pop `frame` (and anything above it); leaving an interrupt says "back to where you were"."""
     stack = t.seat.stack
     while stack:
-        if stack.pop() is frame:
+        popped = stack.pop()
+        leave(t, popped)
+        if popped is frame:
             break
     if frame.flow == "safety_check":
         t.seat.held_text = None  # words set aside are kept only by the explicit "keep" answer
@@ -68,7 +71,14 @@ def finish_frame(t: Turn, frame: Frame, announce: bool = True) -> None:
 
 def pop_interrupts(t: Turn) -> None:
     while t.seat.stack and in_interrupt(t):
-        t.seat.stack.pop()
+        leave(t, t.seat.stack.pop())
+
+
+def leave(t: Turn, frame: Frame) -> None:
+    """An interrupt's answers (what someone said in /sos or abuse support) are used there and then,
+    and not kept once they leave it; only persistent slots (country, safety plan) stay."""
+    if frame.interrupt and frame.flow in t.content.flows:
+        forget_answers(t, frame.flow)
 
 
 def condition_slots(t: Turn) -> dict[str, Any]:
@@ -76,6 +86,9 @@ def condition_slots(t: Turn) -> dict[str, Any]:
     slots: dict[str, Any] = dict(t.seat.slots)
     slots["couple"] = "linked" if t.linked else "solo"
     slots["joint"] = "on" if joint_on(t) else "off"
+    slots["safety"] = "concern" if t.seat.joint_exercises_off else "none"
+    main = main_frame(t)
+    slots["paused"] = support.paused_over(t.content, main.flow if main else None)
     speaker = slots.get("speaker")
     if speaker:
         slots["role"] = "speaker" if speaker == t.seat_id else "listener"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.content.model import DONE, SKIP, SYSTEM_PARAMS, MultiStep, Question, TextStep, fresh_lines
-from bot.engine import reminders
+from bot.content.model import DONE, SKIP, SYSTEM_PARAMS, MultiStep, Question, TextStep
+from bot.engine import families, reading, reminders, support, times
 from bot.engine.effects import Choice
 from bot.engine.frames import main_frame
 from bot.engine.turn import Turn
@@ -28,8 +28,12 @@ def params_for(t: Turn, key: str | None) -> dict[str, Any]:
     seat = t.seat
     system = system_params(t)
     for name in t.content.placeholders.get(key, ()):
-        if name == "resources":
-            params[name] = resources_param(t)
+        if name in support.RESOURCE_PARAMS:
+            params[name] = support.resources_param(t.content, seat.slots, name)
+        elif name == "emergency":
+            params[name] = support.emergency_param(t.content, seat.slots)
+        elif name == "due":
+            params[name] = times.describe(t.last_due, t.now, reminders.tz_of(seat)) if t.last_due else None
         elif name == "schedule":
             params[name] = reminders.schedule_view(seat)
         elif name == "inviter":
@@ -58,18 +62,13 @@ def _slot_param(t: Turn, name: str) -> Any:
     return value
 
 
-def resources_param(t: Turn) -> dict[str, Any]:
-    """Which resources to show: the chosen country and its lines verified in the last six months."""
-    country = t.seat.slots.get("country")
-    resources = t.content.resources
-    if resources is None or not isinstance(country, str) or country not in resources.countries:
-        return {"country": None}
-    fresh = fresh_lines(resources.countries[country], t.now.date())
-    return {"country": country, "lines": [line.name for line in fresh]}
-
-
-def choices(step: Question) -> tuple[Choice, ...]:
-    out = [] if isinstance(step, TextStep) else [Choice(oid, step.option_labels[oid]) for oid in step.options]
+def choices(t: Turn, step: Question) -> tuple[Choice, ...]:
+    if isinstance(step, TextStep):
+        out = []
+    elif families.grouped(step):  # the groups first, then the words of the chosen one (families.py)
+        out = list(families.choices(step, t.seat.family))
+    else:
+        out = [Choice(oid, step.option_labels[oid]) for oid in step.options]
     if isinstance(step, MultiStep):
         out.append(Choice(DONE, "system.done_picking"))
     if step.optional:
@@ -78,7 +77,8 @@ def choices(step: Question) -> tuple[Choice, ...]:
 
 
 def prompt(t: Turn, step: Question, key: str | None = None, extra: tuple[Choice, ...] = ()) -> None:
-    groups = () if isinstance(step, TextStep) else step.option_groups
-    t.send(key or step.key or "", params_for(t, step.key), choices=choices(step) + extra,
+    groups = () if isinstance(step, TextStep) or families.grouped(step) else step.option_groups
+    t.send(key or step.key or "", params_for(t, step.key), choices=choices(t, step) + extra,
            groups=groups if len(groups) > 1 else (), selected=tuple(t.seat.picks),
-           multi=isinstance(step, MultiStep), prompt=True)
+           multi=isinstance(step, MultiStep), prompt=True,
+           answer="" if isinstance(step, TextStep) else reading.answer_kind(t.content, t.seat.locale, step))

@@ -27,6 +27,7 @@ def run(t: Turn) -> None:
         if isinstance(step, QUESTION_TYPES):
             seat.turn += 1  # a new prompt: buttons of earlier prompts become stale (R3)
             seat.picks = []
+            seat.family = None
             if seat.draft and seat.draft.at != frame.at:
                 seat.draft = None  # the hinted draft belonged to an earlier step
             prompt(t, step)
@@ -83,15 +84,26 @@ def start_home_or_welcome(t: Turn) -> None:
     seat = t.seat
     if seat.consented_at is None:
         seat.stack = [new_frame(t, t.content.welcome_flow)]
-    elif seat.deferred:
+    elif seat.deferred and not seat.invite:  # an open invitation comes first (join)
         seat.stack = [new_frame(t, seat.deferred.pop(0))]
     else:
-        seat.stack = [new_frame(t, t.content.home_flow)]
+        start_flow(t, t.content.home_flow)  # (which also opens an invitation waiting for consent)
+        return
     run(t)
+
+
+def remember_request(t: Turn, command: str) -> bool:
+    """A flow asked for before consent (/repair, /invite, /checkin...) starts right after it."""
+    target = t.content.commands.get(command)
+    if t.seat.consented_at is not None or target is None or target in (t.content.home_flow, t.content.welcome_flow):
+        return False
+    t.seat.deferred = [target]  # the latest request wins; nothing else is deferred before consent
+    return True
 
 
 def push_interrupt(t: Turn, flow_id: str) -> None:
     t.seat.picks = []
+    forget_answers(t, flow_id)  # /sos twice: last time's answers don't steer this time
     t.seat.stack.append(new_frame(t, flow_id, interrupt=True))
     run(t)
 

@@ -4,18 +4,19 @@ support flow at once; a weaker one asks a gentle check-in first, holding the wor
 person says they are okay and wants them kept. Screening stays on for every later message."""
 from __future__ import annotations
 
-from bot.engine import runner
+from bot.content.model import ChoiceStep
+from bot.engine import questions, runner
 from bot.engine.effects import SafetyEvent
-from bot.engine.events import Verdict
-from bot.engine.frames import finish_frame, in_flow, new_frame
+from bot.engine.events import OptionChosen, Verdict
+from bot.engine.frames import finish_frame, in_flow, leave, new_frame
 from bot.engine.state import Frame
 from bot.engine.turn import Turn
 
 SUPPORT_FLOWS = ("sos", "ipv", "safety_check")
 CHECK_IN_FLOW = "safety_check"
-# Where support opens after a gentle check-in, by its answer: past the flow's own safety question.
-CHECK_IN_ENTRY = {"sos": {"not_safe": "emergency", "struggling": "acknowledge"},
-                  "ipv": {"not_safe": "emergency", "struggling": "support"}}
+# A gentle check-in's answer, as the answer to the support flow's own first question.
+CHECK_IN_ANSWERS = {"sos": {"not_safe": "danger_now", "struggling": "struggling"},
+                    "ipv": {"not_safe": "danger_now", "struggling": "tell_me_more"}}
 
 
 def on_disclosure(t: Turn, verdict: Verdict, text: str | None) -> bool:
@@ -44,9 +45,10 @@ def on_disclosure(t: Turn, verdict: Verdict, text: str | None) -> bool:
 
 def open_support(t: Turn, check_frame: Frame) -> None:
     """After a gentle check-in answered "not safe" or "struggling": open /sos (or the private abuse
-    support) past its own "are you safe?" question, which was just answered."""
+    support) with its own "are you safe?" question answered the same way, so the person isn't asked
+    twice and the flow's own routing (urgency, country, lines) applies."""
     seat = t.seat
-    answer = seat.slots.get("safety_check_answer")
+    answer = str(seat.slots.get("safety_check_answer"))
     route = seat.slots.get("check_route", "crisis")
     seat.held_text = None
     finish_frame(t, check_frame, announce=False)
@@ -54,18 +56,20 @@ def open_support(t: Turn, check_frame: Frame) -> None:
     if flow_id == "ipv":
         seat.joint_exercises_off = True
     t.emit(SafetyEvent(flow_id, t.now))
-    first = CHECK_IN_ENTRY[flow_id].get(str(answer), "")
-    frame = new_frame(t, flow_id, interrupt=True)
-    if t.content.flows[flow_id].step(first) is not None:
-        frame.step = first
     seat.picks = []
+    frame = new_frame(t, flow_id, interrupt=True)
     seat.stack.append(frame)
-    runner.run(t)
+    first = t.content.flows[flow_id].step(frame.step)
+    option = CHECK_IN_ANSWERS[flow_id].get(answer)
+    if isinstance(first, ChoiceStep) and option in first.options:
+        questions.answer_choice(t, frame, first, OptionChosen(option))
+    else:
+        runner.run(t)
 
 
 def restart_support(t: Turn, flow_id: str) -> None:
     """Already in a support flow: start it again from its first question rather than nest."""
     stack = t.seat.stack
     while any(f.flow in SUPPORT_FLOWS for f in stack):
-        stack.pop()
+        leave(t, stack.pop())
     runner.push_interrupt(t, flow_id)

@@ -9,7 +9,8 @@ from bot.engine import couples, reminders, runner
 from bot.engine.effects import CancelTimer, Choice, Schedule
 from bot.engine.events import TimerFired, TimerPayload
 from bot.engine.frames import advance_past, current, idle, route
-from bot.engine.prompts import prompt
+from bot.engine.prompts import params_for, prompt
+from bot.engine.reading import OWN_TIME
 from bot.engine.state import Frame, Nudge
 from bot.engine.turn import CONTINUE, PAUSE, Next, Turn
 
@@ -22,9 +23,10 @@ BREAK_WAIT = ("take_break", "waiting")  # the step a break waits at; its nudge h
 def schedule(t: Turn, kind: str, due: datetime, payload: TimerPayload) -> None:
     """Every nudge goes through here: none after "stop all", none in quiet hours (C9)."""
     seat = t.seat
-    if seat.slots.get("reminder_off") and kind not in couples.PARTNER_TIMERS:
-        return  # (a shared repair's own timers aren't reminders the person set up)
+    if seat.slots.get("reminder_off") and kind not in couples.PARTNER_TIMERS + reminders.ASKED_JUST_NOW:
+        return  # (a shared repair's own timers aren't reminders the person set up; a check-in asked for just now is)
     due = reminders.when(seat, due)
+    t.last_due = due  # said back in words by the message that follows ({due})
     seat.timers[kind] = due.isoformat()
     t.emit(Schedule(t.seat_id, kind, due, payload))
 
@@ -48,9 +50,9 @@ def reschedule_daily(t: Turn) -> None:
             schedule(t, kind, due, {"flow": flow, "daily": True})
 
 
-def snooze(t: Turn, kind: str, payload: TimerPayload) -> None:
-    """The same reminder again in an hour (still subject to quiet hours)."""
-    schedule(t, kind, t.now + timedelta(minutes=reminders.SNOOZE_MINUTES), payload)
+def snooze(t: Turn, kind: str, payload: TimerPayload, until: datetime | None = None) -> None:
+    """The same reminder again in an hour, or at the time the person typed (still subject to quiet hours)."""
+    schedule(t, kind, until or t.now + timedelta(minutes=reminders.SNOOZE_MINUTES), payload)
 
 
 def stop_reminders(t: Turn) -> None:
@@ -62,7 +64,10 @@ def stop_reminders(t: Turn) -> None:
 
 def schedule_step(t: Turn, frame: Frame, step: ScheduleStep) -> None:
     delay = step.delay
-    if delay is None and step.delay_by is not None:
+    typed_at = t.seat.slot_text(f"{step.delay_by}_at") if step.delay_by is not None else None
+    if delay is None and step.delay_by is not None and t.seat.slots.get(step.delay_by) == OWN_TIME and typed_at:
+        delay = datetime.fromisoformat(typed_at) - t.now  # a time they typed
+    elif delay is None and step.delay_by is not None:
         chosen = t.seat.slots.get(step.delay_by)
         delay = step.delays.get(chosen) if isinstance(chosen, str) else None
     if delay is not None and step.timer is not None:
@@ -102,7 +107,7 @@ def on_timer(t: Turn, event: TimerFired) -> None:
     if event.timer in couples.PARTNER_TIMERS:  # part of a shared repair, not a reminder the person set up
         couples.on_partner_timer(t, event.timer, event.payload)
         return
-    if seat.slots.get("reminder_off"):
+    if seat.slots.get("reminder_off") and event.timer not in reminders.ASKED_JUST_NOW:
         return  # stopped: nothing more
     want_flow, want_step = event.payload.get("flow"), event.payload.get("step")
     if want_step:  # a nudge for a step the person is waiting at (e.g. the end of a break)
@@ -126,7 +131,7 @@ def on_break_nudge(t: Turn, frame: Frame, step: Question, option: str) -> None:
     """The snooze / stop buttons of the nudge at the end of a break."""
     if option == "nudge_snooze":
         snooze(t, "break_return", {"flow": frame.flow, "step": frame.step})
-        t.send("nudge.snoozed")
+        t.send("nudge.snoozed", params_for(t, "nudge.snoozed"))
     else:
         stop_reminders(t)
         t.send("nudge.stopped")
@@ -152,7 +157,8 @@ def snooze_nudge(t: Turn, frame: Frame, step: ActionStep) -> Next:
         payload: TimerPayload = {"flow": nudge.flow}
         if nudge.kind in reminders.DAILY:
             payload["daily"] = True
-        snooze(t, nudge.kind, payload)
+        typed = t.seat.slots.pop("nudge_choice_at", None)  # "tomorrow morning" typed at the card
+        snooze(t, nudge.kind, payload, until=datetime.fromisoformat(typed) if isinstance(typed, str) else None)
     advance_past(t, frame, step)
     return CONTINUE
 

@@ -36,6 +36,7 @@ class Turn:
     # Seats that reached a barrier their partner already waits at, in order of arrival: the couples
     # settle pass (couples.settle) opens those barriers once the event itself is handled.
     arrivals: list[str] = field(default_factory=list)
+    last_due: datetime | None = None  # the moment last scheduled in this turn, said back as {due}
 
     @property
     def seat(self) -> Seat:
@@ -61,12 +62,12 @@ class Turn:
 
     def send(self, key: str, params: dict[str, Any] | None = None, *, choices: tuple[Choice, ...] = (),
              groups: tuple[tuple[str, tuple[str, ...]], ...] = (), selected: tuple[str, ...] = (),
-             multi: bool = False, prompt: bool = False, protect: bool = False) -> None:
+             multi: bool = False, prompt: bool = False, protect: bool = False, answer: str = "") -> None:
         params = params or {}
         if any(name.startswith(PARTNER_PREFIX) and value is not None for name, value in params.items()):
             protect = True  # the partner's words: no forwarding or saving in Telegram (§5)
         self.emit(Send(self.seat_id, key, params, choices, groups, selected, multi, turn=self.seat.turn,
-                       prompt=prompt, protect=protect))
+                       prompt=prompt, protect=protect, answer=answer))
 
 
 def joint_on(turn: Turn) -> bool:

@@ -93,6 +93,7 @@ def send_to_json(send: Send) -> dict[str, Any]:
         "selected": list(send.selected), "multi": send.multi, "turn": send.turn, "prompt": send.prompt,
         **({"protect": True} if send.protect else {}),
         **({"invite_token": send.invite_token} if send.invite_token else {}),
+        **({"answer": send.answer} if send.answer else {}),
     }
 
 
@@ -101,7 +102,7 @@ def send_from_json(d: dict[str, Any]) -> Send:
         d["seat"], d["key"], d.get("params", {}), tuple(Choice(i, lbl) for i, lbl in d.get("choices", [])),
         tuple((h, tuple(ids)) for h, ids in d.get("groups", [])), tuple(d.get("selected", [])),
         d.get("multi", False), d.get("turn", 0), d.get("prompt", False), d.get("protect", False),
-        d.get("invite_token"),
+        d.get("invite_token"), d.get("answer", ""),
     )
 
 
