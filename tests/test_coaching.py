@@ -18,7 +18,7 @@ import pytest
 from bot.content.loader import validate_content
 from bot.engine import Frame, OptionChosen, Seat, SessionState, TextReceived, advance
 from bot.engine.rewrite import situation
-from bot.render import render
+from bot.presenter import render
 from bot.understanding.checker import LABELS, checker_for
 from bot.understanding.datasets import read_drafts
 from bot.understanding.linear import sha256_of

@@ -6,13 +6,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 from bot.compose.draft import DRAFT_PHRASES, DraftWords, compose_draft, compose_request, tidy
+from bot.content.model import Catalog
 from bot.engine.calendar import zone
 from bot.engine.history import SUMMARY_SLOTS
 
 HEADLINE_CHARS = 60  # how much of "my part" names a repair in the /history list
 
 
-def label_words(value: Any, catalog) -> list[str]:
+def label_words(value: Any, catalog: Catalog) -> list[str]:
     """A param's words: picked labels in the reader's language, then the person's own words."""
     if value is None:
         return []
@@ -30,7 +31,7 @@ def text_of(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def phrases(catalog) -> dict[str, str]:
+def phrases(catalog: Catalog) -> dict[str, str]:
     return {name: catalog.text(f"draft.{name}") for name in DRAFT_PHRASES}
 
 
@@ -38,7 +39,7 @@ def quoted(text: str) -> str:
     return f"“{text}”"
 
 
-def draft_text(answers: dict[str, Any], catalog, edited: str | None = None) -> str:
+def draft_text(answers: dict[str, Any], catalog: Catalog, edited: str | None = None) -> str:
     """The message draft in quotes; a note when some words still speak of the partner as she/he/they."""
     if edited:
         return quoted(edited)
@@ -56,7 +57,7 @@ def draft_text(answers: dict[str, Any], catalog, edited: str | None = None) -> s
     return text + ("\n\n" + catalog.text("draft.third_person_note") if composed.third_person else "")
 
 
-def summary_text(answers: dict[str, Any], catalog) -> str:
+def summary_text(answers: dict[str, Any], catalog: Catalog) -> str:
     """One line per answer given; a skipped question leaves no line (never "(left blank)")."""
     lines = []
     for slot in SUMMARY_SLOTS:
@@ -66,7 +67,7 @@ def summary_text(answers: dict[str, Any], catalog) -> str:
     return "\n".join(lines)
 
 
-def request_text(answers: dict[str, Any], catalog) -> str:
+def request_text(answers: dict[str, Any], catalog: Catalog) -> str:
     composed = compose_request(
         label_words(answers.get("request_feeling"), catalog), text_of(answers.get("request_situation")),
         label_words(answers.get("request_need"), catalog), text_of(answers.get("request_ask")), phrases(catalog),
@@ -82,7 +83,7 @@ def local_date(at: str | None, tz_name: str | None) -> str:
     return moment.strftime("%a %d %b %Y")
 
 
-def history_list(value: dict[str, Any], catalog) -> str:
+def history_list(value: dict[str, Any], catalog: Catalog) -> str:
     entries = value.get("entries", [])
     if not entries:
         return catalog.text("history.none")
@@ -99,7 +100,7 @@ def history_list(value: dict[str, Any], catalog) -> str:
     return "\n".join(lines)
 
 
-def history_entry(value: dict[str, Any] | None, catalog) -> str:
+def history_entry(value: dict[str, Any] | None, catalog: Catalog) -> str:
     if not value or not value.get("entry"):
         return catalog.text("history.view.missing")
     entry = value["entry"]
@@ -123,7 +124,7 @@ def history_entry(value: dict[str, Any] | None, catalog) -> str:
     return "\n\n".join(blocks)
 
 
-def followup_text(entry: dict[str, Any], catalog) -> str:
+def followup_text(entry: dict[str, Any], catalog: Catalog) -> str:
     followup = entry.get("followup")
     if followup and followup.get("answer"):
         key = f"followup.how_did_it_go.options.{followup['answer']}"
@@ -134,7 +135,7 @@ def followup_text(entry: dict[str, Any], catalog) -> str:
     return catalog.text("history.view.followup_waiting")
 
 
-def compose_param(value: dict[str, Any], catalog) -> str:
+def compose_param(value: dict[str, Any], catalog: Catalog) -> str:
     kind = value.get("compose")
     if kind == "draft":
         return draft_text(value.get("answers", {}), catalog)

@@ -7,11 +7,11 @@ partner's revealed words), draft (their edited version, if they wrote one), foll
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.content.model import PARTNER_PREFIX, PERSISTENT_SLOT_PREFIXES, Flow
+from bot.content.model import PARTNER_PREFIX, PERSISTENT_SLOT_PREFIXES, Flow, saved_slot
 from bot.engine import reminders
 from bot.engine.state import Seat
 
@@ -26,12 +26,12 @@ SUMMARY_SLOTS = ("feelings", "set_up", "my_part", "regret", "their_view", "their
 REQUEST_SLOTS = ("request_feeling", "request_situation", "request_need", "request_ask")
 FOLLOWUP_NOTES = ("followup_partly", "followup_adjusted")
 
-SlotParam = Callable[[str, dict[str, Any]], Any]  # (slot name, slots) -> the value as a message param
+SlotParam = Callable[[str, Mapping[str, Any]], Any]  # (slot name, slots) -> the value as a message param
 
 
 def archive(seat: Seat, flow: Flow, now: datetime) -> None:
     """Keep this finished repair as a new entry (the person's own answers only)."""
-    names = {s.save_as for s in flow.steps if s.save_as} - {"followup_in", "reminder_tz"}
+    names = {name for s in flow.steps if (name := saved_slot(s))} - {"followup_in", "reminder_tz"}
     answers: dict[str, Any] = {}
     for name in sorted(names):
         if name.startswith(PERSISTENT_SLOT_PREFIXES) or name.startswith(PARTNER_PREFIX):
@@ -70,7 +70,7 @@ def hidden_options(seat: Seat, save_as: str | None) -> frozenset[str]:
 
 
 def chosen_entry(seat: Seat) -> dict[str, Any] | None:
-    pick = seat.slots.get(PICK_SLOT) or ""
+    pick = seat.slot_text(PICK_SLOT) or ""
     entries = listed(seat)
     if pick.startswith("open_") and pick[5:].isdigit() and 1 <= int(pick[5:]) <= len(entries):
         return entries[int(pick[5:]) - 1]

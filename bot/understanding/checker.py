@@ -15,8 +15,8 @@ Runs in the service; the engine only receives the labels. Nothing here logs or k
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -86,9 +86,10 @@ class Checker:
         has them already (the service encodes a message once for the screen and the checker)."""
         cleaned = [clean(t) for t in texts]
         if vectors is None:
-            vectors = self.encoder.encode(cleaned) if cleaned else np.zeros((0, self.model.weights.shape[0]))
+            vectors = self.encoder.encode(cleaned) if cleaned \
+                else np.zeros((0, self.model.weights.shape[0]), dtype=np.float32)
         scores = self.probabilities(vectors)
-        out = []
+        out: list[tuple[str, ...]] = []
         for text, row in zip(cleaned, scores):
             if not text:
                 out.append(())

@@ -5,8 +5,8 @@ held-out split, so all three count the same way. Also the dev cross-validation: 
 by a model trained on the bank and the other folds, with exactly the shipped training code."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -80,7 +80,8 @@ class CachingEncoder:
     """Encodes each text once per run (the threshold search reads the same drafts many times)."""
 
     def __init__(self, inner: SentenceEncoder):
-        self.inner, self.name, self.cache = inner, inner.name, {}
+        self.inner, self.name = inner, inner.name
+        self.cache: dict[str, np.ndarray] = {}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self.cache]

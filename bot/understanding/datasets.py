@@ -57,7 +57,7 @@ def read_draft_bank(path: Path) -> list[Draft]:
     """`content/coach/examples.yaml`: `examples: {labels: [text, ...]}` where a key names one label,
     several joined by "+", or "none"."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    out = []
+    out: list[Draft] = []
     for key, texts in data["examples"].items():
         labels = () if key == "none" else tuple(str(key).split("+"))
         out.extend(Draft(str(text), "", labels) for text in texts or [])
