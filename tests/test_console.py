@@ -15,7 +15,7 @@ import pytest
 
 from bot.console import ConsoleChat, parse_line
 from bot.engine import CommandReceived, OptionChosen, OptionsChosen, TextReceived
-from bot.render import Button, Rendered
+from bot.presenter import Button, Rendered
 from tests.helpers import REPAIR_ANSWERS
 
 FULL_REPAIR = [
@@ -42,7 +42,7 @@ FULL_REPAIR = [
 
 async def chat(db, content, clock, lines: list[str], user: str = "alice") -> str:
     out = io.StringIO()
-    console = ConsoleChat(db, content, clock, user, stdin=io.StringIO("".join(l + "\n" for l in lines)), stdout=out)
+    console = ConsoleChat(db, content, clock, user, stdin=io.StringIO("".join(line + "\n" for line in lines)), stdout=out)
     assert await console.run() == 0
     return out.getvalue()
 

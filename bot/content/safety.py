@@ -4,12 +4,19 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from bot.content.model import (
-    COACHING_CATEGORIES, FRESH_FOR, CountryResources, CrisisLine, Lexicon, Resources, SignPatterns,
+    COACHING_CATEGORIES,
+    FRESH_FOR,
+    CountryResources,
+    CrisisLine,
+    Lexicon,
+    Resources,
+    SignPatterns,
 )
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
 

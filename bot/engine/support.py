@@ -20,7 +20,8 @@ def resources_param(content: Content, slots: dict[str, Any], name: str) -> dict[
 
 def emergency_param(content: Content, slots: dict[str, Any]) -> str | None:
     resources = content.resources
-    country = resources.countries.get(slots.get("country")) if resources else None
+    chosen = slots.get("country")
+    country = resources.countries.get(chosen) if resources and isinstance(chosen, str) else None
     return country.emergency if country else None
 
 

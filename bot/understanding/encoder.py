@@ -8,8 +8,9 @@ list of texts into unit vectors can stand in for it (`SentenceEncoder`).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
