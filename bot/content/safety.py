@@ -205,7 +205,7 @@ def check_screen_model(folder: Path, rel: Callable[[Path], str], problems: list[
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         expected = manifest["weights_sha256"]
         thresholds = manifest["thresholds"]
-        float(thresholds["gentle"]), float(thresholds["urgent"])
+        float(thresholds["gentle"])
     except (OSError, ValueError, KeyError, TypeError):
         problems.append(Problem(rel(manifest_path), 1, "the screening model's manifest is missing or unreadable: "
                                                        "run scripts/train_screen.py"))
