@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from bot import locales
 from bot.engine.calendar import zone
 
 from bot.content.model import Catalog, Content
@@ -59,8 +60,8 @@ def format_schedule(value: dict, catalog: Catalog, content: Content | None) -> s
     for kind, due in sorted(value.get("timers", {}).items(), key=lambda kv: kv[1]):
         local = datetime.fromisoformat(due).astimezone(tz)
         what = catalog.text(f"reminders.kind.{kind}") if f"reminders.kind.{kind}" in catalog.messages else kind
-        lines.append(fill(catalog.text("reminders.item"), {"what": what, "when": local.strftime("%a %d %b, %H:%M")},
-                          catalog, 0, content))
+        when = locales.format_day_time(local, catalog.locale)
+        lines.append(fill(catalog.text("reminders.item"), {"what": what, "when": when}, catalog, 0, content))
     if not lines:
         lines.append(catalog.text("reminders.none"))
     quiet = value.get("quiet")
@@ -80,7 +81,7 @@ def format_param(value: Any, catalog: Catalog, seed: int, content: Content | Non
     if isinstance(value, dict) and "at" in value:  # a moment, in the reader's own timezone
         tz = zone(value.get("tz"))
         local = datetime.fromisoformat(value["at"]).astimezone(tz or timezone.utc)
-        return local.strftime("%H:%M") + ("" if tz else " UTC")
+        return locales.format_clock(local, catalog.locale) + ("" if tz else " UTC")
     if isinstance(value, dict):
         parts = [catalog.text(k, seed) for k in value.get("labels", []) if k in catalog.messages]
         words = ", ".join(parts)
@@ -94,11 +95,21 @@ def format_param(value: Any, catalog: Catalog, seed: int, content: Content | Non
 
 
 def fill(template: str, params: dict[str, Any], catalog: Catalog, seed: int, content: Content | None = None) -> str:
+    """The template with its parameters put in. `{count:one=# item|other=# items}` picks the plural
+    form of the count for the catalog's language; in a right-to-left language each inserted value
+    is isolated so it can't reorder the words around it."""
     out = []
-    for literal, name, _spec, _conv in string.Formatter().parse(template):
+    for literal, name, spec, _conv in string.Formatter().parse(template):
         out.append(literal)
-        if name is not None:
-            out.append(format_param(params.get(name), catalog, seed, content))
+        if name is None:
+            continue
+        value = params.get(name)
+        if spec and isinstance(value, (int, float)) and not isinstance(value, bool):
+            out.append(locales.isolate(locales.choose_plural(value, spec, catalog.locale), catalog.locale))
+        elif isinstance(value, dict) and ("timers" in value or "country" in value):
+            out.append(format_param(value, catalog, seed, content))  # whole lines, already in this language
+        else:
+            out.append(locales.isolate(format_param(value, catalog, seed, content), catalog.locale))
     return "".join(out)
 
 
@@ -112,9 +123,11 @@ def render(content: Content, send: Send, locale: str, bot_username: str | None =
     params = send.params
     if send.invite_token:
         params = {**params, "link": invite_link(send.invite_token, bot_username)}
-    text = fill(catalog.text(send.key, send.turn), params, catalog, send.turn, content)
+    text = locales.set_direction(fill(catalog.text(send.key, send.turn), params, catalog, send.turn, content),
+                                 catalog.locale)
     selected = set(send.selected)
-    buttons = tuple(Button(c.id, catalog.text(c.label, send.turn), c.id in selected) for c in send.choices)
+    buttons = tuple(Button(c.id, locales.set_direction(catalog.text(c.label, send.turn), catalog.locale),
+                           c.id in selected) for c in send.choices)
     by_id = {b.id: b for b in buttons}
     sections = tuple(
         (catalog.text(heading) if heading else "", tuple(by_id[i] for i in ids if i in by_id))

@@ -222,7 +222,7 @@ async def test_a_couple_session_with_two_local_participants(db, content, clock):
     assert "── now chatting as partner" in joined
     assert "Sam invited you to repair together" in joined
     assert "You're now linked with Sam" in joined
-    assert "new for alice: /switch to read)" in joined  # the other chat has unread messages
+    assert "new messages for alice: /switch to read)" in joined  # the other chat has unread messages
     assert "Your partner accepted your invitation" in joined
     assert joined.rstrip().count("Step 1 of 3 · Own your part") == 1  # the barrier opened for the inviter...
     partner_view = await chat(db, content, clock, ["/switch"])

@@ -25,7 +25,7 @@ KIND_FIELDS = {
     "record": set(), "action": set(), "await_partner": {"reveal"}, "end": set(),
 }
 RECORDS = {"consent", "adult"}
-ACTIONS = {"park", "discard", "erase", "start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders",
+ACTIONS = {"park", "discard", "erase", "set_language", "start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders",
            "set_daily", "set_timezone", "set_quiet",
            # couples: invitations, the reflection loop's speaking order, the private safety screen
            "create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "joint_off"}

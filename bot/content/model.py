@@ -64,6 +64,8 @@ SYSTEM_KEYS = (
     "resources.unverified",
     "resources.no_country",
     "privacy.info",
+    "privacy.export_caption",
+    "language.changed",
     # couples (couple.py and the couples service)
     "couple.invite_link", "couple.share_button", "couple.share_text", "couple.invite_invalid", "couple.invite_own",
     "couple.invite_linked", "couple.invite_slow_down", "couple.invite_declined", "couple.joined",
@@ -72,6 +74,10 @@ SYSTEM_KEYS = (
     "couple.shared_ended", "couple.partner_paused", "couple.partner_back", "couple.link_closed", "couple.unlinked",
     "couple.unlink_none",
 )
+# Telegram's command menu, in order; each has a description `commands.<name>` in every locale.
+MENU_COMMANDS = ("repair", "checkin", "gratitude", "together", "invite", "unlink", "pause", "sos", "help", "cancel",
+                 "privacy", "language")
+SYSTEM_KEYS += tuple(f"commands.{name}" for name in MENU_COMMANDS)
 # Parameters the engine fills in by itself; any other `{name}` in a template must be a saved slot.
 SYSTEM_PARAMS = frozenset({"stage", "stages", "flow_title", "length", "limit", "min", "max", "return_in",
                            "resources", "emergency", "line_name", "line_how", "directory", "schedule",

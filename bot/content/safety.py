@@ -114,3 +114,16 @@ def _check_review(data: LDict, file: str, problems: list[Problem], release: bool
     elif release and not (data.get("reviewed_by") and data.get("reviewed_on")):
         problems.append(Problem(file, data.line_of("review"), "lexicon awaiting clinician sign-off (reviewed_by, reviewed_on)"))
 
+
+
+def merge_lexicons(locale: str, lexicons: list[Lexicon]) -> Lexicon:
+    """One lexicon holding every pattern of the given ones: how a locale without a lexicon of its own
+    is screened (recall first: a French speaker who writes in English is still heard)."""
+    crisis: dict[str, tuple] = {}
+    coaching: dict[str, tuple] = {}
+    for lexicon in lexicons:
+        for category, patterns in lexicon.crisis.items():
+            crisis[category] = crisis.get(category, ()) + tuple(patterns)
+        for category, patterns in lexicon.coaching.items():
+            coaching[category] = coaching.get(category, ()) + tuple(patterns)
+    return Lexicon(locale, crisis, tuple(p for lexicon in lexicons for p in lexicon.ipv), coaching)

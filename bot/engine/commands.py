@@ -14,6 +14,22 @@ PRIVACY_COMMANDS = ("export", "delete")  # work in every state, like /sos
 NUDGE_CHOICES = (Choice("nudge_snooze", "nudge.snooze"), Choice("nudge_stop", "nudge.stop"))
 
 
+LANGUAGE_WORDS = {  # what people type after /language, in any of the three languages
+    "en": ("en", "english", "anglais", "إنجليزية", "الإنجليزية", "انجليزية", "الانجليزية"),
+    "fr": ("fr", "french", "français", "francais", "فرنسية", "الفرنسية"),
+    "ar": ("ar", "arabic", "arabe", "عربية", "العربية", "عربي", "darija", "الدارجة"),
+}
+
+
+def language_named(words: str, catalogs) -> str | None:
+    """The locale a person named after /language ('fr', 'français', 'العربية'), if Mend has it."""
+    said = words.strip().lower()
+    for locale, names in LANGUAGE_WORDS.items():
+        if said in names and locale in catalogs:
+            return locale
+    return None
+
+
 class CommandsMixin:
     def on_command(self, name: str, args: str) -> None:
         if name == "start":
@@ -49,6 +65,15 @@ class CommandsMixin:
         if name == "sos":  # S2: reachable in every state, even before consent
             self.open_interrupt("sos")
             return
+        if name == "language":  # every state, even before consent: one must read what one agrees to
+            chosen = language_named(args, self.content.catalogs)
+            if chosen is None:
+                self.open_interrupt("language")
+            else:  # "/language fr": no question needed
+                self.set_language(chosen)
+                self.send("language.changed")
+                self.reprompt()
+            return
         if self.seat.consented_at is None:
             raise InvalidInput("system.consent_first")
         if name == "unlink":
@@ -81,6 +106,10 @@ class CommandsMixin:
         if self.in_interrupt() or (main is not None and main.flow != self.content.home_flow):
             raise InvalidInput("system.busy_elsewhere")
         self.start_flow(target)
+
+    def set_language(self, locale: str | None) -> None:
+        if locale in self.content.catalogs:
+            self.seat.locale = locale
 
     def open_interrupt(self, flow_id: str) -> None:
         """/sos, /delete, /reminders: open it over the current step, or show it again if already open."""

@@ -116,6 +116,10 @@ class StepsMixin:
         if step.action in REMINDER_ACTIONS:
             self.reminder_action(frame, step)
             return
+        if step.action == "set_language":  # /language: everything from here on is in the new language
+            self.set_language(self.seat.slots.pop("language_choice", None))
+            self.advance_past(frame, step)
+            return
         if self.linked and self.in_shared():  # /cancel in a shared repair ends it for both (it can't be resumed alone)
             self.leave_shared()
             below = [f for f in self.seat.stack if f is not frame and not f.interrupt]

@@ -11,7 +11,7 @@ import logging
 import time
 from dataclasses import dataclass
 
-from bot import faults
+from bot import faults, locales
 from bot.clock import Clock
 from bot.content.model import Content
 from bot.engine import (
@@ -50,6 +50,7 @@ class Outgoing:
     user_id: str
     send: Send | None  # None for a file (export)
     document: dict | None = None
+    locale: str = locales.DEFAULT  # the reader's language, stamped when the message was queued
 
 
 class Conversation:
@@ -59,14 +60,15 @@ class Conversation:
         self.clock = clock
 
     async def handle(self, user_id: str, event: Event, *, update_id: int | None = None,
-                     card_message_id: int | None = None) -> list[Outgoing]:
+                     card_message_id: int | None = None, language_code: str | None = None) -> list[Outgoing]:
         """Apply one event; return the messages it queued for this person (already in the outbox).
 
         `update_id`: the Telegram update this event came from; it is marked processed in the same
         transaction, so a re-delivered update has no second effect (R2). `card_message_id`: the
         message whose button was pressed; it is edited (ticks, or keyboard removed) so its old
         choices can't be pressed again. Messages for a linked partner are queued in the same
-        transaction (and delivered by the transport), but not returned here.
+        transaction (and delivered by the transport), but not returned here. `language_code`: what
+        the person's client asked for; it sets their language on first contact only.
         """
         started = time.perf_counter()
         for _ in range(MAX_CONFLICT_RETRIES):
@@ -75,7 +77,8 @@ class Conversation:
                     now = self.clock.now()
                     if update_id is not None and not await delivery.claim_update(conn, update_id, "ok", now):
                         return []  # already applied before a crash or a re-delivery
-                    outgoing, outcome = await self._run(conn, user_id, event, now, card_message_id)
+                    outgoing, outcome = await self._run(conn, user_id, event, now, card_message_id,
+                                                        locale=locales.from_language_code(language_code))
                     faults.point("in_handler_before_commit")
             except _Conflict:
                 continue  # C2: someone saved first; the transaction rolled back, so re-read and retry
@@ -90,19 +93,25 @@ class Conversation:
         raise ConcurrentUpdate(f"session for {pseudonym(user_id)} kept changing")
 
     async def _run(self, conn, user_id: str, event: Event, now, card: int | None,
-                   depth: int = 0) -> tuple[list[Outgoing], "_Outcome"]:
+                   depth: int = 0, locale: str = locales.DEFAULT) -> tuple[list[Outgoing], "_Outcome"]:
         """One event for one person inside the caller's transaction, then any events it causes for
         the partner or the other side of an invitation (link, decline), in the same transaction."""
-        user = await repo.ensure_user(conn, user_id, now)
+        user = await repo.ensure_user(conn, user_id, now, locale)
         if isinstance(event, CommandReceived) and event.name.lower() == "start" and event.args.strip():
             event = await invitations.open_invite(conn, user, event.args.strip(), now)
         state, version = await repo.load_session(conn, user.session_id)
+        if user.seat in state.seats:  # the person's saved language is the one the engine works in
+            state.seats[user.seat].locale = locales.normalise(user.locale)
         accepted = True
         try:
             transition = advance(self.content, state, user.seat, event, now)
             effects = transition.effects
             if not await repo.save_session(conn, user.session_id, transition.state, version, now):
                 raise _Conflict()
+            chosen = transition.state.seats[user.seat].locale if user.seat in transition.state.seats else user.locale
+            if chosen != user.locale:  # /language: saved with the person, used for everything they read
+                await repo.set_locale(conn, user.id, chosen)
+                user = repo.User(user.id, user.session_id, user.seat, chosen)
         except InvalidInput as exc:
             accepted, effects = False, exc.effects
         outgoing, follow_ups = await self._apply(conn, user, effects, now, card, event)
@@ -128,16 +137,19 @@ class Conversation:
         for seat in {e.seat for e in effects if isinstance(e, Send)} - {user.seat}:
             people[seat] = await repo.seat_user(conn, user.session_id, seat)
         places = {seat: (user.session_id, seat) for seat in ("a", "b")}
+        languages = {user.id: user.locale}  # each reader's own language (partners may differ)
         for effect in effects:
             if isinstance(effect, Send):
                 target = people.get(effect.seat)
                 if target is None:
                     continue
-                payload = effect.to_dict()
+                if target not in languages:
+                    languages[target] = await repo.user_locale(conn, target) or locales.DEFAULT
+                payload = {**effect.to_dict(), "locale": languages[target]}
                 if target == user.id and not card_handled and effect.prompt and effect.multi and effect.turn == pressed_turn:
                     payload["edit_message_id"] = card  # a multi-select toggle: re-draw the same card
                     card_handled = True
-                queued.append(Outgoing(await repo.enqueue(conn, target, payload, now), target, effect))
+                queued.append(Outgoing(await repo.enqueue(conn, target, payload, now), target, effect, None, payload["locale"]))
             elif isinstance(effect, Schedule):
                 session_id, seat = places[effect.seat]
                 await repo.add_timer(conn, session_id, seat, effect.timer, effect.due_at, effect.payload, now)
@@ -158,9 +170,10 @@ class Conversation:
             elif isinstance(effect, ExportData):
                 state, _ = await repo.load_session(conn, user.session_id)
                 document = await privacy.build_export(conn, user, state, now)
-                payload = {"op": "document", "filename": f"mend-export-{now:%Y%m%d-%H%M%S}.json", "data": document}
+                payload = {"op": "document", "filename": f"mend-export-{now:%Y%m%d-%H%M%S}.json", "data": document,
+                           "locale": user.locale}
                 outbox_id = await repo.enqueue(conn, user.id, payload, now)
-                queued.append(Outgoing(outbox_id, user.id, None, payload))
+                queued.append(Outgoing(outbox_id, user.id, None, payload, user.locale))
             elif isinstance(effect, Unlink):
                 moved_to = await invitations.unlink(conn, user.session_id, now)
                 if moved_to is not None:
@@ -169,7 +182,8 @@ class Conversation:
             else:
                 send, follow_up = await invitations.apply(conn, user, effect, now)
                 if send is not None:
-                    queued.append(Outgoing(await repo.enqueue(conn, user.id, send.to_dict(), now), user.id, send))
+                    payload = {**send.to_dict(), "locale": user.locale}
+                    queued.append(Outgoing(await repo.enqueue(conn, user.id, payload, now), user.id, send, None, user.locale))
                 if follow_up is not None:
                     follow_ups.append(follow_up)
         if not card_handled:  # the pressed card's question is answered: take its buttons away
@@ -190,8 +204,14 @@ class Conversation:
         """Messages queued but never shown (a crash between commit and display)."""
         async with self.db.read() as conn:
             rows = await repo.pending_outbox(conn, user_id)
-        return [Outgoing(i, user_id, Send.from_dict(p)) if "op" not in p else Outgoing(i, user_id, None, p)
+        return [Outgoing(i, user_id, Send.from_dict(p), None, p.get("locale", locales.DEFAULT)) if "op" not in p
+                else Outgoing(i, user_id, None, p, p.get("locale", locales.DEFAULT))
                 for i, p in rows if p.get("op") in (None, "document")]
+
+    async def locale_of(self, user_id: str) -> str | None:
+        """The person's saved language (None before first contact)."""
+        async with self.db.read() as conn:
+            return await repo.user_locale(conn, user_id)
 
     async def mark_sent(self, ids: list[int]) -> None:
         if ids:

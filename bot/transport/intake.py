@@ -16,9 +16,10 @@ import time
 from telegram import Bot, Update
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
 
-from bot import faults
+from bot import faults, locales
 from bot.clock import Clock
 from bot.engine import Send
+from bot.render import catalog_for
 from bot.logs import pseudonym
 from bot.services.conversation import Conversation
 from bot.storage import Database, delivery, repo
@@ -114,7 +115,8 @@ class Dispatcher:
                 task.add_done_callback(self.answering.discard)
             if parsed.kind == "event":
                 await self.conversation.handle(parsed.user_id, parsed.event, update_id=update_id,
-                                               card_message_id=parsed.card_message_id)
+                                               card_message_id=parsed.card_message_id,
+                                               language_code=parsed.language_code)
             else:
                 await self._side_update(update_id, parsed)
             self.delivered.set()
@@ -144,9 +146,10 @@ class Dispatcher:
         if parsed.kind == "group" and parsed.chat_id not in self.told_groups:
             # Best effort and not stored: nothing about a group is kept (C6).
             self.told_groups.add(parsed.chat_id)
-            catalog = self.conversation.content.catalogs[self.conversation.content.default_locale]
+            locale = locales.from_language_code(parsed.language_code)
+            text = locales.set_direction(catalog_for(self.conversation.content, locale).text(GROUP_NOTICE_KEY), locale)
             try:
-                await self.bot.send_message(parsed.chat_id, catalog.text(GROUP_NOTICE_KEY))
+                await self.bot.send_message(parsed.chat_id, text)
             except TelegramError:
                 pass
 
@@ -156,8 +159,10 @@ class Dispatcher:
                 now = self.conversation.clock.now()
                 await delivery.claim_update(conn, update_id, "error", now)
                 if parsed.user_id:
-                    await repo.ensure_user(conn, parsed.user_id, now)
-                    await repo.enqueue(conn, parsed.user_id, Send("a", "system.error").to_dict(), now)
+                    user = await repo.ensure_user(conn, parsed.user_id, now,
+                                                  locales.from_language_code(parsed.language_code))
+                    await repo.enqueue(conn, parsed.user_id, {**Send("a", "system.error").to_dict(),
+                                                              "locale": user.locale}, now)
             self.delivered.set()
         except Exception as exc:
             log.error("could not record failure update=%s error=%s", update_id, type(exc).__name__)

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import locales
 from bot.content.model import Content
 from bot.engine import Send
 from bot.render import Rendered, catalog_for, invite_link, render
@@ -28,6 +29,7 @@ class Call:
     protect: bool = False
     document: bytes | None = None
     message_ids: list[int] | None = None
+    caption: str | None = None  # a document's caption, in the reader's language
 
 
 def callback_data(turn: int, option: str) -> str:
@@ -98,7 +100,9 @@ def share_keyboard(content: Content, send: Send, locale: str, bot_username: str 
 
 def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en",
                bot_username: str | None = None) -> list[Call]:
-    """Turn a chat's claimed outbox rows into as few calls as possible, in order.
+    """Turn a chat's claimed outbox rows into as few calls as possible, in order. Each row is
+    rendered in the language stamped on it when it was queued (the reader's); `locale` is for
+    rows from before languages were stamped.
 
     Messages without buttons are merged into the next message while the result fits, so one
     answer usually costs one notification on the person's phone and one message of flood budget.
@@ -124,10 +128,13 @@ def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en
 
     closing: list[Call] = []
     for row_id, payload in rows:
+        reader = payload.get("locale", locale)
         if payload.get("op") == "document":
             flush()
             data = json.dumps(payload["data"], ensure_ascii=False, indent=2).encode()
-            calls.append(Call("send_document", [row_id], text=payload["filename"], document=data, protect=True))
+            caption = locales.set_direction(catalog_for(content, reader).text("privacy.export_caption"), reader)
+            calls.append(Call("send_document", [row_id], text=payload["filename"], document=data, protect=True,
+                              caption=html.escape(caption)))
             continue
         if payload.get("op") == "delete_messages":
             flush()
@@ -138,10 +145,10 @@ def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en
             closing.append(Call("edit_markup", [row_id], message_id=payload["message_id"]))
             continue
         send = Send.from_dict(payload)
-        rendered = render(content, send, locale, bot_username)
+        rendered = render(content, send, reader, bot_username)
         markup = keyboard(rendered, send.turn)
         if send.invite_token and markup is None:
-            markup = share_keyboard(content, send, locale, bot_username)
+            markup = share_keyboard(content, send, reader, bot_username)
         if payload.get("edit_message_id"):
             flush()
             calls.append(Call("edit_markup", [row_id], markup=markup, message_id=payload["edit_message_id"]))

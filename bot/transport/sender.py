@@ -170,7 +170,8 @@ class OutboxSender:
                                                       reply_markup=call.markup, protect_content=call.protect or None)
                 message_ids = [message.message_id]
             elif call.method == "send_document":  # /export: the person's own data, not forwardable
-                message = await self.bot.send_document(chat_id, call.document, filename=call.text, protect_content=True)
+                message = await self.bot.send_document(chat_id, call.document, filename=call.text, protect_content=True,
+                                                       caption=call.caption, parse_mode=ParseMode.HTML)
                 message_ids = [message.message_id]
             elif call.method == "delete_messages":  # /delete: best effort, Telegram allows 48 hours
                 for start in range(0, len(call.message_ids), 100):
