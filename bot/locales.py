@@ -38,6 +38,23 @@ def normalise(locale: str | None) -> str:
     return locale if locale in SUPPORTED else DEFAULT
 
 
+def separators(locale: str) -> tuple[str, str]:
+    """Comma and semicolon between listed items (Arabic has its own: '،' and '؛')."""
+    return ("، ", "؛ ") if locale == "ar" else (", ", "; ")
+
+
+def pick(value, locale: str) -> str:
+    """Content text that may be written once (a number) or per language ({en: …, fr: …, ar: …})."""
+    if isinstance(value, dict):
+        return value.get(locale) or value.get(DEFAULT) or next(iter(value.values()), "")
+    return value
+
+
+def needs_translation(value) -> bool:
+    """Text with words in it (not just a number like '112') has to be written in every language."""
+    return isinstance(value, str) and re.search(r"[^\W\d_]", value) is not None
+
+
 def babel_locale(locale: str) -> Locale:
     return Locale.parse(BABEL.get(locale, BABEL[DEFAULT]))
 

@@ -44,10 +44,11 @@ def format_resources(value: dict, content: Content, catalog: Catalog) -> str:
     country = resources.countries.get(value.get("country")) if resources else None
     if country is None:
         return fill(catalog.text("resources.no_country"), directory, catalog, 0, content)
-    parts = [fill(catalog.text("resources.emergency"), {"emergency": country.emergency}, catalog, 0, content)]
+    emergency = locales.pick(country.emergency, catalog.locale)
+    parts = [fill(catalog.text("resources.emergency"), {"emergency": emergency}, catalog, 0, content)]
     fresh = [line for line in country.lines if line.name in value.get("lines", [])]
     for line in fresh:
-        parts.append(fill(catalog.text("resources.line"), {"line_name": line.name, "line_how": line.how}, catalog, 0, content))
+        parts.append(fill(catalog.text("resources.line"), {"line_name": line.name, "line_how": locales.pick(line.how, catalog.locale)}, catalog, 0, content))
     key = "resources.directory" if fresh else "resources.unverified"
     parts.append(fill(catalog.text(key), directory, catalog, 0, content))
     return "\n".join(parts)
@@ -84,13 +85,14 @@ def format_param(value: Any, catalog: Catalog, seed: int, content: Content | Non
         return locales.format_clock(local, catalog.locale) + ("" if tz else " UTC")
     if isinstance(value, dict):
         parts = [catalog.text(k, seed) for k in value.get("labels", []) if k in catalog.messages]
-        words = ", ".join(parts)
+        comma, semicolon = locales.separators(catalog.locale)
+        words = comma.join(parts)
         own = value.get("text")
         if own:
-            words = f"{words}; {own}" if words else own
+            words = f"{words}{semicolon}{own}" if words else own
         return words or catalog.text("system.not_given", seed)
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return locales.separators(catalog.locale)[0].join(str(v) for v in value)
     return str(value)
 
 

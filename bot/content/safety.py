@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
+from bot.locales import needs_translation
 from bot.content.model import COACHING_CATEGORIES, FRESH_FOR, CountryResources, CrisisLine, Lexicon, Resources
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
 
@@ -79,13 +80,14 @@ def load_resources(path: Path, file: str, problems: list[Problem], release: bool
     for cid, body in data["countries"].items():
         line = data["countries"].line_of(cid)
         use_key(f"pickers.countries.{cid}", file, line)
-        if not isinstance(body, LDict) or not isinstance(body.get("emergency"), str):
-            problems.append(Problem(file, line, f"country '{cid}' needs an 'emergency' number as text"))
+        if not isinstance(body, LDict) or not _is_text(body.get("emergency")):
+            problems.append(Problem(file, line, f"country '{cid}' needs an 'emergency' number as text "
+                                                "(or as text per language: en: …, fr: …, ar: …)"))
             continue
         lines = []
         for i, entry in enumerate(body.get("lines") or []):
             eline = body["lines"].line_of(i)
-            if not isinstance(entry, LDict) or not isinstance(entry.get("name"), str) or not isinstance(entry.get("how"), str):
+            if not isinstance(entry, LDict) or not isinstance(entry.get("name"), str) or not _is_text(entry.get("how")):
                 problems.append(Problem(file, eline, f"country '{cid}': each line needs 'name' and 'how' as text"))
                 continue
             verified = entry.get("verified_on")
@@ -98,8 +100,8 @@ def load_resources(path: Path, file: str, problems: list[Problem], release: bool
                 state = "unverified" if verified is None else f"last verified {verified}"
                 problems.append(Problem(file, eline, f"country '{cid}': line '{entry['name']}' is {state}; "
                                                      "verify it (verified_on) before release"))
-            lines.append(CrisisLine(entry["name"], entry["how"], verified))
-        countries[cid] = CountryResources(body["emergency"], tuple(lines))
+            lines.append(CrisisLine(entry["name"], _text(entry["how"]), verified))
+        countries[cid] = CountryResources(_text(body["emergency"]), tuple(lines))
     directory = data.get("directory")
     ipv_directory = data.get("ipv_directory", directory)
     if not isinstance(directory, str) or not isinstance(ipv_directory, str):
@@ -114,6 +116,35 @@ def _check_review(data: LDict, file: str, problems: list[Problem], release: bool
     elif release and not (data.get("reviewed_by") and data.get("reviewed_on")):
         problems.append(Problem(file, data.line_of("review"), "lexicon awaiting clinician sign-off (reviewed_by, reviewed_on)"))
 
+
+
+def _is_text(value) -> bool:
+    """Resource text: written once, or per language as a mapping of locale to text."""
+    if isinstance(value, LDict):
+        return bool(value) and all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items())
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _text(value):
+    return dict(value) if isinstance(value, LDict) else value
+
+
+def check_resource_languages(resources: Resources | None, locales: list[str], file: str,
+                             problems: list[Problem]) -> None:
+    """A crisis line or emergency text with words in it ('call 3114', '15 for medical help') is shown
+    inside a message in the reader's language, so it must be written in every language Mend speaks."""
+    if resources is None or len(locales) < 2:
+        return
+    for cid, country in resources.countries.items():
+        texts = [("emergency", country.emergency)] + [(f"how of '{line.name}'", line.how) for line in country.lines]
+        for what, value in texts:
+            if isinstance(value, dict):
+                missing = [loc for loc in locales if loc not in value]
+            else:
+                missing = [loc for loc in locales if loc != "en"] if needs_translation(value) else []
+            if missing:
+                problems.append(Problem(file, 1, f"country '{cid}': {what} has no text in {', '.join(missing)} "
+                                                 "(write it per language: en: …, fr: …, ar: …)"))
 
 
 def merge_lexicons(locale: str, lexicons: list[Lexicon]) -> Lexicon:
