@@ -169,8 +169,8 @@ class FakeTelegram:
         self._waiters: dict[int, asyncio.Event] = {}
 
     # -- the simulated phones ------------------------------------------------------------------
-    def user(self, uid: int, name: str = "Person") -> "FakeUser":
-        return FakeUser(self, uid, name)
+    def user(self, uid: int, name: str = "Person", language_code: str | None = "en") -> "FakeUser":
+        return FakeUser(self, uid, name, language_code)
 
     def push(self, update: dict) -> int:
         update_id = next(self.ids)
