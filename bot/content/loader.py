@@ -236,15 +236,16 @@ class _Validator(StepParser, GraphChecks, CatalogChecks):
             lexicon = load_lexicon(path, self.rel(path), self.problems, self.release, self.use_key)
             if lexicon is not None:
                 lexicons[lexicon.locale] = lexicon
+        own = list(lexicons.values())  # written for their language (merged ones aren't merged again)
         for locale in catalogs:
             if locale not in lexicons:
                 # S3: every language Mend speaks must be screened. Until a locale has its own lexicon,
                 # its people are screened with every lexicon there is (people mix languages anyway);
                 # a release still needs one written for it.
-                if self.release or not lexicons:
+                if self.release or not own:
                     self.err(self.rel(folder / f"{locale}.yaml"), 1, f"no safety lexicon for locale '{locale}'")
                 else:
-                    lexicons[locale] = merge_lexicons(locale, list(lexicons.values()))
+                    lexicons[locale] = merge_lexicons(locale, own)
         return lexicons
 
     def check_countries(self, resources) -> None:
