@@ -72,6 +72,10 @@ def format_day_time(moment: datetime, locale: str) -> str:
 
 
 def format_number(value: int | float, locale: str) -> str:
+    """Whole numbers as plain digits (1200, like every other number in Mend's messages); others with
+    the locale's decimal sign."""
+    if float(value).is_integer():
+        return str(int(value))
     return format_decimal(value, locale=babel_locale(locale))
 
 
