@@ -13,6 +13,7 @@ from bot.content.model import (
 )
 from bot.content.yamlio import LDict, LList, read_yaml
 from bot.content.limits import TELEGRAM_TEXT_LIMIT, yaml_type
+from bot.content.languages import check_translations
 from bot.locales import parse_plural_spec
 
 
@@ -77,9 +78,6 @@ class CatalogChecks:
 
     def check_catalogs(self, catalogs: dict[str, Catalog], saved_slots: set[str]) -> dict[str, tuple[str, ...]]:
         placeholders: dict[str, set[str]] = {}
-        for key in SYSTEM_KEYS:
-            self.use_key(key, "(engine)", 0)
-        self.check_translations(catalogs)
         for catalog in catalogs.values():
             for key in SYSTEM_KEYS:
                 self.use_key(key, "(engine)", 0)
@@ -106,22 +104,6 @@ class CatalogChecks:
                     self.err(msg.file, msg.line, f"'{key}' is safety copy awaiting clinician sign-off (reviewed_by, reviewed_on)")
                 elif msg.review not in (None, "clinician"):
                     self.err(msg.file, msg.line, f"'{key}': review must be 'clinician'")
+        self.problems += check_translations(catalogs, self.used_keys, self.release,
+                                            lambda locale: self.rel(self.root / f"messages/{locale}.yaml"))
         return {k: tuple(sorted(v)) for k, v in placeholders.items()}
-
-    def check_translations(self, catalogs: dict[str, Catalog]) -> None:
-        """Every key of the English catalog in every other locale (used by a flow or not: a key
-        nobody has translated yet is the thing a translator needs to see), and no key only
-        a translation has (a typo, or a key English dropped)."""
-        english = catalogs.get("en")
-        if english is None:
-            return
-        for catalog in catalogs.values():
-            if catalog is english:
-                continue
-            file = self.rel(self.root / f"messages/{catalog.locale}.yaml")
-            for key, msg in english.messages.items():
-                if key not in catalog.messages and key not in self.used_keys:  # used keys are reported below
-                    self.err(file, 1, f"missing message key '{key}' (in messages/en.yaml:{msg.line})")
-            for key, msg in catalog.messages.items():
-                if self.release and key not in english.messages:
-                    self.err(msg.file, msg.line, f"'{key}' is not in messages/en.yaml")

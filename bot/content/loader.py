@@ -15,7 +15,8 @@ from bot.content.catalog import CatalogChecks
 from bot.content.graph import GraphChecks, revealed_slots, shared_flow_ids
 from bot.content.limits import FLOW_FIELDS, FLOW_KINDS, ID_RE, KEY_RE, SCHEMA_VERSION, parse_duration, yaml_type  # noqa: F401
 from bot.content.model import PARTNER_PREFIX, Catalog, Content, Flow, Step
-from bot.content.safety import check_resource_languages, load_lexicon, load_resources, merge_lexicons
+from bot.content.languages import check_resource_languages, merge_lexicons
+from bot.content.safety import load_lexicon, load_resources
 from bot.content.steps import StepParser
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
 
@@ -211,7 +212,7 @@ class _Validator(StepParser, GraphChecks, CatalogChecks):
             resources = load_resources(self.root / "resources.yaml", self.rel(self.root / "resources.yaml"),
                                        self.problems, self.release, self.today, self.use_key)
             self.check_countries(resources)
-            check_resource_languages(resources, sorted(catalogs), self.rel(self.root / "resources.yaml"), self.problems)
+            self.problems += check_resource_languages(resources, sorted(catalogs), self.rel(self.root / "resources.yaml"))
         else:
             self.err(self.rel(self.root / "resources.yaml"), 1, "crisis resources (resources.yaml) are missing")
         placeholders = self.check_catalogs(catalogs, saved)

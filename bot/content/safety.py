@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from bot.locales import needs_translation
 from bot.content.model import COACHING_CATEGORIES, FRESH_FOR, CountryResources, CrisisLine, Lexicon, Resources
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
 
@@ -117,7 +116,6 @@ def _check_review(data: LDict, file: str, problems: list[Problem], release: bool
         problems.append(Problem(file, data.line_of("review"), "lexicon awaiting clinician sign-off (reviewed_by, reviewed_on)"))
 
 
-
 def _is_text(value) -> bool:
     """Resource text: written once, or per language as a mapping of locale to text."""
     if isinstance(value, LDict):
@@ -127,34 +125,3 @@ def _is_text(value) -> bool:
 
 def _text(value):
     return dict(value) if isinstance(value, LDict) else value
-
-
-def check_resource_languages(resources: Resources | None, locales: list[str], file: str,
-                             problems: list[Problem]) -> None:
-    """A crisis line or emergency text with words in it ('call 3114', '15 for medical help') is shown
-    inside a message in the reader's language, so it must be written in every language Mend speaks."""
-    if resources is None or len(locales) < 2:
-        return
-    for cid, country in resources.countries.items():
-        texts = [("emergency", country.emergency)] + [(f"how of '{line.name}'", line.how) for line in country.lines]
-        for what, value in texts:
-            if isinstance(value, dict):
-                missing = [loc for loc in locales if loc not in value]
-            else:
-                missing = [loc for loc in locales if loc != "en"] if needs_translation(value) else []
-            if missing:
-                problems.append(Problem(file, 1, f"country '{cid}': {what} has no text in {', '.join(missing)} "
-                                                 "(write it per language: en: …, fr: …, ar: …)"))
-
-
-def merge_lexicons(locale: str, lexicons: list[Lexicon]) -> Lexicon:
-    """One lexicon holding every pattern of the given ones: how a locale without a lexicon of its own
-    is screened (recall first: a French speaker who writes in English is still heard)."""
-    crisis: dict[str, tuple] = {}
-    coaching: dict[str, tuple] = {}
-    for lexicon in lexicons:
-        for category, patterns in lexicon.crisis.items():
-            crisis[category] = crisis.get(category, ()) + tuple(patterns)
-        for category, patterns in lexicon.coaching.items():
-            coaching[category] = coaching.get(category, ()) + tuple(patterns)
-    return Lexicon(locale, crisis, tuple(p for lexicon in lexicons for p in lexicon.ipv), coaching)

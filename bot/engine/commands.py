@@ -6,28 +6,13 @@ from bot.engine import reminders
 from bot.engine.couple import PARTNER_TIMERS
 from bot.engine.effects import Choice, ExportData, SafetyEvent
 from bot.engine.errors import InvalidInput
+from bot.engine.language import language_named
 from bot.engine.events import TimerFired
 
 INFO_COMMANDS = {"about": "about.info", "privacy": "privacy.info"}
 INTERRUPT_COMMANDS = {"sos": "sos", "pause": "take_break", "cancel": "cancel"}
 PRIVACY_COMMANDS = ("export", "delete")  # work in every state, like /sos
 NUDGE_CHOICES = (Choice("nudge_snooze", "nudge.snooze"), Choice("nudge_stop", "nudge.stop"))
-
-
-LANGUAGE_WORDS = {  # what people type after /language, in any of the three languages
-    "en": ("en", "english", "anglais", "إنجليزية", "الإنجليزية", "انجليزية", "الانجليزية"),
-    "fr": ("fr", "french", "français", "francais", "فرنسية", "الفرنسية"),
-    "ar": ("ar", "arabic", "arabe", "عربية", "العربية", "عربي", "darija", "الدارجة"),
-}
-
-
-def language_named(words: str, catalogs) -> str | None:
-    """The locale a person named after /language ('fr', 'français', 'العربية'), if Mend has it."""
-    said = words.strip().lower()
-    for locale, names in LANGUAGE_WORDS.items():
-        if said in names and locale in catalogs:
-            return locale
-    return None
 
 
 class CommandsMixin:

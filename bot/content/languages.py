@@ -1,0 +1,66 @@
+"""Content checks that come from Mend speaking several languages: every English key in every
+locale, crisis-line wording in every language, and how a locale without a safety lexicon of its
+own is screened. Plain functions returning problems (the validator adds them to its list)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.content.model import Catalog, Lexicon, Resources
+from bot.content.yamlio import Problem
+from bot.locales import needs_translation
+
+
+def check_translations(catalogs: Mapping[str, Catalog], used_keys: Mapping[str, tuple[str, int]],
+                       release: bool, file_of) -> list[Problem]:
+    """Every key of the English catalog in every other locale, used by a flow or not (a key nobody
+    has translated yet is what a translator needs to see; keys in use are reported with where they
+    are used, by the caller). With `release`, also keys only a translation still has: harmless at
+    run time, so they don't block everyday edits to English."""
+    english = catalogs.get("en")
+    problems: list[Problem] = []
+    if english is None:
+        return problems
+    for catalog in catalogs.values():
+        if catalog is english:
+            continue
+        for key, msg in english.messages.items():
+            if key not in catalog.messages and key not in used_keys:
+                problems.append(Problem(file_of(catalog.locale), 1,
+                                        f"missing message key '{key}' (in messages/en.yaml:{msg.line})"))
+        if release:
+            for key, msg in catalog.messages.items():
+                if key not in english.messages:
+                    problems.append(Problem(msg.file, msg.line, f"'{key}' is not in messages/en.yaml"))
+    return problems
+
+
+def check_resource_languages(resources: Resources | None, locales: list[str], file: str) -> list[Problem]:
+    """A crisis line or emergency text with words in it ('call 3114', '15 for medical help') is shown
+    inside a message in the reader's language, so it must be written in every language Mend speaks."""
+    problems: list[Problem] = []
+    if resources is None or len(locales) < 2:
+        return problems
+    for cid, country in resources.countries.items():
+        texts = [("emergency", country.emergency)] + [(f"how of '{line.name}'", line.how) for line in country.lines]
+        for what, value in texts:
+            if isinstance(value, dict):
+                missing = [loc for loc in locales if loc not in value]
+            else:
+                missing = [loc for loc in locales if loc != "en"] if needs_translation(value) else []
+            if missing:
+                problems.append(Problem(file, 1, f"country '{cid}': {what} has no text in {', '.join(missing)} "
+                                                 "(write it per language: en: …, fr: …, ar: …)"))
+    return problems
+
+
+def merge_lexicons(locale: str, lexicons: list[Lexicon]) -> Lexicon:
+    """One lexicon holding every pattern of the given ones: how a locale without a lexicon of its own
+    is screened (recall first: a French speaker who writes in English is still heard)."""
+    crisis: dict[str, tuple] = {}
+    coaching: dict[str, tuple] = {}
+    for lexicon in lexicons:
+        for category, patterns in lexicon.crisis.items():
+            crisis[category] = crisis.get(category, ()) + tuple(patterns)
+        for category, patterns in lexicon.coaching.items():
+            coaching[category] = coaching.get(category, ()) + tuple(patterns)
+    return Lexicon(locale, crisis, tuple(p for lexicon in lexicons for p in lexicon.ipv), coaching)
