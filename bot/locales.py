@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 
 from babel import Locale
 from babel.dates import format_skeleton
@@ -69,6 +69,11 @@ def format_day_time(moment: datetime, locale: str) -> str:
     where = babel_locale(locale)
     sep = "، " if locale in RTL else ", "
     return format_skeleton("MMMEd", moment, locale=where) + sep + format_clock(moment, locale)
+
+
+def format_date(day: date, locale: str) -> str:
+    """A date such as '30 Nov 2026' / '30 nov. 2026' / '30 نونبر 2026'."""
+    return format_skeleton("yMMMd", day, locale=babel_locale(locale))
 
 
 def format_number(value: int | float, locale: str) -> str:
