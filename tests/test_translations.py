@@ -235,9 +235,9 @@ def test_validate_wants_crisis_line_wording_in_every_language(tmp_path):
     assert dropped != text
     (target / "resources.yaml").write_text(dropped)
     _, problems = validate_content(target)
-    assert [p.message for p in problems] == [
-        "country 'fr': how of 'Numéro national de prévention du suicide' has no text in ar "
-        "(write it per language: en: …, fr: …, ar: …)"]
+    assert len(problems) == 1
+    assert problems[0].message.startswith("country 'fr': how of '")
+    assert problems[0].message.endswith("' has no text in ar (write it per language: en: …, fr: …, ar: …)")
 
 
 def test_a_locale_without_messages_falls_back_to_english(content):

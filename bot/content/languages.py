@@ -41,7 +41,8 @@ def check_resource_languages(resources: Resources | None, locales: list[str], fi
     if resources is None or len(locales) < 2:
         return problems
     for cid, country in resources.countries.items():
-        texts = [("emergency", country.emergency)] + [(f"how of '{line.name}'", line.how) for line in country.lines]
+        lines = tuple(country.lines) + tuple(getattr(country, "abuse_lines", ()))
+        texts = [("emergency", country.emergency)] + [(f"how of '{line.name}'", line.how) for line in lines]
         for what, value in texts:
             if isinstance(value, dict):
                 missing = [loc for loc in locales if loc not in value]
