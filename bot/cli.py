@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|chat|validate]`.
+"""Command line: `python -m bot [run|chat|validate|screen|rotate-key]`.
 
 With no subcommand Mend starts the Telegram bot when a token is configured and the console chat
 otherwise. Every start-up problem (config, content, database) ends with clear lines, exit code 2
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from dotenv import load_dotenv
 
@@ -20,6 +22,11 @@ from bot.logs import set_pseudonym_salt, setup_logging
 from bot.locales import SUPPORTED
 from bot.storage import Database, StorageError
 from bot.storage.crypto import Cipher, DataKeyError
+from bot.understanding.encoder import EncoderUnavailable
+from bot.understanding.linear import ModelProblem
+from bot.understanding.screen import Screen, screen_for
+
+SCREEN_BATCH = 64  # messages encoded together by `screen`: one encoder call per batch
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("content_dir", nargs="?", help="content directory (default: CONTENT_DIR or ./content)")
     validate.add_argument("--release", action="store_true", help="also require clinician sign-off on safety copy")
     sub.add_parser("rotate-key", help="re-encrypt stored data with the first key of MEND_DATA_KEY")
+    sub.add_parser("screen", help="safety-screen messages: one per line on stdin, one JSON verdict per line out")
     return parser
 
 
@@ -57,10 +65,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         content = load_content(settings.content_dir)
     except ContentError as exc:
+        if len(exc.problems) == 1:  # the usual case after an edit: one line that says where and what
+            print(f"mend: content in {settings.content_dir} is invalid, not starting: {exc.problems[0]}", file=sys.stderr)
+            return 1
         print(f"mend: content in {settings.content_dir} is invalid, not starting:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    try:
+        screen = screen_for(content)  # loads the encoder now: start-up fails here, not at the first message
+    except (EncoderUnavailable, ModelProblem) as exc:
+        print(f"mend: the safety screen could not start, not starting: {exc}", file=sys.stderr)
+        return 1
+    if command == "screen":
+        return screen_lines(screen, sys.stdin.buffer, sys.stdout)
     if command == "chat":
         setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
         return _run_async(chat(settings, content, getattr(args, "user", "local"), cipher, getattr(args, "lang", None)))
@@ -85,6 +103,28 @@ def _run_async(coro) -> int:
     except KeyboardInterrupt:
         print("\nmend: stopped. Everything you wrote is saved.", file=sys.stderr)
         return 130
+
+
+def screen_lines(screen: Screen, stdin: BinaryIO, stdout: TextIO) -> int:
+    """`python -m bot screen`: one UTF-8 message per input line, one JSON verdict per output line, in
+    the same order ({route, categories, layer, score, urgent}). Undecodable bytes are replaced, not
+    fatal; an empty line gets a "none" verdict. The text is never logged."""
+    batch: list[str] = []
+
+    def flush() -> None:
+        for verdict in screen.verdicts(batch):
+            stdout.write(json.dumps({"route": verdict.route, "categories": list(verdict.categories),
+                                     "layer": verdict.layer, "score": verdict.score,
+                                     "urgent": verdict.urgent}) + "\n")
+        stdout.flush()
+        batch.clear()
+
+    for raw in stdin:
+        batch.append(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
+        if len(batch) >= SCREEN_BATCH:
+            flush()
+    flush()
+    return 0
 
 
 def validate(content_dir: Path, release: bool) -> int:

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.content.loader import load_content  # noqa: E402
-from bot.engine.screening import coach  # noqa: E402
+from bot.engine.coaching import coach  # noqa: E402
 
 
 def measure(content_dir: Path) -> dict[str, dict]:

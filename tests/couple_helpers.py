@@ -10,7 +10,7 @@ TOGETHER = {
     "reflection": {"alice": "You felt criticised straight away. I can see why you'd shut down, given my tone.",
                    "bob": "You felt alone and worried. I can see why you'd feel that, given I went quiet."},
     "my_ask": {"alice": "Could you tell me when you need a minute?", "bob": "Could we talk after dinner, not at the door?"},
-    "my_offer": {"alice": "I'll ask for help before I'm at the end of my rope.", "bob": "I'll say I need ten minutes instead of leaving."},
+    "my_offer": {"alice": "I'll ask for help before I run out of patience.", "bob": "I'll say I need ten minutes instead of leaving."},
 }
 
 

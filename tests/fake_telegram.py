@@ -418,7 +418,9 @@ class FakeTelegram:
                 if drop.delivered:
                     raise httpx.ReadTimeout("fake: delivered, then no answer", request=request)
                 raise httpx.ConnectError("fake: connection refused", request=request)
-            return httpx.Response(status, json=body)
+            # ASCII-escaped like Telegram's own JSON, so text that isn't valid Unicode (a lone
+            # surrogate) travels as `\ud800` instead of breaking the encoder.
+            return httpx.Response(status, content=json.dumps(body).encode(), headers={"content-type": "application/json"})
 
         return httpx.MockTransport(handler)
 

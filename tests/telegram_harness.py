@@ -70,7 +70,7 @@ async def running_bot(tmp_path, content, clock, fake: FakeTelegram | None = None
     bot = Bot(TOKEN, base_url="http://fake.invalid/bot",
               request=HTTPXRequest(httpx_kwargs={"transport": transport}),
               get_updates_request=HTTPXRequest(httpx_kwargs={"transport": transport}))
-    db = await Database.open(tmp_path / "tg.sqlite3")
+    db = await Database.open(tmp_path / "tg.sqlite3", options.pop("cipher", None))
     await bot.initialize()
     mend = MendBot(db, content, clock, bot, poll_timeout=5, tick_seconds=options.pop("tick_seconds", 0.05), **options)
     task = asyncio.create_task(mend.run())

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.engine import Frame, OptionChosen, Seat, SessionState, TextReceived, advance
 from bot.render import render
+from bot.understanding.screen import screen_for
 from tests.conftest import CONTENT_DIR
 
 NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
@@ -87,6 +88,7 @@ def test_kind_drafts_and_unchecked_steps_pass_straight_through(content):
 
 
 def test_crisis_screening_comes_before_coaching(content):
-    t = go(content, at_my_part(), TextReceived("You always say it, and honestly I want to die."))
+    text = "You always say it, and honestly I want to die."
+    t = go(content, at_my_part(), TextReceived(text, screen_for(content).verdict(text)))
     assert t.state.seats["a"].stack[-1].flow == "sos"
     assert t.state.seats["a"].draft is None

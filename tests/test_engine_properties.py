@@ -138,16 +138,12 @@ def test_a_second_locale_needs_no_flow_changes_and_missing_keys_are_listed(tmp_p
     en = (target / "messages" / "en.yaml").read_text()
     (target / "messages" / "de.yaml").write_text(en)
     _, problems = validate_content(target)
+    assert "content/lexicons/de.yaml:1: no safety lexicon for locale 'de'" in [str(p) for p in problems]  # S3
     # a crisis line's wording is shown inside the reader's message, so a new locale writes it too
-    assert problems and all("has no text in de" in p.message for p in problems)
+    assert all("has no text in de" in p.message for p in problems if "lexicon" not in p.message)
+    shutil.copy(target / "lexicons" / "en.yaml", target / "lexicons" / "de.yaml")
     resources = (target / "resources.yaml").read_text()
     (target / "resources.yaml").write_text(re.sub(r'en: ("[^"]*")', r'en: \1, de: \1', resources))
-    content, problems = validate_content(target)
-    assert problems == []  # until it has its own lexicon, a locale is screened with every lexicon there is
-    assert content.lexicons["de"].crisis["explicit"] == content.lexicons["en"].crisis["explicit"]
-    _, problems = validate_content(target, release=True)
-    assert "content/lexicons/de.yaml:1: no safety lexicon for locale 'de'" in [str(p) for p in problems]  # S3
-    shutil.copy(target / "lexicons" / "en.yaml", target / "lexicons" / "de.yaml")
     content, problems = validate_content(target)
     assert problems == [] and set(content.catalogs) == {"en", "fr", "ar", "de"}
     (target / "messages" / "de.yaml").write_text(en.replace('  nudge: "A gentle nudge from Mend 🌱"\n', ""))

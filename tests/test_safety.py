@@ -6,22 +6,28 @@ import re
 import shutil
 import sqlite3
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.content.loader import validate_content
 from bot.engine import CommandReceived, Frame, OptionChosen, SafetyEvent, Seat, SessionState, TextReceived, advance
-from bot.engine.screening import screen
+from bot.understanding.screen import screen_for
 from bot.render import render
 from tests.conftest import CONTENT_DIR
 from tests.helpers import reach_my_part
 
 NOW = datetime(2026, 11, 25, 23, 40, tzinfo=timezone.utc)
-CORPUS = yaml.safe_load((Path(__file__).parent / "data" / "safety_corpus.yaml").read_text())
-CRISIS_ITEMS = [(cat, text) for cat, items in CORPUS["crisis"].items() for text in items]
-IPV_ITEMS = [("ipv", text) for text in CORPUS["ipv"]]
+
+# Messages the screen must route (our own, in several languages); the held-out split in
+# tests/data/screen gates recall as a whole (tests/test_screen.py).
+CRISIS_ITEMS = [("explicit", "I want to die."), ("coded", "honestly kms"),
+                ("indirect", "how many pills would it take"), ("hopelessness", "There's no point to anything anymore."),
+                ("farewell", "Thanks for everything, this is goodbye."), ("explicit", "je veux mourir"),
+                ("explicit", "بغيت نموت")]
+IPV_ITEMS = [("ipv_control", "She goes through my phone every night"), ("ipv_physical", "il me frappe quand il boit")]
+NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my phone is dead",
+                     "I could kill for a coffee", "we killed it at the quiz", "I'm dying to see you",
+                     "he hit me up on WhatsApp last night", "I hurt my back moving the sofa"]
 
 # Every kind of place a message can arrive: a free-text step, a button step, a multi-select that
 # takes words, onboarding before consent, a break (replying to a nudge), a sub-flow, and /sos itself.
@@ -36,6 +42,16 @@ PLACES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def screen(content):
+    return screen_for(content)  # the real encoder and the shipped model
+
+
+def said(screen, text: str) -> TextReceived:
+    """A message as the service hands it to the engine: with the real screen's verdict."""
+    return TextReceived(text, screen.verdict(text))
+
+
 def at_place(flow: str, step: str, consented: bool) -> SessionState:
     stack = [Frame(flow, step, 1)] if flow != "take_break" else [Frame("repair", "calm_gate", 1), Frame(flow, step, 1, True)]
     return SessionState(seats={"a": Seat(stack=stack, turn=4, consented_at=NOW.isoformat() if consented else None,
@@ -43,55 +59,55 @@ def at_place(flow: str, step: str, consented: bool) -> SessionState:
 
 
 @pytest.mark.parametrize("category, text", CRISIS_ITEMS + IPV_ITEMS)
-def test_every_corpus_item_is_caught(content, category, text):
-    found = screen(content.lexicons["en"], text)
-    if category == "ipv":
-        assert "ipv" in found, text
-    else:
-        assert found and found[0] != "ipv", text  # recall gated at 100%: any crisis kind routes to support
+def test_clear_disclosures_open_support_at_once(screen, category, text):
+    verdict = screen.verdict(text)
+    assert verdict.route == ("ipv" if category.startswith("ipv") else "crisis"), text
+    assert verdict.urgent, text
 
 
 @pytest.mark.parametrize("flow, step, consented", PLACES)
-@pytest.mark.parametrize("category, text", [CRISIS_ITEMS[0], CRISIS_ITEMS[7], CRISIS_ITEMS[13], CRISIS_ITEMS[17],
-                                            CRISIS_ITEMS[21], IPV_ITEMS[1]])
-def test_disclosure_at_any_step_pauses_it_and_opens_private_support(content, flow, step, consented, category, text):
+@pytest.mark.parametrize("category, text", [CRISIS_ITEMS[0], CRISIS_ITEMS[1], CRISIS_ITEMS[2], CRISIS_ITEMS[3],
+                                            CRISIS_ITEMS[5], IPV_ITEMS[0]])
+def test_disclosure_at_any_step_pauses_it_and_opens_private_support(content, screen, flow, step, consented,
+                                                                    category, text):
     state = at_place(flow, step, consented)
-    t = advance(content, state, "a", TextReceived(text), NOW)
+    t = advance(content, state, "a", said(screen, text), NOW)
     seat = t.state.seats["a"]
-    support = "ipv" if category == "ipv" else "sos"
+    support = "ipv" if category.startswith("ipv") else "sos"
     assert seat.stack[-1] == Frame(support, seat.stack[-1].step, seat.stack[-1].version, True)
     assert seat.stack[:-1] == state.seats["a"].stack  # the interrupted step is kept, paused
-    assert text not in str(seat.slots)  # the words are not stored as an answer
+    assert text not in str(seat.slots) and seat.held_text is None  # the words are not stored as an answer
     assert seat.slots["my_part"] == "earlier answer"
     events = [e for e in t.effects if isinstance(e, SafetyEvent)]
-    assert events and events[0].at == NOW and (events[0].kind == category or category != "ipv")
-    assert seat.joint_exercises_off == (category == "ipv" or "ipv" in [e.kind for e in events])
+    assert events and events[0].at == NOW
+    assert seat.joint_exercises_off == category.startswith("ipv")
     assert all(e.seat == "a" for e in t.effects if hasattr(e, "seat"))  # nothing addressed to anyone else
 
 
-@pytest.mark.parametrize("text", CORPUS["controls"])
-def test_negative_controls_do_not_interrupt(content, text):
-    """Tracked, not a gate on the lexicon's design: these everyday phrases should pass through."""
-    assert screen(content.lexicons["en"], text) == []
+@pytest.mark.parametrize("text", NEGATIVE_CONTROLS)
+def test_everyday_phrases_never_open_support_at_once(screen, text):
+    """At most a gentle check-in (tracked in scripts/safety_report.py), never the crisis flow."""
+    assert not screen.verdict(text).urgent, text
 
 
-def test_screening_sees_through_zero_width_characters_and_curly_quotes(content):
-    assert screen(content.lexicons["en"], "I want to d\u200bie") != []
-    assert screen(content.lexicons["en"], "I don\u2019t want to be alive") != []
+def test_screening_sees_through_zero_width_characters_curly_quotes_and_disguises(screen):
+    for text in ("I want to d\u200bie", "I don\u2019t want to be alive", "k1ll mys3lf", "s.u.i.c.i.d.e",
+                 "un-aliving myself", "i wanna dieeeee"):
+        assert screen.verdict(text).urgent, text
 
 
-def test_im_fine_does_not_switch_screening_off(content):
+def test_im_fine_does_not_switch_screening_off(content, screen):
     state = at_place("repair", "my_part", True)
-    t = advance(content, state, "a", TextReceived("I want to die."), NOW)
+    t = advance(content, state, "a", said(screen, "I want to die."), NOW)
     t = advance(content, t.state, "a", OptionChosen("misunderstood", t.state.seats["a"].turn), NOW)
     assert t.state.seats["a"].stack == [Frame("repair", "my_part", 1)]
-    again = advance(content, t.state, "a", TextReceived("there's no point to anything anymore"), NOW)
+    again = advance(content, t.state, "a", said(screen, "there's no point to anything anymore"), NOW)
     assert again.state.seats["a"].stack[-1].flow == "sos"
 
 
-def test_safe_and_continue_returns_to_the_same_step(content):
+def test_safe_and_continue_returns_to_the_same_step(content, screen):
     state = at_place("repair", "my_part", True)
-    t = advance(content, state, "a", TextReceived("honestly kms"), NOW)
+    t = advance(content, state, "a", said(screen, "honestly kms"), NOW)
     t = advance(content, t.state, "a", OptionChosen("struggling", t.state.seats["a"].turn), NOW)
     assert t.effects[-1].key == "sos.ask_country"
     t = advance(content, t.state, "a", OptionChosen("de", t.state.seats["a"].turn), NOW)
@@ -178,14 +194,14 @@ async def test_only_kind_and_time_are_stored(alice, db):
         rows = raw.execute("SELECT kind, at FROM safety_events").fetchall()
         everything = "\n".join(str(r) for t in ("sessions", "outbox", "records") for r in raw.execute(f"SELECT * FROM {t}"))
     assert columns == ["id", "kind", "at"]
-    assert rows == [("hopelessness", "2026-11-25T20:00:00+00:00")]
+    assert rows == [("farewell", "2026-11-25T20:00:00+00:00")]
     assert "this is goodbye" not in everything  # the words are not kept anywhere
 
 
-def test_a_second_disclosure_inside_support_restarts_it_rather_than_nesting(content):
+def test_a_second_disclosure_inside_support_restarts_it_rather_than_nesting(content, screen):
     state = at_place("repair", "my_part", True)
-    t = advance(content, state, "a", TextReceived("I want to die."), NOW)
-    t = advance(content, t.state, "a", TextReceived("she shoved me"), NOW)
+    t = advance(content, state, "a", said(screen, "I want to die."), NOW)
+    t = advance(content, t.state, "a", said(screen, "she shoved me"), NOW)
     stack = t.state.seats["a"].stack
     assert [f.flow for f in stack] == ["repair", "ipv"]
 

@@ -3,7 +3,9 @@ button, the partner joining with /start <token>, protect_content on a partner's 
 stranger who gets nothing."""
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -64,3 +66,18 @@ async def test_unlink_over_telegram_sends_only_the_neutral_words(tg):
     new = tg.fake.texts(ALICE)[before:]
     assert new and new[0].startswith("Your link has been closed.")
     assert tg.rows("SELECT COUNT(DISTINCT session_id) FROM users") == [(2,)]
+
+
+async def test_the_raw_token_and_telegram_names_leave_no_copy_in_the_files(tg):
+    """Issue 17: the raw invitation token sat in the inviter's outbox row for 48 hours, and names and
+    `/start <token>` texts stayed in the WAL from raw inbox rows. Now an update is stored without
+    names and with the token already hashed, and the sent link's row forgets the token."""
+    alice, bob = tg.fake.user(ALICE, "Zebedee"), tg.fake.user(BOB, "Quillon")
+    token = await invite_link(tg, alice)
+    await tg.act(bob, f"/start {token}", "adult", "agree", "accept")
+    assert any("Your partner accepted your invitation" in t for t in tg.fake.texts(ALICE))
+    await tg.mend.prune()  # the ticker's once-a-minute tidy-up, which checkpoints the WAL
+    stored = b"".join(p.read_bytes() for p in (Path(tg.db.path), Path(tg.db.path + "-wal")) if p.exists())
+    for secret in (token, "Zebedee", "Quillon"):
+        assert secret.encode() not in stored, secret
+    assert hashlib.sha256(token.encode()).hexdigest().encode() in stored  # only the hash is kept

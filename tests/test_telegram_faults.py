@@ -2,6 +2,8 @@
 pacing, timers. Asserts behaviour and rate ceilings from the fake's log, never elapsed time."""
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from tests.fake_telegram import FakeTelegram
@@ -196,3 +198,21 @@ async def test_retention_prunes_delivered_messages_and_update_ids_after_48_hours
     clock.advance(hours=2)
     await tg.mend.prune()
     assert tg.rows("SELECT COUNT(*) FROM outbox") == [(0,)] and tg.rows("SELECT COUNT(*) FROM inbox") == [(0,)]
+
+
+async def test_forged_presses_on_someone_elses_message_are_logged_once_at_info(tg, caplog):
+    """Issue 17: a stranger pressing forged buttons on another person's message made Mend try to edit
+    a card that isn't in the stranger's chat, and wrote an ERROR line each time. A refused edit is not
+    Mend's error: INFO, at most once per person per minute."""
+    alice, mallory = tg.fake.user(1001), tg.fake.user(1003)
+    await tg.onboard(alice)
+    await tg.onboard(mallory)
+    caplog.set_level(logging.INFO, logger="mend")
+    card = alice.last_card
+    for _ in range(4):
+        mallory.press_data(card.buttons[0][1], card)
+        await tg.settle()
+    refused = [r for r in caplog.records if r.name == "mend.sender" and "edit" in r.getMessage()]
+    assert len(refused) == 1 and refused[0].levelno == logging.INFO
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [e for e in tg.fake.errors if "message to edit not found" in e[2]]  # the edits really were refused

@@ -1,11 +1,11 @@
 """Content checks that come from Mend speaking several languages: every English key in every
-locale, crisis-line wording in every language, and how a locale without a safety lexicon of its
-own is screened. Plain functions returning problems (the validator adds them to its list)."""
+locale, and crisis-line wording in every language. Plain functions returning problems (the
+validator adds them to its list)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.content.model import Catalog, Lexicon, Resources
+from bot.content.model import Catalog, Resources
 from bot.content.yamlio import Problem
 from bot.locales import needs_translation
 
@@ -53,15 +53,3 @@ def check_resource_languages(resources: Resources | None, locales: list[str], fi
                                                  "(write it per language: en: …, fr: …, ar: …)"))
     return problems
 
-
-def merge_lexicons(locale: str, lexicons: list[Lexicon]) -> Lexicon:
-    """One lexicon holding every pattern of the given ones: how a locale without a lexicon of its own
-    is screened (recall first: a French speaker who writes in English is still heard)."""
-    crisis: dict[str, tuple] = {}
-    coaching: dict[str, tuple] = {}
-    for lexicon in lexicons:
-        for category, patterns in lexicon.crisis.items():
-            crisis[category] = crisis.get(category, ()) + tuple(patterns)
-        for category, patterns in lexicon.coaching.items():
-            coaching[category] = coaching.get(category, ()) + tuple(patterns)
-    return Lexicon(locale, crisis, tuple(p for lexicon in lexicons for p in lexicon.ipv), coaching)

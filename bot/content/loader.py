@@ -15,8 +15,8 @@ from bot.content.catalog import CatalogChecks
 from bot.content.graph import GraphChecks, revealed_slots, shared_flow_ids
 from bot.content.limits import FLOW_FIELDS, FLOW_KINDS, ID_RE, KEY_RE, SCHEMA_VERSION, parse_duration, yaml_type  # noqa: F401
 from bot.content.model import PARTNER_PREFIX, Catalog, Content, Flow, Step
-from bot.content.languages import check_resource_languages, merge_lexicons
-from bot.content.safety import load_lexicon, load_resources
+from bot.content.languages import check_resource_languages
+from bot.content.safety import check_screen_model, load_lexicon, load_resources
 from bot.content.steps import StepParser
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
 
@@ -227,8 +227,9 @@ class _Validator(StepParser, GraphChecks, CatalogChecks):
             own = name[len(PARTNER_PREFIX):]
             if own in slot_labels:
                 slot_labels[name] = slot_labels[own]
+        check_screen_model(self.root / "screen", self.rel, self.problems)
         return Content(flows, catalogs, "en", "home", "welcome", commands, slot_labels, placeholders, lexicons, resources,
-                       shared_flow_ids(flows))
+                       shared_flow_ids(flows), str(self.root))
 
     def load_lexicons(self, catalogs: dict[str, Catalog]) -> dict:
         lexicons = {}
@@ -237,16 +238,10 @@ class _Validator(StepParser, GraphChecks, CatalogChecks):
             lexicon = load_lexicon(path, self.rel(path), self.problems, self.release, self.use_key)
             if lexicon is not None:
                 lexicons[lexicon.locale] = lexicon
-        own = list(lexicons.values())  # written for their language (merged ones aren't merged again)
         for locale in catalogs:
             if locale not in lexicons:
-                # S3: every language Mend speaks must be screened. Until a locale has its own lexicon,
-                # its people are screened with every lexicon there is (people mix languages anyway);
-                # a release still needs one written for it.
-                if self.release or not own:
-                    self.err(self.rel(folder / f"{locale}.yaml"), 1, f"no safety lexicon for locale '{locale}'")
-                else:
-                    lexicons[locale] = merge_lexicons(locale, own)
+                # S3: every language Mend speaks must be screened.
+                self.err(self.rel(folder / f"{locale}.yaml"), 1, f"no safety lexicon for locale '{locale}'")
         return lexicons
 
     def check_countries(self, resources) -> None:

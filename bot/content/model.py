@@ -90,6 +90,7 @@ SYSTEM_SLOTS: dict[str, frozenset[str]] = {
     "couple": frozenset({"linked", "solo"}),  # is this person linked with a partner right now
     "joint": frozenset({"on", "off"}),  # may the two do exercises together (off: never says why)
     "role": frozenset({"speaker", "listener"}),  # in the reflection loop
+    "check_route": frozenset({"crisis", "ipv"}),  # what a gentle safety check-in was opened for
 }
 PARTNER_PREFIX = "partner_"  # a revealed item lands in the reader's slots as partner_<slot>
 
@@ -198,13 +199,24 @@ class Catalog:
 
 
 @dataclass(frozen=True)
+class SignPatterns:
+    """One category's patterns of one lexicon, as two alternations by the script they are written
+    in, so a message is only matched against patterns of the scripts it contains."""
+
+    latin: re.Pattern[str] | None = None
+    arabic: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
 class Lexicon:
-    """Safety screening patterns of one locale: category -> compiled patterns."""
+    """Patterns of one language file (`content/lexicons/<name>.yaml`). `signs` maps each crisis
+    category (explicit, coded, ...) and each abuse category (ipv_fear, ipv_control, ipv_physical)
+    to compiled patterns; every lexicon screens every message, whatever the interface language."""
 
     locale: str
-    crisis: dict[str, tuple[re.Pattern, ...]]
-    ipv: tuple[re.Pattern, ...]
-    coaching: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
+    signs: dict[str, SignPatterns]
+    coaching: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+    arabizi: bool = False  # its Latin patterns are Darija: also match the Arabizi reading
 
 
 @dataclass(frozen=True)
@@ -248,3 +260,4 @@ class Content:
     lexicons: dict[str, Lexicon] = field(default_factory=dict)
     resources: Resources | None = None
     shared_flows: frozenset[str] = frozenset()  # flows with partner barriers, and the flows calling them
+    root: str = ""  # the content folder it was loaded from (the screen's model lives in <root>/screen)

@@ -1,20 +1,47 @@
 """Loading and validating the safety content: screening lexicons and crisis resources."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from bot.content.model import COACHING_CATEGORIES, FRESH_FOR, CountryResources, CrisisLine, Lexicon, Resources
+from bot.content.model import (
+    COACHING_CATEGORIES, FRESH_FOR, CountryResources, CrisisLine, Lexicon, Resources, SignPatterns,
+)
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
 
-CRISIS_CATEGORIES = ("explicit", "coded", "indirect", "third_party", "hopelessness")
+CRISIS_CATEGORIES = ("explicit", "coded", "indirect", "third_party", "hopelessness", "farewell")
+IPV_CATEGORIES = ("fear", "control", "physical")
+# Arabic-script patterns allow the conjunctions and prepositions written joined to the next word
+# (و "and", ف "so", ب "with", ل "to", ك "like", and the article ال), which would otherwise break
+# the word boundary: "وبغيت نموت" must match "بغيت نموت".
+_ARABIC_PROCLITICS = "(?:[وفبلك]?(?:ال)?)?"
+_ARABIC_TEXT = r"[(\[]*[\u0600-\u06ff]"
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+_LATIN_LETTER = re.compile("[a-zA-Z]")
+_ESCAPES = re.compile(r"\\.|\(\?<?[!=:]")  # \w, \b, (?:, (?<!: regex syntax, not letters
 
 
-def compile_pattern(text: str) -> re.Pattern:
+def compile_pattern(text: str) -> re.Pattern[str]:
     # Grouped, so word boundaries hold for every alternative of a pattern like "a|b".
-    return re.compile(rf"(?<![\w'])(?:{text})(?![\w'])", re.IGNORECASE)
+    prefix = _ARABIC_PROCLITICS if re.match(_ARABIC_TEXT, text) else ""
+    return re.compile(rf"(?<![\w'])(?:{prefix}(?:{text}))(?![\w'])", re.IGNORECASE)
+
+
+def combined(patterns: tuple[re.Pattern[str], ...]) -> SignPatterns:
+    """A category's patterns as one alternation per script: one pass over the text instead of one
+    per pattern, and none at all for a script the message doesn't contain."""
+    def join(group: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in group), re.IGNORECASE) if group else None
+    # A pattern mixing scripts ("(mab9a|مابقا) walo") belongs to both; one with no letters at all
+    # (only classes like \w) is matched as Latin, where every reading is tried.
+    arabic = [p for p in patterns if _ARABIC_LETTER.search(p.pattern)]
+    latin = [p for p in patterns if _LATIN_LETTER.search(_ESCAPES.sub("", p.pattern))
+             or not _ARABIC_LETTER.search(p.pattern)]
+    return SignPatterns(join(latin), join(arabic))
 
 
 def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
@@ -22,11 +49,11 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
     data = read_yaml(path, problems, file)
     if not isinstance(data, LDict):
         if data is not None:
-            problems.append(Problem(file, 1, "a lexicon maps 'crisis' categories and 'ipv' to lists of patterns"))
+            problems.append(Problem(file, 1, "a lexicon maps 'crisis' and 'ipv' categories to lists of patterns"))
         return None
     _check_review(data, file, problems, release)
 
-    def patterns(items: Any, line: int, where: str) -> tuple[re.Pattern, ...]:
+    def patterns(items: Any, line: int, where: str) -> tuple[re.Pattern[str], ...]:
         if not isinstance(items, LList) or not items:
             problems.append(Problem(file, line, f"{where} must be a non-empty list of patterns"))
             return ()
@@ -41,21 +68,23 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
                 problems.append(Problem(file, items.line_of(i), f"{where}: pattern does not compile: {exc.msg}"))
         return tuple(out)
 
-    crisis_raw = data.get("crisis")
-    crisis: dict[str, tuple[re.Pattern, ...]] = {}
-    if not isinstance(crisis_raw, LDict):
-        problems.append(Problem(file, data.line_of("crisis"), "missing 'crisis' categories"))
-    else:
-        for name in crisis_raw:
-            if name not in CRISIS_CATEGORIES:
-                problems.append(Problem(file, crisis_raw.line_of(name), f"unknown crisis category '{name}'"))
-        for name in CRISIS_CATEGORIES:
-            if name not in crisis_raw:
-                problems.append(Problem(file, crisis_raw.line, f"crisis category '{name}' is missing"))
+    signs: dict[str, SignPatterns] = {}
+    for section, names, prefix in (("crisis", CRISIS_CATEGORIES, ""), ("ipv", IPV_CATEGORIES, "ipv_")):
+        raw_section = data.get(section)
+        if not isinstance(raw_section, LDict):
+            problems.append(Problem(file, data.line_of(section) if section in data else data.line,
+                                    f"missing '{section}' categories ({', '.join(names)})"))
+            continue
+        for name in raw_section:
+            if name not in names:
+                problems.append(Problem(file, raw_section.line_of(name), f"unknown {section} category '{name}'"))
+        for name in names:
+            if name not in raw_section:
+                problems.append(Problem(file, raw_section.line, f"{section} category '{name}' is missing"))
             else:
-                crisis[name] = patterns(crisis_raw[name], crisis_raw.line_of(name), f"crisis.{name}")
-    ipv = patterns(data.get("ipv"), data.line_of("ipv"), "ipv")
-    coaching: dict[str, tuple[re.Pattern, ...]] = {}
+                compiled = patterns(raw_section[name], raw_section.line_of(name), f"{section}.{name}")
+                signs[prefix + name] = combined(compiled)
+    coaching: dict[str, tuple[re.Pattern[str], ...]] = {}
     raw = data.get("coaching")
     if isinstance(raw, LDict):
         for name, items in raw.items():
@@ -66,7 +95,7 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
             use_key(f"coaching.hint.{name}", file, raw.line_of(name))
     elif raw is not None:
         problems.append(Problem(file, data.line_of("coaching"), "'coaching' maps categories to lists of patterns"))
-    return Lexicon(path.stem, crisis, ipv, coaching)
+    return Lexicon(path.stem, signs, coaching, arabizi=data.get("arabizi") is True)
 
 
 def load_resources(path: Path, file: str, problems: list[Problem], release: bool, today: date,
@@ -125,3 +154,26 @@ def _is_text(value) -> bool:
 
 def _text(value):
     return dict(value) if isinstance(value, LDict) else value
+
+
+def check_screen_model(folder: Path, rel: Callable[[Path], str], problems: list[Problem]) -> None:
+    """The screen's shipped weights must be there and match the hash their manifest records (a
+    damaged or hand-edited file would screen badly without a sound). Loading them is the service's
+    job; this only reads bytes, so validation stays quick."""
+    manifest_path, weights_path = folder / "model.json", folder / "model.npz"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        expected = manifest["weights_sha256"]
+        thresholds = manifest["thresholds"]
+        float(thresholds["gentle"]), float(thresholds["urgent"])
+    except (OSError, ValueError, KeyError, TypeError):
+        problems.append(Problem(rel(manifest_path), 1, "the screening model's manifest is missing or unreadable: "
+                                                       "run scripts/train_screen.py"))
+        return
+    try:
+        actual = hashlib.sha256(weights_path.read_bytes()).hexdigest()
+    except OSError:
+        actual = None
+    if actual != expected:
+        problems.append(Problem(rel(weights_path), 1, "the screening model's weights are missing or do not match "
+                                                      "model.json: run scripts/train_screen.py"))

@@ -24,6 +24,15 @@ class Problem:
         return f"{self.file}:{self.line}: {self.message}"
 
 
+MAX_DEPTH = 50  # the deepest real content is under 10 levels; this only stops pathological files
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
 class LDict(dict):
     """A dict that knows the 1-based line of itself and of each of its keys."""
 
@@ -57,7 +66,13 @@ def read_yaml(path: Path, problems: list[Problem], display: str | None = None) -
         node = loader.get_single_node()
         if node is None:
             return None
-        return _convert(node, loader, name, problems)
+        return _convert(node, loader, name, problems, ())
+    except RecursionError:  # PyYAML composes nested blocks recursively: thousands of levels overflow it
+        problems.append(Problem(name, 1, f"nested too deeply to read (content needs at most {MAX_DEPTH} levels)"))
+        return None
+    except _TooDeep as exc:
+        problems.append(Problem(name, exc.line, exc.message))
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -71,14 +86,24 @@ def read_yaml(path: Path, problems: list[Problem], display: str | None = None) -
         loader.dispose()
 
 
-def _convert(node: yaml.Node, loader: yaml.SafeLoader, name: str, problems: list[Problem]) -> Any:
+def _convert(node: yaml.Node, loader: yaml.SafeLoader, name: str, problems: list[Problem],
+             path: tuple[int, ...]) -> Any:
+    """`path` holds the ids of the nodes above this one: an alias that points back at one of them
+    (`a: &x [*x]`) would otherwise be followed for ever."""
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        line = node.start_mark.line + 1
+        if id(node) in path:
+            raise _TooDeep(line, "an alias (*name) refers to a block that contains it; content can't be recursive")
+        if len(path) >= MAX_DEPTH:
+            raise _TooDeep(line, f"nested more than {MAX_DEPTH} levels deep")
+        path = path + (id(node),)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)  # resolves `<<` merge keys the way safe_load would
         out = LDict()
         out.line = node.start_mark.line + 1
         out.key_lines = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, loader, name, problems)
+            key = _convert(key_node, loader, name, problems, path)
             line = key_node.start_mark.line + 1
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 problems.append(Problem(name, line, "mapping keys must be plain text"))
@@ -87,7 +112,7 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, name: str, problems: list
             if key in out:
                 problems.append(Problem(name, line, f"duplicate key '{key}' (first on line {out.key_lines[key]})"))
                 continue
-            out[key] = _convert(value_node, loader, name, problems)
+            out[key] = _convert(value_node, loader, name, problems, path)
             out.key_lines[key] = line
         return out
     if isinstance(node, yaml.SequenceNode):
@@ -95,7 +120,7 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, name: str, problems: list
         out_list.line = node.start_mark.line + 1
         out_list.item_lines = []
         for item in node.value:
-            out_list.append(_convert(item, loader, name, problems))
+            out_list.append(_convert(item, loader, name, problems, path))
             out_list.item_lines.append(item.start_mark.line + 1)
         return out_list
     return loader.construct_object(node, deep=True)

@@ -7,11 +7,16 @@ from bot.engine.couple import PARTNER_TIMERS
 from bot.engine.effects import Choice, ExportData, SafetyEvent
 from bot.engine.errors import InvalidInput
 from bot.engine.language import language_named
-from bot.engine.events import TimerFired
+from bot.engine.events import TimerFired, Verdict
+from bot.engine.state import Frame
 
 INFO_COMMANDS = {"about": "about.info", "privacy": "privacy.info"}
 INTERRUPT_COMMANDS = {"sos": "sos", "pause": "take_break", "cancel": "cancel"}
 PRIVACY_COMMANDS = ("export", "delete")  # work in every state, like /sos
+SUPPORT_FLOWS = ("sos", "ipv", "safety_check")
+# Where support opens after a gentle check-in, by its answer: past the flow's own safety question.
+CHECK_IN_ENTRY = {"sos": {"not_safe": "emergency", "struggling": "acknowledge"},
+                  "ipv": {"not_safe": "emergency", "struggling": "support"}}
 NUDGE_CHOICES = (Choice("nudge_snooze", "nudge.snooze"), Choice("nudge_stop", "nudge.stop"))
 
 
@@ -130,26 +135,53 @@ class CommandsMixin:
         elif event.timer not in reminders.DAILY and want_flow not in self.seat.deferred:
             self.seat.deferred.append(want_flow)  # the follow-up waits until they're free
 
-    def on_disclosure(self, categories: list[str]) -> bool:
-        """S3/S4/S8: a crisis or abuse disclosure pauses whatever step this is (the words are not kept
-        as its answer) and opens the private support flow. Screening stays on for every message."""
-        if not categories:
-            return False
-        for kind in categories:
+    def on_disclosure(self, verdict: Verdict, text: str | None) -> bool:
+        """S3/S4/S8: a flagged message pauses whatever step this is; its words are not kept as the
+        step's answer. An urgent sign opens the private support flow at once; a weaker one asks a
+        gentle check-in first, holding the words aside in case the person says they are okay and
+        wants them kept. Screening stays on for every later message."""
+        if not verdict.urgent:
+            if any(self.in_flow(f) for f in SUPPORT_FLOWS):
+                return False  # already in support: a weaker signal doesn't restart it
+            self.effects.append(SafetyEvent("check_in", self.now))
+            self.seat.held_text = text
+            self.seat.slots["check_route"] = verdict.route
+            self.push_interrupt("safety_check")
+            return True
+        for kind in verdict.categories or (verdict.route,):
             self.effects.append(SafetyEvent(kind, self.now))
-        if "ipv" in categories:
+        if verdict.route == "ipv" or any(c.startswith("ipv") for c in verdict.categories):
             self.seat.joint_exercises_off = True
-        target = "sos" if categories[0] != "ipv" else "ipv"
-        if self.in_flow("sos") or self.in_flow("ipv"):
+        self.seat.held_text = None
+        target = "ipv" if verdict.route == "ipv" else "sos"
+        if any(self.in_flow(f) for f in SUPPORT_FLOWS):
             self.pop_to_interrupt(target)
         else:
             self.push_interrupt(target)
         return True
 
+    def open_support(self, check_frame: Frame) -> None:
+        """After a gentle check-in answered "not safe" or "struggling": open /sos (or the private
+        abuse support) past its own "are you safe?" question, which was just answered."""
+        answer = self.seat.slots.get("safety_check_answer")
+        route = self.seat.slots.get("check_route", "crisis")
+        self.seat.held_text = None
+        self.finish_frame(check_frame, announce=False)
+        flow_id = "ipv" if route == "ipv" else "sos"
+        if flow_id == "ipv":
+            self.seat.joint_exercises_off = True
+        self.effects.append(SafetyEvent(flow_id, self.now))
+        first = CHECK_IN_ENTRY[flow_id].get(str(answer), "")
+        frame = self.new_frame(flow_id, interrupt=True)
+        if self.content.flows[flow_id].step(first) is not None:
+            frame.step = first
+        self.seat.picks = []
+        self.seat.stack.append(frame)
+        self.run()
+        self.halted = True
+
     def pop_to_interrupt(self, flow_id: str) -> None:
         """Already in a support flow: start it again from its first question rather than nest."""
-        while self.seat.stack and self.seat.stack[-1].flow not in ("sos", "ipv"):
-            self.seat.stack.pop()
-        if self.seat.stack:
+        while any(f.flow in SUPPORT_FLOWS for f in self.seat.stack):
             self.seat.stack.pop()
         self.push_interrupt(flow_id)

@@ -21,7 +21,6 @@ from bot.engine.events import (
     TimerFired, Unsupported,
 )
 from bot.engine.inputs import InputsMixin
-from bot.engine.screening import screen
 from bot.engine.state import Frame, Seat, SessionState
 from bot.engine.steps import MAX_AUTO_STEPS, StepsMixin
 from bot.engine.text import clean_text  # noqa: F401  (re-exported: transports and tests use it)
@@ -178,9 +177,10 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
 
     # -- event dispatch --------------------------------------------------------------------
     def handle(self, event: Event) -> None:
-        text = event.text if isinstance(event, TextReceived) else event.args if isinstance(event, CommandReceived) else ""
-        if text and self.on_disclosure(screen(self.content.lexicons.get(self.seat.locale), text)):
-            return
+        if isinstance(event, (TextReceived, CommandReceived)) and event.verdict.flagged:
+            held = event.text if isinstance(event, TextReceived) else None
+            if self.on_disclosure(event.verdict, held):
+                return
         if isinstance(event, (InviteOpened, InviteRefused, InviteDeclined, PartnerJoined)):
             self.on_couple_event(event)
             return
@@ -292,6 +292,8 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
             popped = self.seat.stack.pop()
             if popped is frame:
                 break
+        if frame.flow == "safety_check":
+            self.seat.held_text = None  # words set aside are kept only by the explicit "keep" answer
         if announce and frame.interrupt and self.seat.stack:
             self.send("system.back_to_step")
 

@@ -5,8 +5,34 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """What the safety screen (run by the service, before the engine) read in a message.
+
+    `route`: "crisis", "ipv" or "none". `urgent`: a clear sign (a pattern, or a confident semantic
+    match) that opens support straight away; otherwise a flagged message gets a gentle check-in
+    first. `categories`: which kinds of sign (explicit, coded, indirect, third_party, hopelessness,
+    farewell, ipv_fear, ipv_control, ipv_physical). `layer`: what decided (pattern, encoder,
+    context, none); `score`: 1.0 for a pattern, else the model's probability.
+    """
+
+    route: str = "none"
+    categories: tuple[str, ...] = ()
+    layer: str = "none"
+    score: float = 0.0
+    urgent: bool = False
+
+    @property
+    def flagged(self) -> bool:
+        return self.route != "none"
+
+
+NOTHING_FLAGGED = Verdict()
+
+
+@dataclass(frozen=True)
 class TextReceived:
     text: str
+    verdict: Verdict = NOTHING_FLAGGED
 
 
 @dataclass(frozen=True)
@@ -28,6 +54,7 @@ class OptionsChosen:
 class CommandReceived:
     name: str
     args: str = ""
+    verdict: Verdict = NOTHING_FLAGGED  # of the arguments ("/start i can't go on")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from bot.content.model import DONE, SKIP, Step
 from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
-from bot.engine.screening import coach
+from bot.engine.coaching import coach
 from bot.engine.state import Frame
 from bot.engine.text import clean_text
 

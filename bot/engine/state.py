@@ -39,6 +39,8 @@ class Seat:
     waiting: dict[str, Any] | None = None
     invite: dict[str, Any] | None = None
     held: list[str] = field(default_factory=list)  # reveals that arrived during /sos or a break
+    # Words a gentle safety check-in set aside: they answer the step only if the person says so.
+    held_text: str | None = None
 
     @property
     def top(self) -> Frame | None:

@@ -8,6 +8,7 @@ from typing import Any
 from bot.content.model import PERSISTENT_SLOT_PREFIXES, Step
 from bot.engine import reminders
 from bot.engine.effects import CancelTimer, EraseData, Record, Schedule
+from bot.engine.events import TextReceived
 from bot.engine.state import Frame, Seat
 
 MAX_AUTO_STEPS = 200  # validation forbids loops that never wait; this only guards against bugs
@@ -101,6 +102,19 @@ class StepsMixin:
 
     def do_action(self, frame: Frame, step: Step) -> None:
         below = [f for f in self.seat.stack if f is not frame and not f.interrupt]
+        if step.action == "keep_held_words":  # "I'm okay, keep what I wrote": the words answer the step after all
+            held, self.seat.held_text = self.seat.held_text, None
+            self.finish_frame(frame, announce=False)
+            self.send("safety_check.kept")
+            if held is not None and self.current() is not None and self.current()[1].kind == "text":
+                self.handle(TextReceived(held))
+            else:
+                self.reprompt()
+            self.halted = True
+            return
+        if step.action == "open_support":  # the check-in's answer was "not safe" or "struggling"
+            self.open_support(frame)
+            return
         if step.action in COUPLE_ACTIONS:
             self.halted = self.couple_action(frame, step)
             return

@@ -7,25 +7,30 @@ commit, so an answer is durable before the next prompt is shown.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from bot import faults, locales
 from bot.clock import Clock
 from bot.content.model import Content
 from bot.engine import (
     CancelTimer, CommandReceived, EraseData, Event, ExportData, InvalidInput, OptionChosen, Record, SafetyEvent,
-    Schedule, Send, TimerFired, advance,
+    Schedule, Send, TextReceived, TimerFired, advance,
 )
 from bot.engine.effects import Unlink
 from bot.logs import pseudonym
 from bot.storage import Database
 from bot.services import invitations, privacy
 from bot.storage import delivery, repo
+from bot.understanding.recent import RecentMessages
+from bot.understanding.screen import Screen, screen_for
 
 log = logging.getLogger("mend.conversation")
 MAX_CONFLICT_RETRIES = 5
+STALE_REPLY = "system.stale_button"  # the engine's answer to a button from an earlier prompt
 
 
 class ConcurrentUpdate(Exception):
@@ -53,11 +58,39 @@ class Outgoing:
     locale: str = locales.DEFAULT  # the reader's language, stamped when the message was queued
 
 
+async def repeated_press(conn, user_id: str, event: Event, card: int | None, reply_key: str) -> bool:
+    """A stale press on the card this person's previous press already answered (a double tap, or
+    several presses at once): the press is acknowledged by the callback answer and nothing else,
+    instead of a second copy of the next prompt with live buttons for the same turn."""
+    if not (isinstance(event, OptionChosen) and card is not None and reply_key == STALE_REPLY):
+        return False
+    return await repo.answered_card(conn, user_id) == card
+
+
 class Conversation:
-    def __init__(self, db: Database, content: Content, clock: Clock):
+    def __init__(self, db: Database, content: Content, clock: Clock, screen: Screen | None = None):
         self.db = db
         self.content = content
         self.clock = clock
+        self.screen = screen or screen_for(content)  # the real encoder: there is no screening without it
+        self.recent = RecentMessages()
+
+    async def _screened(self, event: Event, user_id: str, now: datetime) -> Event:
+        """S3: every free-text message (and a command's words) is screened before the engine sees it,
+        together with the person's last few messages (held in memory only). The encoder runs in a
+        worker thread so the event loop keeps serving others meanwhile."""
+        if isinstance(event, TextReceived):
+            text = event.text
+        elif isinstance(event, CommandReceived) and event.args.strip():
+            text = event.args
+        else:
+            return event
+        verdict = await asyncio.to_thread(self.screen.verdict, text, self.recent.before(user_id, now))
+        if verdict.urgent:
+            self.recent.forget(user_id)  # support is open: these words have done their job
+        else:
+            self.recent.add(user_id, text, now)
+        return replace(event, verdict=verdict)
 
     async def handle(self, user_id: str, event: Event, *, update_id: int | None = None,
                      card_message_id: int | None = None, language_code: str | None = None) -> list[Outgoing]:
@@ -71,6 +104,8 @@ class Conversation:
         the person's client asked for; it sets their language on first contact only.
         """
         started = time.perf_counter()
+        if not (isinstance(event, CommandReceived) and event.name.lower() == "start"):  # /start <token>: a link
+            event = await self._screened(event, user_id, self.clock.now())  # before the write lock is taken
         for _ in range(MAX_CONFLICT_RETRIES):
             try:
                 async with self.db.write() as conn:
@@ -114,6 +149,10 @@ class Conversation:
                 user = repo.User(user.id, user.session_id, user.seat, chosen)
         except InvalidInput as exc:
             accepted, effects = False, exc.effects
+            if await repeated_press(conn, user.id, event, card, exc.key):
+                effects, card = (), None  # the first press already moved on and closed that card
+        if accepted and isinstance(event, OptionChosen) and card is not None:
+            await repo.note_answered_card(conn, user.id, card)
         outgoing, follow_ups = await self._apply(conn, user, effects, now, card, event)
         outcome = _Outcome(user.session_id, accepted, len(effects), any(isinstance(e, EraseData) for e in effects))
         for other_id, other_event in follow_ups:
@@ -134,7 +173,10 @@ class Conversation:
         # mid-list, but the messages the engine addressed to seat b still belong to that person.
         # (Looked up only when something is addressed to the partner: most events are one person's.)
         people = {user.seat: user.id}
-        for seat in {e.seat for e in effects if isinstance(e, Send)} - {user.seat}:
+        seats = {e.seat for e in effects if isinstance(e, Send)}
+        if any(isinstance(e, Send) and e.protect for e in effects):
+            seats |= {"a", "b"}  # a partner's words: whose they are is noted on the row (see below)
+        for seat in seats - {user.seat}:
             people[seat] = await repo.seat_user(conn, user.session_id, seat)
         places = {seat: (user.session_id, seat) for seat in ("a", "b")}
         languages = {user.id: user.locale}  # each reader's own language (partners may differ)
@@ -149,7 +191,11 @@ class Conversation:
                 if target == user.id and not card_handled and effect.prompt and effect.multi and effect.turn == pressed_turn:
                     payload["edit_message_id"] = card  # a multi-select toggle: re-draw the same card
                     card_handled = True
-                queued.append(Outgoing(await repo.enqueue(conn, target, payload, now), target, effect, None, payload["locale"]))
+                # A protected message carries the partner's words: the row names them, so their
+                # /delete can erase it from this person's outbox too (P5).
+                author = people.get("b" if effect.seat == "a" else "a") if effect.protect else None
+                queued.append(Outgoing(await repo.enqueue(conn, target, payload, now, words_of=author), target, effect, None,
+                                       payload["locale"]))
             elif isinstance(effect, Schedule):
                 session_id, seat = places[effect.seat]
                 await repo.add_timer(conn, session_id, seat, effect.timer, effect.due_at, effect.payload, now)
@@ -162,6 +208,7 @@ class Conversation:
                 await repo.add_safety_event(conn, effect.kind, effect.at)
             elif isinstance(effect, EraseData):
                 user = await repo.ensure_user(conn, user.id, now)  # after an unlink in the same step
+                self.recent.forget(user.id)
                 await invitations.erase(conn, user.id)
                 recent = await privacy.erase(conn, user, now)
                 queued = [o for o in queued if o.user_id != user.id]  # anything queued earlier is gone too

@@ -17,6 +17,28 @@ from bot.engine.events import Event, InviteDeclined, InviteOpened, InviteRefused
 from bot.storage import couples, repo
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
+HASHED_PREFIX = "sha256:"  # `/start sha256:<hex>`: a token already hashed when the update was stored
+HASHED_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
+START_RE = re.compile(r"^(\s*/start(?:@[A-Za-z0-9_]+)?\s+)(\S+)\s*$", re.I)
+
+
+def hashed_start_args(text: str) -> str:
+    """`/start <token>` as it is stored: the token replaced by its SHA-256, so the raw token never
+    reaches the database (P8). Any other argument of /start can't be a token and becomes `-`, so a
+    typed `/start sha256:…` can't pose as a stored one. Other texts are returned unchanged."""
+    m = START_RE.match(text)
+    if not m:
+        return text
+    arg = m.group(2)
+    return m.group(1) + (HASHED_PREFIX + couples.token_hash(arg) if TOKEN_RE.match(arg) else "-")
+
+
+def _hash_of(arg: str) -> str | None:
+    if HASHED_RE.match(arg):
+        return arg[len(HASHED_PREFIX):]
+    if TOKEN_RE.match(arg):
+        return couples.token_hash(arg)  # the console passes the token as typed
+    return None
 
 
 async def open_invite(conn: aiosqlite.Connection, user: repo.User, token: str, now: datetime) -> Event:
@@ -24,7 +46,8 @@ async def open_invite(conn: aiosqlite.Connection, user: repo.User, token: str, n
     one and the same answer, and count towards the per-person failure limit."""
     if await couples.too_many_failures(conn, user.id, now):
         return InviteRefused("slow_down")  # even a valid token waits: guessing stays pointless
-    invite = await couples.find_open_invite(conn, token, now) if TOKEN_RE.match(token) else None
+    digest = _hash_of(token)
+    invite = await couples.find_open_invite(conn, digest, now) if digest else None
     if invite is None:
         await couples.note_failure(conn, user.id, now)
         return InviteRefused("invalid")

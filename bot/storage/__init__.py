@@ -1,4 +1,4 @@
 """SQLite storage: one writer connection, numbered migrations, repository functions."""
-from bot.storage.db import Database, StorageError
+from bot.storage.db import Database, StorageError, check_location
 
-__all__ = ["Database", "StorageError"]
+__all__ = ["Database", "StorageError", "check_location"]

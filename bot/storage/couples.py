@@ -60,13 +60,13 @@ async def note_failure(conn: aiosqlite.Connection, user_id: str, now: datetime) 
     await conn.execute("DELETE FROM invite_failures WHERE at <= ?", (iso(now - FAILURE_WINDOW),))
 
 
-async def find_open_invite(conn: aiosqlite.Connection, token: str, now: datetime) -> dict | None:
-    """The invitation for this token if it can still be used. Unknown, expired, used and revoked
-    all look the same from outside (None)."""
+async def find_open_invite(conn: aiosqlite.Connection, digest: str, now: datetime) -> dict | None:
+    """The invitation whose token has this SHA-256, if it can still be used. Unknown, expired, used
+    and revoked all look the same from outside (None)."""
     async with conn.execute(
         """SELECT id, inviter_id, inviter_name FROM invites
            WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?""",
-        (token_hash(token), iso(now)),
+        (digest, iso(now)),
     ) as cur:
         row = await cur.fetchone()
     if row is None:

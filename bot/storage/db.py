@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import secrets
 import sqlite3
 from pathlib import Path
@@ -41,11 +42,13 @@ class Database:
 
     @classmethod
     async def open(cls, path: str | Path, cipher: Cipher | None = None) -> "Database":
+        """Open (creating if needed) and migrate. Every way this can fail on a bad path or a damaged
+        file raises StorageError with one line that names what to fix, never a traceback."""
         if sqlite3.sqlite_version_info < MIN_SQLITE:
             raise StorageError(f"SQLite {sqlite3.sqlite_version} is too old; Mend needs 3.35 or newer")
         path = str(path)
         if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            check_location(Path(path))
         try:
             conn = await aiosqlite.connect(path, isolation_level=None)  # D6: we BEGIN/COMMIT ourselves
         except sqlite3.Error as exc:
@@ -57,6 +60,9 @@ class Database:
                 await conn.execute(pragma)
             conn.row_factory = aiosqlite.Row
             await db._migrate()
+        except sqlite3.Error as exc:
+            await conn.close()
+            raise StorageError(_explain(path, exc)) from None
         except BaseException:
             await conn.close()
             raise
@@ -76,8 +82,14 @@ class Database:
             except BaseException:
                 await asyncio.shield(self._conn.rollback())
                 raise
-            else:
+            try:
                 await asyncio.shield(self._conn.commit())
+            except BaseException:
+                # A commit can fail (disk full, I/O error) and leave the transaction open; close it so
+                # the next BEGIN IMMEDIATE starts clean. (rollback is a no-op outside a transaction.)
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(self._conn.rollback())
+                raise
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -113,3 +125,38 @@ class Database:
             async with conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
                 row = await cur.fetchone()
                 return row[0] if row else None
+
+
+def check_location(path: Path) -> None:
+    """The database's folder must be a folder we can create and write in, and the path a file."""
+    if path.is_dir():
+        raise StorageError(f"DATABASE_PATH {path} is a folder; point it at a file inside it, like {path / 'mend.sqlite3'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise StorageError(f"cannot create the folder for {path}: {_file_in_the_way(path.parent)} is a file, "
+                           "not a folder; change DATABASE_PATH or move that file") from None
+    except OSError as exc:
+        raise StorageError(f"cannot create the folder {path.parent}: {exc.strerror or type(exc).__name__}") from None
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StorageError(f"the folder {path.parent} is not writable by this user; Mend needs to write its "
+                           "database and journal there (fix its owner or permissions, or change DATABASE_PATH)")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise StorageError(f"the database {path} is not readable and writable by this user (fix its owner or permissions)")
+
+
+def _file_in_the_way(folder: Path) -> Path:
+    for candidate in (folder, *folder.parents):
+        if candidate.exists() and not candidate.is_dir():
+            return candidate
+    return folder
+
+
+def _explain(path: str, exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return (f"{path} is not a usable Mend database ({text}); restore it from a backup, or move it away "
+                "to start with an empty one")
+    if "readonly" in text or "unable to open" in text:
+        return f"cannot write the database {path} ({text}); check that its folder and files are writable by this user"
+    return f"cannot use the database {path}: {text}"

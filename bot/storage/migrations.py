@@ -108,6 +108,17 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX invite_failures_user ON invite_failures(user_id, at)",
     ],
+    # 5: poison updates and privacy leftovers (issue 17). `inbox.attempts` counts how often an update
+    # was taken in hand, so one that keeps failing (or killing the process) is set aside. `outbox.words_of`
+    # names the partner whose words a message carries, so their /delete can erase it from this
+    # person's rows too. `users.answered_card` is the card this person last answered by a press, so a
+    # double tap on it is only acknowledged, not answered with a second copy of the next prompt.
+    [
+        "ALTER TABLE inbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE outbox ADD COLUMN words_of TEXT",
+        "CREATE INDEX outbox_words_of ON outbox(words_of) WHERE words_of IS NOT NULL",
+        "ALTER TABLE users ADD COLUMN answered_card INTEGER",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

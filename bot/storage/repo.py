@@ -121,12 +121,24 @@ async def pending_timers(conn: aiosqlite.Connection, session_id: int) -> list[di
         return [dict(r) for r in await cur.fetchall()]
 
 
-async def enqueue(conn: aiosqlite.Connection, user_id: str, payload: dict, now: datetime) -> int:
+async def enqueue(conn: aiosqlite.Connection, user_id: str, payload: dict, now: datetime,
+                  words_of: str | None = None) -> int:
+    """Queue a message for `user_id`. `words_of`: the partner whose words it carries, if any."""
     async with conn.execute(
-        "INSERT INTO outbox(user_id, payload, created_at) VALUES (?, ?, ?) RETURNING id",
-        (user_id, cipher_of(conn).seal(json.dumps(payload, ensure_ascii=False)), iso(now)),
+        "INSERT INTO outbox(user_id, payload, created_at, words_of) VALUES (?, ?, ?, ?) RETURNING id",
+        (user_id, cipher_of(conn).seal(json.dumps(payload, ensure_ascii=False)), iso(now), words_of),
     ) as cur:
         return (await cur.fetchone())[0]
+
+
+async def note_answered_card(conn: aiosqlite.Connection, user_id: str, card: int) -> None:
+    await conn.execute("UPDATE users SET answered_card = ? WHERE id = ?", (card, user_id))
+
+
+async def answered_card(conn: aiosqlite.Connection, user_id: str) -> int | None:
+    async with conn.execute("SELECT answered_card FROM users WHERE id = ?", (user_id,)) as cur:
+        row = await cur.fetchone()
+    return row[0] if row else None
 
 
 async def pending_outbox(conn: aiosqlite.Connection, user_id: str) -> list[tuple[int, dict]]:
@@ -141,6 +153,7 @@ async def mark_sent(conn: aiosqlite.Connection, ids: list[int], now: datetime) -
         "UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ? AND status = 'pending'",
         [(iso(now), i) for i in ids],
     )
+    await forget_secrets(conn, ids)
 
 
 async def add_record(conn: aiosqlite.Connection, user_id: str, what: str, at: datetime) -> None:
@@ -152,3 +165,19 @@ async def add_record(conn: aiosqlite.Connection, user_id: str, what: str, at: da
 async def add_safety_event(conn: aiosqlite.Connection, kind: str, at: datetime) -> None:
     """Kind and time only: no person, no words (S12)."""
     await conn.execute("INSERT INTO safety_events(kind, at) VALUES (?, ?)", (kind, iso(at)))
+
+
+async def forget_secrets(conn: aiosqlite.Connection, ids: list[int]) -> None:
+    """Once a message has gone (or won't), the raw invitation token in it is no longer needed: only its
+    SHA-256 stays, in `invites` (P8). The rest of the row is kept for /delete and the 48-hour prune."""
+    if not ids:
+        return
+    cipher = cipher_of(conn)
+    marks = ",".join("?" * len(ids))
+    async with conn.execute(f"SELECT id, payload FROM outbox WHERE id IN ({marks})", ids) as cur:
+        rows = await cur.fetchall()
+    for row_id, stored in rows:
+        payload = json.loads(cipher.open(stored))
+        if payload.pop("invite_token", None) is not None:
+            await conn.execute("UPDATE outbox SET payload = ? WHERE id = ?",
+                               (cipher.seal(json.dumps(payload, ensure_ascii=False)), row_id))

@@ -25,8 +25,10 @@ from bot.content.model import MENU_COMMANDS, Content
 from bot.engine import TimerFired
 from bot.logs import pseudonym, set_pseudonym_salt
 from bot.services.conversation import Conversation
-from bot.storage import Database, delivery
+from bot.storage import Database, check_location, delivery
 from bot.storage.crypto import Cipher
+from bot.storage.errors import is_transient
+from bot.transport.inbox import Outage
 from bot.transport.intake import ALLOWED_UPDATES, Dispatcher, FatalTelegramError, Poller
 from bot.transport.sender import OutboxSender
 from bot.transport.webhook import WebhookReceiver
@@ -127,22 +129,34 @@ class MendBot:
         return len(due)
 
     async def prune(self) -> None:
-        """Retention (P4): drop processed update ids and delivered messages older than 48 hours."""
+        """Retention (P4): drop processed update ids and delivered messages older than 48 hours, then
+        checkpoint the WAL: applied updates have had their words cleared in the database, but the WAL
+        keeps the pages as they were until it is checkpointed and truncated."""
         async with self.db.write() as conn:
             await delivery.prune_inbox(conn, self.clock.now())
             await delivery.prune_outbox(conn, self.clock.now())
+        await self.db.checkpoint()
 
     async def tick(self) -> None:
         last_prune = float("-inf")
+        outage = Outage("running timers")
         while True:
-            if await self.tick_once():
-                continue
-            # Idle, or holding back for the outbox: tidy up now and then, look again soon.
-            if time.monotonic() - last_prune >= PRUNE_EVERY:
-                await self.prune()
-                last_prune = time.monotonic()
+            pause = self.tick_seconds
             try:
-                await asyncio.wait_for(self.stop_requested.wait(), self.tick_seconds)
+                if await self.tick_once():
+                    outage.ok()
+                    continue
+                # Idle, or holding back for the outbox: tidy up now and then, look again soon.
+                if time.monotonic() - last_prune >= PRUNE_EVERY:
+                    await self.prune()
+                    last_prune = time.monotonic()
+                outage.ok()
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                pause = max(pause, outage.failed(exc))  # due timers stay due; they fire when it's back
+            try:
+                await asyncio.wait_for(self.stop_requested.wait(), pause)
                 return
             except TimeoutError:
                 pass
@@ -182,6 +196,7 @@ class MendBot:
 
 
 async def run_bot(settings: Settings, content: Content, clock: Clock | None = None, cipher: Cipher | None = None) -> int:
+    check_location(settings.database_path)  # a bad path says so in one line (StorageError), before the lock file
     lock = InstanceLock(settings.database_path)
     if not lock.acquire():
         print(f"mend: another Mend is already running with {settings.database_path} (lock {lock.path}); not starting",

@@ -5,7 +5,9 @@ The poller calls getUpdates itself instead of PTB's Updater, because the Updater
 as soon as they are queued in memory: a kill -9 would lose them. Here an update is confirmed only by
 the next getUpdates offset, after the inbox commit. The dispatcher applies stored updates one at a
 time (R5: one chat's updates stay in order), marking each processed in the same transaction as its
-effects; a crash replays the unprocessed rest at start.
+effects; a crash replays the unprocessed rest at start. Each attempt is counted before the work
+starts, so an update that fails, or takes the process down, again and again is set aside after
+MAX_ATTEMPTS instead of blocking the queue (issue 17).
 """
 from __future__ import annotations
 
@@ -23,7 +25,9 @@ from bot.render import catalog_for
 from bot.logs import pseudonym
 from bot.services.conversation import Conversation
 from bot.storage import Database, delivery, repo
-from bot.transport.parse import Parsed, parse_update
+from bot.storage.errors import is_transient
+from bot.transport.inbox import Intake, Outage, StorageUnavailable
+from bot.transport.parse import Parsed, parse_update, private_sender
 
 log = logging.getLogger("mend.intake")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
@@ -40,15 +44,14 @@ class Poller:
         self.db, self.bot, self.clock, self.arrived = db, bot, clock, arrived
         self.poll_timeout = poll_timeout
         self.offset: int | None = None
+        self.intake = Intake(db, clock)
 
     async def run(self) -> None:
         backoff = 1.0
         conflicts: list[float] = []
         while True:
             try:
-                updates = await self.bot.get_updates(offset=self.offset, timeout=self.poll_timeout,
-                                                     allowed_updates=ALLOWED_UPDATES,
-                                                     read_timeout=self.poll_timeout + 10)
+                updates = await self._get_updates()
             except Conflict:
                 # One 409 can be the long poll of a process that just died; repeated ones mean
                 # another live instance is polling this token (R6).
@@ -67,14 +70,27 @@ class Poller:
                 backoff = min(backoff * 2, 30.0)
                 continue
             backoff = 1.0
-            if not updates:
+            if not isinstance(updates, list) or not updates:
                 continue
             faults.point("after_getupdates_before_inbox")
-            async with self.db.write() as conn:
-                await delivery.store_updates(conn, [(u.update_id, u.to_dict()) for u in updates], self.clock.now())
+            try:
+                await self.intake.store(updates)
+            except StorageUnavailable:
+                # Not acknowledged: the next getUpdates (same offset) brings the same updates back.
+                await asyncio.sleep(self.intake.outage.delay())
+                continue
             faults.point("after_inbox_commit_before_ack")
-            self.offset = max(u.update_id for u in updates) + 1  # the next getUpdates acknowledges them
+            ids = [u["update_id"] for u in updates if isinstance(u, dict) and isinstance(u.get("update_id"), int)]
+            if ids:
+                self.offset = max(ids) + 1  # the next getUpdates acknowledges them
             self.arrived.set()
+
+    async def _get_updates(self) -> list:
+        """getUpdates as raw JSON. PTB's get_updates parses the whole batch into Update objects and
+        raises (after logging the raw data, words included) if any one of them doesn't parse; here
+        each update is read on its own, later, so one odd update can't stop the poller."""
+        data = {"timeout": self.poll_timeout, "offset": self.offset, "allowed_updates": ALLOWED_UPDATES}
+        return await self.bot._post("getUpdates", data, read_timeout=self.poll_timeout + 10)
 
 
 class Dispatcher:
@@ -86,26 +102,49 @@ class Dispatcher:
         self.told_groups: set[int] = set()
         self.processed = 0
         self.answering: set[asyncio.Task] = set()
+        self.outage = Outage("applying updates")
 
     async def run(self) -> None:
         while not self.stopping:
             self.arrived.clear()
-            async with self.db.read() as conn:
-                batch = await delivery.unprocessed_updates(conn, limit=100)
+            try:
+                async with self.db.read() as conn:
+                    batch = await delivery.unprocessed_updates(conn, limit=100)
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                await asyncio.sleep(self.outage.failed(exc))
+                continue
             for update_id, payload in batch:
                 if self.stopping:
                     return
-                await self.process(update_id, payload)
+                if not await self.process(update_id, payload):
+                    break  # the storage is unavailable: wait, then read the queue again
             if not batch:
                 try:
                     await asyncio.wait_for(self.arrived.wait(), 1.0)
                 except TimeoutError:
                     pass
 
-    async def process(self, update_id: int, payload: dict) -> None:
+    async def process(self, update_id: int, payload: dict | None) -> bool:
+        """Apply one stored update. False when the storage failed under it (the update stays queued,
+        after a pause); True when the update is done with, whether it worked or not."""
         started = time.perf_counter()
         parsed = Parsed("ignore")
         try:
+            async with self.db.write() as conn:
+                attempts = await delivery.begin_attempt(conn, update_id)
+        except Exception as exc:
+            await asyncio.sleep(self.outage.failed(exc))
+            return False
+        self.outage.ok()
+        if attempts == 0:
+            return True  # applied in the meantime
+        if attempts > delivery.MAX_ATTEMPTS:
+            return await self._set_aside(update_id, payload, attempts - 1)
+        try:
+            if payload is None:
+                raise ValueError("stored update can't be read")
             update = Update.de_json(payload, self.bot)
             parsed = parse_update(update)
             if parsed.callback_query_id:
@@ -121,11 +160,40 @@ class Dispatcher:
                 await self._side_update(update_id, parsed)
             self.delivered.set()
         except Exception as exc:  # C10: one place, no content logged, the person hears something kind
+            if is_transient(exc):
+                await self._forget_attempt(update_id)
+                await asyncio.sleep(self.outage.failed(exc))
+                return False
             log.error("update failed update=%s error=%s", update_id, type(exc).__name__)
-            await self._fail(update_id, parsed)
+            await self._fail(update_id, parsed.user_id or (private_sender(payload) if payload else None))
         self.processed += 1
         log.info("update=%s kind=%s user=%s ms=%.1f", update_id, parsed.kind,
                  pseudonym(parsed.user_id) if parsed.user_id else "-", (time.perf_counter() - started) * 1000)
+        return True
+
+    async def _set_aside(self, update_id: int, payload: dict | None, attempts: int) -> bool:
+        """An update that was taken in hand MAX_ATTEMPTS times and never finished (it failed, and so
+        did recording the failure, or it took the process down with it) is not tried again."""
+        log.error("update=%s set aside after %d unfinished attempts", update_id, attempts)
+        person = private_sender(payload) if payload else None
+        try:
+            async with self.db.write() as conn:
+                now = self.conversation.clock.now()
+                if await delivery.set_aside(conn, update_id, now) and person:
+                    user = await repo.ensure_user(conn, person, now)
+                    await repo.enqueue(conn, person, {**Send("a", "system.error").to_dict(), "locale": user.locale}, now)
+        except Exception as exc:
+            await asyncio.sleep(self.outage.failed(exc))
+            return False
+        self.delivered.set()
+        return True
+
+    async def _forget_attempt(self, update_id: int) -> None:
+        try:
+            async with self.db.write() as conn:
+                await delivery.forget_attempt(conn, update_id)
+        except Exception:
+            pass  # the storage is failing; at worst this attempt counts
 
     async def _answer_callback(self, query_id: str) -> None:
         try:
@@ -153,16 +221,14 @@ class Dispatcher:
             except TelegramError:
                 pass
 
-    async def _fail(self, update_id: int, parsed: Parsed) -> None:
+    async def _fail(self, update_id: int, user_id: str | None) -> None:
         try:
             async with self.db.write() as conn:
                 now = self.conversation.clock.now()
                 await delivery.claim_update(conn, update_id, "error", now)
-                if parsed.user_id:
-                    user = await repo.ensure_user(conn, parsed.user_id, now,
-                                                  locales.from_language_code(parsed.language_code))
-                    await repo.enqueue(conn, parsed.user_id, {**Send("a", "system.error").to_dict(),
-                                                              "locale": user.locale}, now)
+                if user_id:
+                    user = await repo.ensure_user(conn, user_id, now)  # the person's own language, if known
+                    await repo.enqueue(conn, user_id, {**Send("a", "system.error").to_dict(), "locale": user.locale}, now)
             self.delivered.set()
         except Exception as exc:
             log.error("could not record failure update=%s error=%s", update_id, type(exc).__name__)

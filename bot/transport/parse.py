@@ -15,6 +15,30 @@ COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$
 MEDIA_KINDS = ("sticker", "photo", "voice", "video", "video_note", "animation", "audio", "document", "location",
                "venue", "contact", "poll", "dice", "game", "story", "invoice")
 STALE = "#stale"  # an option no step has: the engine answers "that button is from an earlier question"
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """Text as Mend uses it: a lone UTF-16 surrogate (which Telegram can send, and which no UTF-8
+    encoder accepts) becomes U+FFFD, so the words can be screened, stored and shown back. The stored
+    update keeps the original; this is only what the conversation sees."""
+    return LONE_SURROGATE.sub("\ufffd", text)
+
+
+def private_sender(raw: dict) -> str | None:
+    """The person a raw update came from, if it is from a private chat; None when that can't be told.
+    For telling someone kindly that their message couldn't be read, without trusting anything else in it."""
+    try:
+        for kind in ("message", "edited_message", "callback_query"):
+            part = raw.get(kind)
+            if isinstance(part, dict):
+                chat = part.get("chat") or (part.get("message") or {}).get("chat") or {}
+                person = part.get("from") or {}
+                if chat.get("type") == ChatType.PRIVATE and not person.get("is_bot") and isinstance(person.get("id"), int):
+                    return user_key(person["id"])
+    except AttributeError:
+        return None
+    return None
 
 
 @dataclass(frozen=True)
@@ -60,11 +84,12 @@ def parse_update(update: Update) -> Parsed:
     if update.edited_message is not None:
         return Parsed("event", user_id, message.chat.id, Unsupported("edited_message"), language_code=lang)
     if message.text is not None:
-        m = COMMAND_RE.match(message.text.strip())
-        if m and message.text.lstrip().startswith("/"):
+        text = valid_text(message.text)
+        m = COMMAND_RE.match(text.strip())
+        if m and text.lstrip().startswith("/"):
             command = CommandReceived(m.group(1).lower(), (m.group(2) or "").strip())
             return Parsed("event", user_id, message.chat.id, command, language_code=lang)
-        return Parsed("event", user_id, message.chat.id, TextReceived(message.text), language_code=lang)
+        return Parsed("event", user_id, message.chat.id, TextReceived(text), language_code=lang)
     kind = next((k for k in MEDIA_KINDS if getattr(message, k, None)), "other")
     return Parsed("event", user_id, message.chat.id, Unsupported(kind), language_code=lang)
 

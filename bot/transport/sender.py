@@ -26,12 +26,14 @@ from bot.content.model import Content
 from bot.logs import pseudonym
 from bot.storage import Database
 from bot.storage import delivery
+from bot.storage.errors import is_transient
 from bot.transport.parse import chat_of
 from bot.transport.render import Call, plan_calls
 
 log = logging.getLogger("mend.sender")
 NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 PACING_MARGIN = 0.1  # seconds
+EDIT_REFUSAL_LOG_EVERY = 60.0  # seconds, per person
 
 
 class Bucket:
@@ -71,13 +73,19 @@ class OutboxSender:
         self.wake = asyncio.Event()
         self.stopping = False
         self.sent = 0
+        self.edit_refusals: dict[str, float] = {}  # person -> when a refused edit was last logged
 
     async def run(self) -> None:
         while not self.stopping:
             self.wake.clear()
             now = self.monotonic()
-            async with self.db.read() as conn:
-                chats = await delivery.chats_with_pending(conn, self.clock.now(), limit=200)
+            try:
+                async with self.db.read() as conn:
+                    chats = await delivery.chats_with_pending(conn, self.clock.now(), limit=200)
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                chats = []  # the storage is failing (the intake says so in the log): look again shortly
             next_hold = None
             for chat in chats:
                 hold = self.holds.get(chat, 0.0)
@@ -108,6 +116,23 @@ class OutboxSender:
             del self.chat_buckets[chat]
         for chat in [c for c, t in self.holds.items() if t <= now]:
             del self.holds[chat]
+
+    def _log_bad_request(self, user_id: str, method: str) -> None:
+        """A refused send is Mend's own bug (bad text, bad buttons): an error. A refused edit of a card
+        usually isn't: a press on a message that isn't there (forged, or deleted) points Mend at a
+        card it can't edit. That is logged at INFO, at most once per person per minute, so a stranger
+        pressing forged buttons can't fill the log."""
+        if method in ("send_message", "send_document"):
+            log.error("bad request user=%s method=%s", pseudonym(user_id), method)
+            return
+        now = self.monotonic()
+        if now - self.edit_refusals.get(user_id, float("-inf")) < EDIT_REFUSAL_LOG_EVERY:
+            return
+        self.edit_refusals[user_id] = now
+        if len(self.edit_refusals) > 10_000:  # forget the oldest; this is only a log throttle
+            for old in sorted(self.edit_refusals, key=self.edit_refusals.get)[:5_000]:
+                del self.edit_refusals[old]
+        log.info("edit refused user=%s method=%s (a press on a message Mend can't edit)", pseudonym(user_id), method)
 
     def bot_username(self) -> str | None:
         """For invitation deep links; known once getMe has run (Bot.initialize)."""
@@ -192,7 +217,7 @@ class OutboxSender:
             message = str(exc).lower()
             status = "sent" if "not modified" in message else "failed"
             if status == "failed":
-                log.error("bad request user=%s method=%s", pseudonym(user_id), call.method)
+                self._log_bad_request(user_id, call.method)
         except (TimedOut, NetworkError) as exc:
             if isinstance(exc.__cause__, NOT_SENT_CAUSES):
                 self.holds[user_id] = self.monotonic() + 2.0

@@ -1,6 +1,11 @@
 """Webhook intake (R7): Telegram POSTs updates here. The secret header is compared in constant
 time, and 200 is returned only after the update is committed to the inbox; anything else makes
-Telegram retry, so nothing is lost between its request and our disk."""
+Telegram retry, so nothing is lost between its request and our disk.
+
+Telegram retries a failed delivery for a long time and holds the updates behind it meanwhile, so
+the answer depends on whose fault it is: an update that can't be read or stored is recorded as
+failed and answered 200 (it would fail every time); only a storage outage (disk full, database
+locked) is answered 503, so Telegram keeps it and tries again later."""
 from __future__ import annotations
 
 import asyncio
@@ -11,7 +16,8 @@ import logging
 from aiohttp import web
 
 from bot.clock import Clock
-from bot.storage import Database, delivery
+from bot.storage import Database
+from bot.transport.inbox import Intake, StorageUnavailable
 
 log = logging.getLogger("mend.webhook")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -21,6 +27,7 @@ MAX_BODY = 1024 * 1024
 class WebhookReceiver:
     def __init__(self, db: Database, clock: Clock, arrived: asyncio.Event, secret: str, path: str):
         self.db, self.clock, self.arrived = db, clock, arrived
+        self.intake = Intake(db, clock)
         self.secret = secret.encode()
         self.path = path
         self.runner: web.AppRunner | None = None
@@ -33,11 +40,13 @@ class WebhookReceiver:
             return web.Response(status=401)
         try:
             payload = json.loads(await request.read())
-            update_id = int(payload["update_id"])
-        except (ValueError, KeyError, TypeError):
-            return web.Response(status=400)
-        async with self.db.write() as conn:
-            await delivery.store_updates(conn, [(update_id, payload)], self.clock.now())
+        except ValueError:
+            log.error("webhook body is not JSON; acknowledged and dropped")
+            return web.Response(status=200)
+        try:
+            await self.intake.store([payload])
+        except StorageUnavailable:
+            return web.Response(status=503)
         self.arrived.set()
         return web.Response(status=200)
 
