@@ -6,6 +6,7 @@ User text is inserted as-is here; escaping belongs to the transport that needs i
 from __future__ import annotations
 
 import string
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -38,20 +39,44 @@ def catalog_for(content: Content, locale: str) -> Catalog:
 
 
 def format_resources(value: dict, content: Content, catalog: Catalog) -> str:
-    """Crisis resources for the chosen country: emergency number, verified lines, a directory."""
+    """The chosen country's emergency number first, then its lines (crisis lines, or for `kind: abuse`
+    the abuse-support lines), each with where it was found and when it was last checked, then a directory.
+    A country without a line we could check says so plainly and relies on the emergency number."""
     resources = content.resources
-    directory = {"directory": resources.directory if resources else "https://findahelpline.com"}
-    country = resources.countries.get(value.get("country")) if resources else None
+    abuse = value.get("kind") == "abuse"
+    if resources is None:
+        directory = "https://findahelpline.com"
+    else:
+        directory = resources.ipv_directory if abuse else resources.directory
+    country_id = value.get("country")
+    country = resources.countries.get(country_id) if resources and country_id else None
+    params: dict[str, Any] = {"directory": directory}
     if country is None:
-        return fill(catalog.text("resources.no_country"), directory, catalog, 0, content)
+        key = "resources.abuse_no_country" if abuse else "resources.no_country"
+        return fill(catalog.text(key), {**params, "country_name": None}, catalog, 0, content)
     emergency = locales.pick(country.emergency, catalog.locale)
     parts = [fill(catalog.text("resources.emergency"), {"emergency": emergency}, catalog, 0, content)]
-    fresh = [line for line in country.lines if line.name in value.get("lines", [])]
-    for line in fresh:
-        parts.append(fill(catalog.text("resources.line"), {"line_name": line.name, "line_how": locales.pick(line.how, catalog.locale)}, catalog, 0, content))
-    key = "resources.directory" if fresh else "resources.unverified"
-    parts.append(fill(catalog.text(key), directory, catalog, 0, content))
+    lines = country.shown("abuse" if abuse else "crisis")
+    for line in lines:
+        parts.append(fill(catalog.text("resources.line"), {
+            "line_name": line.name, "line_how": locales.pick(line.how, catalog.locale),
+            "line_source": _site(line.source or ""),
+            "line_checked": locales.format_date(line.last_checked, catalog.locale) if line.last_checked else None,
+        }, catalog, 0, content))
+    if abuse:
+        key = "resources.abuse_directory" if lines else "resources.abuse_no_line"
+    else:
+        key = "resources.directory" if lines else "resources.no_line"
+    label = f"pickers.countries.{country_id}"
+    params["country_name"] = {"labels": [label]} if label in catalog.messages else None
+    parts.append(fill(catalog.text(key), params, catalog, 0, content))
     return "\n".join(parts)
+
+
+def _site(url: str) -> str:
+    """The site a line was found on, short enough to read in a chat (samaritans.org)."""
+    host = urlsplit(url).hostname or url
+    return host[4:] if host.startswith("www.") else host
 
 
 def format_schedule(value: dict, catalog: Catalog, content: Content | None) -> str:
@@ -79,6 +104,8 @@ def format_param(value: Any, catalog: Catalog, seed: int, content: Content | Non
         return format_schedule(value, catalog, content)
     if isinstance(value, dict) and "country" in value and content is not None:
         return format_resources(value, content, catalog)
+    if isinstance(value, dict) and value and set(value) <= set(locales.SUPPORTED):  # text written per language
+        return locales.pick(value, catalog.locale)
     if isinstance(value, dict) and "at" in value:  # a moment, in the reader's own timezone
         tz = zone(value.get("tz"))
         local = datetime.fromisoformat(value["at"]).astimezone(tz or timezone.utc)

@@ -42,15 +42,20 @@ class Harness:
 
     async def act(self, user, *actions: str) -> None:
         """Do each action and wait for Mend to finish with it: "/cmd" or "text:<words>" is typed,
-        anything else presses the button with that option id."""
+        "say:<words>" is typed and, if the screen asks its gentle "are you safe?" check-in, answered
+        "I'm okay, keep what I wrote" (as a person would); anything else presses that option's button."""
         for action in actions:
             if action.startswith("/"):
                 user.send_text(action)
-            elif action.startswith("text:"):
-                user.send_text(action[5:])
+            elif action.startswith(("text:", "say:")):
+                user.send_text(action.split(":", 1)[1])
             else:
                 user.press(action)
             await self.settle()
+            card = user.last_card
+            if action.startswith("say:") and card and any(d.endswith(":okay_keep") for _, d in card.buttons):
+                user.press("okay_keep")
+                await self.settle()
 
     def rows(self, sql: str, *args) -> list[tuple]:
         with sqlite3.connect(self.db.path) as raw:

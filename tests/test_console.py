@@ -74,10 +74,12 @@ async def test_whole_repair_in_the_console(db, content, clock):
 
 
 async def test_sos_mid_step_then_back_to_the_same_step(db, content, clock):
-    lines = FULL_REPAIR[:9] + ["/sos", "3", "7", "5"]  # at "regret": sos, struggling, Germany, continue
+    # at "regret": sos, struggling, Germany (6th in the picker), no check-in tomorrow, continue
+    lines = FULL_REPAIR[:9] + ["/sos", "3", "6", "2", "5"]
     output = await chat(db, content, clock, lines)
     after_sos = output.split("are you safe right now?")[1]
     assert "Emergency number: 112" in after_sos and "findahelpline.com" in after_sos
+    assert "TelefonSeelsorge: call 0800 111 0 111" in after_sos  # a sourced, checked line is shown
     assert after_sos.rstrip().splitlines()[-1].startswith("Your answers are saved")
     assert "Okay, back to where you were." in after_sos
     assert "Is there something you regret" in after_sos.split("back to where you were.")[1]
@@ -256,3 +258,24 @@ def test_the_command_line_takes_lang():
     assert build_parser().parse_args(["chat", "--lang", "ar"]).lang == "ar"
     with pytest.raises(SystemExit):
         build_parser().parse_args(["chat", "--lang", "de"])
+
+
+async def test_a_couple_abuse_disclosure_in_the_console_gives_both_the_same_words_first(db, content, clock):
+    made = await chat(db, content, clock, ["1", "1", "/invite", "Sam", "1"])
+    token = next(line.split()[1] for line in made.splitlines() if line.startswith("/start "))
+    inviter = await chat(db, content, clock, [
+        "/switch", f"/start {token}", "1", "1", "1",   # the partner joins
+        "1", "1", "1", "1",                            # and answers the private screen
+        "/switch", "1", "1", "1", "1",                 # the inviter answers it too: step 1 opens
+        "1, 10",                                       # feelings
+        "I'm scared of how he reacts when I say no",   # at "my part": an abuse disclosure
+        "2", "France",                                 # "I'd like some support", the country
+        "2",                                           # "Go back to where I was"
+    ])
+    unavailable = "Doing this part together isn't available right now."
+    after = inviter.split("Thank you for telling me.")[1]
+    assert "3919 Violences Femmes Info" in after
+    assert unavailable in after and "share this with your partner" not in after  # no share question first
+    partner = await chat(db, content, clock, ["/switch"])
+    assert unavailable in partner  # the partner, who was mid-step, gets the very same words
+    assert "3919" not in partner and "scared" not in partner

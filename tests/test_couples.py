@@ -284,8 +284,8 @@ async def test_a_positive_screen_reveals_nothing_to_the_partner(alice, bob, posi
     forbidden = ("screen", "ipv", "sos", "safety")
     assert not [k for k in keys_since(other, mark) if any(f in k for f in forbidden)]
     await other.taps("menu")
-    await other.taps("together")  # trying again later: the same neutral words, without waiting
-    assert other.keys()[-2:] == ["together.opening", "together.unavailable"]
+    await other.taps("together")  # trying again later: the same neutral words at once, before any effort
+    assert other.keys()[-2:] == ["home.menu", "together.unavailable"]
     await other.taps("solo")
     assert other.last_prompt.key == "repair.calm_gate"
 
@@ -296,20 +296,59 @@ async def test_an_abuse_disclosure_mid_step_stays_private_and_ends_joint_work(al
     mark = len(alice.inbox)
     await bob.sync()
     await bob.picks("anxious")
+    bob_mark = len(bob.inbox)
     await bob.says("I'm scared of how he reacts when I say no")
     assert bob.last_prompt.key == "ipv.acknowledge"  # the private path, words not kept as an answer
     await bob.taps("tell_me_more")
     await alice.sync()
     assert keys_since(alice, mark) == []  # nothing at all while bob is in support
-    for _ in range(10):  # through the support flow to "go back to where I was"
-        if bob.last_prompt.key == "together.my_part":
-            break
-        await bob.taps(bob.last_prompt.choices[-1].id)
-    await bob.says("I left the room.")
-    await bob.taps("share")
+    await bob.taps("gb")
+    assert "National Domestic Abuse Helpline" in bob.text_of(next(s for s in bob.inbox if s.key == "ipv.resources"))
+    assert bob.last_prompt.key == "ipv.what_now"
+    await bob.taps("back")  # "go back to where I was": not to a share question that can't lead anywhere
     await alice.sync()
+    assert bob.last_prompt.key == alice.last_prompt.key == "together.unavailable"
     assert keys_since(alice, mark) == ["together.unavailable"]  # the same neutral words as any other reason
+    assert bob.text_of(bob.last_prompt) == alice.text_of(alice.last_prompt)
+    assert "together.share_step1" not in keys_since(bob, bob_mark) and "together.my_part" not in keys_since(bob, bob_mark)
     assert "couple.reveal.my_part" not in bob.keys()  # joint work is off: nothing is revealed either way
+
+
+async def test_after_a_disclosure_the_partner_still_answering_is_not_asked_to_share(alice, bob):
+    await linked_and_screened(alice, bob)
+    await bob.sync()
+    await alice.sync()
+    await alice.picks("hurt")  # alice is mid-step when bob discloses
+    await bob.says("he hits me when he drinks")
+    assert bob.last_prompt.key == "ipv.acknowledge"
+    mark = len(alice.inbox)
+    await bob.taps("tell_me_more")
+    await bob.taps("fr")
+    await alice.sync()
+    assert keys_since(alice, mark) == []  # nothing while bob is in support
+    await bob.taps("back")
+    await alice.sync()
+    assert bob.last_prompt.key == alice.last_prompt.key == "together.unavailable"  # before her next answer
+    assert keys_since(alice, mark) == ["together.unavailable"]
+    assert bob.text_of(bob.last_prompt) == alice.text_of(alice.last_prompt)
+    forbidden = ("ipv", "sos", "screen", "safety")
+    assert not [k for k in keys_since(alice, mark) if any(f in k for f in forbidden)]
+
+
+async def test_a_partner_joining_after_joint_work_was_turned_off_answers_nothing_first(alice, bob):
+    await alice.onboard()
+    await alice.says("he hits me when he drinks")  # at the menu, before any invitation
+    await alice.taps("tell_me_more")
+    await alice.taps("us")
+    await alice.taps("back")
+    assert alice.last_prompt.key == "home.menu"
+    token = await invite(alice)
+    await open_link(bob, token)
+    await bob.taps("accept")
+    await alice.sync()
+    assert bob.last_prompt.key == alice.last_prompt.key == "together.unavailable"
+    assert not [k for k in bob.keys() if k.startswith("screen.")]  # no private screen that can't lead anywhere
+    assert bob.text_of(bob.last_prompt) == alice.text_of(alice.last_prompt)
 
 
 async def test_pause_tells_the_partner_when_and_both_are_nudged_at_the_return_time(alice, bob, conversation, clock):
@@ -494,3 +533,21 @@ async def test_reveals_wait_while_the_reader_is_in_sos(alice, bob):
     await alice.command("cancel")  # leave /sos: back to the shared repair
     assert "couple.reveal.my_part" in keys_since(alice, mark)
     assert alice.last_prompt.key in ("reflect.experience", "couple.waiting")
+
+
+async def test_a_disclosure_while_waiting_at_a_barrier_ends_that_wait_too(alice, bob, conversation, clock):
+    await linked_and_screened(alice, bob)
+    await step1(alice)  # alice waits at the barrier for bob
+    await alice.says("he hits me when he drinks")  # typed while waiting
+    assert alice.last_prompt.key == "ipv.acknowledge"
+    await alice.taps("tell_me_more")
+    await alice.taps("gb")
+    await alice.taps("back")
+    await bob.sync()
+    assert alice.last_prompt.key == "together.unavailable"
+    assert bob.last_prompt.key == "together.unavailable"  # bob, mid-question, is told at the same moment
+    clock.advance(hours=7)  # alice's old "still waiting" timer must not bring the wait back
+    await conversation.fire_due_timers(alice.user_id)
+    await alice.sync()
+    assert alice.last_prompt.key == "together.unavailable"
+    assert "couple.nudge_slower" not in bob.keys()

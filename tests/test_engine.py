@@ -218,6 +218,7 @@ def test_sos_interrupts_any_step_and_returns_to_it(content):
     assert sends(t) == ["sos.ask_safety"]
     t2 = step(content, t.state, OptionChosen("struggling", t.state.seats["a"].turn))
     t2 = step(content, t2.state, OptionChosen("nl", t2.state.seats["a"].turn))
+    t2 = step(content, t2.state, OptionChosen("no_thanks", t2.state.seats["a"].turn))  # no check-in tomorrow
     t3 = step(content, t2.state, OptionChosen("back", t2.state.seats["a"].turn))
     assert t3.state.seats["a"].stack == [at("repair", "their_view")]
     assert t3.state.seats["a"].slots["my_part"] == "x"

@@ -118,3 +118,100 @@ async def test_telegram_export_sends_a_document_and_delete_cleans_the_chat(tmp_p
         assert len(tg.fake.messages_to(7001)) < before  # recent bot messages were removed
         assert "Your answers, safety plan, reminders and consent have been erased" in tg.fake.texts(7001)[-1]
         assert ALICE_CANARY.encode() not in db_bytes(tg.db.path)
+
+
+# What /privacy claims, by what /export holds. Each exported item must be named by the copy; an item
+# added to the export without a sentence in /privacy fails here (issue 11: the copy must be true).
+EXPORT_CLAIMS = {
+    "person.id": None,  # Mend's own id for the person, in the file so it can be matched
+    "person.created_at": "when you started",
+    "person.consented_at": "agreed to these terms",
+    "person.locale": "your language",
+    "records": "confirmed you're an adult",
+    "answers": "your answers in each exercise",
+    "where_you_are": "where you are in it",
+    "paused_exercises": "any exercise you paused",
+    "reminders": "reminders you've asked for",
+    "safety_check_ins": "counts such moments, with only the kind and the time and nothing that links them to you",
+    "partner_words": "those words are theirs, so it isn't in your /export",
+}
+SLOT_CLAIMS = [  # (prefix of a stored answer, what the copy calls it)
+    ("safety_plan_", "your safety plan"),
+    ("country", "the country you chose for support lines"),
+    ("reminder_tz", "your timezone"),
+    ("reminder_quiet", "quiet hours"),
+    ("reminder_", "reminders you've asked for"),
+    ("screen_", "your answers to the private safety questions"),
+    ("partner_", "what your partner chose to share with you while you're linked"),
+    ("invite_name", "the name you gave your partner"),
+]
+
+
+def claim_for_slot(slot: str, content) -> str:
+    for prefix, claim in SLOT_CLAIMS:
+        if slot.startswith(prefix):
+            return claim
+    owners = {f.id for f in content.flows.values() for s in f.steps if s.save_as and slot.removesuffix("_text") == s.save_as}
+    assert owners and not owners & {"sos", "ipv"}, f"'{slot}' is kept but /privacy says answers in /sos are cleared"
+    return "your answers in each exercise"
+
+
+async def test_privacy_copy_names_everything_export_contains_and_nothing_from_sos(alice, conversation, clock, db):
+    from bot.engine import CommandReceived
+    await alice.onboard()
+    await walk_repair(alice)
+    await choose_followup(alice, "d3")  # a reminder, with a timezone
+    await alice.command("sos")
+    await alice.taps("might_hurt_self")
+    await alice.taps("gb")
+    await alice.taps("open_plan")
+    for words in ("can't sleep", "a walk", "the gym", "Sam", "my GP", "lock the pills away", "my kids"):
+        await alice.says(words)
+    await alice.taps("yes_tomorrow")
+    await alice.taps("back")
+    await alice.taps("checkin")
+    await alice.says("Everything is pointless and I want to die")  # a disclosure, mid-exercise
+    await alice.taps("misunderstood")
+    await alice.command("cancel")
+    await alice.taps("stop_keep")  # a paused exercise
+    outgoing = await conversation.handle(alice.user_id, CommandReceived("export"))
+    (document,) = [o.document for o in outgoing if o.document]
+    data = document["data"]
+    copy = alice.text_of(next(s for s in await alice.command("privacy") if s.key == "privacy.info"))
+
+    exported = {f"person.{k}" for k in data["person"]} | (set(data) - {"person", "exported_at", "about"})
+    assert exported == set(EXPORT_CLAIMS), "a new part of /export needs its sentence in /privacy (and here)"
+    for item in exported:
+        if EXPORT_CLAIMS[item]:
+            assert EXPORT_CLAIMS[item] in copy, item
+    assert data["paused_exercises"] and data["reminders"] and data["records"]
+    for slot in data["answers"]:
+        assert claim_for_slot(slot, alice.conversation.content) in copy, slot
+    assert {"safety_plan_surroundings", "country", "reminder_tz", "my_part"} <= set(data["answers"])
+    # "What you answer inside /sos ... is cleared when you leave it"; "those words aren't kept".
+    assert not [k for k in data["answers"] if k.startswith(("sos_", "ipv_"))]
+    assert "want to die" not in json.dumps(data)
+    with sqlite3.connect(db.path) as raw:
+        assert [r[1] for r in raw.execute("PRAGMA table_info(safety_events)")] == ["id", "kind", "at"]
+    assert "What you answer inside /sos or abuse support is used there and then, and cleared when you leave it" in copy
+
+
+async def test_telegram_privacy_text_matches_the_exported_file(tmp_path, content, clock):
+    async with running_bot(tmp_path, content, clock) as tg:
+        alice = tg.fake.user(7002)
+        await tg.onboard(alice)
+        await tg.act(alice, "/sos", "struggling", "fr", "yes_tomorrow", "safety_plan", "text:can't sleep")
+        await tg.act(alice, *["skip"] * 6, "back", "/privacy")
+        copy = tg.fake.texts(7002)[-1] + "\n" + tg.fake.texts(7002)[-2]
+        await tg.act(alice, "/export")
+        ((_, document),) = tg.fake.documents
+        data = json.loads(document.decode())
+        exported = {f"person.{k}" for k in data["person"]} | (set(data) - {"person", "exported_at", "about"})
+        assert exported == set(EXPORT_CLAIMS)
+        for item in exported:
+            assert EXPORT_CLAIMS[item] is None or EXPORT_CLAIMS[item] in copy, item
+        for slot in data["answers"]:
+            assert claim_for_slot(slot, content) in copy, slot
+        assert data["answers"]["safety_plan_warning_signs"] == "can't sleep"
+        assert [r["kind"] for r in data["reminders"]] == ["safety_checkin"]
+        assert not [k for k in data["answers"] if k.startswith("sos_")]

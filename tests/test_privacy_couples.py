@@ -28,7 +28,7 @@ ALICE_WORDS = {
     "experience": "I felt alone with the chores and got scared we were drifting. CANARY-A-story",
     "reflection": "You felt criticised straight away, and I can see why. CANARY-A-reflect",
     "my_ask": "Could you tell me when you need a minute? CANARY-A-ask",
-    "my_offer": "I'll ask for help before I'm at the end of my rope. CANARY-A-offer",
+    "my_offer": "I'll ask for help before I run out of patience. CANARY-A-offer",
     "move_on": "Some quiet time together tonight. CANARY-A-moveon",
 }
 
@@ -49,14 +49,14 @@ async def shared_repair(tg, alice, bob) -> None:
     for person in (alice, bob):
         await tg.act(person, "never", "never", "never", "never")
     for person, words in ((alice, ALICE_WORDS), (bob, BOB_WORDS)):
-        await tg.act(person, "hurt", "done", f"text:{words['my_part']}", "share")
+        await tg.act(person, "hurt", "done", f"say:{words['my_part']}", "share")
     for speaker, listener in ((alice, bob), (bob, alice)):
         said, heard = (ALICE_WORDS, BOB_WORDS) if speaker is alice else (BOB_WORDS, ALICE_WORDS)
-        await tg.act(speaker, f"text:{said['experience']}", "share")
-        await tg.act(listener, f"text:{heard['reflection']}", "share")
+        await tg.act(speaker, f"say:{said['experience']}", "share")
+        await tg.act(listener, f"say:{heard['reflection']}", "share")
         await tg.act(speaker, "got_it")
     for person, words in ((alice, ALICE_WORDS), (bob, BOB_WORDS)):
-        await tg.act(person, f"text:{words['my_ask']}", f"text:{words['my_offer']}", f"text:{words['move_on']}", "share")
+        await tg.act(person, f"say:{words['my_ask']}", f"say:{words['my_offer']}", f"say:{words['move_on']}", "share")
     plan = [t for t in tg.fake.texts(ALICE) if BOB_WORDS["my_offer"] in t]
     assert plan, "bob's plan should have reached alice"
 

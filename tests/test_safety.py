@@ -2,7 +2,6 @@
 private support, keeps the words out of the answers and stores only (kind, time)."""
 from __future__ import annotations
 
-import re
 import shutil
 import sqlite3
 from datetime import date, datetime, timezone
@@ -111,6 +110,8 @@ def test_safe_and_continue_returns_to_the_same_step(content, screen):
     t = advance(content, t.state, "a", OptionChosen("struggling", t.state.seats["a"].turn), NOW)
     assert t.effects[-1].key == "sos.ask_country"
     t = advance(content, t.state, "a", OptionChosen("de", t.state.seats["a"].turn), NOW)
+    assert t.effects[-1].key == "sos.checkin_offer"
+    t = advance(content, t.state, "a", OptionChosen("no_thanks", t.state.seats["a"].turn), NOW)
     t = advance(content, t.state, "a", OptionChosen("back", t.state.seats["a"].turn), NOW)
     assert t.state.seats["a"].stack == [Frame("repair", "my_part", 1)]
     assert t.effects[-1].key == "repair.my_part"
@@ -124,58 +125,98 @@ def resources_text(content, state) -> str:
     return render(content, send, "en").text
 
 
-def test_resources_match_the_chosen_country_and_hide_unverified_lines(content):
+def test_resources_match_the_chosen_country_with_source_and_check_date(content):
     state = at_place("repair", "my_part", True)
     state.seats["a"].slots["country"] = "de"
     text = resources_text(content, state)
-    assert "112" in text and "findahelpline.com" in text
-    assert "TelefonSeelsorge" not in text  # shipped lines are unverified until a clinician signs them off
+    assert text.splitlines()[0] == "Emergency number: 112"  # the emergency number always comes first
+    assert "TelefonSeelsorge: call 0800 111 0 111 or 0800 111 0 222 (free, 24/7) (from domradio.de, checked 30 Nov 2026)" in text
+    assert "findahelpline.com" in text
+    assert "Hilfetelefon" not in text  # abuse-support lines belong to the abuse-support flow
     state.seats["a"].slots["country"] = "gb"
-    assert "999" in resources_text(content, state)
+    text = resources_text(content, state)
+    assert "999" in text and "Samaritans: call 116 123" in text and "samaritans.org" in text
+    state.seats["a"].slots["country"] = "jo"  # no line found on a page we trust: say so, never guess
+    text = resources_text(content, state)
+    assert "Emergency number: 911" in text and "couldn't confirm a crisis line for Jordan" in text
     state.seats["a"].slots["country"] = "other"
     text = resources_text(content, state)
     assert "local emergency number" in text and "911 in North America" in text
 
 
-def test_a_verified_line_shows_and_goes_stale_after_six_months(tmp_path):
+def test_a_line_is_shown_while_it_has_a_source_and_a_check_date(tmp_path):
     copy = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, copy)
     res = copy / "resources.yaml"
-    res.write_text(re.sub(r'(name: "TelefonSeelsorge".*verified_on: )""', r"\g<1>2026-10-01", res.read_text()))
+    text = res.read_text()
+    unsourced = text.replace('        source: "https://www.domradio.de/glossar/telefonseelsorge-0"\n', "")
+    assert unsourced != text
+    res.write_text(unsourced)
     content, problems = validate_content(copy)
     assert problems == []
     state = at_place("repair", "my_part", True)
     state.seats["a"].slots["country"] = "de"
-    assert "TelefonSeelsorge: call 0800 111 0 111" in resources_text(content, state)
-    later = datetime(2027, 6, 1, tzinfo=timezone.utc)
-    t = advance(content, state, "a", CommandReceived("sos"), later)
-    t = advance(content, t.state, "a", OptionChosen("struggling", t.state.seats["a"].turn), later)
+    assert "TelefonSeelsorge" not in resources_text(content, state)  # no source: not shown
+    content = validate_content(CONTENT_DIR)[0]
+    years_later = datetime(2029, 6, 1, tzinfo=timezone.utc)  # old, but sourced and dated: still shown
+    t = advance(content, state, "a", CommandReceived("sos"), years_later)
+    t = advance(content, t.state, "a", OptionChosen("struggling", t.state.seats["a"].turn), years_later)
     send = next(e for e in t.effects if getattr(e, "key", "") == "sos.resources")
-    assert "TelefonSeelsorge" not in render(content, send, "en").text
+    assert "TelefonSeelsorge" in render(content, send, "en").text
 
 
-def test_release_validation_lists_unverified_crisis_lines():
-    _, problems = validate_content(CONTENT_DIR, release=True, today=date(2026, 11, 25))
-    assert any("line 'Samaritans' is unverified" in str(p) for p in problems)
+def test_release_validation_fails_for_lines_checked_more_than_six_months_ago():
+    _, problems = validate_content(CONTENT_DIR, release=True, today=date(2026, 12, 1))
+    assert not any("line '" in str(p) for p in problems)  # every shipped line was checked on 2026-11-30
     assert any("lexicon awaiting clinician sign-off" in str(p) for p in problems)
+    _, problems = validate_content(CONTENT_DIR, release=True, today=date(2027, 7, 1))
+    stale = [str(p) for p in problems if "last checked 2026-11-30" in str(p)]
+    assert any("line 'Samaritans'" in p for p in stale) and any("line '3919 Violences Femmes Info'" in p for p in stale)
+
+
+def test_release_validation_flags_unsourced_lines(tmp_path):
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, copy)
+    res = copy / "resources.yaml"
+    res.write_text(res.read_text().replace('  jo:\n    emergency: "911"\n',
+                                           '  jo:\n    emergency: "911"\n    lines:\n      - {name: "Guessed", how: "0"}\n'))
+    assert validate_content(copy)[1] == []  # allowed while drafting, and never shown
+    _, problems = validate_content(copy, release=True, today=date(2026, 12, 1))
+    assert any("line 'Guessed' is without a source" in str(p) for p in problems)
+
+
+def test_every_country_in_the_picker_has_its_emergency_number_and_a_label(content):
+    countries = content.resources.countries
+    for cid in ("ma", "be", "ch", "ca_qc", "tn", "dz", "eg", "sa", "ae", "jo", "lb", "in", "za", "gb", "fr", "us"):
+        assert countries[cid].emergency
+        assert f"pickers.countries.{cid}" in content.catalogs["en"].messages
+    assert countries["fr"].shown("abuse")[0].how["en"].startswith("call 3919")  # written per language
+    assert all(line.source and line.last_checked for c in countries.values() for line in c.lines + c.abuse_lines)
 
 
 def test_safety_plan_is_private_kept_and_editable(content):
     state = at_place("repair", "my_part", True)
     t = advance(content, state, "a", CommandReceived("sos"), NOW)
-    for option in ("struggling", "de", "safety_plan"):
+    for option in ("struggling", "de", "no_thanks", "safety_plan"):
         t = advance(content, t.state, "a", OptionChosen(option, t.state.seats["a"].turn), NOW)
-    for answer in ("racing thoughts at night", "a walk", "my sister Ana", "my dog", "Dr. Lee"):
+    answers = ("racing thoughts at night", "a walk", "the café on the corner", "my sister Ana, 0151 2345",
+               "Dr. Lee", "give the pills to Ana to keep", "my dog")
+    for answer in answers:
         t = advance(content, t.state, "a", TextReceived(answer), NOW)
     shown = next(e for e in t.effects if getattr(e, "key", "") == "safety_plan.show")
-    assert "my sister Ana" in render(content, shown, "en").text
+    text = render(content, shown, "en").text
+    for heading, answer in zip(("Warning signs", "On my own", "take my mind off things", "ask for help",
+                                "Professionals and lines", "Making my surroundings safer", "reason for living"), answers):
+        line = next(row for row in text.splitlines() if heading in row)
+        assert answer in line, (heading, line)
+    assert "TelefonSeelsorge" in text  # the lines for their country sit with the plan
     t = advance(content, t.state, "a", OptionChosen("safety_plan", t.state.seats["a"].turn), NOW)  # edit it
     t = advance(content, t.state, "a", TextReceived("arguing late at night"), NOW)
-    for _ in range(4):
+    for _ in range(6):
         t = advance(content, t.state, "a", OptionChosen("skip", t.state.seats["a"].turn), NOW)
     slots = t.state.seats["a"].slots
     assert slots["safety_plan_warning_signs"] == "arguing late at night"
-    assert slots["safety_plan_people_places"] == "my sister Ana"  # skipping kept it
+    assert slots["safety_plan_surroundings"] == "give the pills to Ana to keep"  # skipping kept it
     # Clearing an exercise's answers keeps the plan and the country.
     t = advance(content, t.state, "a", OptionChosen("back", t.state.seats["a"].turn), NOW)
     t = advance(content, t.state, "a", CommandReceived("cancel"), NOW)
@@ -204,16 +245,3 @@ def test_a_second_disclosure_inside_support_restarts_it_rather_than_nesting(cont
     t = advance(content, t.state, "a", said(screen, "she shoved me"), NOW)
     stack = t.state.seats["a"].stack
     assert [f.flow for f in stack] == ["repair", "ipv"]
-
-
-def test_release_validation_accepts_fresh_lines_and_flags_stale_ones(tmp_path):
-    copy = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, copy)
-    res = copy / "resources.yaml"
-    text = re.sub(r'(name: "Samaritans".*verified_on: )""', r"\g<1>2026-10-01", res.read_text(), count=1)
-    text = re.sub(r'(name: "Lifeline".*verified_on: )""', r"\g<1>2025-01-01", text)
-    res.write_text(text)
-    _, problems = validate_content(copy, release=True, today=date(2026, 11, 25))
-    found = [str(p) for p in problems]
-    assert not any("'Samaritans' is" in p and "gb" in p for p in found)  # verified in October: fresh
-    assert any("line 'Lifeline' is last verified 2025-01-01" in p for p in found)

@@ -145,14 +145,15 @@ def test_okay_rephrase_drops_the_words_and_returns_to_the_step(content):
     assert "my_part" not in seat.slots and t.effects[-1].key == "repair.my_part"
 
 
-@pytest.mark.parametrize("answer, flow, first_key", [("not_safe", "sos", "sos.emergency"),
+@pytest.mark.parametrize("answer, flow, first_key", [("not_safe", "sos", "sos.danger_any"),
                                                       ("struggling", "sos", "sos.acknowledge")])
 def test_not_safe_or_struggling_opens_support_past_its_own_question(content, answer, flow, first_key):
     t = advance(content, at_my_part(), "a", TextReceived("i dont see how this gets better", GENTLE), NOW)
     t = advance(content, t.state, "a", OptionChosen(answer, t.state.seats["a"].turn), NOW)
     seat = t.state.seats["a"]
     assert [f.flow for f in seat.stack] == ["repair", flow] and seat.held_text is None
-    assert first_key in [getattr(e, "key", None) for e in t.effects]
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert first_key in keys and "sos.ask_safety" not in keys  # not asked twice
 
 
 def test_an_abuse_check_in_answered_not_safe_opens_private_support_and_turns_joint_work_off(content):

@@ -81,3 +81,24 @@ async def test_the_raw_token_and_telegram_names_leave_no_copy_in_the_files(tg):
     for secret in (token, "Zebedee", "Quillon"):
         assert secret.encode() not in stored, secret
     assert hashlib.sha256(token.encode()).hexdigest().encode() in stored  # only the hash is kept
+
+
+async def test_abuse_disclosure_over_telegram_gives_both_the_same_neutral_words_and_no_share_question(tg):
+    alice, bob = tg.fake.user(ALICE, "Alice"), tg.fake.user(BOB, "Bob")
+    token = await invite_link(tg, alice)
+    await tg.act(bob, f"/start {token}", "adult", "agree", "accept")
+    for person in (alice, bob):
+        await tg.act(person, "never", "never", "never", "never")
+    await tg.act(alice, "hurt", "done", f"text:{ALICE_PART}", "share")  # alice waits for bob
+    alice_seen = len(tg.fake.messages_to(ALICE))
+    await tg.act(bob, "lonely", "done", "text:I'm scared of how he reacts when I say no")
+    assert len(tg.fake.messages_to(ALICE)) == alice_seen  # nothing reaches alice while bob is in support
+    await tg.act(bob, "tell_me_more", "France")
+    assert any("3919 Violences Femmes Info: call 3919" in t for t in tg.fake.texts(BOB))
+    await tg.act(bob, "back")
+    unavailable = "Doing this part together isn't available right now."
+    assert tg.fake.texts(BOB)[-1].startswith(unavailable) and tg.fake.texts(ALICE)[-1].startswith(unavailable)
+    assert tg.fake.texts(BOB)[-1] == tg.fake.texts(ALICE)[-1]
+    assert not any("Share" in label for m in tg.fake.messages_to(BOB)[-3:] for label, _ in m.buttons)
+    new_for_alice = "\n".join(t for t in tg.fake.texts(ALICE)[alice_seen:])
+    assert "3919" not in new_for_alice and "scared" not in new_for_alice and BOB_PART not in new_for_alice

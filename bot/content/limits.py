@@ -28,7 +28,8 @@ RECORDS = {"consent", "adult"}
 ACTIONS = {"park", "discard", "erase", "set_language", "start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders",
            "set_daily", "set_timezone", "set_quiet", "keep_held_words", "open_support",
            # couples: invitations, the reflection loop's speaking order, the private safety screen
-           "create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "joint_off"}
+           "create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "joint_off",
+           "release_partner"}
 FLOW_FIELDS = {"flow", "schema_version", "version", "title", "kind", "command", "stages", "resume", "steps"}
 FLOW_KINDS = {"main", "sub", "interrupt"}
 

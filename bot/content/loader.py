@@ -257,7 +257,7 @@ class _Validator(StepParser, GraphChecks, CatalogChecks):
 
 def validate_content(content_dir: Path, release: bool = False,
                      today: date | None = None) -> tuple[Content | None, list[Problem]]:
-    """`today` only matters with `release`: crisis lines must have been verified in the last six months."""
+    """`today` only matters with `release`: crisis lines must have been checked in the last six months."""
     validator = _Validator(Path(content_dir).resolve(), release, today or datetime.now(timezone.utc).date())
     content = validator.run()
     problems = sorted(set(validator.problems), key=lambda p: (p.file, p.line, p.message))

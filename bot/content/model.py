@@ -61,8 +61,11 @@ SYSTEM_KEYS = (
     "resources.emergency",
     "resources.line",
     "resources.directory",
-    "resources.unverified",
     "resources.no_country",
+    "resources.no_line",
+    "resources.abuse_directory",
+    "resources.abuse_no_line",
+    "resources.abuse_no_country",
     "privacy.info",
     "privacy.export_caption",
     "language.changed",
@@ -80,7 +83,8 @@ MENU_COMMANDS = ("repair", "checkin", "gratitude", "together", "invite", "unlink
 SYSTEM_KEYS += tuple(f"commands.{name}" for name in MENU_COMMANDS)
 # Parameters the engine fills in by itself; any other `{name}` in a template must be a saved slot.
 SYSTEM_PARAMS = frozenset({"stage", "stages", "flow_title", "length", "limit", "min", "max", "return_in",
-                           "resources", "emergency", "line_name", "line_how", "directory", "schedule",
+                           "resources", "abuse_resources", "emergency", "line_name", "line_how", "line_source",
+                           "line_checked", "country_name", "directory", "schedule",
                            "what", "when", "tz", "quiet", "inviter", "until", "link", "name", "count"})
 COACHING_CATEGORIES = ("criticism", "contempt", "defensiveness", "non_apology", "felt_like_you", "calm_down", "vague_ask")
 # Slots that outlive a flow: the person's country (for resources) and their safety plan.
@@ -91,6 +95,11 @@ SYSTEM_SLOTS: dict[str, frozenset[str]] = {
     "joint": frozenset({"on", "off"}),  # may the two do exercises together (off: never says why)
     "role": frozenset({"speaker", "listener"}),  # in the reflection loop
     "check_route": frozenset({"crisis", "ipv"}),  # what a gentle safety check-in was opened for
+    # this person told Mend they may be unsafe with their partner (an abuse disclosure or a positive
+    # safety screen): their own repair then focuses on them, never on their partner's side
+    "safety": frozenset({"concern", "none"}),
+    # what a support flow (/sos, abuse support) was opened over: the solo repair, a shared one, ...
+    "paused": frozenset({"repair", "together", "other", "nothing"}),
 }
 PARTNER_PREFIX = "partner_"  # a revealed item lands in the reader's slots as partner_<slot>
 
@@ -223,21 +232,27 @@ class Lexicon:
 class CrisisLine:
     name: str
     how: str
-    verified_on: date | None
+    source: str | None  # the page where the number was found
+    last_checked: date | None
+
+    @property
+    def shown(self) -> bool:
+        """A line is shown while it has a source and a check date (a well-known national number is far
+        safer than none); `validate --release` is what insists on a check in the last six months."""
+        return bool(self.source) and self.last_checked is not None
 
 
 @dataclass(frozen=True)
 class CountryResources:
     emergency: str
-    lines: tuple[CrisisLine, ...]
+    lines: tuple[CrisisLine, ...]  # crisis and suicide prevention lines (/sos)
+    abuse_lines: tuple[CrisisLine, ...] = ()  # support for people experiencing abuse
+
+    def shown(self, kind: str) -> tuple[CrisisLine, ...]:
+        return tuple(line for line in (self.abuse_lines if kind == "abuse" else self.lines) if line.shown)
 
 
-FRESH_FOR = timedelta(days=183)  # a crisis line is shown only if verified within about six months
-
-
-def fresh_lines(country: CountryResources, today: date) -> tuple[CrisisLine, ...]:
-    return tuple(line for line in country.lines
-                 if line.verified_on is not None and timedelta(0) <= today - line.verified_on <= FRESH_FOR)
+FRESH_FOR = timedelta(days=183)  # `validate --release` fails for a line last checked longer ago than this
 
 
 @dataclass(frozen=True)

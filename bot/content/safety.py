@@ -112,30 +112,56 @@ def load_resources(path: Path, file: str, problems: list[Problem], release: bool
             problems.append(Problem(file, line, f"country '{cid}' needs an 'emergency' number as text "
                                                 "(or as text per language: en: …, fr: …, ar: …)"))
             continue
-        lines = []
-        for i, entry in enumerate(body.get("lines") or []):
-            eline = body["lines"].line_of(i)
-            if not isinstance(entry, LDict) or not isinstance(entry.get("name"), str) or not _is_text(entry.get("how")):
-                problems.append(Problem(file, eline, f"country '{cid}': each line needs 'name' and 'how' as text"))
-                continue
-            verified = entry.get("verified_on")
-            if verified in ("", None):
-                verified = None
-            elif not isinstance(verified, date):
-                problems.append(Problem(file, eline, f"country '{cid}': verified_on must be a date like 2026-11-01"))
-                verified = None
-            if release and (verified is None or today - verified > FRESH_FOR):
-                state = "unverified" if verified is None else f"last verified {verified}"
-                problems.append(Problem(file, eline, f"country '{cid}': line '{entry['name']}' is {state}; "
-                                                     "verify it (verified_on) before release"))
-            lines.append(CrisisLine(entry["name"], _text(entry["how"]), verified))
-        countries[cid] = CountryResources(_text(body["emergency"]), tuple(lines))
+        lists = {field: _lines(body, field, cid, file, problems, release, today) for field in LINE_LISTS}
+        countries[cid] = CountryResources(_text(body["emergency"]), lists["lines"], lists["abuse_lines"])
     directory = data.get("directory")
     ipv_directory = data.get("ipv_directory", directory)
     if not isinstance(directory, str) or not isinstance(ipv_directory, str):
         problems.append(Problem(file, data.line_of("directory"), "'directory' (and 'ipv_directory') must be URLs as text"))
         return None
     return Resources(directory, ipv_directory, countries)
+
+
+LINE_LISTS = ("lines", "abuse_lines")
+
+
+def _lines(body: LDict, field: str, cid: str, file: str, problems: list[Problem], release: bool,
+           today: date) -> tuple[CrisisLine, ...]:
+    """One list of a country's lines. Every build reports malformed entries; a release also needs each
+    line sourced and checked within six months."""
+    raw = body.get(field)
+    if raw is None:
+        return ()
+    if not isinstance(raw, LList):
+        problems.append(Problem(file, body.line_of(field), f"country '{cid}': '{field}' must be a list of lines"))
+        return ()
+    lines = []
+    for i, entry in enumerate(raw):
+        eline = raw.line_of(i)
+        if not isinstance(entry, LDict) or not isinstance(entry.get("name"), str) or not _is_text(entry.get("how")):
+            problems.append(Problem(file, eline, f"country '{cid}': each line needs 'name' and 'how' as text"))
+            continue
+        unknown = set(entry) - {"name", "how", "source", "last_checked"}
+        if unknown:
+            problems.append(Problem(file, eline, f"country '{cid}': unknown field(s) {sorted(unknown)} "
+                                                 "(a line has name, how, source, last_checked)"))
+        source = entry.get("source")
+        if source is not None and not (isinstance(source, str) and source.startswith(("https://", "http://"))):
+            problems.append(Problem(file, eline, f"country '{cid}': source must be the URL of the page the line was found on"))
+            source = None
+        checked = entry.get("last_checked")
+        if checked in ("", None):
+            checked = None
+        elif not isinstance(checked, date) or (release and checked > today):
+            problems.append(Problem(file, eline, f"country '{cid}': last_checked must be a past date like 2026-11-30"))
+            checked = None
+        if release and (not source or checked is None or today - checked > FRESH_FOR):
+            state = ("without a source" if not source else "never checked" if checked is None
+                     else f"last checked {checked}")
+            problems.append(Problem(file, eline, f"country '{cid}': line '{entry['name']}' is {state}; "
+                                                 "check it on its source page (last_checked) before release"))
+        lines.append(CrisisLine(entry["name"], _text(entry["how"]), source, checked))
+    return tuple(lines)
 
 
 def _check_review(data: LDict, file: str, problems: list[Problem], release: bool) -> None:

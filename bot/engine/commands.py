@@ -7,16 +7,16 @@ from bot.engine.couple import PARTNER_TIMERS
 from bot.engine.effects import Choice, ExportData, SafetyEvent
 from bot.engine.errors import InvalidInput
 from bot.engine.language import language_named
-from bot.engine.events import TimerFired, Verdict
+from bot.engine.events import OptionChosen, TimerFired, Verdict
 from bot.engine.state import Frame
 
 INFO_COMMANDS = {"about": "about.info", "privacy": "privacy.info"}
 INTERRUPT_COMMANDS = {"sos": "sos", "pause": "take_break", "cancel": "cancel"}
 PRIVACY_COMMANDS = ("export", "delete")  # work in every state, like /sos
 SUPPORT_FLOWS = ("sos", "ipv", "safety_check")
-# Where support opens after a gentle check-in, by its answer: past the flow's own safety question.
-CHECK_IN_ENTRY = {"sos": {"not_safe": "emergency", "struggling": "acknowledge"},
-                  "ipv": {"not_safe": "emergency", "struggling": "support"}}
+# A gentle check-in's answer, as the answer to the support flow's own first question.
+CHECK_IN_ANSWERS = {"sos": {"not_safe": "danger_now", "struggling": "struggling"},
+                    "ipv": {"not_safe": "danger_now", "struggling": "tell_me_more"}}
 NUDGE_CHOICES = (Choice("nudge_snooze", "nudge.snooze"), Choice("nudge_stop", "nudge.stop"))
 
 
@@ -116,7 +116,7 @@ class CommandsMixin:
         if event.timer in PARTNER_TIMERS:  # part of a shared repair, not a reminder the person set up
             self.on_partner_timer(event.timer, event.payload)
             return
-        if self.seat.slots.get("reminder_off"):
+        if self.seat.slots.get("reminder_off") and event.timer not in reminders.ASKED_JUST_NOW:
             return  # stopped: nothing more
         want_flow, want_step = event.payload.get("flow"), event.payload.get("step")
         if want_step:  # a nudge for a step the person is waiting at (e.g. the end of a break)
@@ -162,8 +162,9 @@ class CommandsMixin:
 
     def open_support(self, check_frame: Frame) -> None:
         """After a gentle check-in answered "not safe" or "struggling": open /sos (or the private
-        abuse support) past its own "are you safe?" question, which was just answered."""
-        answer = self.seat.slots.get("safety_check_answer")
+        abuse support) with its own "are you safe?" question answered the same way, so the person
+        isn't asked twice and the flow's own routing (urgency, country, lines) applies."""
+        answer = str(self.seat.slots.get("safety_check_answer"))
         route = self.seat.slots.get("check_route", "crisis")
         self.seat.held_text = None
         self.finish_frame(check_frame, announce=False)
@@ -171,17 +172,19 @@ class CommandsMixin:
         if flow_id == "ipv":
             self.seat.joint_exercises_off = True
         self.effects.append(SafetyEvent(flow_id, self.now))
-        first = CHECK_IN_ENTRY[flow_id].get(str(answer), "")
-        frame = self.new_frame(flow_id, interrupt=True)
-        if self.content.flows[flow_id].step(first) is not None:
-            frame.step = first
         self.seat.picks = []
+        frame = self.new_frame(flow_id, interrupt=True)
         self.seat.stack.append(frame)
-        self.run()
+        first = self.content.flows[flow_id].step(frame.step)
+        option = CHECK_IN_ANSWERS[flow_id].get(answer)
+        if first is not None and first.kind == "choice" and option in first.options:
+            self.input_choice(frame, first, OptionChosen(option))
+        else:
+            self.run()
         self.halted = True
 
     def pop_to_interrupt(self, flow_id: str) -> None:
         """Already in a support flow: start it again from its first question rather than nest."""
         while any(f.flow in SUPPORT_FLOWS for f in self.seat.stack):
-            self.seat.stack.pop()
+            self.leave(self.seat.stack.pop())
         self.push_interrupt(flow_id)

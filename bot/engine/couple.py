@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.content.model import PARTNER_PREFIX, SHARE, Step
+from bot.engine import support
 from bot.engine.effects import AcceptInvite, Choice, CreateInvite, DeclineInvite, RevokeInvites, Unlink
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, InviteDeclined, InviteOpened, InviteRefused, OptionChosen, PartnerJoined
@@ -51,6 +52,9 @@ class CoupleMixin:
         slots = dict(self.seat.slots)
         slots["couple"] = "linked" if self.linked else "solo"
         slots["joint"] = "on" if self.joint_on() else "off"
+        slots["safety"] = "concern" if self.seat.joint_exercises_off else "none"
+        main = self.main_frame()
+        slots["paused"] = support.paused_over(self.content, main.flow if main else None)
         speaker = slots.get("speaker")
         if speaker:
             slots["role"] = "speaker" if speaker == self.seat_id else "listener"
@@ -315,8 +319,34 @@ class CoupleMixin:
             self.seat.slots["speaker"] = "a" if action == "first_speaker" else "b"
         elif action == "joint_off":
             self.seat.joint_exercises_off = True  # S8: private; the partner is never told why
+        elif action == "release_partner":
+            self.advance_past(frame, step)
+            self.release_partner(frame, step)
+            return False
         self.advance_past(frame, step)
         return False
+
+    def release_partner(self, frame: Frame, step: Step) -> None:
+        """This seat has reached "not available right now" with joint work off. The partner, wherever
+        they are in the shared repair (waiting at a barrier, or mid-question), is taken to the same
+        words now rather than after more answers that can't lead anywhere. Nothing else is said."""
+        if not self.linked or self.joint_on():
+            return
+        self.seat.waiting = None  # (back from support over a barrier it was waiting at: that wait is over too)
+        self.cancel_partner_timers()
+        self.state.shared["couple"]["told_unavailable"] = True
+        partner = self.for_seat(self.partner_id)
+        theirs = next((f for f in partner.seat.stack if f.flow == frame.flow and not f.interrupt), None)
+        if theirs is None or theirs.step in (step.id, partner.flow(theirs).following(step.id)):
+            return  # not in the shared repair, or already on these words
+        partner.seat.waiting = None
+        partner.cancel_partner_timers()
+        below = partner.seat.stack.index(theirs)
+        # The reflection loop above it ends; a /sos or break on top stays, and they come back to these words.
+        partner.seat.stack = partner.seat.stack[:below + 1] + [f for f in partner.seat.stack[below + 1:] if f.interrupt]
+        theirs.step = step.id
+        if partner.seat.stack[-1] is theirs:
+            partner.run()
 
     def pause_notice(self, due) -> None:
         """/pause during a shared repair: the partner hears, neutrally, until when (§2.2)."""

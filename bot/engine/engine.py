@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.content.model import DONE, PARTNER_PREFIX, PERSISTENT_SLOT_PREFIXES, SKIP, SYSTEM_PARAMS, Content, Flow, Step, fresh_lines
-from bot.engine import reminders
+from bot.content.model import DONE, PARTNER_PREFIX, PERSISTENT_SLOT_PREFIXES, SKIP, SYSTEM_PARAMS, Content, Flow, Step
+from bot.engine import reminders, support
 from bot.engine.commands import PRIVACY_COMMANDS, CommandsMixin
 from bot.engine.couple import CoupleMixin
 from bot.engine.effects import Choice, Effect, Send, Transition
@@ -110,8 +110,11 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
             return params
         system = self.system_params()
         for name in self.content.placeholders.get(key, ()):
-            if name == "resources":
-                params[name] = self.resources_param()
+            if name in support.RESOURCE_PARAMS:
+                params[name] = support.resources_param(self.content, self.seat.slots, name)
+                continue
+            if name == "emergency":
+                params[name] = support.emergency_param(self.content, self.seat.slots)
                 continue
             if name == "schedule":
                 params[name] = reminders.schedule_view(self.seat)
@@ -136,15 +139,6 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
             else:
                 params[name] = value
         return params
-
-    def resources_param(self) -> dict[str, Any]:
-        """Which resources to show: the chosen country and its lines verified in the last six months."""
-        country = self.seat.slots.get("country")
-        resources = self.content.resources
-        if resources is None or country not in resources.countries:
-            return {"country": None}
-        fresh = fresh_lines(resources.countries[country], self.now.date())
-        return {"country": country, "lines": [line.name for line in fresh]}
 
     def choices(self, step: Step) -> tuple[Choice, ...]:
         out = [Choice(oid, step.option_labels[oid]) for oid in step.options]
@@ -262,12 +256,19 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
 
     def push_interrupt(self, flow_id: str) -> None:
         self.seat.picks = []
+        self.forget_answers(flow_id)  # /sos twice: last time's answers don't steer this time
         self.seat.stack.append(self.new_frame(flow_id, interrupt=True))
         self.run()
 
     def pop_interrupts(self) -> None:
         while self.seat.stack and any(f.interrupt for f in self.seat.stack):
-            self.seat.stack.pop()
+            self.leave(self.seat.stack.pop())
+
+    def leave(self, frame: Frame) -> None:
+        """An interrupt's answers (what someone said in /sos or abuse support) are used there and then,
+        and not kept once they leave it; only persistent slots (country, safety plan) stay."""
+        if frame.interrupt and frame.flow in self.content.flows:
+            self.forget_answers(frame.flow)
 
     def move_on(self, frame: Frame, step: Step) -> None:
         target = self.route(frame, step)
@@ -290,6 +291,7 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
         """Pop `frame` (and anything above it); leaving an interrupt says "back to where you were"."""
         while self.seat.stack:
             popped = self.seat.stack.pop()
+            self.leave(popped)
             if popped is frame:
                 break
         if frame.flow == "safety_check":
@@ -316,6 +318,8 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
                 self.prompt(step)
                 return
             if step.kind == "goto":
+                for left in self.seat.stack:
+                    self.leave(left)
                 self.seat.stack = []
                 self.start_flow(step.target_flow)
                 return

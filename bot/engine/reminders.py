@@ -12,6 +12,9 @@ DAILY = {"daily_checkin": "checkin", "daily_gratitude": "gratitude"}  # timer ki
 DAILY_SLOT = {"daily_checkin": "reminder_checkin_at", "daily_gratitude": "reminder_gratitude_at"}
 QUIET = {"q22_08": ("22:00", "08:00"), "q23_07": ("23:00", "07:00"), "q21_09": ("21:00", "09:00")}
 SNOOZE_MINUTES = 60
+# Timers the person asked for in this very conversation ("Can I check on you tomorrow?" in /sos): an
+# explicit yes outlasts an earlier "stop all reminders"; the card's own Stop button still stops it.
+ASKED_JUST_NOW = ("safety_checkin",)
 
 
 def tz_of(seat: Seat) -> str | None:

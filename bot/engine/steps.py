@@ -12,7 +12,8 @@ from bot.engine.events import TextReceived
 from bot.engine.state import Frame, Seat
 
 MAX_AUTO_STEPS = 200  # validation forbids loops that never wait; this only guards against bugs
-COUPLE_ACTIONS = ("create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "joint_off")
+COUPLE_ACTIONS = ("create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "joint_off",
+                  "release_partner")
 REMINDER_ACTIONS = ("start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders", "set_daily",
                     "set_timezone", "set_quiet")
 
@@ -53,8 +54,8 @@ class StepsMixin:
 
     def schedule(self, kind: str, due: datetime, payload: dict[str, Any]) -> None:
         """Every nudge goes through here: none after "stop all", none in quiet hours (C9)."""
-        if self.seat.slots.get("reminder_off") and kind not in ("partner_wait", "partner_return"):
-            return  # (a shared repair's own timers aren't reminders the person set up)
+        if self.seat.slots.get("reminder_off") and kind not in ("partner_wait", "partner_return") + reminders.ASKED_JUST_NOW:
+            return  # (a shared repair's own timers aren't reminders the person set up; a check-in asked for just now is)
         due = reminders.when(self.seat, due)
         self.seat.timers[kind] = due.isoformat()
         self.effects.append(Schedule(self.seat_id, kind, due, payload))

@@ -95,7 +95,9 @@ class Screen:
                 continue
             joined = " ".join([*before[-CONTEXT_MESSAGES:], text])
             together = self._read([joined])[0]
-            if together.flagged and (together.urgent and not own.urgent or not own.flagged):
+            # Only a clear sign counts from context: two ordinary answers read together ("call my
+            # sister tonight" + "my sister") are not a reason to interrupt someone.
+            if together.urgent:
                 out.append(Verdict(together.route, together.categories, "context", together.score,
                                    together.urgent))
             else:
