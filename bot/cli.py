@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|chat|validate|screen|rotate-key]`.
+"""Command line: `python -m bot [run|chat|validate|screen|graph|test-content|rotate-key]`.
 
 With no subcommand Mend starts the Telegram bot when a token is configured and the console chat
 otherwise. Every start-up problem (config, content, database) ends with clear lines, exit code 2
@@ -18,6 +18,7 @@ from dotenv import load_dotenv
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.content.loader import ContentError, load_content, validate_content
+from bot.content.yamlio import is_unreadable
 from bot.logs import set_pseudonym_salt, setup_logging
 from bot.locales import SUPPORTED
 from bot.storage import Database, StorageError
@@ -40,6 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("content_dir", nargs="?", help="content directory (default: CONTENT_DIR or ./content)")
     validate.add_argument("--release", action="store_true", help="also require clinician sign-off on safety copy")
     sub.add_parser("rotate-key", help="re-encrypt stored data with the first key of MEND_DATA_KEY")
+    graph = sub.add_parser("graph", help="draw a flow as a Mermaid (or Graphviz) chart")
+    graph.add_argument("flow", nargs="?", help="flow id, like repair")
+    graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid", help="chart language (default: mermaid)")
+    graph.add_argument("--all", dest="all_dir", metavar="DIR", help="write one Markdown page per flow into DIR")
+    graph.add_argument("--content", dest="content_dir", help="content directory (default: CONTENT_DIR or ./content)")
+    test_content = sub.add_parser("test-content", help="run the conversation transcripts in content/transcripts/")
+    test_content.add_argument("content_dir", nargs="?", help="content directory (default: CONTENT_DIR or ./content)")
+    test_content.add_argument("-k", dest="only", metavar="TEXT", help="run only transcripts whose file name contains TEXT")
+    test_content.add_argument("--show", action="store_true", help="print the message keys each turn received")
     sub.add_parser("screen", help="safety-screen messages: one per line on stdin, one JSON verdict per line out")
     return parser
 
@@ -62,6 +72,12 @@ def main(argv: list[str] | None = None) -> int:
         return _run_async(rotate_key(settings, cipher))
     if command == "validate":
         return validate(Path(args.content_dir) if args.content_dir else settings.content_dir, args.release)
+    if command in ("graph", "test-content"):
+        from bot.authoring import cli as authoring  # imported here so the bot never loads the tools
+        content_dir = Path(args.content_dir) if args.content_dir else settings.content_dir
+        if command == "graph":
+            return authoring.graph(content_dir, args.flow, args.format, Path(args.all_dir) if args.all_dir else None)
+        return authoring.test_content(content_dir, args.only, args.show)
     try:
         content = load_content(settings.content_dir)
     except ContentError as exc:
@@ -133,6 +149,8 @@ def validate(content_dir: Path, release: bool) -> int:
         print(problem)
     if problems:
         print(f"{len(problems)} problem(s) found in {content_dir}", file=sys.stderr)
+        if all(is_unreadable(p) for p in problems):
+            print("Fix the YAML first: the other checks run once every file reads.", file=sys.stderr)
         return 1
     steps = sum(len(f.steps) for f in content.flows.values())
     keys = len(content.catalogs[content.default_locale].messages)

@@ -43,9 +43,11 @@ def parse_line(line: str, prompt: Rendered | None) -> Event:
     if m:
         return CommandReceived(m.group(1).lower(), (m.group(2) or "").strip())
     buttons = prompt.buttons if prompt else ()
-    if buttons and NUMBERS_RE.match(stripped):
+    if buttons and NUMBERS_RE.match(stripped) and not prompt.answer:  # on a scale or a time question, "7" is a value
         numbers = [int(n) for n in re.findall(r"\d+", stripped)]
-        ids = [buttons[n - 1].id if 1 <= n <= len(buttons) else f"#{n}" for n in numbers]
+        if any(not 1 <= n <= len(buttons) for n in numbers):
+            return TextReceived(text)  # not a number on screen: the engine says what it heard
+        ids = [buttons[n - 1].id for n in numbers]
         if prompt.multi:
             extras = {"done", "skip"}
             picked = [i for i in ids if i not in extras]
@@ -66,7 +68,8 @@ def format_for_console(rendered: Rendered, content: Content, locale: str) -> str
     lines = [rendered.text]
     if rendered.buttons:
         lines.append("")
-        number = {b.id: n for n, b in enumerate(rendered.buttons, 1)}
+        # Options on a scale or a time question aren't numbered: there "7" or "9" is the answer itself.
+        number = {b.id: (None if rendered.answer else n) for n, b in enumerate(rendered.buttons, 1)}
         listed: set[str] = set()
         for heading, buttons in rendered.sections:
             if heading:
@@ -77,14 +80,15 @@ def format_for_console(rendered: Rendered, content: Content, locale: str) -> str
         for b in rendered.buttons:
             if b.id not in listed:
                 lines.append(_option_line(number[b.id], b))
-        hint = "console.multi_hint" if rendered.multi else "console.options_hint"
+        hint = ("console.multi_hint" if rendered.multi else "console.scale_hint" if rendered.answer == "scale"
+                else "console.time_hint" if rendered.answer == "time" else "console.options_hint")
         lines.append(catalog.text(hint))
     return "\n".join(lines)
 
 
-def _option_line(n: int, button) -> str:
+def _option_line(n: int | None, button) -> str:
     mark = "[x] " if button.selected else ""
-    return f"  {n}) {mark}{button.label}"
+    return f"  {n}) {mark}{button.label}" if n is not None else f"  • {mark}{button.label}"
 
 
 class ConsoleChat:

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import locales
 from bot.engine.calendar import zone
+from bot.engine.times import words_for_minutes
 
 from bot.content.model import Catalog, Content
 from bot.engine.effects import Send
@@ -32,6 +33,7 @@ class Rendered:
     sections: tuple[tuple[str, tuple[Button, ...]], ...]  # (heading, buttons) for grouped pickers
     multi: bool
     prompt: bool
+    answer: str = ""  # "time" or "scale": the console lists these options without numbers
 
 
 def catalog_for(content: Content, locale: str) -> Catalog:
@@ -97,6 +99,30 @@ def format_schedule(value: dict, catalog: Catalog, content: Content | None) -> s
     return "\n".join(lines)
 
 
+def format_span(minutes: int, catalog: Catalog, content: Content | None) -> str:
+    """20 minutes, an hour, 3 hours."""
+    unit, count = words_for_minutes(minutes)
+    if unit == "hours" and count == 1:
+        return catalog.text("time.span_hour")
+    key = "time.span_hours" if unit == "hours" else "time.span_minutes"
+    return fill(catalog.text(key), {"count": count}, catalog, 0, content)
+
+
+def format_moment(value: dict, catalog: Catalog, content: Content | None) -> str:
+    """A moment ahead, in words: "today at 21:30", "tomorrow at 09:00" in the reader's timezone, or
+    "in 45 minutes" when their timezone isn't known (a clock time in UTC would only confuse)."""
+    tz = zone(value.get("tz"))
+    if tz is None or not value.get("day"):
+        return fill(catalog.text("time.in_span"), {"span": {"span": value.get("minutes", 0)}}, catalog, 0, content)
+    local = datetime.fromisoformat(value["moment"]).astimezone(tz)
+    day = value["day"]
+    if day in ("today", "tomorrow"):
+        clock = locales.format_clock(local, catalog.locale)
+    else:
+        clock = locales.format_day_time(local, catalog.locale)
+    return fill(catalog.text(f"time.{day}_at"), {"clock": clock}, catalog, 0, content)
+
+
 def format_param(value: Any, catalog: Catalog, seed: int, content: Content | None = None) -> str:
     if value is None:
         return catalog.text("system.not_given", seed)
@@ -106,6 +132,10 @@ def format_param(value: Any, catalog: Catalog, seed: int, content: Content | Non
         return format_resources(value, content, catalog)
     if isinstance(value, dict) and value and set(value) <= set(locales.SUPPORTED):  # text written per language
         return locales.pick(value, catalog.locale)
+    if isinstance(value, dict) and "moment" in value:
+        return format_moment(value, catalog, content)
+    if isinstance(value, dict) and "span" in value:
+        return format_span(value["span"], catalog, content)
     if isinstance(value, dict) and "at" in value:  # a moment, in the reader's own timezone
         tz = zone(value.get("tz"))
         local = datetime.fromisoformat(value["at"]).astimezone(tz or timezone.utc)
@@ -162,4 +192,4 @@ def render(content: Content, send: Send, locale: str, bot_username: str | None =
         (catalog.text(heading) if heading else "", tuple(by_id[i] for i in ids if i in by_id))
         for heading, ids in send.groups
     )
-    return Rendered(text, buttons, sections, send.multi, send.prompt)
+    return Rendered(text, buttons, sections, send.multi, send.prompt, send.answer)

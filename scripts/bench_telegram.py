@@ -49,6 +49,9 @@ class Person:
         if expect.startswith("tick:"):
             card = self.user.last_card
             return card is not None and any(label == "✓ " + expect[5:] for label, _ in card.buttons)
+        if expect.startswith("button:"):  # a group opened on the same card (feelings come in families)
+            card = self.user.last_card
+            return card is not None and any(data.endswith(":" + expect[7:]) for _, data in card.buttons)
         return any(expect in m.text for m in self.fake.messages_to(self.user.uid)[since:])
 
     async def run(self) -> None:

@@ -52,8 +52,18 @@ async def screen(p: Persona, answer: str = "never") -> None:
         await p.taps(answer)
 
 
+async def calm(p: Persona, activation: str = "calm") -> None:
+    """The private calm gate each partner passes after the screen (calm.yaml)."""
+    await p.sync()
+    assert p.last_prompt.key == "repair.calm_gate", p.last_prompt.key
+    await p.taps(activation)
+    await p.taps("skip")  # no body signs
+
+
 async def step1(p: Persona, share: bool = True) -> None:
     await p.sync()
+    if p.last_prompt.key == "repair.calm_gate":
+        await calm(p)
     assert p.last_prompt.key == "repair.feelings", p.last_prompt.key
     await p.picks("hurt")
     await p.says(TOGETHER["my_part"][p.name])

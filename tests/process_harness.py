@@ -67,6 +67,9 @@ class Person:
         if expect.startswith("tick:"):
             card = self.user.last_card
             return card is not None and any(label == "✓ " + expect[5:] for label, _ in card.buttons)
+        if expect.startswith("button:"):  # a group opened on the same card (feelings come in families)
+            card = self.user.last_card
+            return card is not None and any(data.endswith(":" + expect[7:]) for _, data in card.buttons)
         return any(expect in m.text for m in fake.messages_to(self.user.uid)[since:])
 
     async def run(self, patience: float = 6.0, max_nudges: int = 8) -> None:
@@ -84,6 +87,11 @@ class Person:
                     await asyncio.sleep(0.05)
                     if self._arrived(since, expect):
                         break
+                    card = self.user.last_card
+                    if action == "text" and card and any(d.endswith(":okay_keep") for _, d in card.buttons):
+                        # The screen's gentle "are you safe?" on an ordinary answer: a person says
+                        # they're okay and keeps their words, and the conversation goes on.
+                        self.user.press("okay_keep")
                 else:
                     self.nudges += 1
                     assert self.nudges <= max_nudges, f"{self.user.name} stuck waiting for {expect!r}; saw: " + repr(
@@ -112,7 +120,7 @@ def gratitude_and_checkin(tag: str) -> list[tuple[str, str, str]]:
         ("press", "another", "What was the other moment?"),
         ("text", f"moment two {tag}", "These notes stay private"),
         ("press", "checkin", "which feelings are here"),
-        ("press", "anxious", "tick:anxious"),
+        ("press", "family_scared", "button:anxious"), ("press", "anxious", "tick:anxious"),
         ("press", "done", "How strong are they?"),
         ("press", "medium", "What would help right now?"),
         ("press", "space", "what story am I telling myself"),
@@ -129,7 +137,7 @@ def repair_script(tag: str) -> list[tuple[str, str, str]]:
     return onboarding() + [
         ("press", "repair", "from 0 (settled) to 10"), ("press", "calm", "Do you notice"),
         ("press", "skip", "understand, not to win"), ("press", "ready", "In that moment, I felt"),
-        ("press", "hurt", "tick:hurt"), ("press", "done", "What set you up"),
+        ("press", "family_sad", "button:hurt"), ("press", "hurt", "tick:hurt"), ("press", "done", "What set you up"),
         ("press", "skip", "My part was"), ("text", f"my part {tag}", "Is there something you regret"),
         ("text", f"regret {tag}", "Step into their shoes"), ("text", f"their view {tag}", "What might they have felt"),
         ("press", "skip", "What might they have been needing"), ("press", "rest", "tick:rest"),

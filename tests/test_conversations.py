@@ -57,7 +57,7 @@ async def test_break_return_nudge_arrives_when_due(alice, clock, conversation):
     assert [o.send.key for o in due] == ["system.nudge"]
     assert await conversation.fire_due_timers(alice.user_id) == []  # once only
     await alice.taps("back")
-    assert alice.last_prompt.key == "repair.calm_gate"
+    assert alice.last_prompt.key == "repair.calm_again"  # "a second look", not "first, a quick check"
 
 
 async def test_coming_back_early_cancels_the_break_nudge(alice, clock, conversation):

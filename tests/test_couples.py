@@ -11,7 +11,7 @@ import pytest
 
 from bot.engine.events import OptionChosen
 from bot.storage.couples import MAX_FAILURES
-from tests.couple_helpers import TOGETHER, invite, keys_since, link, open_link, screen, step1
+from tests.couple_helpers import calm, TOGETHER, invite, keys_since, link, open_link, screen, step1
 from tests.helpers import Persona
 
 PRIVATE_CANARY = "PRIVATE-CANARY-7731"  # written by bob, never shared
@@ -31,9 +31,12 @@ async def members(conversation, user_id: str) -> list[str]:
 
 
 async def linked_and_screened(alice, bob) -> None:
+    """Linked, through the private screen and each one's private calm gate: both at step 1."""
     await link(alice, bob)
     await screen(alice)
     await screen(bob)
+    await calm(alice)
+    await calm(bob)
 
 
 async def reflection_round(speaker: Persona, listener: Persona, confirm: str = "got_it") -> None:

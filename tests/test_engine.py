@@ -57,10 +57,15 @@ def test_new_person_gets_onboarding_before_anything_emotional(content):
     assert seat.consented_at is None and seat.turn == 1
 
 
-def test_repair_command_before_consent_is_refused_kindly(content):
+def test_repair_command_before_consent_is_remembered_for_after_it(content):
     state = step(content, SessionState(), CommandReceived("start")).state
-    with pytest.raises(InvalidInput) as exc:
-        step(content, state, CommandReceived("repair"))
+    t = step(content, state, CommandReceived("repair"))
+    assert sends(t) == ["system.consent_first_remembered", "welcome.age"]
+    state = step(content, t.state, OptionChosen("adult", 1)).state
+    t = step(content, state, OptionChosen("agree", 2))
+    assert t.state.seats["a"].stack[0].flow == "repair" and t.state.seats["a"].deferred == []
+    with pytest.raises(InvalidInput) as exc:  # a command that isn't a flow still waits for consent
+        step(content, step(content, SessionState(), CommandReceived("start")).state, CommandReceived("reminders"))
     assert [e.key for e in exc.value.effects] == ["system.consent_first", "welcome.age"]
 
 
@@ -87,26 +92,29 @@ def test_under_18_is_declined_and_nothing_continues(content):
     assert again.state.seats["a"].stack == [Frame("welcome", "age", 1)]
 
 
+GATE = [at("repair", "intention"), at("calm", "gate")]  # the repair's calm gate is a call of calm.yaml
+
+
 def test_flooded_at_calm_gate_offers_a_break(content):
-    state = consented([at("repair", "calm_gate")])
+    state = consented(GATE)
     state = step(content, state, OptionChosen("flooded", 5)).state
     t = step(content, state, OptionChosen("skip", 6))
-    assert t.state.seats["a"].stack == [at("repair", "break_offer")]
+    assert t.state.seats["a"].stack == [at("repair", "intention"), at("calm", "break_offer")]
     assert t.state.seats["a"].slots == {"activation": "flooded"}
     assert sends(t) == ["repair.break_offer"]
 
 
 def test_cant_think_cue_alone_also_offers_a_break(content):
-    state = consented([at("repair", "body_cues")], activation="calm")
+    state = consented([at("repair", "intention"), at("calm", "body_cues")], activation="calm")
     t = step(content, state, OptionsChosen(("hot", "cant_think")))
     assert t.state.seats["a"].stack[-1].step == "break_offer"
     assert t.state.seats["a"].slots["body_cues"] == ["hot", "cant_think"]
 
 
 def test_break_schedules_a_return_and_resumes_the_calm_gate(content):
-    state = consented([at("repair", "break_offer")], activation="high")
+    state = consented([at("repair", "intention"), at("calm", "break_offer")], activation="high")
     state = step(content, state, OptionChosen("take_break", 5)).state
-    assert state.seats["a"].stack == [at("repair", "calm_gate"), at("take_break", "how_long")]
+    assert state.seats["a"].stack == [at("repair", "intention"), at("calm", "again"), at("take_break", "how_long")]
     t = step(content, state, OptionChosen("m20", 6))
     assert Schedule("a", "break_return", NOW + timedelta(minutes=20), {"flow": "take_break", "step": "waiting"}) in t.effects
     assert t.state.seats["a"].stack[-1] == at("take_break", "waiting")
@@ -118,8 +126,8 @@ def test_break_schedules_a_return_and_resumes_the_calm_gate(content):
     assert nudge.state.seats["a"].stack == t.state.seats["a"].stack
     back = step(content, t.state, OptionChosen("back", t.state.seats["a"].turn))
     assert CancelTimer("a", "break_return") in back.effects
-    assert back.state.seats["a"].stack == [at("repair", "calm_gate")]
-    assert sends(back) == ["take_break.welcome_back", "repair.calm_gate"]
+    assert back.state.seats["a"].stack == [at("repair", "intention"), at("calm", "again")]
+    assert sends(back) == ["take_break.welcome_back", "repair.calm_again"]  # a second look, said as one
 
 
 def test_break_timer_payload_points_at_the_waiting_step(content):
@@ -170,9 +178,9 @@ def test_text_is_cleaned_of_control_characters_but_keeps_every_script(content):
     assert t.state.seats["a"].slots["my_part"] == "I shouted — صرخت 😔"
 
 
-@pytest.mark.parametrize("event", [TextReceived("calm"), OptionChosen("nope", 5), OptionsChosen(("calm", "flooded"))])
+@pytest.mark.parametrize("event", [TextReceived("kinda tense"), OptionChosen("nope", 5), OptionsChosen(("calm", "flooded"))])
 def test_choice_step_rejects_anything_but_one_of_its_options(content, event):
-    state = consented([at("repair", "calm_gate")])
+    state = consented(GATE)
     with pytest.raises(InvalidInput) as exc:
         step(content, state, event)
     assert exc.value.effects[-1].key == "repair.calm_gate"
@@ -289,7 +297,7 @@ def test_starting_another_flow_mid_repair_is_refused_kindly(content):
 def test_removed_step_lands_on_the_flows_resume_step(content):
     state = consented([Frame("repair", "a_step_that_was_deleted", 0)])
     t = step(content, state, Resume())
-    assert t.state.seats["a"].stack == [Frame("repair", "calm_gate", 1)]
+    assert t.state.seats["a"].stack == [Frame("repair", "intention", 1), Frame("calm", "gate", 1)]
     assert sends(t)[-1] == "repair.calm_gate"
 
 

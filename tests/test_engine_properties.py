@@ -132,7 +132,8 @@ def test_random_event_sequences_never_break_the_engine(content, sequence):
         assert SessionState.from_dict(state.to_dict()) == state
 
 
-def test_a_second_locale_needs_no_flow_changes_and_missing_keys_are_listed(tmp_path):
+def test_a_second_locale_needs_no_flow_changes_and_missing_keys_are_listed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # problems name files relative to the current directory
     target = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, target)
     en = (target / "messages" / "en.yaml").read_text()

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from bot import locales
-from tests.couple_helpers import TOGETHER, link, screen, step1
+from tests.couple_helpers import TOGETHER, calm, link, screen, step1
 from tests.helpers import Persona
 
 PART_FR = "J'ai haussé le ton à propos de la vaisselle."
@@ -174,7 +174,7 @@ async def test_partners_each_read_in_their_own_language(conversation, clock):
     await screen(alice)
     await screen(bob)
     await step1(alice)  # alice picks "hurt", writes in English, shares
-    await bob.sync()
+    await calm(bob)  # bob's own private calm gate, in French
     await bob.picks("lonely")
     await bob.says(PART_FR)
     await bob.taps("share")

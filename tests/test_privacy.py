@@ -200,7 +200,7 @@ async def test_telegram_privacy_text_matches_the_exported_file(tmp_path, content
     async with running_bot(tmp_path, content, clock) as tg:
         alice = tg.fake.user(7002)
         await tg.onboard(alice)
-        await tg.act(alice, "/sos", "struggling", "fr", "yes_tomorrow", "safety_plan", "text:can't sleep")
+        await tg.act(alice, "/sos", "struggling", "family_europe", "fr", "yes_tomorrow", "safety_plan", "text:can't sleep")
         await tg.act(alice, *["skip"] * 6, "back", "/privacy")
         copy = tg.fake.texts(7002)[-1] + "\n" + tg.fake.texts(7002)[-2]
         await tg.act(alice, "/export")

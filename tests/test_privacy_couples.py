@@ -49,7 +49,7 @@ async def shared_repair(tg, alice, bob) -> None:
     for person in (alice, bob):
         await tg.act(person, "never", "never", "never", "never")
     for person, words in ((alice, ALICE_WORDS), (bob, BOB_WORDS)):
-        await tg.act(person, "hurt", "done", f"say:{words['my_part']}", "share")
+        await tg.act(person, "calm", "skip", "family_sad", "hurt", "done", f"say:{words['my_part']}", "share")
     for speaker, listener in ((alice, bob), (bob, alice)):
         said, heard = (ALICE_WORDS, BOB_WORDS) if speaker is alice else (BOB_WORDS, ALICE_WORDS)
         await tg.act(speaker, f"say:{said['experience']}", "share")

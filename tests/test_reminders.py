@@ -183,7 +183,7 @@ async def test_telegram_daily_nudge_from_the_ticker_with_snooze_and_stop(tmp_pat
     async with running_bot(tmp_path, content, clock) as tg:
         alice = tg.fake.user(8001)
         await tg.onboard(alice)
-        await tg.act(alice, "/reminders", "checkin", "at_1230", "europe_berlin", "finished")
+        await tg.act(alice, "/reminders", "checkin", "at_1230", "family_europe", "europe_berlin", "finished")
         sent = len(tg.fake.messages_to(8001))
         clock.set(datetime(2026, 11, 25, 11, 29, tzinfo=timezone.utc))  # 12:29 in Berlin
         await tg.mend.tick_once()
@@ -214,7 +214,7 @@ async def test_due_timers_wait_while_the_outbox_is_backed_up(tmp_path, content, 
     async with running_bot(tmp_path, content, clock, tick_seconds=3600) as tg:
         alice = tg.fake.user(8002)
         await tg.onboard(alice)
-        await tg.act(alice, "/reminders", "checkin", "at_1230", "europe_berlin", "finished")
+        await tg.act(alice, "/reminders", "checkin", "at_1230", "family_europe", "europe_berlin", "finished")
         clock.set(datetime(2026, 11, 25, 11, 30, tzinfo=timezone.utc))
         monkeypatch.setattr(app, "TIMER_BACKLOG_LIMIT", 0)  # "the outbox is full"
         assert await tg.mend.tick_once() == 0
@@ -223,3 +223,14 @@ async def test_due_timers_wait_while_the_outbox_is_backed_up(tmp_path, content, 
         assert await tg.mend.tick_once() == 1
         await tg.settle()
         assert tg.fake.messages_to(8002)[-1].text == "A gentle nudge from Mend 🌱"
+
+
+async def test_opening_a_nudge_asks_its_first_question_once(alice, clock, conversation):
+    """Found by a transcript: "Open it" started the flow, then the step loop prompted it again."""
+    clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc))
+    await alice.onboard()
+    await walk_repair(alice)
+    await choose_followup(alice, "d3")
+    clock.advance(days=3, hours=1)
+    assert await fire(alice, conversation) == ["nudge.card"]
+    assert alice.keys(await alice.taps("start")) == ["followup.how_did_it_go"]

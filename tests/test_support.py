@@ -60,11 +60,11 @@ async def test_telegram_shows_the_lines_of_the_country_pressed_by_its_label(tmp_
     async with running_bot(tmp_path, content, clock) as tg:
         alice = tg.fake.user(8101)
         await tg.onboard(alice)
-        await tg.act(alice, "/sos", "I'm safe, but struggling", "Canada (Québec)")
+        await tg.act(alice, "/sos", "I'm safe, but struggling", "North America", "Canada (Québec)")
         everything = "\n".join(tg.fake.texts(8101))
         assert "Ligne québécoise de prévention du suicide: call 1 866 277-3553" in everything
         assert "checked 30 Nov 2026" in everything
-        await tg.act(alice, "No, thank you", "I'm in a different country", "Morocco")
+        await tg.act(alice, "No, thank you", "I'm in a different country", "Africa and the Middle East", "Morocco")
         latest = "\n".join(tg.fake.texts(8101)[-3:])
         assert "Emergency number: 19 (police)" in latest and "couldn't confirm a crisis line for Morocco" in latest
         assert not tg.fake.errors
@@ -176,7 +176,7 @@ async def test_telegram_check_in_card_arrives_from_the_ticker_and_stops(tmp_path
     async with running_bot(tmp_path, content, clock) as tg:
         alice = tg.fake.user(8102)
         await tg.onboard(alice)
-        await tg.act(alice, "/sos", "struggling", "gb", "yes_tomorrow", "back")
+        await tg.act(alice, "/sos", "struggling", "family_europe", "gb", "yes_tomorrow", "back")
         assert tg.rows("SELECT kind FROM timers WHERE status = 'scheduled'") == [("safety_checkin",)]
         clock.advance(days=1, minutes=1)
         await tg.mend.tick_once()

@@ -40,11 +40,11 @@ async def test_start_greets_asks_consent_then_offers_flows_as_buttons(tg):
 async def test_whole_repair_over_telegram(tg):
     alice = tg.fake.user(ALICE, "Alice")
     await tg.onboard(alice)
-    steps = [("press", "repair"), ("press", "calm"), ("press", "skip"), ("press", "ready"), ("press", "hurt"),
-             ("press", "frustrated"), ("press", "done"), ("press", "little_sleep"), ("press", "done"),
-             ("text", "my_part"), ("text", "regret"), ("text", "their_view"), ("press", "drained"), ("press", "done"),
+    steps = [("press", "repair"), ("press", "calm"), ("press", "skip"), ("press", "ready"), ("press", "family_sad"), ("press", "hurt"),
+             ("press", "families"), ("press", "family_angry"), ("press", "frustrated"), ("press", "done"), ("press", "little_sleep"), ("press", "done"),
+             ("text", "my_part"), ("text", "regret"), ("text", "their_view"), ("press", "family_overloaded"), ("press", "drained"), ("press", "done"),
              ("press", "rest"), ("press", "done"), ("text", "makes_sense"), ("text", "my_ask"), ("text", "my_offer"),
-             ("text", "move_on"), ("press", "d3"), ("press", "europe_london")]
+             ("text", "move_on"), ("press", "d3"), ("press", "family_europe"), ("press", "europe_london")]
     for kind, value in steps:
         if kind == "press":
             alice.press(value)
@@ -66,7 +66,7 @@ async def test_multi_select_ticks_are_drawn_on_the_same_card(tg):
     await tg.act(alice, "repair", "calm", "skip", "ready")
     card = alice.last_card
     sent_before = len(tg.fake.messages_to(ALICE))
-    await tg.act(alice, "hurt", "lonely")
+    await tg.act(alice, "family_sad", "hurt", "lonely")
     assert len(tg.fake.messages_to(ALICE)) == sent_before  # no new messages, just the card redrawn
     assert ("✓ hurt" in [label for label, _ in card.buttons]) and ("✓ lonely" in [label for label, _ in card.buttons])
 
@@ -175,7 +175,7 @@ async def test_group_messages_get_a_private_only_note_and_store_nothing(tg):
 async def test_help_says_step_two_of_three(tg):
     alice = tg.fake.user(ALICE)
     await tg.onboard(alice)
-    await tg.act(alice, "repair", "calm", "skip", "ready", "hurt", "done", "skip")
+    await tg.act(alice, "repair", "calm", "skip", "ready", "family_sad", "hurt", "done", "skip")
     for text in ("I snapped.", "skip"):
         if text == "skip":
             alice.press("skip")
@@ -201,7 +201,7 @@ async def test_sos_mid_step_and_back(tg):
 async def test_user_text_is_escaped_and_long_text_is_split(tg):
     alice = tg.fake.user(ALICE)
     await tg.onboard(alice)
-    await tg.act(alice, "repair", "calm", "skip", "ready", "hurt", "done", "skip")
+    await tg.act(alice, "repair", "calm", "skip", "ready", "family_sad", "hurt", "done", "skip")
     tricky = "<b>not bold</b> & <script>x</script> &amp; " + "é" * 1900
     for _ in range(3):  # my part, regret, their view: ~6,000 characters reach the summary
         alice.send_text(tricky)

@@ -46,9 +46,11 @@ async def test_partner_joins_by_deep_link_and_shared_words_are_protected(tg):
     assert any("Your partner accepted your invitation" in t for t in tg.fake.texts(ALICE))
     for person in (alice, bob):
         await tg.act(person, "never", "never", "never", "never")
-    await tg.act(alice, "hurt", "done", f"text:{ALICE_PART}", "share")
+    for person in (alice, bob):  # each one's private calm gate, typed the way people answer
+        await tg.act(person, "text:2", "skip")
+    await tg.act(alice, "family_sad", "hurt", "done", f"text:{ALICE_PART}", "share")
     assert not [m for m in tg.fake.messages_to(BOB) if ALICE_PART in m.text]  # not before bob is ready
-    await tg.act(bob, "lonely", "done", f"text:{BOB_PART}", "share")
+    await tg.act(bob, "text:lonely", f"text:{BOB_PART}", "share")
     for reader, words in ((ALICE, BOB_PART), (BOB, ALICE_PART)):
         revealed = [m for m in tg.fake.messages_to(reader) if words in m.text]
         assert len(revealed) == 1 and revealed[0].protect  # no forwarding, no saving
@@ -89,11 +91,11 @@ async def test_abuse_disclosure_over_telegram_gives_both_the_same_neutral_words_
     await tg.act(bob, f"/start {token}", "adult", "agree", "accept")
     for person in (alice, bob):
         await tg.act(person, "never", "never", "never", "never")
-    await tg.act(alice, "hurt", "done", f"text:{ALICE_PART}", "share")  # alice waits for bob
+    await tg.act(alice, "calm", "skip", "family_sad", "hurt", "done", f"text:{ALICE_PART}", "share")  # alice waits
     alice_seen = len(tg.fake.messages_to(ALICE))
-    await tg.act(bob, "lonely", "done", "text:I'm scared of how he reacts when I say no")
+    await tg.act(bob, "calm", "skip", "family_sad", "lonely", "done", "text:I'm scared of how he reacts when I say no")
     assert len(tg.fake.messages_to(ALICE)) == alice_seen  # nothing reaches alice while bob is in support
-    await tg.act(bob, "tell_me_more", "France")
+    await tg.act(bob, "tell_me_more", "Europe", "France")
     assert any("3919 Violences Femmes Info: call 3919" in t for t in tg.fake.texts(BOB))
     await tg.act(bob, "back")
     unavailable = "Doing this part together isn't available right now."
@@ -102,3 +104,19 @@ async def test_abuse_disclosure_over_telegram_gives_both_the_same_neutral_words_
     assert not any("Share" in label for m in tg.fake.messages_to(BOB)[-3:] for label, _ in m.buttons)
     new_for_alice = "\n".join(t for t in tg.fake.texts(ALICE)[alice_seen:])
     assert "3919" not in new_for_alice and "scared" not in new_for_alice and BOB_PART not in new_for_alice
+
+
+async def test_the_shared_repair_starts_with_each_partners_private_calm_gate(tg):
+    alice, bob = tg.fake.user(ALICE, "Alice"), tg.fake.user(BOB, "Bob")
+    token = await invite_link(tg, alice)
+    await tg.act(bob, f"/start {token}", "adult", "agree", "accept")
+    for person in (alice, bob):
+        await tg.act(person, "never", "never", "never", "never")
+    before = len(tg.fake.messages_to(BOB))
+    await tg.act(alice, "text:9", "skip", "text:take a break", "text:in an hour")  # flooded: the break
+    assert any("I'll send you a gentle nudge in an hour." in t for t in tg.fake.texts(ALICE))
+    seen = "\n".join(tg.fake.texts(BOB)[before:])
+    assert "Your partner is taking a pause to cool down" in seen  # the neutral notice, nothing more
+    assert "high alert" not in seen and "gentle nudge" not in seen
+    await tg.act(bob, "text:4", "skip")  # bob's own gate, privately: on edge is fine
+    assert any("Step 1 of 3 · Own your part" in t for t in tg.fake.texts(BOB))

@@ -234,9 +234,12 @@ async def test_kill_9_while_linking_a_couple_links_exactly_once(server, tmp_path
                                ("agree", "invited you"), ("accept", "afraid of your partner")]:
             await step(bob, action, expect)
         assert bot.starts == 2  # it did crash once, inside the linking
-        for person in (alice, bob):  # the private screen, then step 1 opens for both at once
+        for person in (alice, bob):  # the private screen; it opens for both at once
             for expect in ("control things", "threatened", "physically hurt", "Let's begin"):
                 await step(person, "never", expect)
+        for person in (alice, bob):  # then each one's private calm gate, and step 1
+            await step(person, "calm", "Do you notice")
+            await step(person, "skip", "Step 1 of 3")
         assert any("Step 1 of 3" in t for t in fake.texts(6001)) and any("Step 1 of 3" in t for t in fake.texts(6002))
         await settle_and_stop(bot)
     finally:

@@ -14,7 +14,8 @@ from tests.conftest import CONTENT_DIR
 
 
 @pytest.fixture
-def copy(tmp_path) -> Path:
+def copy(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # problems name files relative to the current directory: content/...
     target = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, target)
     return target
@@ -91,7 +92,7 @@ def test_missing_message_key_names_where_it_is_used(copy):
     edit(en, '  reflect: "Noticing moments', '  reflected: "Noticing moments')
     found = problems(copy)
     line = line_of(copy / "flows" / "gratitude.yaml", "say: gratitude.reflect")
-    assert any(f"missing message key 'gratitude.reflect' (used at content/flows/gratitude.yaml:{line})" in p for p in found)
+    assert f"content/flows/gratitude.yaml:{line}: missing message key 'gratitude.reflect' (add it to content/messages/en.yaml)" in found
 
 
 def test_missing_option_label(copy):
@@ -280,3 +281,34 @@ def test_partner_slots_and_system_slots_are_known_to_conditions(copy):
     flow = copy / "flows" / "reflect.yaml"
     edit(flow, 'if: role == "speaker"\n        then: experience', 'if: role == "host"\n        then: experience')
     assert any("'host' is not an option of slot 'role'" in p for p in problems(copy))
+
+
+@pytest.mark.parametrize("path, old, new", [
+    ("flows/take_break.yaml", "  - id: how_long\n", "  - id: how_long\n   bad: [\n"),  # called by repair and sos
+    ("messages/en.yaml", "  reflect: \"Noticing", "  reflect: [\"Noticing"),  # every key would be missing
+    ("pickers.yaml", "feelings:", "feelings: {"),  # every picker question would lose its options
+])
+def test_a_yaml_syntax_error_is_reported_once_without_a_cascade(copy, path, old, new):
+    edit(copy / path, old, new)
+    found = problems(copy)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"content/{path}:") and "YAML syntax error" in found[0]
+
+
+def test_paths_are_relative_to_the_current_directory(copy, tmp_path, monkeypatch):
+    edit(copy / "flows" / "gratitude.yaml", "        then: second", "        then: secnod")
+    monkeypatch.chdir(copy / "flows")
+    assert all(p.startswith("gratitude.yaml:") for p in problems(copy) if "gratitude" in p)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # content outside the current directory: absolute paths, still clickable
+    assert any(p.startswith(f"{copy}/flows/gratitude.yaml:") for p in problems(copy))
+
+
+def test_a_missing_key_for_one_locale_only_names_that_locale(copy):
+    (copy / "messages" / "fr.yaml").write_text((copy / "messages" / "en.yaml").read_text().replace(
+        '  reflect: "Noticing', '  reflected: "Noticing'))
+    shutil.copy(copy / "lexicons" / "en.yaml", copy / "lexicons" / "fr.yaml")
+    line = line_of(copy / "flows" / "gratitude.yaml", "say: gratitude.reflect")
+    assert problems(copy) == [
+        f"content/flows/gratitude.yaml:{line}: missing message key 'gratitude.reflect' (add it to content/messages/fr.yaml)"]

@@ -16,6 +16,8 @@ from bot.content.limits import TELEGRAM_TEXT_LIMIT, yaml_type
 from bot.content.languages import check_translations
 from bot.locales import parse_plural_spec
 
+ENGINE = "(engine)"  # the "file" of keys the engine sends by itself
+
 
 class CatalogChecks:
     def load_catalog(self, path: Path) -> Catalog | None:
@@ -26,29 +28,50 @@ class CatalogChecks:
                 self.err(file, 1, "a message file must be a mapping of keys to text")
             return None
         messages: dict[str, Message] = {}
-        self.flatten(data, "", file, messages)
-        return Catalog(path.stem, messages)
+        aliases: dict[str, tuple[str, ...]] = {}
+        self.flatten(data, "", file, messages, aliases)
+        return Catalog(path.stem, messages, aliases)
 
-    def flatten(self, node: LDict, prefix: str, file: str, out: dict[str, Message]) -> None:
+    def flatten(self, node: LDict, prefix: str, file: str, out: dict[str, Message],
+                aliases: dict[str, tuple[str, ...]]) -> None:
         for name, value in node.items():
             key = f"{prefix}{name}"
             line = node.line_of(name)
             if isinstance(value, LDict) and "text" in value:
                 self.add_message(key, value["text"], file, value.line_of("text"), out, value)
                 for extra in value:
-                    if extra not in ("text", "options", "review", "reviewed_by", "reviewed_on"):
+                    if extra not in ("text", "options", "aliases", "review", "reviewed_by", "reviewed_on"):
                         self.err(file, value.line_of(extra), f"'{key}': unknown field '{extra}'")
+                self.add_aliases(key, value, file, aliases)
                 options = value.get("options")
                 if options is not None:
                     if not isinstance(options, LDict):
                         self.err(file, value.line_of("options"), f"'{key}': options must map option ids to labels")
                     else:
                         for oid, label in options.items():
-                            self.add_message(f"{key}.options.{oid}", label, file, options.line_of(oid), out, None)
+                            okey = f"{key}.options.{oid}"
+                            if isinstance(label, LDict) and "text" in label:  # {text: label, aliases: [...]}
+                                for extra in label:
+                                    if extra not in ("text", "aliases"):
+                                        self.err(file, label.line_of(extra), f"'{okey}': unknown field '{extra}'")
+                                self.add_message(okey, label["text"], file, label.line_of("text"), out, None)
+                                self.add_aliases(okey, label, file, aliases)
+                            else:
+                                self.add_message(okey, label, file, options.line_of(oid), out, None)
             elif isinstance(value, LDict):
-                self.flatten(value, key + ".", file, out)
+                self.flatten(value, key + ".", file, out, aliases)
             else:
                 self.add_message(key, value, file, line, out, None)
+
+    def add_aliases(self, key: str, node: LDict, file: str, aliases: dict[str, tuple[str, ...]]) -> None:
+        """Other words a person may type for an option (`aliases:` beside its label, per locale)."""
+        if "aliases" not in node:
+            return
+        items = node["aliases"]
+        if not isinstance(items, LList) or not all(isinstance(a, str) and a.strip() for a in items):
+            self.err(file, node.line_of("aliases"), f"'{key}': aliases must be a list of words or phrases (quote yes/no)")
+            return
+        aliases[key] = tuple(items)
 
     def add_message(self, key: str, value: Any, file: str, line: int, out: dict[str, Message], meta: LDict | None) -> None:
         variants = list(value) if isinstance(value, LList) else [value]
@@ -78,14 +101,10 @@ class CatalogChecks:
 
     def check_catalogs(self, catalogs: dict[str, Catalog], saved_slots: set[str]) -> dict[str, tuple[str, ...]]:
         placeholders: dict[str, set[str]] = {}
+        for key in SYSTEM_KEYS:
+            self.use_key(key, ENGINE, 0)
+        self.check_missing_keys(catalogs)
         for catalog in catalogs.values():
-            for key in SYSTEM_KEYS:
-                self.use_key(key, "(engine)", 0)
-            for key, (ufile, uline) in sorted(self.used_keys.items()):
-                if key not in catalog.messages:
-                    where = f"{ufile}:{uline}" if uline else "the engine"
-                    file = f"messages/{catalog.locale}.yaml"
-                    self.err(self.rel(self.root / file), 1, f"missing message key '{key}' (used at {where})")
             for key, msg in catalog.messages.items():
                 for text in msg.variants:
                     for _, name, spec, _ in string.Formatter().parse(text):
@@ -107,3 +126,18 @@ class CatalogChecks:
         self.problems += check_translations(catalogs, self.used_keys, self.release,
                                             lambda locale: self.rel(self.root / f"messages/{locale}.yaml"))
         return {k: tuple(sorted(v)) for k, v in placeholders.items()}
+
+    def check_missing_keys(self, catalogs: dict[str, Catalog]) -> None:
+        """A key is reported where it is used (the flow step, picker or lexicon line), naming every
+        locale that lacks it, so a typo in a flow points at the flow. Keys only the engine uses are
+        reported in the locale's own file."""
+        for key, (file, line) in sorted(self.used_keys.items()):
+            lacking = [self.rel(self.root / "messages" / f"{locale}.yaml")
+                       for locale, catalog in sorted(catalogs.items()) if key not in catalog.messages]
+            if not lacking:
+                continue
+            if file == ENGINE:
+                for where in lacking:
+                    self.err(where, 1, f"missing message key '{key}' (used at the engine)")
+            else:
+                self.err(file, line, f"missing message key '{key}' (add it to {', '.join(lacking)})")

@@ -18,7 +18,7 @@ from bot.content.model import PARTNER_PREFIX, Catalog, Content, Flow, Step
 from bot.content.languages import check_resource_languages
 from bot.content.safety import check_screen_model, load_lexicon, load_resources
 from bot.content.steps import StepParser
-from bot.content.yamlio import LDict, LList, Problem, read_yaml
+from bot.content.yamlio import LDict, LList, Problem, is_unreadable, read_yaml
 
 
 class ContentError(Exception):
@@ -44,12 +44,13 @@ class _Validator(StepParser, GraphChecks, CatalogChecks):
         self.problems: list[Problem] = []
         self.pickers: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
         self.used_keys: dict[str, tuple[str, int]] = {}  # key -> first use (file, line)
+        self.flows: dict[str, Flow] = {}
+        self.catalogs: dict[str, Catalog] = {}
 
     def rel(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self.root.parent))
-        except ValueError:
-            return str(path)
+        """How a problem names a file: relative to the current directory, so `file:line` opens in an
+        editor or terminal as printed; absolute when the content lives outside it."""
+        return display_path(path)
 
     def err(self, file: str, line: int, message: str) -> None:
         self.problems.append(Problem(file, line, message))
@@ -167,11 +168,11 @@ class _Validator(StepParser, GraphChecks, CatalogChecks):
     # -- all together ----------------------------------------------------------------------
     def run(self) -> Content | None:
         if not self.root.is_dir():
-            self.err(str(self.root), 1, "content directory not found")
+            self.err(self.rel(self.root), 1, "content directory not found")
             return None
         self.load_pickers()
         flow_dir = self.root / "flows"
-        flows: dict[str, Flow] = {}
+        flows = self.flows
         paths = sorted(flow_dir.glob("*.yaml")) if flow_dir.is_dir() else []
         if not paths:
             self.err(self.rel(flow_dir), 1, "no flow files (*.yaml) found")
@@ -199,7 +200,7 @@ class _Validator(StepParser, GraphChecks, CatalogChecks):
         saved = {s.save_as for f in flows.values() for s in f.steps if s.save_as}
         saved |= {f"{s}_text" for s in saved} | revealed_slots(flows)
         msg_dir = self.root / "messages"
-        catalogs: dict[str, Catalog] = {}
+        catalogs = self.catalogs
         for path in sorted(msg_dir.glob("*.yaml")) if msg_dir.is_dir() else []:
             catalog = self.load_catalog(path)
             if catalog is not None:
@@ -255,10 +256,35 @@ class _Validator(StepParser, GraphChecks, CatalogChecks):
             self.err(self.rel(self.root / "resources.yaml"), 1, f"country '{cid}' is in the picker but has no resources")
 
 
+def display_path(path: Path) -> str:
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def validate_content(content_dir: Path, release: bool = False,
                      today: date | None = None) -> tuple[Content | None, list[Problem]]:
     """`today` only matters with `release`: crisis lines must have been checked in the last six months."""
+    _, content, problems = _validate(content_dir, release, today)
+    return content, problems
+
+
+def read_flows(content_dir: Path) -> tuple[dict[str, Flow], dict[str, Catalog], list[Problem]]:
+    """The flows and catalogs that parse, even when the content as a whole is invalid (so a
+    broken flow can still be drawn), with the problems found."""
+    validator, _, problems = _validate(content_dir, False, None)
+    return validator.flows, validator.catalogs, problems
+
+
+def _validate(content_dir: Path, release: bool, today: date | None) -> tuple[_Validator, Content | None, list[Problem]]:
     validator = _Validator(Path(content_dir).resolve(), release, today or datetime.now(timezone.utc).date())
     content = validator.run()
     problems = sorted(set(validator.problems), key=lambda p: (p.file, p.line, p.message))
-    return (content if not problems else None), problems
+    unreadable = [p for p in problems if is_unreadable(p)]
+    if unreadable:
+        # A file that doesn't parse is missing to every other check, which would then report its
+        # flows, keys and slots as missing everywhere: report only what stops the reading.
+        problems = unreadable
+    return validator, (content if not problems else None), problems

@@ -15,6 +15,10 @@ SYSTEM_KEYS = (
     "system.back_to_step",
     "system.welcome_back",
     "system.pick_an_option",
+    "answers.not_understood", "answers.not_a_time", "answers.which_one", "answers.daily_set",
+    "answers.daily_needs_clock", "answers.need_timezone", "answers.time_too_soon", "answers.time_too_late",
+    "time.today_at", "time.tomorrow_at", "time.later_at", "time.in_span", "time.span_minutes", "time.span_hour",
+    "time.span_hours", "console.scale_hint", "console.time_hint",
     "system.pick_count",
     "system.empty_text",
     "system.too_long",
@@ -29,6 +33,8 @@ SYSTEM_KEYS = (
     "system.done_picking",
     "system.type_answer",
     "system.consent_first",
+    "system.consent_first_remembered",
+    "system.other_groups",
     "system.error",
     "system.private_only",
     "system.edited",
@@ -85,7 +91,8 @@ SYSTEM_KEYS += tuple(f"commands.{name}" for name in MENU_COMMANDS)
 SYSTEM_PARAMS = frozenset({"stage", "stages", "flow_title", "length", "limit", "min", "max", "return_in",
                            "resources", "abuse_resources", "emergency", "line_name", "line_how", "line_source",
                            "line_checked", "country_name", "directory", "schedule",
-                           "what", "when", "tz", "quiet", "inviter", "until", "link", "name", "count"})
+                           "what", "when", "tz", "quiet", "inviter", "until", "link", "name", "count",
+                           "heard", "due", "clock", "shortest", "longest", "span", "family"})
 COACHING_CATEGORIES = ("criticism", "contempt", "defensiveness", "non_apology", "felt_like_you", "calm_down", "vague_ask")
 # Slots that outlive a flow: the person's country (for resources) and their safety plan.
 PERSISTENT_SLOT_PREFIXES = ("country", "safety_plan_", "reminder_", "screen_")
@@ -149,6 +156,13 @@ class Step:
     reveal: tuple[str, ...] = ()  # await_partner: the partner's items shown when both arrive (if shared)
     share: tuple[str, ...] = ()  # a [share, keep] question: consent for these slots to be revealed
     for_partner: bool = False  # the question itself is addressed to the partner: answering is consent
+    # A question about a time (`time:`): "moment" (a time ahead: breaks, snoozes) or "daily" (a time
+    # of day). A typed time is saved as `time_option` if given (the nudge card's "snooze"), else the
+    # options themselves are times; `time_min`/`time_max` bound a moment's distance from now.
+    time_kind: str | None = None
+    time_option: str | None = None
+    time_min: timedelta | None = None
+    time_max: timedelta | None = None
 
     @property
     def interactive(self) -> bool:
@@ -201,6 +215,7 @@ class Message:
 class Catalog:
     locale: str
     messages: dict[str, Message]
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # option label key -> other words for it
 
     def text(self, key: str, seed: int = 0) -> str:
         variants = self.messages[key].variants

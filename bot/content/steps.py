@@ -11,7 +11,7 @@ from bot.content.model import (
 )
 from bot.content.yamlio import LDict, LList
 from bot.content.limits import (
-    CALLBACK_DATA_LIMIT, ID_RE, KIND_FIELDS, COMMON_FIELDS, MAX_BREAK,
+    CALLBACK_DATA_LIMIT, ID_RE, KIND_FIELDS, COMMON_FIELDS, MAX_BREAK, TIME_KINDS,
     MAX_OPTION_ID_BYTES, RECORDS, ACTIONS, STEP_KINDS, parse_duration, yaml_type,
 )
 
@@ -159,7 +159,34 @@ class StepParser:
             return None
         if out["optional"] and key:
             self.use_key("system.skip", file, raw.line)
+        if "time" in raw:
+            out.update(self.time_spec(raw, file, sid, out))
         return out
+
+    def time_spec(self, raw: LDict, file: str, sid: str, out: dict) -> dict:
+        """`time: {kind: moment|daily, option: <id>, min: 20m, max: 24h}` on a choice question."""
+        spec, line = raw["time"], raw.line_of("time")
+        if not isinstance(spec, LDict) or spec.get("kind") not in TIME_KINDS:
+            self.err(file, line, f"step '{sid}': time needs 'kind: moment' or 'kind: daily'")
+            return {}
+        if out.get("kind") != "choice":
+            self.err(file, line, f"step '{sid}': 'time' goes on a single-choice question")
+            return {}
+        for extra in spec:
+            if extra not in ("kind", "option", "min", "max"):
+                self.err(file, spec.line_of(extra), f"step '{sid}': unknown time field '{extra}'")
+        fields: dict[str, Any] = {"time_kind": spec["kind"]}
+        option = spec.get("option")
+        if option is not None and option not in out.get("options", ()):
+            self.err(file, spec.line_of("option"), f"step '{sid}': time option '{option}' is not one of the options")
+        fields["time_option"] = option
+        for bound in ("min", "max"):
+            if bound in spec:
+                value = parse_duration(spec[bound])
+                if value is None:
+                    self.err(file, spec.line_of(bound), f"step '{sid}': duration must look like '20m', '3h' or '3d'")
+                fields[f"time_{bound}"] = value
+        return fields
 
     def step_options(self, raw: LDict, file: str, sid: str, key: str | None) -> dict | None:
         seen: set[str] = set()

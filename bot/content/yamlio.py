@@ -24,6 +24,15 @@ class Problem:
         return f"{self.file}:{self.line}: {self.message}"
 
 
+class Unreadable(Problem):
+    """A file that could not be read at all: bad YAML, bad encoding, nested without end."""
+
+
+def is_unreadable(problem: Problem) -> bool:
+    """Every other problem about content that includes such a file would be a guess."""
+    return isinstance(problem, Unreadable)
+
+
 MAX_DEPTH = 50  # the deepest real content is under 10 levels; this only stops pathological files
 
 
@@ -59,7 +68,7 @@ def read_yaml(path: Path, problems: list[Problem], display: str | None = None) -
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(name, 1, f"cannot read file: {exc.__class__.__name__}"))
+        problems.append(Unreadable(name, 1, f"cannot read file: {exc.__class__.__name__}"))
         return None
     loader = yaml.SafeLoader(text)
     try:
@@ -68,19 +77,19 @@ def read_yaml(path: Path, problems: list[Problem], display: str | None = None) -
             return None
         return _convert(node, loader, name, problems, ())
     except RecursionError:  # PyYAML composes nested blocks recursively: thousands of levels overflow it
-        problems.append(Problem(name, 1, f"nested too deeply to read (content needs at most {MAX_DEPTH} levels)"))
+        problems.append(Unreadable(name, 1, f"nested too deeply to read (content needs at most {MAX_DEPTH} levels)"))
         return None
     except _TooDeep as exc:
-        problems.append(Problem(name, exc.line, exc.message))
+        problems.append(Unreadable(name, exc.line, exc.message))
         return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or exc.context or "invalid YAML"
-        problems.append(Problem(name, line, f"YAML syntax error: {what}"))
+        problems.append(Unreadable(name, line, f"YAML syntax error: {what}"))
         return None
     except yaml.YAMLError as exc:
-        problems.append(Problem(name, 1, f"YAML error: {exc.__class__.__name__}"))
+        problems.append(Unreadable(name, 1, f"YAML error: {exc.__class__.__name__}"))
         return None
     finally:
         loader.dispose()

@@ -65,6 +65,10 @@ class CommandsMixin:
                 self.reprompt()
             return
         if self.seat.consented_at is None:
+            if self.in_flow(self.content.welcome_flow) and self.remember_request(name):
+                self.send("system.consent_first_remembered")
+                self.reprompt()
+                return
             raise InvalidInput("system.consent_first")
         if name == "unlink":
             self.on_unlink_command()

@@ -28,6 +28,7 @@ class Send:
     prompt: bool = False  # True when this message asks for the person's answer
     protect: bool = False  # carries a partner's words: Telegram's protect_content (no forward/save)
     invite_token: str | None = None  # the transport turns it into a deep link (`{link}`)
+    answer: str = ""  # how the options read: "time", "scale" (numbers are values, not positions) or ""
 
     def to_dict(self) -> dict:
         return {
@@ -37,6 +38,7 @@ class Send:
             "selected": list(self.selected), "multi": self.multi, "turn": self.turn, "prompt": self.prompt,
             **({"protect": True} if self.protect else {}),
             **({"invite_token": self.invite_token} if self.invite_token else {}),
+            **({"answer": self.answer} if self.answer else {}),
         }
 
     @classmethod
@@ -45,7 +47,7 @@ class Send:
             d["seat"], d["key"], d.get("params", {}), tuple(Choice(i, lbl) for i, lbl in d.get("choices", [])),
             tuple((h, tuple(ids)) for h, ids in d.get("groups", [])), tuple(d.get("selected", [])),
             d.get("multi", False), d.get("turn", 0), d.get("prompt", False), d.get("protect", False),
-            d.get("invite_token"),
+            d.get("invite_token"), d.get("answer", ""),
         )
 
 

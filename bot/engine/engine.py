@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.content.model import DONE, PARTNER_PREFIX, PERSISTENT_SLOT_PREFIXES, SKIP, SYSTEM_PARAMS, Content, Flow, Step
-from bot.engine import reminders, support
+from bot.engine import families, reading, reminders, support, times
 from bot.engine.commands import PRIVACY_COMMANDS, CommandsMixin
 from bot.engine.couple import CoupleMixin
 from bot.engine.effects import Choice, Effect, Send, Transition
@@ -54,6 +54,7 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
     now: datetime
     effects: list[Effect] = field(default_factory=list)
     halted: bool = False  # an action handed over to the service, which sends the next event
+    last_due: datetime | None = None  # the moment last scheduled in this run, said back as {due}
 
     @property
     def seat(self) -> Seat:
@@ -119,6 +120,9 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
             if name == "schedule":
                 params[name] = reminders.schedule_view(self.seat)
                 continue
+            if name == "due":
+                params[name] = times.describe(self.last_due, self.now, reminders.tz_of(self.seat)) if self.last_due else None
+                continue
             if name == "inviter":
                 params[name] = (self.seat.invite or {}).get("name")
                 continue
@@ -141,7 +145,10 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
         return params
 
     def choices(self, step: Step) -> tuple[Choice, ...]:
-        out = [Choice(oid, step.option_labels[oid]) for oid in step.options]
+        if families.grouped(step):  # the groups first, then the words of the chosen one (families.py)
+            out = list(families.choices(step, self.seat.family))
+        else:
+            out = [Choice(oid, step.option_labels[oid]) for oid in step.options]
         if step.kind == "multi":
             out.append(Choice(DONE, "system.done_picking"))
         if step.optional:
@@ -151,8 +158,9 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
     def prompt(self, step: Step, key: str | None = None, extra: tuple[Choice, ...] = ()) -> None:
         self.send(
             key or step.key, self.params_for(step.key), choices=self.choices(step) + extra,
-            groups=step.option_groups if len(step.option_groups) > 1 else (),
+            groups=step.option_groups if len(step.option_groups) > 1 and not families.grouped(step) else (),
             selected=tuple(self.seat.picks), multi=step.kind == "multi", prompt=True,
+            answer=reading.answer_kind(self.content, self.seat.locale, step),
         )
 
     def reprompt(self, key: str | None = None) -> None:
@@ -173,14 +181,17 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
     def handle(self, event: Event) -> None:
         if isinstance(event, (TextReceived, CommandReceived)) and event.verdict.flagged:
             held = event.text if isinstance(event, TextReceived) else None
-            if self.on_disclosure(event.verdict, held):
-                return
+            if not (held is not None and not event.verdict.urgent and self.reads_as_an_option(held)):
+                if self.on_disclosure(event.verdict, held):
+                    return
         if isinstance(event, (InviteOpened, InviteRefused, InviteDeclined, PartnerJoined)):
             self.on_couple_event(event)
             return
         opens_door = not (isinstance(event, CommandReceived) and event.name.lower() in
                           ("sos", "help", "about", "privacy") + PRIVACY_COMMANDS)
         if self.current() is None and opens_door and not isinstance(event, TimerFired):
+            if isinstance(event, CommandReceived):
+                self.remember_request(event.name.lower())  # "/repair" as a first message: there after consent
             self.start_home_or_welcome()  # nothing in progress (new person, or after declining): begin
             return
         if isinstance(event, CommandReceived):
@@ -245,13 +256,22 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
                 if step.save_as in self.seat.consents:
                     self.seat.consents = [c for c in self.seat.consents if c != step.save_as]
 
+    def remember_request(self, command: str) -> bool:
+        """A flow asked for before consent (/repair, /invite, /checkin...) starts right after it."""
+        target = self.content.commands.get(command)
+        if self.seat.consented_at is not None or target in (None, self.content.home_flow, self.content.welcome_flow):
+            return False
+        self.seat.deferred = [target]  # the latest request wins; nothing else is deferred before consent
+        return True
+
     def start_home_or_welcome(self) -> None:
         if self.seat.consented_at is None:
             self.seat.stack = [self.new_frame(self.content.welcome_flow)]
-        elif self.seat.deferred:
+        elif self.seat.deferred and not self.seat.invite:  # an open invitation comes first (join)
             self.seat.stack = [self.new_frame(self.seat.deferred.pop(0))]
         else:
-            self.seat.stack = [self.new_frame(self.content.home_flow)]
+            self.start_flow(self.content.home_flow)  # (which also opens an invitation waiting for consent)
+            return
         self.run()
 
     def push_interrupt(self, flow_id: str) -> None:
@@ -313,6 +333,7 @@ class _Run(CommandsMixin, InputsMixin, StepsMixin, CoupleMixin):
             if step.interactive:
                 self.seat.turn += 1  # a new prompt: buttons of earlier prompts become stale (R3)
                 self.seat.picks = []
+                self.seat.family = None
                 if self.seat.draft and self.seat.draft["at"] != f"{frame.flow}.{step.id}":
                     self.seat.draft = None  # the hinted draft belonged to an earlier step
                 self.prompt(step)

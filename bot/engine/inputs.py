@@ -9,6 +9,7 @@ from bot.content.model import DONE, SKIP, Step
 from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
+from bot.engine import families, reading, reminders
 from bot.engine.coaching import coach
 from bot.engine.state import Frame
 from bot.engine.text import clean_text
@@ -21,6 +22,12 @@ class InputsMixin:
     def input_choice(self, frame: Frame, step: Step, event: Event) -> None:
         if isinstance(event, OptionsChosen) and len(event.options) == 1:
             event = OptionChosen(event.options[0])
+        if isinstance(event, TextReceived):
+            event = self.typed_choice(frame, step, event.text)
+            if event is None:
+                return  # answered already (a time, or a question back)
+        if isinstance(event, OptionChosen) and self.open_family(step, event.option):
+            return
         if not isinstance(event, OptionChosen):
             raise InvalidInput("system.pick_an_option")
         if event.option in ("nudge_snooze", "nudge_stop") and (frame.flow, step.id) == ("take_break", "waiting"):
@@ -37,23 +44,91 @@ class InputsMixin:
     def on_break_nudge(self, frame: Frame, step: Step, option: str) -> None:
         if option == "nudge_snooze":
             self.snooze("break_return", {"flow": frame.flow, "step": frame.step})
-            self.send("nudge.snoozed")
+            self.send("nudge.snoozed", self.params_for("nudge.snoozed"))
         else:
             self.stop_reminders()
             self.send("nudge.stopped")
         self.prompt(step)
 
+    def reads_as_an_option(self, text: str) -> bool:
+        """Words that plainly pick an option of the question on screen ("take a break" at the calm
+        gate) are an answer: a weak screening signal on them is noise. A clear sign never is."""
+        here = self.current()
+        if here is None or here[1].kind not in ("choice", "multi"):
+            return False
+        outcome = reading.read_typed(self.content, self.seat, here[1], text, self.now, reminders.tz_of(self.seat))
+        return outcome.kind == "picked"
+
+    def typed_choice(self, frame: Frame, step: Step, text: str) -> OptionChosen | None:
+        """Words typed at a single-choice question: the option they name, a time, or a question back."""
+        outcome = reading.read_typed(self.content, self.seat, step, text, self.now, reminders.tz_of(self.seat))
+        if outcome.kind == "picked":
+            return OptionChosen(outcome.ids[0])
+        if outcome.kind == "tie":
+            self.ask_which(step, outcome.ids, text)
+            return None
+        if outcome.kind == "unread":
+            if self.open_family(step, families.named(self.content, self.seat.locale, step, text)):
+                return None  # "Europe", "angry": the words of that group
+            raise InvalidInput(outcome.reply, params=outcome.params or {})
+        if (frame.flow, step.id) == ("take_break", "waiting"):  # "in 20 minutes" at the break's end: a snooze
+            self.snooze("break_return", {"flow": frame.flow, "step": frame.step}, until=outcome.due)
+            self.send("nudge.snoozed", self.params_for("nudge.snoozed"))
+            self.prompt(step)
+            return None
+        self.save(step, outcome.value)
+        if outcome.kind == "moment":
+            self.seat.slots[f"{step.save_as}_at"] = outcome.due.isoformat()
+        else:  # a daily time: said back in words, since "9" could have meant 21:00
+            self.send("answers.daily_set", {"clock": f"{outcome.value[3:5]}:{outcome.value[5:7]}"})
+        self.move_on(frame, step)
+        return None
+
+    def open_family(self, step: Step, choice: str | None) -> bool:
+        """A group's button (or its name typed): show that group's options; "other groups" goes back."""
+        if choice is None or not families.grouped(step):
+            return False
+        if choice == families.ALL_GROUPS:
+            self.seat.family = None
+        elif choice.startswith(families.PREFIX) and choice[len(families.PREFIX):] in families.groups(step):
+            self.seat.family = choice[len(families.PREFIX):]
+        else:
+            return False
+        self.prompt(step)
+        return True
+
+    def ask_which(self, step: Step, ids: tuple[str, ...], text: str) -> None:
+        """Two (or more) options fit the words equally: show just those and ask which one."""
+        self.send("answers.which_one", {"heard": reading.heard(text)},
+                  choices=tuple(Choice(oid, step.option_labels[oid]) for oid in ids), prompt=True)
+
     def input_multi(self, frame: Frame, step: Step, event: Event) -> None:
         picks = self.seat.picks
         if isinstance(event, TextReceived):
+            outcome = reading.read_typed(self.content, self.seat, step, event.text, self.now, None)
+            if outcome.kind == "picked":  # "hurt and lonely", "1, 3": what's ticked already, plus these
+                if outcome.ids == (SKIP,):
+                    self.finish_multi(frame, step, [])
+                    return
+                named = [i for i in outcome.ids if i not in (DONE, SKIP)]
+                self.finish_multi(frame, step, list(dict.fromkeys([*picks, *named])))
+                return
+            if outcome.kind == "tie" and not step.allow_text:
+                picks.extend(i for i in outcome.partial if i not in picks)
+                self.ask_which(step, outcome.ids, event.text)
+                return
+            if self.open_family(step, families.named(self.content, self.seat.locale, step, event.text)):
+                return
             if not step.allow_text:
-                raise InvalidInput("system.pick_an_option")
+                raise InvalidInput(outcome.reply or "answers.not_understood", params=outcome.params or {})
             text = self.checked_text(step, event.text)
             self.seat.slots[f"{step.save_as}_text"] = text
             self.finish_multi(frame, step, list(picks), own_words=True)
             return
         if isinstance(event, OptionsChosen):
             chosen = list(dict.fromkeys(event.options))
+            if len(chosen) == 1 and self.open_family(step, chosen[0]):  # the console's "2" on the groups
+                return
             if chosen == [SKIP] and step.optional:
                 self.finish_multi(frame, step, [])
                 return
@@ -64,6 +139,8 @@ class InputsMixin:
         if not isinstance(event, OptionChosen):
             raise InvalidInput("system.pick_an_option")
         option = event.option
+        if self.open_family(step, option):
+            return
         if option == DONE:
             self.finish_multi(frame, step, list(picks))
         elif option == SKIP and step.optional:
@@ -140,6 +217,7 @@ class InputsMixin:
     def save(self, step: Step, value: Any, skipped: bool = False) -> None:
         if step.save_as is None or (skipped and step.skip_keeps):
             return
+        self.seat.slots.pop(f"{step.save_as}_at", None)  # a typed time belongs to the answer it came with
         if value is None:
             self.seat.slots.pop(step.save_as, None)
         else:

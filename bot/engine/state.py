@@ -21,6 +21,7 @@ class Seat:
     stack: list[Frame] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
     picks: list[str] = field(default_factory=list)  # multi-select in progress
+    family: str | None = None  # the option group open on a long grouped question (feelings, timezones)
     turn: int = 0
     consented_at: str | None = None
     adult: bool = False

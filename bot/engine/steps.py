@@ -9,6 +9,7 @@ from bot.content.model import PERSISTENT_SLOT_PREFIXES, Step
 from bot.engine import reminders
 from bot.engine.effects import CancelTimer, EraseData, Record, Schedule
 from bot.engine.events import TextReceived
+from bot.engine.reading import OWN_TIME
 from bot.engine.state import Frame, Seat
 
 MAX_AUTO_STEPS = 200  # validation forbids loops that never wait; this only guards against bugs
@@ -38,7 +39,9 @@ class StepsMixin:
 
     def do_schedule(self, frame: Frame, step: Step) -> None:
         delay = step.delay
-        if delay is None:
+        if delay is None and self.seat.slots.get(step.delay_by) == OWN_TIME:  # a time they typed
+            delay = datetime.fromisoformat(self.seat.slots[f"{step.delay_by}_at"]) - self.now
+        elif delay is None:
             delay = step.delays.get(self.seat.slots.get(step.delay_by))
         if delay is not None:
             payload: dict[str, Any] = {}
@@ -57,6 +60,7 @@ class StepsMixin:
         if self.seat.slots.get("reminder_off") and kind not in ("partner_wait", "partner_return") + reminders.ASKED_JUST_NOW:
             return  # (a shared repair's own timers aren't reminders the person set up; a check-in asked for just now is)
         due = reminders.when(self.seat, due)
+        self.last_due = due  # said back in words by the message that follows ({due})
         self.seat.timers[kind] = due.isoformat()
         self.effects.append(Schedule(self.seat_id, kind, due, payload))
 
@@ -150,9 +154,9 @@ class StepsMixin:
         frame.interrupt = False  # nothing left to return to
         self.advance_past(frame, step)
 
-    def snooze(self, kind: str, payload: dict[str, Any]) -> None:
-        """The same reminder again in an hour (still subject to quiet hours)."""
-        self.schedule(kind, self.now + timedelta(minutes=reminders.SNOOZE_MINUTES), payload)
+    def snooze(self, kind: str, payload: dict[str, Any], until: datetime | None = None) -> None:
+        """The same reminder again in an hour, or at the time the person typed (still subject to quiet hours)."""
+        self.schedule(kind, until or self.now + timedelta(minutes=reminders.SNOOZE_MINUTES), payload)
 
     def stop_reminders(self) -> None:
         """"Stop reminders", from any nudge or /reminders: nothing more until turned back on."""
@@ -166,10 +170,13 @@ class StepsMixin:
             self.seat.nudge = None
             self.seat.stack = []
             self.start_flow(nudge["flow"])
+            self.halted = True  # start_flow already ran the new flow to its first prompt: don't ask twice
             return
         if step.action == "snooze_nudge" and nudge:
             self.seat.nudge = None
-            self.snooze(nudge["kind"], {"flow": nudge["flow"], **({"daily": True} if nudge["kind"] in reminders.DAILY else {})})
+            typed = self.seat.slots.pop("nudge_choice_at", None)  # "tomorrow morning" typed at the card
+            self.snooze(nudge["kind"], {"flow": nudge["flow"], **({"daily": True} if nudge["kind"] in reminders.DAILY else {})},
+                        until=datetime.fromisoformat(typed) if typed else None)
         elif step.action == "stop_reminders":
             self.stop_reminders()
         elif step.action == "resume_reminders":

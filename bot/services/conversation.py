@@ -20,6 +20,7 @@ from bot.engine import (
     CancelTimer, CommandReceived, EraseData, Event, ExportData, InvalidInput, OptionChosen, Record, SafetyEvent,
     Schedule, Send, TextReceived, TimerFired, advance,
 )
+from bot.engine import families
 from bot.engine.effects import Unlink
 from bot.logs import pseudonym
 from bot.storage import Database
@@ -168,6 +169,9 @@ class Conversation:
         queued: list[Outgoing] = []
         follow_ups: list[tuple[str, Event]] = []
         pressed_turn = event.turn if isinstance(event, OptionChosen) else None
+        # Opening a group of a long question (feelings, timezones) re-draws the same card too.
+        opens_group = isinstance(event, OptionChosen) and (event.option.startswith(families.PREFIX)
+                                                             or event.option == families.ALL_GROUPS)
         card_handled = card is None
         # Who sits where, fixed before any effect runs: an unlink moves seat b to another session
         # mid-list, but the messages the engine addressed to seat b still belong to that person.
@@ -188,8 +192,9 @@ class Conversation:
                 if target not in languages:
                     languages[target] = await repo.user_locale(conn, target) or locales.DEFAULT
                 payload = {**effect.to_dict(), "locale": languages[target]}
-                if target == user.id and not card_handled and effect.prompt and effect.multi and effect.turn == pressed_turn:
-                    payload["edit_message_id"] = card  # a multi-select toggle: re-draw the same card
+                if target == user.id and not card_handled and effect.prompt and (effect.multi or opens_group) \
+                        and effect.turn == pressed_turn:
+                    payload["edit_message_id"] = card  # a multi-select toggle or a group opened: re-draw the card
                     card_handled = True
                 # A protected message carries the partner's words: the row names them, so their
                 # /delete can erase it from this person's outbox too (P5).

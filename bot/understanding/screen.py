@@ -95,7 +95,7 @@ class Screen:
                 continue
             joined = " ".join([*before[-CONTEXT_MESSAGES:], text])
             together = self._read([joined])[0]
-            # Only a clear sign counts from context: two ordinary answers read together ("call my
+            # Only a pattern counts from context: two ordinary answers read together ("call my
             # sister tonight" + "my sister") are not a reason to interrupt someone.
             if together.urgent:
                 out.append(Verdict(together.route, together.categories, "context", together.score,
@@ -142,8 +142,10 @@ class Screen:
             route = "crisis" if crisis_p >= ipv_p else "ipv"
             columns = self._crisis_columns if route == "crisis" else self._ipv_columns
             top = max(columns, key=lambda c: float(p[c]))
-            out.append(Verdict(route, (self.model.classes[top],), "encoder", round(score, 4),
-                               score >= self.thresholds.urgent))
+            # The model alone never opens support at once: it asks first ("are you safe right
+            # now?"), because its confident mistakes ("I snapped at him") would otherwise drop an
+            # ordinary answer into the crisis flow. Patterns, and a clear sign in context, are urgent.
+            out.append(Verdict(route, (self.model.classes[top],), "encoder", round(score, 4), False))
         return out
 
 

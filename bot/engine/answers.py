@@ -1,0 +1,213 @@
+"""Reading a typed answer against the options on screen, in the person's own words.
+
+Pure (no I/O, no clock): the engine hands in the options with their labels and aliases in the
+person's language and gets back which option(s) the words point to, a tie to ask about, or nothing.
+
+What counts as pointing at an option, strongest first:
+- the option's label or one of its aliases, ignoring case, accents and punctuation;
+- a number: on a scale whose labels show ranges ("7–8 · very worked up") the number is a point on
+  the scale, otherwise it is the option's position in the list;
+- the whole label with a small typo (rapidfuzz's normalised Indel similarity);
+- words that only this option's label or aliases contain ("worked up"), typos allowed.
+Function words ("I", "feel", "the") never decide, unless a label needs them to tell options apart.
+For a multi-select, the text may name several options, separated by commas, "and", "&" or "/".
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+WHOLE_TYPO = 88  # similarity (0-100) above which a whole label with a slip still counts as that label
+MIN_TYPO_WORD = 4  # one word with a slip ("frustated", "lonley"): 4+ letters, one edit (two from 8 letters)
+RANGE_RE = re.compile(r"(\d+)\s*[–—-]\s*(\d+)")
+NUMBER_RE = re.compile(r"\d+")
+NUMBERS_ONLY_RE = re.compile(r"^\s*\d+(\s*(,|and|&|\s)\s*\d+)*\s*$")
+SPLIT_RE = re.compile(r"\s*(?:,|;|/|&|\+|\n|\band\b|\bor\b)\s*")
+# Words that carry no choice on their own. Kept small on purpose: a word that some label needs to
+# tell two options apart (like "not" in "Not now") still counts there.
+STOPWORDS = {
+    "en": frozenset("""
+        a an the i im i'm me my mine myself you your it its is am are was were be been being this that
+        of to in on at for with about so just really quite pretty kind kinda sort sorta bit little
+        feel feeling felt think guess maybe probably like um uh er well please thanks thank
+        right now okay oh hmm one option choice answer mean say d be would do does
+    """.split()),
+}
+
+
+@dataclass(frozen=True)
+class OptionText:
+    """One option as the person sees it: its id, label, and the other words that mean it."""
+
+    id: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What typed words point to. kind: 'picked' (ids, one for a single choice), 'tie' (ids that fit
+    equally well: ask which one), or 'none' (`unread` is the part that matched nothing)."""
+
+    kind: str
+    ids: tuple[str, ...] = ()
+    unread: str = ""
+    partial: tuple[str, ...] = field(default=())  # for a multi-select: the parts that did match
+
+
+@lru_cache(maxsize=4096)  # labels and aliases are folded again for every typed answer; they rarely change
+def normalise(text: str) -> str:
+    """Case, accents, apostrophes and punctuation folded away: "Can't  THINK" -> "cant think"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = re.sub(r"['’‘`´]", "", plain)
+    plain = re.sub(r"[^\w]+", " ", plain)
+    return " ".join(plain.split())
+
+
+def ranges(options: list[OptionText]) -> dict[str, tuple[int, int]]:
+    """Options whose labels show a numeric range, when every option but at most one does."""
+    found = {}
+    for option in options:
+        m = RANGE_RE.search(option.label)
+        if m:
+            lo, hi = int(m.group(1)), int(m.group(2))
+            found[option.id] = (min(lo, hi), max(lo, hi))
+    return found if len(found) >= 2 and len(found) >= len(options) - 1 else {}
+
+
+def is_scale(labels: list[str]) -> bool:
+    """Do these labels form a scale (numbers are points on it, not positions in the list)?"""
+    return bool(ranges([OptionText(str(i), label) for i, label in enumerate(labels)]))
+
+
+def read(text: str, options: list[OptionText], multi: bool = False, locale: str = "en",
+         positions: bool = True) -> Reading:
+    """Which option(s) `text` points to. `positions`: a bare number may be an option's position."""
+    if not options or not text.strip():
+        return Reading("none", unread=text.strip())
+    whole = _read_one(text, options, locale, positions and not multi)
+    if not multi or whole.kind != "none" and not _lists_several(text):
+        return whole
+    if NUMBERS_ONLY_RE.match(text) and positions:
+        numbers = [int(n) for n in NUMBER_RE.findall(text)]
+        scale = ranges(options)
+        ids = []
+        for n in numbers:
+            single = _by_number(n, options, scale, positions)
+            if single is None:
+                return Reading("none", unread=str(n))
+            ids.append(single)
+        return Reading("picked", tuple(dict.fromkeys(ids)))
+    picked: list[str] = []
+    for part in (p for p in SPLIT_RE.split(text) if p and p.strip()):
+        reading = _read_one(part, options, locale, positions)
+        if reading.kind == "picked":
+            picked.extend(reading.ids)
+        elif reading.kind == "tie":
+            return Reading("tie", reading.ids, partial=tuple(dict.fromkeys(picked)))
+        else:
+            return Reading("none", unread=part.strip(), partial=tuple(dict.fromkeys(picked)))
+    return Reading("picked", tuple(dict.fromkeys(picked))) if picked else whole
+
+
+def _lists_several(text: str) -> bool:
+    return len([p for p in SPLIT_RE.split(text) if p and p.strip()]) > 1
+
+
+def _by_number(n: int, options: list[OptionText], scale: dict[str, tuple[int, int]], positions: bool) -> str | None:
+    if scale:
+        inside = [oid for oid, (lo, hi) in scale.items() if lo <= n <= hi]
+        return inside[0] if len(inside) == 1 else None
+    if positions and 1 <= n <= len(options):
+        return options[n - 1].id
+    return None
+
+
+def _read_one(text: str, options: list[OptionText], locale: str, positions: bool) -> Reading:
+    said = normalise(text)
+    if not said:
+        return Reading("none", unread=text.strip())
+    phrases = {o.id: [normalise(p) for p in (o.label, *o.aliases)] for o in options}
+    # 1. The label or an alias, exactly (after folding case, accents and punctuation).
+    exact = [o.id for o in options if said in phrases[o.id]]
+    if len(exact) == 1:
+        return Reading("picked", (exact[0],))
+    if len(exact) > 1:
+        return Reading("tie", tuple(exact))
+    # 2. Numbers: a point on a scale, or a position in the list.
+    scale = ranges(options)
+    numbers = [int(n) for n in NUMBER_RE.findall(said)]
+    words = said.split()
+    if numbers and (scale or said.isdigit()):
+        hits = [_by_number(n, options, scale, positions) for n in numbers]
+        hits = list(dict.fromkeys(h for h in hits if h))
+        only_numbers = all(w.isdigit() or w in _stop(locale) or w in ("out", "10", "about", "around") for w in words)
+        if len(hits) == 1 and (only_numbers or scale):
+            return Reading("picked", (hits[0],))
+        if len(hits) > 1:
+            return Reading("tie", tuple(hits))
+    # 3. The whole label (or alias) with a slip of the keyboard.
+    best: dict[str, float] = {}
+    for oid, forms in phrases.items():
+        best[oid] = max(fuzz.ratio(said, form) for form in forms if form)
+    top = max(best.values())
+    if top >= WHOLE_TYPO:
+        near = [oid for oid, score in best.items() if score >= top - 2]
+        return Reading("picked", (near[0],)) if len(near) == 1 else Reading("tie", tuple(near))
+    # 4. Distinctive words: words of the person's text that only one option's wording contains.
+    return _by_words(words, options, phrases, locale, text)
+
+
+def _stop(locale: str) -> frozenset[str]:
+    return STOPWORDS.get(locale.split("-")[0], STOPWORDS["en"])
+
+
+def _by_words(words: list[str], options: list[OptionText], phrases: dict[str, list[str]], locale: str,
+              original: str) -> Reading:
+    vocab = {oid: {w for form in forms for w in form.split()} for oid, forms in phrases.items()}
+    owners: dict[str, set[str]] = {}
+    for oid, ws in vocab.items():
+        for w in ws:
+            owners.setdefault(w, set()).add(oid)
+    stop = _stop(locale)
+    # A function word only counts where it is distinctive (it is the only thing telling options apart).
+    meaningful = [w for w in words if w not in stop or len(owners.get(w, ())) == 1]
+    if not meaningful:
+        return Reading("none", unread=original.strip())
+    support = {o.id: 0 for o in options}
+    explained = 0
+    shared: set[str] | None = None  # the options every word of theirs belongs to
+    for w in meaningful:
+        matched = _owners_of(w, owners)
+        if matched:
+            explained += 1
+        shared = set(matched) if shared is None else shared & matched
+        if len(matched) == 1:
+            support[next(iter(matched))] += 1
+    top = max(support.values())
+    if top == 0 and shared and 1 < len(shared) < len(options):  # "yes" to "Yes, in 3 days" / "Yes, in a week"
+        return Reading("tie", tuple(o.id for o in options if o.id in shared))
+    if top == 0 or explained * 2 < len(meaningful):  # most of what they said isn't about any option
+        return Reading("none", unread=original.strip())
+    leaders = [oid for oid, n in support.items() if n == top]
+    return Reading("picked", (leaders[0],)) if len(leaders) == 1 else Reading("tie", tuple(leaders))
+
+
+def _owners_of(word: str, owners: dict[str, set[str]]) -> set[str]:
+    if word in owners:
+        return owners[word]
+    if len(word) < MIN_TYPO_WORD or word.isdigit():
+        return set()
+    found: set[str] = set()
+    # OSA counts a swapped pair of letters as one slip; a different word ("misunderstood" for
+    # "understood") is several edits away and doesn't count.
+    for known, distance, _ in process.extract(word, list(owners), scorer=OSA.distance, score_cutoff=2, limit=None):
+        if len(known) >= MIN_TYPO_WORD and distance <= (1 if len(known) < 8 else 2):
+            found |= owners[known]
+    return found

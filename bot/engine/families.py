@@ -1,0 +1,43 @@
+"""Long grouped questions, groups first: the feelings (23 words in six families) or the timezones
+(31 cities in four regions) are offered as their groups, then the options of the chosen group with
+a way back to the others. Pure; the engine keeps the open group in `Seat.family`.
+
+Typing works at every level: an option's own words pick it whichever group is open, and a group's
+name ("angry", "Europe") opens that group.
+"""
+from __future__ import annotations
+
+from bot.content.model import Content, Step
+from bot.engine import answers
+from bot.engine.effects import Choice
+
+PREFIX = "family_"  # button id of a group: family_<group id>
+ALL_GROUPS = "families"  # button id that shows the groups again
+ALL_GROUPS_LABEL = "system.other_groups"
+
+
+def grouped(step: Step) -> bool:
+    return len(step.option_groups) > 1 and all(heading for heading, _ in step.option_groups)
+
+
+def groups(step: Step) -> dict[str, tuple[str, ...]]:
+    """Group id (the last part of its heading key) -> its option ids."""
+    return {heading.rsplit(".", 1)[-1]: ids for heading, ids in step.option_groups}
+
+
+def choices(step: Step, family: str | None) -> tuple[Choice, ...]:
+    members = groups(step).get(family or "")
+    if members:
+        return tuple(Choice(oid, step.option_labels[oid]) for oid in members) + (Choice(ALL_GROUPS, ALL_GROUPS_LABEL),)
+    return tuple(Choice(PREFIX + heading.rsplit(".", 1)[-1], heading) for heading, _ in step.option_groups)
+
+
+def named(content: Content, locale: str, step: Step, text: str) -> str | None:
+    """The group button a typed group name stands for ("angry" -> family_angry), if any."""
+    if not grouped(step):
+        return None
+    catalog = content.catalogs.get(locale) or content.catalogs[content.default_locale]
+    options = [answers.OptionText(PREFIX + heading.rsplit(".", 1)[-1], catalog.text(heading))
+               for heading, _ in step.option_groups if heading in catalog.messages]
+    reading = answers.read(text, options, positions=False, locale=locale)
+    return reading.ids[0] if reading.kind == "picked" else None

@@ -1,0 +1,115 @@
+"""A typed answer at a question with options: which option, which time, or what to ask back.
+
+The engine's one hook for words typed where buttons are offered (inputs.py calls `read_typed`).
+Pure: the content, the seat and `now` come in; an `Outcome` goes out and the engine acts on it.
+Matching words to options is answers.py, reading times is times.py; this module only puts the
+step's options in the person's language and decides which of the two applies.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.content.model import DONE, SKIP, Catalog, Content, Step
+from bot.engine import answers, times
+from bot.engine.state import Seat
+
+OWN_TIME = "own_time"  # slot value of a time question answered with a typed moment (its `_at` slot has it)
+HEARD_MAX = 60  # characters of the person's words quoted back in a reply
+DEFAULT_MIN = timedelta(minutes=5)
+DEFAULT_MAX = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """kind: 'picked' (ids), 'tie' (ids to ask about), 'moment' (due, saved as `value`), 'daily'
+    (`value` is an at_HHMM id), or 'unread' (`reply` is the message key, `params` its values)."""
+
+    kind: str
+    ids: tuple[str, ...] = ()
+    value: str | None = None
+    due: datetime | None = None
+    partial: tuple[str, ...] = ()
+    reply: str = ""
+    params: dict | None = None
+
+
+def catalog_of(content: Content, locale: str) -> Catalog:
+    return content.catalogs.get(locale) or content.catalogs[content.default_locale]
+
+
+def option_texts(content: Content, locale: str, step: Step) -> list[answers.OptionText]:
+    """The step's options in the person's language, then "Done" and "Skip this" where they are offered."""
+    catalog = catalog_of(content, locale)
+    keys = [(oid, step.option_labels[oid]) for oid in step.options]
+    if step.kind == "multi":
+        keys.append((DONE, "system.done_picking"))
+    if step.optional:
+        keys.append((SKIP, "system.skip"))
+    return [answers.OptionText(oid, catalog.text(key) if key in catalog.messages else oid, catalog.aliases.get(key, ()))
+            for oid, key in keys]
+
+
+def answer_kind(content: Content, locale: str, step: Step) -> str:
+    """How the options read: 'time' (the options are times), 'scale' (ranges on a scale), or ''."""
+    if step.time_kind and not step.time_option:
+        return "time"
+    if step.kind == "choice" and answers.is_scale([o.label for o in option_texts(content, locale, step) if o.id != SKIP]):
+        return "scale"
+    return ""
+
+
+def heard(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= HEARD_MAX else text[: HEARD_MAX - 1].rstrip() + "…"
+
+
+def read_typed(content: Content, seat: Seat, step: Step, text: str, now: datetime, tz: str | None) -> Outcome:
+    """What typed `text` means at `step` (a single choice or a multi-select)."""
+    options = option_texts(content, seat.locale, step)
+    if step.time_kind:
+        timed = _read_time(step, text, now, tz, options)
+        if timed is not None:
+            return timed
+    positions = answer_kind(content, seat.locale, step) != "time"  # "3" at a time question is 3 o'clock
+    reading = answers.read(text, options, multi=step.kind == "multi", locale=seat.locale, positions=positions)
+    if reading.kind == "picked":
+        return Outcome("picked", reading.ids)
+    if reading.kind == "tie":
+        return Outcome("tie", reading.ids, partial=reading.partial)
+    key = "answers.not_a_time" if step.time_kind and not step.time_option else "answers.not_understood"
+    return Outcome("unread", partial=reading.partial, reply=key, params={"heard": heard(reading.unread or text)})
+
+
+def _read_time(step: Step, text: str, now: datetime, tz: str | None, options: list[answers.OptionText]) -> Outcome | None:
+    # A label typed as it stands ("In an hour", "No daily check-in") is that option, not a time.
+    said = answers.normalise(text)
+    for option in options:
+        if said in [answers.normalise(p) for p in (option.label, *option.aliases)]:
+            return Outcome("picked", (option.id,))
+    if step.time_option and said.isdigit():
+        return None  # "1" at a card with a time option is the first option
+    when = times.parse(text)
+    if when is None:
+        return None
+    if step.time_kind == "daily":
+        at = times.daily_clock(when)
+        if at is None:  # "in 20 minutes" as a daily time: ask for a time of day
+            return Outcome("unread", reply="answers.daily_needs_clock", params={"heard": heard(text)})
+        value = f"at_{at.hour:02d}{at.minute:02d}"
+        return Outcome("daily", (value,), value=value)
+    due = times.moment(when, now, tz)
+    if due is None:  # a clock time, and we don't know their timezone: never guess
+        return Outcome("unread", reply="answers.need_timezone", params={"heard": heard(text)})
+    shortest, longest = step.time_min or DEFAULT_MIN, step.time_max or DEFAULT_MAX
+    params = {"heard": heard(text), "shortest": {"span": _minutes(shortest)}, "longest": {"span": _minutes(longest)},
+              "due": times.describe(due, now, tz)}
+    if due - now < shortest - timedelta(seconds=30):
+        return Outcome("unread", reply="answers.time_too_soon", params=params)
+    if due - now > longest + timedelta(seconds=30):
+        return Outcome("unread", reply="answers.time_too_late", params=params)
+    return Outcome("moment", value=step.time_option or OWN_TIME, due=due)
+
+
+def _minutes(span: timedelta) -> int:
+    return int(span.total_seconds() // 60)

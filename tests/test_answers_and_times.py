@@ -1,0 +1,111 @@
+"""The pure readers behind natural answers: answers.py (words -> options) and times.py (words -> times)."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.engine.answers import OptionText, is_scale, normalise, read
+from bot.engine.times import daily_clock, describe, moment, parse
+
+CALM = [OptionText("calm", "0–3 · fairly settled"), OptionText("unsettled", "4–6 · on edge"),
+        OptionText("high", "7–8 · very worked up"), OptionText("flooded", "9–10 · can't think straight")]
+AGE = [OptionText("adult", "Yes, I'm 18 or older", ("yes", "yeah")), OptionText("under_18", "No, I'm under 18", ("no",))]
+FEELINGS = [OptionText(i, label) for i, label in [
+    ("hurt", "hurt"), ("let_down", "let down"), ("lonely", "lonely"), ("anxious", "anxious"),
+    ("frustrated", "frustrated"), ("small", "small"), ("want_understood", "longing to be understood")]]
+FOLLOWUP = [OptionText("d3", "Yes, in 3 days"), OptionText("w1", "Yes, in a week"), OptionText("none", "No thanks")]
+TZ = [OptionText("europe_berlin", "Berlin"), OptionText("america_sao_paulo", "São Paulo")]
+
+
+@pytest.mark.parametrize("said, expected", [
+    ("7", ("picked", ("high",))),                 # a number inside a range label
+    ("I'm about a 7", ("picked", ("high",))),
+    ("10", ("picked", ("flooded",))),
+    ("0", ("picked", ("calm",))),
+    ("very worked up", ("picked", ("high",))),    # the distinctive words of a label
+    ("on edge", ("picked", ("unsettled",))),
+    ("CANT THINK", ("picked", ("flooded",))),     # case and apostrophes
+    ("fairly setled", ("picked", ("calm",))),     # a small typo
+    ("6 or 7", ("tie", ("unsettled", "high"))),   # two options fit equally: ask
+    ("kinda tense", ("none", ())),                # nothing fits: say what was heard
+])
+def test_scale_answers(said, expected):
+    reading = read(said, CALM)
+    assert (reading.kind, reading.ids) == expected
+
+
+@pytest.mark.parametrize("options, said, expected", [
+    (AGE, "yeah", ("picked", ("adult",))),        # an alias from content
+    (AGE, "2", ("picked", ("under_18",))),        # the option's number
+    (AGE, "I'm not sure", ("none", ())),          # function words alone never decide
+    (AGE, "3", ("none", ())),
+    (FOLLOWUP, "yes", ("tie", ("d3", "w1"))),
+    (FOLLOWUP, "in a week please", ("picked", ("w1",))),
+    (TZ, "sao paulo", ("picked", ("america_sao_paulo",))),  # accents
+    (TZ, "BERLN", ("picked", ("europe_berlin",))),
+    (FEELINGS, "misunderstood", ("none", ())),    # a different word, not a typo of "understood"
+])
+def test_single_choice_answers(options, said, expected):
+    reading = read(said, options)
+    assert (reading.kind, reading.ids) == expected
+
+
+@pytest.mark.parametrize("said, expected", [
+    ("hurt and lonely", ("picked", ("hurt", "lonely"))),
+    ("frustated, anxios", ("picked", ("frustrated", "anxious"))),
+    ("1, 3", ("picked", ("hurt", "lonely"))),
+    ("let down / small", ("picked", ("let_down", "small"))),
+    ("small and stupid", ("none", ())),  # one part unread: the person's own words instead
+])
+def test_multi_select_answers(said, expected):
+    reading = read(said, FEELINGS, multi=True)
+    assert (reading.kind, reading.ids) == expected
+
+
+def test_normalise_and_scale_detection():
+    assert normalise("  Can’t   THINK—straight! ") == "cant think straight"
+    assert is_scale(["Mild (0–3)", "Noticeable (4–6)", "Strong (7–10)"])
+    assert not is_scale(["In 20 minutes", "In an hour", "In 3 hours"])
+
+
+NOW = datetime(2026, 11, 30, 19, 0, tzinfo=timezone.utc)  # 20:00 in Berlin
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.mark.parametrize("said, local", [
+    ("9pm", "2026-11-30 21:00"),
+    ("21:30", "2026-11-30 21:30"),
+    ("9", "2026-11-30 21:00"),             # the next 9 o'clock ahead
+    ("half past nine", "2026-11-30 21:30"),
+    ("quarter to ten", "2026-11-30 21:45"),
+    ("in 20 minutes", "2026-11-30 20:20"),
+    ("an hour and a half", "2026-11-30 21:30"),
+    ("tomorrow morning", "2026-12-01 09:00"),
+    ("tomorrow at 8", "2026-12-01 08:00"),
+    ("7 p.m.", "2026-12-01 19:00"),         # today's 7pm has passed
+    ("08:00", "2026-12-01 08:00"),
+])
+def test_times_in_the_persons_words(said, local):
+    due = moment(parse(said), NOW, "Europe/Berlin")
+    assert due.tzinfo is not None and due.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M") == local
+
+
+def test_a_clock_time_needs_the_timezone_but_a_delay_does_not():
+    assert moment(parse("9pm"), NOW, None) is None  # never guessed
+    assert moment(parse("in 2 hours"), NOW, None) == NOW + timedelta(hours=2)
+    assert parse("kinda tense") is None and parse("25:00") is None and parse("yes") is None
+
+
+@pytest.mark.parametrize("said, clock", [("9", time(9)), ("6", time(18)), ("9pm", time(21)), ("half past seven", time(7, 30)),
+                                          ("noon", time(12))])
+def test_daily_times_read_an_hour_the_usual_way(said, clock):
+    assert daily_clock(parse(said)) == clock
+
+
+def test_describe_says_today_or_tomorrow_in_the_persons_timezone():
+    assert describe(NOW + timedelta(hours=1), NOW, "Europe/Berlin")["day"] == "today"
+    assert describe(NOW + timedelta(hours=5), NOW, "Europe/Berlin")["day"] == "tomorrow"
+    assert "day" not in describe(NOW + timedelta(minutes=40), NOW, None)
+    assert describe(NOW + timedelta(minutes=40), NOW, None)["minutes"] == 40
