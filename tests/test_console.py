@@ -254,7 +254,7 @@ async def test_lang_sets_the_language_and_keeps_it(db, content, clock):
     first = await run(["1", "J'ai compris et j'accepte"], "fr")
     assert first.startswith("Bonjour, je suis Mend.")
     assert "Qu'est-ce qui vous aiderait, là, maintenant\u00a0?" in first
-    assert "(Tapez un numéro, ou /help.)" in first
+    assert "(Tapez un numéro ou quelques mots, ou /help.)" in first
     assert first.rstrip().endswith("on reprendra exactement là où vous en étiez.")
     again = await run([], None)  # no --lang: the saved language
     assert again.startswith("Bon retour.") or again.startswith("Contente de vous retrouver.")
