@@ -11,16 +11,18 @@ import asyncio
 import json
 import logging
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from dotenv import load_dotenv
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.content.loader import ContentError, load_content, validate_content
+from bot.content.model import Content
 from bot.content.yamlio import is_unreadable
-from bot.logs import set_pseudonym_salt, setup_logging
 from bot.locales import SUPPORTED
+from bot.logs import set_pseudonym_salt, setup_logging
 from bot.storage import Database, StorageError
 from bot.storage.crypto import Cipher, DataKeyError
 from bot.understanding.encoder import EncoderUnavailable
@@ -107,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     return _run_async(run_bot(settings, content, cipher=cipher))
 
 
-def _run_async(coro) -> int:
+def _run_async(coro: Coroutine[Any, Any, int]) -> int:
     try:
         return asyncio.run(coro)
     except StorageError as exc:
@@ -152,6 +154,7 @@ def validate(content_dir: Path, release: bool) -> int:
         if all(is_unreadable(p) for p in problems):
             print("Fix the YAML first: the other checks run once every file reads.", file=sys.stderr)
         return 1
+    assert content is not None  # no problems means the content loaded
     steps = sum(len(f.steps) for f in content.flows.values())
     keys = len(content.catalogs[content.default_locale].messages)
     print(f"ok: {len(content.flows)} flows, {steps} steps, {keys} messages, locales: {', '.join(sorted(content.catalogs))}")
@@ -162,7 +165,7 @@ async def rotate_key(settings: Settings, cipher: Cipher) -> int:
     if not cipher.enabled:
         print("mend: configuration error: set MEND_DATA_KEY (new key first) to rotate", file=sys.stderr)
         return 2
-    from bot.storage.delivery import rotate_key as rotate
+    from bot.storage.key_rotation import rotate_key as rotate
 
     db = await Database.open(settings.database_path, cipher)
     try:
@@ -175,7 +178,8 @@ async def rotate_key(settings: Settings, cipher: Cipher) -> int:
     return 0
 
 
-async def chat(settings: Settings, content, user: str, cipher: Cipher | None = None, lang: str | None = None) -> int:
+async def chat(settings: Settings, content: Content, user: str, cipher: Cipher | None = None,
+               lang: str | None = None) -> int:
     from bot.clock import SystemClock
     from bot.console import ConsoleChat
 

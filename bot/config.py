@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import urlparse
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"

@@ -19,13 +19,13 @@ import re
 import sys
 import threading
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot import locales
 from bot.clock import Clock
 from bot.content.model import Content
 from bot.engine import CommandReceived, Event, OptionChosen, OptionsChosen, Resume, Send, TextReceived
-from bot.render import Rendered, catalog_for, fill, render
+from bot.presenter import Button, Rendered, catalog_for, fill, render
 from bot.services.conversation import Conversation, Outgoing
 from bot.storage import Database
 
@@ -43,7 +43,7 @@ def parse_line(line: str, prompt: Rendered | None) -> Event:
     if m:
         return CommandReceived(m.group(1).lower(), (m.group(2) or "").strip())
     buttons = prompt.buttons if prompt else ()
-    if buttons and NUMBERS_RE.match(stripped) and not prompt.answer:  # on a scale or a time question, "7" is a value
+    if prompt is not None and buttons and NUMBERS_RE.match(stripped) and not prompt.answer:  # on a scale or a time question, "7" is a value
         numbers = [int(n) for n in re.findall(r"\d+", stripped)]
         if any(not 1 <= n <= len(buttons) for n in numbers):
             return TextReceived(text)  # not a number on screen: the engine says what it heard
@@ -86,7 +86,7 @@ def format_for_console(rendered: Rendered, content: Content, locale: str) -> str
     return "\n".join(lines)
 
 
-def _option_line(n: int | None, button) -> str:
+def _option_line(n: int | None, button: Button) -> str:
     mark = "[x] " if button.selected else ""
     return f"  {n}) {mark}{button.label}" if n is not None else f"  • {mark}{button.label}"
 
@@ -116,6 +116,8 @@ class ConsoleChat:
         for item in outgoing:
             if item.document is not None:
                 self.write(self.save_export(item.document))
+                continue
+            if item.send is None:
                 continue
             if item.user_id == self.user_id:
                 self.locale = item.locale
@@ -155,7 +157,7 @@ class ConsoleChat:
         else:
             await self.deliver(await self.conversation.handle(self.user_id, Resume()))
 
-    def save_export(self, payload: dict) -> str:
+    def save_export(self, payload: dict[str, Any]) -> str:
         """/export in the console: a private file next to the database."""
         folder = self.export_dir
         folder.mkdir(parents=True, exist_ok=True)
@@ -193,7 +195,7 @@ class ConsoleChat:
             await self.deliver(await self.conversation.handle(self.user_id, event, language_code=self.asked_locale))
 
 
-def _start_reader(stream: TextIO) -> "asyncio.Queue[str]":
+def _start_reader(stream: TextIO) -> asyncio.Queue[str]:
     """Read lines on a daemon thread: a blocked read never keeps the process alive after Ctrl-C."""
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[str] = asyncio.Queue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from babel import Locale
@@ -43,14 +44,14 @@ def separators(locale: str) -> tuple[str, str]:
     return ("، ", "؛ ") if locale == "ar" else (", ", "; ")
 
 
-def pick(value, locale: str) -> str:
+def pick(value: str | Mapping[str, str], locale: str) -> str:
     """Content text that may be written once (a number) or per language ({en: …, fr: …, ar: …})."""
-    if isinstance(value, dict):
-        return value.get(locale) or value.get(DEFAULT) or next(iter(value.values()), "")
-    return value
+    if isinstance(value, str):
+        return value
+    return value.get(locale) or value.get(DEFAULT) or next(iter(value.values()), "")
 
 
-def needs_translation(value) -> bool:
+def needs_translation(value: object) -> bool:
     """Text with words in it (not just a number like '112') has to be written in every language."""
     return isinstance(value, str) and re.search(r"[^\W\d_]", value) is not None
 

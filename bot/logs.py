@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import logging
 import sys
+from typing import TextIO
 
 _salt = b""
 # Libraries that log private data below WARNING: httpx logs request URLs (they contain the bot
@@ -24,7 +25,7 @@ def quiet_leaky_loggers() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def setup_logging(level: str = "INFO", stream=None) -> None:
+def setup_logging(level: str = "INFO", stream: TextIO | None = None) -> None:
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s %(message)s",

@@ -169,7 +169,7 @@ class FakeTelegram:
         self._waiters: dict[int, asyncio.Event] = {}
 
     # -- the simulated phones ------------------------------------------------------------------
-    def user(self, uid: int, name: str = "Person", language_code: str | None = "en") -> "FakeUser":
+    def user(self, uid: int, name: str = "Person", language_code: str | None = "en") -> FakeUser:
         return FakeUser(self, uid, name, language_code)
 
     def push(self, update: dict) -> int:
@@ -416,8 +416,8 @@ class FakeTelegram:
                 status, body = await self.call(token, method, params)
             except ConnectionDropped as drop:
                 if drop.delivered:
-                    raise httpx.ReadTimeout("fake: delivered, then no answer", request=request)
-                raise httpx.ConnectError("fake: connection refused", request=request)
+                    raise httpx.ReadTimeout("fake: delivered, then no answer", request=request) from None
+                raise httpx.ConnectError("fake: connection refused", request=request) from None
             # ASCII-escaped like Telegram's own JSON, so text that isn't valid Unicode (a lone
             # surrogate) travels as `\ud800` instead of breaking the encoder.
             return httpx.Response(status, content=json.dumps(body).encode(), headers={"content-type": "application/json"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.engine import CommandReceived, OptionChosen, OptionsChosen, Resume, Send, TextReceived, TimerFired, Unsupported
-from bot.render import render
+from bot.presenter import render
 from bot.services.conversation import Conversation
 
 

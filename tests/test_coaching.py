@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.engine import Frame, OptionChosen, Seat, SessionState, TextReceived, advance
-from bot.render import render
+from bot.presenter import render
 from bot.understanding.screen import screen_for
 from tests.conftest import CONTENT_DIR
 

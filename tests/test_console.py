@@ -15,7 +15,7 @@ import pytest
 
 from bot.console import ConsoleChat, parse_line
 from bot.engine import CommandReceived, OptionChosen, OptionsChosen, TextReceived
-from bot.render import Button, Rendered
+from bot.presenter import Button, Rendered
 from tests.helpers import REPAIR_ANSWERS
 
 FULL_REPAIR = [
@@ -42,7 +42,7 @@ FULL_REPAIR = [
 
 async def chat(db, content, clock, lines: list[str], user: str = "alice") -> str:
     out = io.StringIO()
-    console = ConsoleChat(db, content, clock, user, stdin=io.StringIO("".join(l + "\n" for l in lines)), stdout=out)
+    console = ConsoleChat(db, content, clock, user, stdin=io.StringIO("".join(line + "\n" for line in lines)), stdout=out)
     assert await console.run() == 0
     return out.getvalue()
 
@@ -246,7 +246,7 @@ async def test_lang_sets_the_language_and_keeps_it(db, content, clock):
     `--lang ar` changes it (and says so), the buttons' words work in the chosen language."""
     async def run(lines: list[str], lang: str | None) -> str:
         out = io.StringIO()
-        console = ConsoleChat(db, content, clock, "camille", stdin=io.StringIO("".join(l + "\n" for l in lines)),
+        console = ConsoleChat(db, content, clock, "camille", stdin=io.StringIO("".join(line + "\n" for line in lines)),
                               stdout=out, locale=lang)
         assert await console.run() == 0
         return out.getvalue()

@@ -11,7 +11,7 @@ import pytest
 from bot.content.loader import load_content
 from bot.engine.effects import Send
 from bot.engine.times import describe
-from bot.render import render
+from bot.presenter import render
 from tests.conftest import CONTENT_DIR
 
 NOW = datetime(2026, 11, 25, 20, 0, tzinfo=timezone.utc)

@@ -11,7 +11,7 @@ import pytest
 
 from bot.engine.events import OptionChosen
 from bot.storage.couples import MAX_FAILURES
-from tests.couple_helpers import calm, TOGETHER, invite, keys_since, link, open_link, screen, step1
+from tests.couple_helpers import TOGETHER, calm, invite, keys_since, link, open_link, screen, step1
 from tests.helpers import Persona
 
 PRIVATE_CANARY = "PRIVATE-CANARY-7731"  # written by bob, never shared

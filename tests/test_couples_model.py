@@ -20,7 +20,8 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from hypothesis import event, settings, strategies as st
+from hypothesis import event, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from bot.clock import FakeClock

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
+from bot.services.conversation import Conversation
 from bot.storage import Database
 from bot.storage.crypto import Cipher, DataKeyError
-from bot.services.conversation import Conversation
 from tests.helpers import Persona
 
 CANARY = "CANARY-encrypted-8d2e"

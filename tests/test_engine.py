@@ -8,8 +8,22 @@ from pathlib import Path
 import pytest
 
 from bot.engine import (
-    CancelTimer, CommandReceived, Frame, InvalidInput, OptionChosen, OptionsChosen, Record, Resume, Schedule,
-    Seat, Send, SessionState, TextReceived, TimerFired, Unsupported, advance,
+    CancelTimer,
+    CommandReceived,
+    Frame,
+    InvalidInput,
+    OptionChosen,
+    OptionsChosen,
+    Record,
+    Resume,
+    Schedule,
+    Seat,
+    Send,
+    SessionState,
+    TextReceived,
+    TimerFired,
+    Unsupported,
+    advance,
 )
 
 NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)

@@ -7,15 +7,27 @@ import shutil
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.content.loader import validate_content
 from bot.content.model import DONE, SKIP
 from bot.engine import (
-    CommandReceived, Frame, InvalidInput, OptionChosen, OptionsChosen, Resume, Seat, Send, SessionState,
-    TextReceived, TimerFired, Unsupported, advance,
+    CommandReceived,
+    Frame,
+    InvalidInput,
+    OptionChosen,
+    OptionsChosen,
+    Resume,
+    Seat,
+    Send,
+    SessionState,
+    TextReceived,
+    TimerFired,
+    Unsupported,
+    advance,
 )
-from bot.render import render
+from bot.presenter import render
 from tests.conftest import CONTENT_DIR
 
 NOW = datetime(2026, 11, 25, 23, 30, tzinfo=timezone.utc)

@@ -11,7 +11,14 @@ import pytest
 from tests.fake_server import FakeServer
 from tests.fake_telegram import FakeTelegram
 from tests.process_harness import (
-    TOKEN, BotProcess, Person, check_database, expected_gratitude_checkin, gratitude_and_checkin, onboarding, slots_of,
+    TOKEN,
+    BotProcess,
+    Person,
+    check_database,
+    expected_gratitude_checkin,
+    gratitude_and_checkin,
+    onboarding,
+    slots_of,
 )
 
 pytestmark = pytest.mark.slow
@@ -87,7 +94,7 @@ async def test_an_update_that_kills_mend_every_time_is_set_aside_after_three_tri
     bob.start()
     try:
         async with asyncio.timeout(120):
-            for attempt in range(3):
+            for _attempt in range(3):
                 await bot.start(MEND_FAULT_AT="in_handler_before_commit:1")
                 assert await bot.proc.wait() == 137
             with sqlite3.connect(bot.db_path) as raw:

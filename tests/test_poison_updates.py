@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from bot.engine import TextReceived
-from bot.storage import delivery
+from bot.storage import inbox as stored_inbox
 from bot.transport import inbox
 from bot.transport.parse import parse_update, valid_text
 from tests.fake_telegram import FakeTelegram
@@ -47,9 +47,9 @@ def slots(tg, uid: int) -> dict:
 async def test_a_lone_surrogate_is_stored_losslessly(db, clock):
     update = {"update_id": 7, "message": {"text": f"half a pair {LONE} here"}}
     async with db.write() as conn:
-        await delivery.store_updates(conn, [(7, update)], clock.now())
+        await stored_inbox.store_updates(conn, [(7, update)], clock.now())
     async with db.read() as conn:
-        [(update_id, payload)] = await delivery.unprocessed_updates(conn)
+        [(update_id, payload)] = await stored_inbox.unprocessed_updates(conn)
     assert (update_id, payload) == (7, update)  # the very same text, surrogate included
 
 
@@ -140,8 +140,8 @@ async def test_a_stored_update_that_kept_failing_is_set_aside_after_a_few_tries(
     async with db.write() as conn:
         poison = {"update_id": 1, "message": {**alice._message(text="hello"), "from": {"id": ALICE, "is_bot": False, "first_name": "-"}}}
         nxt = {"update_id": 2, "message": bob._message(text="/start")}
-        await delivery.store_updates(conn, [(1, poison), (2, nxt)], clock.now())
-        await conn.execute("UPDATE inbox SET attempts = ? WHERE update_id = 1", (delivery.MAX_ATTEMPTS,))
+        await stored_inbox.store_updates(conn, [(1, poison), (2, nxt)], clock.now())
+        await conn.execute("UPDATE inbox SET attempts = ? WHERE update_id = 1", (stored_inbox.MAX_ATTEMPTS,))
     await db.close()
     fake.started.update({ALICE, BOB})
     async with running_bot(tmp_path, content, clock, fake=fake, sender_options=FAST) as tg:

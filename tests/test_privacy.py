@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.console import ConsoleChat
+from bot.content.model import saved_slot
 from bot.engine import Seat, SessionState
 from tests.helpers import Persona, choose_followup, walk_repair
 from tests.telegram_harness import running_bot
@@ -151,7 +152,8 @@ def claim_for_slot(slot: str, content) -> str:
     for prefix, claim in SLOT_CLAIMS:
         if slot.startswith(prefix):
             return claim
-    owners = {f.id for f in content.flows.values() for s in f.steps if s.save_as and slot.removesuffix("_text") == s.save_as}
+    owners = {f.id for f in content.flows.values() for s in f.steps
+              if saved_slot(s) and slot.removesuffix("_text") == saved_slot(s)}
     assert owners and not owners & {"sos", "ipv"}, f"'{slot}' is kept but /privacy says answers in /sos are cleared"
     return "your answers in each exercise"
 

@@ -114,6 +114,19 @@ async def test_nudges_are_neutral_and_carry_snooze_and_stop(alice, clock, conver
     assert alice.keys()[-3:] == ["nudge.stopped", "system.back_to_step", "home.menu"]
 
 
+async def test_starting_from_a_nudge_asks_the_first_question_once(alice, clock, conversation, db):
+    """The nudged flow prompts its first question, and nothing runs on after it (it was sent twice)."""
+    clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc))
+    await alice.onboard()
+    await set_daily_checkin(alice, at="at_1230")
+    (_, due), = pending(db, alice.user_id)
+    clock.set(datetime.fromisoformat(due))
+    assert await fire(alice, conversation) == ["nudge.card"]
+    sent = await alice.taps("start")
+    prompts = [s.key for s in sent if s.prompt]
+    assert prompts == ["checkin.feelings"]
+
+
 async def test_stop_all_means_nothing_more_until_turned_back_on(alice, clock, conversation, db):
     await alice.onboard()
     await set_daily_checkin(alice)

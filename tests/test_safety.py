@@ -10,8 +10,8 @@ import pytest
 
 from bot.content.loader import validate_content
 from bot.engine import CommandReceived, Frame, OptionChosen, SafetyEvent, Seat, SessionState, TextReceived, advance
+from bot.presenter import render
 from bot.understanding.screen import screen_for
-from bot.render import render
 from tests.conftest import CONTENT_DIR
 from tests.helpers import reach_my_part
 

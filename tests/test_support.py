@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.render import render
+from bot.presenter import render
 from tests.helpers import Persona, reach_my_part
 from tests.telegram_harness import running_bot
 from tests.test_console import chat

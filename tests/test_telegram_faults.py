@@ -123,7 +123,7 @@ async def test_break_return_nudge_comes_from_the_ticker_at_the_agreed_time(tg, c
     await tg.settle()
     nudge = tg.fake.messages_to(ALICE)[-1]
     assert nudge.text.startswith("A gentle nudge from Mend")
-    assert [l for l, _ in nudge.buttons] == ["I'm back", "Later (in an hour)", "Stop reminders"]
+    assert [label for label, _ in nudge.buttons] == ["I'm back", "Later (in an hour)", "Stop reminders"]
     await tg.act(alice, "back")
     assert "from 0 (settled) to 10" in tg.fake.texts(ALICE)[-1]
 
@@ -163,7 +163,7 @@ async def test_rows_waiting_on_the_pacing_budget_are_claimed_not_sending(tmp_pat
     moment before the request is it 'sending' (a crash then makes it 'ambiguous')."""
     import asyncio
 
-    from bot.storage import delivery
+    from bot.storage import outbox
 
     gate = asyncio.Event()
 
@@ -182,7 +182,7 @@ async def test_rows_waiting_on_the_pacing_budget_are_claimed_not_sending(tmp_pat
                 await asyncio.sleep(0.01)
         assert tg.rows("SELECT COUNT(*) FROM outbox WHERE status = 'sending'") == [(0,)]
         async with tg.db.write() as conn:  # what a restart after a crash here would do
-            await delivery.recover_outbox(conn)
+            await outbox.recover_outbox(conn)
         assert tg.rows("SELECT COUNT(*) FROM outbox WHERE status IN ('claimed', 'ambiguous')") == [(0,)]
         gate.set()
 

@@ -13,8 +13,15 @@ import pytest
 from tests.fake_server import FakeServer
 from tests.fake_telegram import FakeTelegram
 from tests.process_harness import (
-    TOKEN, BotProcess, Person, check_database, expected_gratitude_checkin, expected_repair, gratitude_and_checkin,
-    repair_script, slots_of,
+    TOKEN,
+    BotProcess,
+    Person,
+    check_database,
+    expected_gratitude_checkin,
+    expected_repair,
+    gratitude_and_checkin,
+    repair_script,
+    slots_of,
 )
 
 pytestmark = pytest.mark.slow

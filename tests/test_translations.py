@@ -16,7 +16,7 @@ import pytest
 from bot import locales
 from bot.content.loader import validate_content
 from bot.engine.effects import Choice, Send
-from bot.render import catalog_for, fill, render
+from bot.presenter import catalog_for, fill, render
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 # Common English words that are not French or Arabic words. A French or Arabic message containing

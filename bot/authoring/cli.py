@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 
 from bot.authoring import graph as charts
-from bot.authoring.transcripts import run_file, transcript_files
+from bot.authoring.transcripts import Result, run_file, transcript_files
 from bot.content.loader import display_path, read_flows, validate_content
+from bot.content.model import Content
 
 
 def graph(content_dir: Path, flow_id: str | None, fmt: str, all_dir: Path | None) -> int:
@@ -66,5 +67,5 @@ def test_content(content_dir: Path, only: str | None = None, show: bool = False)
     return 0
 
 
-async def _run_all(paths: list[Path], content) -> list:
+async def _run_all(paths: list[Path], content: Content) -> list[Result]:
     return [await run_file(path, content) for path in paths]

@@ -26,7 +26,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from bot.clock import FakeClock
 from bot.content.limits import yaml_type
@@ -34,10 +34,17 @@ from bot.content.loader import display_path
 from bot.content.model import Content
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
 from bot.engine.effects import Send
-from bot.engine.events import CommandReceived, Event, OptionChosen, OptionsChosen, TextReceived, TimerFired
+from bot.engine.events import (
+    CommandReceived,
+    Event,
+    OptionChosen,
+    OptionsChosen,
+    TextReceived,
+    TimerFired,
+    TimerPayload,
+)
 from bot.services.conversation import Conversation
-from bot.storage import Database
-from bot.storage import delivery, repo
+from bot.storage import Database, due_timers, repo
 
 ACTIONS = ("user", "choose", "command", "wait")
 EXPECTATIONS = ("bot", "bot_not", "slot")
@@ -116,7 +123,7 @@ def _start(data: LDict, file: str, problems: list[Problem]) -> datetime:
     return value.astimezone(timezone.utc)
 
 
-def _turn(raw: Any, line: int, file: str, keys: dict, problems: list[Problem]) -> Turn | None:
+def _turn(raw: Any, line: int, file: str, keys: dict[str, Any], problems: list[Problem]) -> Turn | None:
     if not isinstance(raw, LDict):
         problems.append(Problem(file, line, "a turn is a mapping like 'choose: calm' or 'bot: repair.my_part'"))
         return None
@@ -185,7 +192,7 @@ def wait_duration(value: Any) -> timedelta | None:
     return timedelta(days=days, hours=hours, minutes=minutes)
 
 
-def _keys(value: Any, file: str, line: int, keys: dict, problems: list[Problem]) -> tuple[str, ...]:
+def _keys(value: Any, file: str, line: int, keys: dict[str, Any], problems: list[Problem]) -> tuple[str, ...]:
     items = list(value) if isinstance(value, LList) else [value]
     out = []
     for item in items:
@@ -286,11 +293,11 @@ class _Run:
             if due > self.clock.now():
                 self.clock.set(due)
             async with self.db.write() as conn:
-                claimed = await delivery.claim_due_timers_all(conn, self.clock.now())
+                claimed = await due_timers.claim_due_timers_all(conn, self.clock.now())
             if not claimed:
                 break
             for user_id, kind, payload in claimed:
-                await self.conversation.handle(user_id, TimerFired(kind, payload))
+                await self.conversation.handle(user_id, TimerFired(kind, cast(TimerPayload, payload)))
             await self.collect()
         self.clock.set(target)
 

@@ -1,6 +1,5 @@
 """Message catalogs: flattening messages/<locale>.yaml into keys, and checking every locale has
-every key in use, placeholders that exist, text within Telegram's limit, and clinician sign-off.
-A mixin of the validator."""
+every key in use, placeholders that exist, text within Telegram's limit, and clinician sign-off."""
 from __future__ import annotations
 
 import re
@@ -8,136 +7,142 @@ import string
 from pathlib import Path
 from typing import Any
 
+from bot.content.checks import Checks
+from bot.content.languages import check_translations
+from bot.content.limits import TELEGRAM_TEXT_LIMIT, yaml_type
 from bot.content.model import (
-    SYSTEM_KEYS, SYSTEM_PARAMS, Catalog, Message,
+    SYSTEM_KEYS,
+    SYSTEM_PARAMS,
+    Catalog,
+    Message,
 )
 from bot.content.yamlio import LDict, LList, read_yaml
-from bot.content.limits import TELEGRAM_TEXT_LIMIT, yaml_type
-from bot.content.languages import check_translations
 from bot.locales import parse_plural_spec
 
 ENGINE = "(engine)"  # the "file" of keys the engine sends by itself
 
 
-class CatalogChecks:
-    def load_catalog(self, path: Path) -> Catalog | None:
-        file = self.rel(path)
-        data = read_yaml(path, self.problems, file)
-        if not isinstance(data, LDict):
-            if data is not None:
-                self.err(file, 1, "a message file must be a mapping of keys to text")
-            return None
-        messages: dict[str, Message] = {}
-        aliases: dict[str, tuple[str, ...]] = {}
-        self.flatten(data, "", file, messages, aliases)
-        return Catalog(path.stem, messages, aliases)
+def load_catalog(v: Checks, path: Path) -> Catalog | None:
+    file = v.rel(path)
+    data = read_yaml(path, v.problems, file)
+    if not isinstance(data, LDict):
+        if data is not None:
+            v.err(file, 1, "a message file must be a mapping of keys to text")
+        return None
+    messages: dict[str, Message] = {}
+    aliases: dict[str, tuple[str, ...]] = {}
+    flatten(v, data, "", file, messages, aliases)
+    return Catalog(path.stem, messages, aliases)
 
-    def flatten(self, node: LDict, prefix: str, file: str, out: dict[str, Message],
-                aliases: dict[str, tuple[str, ...]]) -> None:
-        for name, value in node.items():
-            key = f"{prefix}{name}"
-            line = node.line_of(name)
-            if isinstance(value, LDict) and "text" in value:
-                self.add_message(key, value["text"], file, value.line_of("text"), out, value)
-                for extra in value:
-                    if extra not in ("text", "options", "aliases", "review", "reviewed_by", "reviewed_on"):
-                        self.err(file, value.line_of(extra), f"'{key}': unknown field '{extra}'")
-                self.add_aliases(key, value, file, aliases)
-                options = value.get("options")
-                if options is not None:
-                    if not isinstance(options, LDict):
-                        self.err(file, value.line_of("options"), f"'{key}': options must map option ids to labels")
-                    else:
-                        for oid, label in options.items():
-                            okey = f"{key}.options.{oid}"
-                            if isinstance(label, LDict) and "text" in label:  # {text: label, aliases: [...]}
-                                for extra in label:
-                                    if extra not in ("text", "aliases"):
-                                        self.err(file, label.line_of(extra), f"'{okey}': unknown field '{extra}'")
-                                self.add_message(okey, label["text"], file, label.line_of("text"), out, None)
-                                self.add_aliases(okey, label, file, aliases)
-                            else:
-                                self.add_message(okey, label, file, options.line_of(oid), out, None)
-            elif isinstance(value, LDict):
-                self.flatten(value, key + ".", file, out, aliases)
-            else:
-                self.add_message(key, value, file, line, out, None)
 
-    def add_aliases(self, key: str, node: LDict, file: str, aliases: dict[str, tuple[str, ...]]) -> None:
-        """Other words a person may type for an option (`aliases:` beside its label, per locale)."""
-        if "aliases" not in node:
-            return
-        items = node["aliases"]
-        if not isinstance(items, LList) or not all(isinstance(a, str) and a.strip() for a in items):
-            self.err(file, node.line_of("aliases"), f"'{key}': aliases must be a list of words or phrases (quote yes/no)")
-            return
-        aliases[key] = tuple(items)
-
-    def add_message(self, key: str, value: Any, file: str, line: int, out: dict[str, Message], meta: LDict | None) -> None:
-        variants = list(value) if isinstance(value, LList) else [value]
-        good = True
-        for i, text in enumerate(variants):
-            vline = value.line_of(i) if isinstance(value, LList) else line
-            if not isinstance(text, str) or not text.strip():
-                self.err(file, vline, f"'{key}' must be non-empty text, got {yaml_type(text)} {text!r} (quote it)")
-                good = False
-                continue
-            if len(text) > TELEGRAM_TEXT_LIMIT:
-                self.err(file, vline, f"'{key}' is {len(text)} characters; Telegram allows {TELEGRAM_TEXT_LIMIT}")
-            try:
-                list(string.Formatter().parse(text))
-            except ValueError:
-                self.err(file, vline, f"'{key}': unbalanced braces (write '{{{{' for a literal brace)")
-                good = False
-        if not variants:
-            self.err(file, line, f"'{key}' has no text")
-            good = False
-        if good:
-            review = meta.get("review") if meta is not None else None
-            out[key] = Message(tuple(variants), review,
-                               meta.get("reviewed_by") if meta is not None else None,
-                               str(meta.get("reviewed_on")) if meta is not None and meta.get("reviewed_on") else None,
-                               file, line)
-
-    def check_catalogs(self, catalogs: dict[str, Catalog], saved_slots: set[str]) -> dict[str, tuple[str, ...]]:
-        placeholders: dict[str, set[str]] = {}
-        for key in SYSTEM_KEYS:
-            self.use_key(key, ENGINE, 0)
-        self.check_missing_keys(catalogs)
-        for catalog in catalogs.values():
-            for key, msg in catalog.messages.items():
-                for text in msg.variants:
-                    for _, name, spec, _ in string.Formatter().parse(text):
-                        if name is None:
-                            continue
-                        if spec and parse_plural_spec(spec) is None:
-                            self.err(msg.file, msg.line, f"'{key}': '{{{name}:{spec}}}' must be plural forms like "
-                                     f"'{{{name}:one=# item|other=# items}}' (zero, one, two, few, many, other)")
-                        if not re.match(r"^[a-z_][a-z0-9_]*$", name):
-                            self.err(msg.file, msg.line, f"'{key}': placeholder '{{{name}}}' must be a plain name")
-                        elif name not in saved_slots and name not in SYSTEM_PARAMS:
-                            self.err(msg.file, msg.line, f"'{key}': placeholder '{{{name}}}' is not a saved slot or known parameter")
+def flatten(v: Checks, node: LDict, prefix: str, file: str, out: dict[str, Message],
+            aliases: dict[str, tuple[str, ...]]) -> None:
+    for name, value in node.items():
+        key = f"{prefix}{name}"
+        line = node.line_of(name)
+        if isinstance(value, LDict) and "text" in value:
+            add_message(v, key, value["text"], file, value.line_of("text"), out, value)
+            for extra in value:
+                if extra not in ("text", "options", "aliases", "review", "reviewed_by", "reviewed_on"):
+                    v.err(file, value.line_of(extra), f"'{key}': unknown field '{extra}'")
+            add_aliases(v, key, value, file, aliases)
+            options = value.get("options")
+            if options is not None:
+                if not isinstance(options, LDict):
+                    v.err(file, value.line_of("options"), f"'{key}': options must map option ids to labels")
+                else:
+                    for oid, label in options.items():
+                        okey = f"{key}.options.{oid}"
+                        if isinstance(label, LDict) and "text" in label:  # {text: label, aliases: [...]}
+                            for extra in label:
+                                if extra not in ("text", "aliases"):
+                                    v.err(file, label.line_of(extra), f"'{okey}': unknown field '{extra}'")
+                            add_message(v, okey, label["text"], file, label.line_of("text"), out, None)
+                            add_aliases(v, okey, label, file, aliases)
                         else:
-                            placeholders.setdefault(key, set()).add(name)
-                if msg.review == "clinician" and self.release and not (msg.reviewed_by and msg.reviewed_on):
-                    self.err(msg.file, msg.line, f"'{key}' is safety copy awaiting clinician sign-off (reviewed_by, reviewed_on)")
-                elif msg.review not in (None, "clinician"):
-                    self.err(msg.file, msg.line, f"'{key}': review must be 'clinician'")
-        self.problems += check_translations(catalogs, self.used_keys, self.release,
-                                            lambda locale: self.rel(self.root / f"messages/{locale}.yaml"))
-        return {k: tuple(sorted(v)) for k, v in placeholders.items()}
+                            add_message(v, okey, label, file, options.line_of(oid), out, None)
+        elif isinstance(value, LDict):
+            flatten(v, value, key + ".", file, out, aliases)
+        else:
+            add_message(v, key, value, file, line, out, None)
 
-    def check_missing_keys(self, catalogs: dict[str, Catalog]) -> None:
-        """A key is reported where it is used (the flow step, picker or lexicon line), naming every
-        locale that lacks it, so a typo in a flow points at the flow. Keys only the engine uses are
-        reported in the locale's own file."""
-        for key, (file, line) in sorted(self.used_keys.items()):
-            lacking = [self.rel(self.root / "messages" / f"{locale}.yaml")
-                       for locale, catalog in sorted(catalogs.items()) if key not in catalog.messages]
-            if not lacking:
-                continue
-            if file == ENGINE:
-                for where in lacking:
-                    self.err(where, 1, f"missing message key '{key}' (used at the engine)")
-            else:
-                self.err(file, line, f"missing message key '{key}' (add it to {', '.join(lacking)})")
+
+def add_aliases(v: Checks, key: str, node: LDict, file: str, aliases: dict[str, tuple[str, ...]]) -> None:
+    """Other words a person may type for an option (`aliases:` beside its label, per locale)."""
+    if "aliases" not in node:
+        return
+    items = node["aliases"]
+    if not isinstance(items, LList) or not all(isinstance(a, str) and a.strip() for a in items):
+        v.err(file, node.line_of("aliases"), f"'{key}': aliases must be a list of words or phrases (quote yes/no)")
+        return
+    aliases[key] = tuple(items)
+
+def add_message(v: Checks, key: str, value: Any, file: str, line: int, out: dict[str, Message], meta: LDict | None) -> None:
+    variants = list(value) if isinstance(value, LList) else [value]
+    good = True
+    for i, text in enumerate(variants):
+        vline = value.line_of(i) if isinstance(value, LList) else line
+        if not isinstance(text, str) or not text.strip():
+            v.err(file, vline, f"'{key}' must be non-empty text, got {yaml_type(text)} {text!r} (quote it)")
+            good = False
+            continue
+        if len(text) > TELEGRAM_TEXT_LIMIT:
+            v.err(file, vline, f"'{key}' is {len(text)} characters; Telegram allows {TELEGRAM_TEXT_LIMIT}")
+        try:
+            list(string.Formatter().parse(text))
+        except ValueError:
+            v.err(file, vline, f"'{key}': unbalanced braces (write '{{{{' for a literal brace)")
+            good = False
+    if not variants:
+        v.err(file, line, f"'{key}' has no text")
+        good = False
+    if good:
+        review = meta.get("review") if meta is not None else None
+        out[key] = Message(tuple(variants), review,
+                           meta.get("reviewed_by") if meta is not None else None,
+                           str(meta.get("reviewed_on")) if meta is not None and meta.get("reviewed_on") else None,
+                           file, line)
+
+def check_catalogs(v: Checks, catalogs: dict[str, Catalog], saved_slots: set[str]) -> dict[str, tuple[str, ...]]:
+    placeholders: dict[str, set[str]] = {}
+    for key in SYSTEM_KEYS:
+        v.use_key(key, ENGINE, 0)
+    check_missing_keys(v, catalogs)
+    for catalog in catalogs.values():
+        for key, msg in catalog.messages.items():
+            for text in msg.variants:
+                for _, name, spec, _ in string.Formatter().parse(text):
+                    if name is None:
+                        continue
+                    if spec and parse_plural_spec(spec) is None:
+                        v.err(msg.file, msg.line, f"'{key}': '{{{name}:{spec}}}' must be plural forms like "
+                              f"'{{{name}:one=# item|other=# items}}' (zero, one, two, few, many, other)")
+                    if not re.match(r"^[a-z_][a-z0-9_]*$", name):
+                        v.err(msg.file, msg.line, f"'{key}': placeholder '{{{name}}}' must be a plain name")
+                    elif name not in saved_slots and name not in SYSTEM_PARAMS:
+                        v.err(msg.file, msg.line, f"'{key}': placeholder '{{{name}}}' is not a saved slot or known parameter")
+                    else:
+                        placeholders.setdefault(key, set()).add(name)
+            if msg.review == "clinician" and v.release and not (msg.reviewed_by and msg.reviewed_on):
+                v.err(msg.file, msg.line, f"'{key}' is safety copy awaiting clinician sign-off (reviewed_by, reviewed_on)")
+            elif msg.review not in (None, "clinician"):
+                v.err(msg.file, msg.line, f"'{key}': review must be 'clinician'")
+    v.problems += check_translations(catalogs, v.used_keys, v.release,
+                                     lambda locale: v.rel(v.root / f"messages/{locale}.yaml"))
+    return {k: tuple(sorted(v)) for k, v in placeholders.items()}
+
+
+def check_missing_keys(v: Checks, catalogs: dict[str, Catalog]) -> None:
+    """A key is reported where it is used (the flow step, picker or lexicon line), naming every
+    locale that lacks it, so a typo in a flow points at the flow. Keys only the engine uses are
+    reported in the locale's own file."""
+    for key, (file, line) in sorted(v.used_keys.items()):
+        lacking = [v.rel(v.root / "messages" / f"{locale}.yaml")
+                   for locale, catalog in sorted(catalogs.items()) if key not in catalog.messages]
+        if not lacking:
+            continue
+        if file == ENGINE:
+            for where in lacking:
+                v.err(where, 1, f"missing message key '{key}' (used at the engine)")
+        else:
+            v.err(file, line, f"missing message key '{key}' (add it to {', '.join(lacking)})")

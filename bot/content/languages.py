@@ -3,7 +3,7 @@ locale, and crisis-line wording in every language. Plain functions returning pro
 validator adds them to its list)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from bot.content.model import Catalog, Resources
 from bot.content.yamlio import Problem
@@ -11,7 +11,7 @@ from bot.locales import needs_translation
 
 
 def check_translations(catalogs: Mapping[str, Catalog], used_keys: Mapping[str, tuple[str, int]],
-                       release: bool, file_of) -> list[Problem]:
+                       release: bool, file_of: Callable[[str], str]) -> list[Problem]:
     """Every key of the English catalog in every other locale, used by a flow or not (a key nobody
     has translated yet is what a translator needs to see; keys in use are reported with where they
     are used, by the caller). With `release`, also keys only a translation still has: harmless at

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any
+from typing import Any, get_args
+
+from bot.content.model import ActionName, RecordName
 
 SCHEMA_VERSION = 1
 TELEGRAM_TEXT_LIMIT = 4096
@@ -25,12 +27,8 @@ KIND_FIELDS = {
     "say": set(), "branch": set(), "call": set(), "goto": set(), "schedule": set(), "cancel_timer": set(),
     "record": set(), "action": set(), "await_partner": {"reveal"}, "end": set(),
 }
-RECORDS = {"consent", "adult"}
-ACTIONS = {"park", "discard", "erase", "set_language", "start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders",
-           "set_daily", "set_timezone", "set_quiet", "keep_held_words", "open_support",
-           # couples: invitations, the reflection loop's speaking order, the private safety screen
-           "create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "joint_off",
-           "release_partner"}
+RECORDS = frozenset(get_args(RecordName))
+ACTIONS = frozenset(get_args(ActionName))
 FLOW_FIELDS = {"flow", "schema_version", "version", "title", "kind", "command", "stages", "resume", "steps"}
 FLOW_KINDS = {"main", "sub", "interrupt"}
 

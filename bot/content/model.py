@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import ClassVar, Literal
 
 from bot.content.conditions import Condition
 
 # Keys the engine sends by itself (not from a flow step). Every locale must define them.
-SYSTEM_KEYS = (
+SYSTEM_KEYS: tuple[str, ...] = (
     "system.help",
     "system.help_idle",
     "system.help_flow",
@@ -75,7 +76,7 @@ SYSTEM_KEYS = (
     "privacy.info",
     "privacy.export_caption",
     "language.changed",
-    # couples (couple.py and the couples service)
+    # couples (engine couples.py and the couples service)
     "couple.invite_link", "couple.share_button", "couple.share_text", "couple.invite_invalid", "couple.invite_own",
     "couple.invite_linked", "couple.invite_slow_down", "couple.invite_declined", "couple.joined",
     "couple.partner_joined", "couple.start_later", "couple.waiting", "couple.still_waiting", "couple.keep_waiting",
@@ -96,7 +97,7 @@ SYSTEM_PARAMS = frozenset({"stage", "stages", "flow_title", "length", "limit", "
 COACHING_CATEGORIES = ("criticism", "contempt", "defensiveness", "non_apology", "felt_like_you", "calm_down", "vague_ask")
 # Slots that outlive a flow: the person's country (for resources) and their safety plan.
 PERSISTENT_SLOT_PREFIXES = ("country", "safety_plan_", "reminder_", "screen_")
-# Conditions can test these without a step saving them; the engine fills them in (couple.py).
+# Conditions can test these without a step saving them; the engine fills them in (frames.condition_slots).
 SYSTEM_SLOTS: dict[str, frozenset[str]] = {
     "couple": frozenset({"linked", "solo"}),  # is this person linked with a partner right now
     "joint": frozenset({"on", "off"}),  # may the two do exercises together (off: never says why)
@@ -110,8 +111,6 @@ SYSTEM_SLOTS: dict[str, frozenset[str]] = {
 }
 PARTNER_PREFIX = "partner_"  # a revealed item lands in the reader's slots as partner_<slot>
 
-# Step kinds that wait for the person; every other kind runs and moves on by itself.
-INTERACTIVE_KINDS = frozenset({"choice", "multi", "text"})
 SHARE = "share"  # the option of a `share:` question that gives consent
 
 SKIP = "skip"  # option id added to optional steps
@@ -125,48 +124,169 @@ class Route:
     line: int
 
 
-@dataclass(frozen=True)
-class Step:
+@dataclass(frozen=True, kw_only=True)
+class _StepBase:
+    """What every step has: where it is written, its stage in the flow, and where it goes next."""
+
     id: str
-    kind: str  # choice | multi | text | say | branch | call | goto | schedule | cancel_timer | record | action | await_partner | end
     file: str
     line: int
-    key: str | None = None  # message key of ask/say/end
-    options: tuple[str, ...] = ()
-    option_labels: dict[str, str] = field(default_factory=dict)  # option id -> message key
-    option_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (group heading key, option ids)
+    stage: int = 0
+    routes: tuple[Route, ...] = ()
+    # The message this step sends: a question's text, a `say`, an `end`'s last words; None for the rest
+    # (and in content that failed to load).
+    key: str | None = None
+    kind: ClassVar[str]  # as the flow file names it (the engine matches on the class, not on this)
+    interactive: ClassVar[bool] = False  # True for questions: the flow waits for the person here
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Question(_StepBase):
     save_as: str | None = None
-    min_picks: int = 1
-    max_picks: int = 1
     optional: bool = False
     skip_keeps: bool = False  # skipping keeps an earlier answer (editing a safety plan)
     check: bool = False  # coaching feedback on the draft (it may reach a partner)
-    allow_text: bool = False
-    max_len: int = 2000
-    routes: tuple[Route, ...] = ()
-    target_flow: str | None = None  # call / goto
-    timer: str | None = None
-    delay: timedelta | None = None
-    delay_by: str | None = None
-    delays: dict[str, timedelta] = field(default_factory=dict)
-    record: str | None = None
-    action: str | None = None
-    stage: int = 0
-    barrier: str | None = None  # await_partner: both seats meet here (solo sessions pass through)
-    reveal: tuple[str, ...] = ()  # await_partner: the partner's items shown when both arrive (if shared)
     share: tuple[str, ...] = ()  # a [share, keep] question: consent for these slots to be revealed
     for_partner: bool = False  # the question itself is addressed to the partner: answering is consent
-    # A question about a time (`time:`): "moment" (a time ahead: breaks, snoozes) or "daily" (a time
-    # of day). A typed time is saved as `time_option` if given (the nudge card's "snooze"), else the
-    # options themselves are times; `time_min`/`time_max` bound a moment's distance from now.
+    max_len: int = 2000  # for own words (free text, or text beside a multi-select)
+    interactive: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Options(_Question):
+    options: tuple[str, ...] = ()
+    option_labels: dict[str, str] = field(default_factory=dict)  # option id -> message key
+    option_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (group heading key, option ids)
+    allow_text: bool = False  # own words accepted instead of (or beside) the picks
+    # A question about a time (`time:`, single choice only): "moment" (a time ahead: breaks, snoozes)
+    # or "daily" (a time of day). A typed time is saved as `time_option` if given (the nudge card's
+    # "snooze"), else the options themselves are times; `time_min`/`time_max` bound a moment's
+    # distance from now.
     time_kind: str | None = None
     time_option: str | None = None
     time_min: timedelta | None = None
     time_max: timedelta | None = None
 
-    @property
-    def interactive(self) -> bool:
-        return self.kind in INTERACTIVE_KINDS
+
+@dataclass(frozen=True, kw_only=True)
+class ChoiceStep(_Options):
+    """Pick one option."""
+
+    kind: ClassVar[str] = "choice"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MultiStep(_Options):
+    """Pick several options (ticks), then Done."""
+
+    kind: ClassVar[str] = "multi"
+    min_picks: int = 1
+    max_picks: int = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextStep(_Question):
+    """Free text in the person's own words."""
+
+    kind: ClassVar[str] = "text"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SayStep(_StepBase):
+    kind: ClassVar[str] = "say"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BranchStep(_StepBase):
+    """Only routes: goes where the first matching condition says."""
+
+    kind: ClassVar[str] = "branch"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndStep(_StepBase):
+    kind: ClassVar[str] = "end"  # `key`: an optional last message
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallStep(_StepBase):
+    """Run a sub-flow, then continue after this step."""
+
+    kind: ClassVar[str] = "call"
+    target_flow: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GotoStep(_StepBase):
+    """Leave this flow for another one (nothing to come back to)."""
+
+    kind: ClassVar[str] = "goto"
+    target_flow: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScheduleStep(_StepBase):
+    kind: ClassVar[str] = "schedule"
+    timer: str | None = None
+    delay: timedelta | None = None
+    delay_by: str | None = None  # a slot whose answer picks the delay from `delays`
+    delays: dict[str, timedelta | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelTimerStep(_StepBase):
+    kind: ClassVar[str] = "cancel_timer"
+    timer: str | None = None
+
+
+RecordName = Literal["consent", "adult"]
+ActionName = Literal[
+    "park", "discard", "erase", "set_language", "start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders", "set_daily",
+    "set_timezone", "set_quiet",
+    # couples: invitations, the reflection loop's speaking order, the private safety screen
+    "create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "joint_off",
+    # a seat told "not available right now" (joint work off): its partner is taken to the same words
+    "release_partner",
+    # the gentle safety check-in: keep the words set aside, or open support
+    "keep_held_words", "open_support",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordStep(_StepBase):
+    kind: ClassVar[str] = "record"
+    record: RecordName
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActionStep(_StepBase):
+    kind: ClassVar[str] = "action"
+    action: ActionName  # the engine handles each one (auto.run_action, checked by mypy)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwaitPartnerStep(_StepBase):
+    kind: ClassVar[str] = "await_partner"
+    barrier: str = ""  # both seats meet here (solo sessions pass through)
+    reveal: tuple[str, ...] = ()  # the partner's items shown when both arrive (if shared)
+
+
+Question = ChoiceStep | MultiStep | TextStep
+OptionStep = ChoiceStep | MultiStep  # a question with options (buttons)
+Step = (ChoiceStep | MultiStep | TextStep | SayStep | BranchStep | EndStep | CallStep | GotoStep | ScheduleStep
+        | CancelTimerStep | RecordStep | ActionStep | AwaitPartnerStep)
+QUESTION_TYPES = (ChoiceStep, MultiStep, TextStep)
+# A step kind as the loader names it -> its class.
+STEP_CLASSES: dict[str, type[Step]] = {
+    "choice": ChoiceStep, "multi": MultiStep, "text": TextStep, "say": SayStep, "branch": BranchStep,
+    "end": EndStep, "call": CallStep, "goto": GotoStep, "schedule": ScheduleStep, "cancel_timer": CancelTimerStep,
+    "record": RecordStep, "action": ActionStep, "await_partner": AwaitPartnerStep,
+}
+
+
+def saved_slot(step: Step) -> str | None:
+    """The slot a question saves its answer in (None for every other step)."""
+    return step.save_as if isinstance(step, QUESTION_TYPES) else None
 
 
 @dataclass(frozen=True)
@@ -181,6 +301,8 @@ class Flow:
     steps: tuple[Step, ...]
     file: str
     line: int
+    _index: dict[str, Step] = field(init=False, repr=False, compare=False)
+    _order: dict[str, int] = field(init=False, repr=False, compare=False)
 
     @property
     def first(self) -> str:
@@ -243,10 +365,14 @@ class Lexicon:
     arabizi: bool = False  # its Latin patterns are Darija: also match the Arabizi reading
 
 
+# Resource text written once ("112") or per language ({en: "call 3114", fr: "appelez le 3114", ...}).
+PerLanguage = str | dict[str, str]
+
+
 @dataclass(frozen=True)
 class CrisisLine:
     name: str
-    how: str
+    how: PerLanguage
     source: str | None  # the page where the number was found
     last_checked: date | None
 
@@ -259,7 +385,7 @@ class CrisisLine:
 
 @dataclass(frozen=True)
 class CountryResources:
-    emergency: str
+    emergency: PerLanguage
     lines: tuple[CrisisLine, ...]  # crisis and suicide prevention lines (/sos)
     abuse_lines: tuple[CrisisLine, ...] = ()  # support for people experiencing abuse
 

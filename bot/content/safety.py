@@ -4,12 +4,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from bot.content.model import (
-    COACHING_CATEGORIES, FRESH_FOR, CountryResources, CrisisLine, Lexicon, Resources, SignPatterns,
+    COACHING_CATEGORIES,
+    FRESH_FOR,
+    CountryResources,
+    CrisisLine,
+    Lexicon,
+    PerLanguage,
+    Resources,
+    SignPatterns,
 )
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
 
@@ -171,15 +179,16 @@ def _check_review(data: LDict, file: str, problems: list[Problem], release: bool
         problems.append(Problem(file, data.line_of("review"), "lexicon awaiting clinician sign-off (reviewed_by, reviewed_on)"))
 
 
-def _is_text(value) -> bool:
+def _is_text(value: object) -> bool:
     """Resource text: written once, or per language as a mapping of locale to text."""
     if isinstance(value, LDict):
         return bool(value) and all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items())
     return isinstance(value, str) and bool(value.strip())
 
 
-def _text(value):
-    return dict(value) if isinstance(value, LDict) else value
+def _text(value: object) -> PerLanguage:
+    """Checked by `_is_text` first: text, or a mapping of locale to text."""
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, LDict) else str(value)
 
 
 def check_screen_model(folder: Path, rel: Callable[[Path], str], problems: list[Problem]) -> None:

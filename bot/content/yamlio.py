@@ -42,21 +42,21 @@ class _TooDeep(Exception):
         self.line, self.message = line, message
 
 
-class LDict(dict):
+class LDict(dict[str, Any]):
     """A dict that knows the 1-based line of itself and of each of its keys."""
 
     line: int = 0
-    key_lines: dict
+    key_lines: dict[str, int]
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
 
 
-class LList(list):
+class LList(list[Any]):
     """A list that knows the 1-based line of itself and of each item."""
 
     line: int = 0
-    item_lines: list
+    item_lines: list[int]
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line

@@ -220,8 +220,8 @@ def _read_one(text: str, options: list[OptionText], locale: str, positions: bool
     words = said.split()
     numbers = [int(w.removesuffix("ish")) for w in words if NUMBER_WORD_RE.match(w)]
     if numbers and (scale or said.isdigit()):
-        hits = [_by_number(n, options, scale, positions) for n in numbers]
-        hits = list(dict.fromkeys(h for h in hits if h))
+        found = [_by_number(n, options, scale, positions) for n in numbers]
+        hits = list(dict.fromkeys(h for h in found if h))
         only_numbers = all(w.isdigit() or w in _stop(locale) or w in ("out", "10", "about", "around") for w in words)
         if len(hits) == 1 and (only_numbers or scale):
             return Reading("picked", (hits[0],))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.engine.events import TimerPayload
 from bot.engine.state import SessionState
 
 
@@ -30,33 +31,13 @@ class Send:
     invite_token: str | None = None  # the transport turns it into a deep link (`{link}`)
     answer: str = ""  # how the options read: "time", "scale" (numbers are values, not positions) or ""
 
-    def to_dict(self) -> dict:
-        return {
-            "seat": self.seat, "key": self.key, "params": self.params,
-            "choices": [[c.id, c.label] for c in self.choices],
-            "groups": [[h, list(ids)] for h, ids in self.groups],
-            "selected": list(self.selected), "multi": self.multi, "turn": self.turn, "prompt": self.prompt,
-            **({"protect": True} if self.protect else {}),
-            **({"invite_token": self.invite_token} if self.invite_token else {}),
-            **({"answer": self.answer} if self.answer else {}),
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "Send":
-        return cls(
-            d["seat"], d["key"], d.get("params", {}), tuple(Choice(i, lbl) for i, lbl in d.get("choices", [])),
-            tuple((h, tuple(ids)) for h, ids in d.get("groups", [])), tuple(d.get("selected", [])),
-            d.get("multi", False), d.get("turn", 0), d.get("prompt", False), d.get("protect", False),
-            d.get("invite_token"), d.get("answer", ""),
-        )
-
 
 @dataclass(frozen=True)
 class Schedule:
     seat: str
     timer: str
     due_at: datetime
-    payload: dict = field(default_factory=dict)
+    payload: TimerPayload = field(default_factory=lambda: TimerPayload())
 
 
 @dataclass(frozen=True)

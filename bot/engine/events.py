@@ -2,6 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
+
+
+class TimerPayload(TypedDict, total=False):
+    """What a timer carries back to the engine when it fires."""
+
+    flow: str  # the flow a reminder offers, or the flow of the step a break-return nudge finds
+    step: str  # break_return: the step the person waits at
+    daily: bool  # a daily practice (rescheduled for tomorrow when it fires)
+    barrier: str  # partner_wait: the barrier this seat waits at
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,7 @@ class CommandReceived:
 @dataclass(frozen=True)
 class TimerFired:
     timer: str
-    payload: dict = field(default_factory=dict)
+    payload: TimerPayload = field(default_factory=TimerPayload)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ name ("angry", "Europe") opens that group.
 """
 from __future__ import annotations
 
-from bot.content.model import Content, Step
+from bot.content.model import Content, OptionStep
 from bot.engine import answers
 from bot.engine.effects import Choice
 
@@ -16,23 +16,23 @@ ALL_GROUPS = "families"  # button id that shows the groups again
 ALL_GROUPS_LABEL = "system.other_groups"
 
 
-def grouped(step: Step) -> bool:
+def grouped(step: OptionStep) -> bool:
     return len(step.option_groups) > 1 and all(heading for heading, _ in step.option_groups)
 
 
-def groups(step: Step) -> dict[str, tuple[str, ...]]:
+def groups(step: OptionStep) -> dict[str, tuple[str, ...]]:
     """Group id (the last part of its heading key) -> its option ids."""
     return {heading.rsplit(".", 1)[-1]: ids for heading, ids in step.option_groups}
 
 
-def choices(step: Step, family: str | None) -> tuple[Choice, ...]:
+def choices(step: OptionStep, family: str | None) -> tuple[Choice, ...]:
     members = groups(step).get(family or "")
     if members:
         return tuple(Choice(oid, step.option_labels[oid]) for oid in members) + (Choice(ALL_GROUPS, ALL_GROUPS_LABEL),)
     return tuple(Choice(PREFIX + heading.rsplit(".", 1)[-1], heading) for heading, _ in step.option_groups)
 
 
-def named(content: Content, locale: str, step: Step, text: str) -> str | None:
+def named(content: Content, locale: str, step: OptionStep, text: str) -> str | None:
     """The group button a typed group name stands for ("angry" -> family_angry), if any."""
     if not grouped(step):
         return None

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from bot.content.model import DONE, SKIP, Catalog, Content, Step
+from bot.content.model import DONE, SKIP, Catalog, ChoiceStep, Content, MultiStep, OptionStep
 from bot.engine import answers, times
 from bot.engine.state import Seat
 
@@ -32,18 +33,18 @@ class Outcome:
     due: datetime | None = None
     partial: tuple[str, ...] = ()
     reply: str = ""
-    params: dict | None = None
+    params: dict[str, Any] | None = None
 
 
 def catalog_of(content: Content, locale: str) -> Catalog:
     return content.catalogs.get(locale) or content.catalogs[content.default_locale]
 
 
-def option_texts(content: Content, locale: str, step: Step) -> list[answers.OptionText]:
+def option_texts(content: Content, locale: str, step: OptionStep) -> list[answers.OptionText]:
     """The step's options in the person's language, then "Done" and "Skip this" where they are offered."""
     catalog = catalog_of(content, locale)
     keys = [(oid, step.option_labels[oid]) for oid in step.options]
-    if step.kind == "multi":
+    if isinstance(step, MultiStep):
         keys.append((DONE, "system.done_picking"))
     if step.optional:
         keys.append((SKIP, "system.skip"))
@@ -51,11 +52,11 @@ def option_texts(content: Content, locale: str, step: Step) -> list[answers.Opti
             for oid, key in keys]
 
 
-def answer_kind(content: Content, locale: str, step: Step) -> str:
+def answer_kind(content: Content, locale: str, step: OptionStep) -> str:
     """How the options read: 'time' (the options are times), 'scale' (ranges on a scale), or ''."""
     if step.time_kind and not step.time_option:
         return "time"
-    if step.kind == "choice" and answers.is_scale([o.label for o in option_texts(content, locale, step) if o.id != SKIP]):
+    if isinstance(step, ChoiceStep) and answers.is_scale([o.label for o in option_texts(content, locale, step) if o.id != SKIP]):
         return "scale"
     return ""
 
@@ -65,7 +66,7 @@ def heard(text: str) -> str:
     return text if len(text) <= HEARD_MAX else text[: HEARD_MAX - 1].rstrip() + "…"
 
 
-def read_typed(content: Content, seat: Seat, step: Step, text: str, now: datetime, tz: str | None) -> Outcome:
+def read_typed(content: Content, seat: Seat, step: OptionStep, text: str, now: datetime, tz: str | None) -> Outcome:
     """What typed `text` means at `step` (a single choice or a multi-select)."""
     options = option_texts(content, seat.locale, step)
     if step.time_kind:
@@ -73,7 +74,7 @@ def read_typed(content: Content, seat: Seat, step: Step, text: str, now: datetim
         if timed is not None:
             return timed
     positions = answer_kind(content, seat.locale, step) != "time"  # "3" at a time question is 3 o'clock
-    multi = step.kind == "multi"
+    multi = isinstance(step, MultiStep)
     reading = answers.read(text, options, multi=multi, locale=seat.locale, positions=positions)
     if reading.kind == "none":
         reading = _in_other_languages(content, seat.locale, step, text, multi, positions) or reading
@@ -85,7 +86,7 @@ def read_typed(content: Content, seat: Seat, step: Step, text: str, now: datetim
     return Outcome("unread", partial=reading.partial, reply=key, params={"heard": heard(reading.unread or text)})
 
 
-def _in_other_languages(content: Content, locale: str, step: Step, text: str, multi: bool,
+def _in_other_languages(content: Content, locale: str, step: OptionStep, text: str, multi: bool,
                         positions: bool) -> answers.Reading | None:
     """Words from another of Mend's languages ("oui" to an English question, "wakha" to a French
     one): a whole label or alias only, and only when one language reads them one way."""
@@ -100,7 +101,7 @@ def _in_other_languages(content: Content, locale: str, step: Step, text: str, mu
     return found[0] if found and all(r.ids == found[0].ids for r in found) else None
 
 
-def _read_time(step: Step, text: str, now: datetime, tz: str | None, options: list[answers.OptionText],
+def _read_time(step: OptionStep, text: str, now: datetime, tz: str | None, options: list[answers.OptionText],
                locale: str) -> Outcome | None:
     # A label typed as it stands ("In an hour", "No daily check-in") is that option, not a time.
     said = answers.normalise(text)

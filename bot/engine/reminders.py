@@ -18,12 +18,12 @@ ASKED_JUST_NOW = ("safety_checkin",)
 
 
 def tz_of(seat: Seat) -> str | None:
-    option = seat.slots.get("reminder_tz")
+    option = seat.slot_text("reminder_tz")
     return zone_from_option(option) if option else None
 
 
 def quiet_of(seat: Seat) -> tuple[str, str] | None:
-    option = seat.slots.get("reminder_quiet", "q22_08")
+    option = seat.slot_text("reminder_quiet") or "q22_08"
     return None if option == "none" else QUIET.get(option, DEFAULT_QUIET)
 
 
@@ -34,7 +34,7 @@ def when(seat: Seat, due: datetime) -> datetime:
 
 
 def daily_time(seat: Seat, kind: str) -> str | None:
-    option = seat.slots.get(DAILY_SLOT[kind])
+    option = seat.slot_text(DAILY_SLOT[kind])
     if not option or not option.startswith("at_"):
         return None
     return f"{option[3:5]}:{option[5:7]}"

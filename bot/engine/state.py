@@ -1,11 +1,16 @@
 """Session state: seats (a, and b for a linked partner), each with a frame stack and private slots.
 
-Plain dataclasses that round-trip through JSON, so storage can keep them as one column.
+Plain dataclasses, serialised to JSON in one place (`to_dict` / `from_dict`) so storage can keep
+them as one column. `from_dict` also reads the older layout (`"flow.step"` strings, a `shared` map).
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+# What a slot holds: an option id, several option ids, free text, or a flag (reminder_off).
+SlotValue = str | list[str] | bool
+StepRef = tuple[str, str]  # (flow id, step id)
 
 
 @dataclass
@@ -15,11 +20,56 @@ class Frame:
     version: int  # the flow version this frame started on (C3)
     interrupt: bool = False  # pushed by /sos, /pause, /cancel: returns to the step below when it ends
 
+    @property
+    def at(self) -> StepRef:
+        return (self.flow, self.step)
+
+
+@dataclass
+class Draft:
+    """A draft that got a coaching hint, kept while the person decides what to do with it."""
+
+    at: StepRef
+    text: str
+    category: str
+    hints: int
+
+
+@dataclass
+class Nudge:
+    """The reminder card on screen: which timer brought it and the flow it offers."""
+
+    kind: str
+    flow: str
+
+
+@dataclass
+class Waiting:
+    """The barrier a seat waits at; `offer` once the keep-waiting / continue-alone buttons show."""
+
+    barrier: str
+    at: StepRef
+    offer: bool = False
+
+
+@dataclass
+class Invite:
+    """An invitation this person opened but hasn't answered yet."""
+
+    id: int
+    name: str  # the display name the inviter chose
+
+
+@dataclass
+class CoupleLink:
+    since: str  # UTC ISO
+    told_unavailable: bool = False  # both saw "not available right now" once (joint exercises off)
+
 
 @dataclass
 class Seat:
     stack: list[Frame] = field(default_factory=list)
-    slots: dict[str, Any] = field(default_factory=dict)
+    slots: dict[str, SlotValue] = field(default_factory=dict)
     picks: list[str] = field(default_factory=list)  # multi-select in progress
     family: str | None = None  # the option group open on a long grouped question (feelings, timezones)
     turn: int = 0
@@ -29,16 +79,16 @@ class Seat:
     deferred: list[str] = field(default_factory=list)  # flows a timer asked for while the seat was busy
     locale: str = "en"
     joint_exercises_off: bool = False  # set privately by an abuse disclosure (S8); never shown to a partner
-    draft: dict[str, Any] | None = None  # a draft that got a coaching hint: {at, text, category, hints}
+    draft: Draft | None = None
     timers: dict[str, str] = field(default_factory=dict)  # pending reminders: kind -> due (UTC ISO)
-    nudge: dict[str, Any] | None = None  # the reminder on screen: {kind, flow}
-    # Couples (see couple.py). Slots the person agreed to show their partner, barrier passes so far
+    nudge: Nudge | None = None
+    # Couples (see couples.py). Slots the person agreed to show their partner, barrier passes so far
     # (name -> times passed, so both seats' n-th pass of a barrier meet), the barrier this seat
-    # waits at, and an invitation this person opened but hasn't answered yet: {id, name}.
+    # waits at, and an invitation this person opened but hasn't answered yet.
     consents: list[str] = field(default_factory=list)
     barriers: dict[str, int] = field(default_factory=dict)
-    waiting: dict[str, Any] | None = None
-    invite: dict[str, Any] | None = None
+    waiting: Waiting | None = None
+    invite: Invite | None = None
     held: list[str] = field(default_factory=list)  # reveals that arrived during /sos or a break
     # Words a gentle safety check-in set aside: they answer the step only if the person says so.
     held_text: str | None = None
@@ -47,21 +97,43 @@ class Seat:
     def top(self) -> Frame | None:
         return self.stack[-1] if self.stack else None
 
+    def slot_text(self, name: str) -> str | None:
+        """A slot holding one option id or text; None when unset (or holding picks or a flag)."""
+        value = self.slots.get(name)
+        return value if isinstance(value, str) else None
+
 
 @dataclass
 class SessionState:
     seats: dict[str, Seat] = field(default_factory=lambda: {"a": Seat()})
-    shared: dict[str, Any] = field(default_factory=dict)
+    couple: CoupleLink | None = None  # set while two seats are linked
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "SessionState":
-        seats = {}
-        for name, s in data.get("seats", {}).items():
-            s = dict(s)
-            s["stack"] = [Frame(**f) for f in s.get("stack", [])]
-            s["parked"] = [Frame(**f) for f in s.get("parked", [])]
-            seats[name] = Seat(**s)
-        return cls(seats=seats or {"a": Seat()}, shared=dict(data.get("shared", {})))
+    def from_dict(cls, data: dict[str, Any]) -> SessionState:
+        seats = {name: _seat(dict(raw)) for name, raw in data.get("seats", {}).items()}
+        couple = data.get("couple") or data.get("shared", {}).get("couple")
+        return cls(seats=seats or {"a": Seat()}, couple=CoupleLink(**couple) if couple else None)
+
+
+def _ref(value: Any) -> StepRef:
+    if isinstance(value, str):  # older layout: "flow.step"
+        flow, _, step = value.partition(".")
+        return (flow, step)
+    return (value[0], value[1])
+
+
+def _seat(raw: dict[str, Any]) -> Seat:
+    raw["stack"] = [Frame(**f) for f in raw.get("stack", [])]
+    raw["parked"] = [Frame(**f) for f in raw.get("parked", [])]
+    if raw.get("draft"):
+        raw["draft"] = Draft(**{**raw["draft"], "at": _ref(raw["draft"]["at"])})
+    if raw.get("nudge"):
+        raw["nudge"] = Nudge(**raw["nudge"])
+    if raw.get("waiting"):
+        raw["waiting"] = Waiting(**{**raw["waiting"], "at": _ref(raw["waiting"]["at"])})
+    if raw.get("invite"):
+        raw["invite"] = Invite(**raw["invite"])
+    return Seat(**raw)

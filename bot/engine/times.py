@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.engine import time_phrases
@@ -136,9 +137,10 @@ def _clock(said: str) -> tuple[time, bool | None] | None:
         return _make(hour, minute, mark)
     m = WORD_CLOCK_RE.match(said)
     if m:
-        hour = _number(m.group(4))
-        if hour is None or hour != int(hour):
+        spoken = _number(m.group(4))
+        if spoken is None or spoken != int(spoken):
             return None
+        hour = int(spoken)
         phrase = m.group(1)
         if phrase.startswith("half"):
             offset = 30
@@ -187,7 +189,9 @@ def moment(when: When, now: datetime, tz_name: str | None) -> datetime | None:
     if when.pm is not None:
         hours = [when.clock.hour]
     elif when.day is not None:
-        hours = [daily_clock(when).hour]
+        daily = daily_clock(when)
+        assert daily is not None  # when.clock is set
+        hours = [daily.hour]
     else:
         hours = [when.clock.hour, when.clock.hour + 12]
     candidates = [datetime.combine(local_now.date() + timedelta(days=d), time(h, when.clock.minute), tzinfo=tz)
@@ -212,11 +216,11 @@ def daily_clock(when: When) -> time | None:
     return time(hour, when.clock.minute)
 
 
-def describe(due: datetime, now: datetime, tz_name: str | None) -> dict:
+def describe(due: datetime, now: datetime, tz_name: str | None) -> dict[str, Any]:
     """A moment as the renderer words it: "today at 21:30" / "tomorrow at 09:00" in the person's
     timezone, or "in 45 minutes" when their timezone isn't known."""
     minutes = max(0, round((due - now).total_seconds() / 60))
-    out: dict = {"moment": due.isoformat(), "tz": tz_name, "minutes": minutes}
+    out: dict[str, Any] = {"moment": due.isoformat(), "tz": tz_name, "minutes": minutes}
     if tz_name:
         tz = ZoneInfo(tz_name)
         days = (due.astimezone(tz).date() - now.astimezone(tz).date()).days

@@ -12,20 +12,37 @@ import logging
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any, cast
 
-from bot import faults, locales
+import aiosqlite
+
+from bot import locales
 from bot.clock import Clock
 from bot.content.model import Content
+from bot.crash_points import crash_point
 from bot.engine import (
-    CancelTimer, CommandReceived, EraseData, Event, ExportData, InvalidInput, OptionChosen, Record, SafetyEvent,
-    Schedule, Send, TextReceived, TimerFired, advance,
+    CancelTimer,
+    CommandReceived,
+    Effect,
+    EraseData,
+    Event,
+    ExportData,
+    InvalidInput,
+    OptionChosen,
+    Record,
+    SafetyEvent,
+    Schedule,
+    Send,
+    TextReceived,
+    TimerFired,
+    advance,
+    families,
 )
-from bot.engine import families
 from bot.engine.effects import Unlink
+from bot.engine.events import TimerPayload
 from bot.logs import pseudonym
-from bot.storage import Database
-from bot.services import invitations, privacy
-from bot.storage import delivery, repo
+from bot.services import couples, outbox, privacy
+from bot.storage import Database, inbox, repo
 from bot.understanding.recent import RecentMessages
 from bot.understanding.screen import Screen, screen_for
 
@@ -55,11 +72,12 @@ class Outgoing:
     outbox_id: int
     user_id: str
     send: Send | None  # None for a file (export)
-    document: dict | None = None
+    document: dict[str, Any] | None = None
     locale: str = locales.DEFAULT  # the reader's language, stamped when the message was queued
 
 
-async def repeated_press(conn, user_id: str, event: Event, card: int | None, reply_key: str) -> bool:
+async def repeated_press(conn: aiosqlite.Connection, user_id: str, event: Event, card: int | None,
+                         reply_key: str) -> bool:
     """A stale press on the card this person's previous press already answered (a double tap, or
     several presses at once): the press is acknowledged by the callback answer and nothing else,
     instead of a second copy of the next prompt with live buttons for the same turn."""
@@ -111,11 +129,11 @@ class Conversation:
             try:
                 async with self.db.write() as conn:
                     now = self.clock.now()
-                    if update_id is not None and not await delivery.claim_update(conn, update_id, "ok", now):
+                    if update_id is not None and not await inbox.claim_update(conn, update_id, "ok", now):
                         return []  # already applied before a crash or a re-delivery
                     outgoing, outcome = await self._run(conn, user_id, event, now, card_message_id,
                                                         locale=locales.from_language_code(language_code))
-                    faults.point("in_handler_before_commit")
+                    crash_point("in_handler_before_commit")
             except _Conflict:
                 continue  # C2: someone saved first; the transaction rolled back, so re-read and retry
             if outcome.erased:  # P5: push deleted pages out of the WAL now
@@ -128,13 +146,27 @@ class Conversation:
             return [o for o in outgoing if o.user_id == user_id]
         raise ConcurrentUpdate(f"session for {pseudonym(user_id)} kept changing")
 
-    async def _run(self, conn, user_id: str, event: Event, now, card: int | None,
-                   depth: int = 0, locale: str = locales.DEFAULT) -> tuple[list[Outgoing], "_Outcome"]:
-        """One event for one person inside the caller's transaction, then any events it causes for
-        the partner or the other side of an invitation (link, decline), in the same transaction."""
+    async def _run(self, conn: aiosqlite.Connection, user_id: str, event: Event, now: datetime,
+                   card: int | None, locale: str = locales.DEFAULT) -> tuple[list[Outgoing], _Outcome]:
+        """One event for one person inside the caller's transaction, then the events its invitation
+        effects cause (the joiner's PartnerJoined, the inviter's InviteDeclined), in the same
+        transaction, one after the other; the events those cause get one more round, never a chain.
+        `locale`: a new person's first language (from their Telegram app); ignored once they exist."""
+        outgoing, outcome, follow_ups = await self._one(conn, user_id, event, now, card, locale)
+        for other_id, other_event in follow_ups:
+            more, _, chained = await self._one(conn, other_id, other_event, now, None)
+            outgoing += more
+            for chained_id, chained_event in chained:  # (none today: kept as the old depth limit)
+                outgoing += (await self._one(conn, chained_id, chained_event, now, None))[0]
+        return outgoing, outcome
+
+    async def _one(self, conn: aiosqlite.Connection, user_id: str, event: Event, now: datetime,
+                   card: int | None, locale: str = locales.DEFAULT) -> tuple[list[Outgoing], _Outcome,
+                                                                             list[tuple[str, Event]]]:
+        """Advance one person's session by one event and store its effects."""
         user = await repo.ensure_user(conn, user_id, now, locale)
         if isinstance(event, CommandReceived) and event.name.lower() == "start" and event.args.strip():
-            event = await invitations.open_invite(conn, user, event.args.strip(), now)
+            event = await couples.open_invite(conn, user, event.args.strip(), now)
         state, version = await repo.load_session(conn, user.session_id)
         if user.seat in state.seats:  # the person's saved language is the one the engine works in
             state.seats[user.seat].locale = locales.normalise(user.locale)
@@ -156,14 +188,10 @@ class Conversation:
             await repo.note_answered_card(conn, user.id, card)
         outgoing, follow_ups = await self._apply(conn, user, effects, now, card, event)
         outcome = _Outcome(user.session_id, accepted, len(effects), any(isinstance(e, EraseData) for e in effects))
-        for other_id, other_event in follow_ups:
-            if depth >= 2:  # joining or declining causes at most one more event; never a chain
-                break
-            more, _ = await self._run(conn, other_id, other_event, now, None, depth + 1)
-            outgoing += more
-        return outgoing, outcome
+        return outgoing, outcome, follow_ups
 
-    async def _apply(self, conn, user: repo.User, effects, now, card: int | None = None,
+    async def _apply(self, conn: aiosqlite.Connection, user: repo.User, effects: tuple[Effect, ...], now: datetime,
+                     card: int | None = None,
                      event: Event | None = None) -> tuple[list[Outgoing], list[tuple[str, Event]]]:
         """Store the effects. Returns the messages queued (for anyone) and the events they cause."""
         queued: list[Outgoing] = []
@@ -176,7 +204,7 @@ class Conversation:
         # Who sits where, fixed before any effect runs: an unlink moves seat b to another session
         # mid-list, but the messages the engine addressed to seat b still belong to that person.
         # (Looked up only when something is addressed to the partner: most events are one person's.)
-        people = {user.seat: user.id}
+        people: dict[str, str | None] = {user.seat: user.id}
         seats = {e.seat for e in effects if isinstance(e, Send)}
         if any(isinstance(e, Send) and e.protect for e in effects):
             seats |= {"a", "b"}  # a partner's words: whose they are is noted on the row (see below)
@@ -191,16 +219,17 @@ class Conversation:
                     continue
                 if target not in languages:
                     languages[target] = await repo.user_locale(conn, target) or locales.DEFAULT
-                payload = {**effect.to_dict(), "locale": languages[target]}
+                message = outbox.Message(effect, locale=languages[target])
                 if target == user.id and not card_handled and effect.prompt and (effect.multi or opens_group) \
                         and effect.turn == pressed_turn:
-                    payload["edit_message_id"] = card  # a multi-select toggle or a group opened: re-draw the card
+                    # a multi-select toggle or a group opened: re-draw the card
+                    message = outbox.Message(effect, edit_message_id=card, locale=languages[target])
                     card_handled = True
                 # A protected message carries the partner's words: the row names them, so their
                 # /delete can erase it from this person's outbox too (P5).
                 author = people.get("b" if effect.seat == "a" else "a") if effect.protect else None
-                queued.append(Outgoing(await repo.enqueue(conn, target, payload, now, words_of=author), target, effect, None,
-                                       payload["locale"]))
+                queued.append(Outgoing(await outbox.enqueue(conn, target, message, now, words_of=author), target,
+                                       effect, None, message.locale))
             elif isinstance(effect, Schedule):
                 session_id, seat = places[effect.seat]
                 await repo.add_timer(conn, session_id, seat, effect.timer, effect.due_at, effect.payload, now)
@@ -214,32 +243,31 @@ class Conversation:
             elif isinstance(effect, EraseData):
                 user = await repo.ensure_user(conn, user.id, now)  # after an unlink in the same step
                 self.recent.forget(user.id)
-                await invitations.erase(conn, user.id)
+                await couples.erase(conn, user.id)
                 recent = await privacy.erase(conn, user, now)
                 queued = [o for o in queued if o.user_id != user.id]  # anything queued earlier is gone too
                 if recent:
-                    await repo.enqueue(conn, user.id, {"op": "delete_messages", "message_ids": recent}, now)
+                    await outbox.enqueue(conn, user.id, outbox.DeleteMessages(tuple(recent)), now)
             elif isinstance(effect, ExportData):
                 state, _ = await repo.load_session(conn, user.session_id)
                 document = await privacy.build_export(conn, user, state, now)
-                payload = {"op": "document", "filename": f"mend-export-{now:%Y%m%d-%H%M%S}.json", "data": document,
-                           "locale": user.locale}
-                outbox_id = await repo.enqueue(conn, user.id, payload, now)
-                queued.append(Outgoing(outbox_id, user.id, None, payload, user.locale))
+                export = outbox.Document(f"mend-export-{now:%Y%m%d-%H%M%S}.json", document, user.locale)
+                outbox_id = await outbox.enqueue(conn, user.id, export, now)
+                queued.append(Outgoing(outbox_id, user.id, None, outbox.to_json(export), user.locale))
             elif isinstance(effect, Unlink):
-                moved_to = await invitations.unlink(conn, user.session_id, now)
+                moved_to = await couples.unlink(conn, user.session_id, now)
                 if moved_to is not None:
                     places["b"] = (moved_to, "a")
                 user = await repo.ensure_user(conn, user.id, now)
             else:
-                send, follow_up = await invitations.apply(conn, user, effect, now)
+                send, follow_up = await couples.apply(conn, user, effect, now)
                 if send is not None:
-                    payload = {**send.to_dict(), "locale": user.locale}
-                    queued.append(Outgoing(await repo.enqueue(conn, user.id, payload, now), user.id, send, None, user.locale))
+                    queued.append(Outgoing(await outbox.enqueue(conn, user.id, outbox.Message(send, locale=user.locale),
+                                                                now), user.id, send, None, user.locale))
                 if follow_up is not None:
                     follow_ups.append(follow_up)
-        if not card_handled:  # the pressed card's question is answered: take its buttons away
-            await repo.enqueue(conn, user.id, {"op": "close_card", "message_id": card}, now)
+        if card is not None and not card_handled:  # the pressed card's question is answered: take its buttons away
+            await outbox.enqueue(conn, user.id, outbox.CloseCard(card), now)
         return queued, follow_ups
 
     async def fire_due_timers(self, user_id: str) -> list[Outgoing]:
@@ -249,16 +277,21 @@ class Conversation:
             due = await repo.claim_due_timers(conn, user.session_id, user.seat, self.clock.now())
         outgoing: list[Outgoing] = []
         for kind, payload in due:
-            outgoing += await self.handle(user_id, TimerFired(kind, payload))
+            outgoing += await self.handle(user_id, TimerFired(kind, cast(TimerPayload, payload)))
         return outgoing
 
     async def pending(self, user_id: str) -> list[Outgoing]:
         """Messages queued but never shown (a crash between commit and display)."""
         async with self.db.read() as conn:
             rows = await repo.pending_outbox(conn, user_id)
-        return [Outgoing(i, user_id, Send.from_dict(p), None, p.get("locale", locales.DEFAULT)) if "op" not in p
-                else Outgoing(i, user_id, None, p, p.get("locale", locales.DEFAULT))
-                for i, p in rows if p.get("op") in (None, "document")]
+        shown: list[Outgoing] = []
+        for row_id, payload in rows:
+            item = outbox.from_json(payload)
+            if isinstance(item, outbox.Message):
+                shown.append(Outgoing(row_id, user_id, item.send, None, item.locale))
+            elif isinstance(item, outbox.Document):
+                shown.append(Outgoing(row_id, user_id, None, payload, item.locale))
+        return shown
 
     async def locale_of(self, user_id: str) -> str | None:
         """The person's saved language (None before first contact)."""

@@ -12,13 +12,14 @@ import hashlib
 import json
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 import aiosqlite
 
 from bot.engine.state import SessionState
 from bot.storage import repo
 from bot.storage.crypto import cipher_of
-from bot.storage.repo import iso
+from bot.storage.repo import first_int, iso
 
 INVITE_TTL = timedelta(hours=72)
 MAX_FAILURES = 5  # failed redemptions per person per window, then every link is refused for a while
@@ -52,7 +53,7 @@ async def too_many_failures(conn: aiosqlite.Connection, user_id: str, now: datet
     async with conn.execute(
         "SELECT COUNT(*) FROM invite_failures WHERE user_id = ? AND at > ?", (user_id, iso(now - FAILURE_WINDOW))
     ) as cur:
-        return (await cur.fetchone())[0] >= MAX_FAILURES
+        return first_int(await cur.fetchone()) >= MAX_FAILURES
 
 
 async def note_failure(conn: aiosqlite.Connection, user_id: str, now: datetime) -> None:
@@ -60,7 +61,7 @@ async def note_failure(conn: aiosqlite.Connection, user_id: str, now: datetime) 
     await conn.execute("DELETE FROM invite_failures WHERE at <= ?", (iso(now - FAILURE_WINDOW),))
 
 
-async def find_open_invite(conn: aiosqlite.Connection, digest: str, now: datetime) -> dict | None:
+async def find_open_invite(conn: aiosqlite.Connection, digest: str, now: datetime) -> dict[str, Any] | None:
     """The invitation whose token has this SHA-256, if it can still be used. Unknown, expired, used
     and revoked all look the same from outside (None)."""
     async with conn.execute(
@@ -107,7 +108,7 @@ async def can_host(conn: aiosqlite.Connection, inviter_id: str) -> int | None:
         return None
     if len(await members(conn, row["session_id"])) != 1:
         return None  # at most two members: already linked with someone
-    return row["session_id"]
+    return int(row["session_id"])
 
 
 async def link(conn: aiosqlite.Connection, joiner: repo.User, host_session: int, now: datetime) -> None:
@@ -136,7 +137,7 @@ async def split(conn: aiosqlite.Connection, session_id: int, now: datetime) -> i
         "INSERT INTO sessions(state, version, created_at, updated_at) VALUES (?, 0, ?, ?) RETURNING id",
         (fresh, iso(now), iso(now)),
     ) as cur:
-        new_session = (await cur.fetchone())[0]
+        new_session = first_int(await cur.fetchone())
     if not await repo.save_session(conn, session_id, state, version, now):
         raise RuntimeError("session changed inside one transaction")
     await conn.execute("UPDATE timers SET session_id = ?, seat = 'a' WHERE session_id = ? AND seat = 'b'",

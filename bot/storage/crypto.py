@@ -54,5 +54,7 @@ class Cipher:
 NO_ENCRYPTION = Cipher()
 
 
-def cipher_of(conn) -> Cipher:
-    return getattr(conn, "mend_cipher", NO_ENCRYPTION)
+def cipher_of(conn: object) -> Cipher:
+    cipher = getattr(conn, "mend_cipher", NO_ENCRYPTION)
+    assert isinstance(cipher, Cipher)
+    return cipher

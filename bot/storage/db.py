@@ -11,8 +11,8 @@ import contextlib
 import os
 import secrets
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 import aiosqlite
 
@@ -41,7 +41,7 @@ class Database:
         self.path = path
 
     @classmethod
-    async def open(cls, path: str | Path, cipher: Cipher | None = None) -> "Database":
+    async def open(cls, path: str | Path, cipher: Cipher | None = None) -> Database:
         """Open (creating if needed) and migrate. Every way this can fail on a bad path or a damaged
         file raises StorageError with one line that names what to fix, never a traceback."""
         if sqlite3.sqlite_version_info < MIN_SQLITE:
@@ -54,7 +54,7 @@ class Database:
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open database {path}: {exc}") from None
         db = cls(conn, path)
-        conn.mend_cipher = cipher or NO_ENCRYPTION  # read by the repositories for sensitive columns
+        conn.mend_cipher = cipher or NO_ENCRYPTION  # type: ignore[attr-defined]  # read by the repositories
         try:
             for pragma in PRAGMAS:
                 await conn.execute(pragma)
@@ -105,7 +105,8 @@ class Database:
     async def user_version(self) -> int:
         async with self.read() as conn:
             async with conn.execute("PRAGMA user_version") as cur:
-                return (await cur.fetchone())[0]
+                row = await cur.fetchone()
+        return int(row[0]) if row else 0
 
     async def _migrate(self) -> None:
         current = await self.user_version()

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -15,6 +17,13 @@ def iso(moment: datetime) -> str:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("stored times must be timezone-aware (UTC)")
     return moment.isoformat()
+
+
+def first_int(row: aiosqlite.Row | None) -> int:
+    """The first column of a row that must exist: a COUNT(*), or an id from RETURNING."""
+    if row is None:
+        raise LookupError("the query returned no row")
+    return int(row[0])
 
 
 @dataclass(frozen=True)
@@ -39,7 +48,7 @@ async def ensure_user(conn: aiosqlite.Connection, user_id: str, now: datetime, l
         "INSERT INTO sessions(state, version, created_at, updated_at) VALUES (?, 0, ?, ?) RETURNING id",
         (state, iso(now), iso(now)),
     ) as cur:
-        session_id = (await cur.fetchone())[0]
+        session_id = first_int(await cur.fetchone())
     await conn.execute(
         """INSERT INTO users(id, session_id, seat, created_at, locale) VALUES (?, ?, 'a', ?, ?)
            ON CONFLICT(id) DO UPDATE SET session_id = excluded.session_id, seat = 'a'""",
@@ -83,7 +92,7 @@ async def save_session(conn: aiosqlite.Connection, session_id: int, state: Sessi
 
 
 async def add_timer(conn: aiosqlite.Connection, session_id: int, seat: str, kind: str, due_at: datetime,
-                    payload: dict, now: datetime) -> None:
+                    payload: Mapping[str, Any], now: datetime) -> None:
     # At most one pending timer of a kind per seat: a new break replaces the old one.
     await cancel_timers(conn, session_id, seat, kind, now)
     await conn.execute(
@@ -94,14 +103,14 @@ async def add_timer(conn: aiosqlite.Connection, session_id: int, seat: str, kind
 
 async def cancel_timers(conn: aiosqlite.Connection, session_id: int, seat: str, kind: str, now: datetime) -> None:
     sql = "UPDATE timers SET status = 'cancelled', done_at = ? WHERE session_id = ? AND seat = ? AND status = 'scheduled'"
-    args: tuple = (iso(now), session_id, seat)
+    args: tuple[Any, ...] = (iso(now), session_id, seat)
     if kind != "*":
         sql += " AND kind = ?"
         args += (kind,)
     await conn.execute(sql, args)
 
 
-async def claim_due_timers(conn: aiosqlite.Connection, session_id: int, seat: str, now: datetime) -> list[tuple[str, dict]]:
+async def claim_due_timers(conn: aiosqlite.Connection, session_id: int, seat: str, now: datetime) -> list[tuple[str, dict[str, Any]]]:
     """Mark this seat's due timers fired and return them (kind, payload), oldest first."""
     async with conn.execute(
         """UPDATE timers SET status = 'fired', done_at = ?
@@ -113,7 +122,7 @@ async def claim_due_timers(conn: aiosqlite.Connection, session_id: int, seat: st
     return [(r["kind"], json.loads(r["payload"])) for r in sorted(rows, key=lambda r: r["due_at"])]
 
 
-async def pending_timers(conn: aiosqlite.Connection, session_id: int) -> list[dict]:
+async def pending_timers(conn: aiosqlite.Connection, session_id: int) -> list[dict[str, Any]]:
     async with conn.execute(
         "SELECT seat, kind, due_at, payload FROM timers WHERE session_id = ? AND status = 'scheduled' ORDER BY due_at",
         (session_id,),
@@ -121,14 +130,14 @@ async def pending_timers(conn: aiosqlite.Connection, session_id: int) -> list[di
         return [dict(r) for r in await cur.fetchall()]
 
 
-async def enqueue(conn: aiosqlite.Connection, user_id: str, payload: dict, now: datetime,
+async def enqueue(conn: aiosqlite.Connection, user_id: str, payload: Mapping[str, Any], now: datetime,
                   words_of: str | None = None) -> int:
     """Queue a message for `user_id`. `words_of`: the partner whose words it carries, if any."""
     async with conn.execute(
         "INSERT INTO outbox(user_id, payload, created_at, words_of) VALUES (?, ?, ?, ?) RETURNING id",
         (user_id, cipher_of(conn).seal(json.dumps(payload, ensure_ascii=False)), iso(now), words_of),
     ) as cur:
-        return (await cur.fetchone())[0]
+        return first_int(await cur.fetchone())
 
 
 async def note_answered_card(conn: aiosqlite.Connection, user_id: str, card: int) -> None:
@@ -141,7 +150,7 @@ async def answered_card(conn: aiosqlite.Connection, user_id: str) -> int | None:
     return row[0] if row else None
 
 
-async def pending_outbox(conn: aiosqlite.Connection, user_id: str) -> list[tuple[int, dict]]:
+async def pending_outbox(conn: aiosqlite.Connection, user_id: str) -> list[tuple[int, dict[str, Any]]]:
     async with conn.execute(
         "SELECT id, payload FROM outbox WHERE user_id = ? AND status = 'pending' ORDER BY id", (user_id,)
     ) as cur:

@@ -14,6 +14,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any, cast
 
 from telegram import Bot, BotCommand
 from telegram.error import InvalidToken, TelegramError
@@ -23,9 +24,10 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings, Webhook
 from bot.content.model import MENU_COMMANDS, Content
 from bot.engine import TimerFired
+from bot.engine.events import TimerPayload
 from bot.logs import pseudonym, set_pseudonym_salt
 from bot.services.conversation import Conversation
-from bot.storage import Database, check_location, delivery
+from bot.storage import Database, check_location, due_timers, inbox, outbox
 from bot.storage.crypto import Cipher
 from bot.storage.errors import is_transient
 from bot.transport.inbox import Outage
@@ -67,7 +69,7 @@ class InstanceLock:
 def build_bot(settings: Settings, request: HTTPXRequest | None = None,
               updates_request: HTTPXRequest | None = None) -> Bot:
     return Bot(
-        settings.telegram_token,
+        settings.telegram_token or "",
         base_url=settings.api_base_url,
         base_file_url=settings.api_base_url.replace("/bot", "/file/bot"),
         request=request or HTTPXRequest(connection_pool_size=64, read_timeout=10, write_timeout=10, connect_timeout=5),
@@ -79,7 +81,7 @@ class MendBot:
     """Everything that runs while the bot is up; `run()` returns when asked to stop or on a fatal error."""
 
     def __init__(self, db: Database, content: Content, clock: Clock, bot: Bot, *, poll_timeout: int = 25,
-                 tick_seconds: float = 5.0, sender_options: dict | None = None, webhook: Webhook | None = None):
+                 tick_seconds: float = 5.0, sender_options: dict[str, Any] | None = None, webhook: Webhook | None = None):
         self.db, self.content, self.clock, self.bot = db, content, clock, bot
         self.conversation = Conversation(db, content, clock)
         self.arrived = asyncio.Event()
@@ -93,12 +95,13 @@ class MendBot:
 
     async def prepare(self) -> None:
         async with self.db.write() as conn:
-            ambiguous = await delivery.recover_outbox(conn)
+            ambiguous = await outbox.recover_outbox(conn)
         if ambiguous:
             log.warning("recovered outbox rows=%d status=ambiguous (not re-sent)", ambiguous)
         if self.webhook is None:
             await self.bot.delete_webhook(drop_pending_updates=False)  # R9: never drop what people sent
         else:
+            assert self.receiver is not None  # made with the webhook settings
             await self.receiver.start(self.webhook.listen, self.webhook.port)
             await self.bot.set_webhook(self.webhook.url, secret_token=self.webhook.secret,
                                        allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
@@ -116,12 +119,12 @@ class MendBot:
         Backpressure: while the outbox already holds a few hundred unsent messages, due timers wait
         in their table, so a burst of 10,000 doesn't all become queued messages (and memory) at once."""
         async with self.db.write() as conn:
-            if await delivery.outbox_backlog(conn) >= TIMER_BACKLOG_LIMIT:
+            if await outbox.outbox_backlog(conn) >= TIMER_BACKLOG_LIMIT:
                 return 0
-            due = await delivery.claim_due_timers_all(conn, self.clock.now())
+            due = await due_timers.claim_due_timers_all(conn, self.clock.now())
         for user_id, kind, payload in due:
             try:
-                await self.conversation.handle(user_id, TimerFired(kind, payload))
+                await self.conversation.handle(user_id, TimerFired(kind, cast(TimerPayload, payload)))
             except Exception as exc:
                 log.error("timer failed user=%s error=%s", pseudonym(user_id), type(exc).__name__)
         if due:
@@ -133,8 +136,8 @@ class MendBot:
         checkpoint the WAL: applied updates have had their words cleared in the database, but the WAL
         keeps the pages as they were until it is checkpointed and truncated."""
         async with self.db.write() as conn:
-            await delivery.prune_inbox(conn, self.clock.now())
-            await delivery.prune_outbox(conn, self.clock.now())
+            await inbox.prune_inbox(conn, self.clock.now())
+            await outbox.prune_outbox(conn, self.clock.now())
         await self.db.checkpoint()
 
     async def tick(self) -> None:
@@ -174,12 +177,13 @@ class MendBot:
         try:
             done, _ = await asyncio.wait(tasks | {stop}, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                if task is not stop and task.exception() is not None:
-                    raise task.exception()
+                failure = None if task is stop else task.exception()
+                if failure is not None:
+                    raise failure
         finally:
             await self.shutdown(tasks | {stop})
 
-    async def shutdown(self, tasks: set[asyncio.Task]) -> None:
+    async def shutdown(self, tasks: set[asyncio.Task[Any]]) -> None:
         """Graceful stop (R8): stop polling (unacked updates stay with Telegram), finish the update
         being applied (the rest are in the inbox for next time), let sends under way complete."""
         self.stop_requested.set()
@@ -226,7 +230,8 @@ async def run_bot(settings: Settings, content: Content, clock: Clock | None = No
             print(f"mend: stopping: {exc}", file=sys.stderr)
             return 3
         except OSError as exc:  # the webhook port is taken or not ours to bind
-            print(f"mend: cannot listen for the webhook on {settings.webhook.listen}:{settings.webhook.port}: "
+            where = f"{settings.webhook.listen}:{settings.webhook.port}" if settings.webhook else "its port"
+            print(f"mend: cannot listen for the webhook on {where}: "
                   f"{exc.strerror or type(exc).__name__}", file=sys.stderr)
             return 2
         finally:

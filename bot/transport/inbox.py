@@ -8,10 +8,12 @@ storage outage (disk full, database locked, I/O error) leaves updates unstored a
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from bot.clock import Clock
 from bot.engine import Send
-from bot.storage import Database, delivery, repo
+from bot.services import outbox
+from bot.storage import Database, inbox, repo
 from bot.storage.errors import describe, is_transient
 from bot.transport.parse import private_sender
 from bot.transport.slim import slim_update
@@ -32,7 +34,7 @@ class Intake:
         self.db, self.clock = db, clock
         self.outage = Outage("storing updates")
 
-    async def store(self, updates: list) -> None:
+    async def store(self, updates: list[dict[str, Any]]) -> None:
         try:
             await self._store_all(updates)
         except StorageUnavailable:
@@ -44,12 +46,12 @@ class Intake:
                 await self._store_one(update)
         self.outage.ok()
 
-    async def _store_all(self, updates: list) -> None:
+    async def _store_all(self, updates: list[dict[str, Any]]) -> None:
         slimmed = [slim_update(u) for u in updates]
         async with self.db.write() as conn:
-            await delivery.store_updates(conn, [(u["update_id"], u) for u in slimmed], self.clock.now())
+            await inbox.store_updates(conn, [(u["update_id"], u) for u in slimmed], self.clock.now())
 
-    async def _store_one(self, update) -> None:
+    async def _store_one(self, update: dict[str, Any]) -> None:
         try:
             await self._store_all([update])
             return
@@ -66,9 +68,9 @@ class Intake:
         try:
             async with self.db.write() as conn:
                 now = self.clock.now()
-                if await delivery.record_unstorable(conn, update_id, now) and person:
+                if await inbox.record_unstorable(conn, update_id, now) and person:
                     await repo.ensure_user(conn, person, now)
-                    await repo.enqueue(conn, person, Send("a", "system.error").to_dict(), now)
+                    await outbox.enqueue(conn, person, outbox.Message(Send("a", "system.error")), now)
         except Exception as exc:
             if is_transient(exc):
                 raise self._unavailable(exc) from None
@@ -99,7 +101,7 @@ class Outage:
         return self.delay()
 
     def delay(self) -> float:
-        return min(self.first_retry * 2 ** max(self.tries - 1, 0), 30.0)
+        return float(min(self.first_retry * 2 ** max(self.tries - 1, 0), 30.0))
 
     def ok(self) -> None:
         if self.error is not None:

@@ -14,17 +14,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
 
-from bot import faults, locales
+from bot import locales
 from bot.clock import Clock
+from bot.crash_points import crash_point
 from bot.engine import Send
-from bot.render import catalog_for
 from bot.logs import pseudonym
+from bot.presenter import catalog_for
+from bot.services import outbox
 from bot.services.conversation import Conversation
-from bot.storage import Database, delivery, repo
+from bot.storage import Database, inbox, reachability, repo
 from bot.storage.errors import is_transient
 from bot.transport.inbox import Intake, Outage, StorageUnavailable
 from bot.transport.parse import Parsed, parse_update, private_sender
@@ -72,25 +75,26 @@ class Poller:
             backoff = 1.0
             if not isinstance(updates, list) or not updates:
                 continue
-            faults.point("after_getupdates_before_inbox")
+            crash_point("after_getupdates_before_inbox")
             try:
                 await self.intake.store(updates)
             except StorageUnavailable:
                 # Not acknowledged: the next getUpdates (same offset) brings the same updates back.
                 await asyncio.sleep(self.intake.outage.delay())
                 continue
-            faults.point("after_inbox_commit_before_ack")
+            crash_point("after_inbox_commit_before_ack")
             ids = [u["update_id"] for u in updates if isinstance(u, dict) and isinstance(u.get("update_id"), int)]
             if ids:
                 self.offset = max(ids) + 1  # the next getUpdates acknowledges them
             self.arrived.set()
 
-    async def _get_updates(self) -> list:
+    async def _get_updates(self) -> list[Any]:
         """getUpdates as raw JSON. PTB's get_updates parses the whole batch into Update objects and
         raises (after logging the raw data, words included) if any one of them doesn't parse; here
         each update is read on its own, later, so one odd update can't stop the poller."""
         data = {"timeout": self.poll_timeout, "offset": self.offset, "allowed_updates": ALLOWED_UPDATES}
-        return await self.bot._post("getUpdates", data, read_timeout=self.poll_timeout + 10)
+        updates = await self.bot._post("getUpdates", data, read_timeout=self.poll_timeout + 10)
+        return list(updates) if isinstance(updates, list) else []
 
 
 class Dispatcher:
@@ -101,7 +105,7 @@ class Dispatcher:
         self.stopping = False
         self.told_groups: set[int] = set()
         self.processed = 0
-        self.answering: set[asyncio.Task] = set()
+        self.answering: set[asyncio.Task[None]] = set()
         self.outage = Outage("applying updates")
 
     async def run(self) -> None:
@@ -109,7 +113,7 @@ class Dispatcher:
             self.arrived.clear()
             try:
                 async with self.db.read() as conn:
-                    batch = await delivery.unprocessed_updates(conn, limit=100)
+                    batch = await inbox.unprocessed_updates(conn, limit=100)
             except Exception as exc:
                 if not is_transient(exc):
                     raise
@@ -126,21 +130,21 @@ class Dispatcher:
                 except TimeoutError:
                     pass
 
-    async def process(self, update_id: int, payload: dict | None) -> bool:
+    async def process(self, update_id: int, payload: dict[str, Any] | None) -> bool:
         """Apply one stored update. False when the storage failed under it (the update stays queued,
         after a pause); True when the update is done with, whether it worked or not."""
         started = time.perf_counter()
         parsed = Parsed("ignore")
         try:
             async with self.db.write() as conn:
-                attempts = await delivery.begin_attempt(conn, update_id)
+                attempts = await inbox.begin_attempt(conn, update_id)
         except Exception as exc:
             await asyncio.sleep(self.outage.failed(exc))
             return False
         self.outage.ok()
         if attempts == 0:
             return True  # applied in the meantime
-        if attempts > delivery.MAX_ATTEMPTS:
+        if attempts > inbox.MAX_ATTEMPTS:
             return await self._set_aside(update_id, payload, attempts - 1)
         try:
             if payload is None:
@@ -153,6 +157,7 @@ class Dispatcher:
                 self.answering.add(task)
                 task.add_done_callback(self.answering.discard)
             if parsed.kind == "event":
+                assert parsed.user_id is not None and parsed.event is not None
                 await self.conversation.handle(parsed.user_id, parsed.event, update_id=update_id,
                                                card_message_id=parsed.card_message_id,
                                                language_code=parsed.language_code)
@@ -171,7 +176,7 @@ class Dispatcher:
                  pseudonym(parsed.user_id) if parsed.user_id else "-", (time.perf_counter() - started) * 1000)
         return True
 
-    async def _set_aside(self, update_id: int, payload: dict | None, attempts: int) -> bool:
+    async def _set_aside(self, update_id: int, payload: dict[str, Any] | None, attempts: int) -> bool:
         """An update that was taken in hand MAX_ATTEMPTS times and never finished (it failed, and so
         did recording the failure, or it took the process down with it) is not tried again."""
         log.error("update=%s set aside after %d unfinished attempts", update_id, attempts)
@@ -179,9 +184,10 @@ class Dispatcher:
         try:
             async with self.db.write() as conn:
                 now = self.conversation.clock.now()
-                if await delivery.set_aside(conn, update_id, now) and person:
-                    user = await repo.ensure_user(conn, person, now)
-                    await repo.enqueue(conn, person, {**Send("a", "system.error").to_dict(), "locale": user.locale}, now)
+                if await inbox.set_aside(conn, update_id, now) and person:
+                    user = await repo.ensure_user(conn, person, now)  # the person's own language, if known
+                    await outbox.enqueue(conn, person, outbox.Message(Send("a", "system.error"), locale=user.locale),
+                                         now)
         except Exception as exc:
             await asyncio.sleep(self.outage.failed(exc))
             return False
@@ -191,7 +197,7 @@ class Dispatcher:
     async def _forget_attempt(self, update_id: int) -> None:
         try:
             async with self.db.write() as conn:
-                await delivery.forget_attempt(conn, update_id)
+                await inbox.forget_attempt(conn, update_id)
         except Exception:
             pass  # the storage is failing; at worst this attempt counts
 
@@ -205,13 +211,15 @@ class Dispatcher:
 
     async def _side_update(self, update_id: int, parsed: Parsed) -> None:
         async with self.db.write() as conn:
-            if not await delivery.claim_update(conn, update_id, parsed.kind, self.conversation.clock.now()):
+            if not await inbox.claim_update(conn, update_id, parsed.kind, self.conversation.clock.now()):
                 return
-            if parsed.kind == "blocked":
-                await delivery.mark_blocked(conn, parsed.user_id, self.conversation.clock.now())
+            if parsed.user_id is None:
+                pass
+            elif parsed.kind == "blocked":
+                await reachability.mark_blocked(conn, parsed.user_id, self.conversation.clock.now())
             elif parsed.kind == "unblocked":
-                await delivery.mark_unblocked(conn, parsed.user_id)
-        if parsed.kind == "group" and parsed.chat_id not in self.told_groups:
+                await reachability.mark_unblocked(conn, parsed.user_id)
+        if parsed.kind == "group" and parsed.chat_id is not None and parsed.chat_id not in self.told_groups:
             # Best effort and not stored: nothing about a group is kept (C6).
             self.told_groups.add(parsed.chat_id)
             locale = locales.from_language_code(parsed.language_code)
@@ -225,10 +233,11 @@ class Dispatcher:
         try:
             async with self.db.write() as conn:
                 now = self.conversation.clock.now()
-                await delivery.claim_update(conn, update_id, "error", now)
+                await inbox.claim_update(conn, update_id, "error", now)
                 if user_id:
                     user = await repo.ensure_user(conn, user_id, now)  # the person's own language, if known
-                    await repo.enqueue(conn, user_id, {**Send("a", "system.error").to_dict(), "locale": user.locale}, now)
+                    await outbox.enqueue(conn, user_id, outbox.Message(Send("a", "system.error"), locale=user.locale),
+                                         now)
             self.delivered.set()
         except Exception as exc:
             log.error("could not record failure update=%s error=%s", update_id, type(exc).__name__)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ChatType
 
 from bot.engine import CommandReceived, Event, OptionChosen, TextReceived, Unsupported
@@ -25,7 +26,7 @@ def valid_text(text: str) -> str:
     return LONE_SURROGATE.sub("\ufffd", text)
 
 
-def private_sender(raw: dict) -> str | None:
+def private_sender(raw: dict[str, Any]) -> str | None:
     """The person a raw update came from, if it is from a private chat; None when that can't be told.
     For telling someone kindly that their message couldn't be read, without trusting anything else in it."""
     try:
@@ -66,7 +67,7 @@ def chat_of(user_id: str) -> int:
 
 def parse_update(update: Update) -> Parsed:
     if update.callback_query is not None:
-        return _parse_callback(update)
+        return _parse_callback(update.callback_query)
     if update.my_chat_member is not None:
         change = update.my_chat_member
         if change.chat.type != ChatType.PRIVATE:
@@ -94,8 +95,7 @@ def parse_update(update: Update) -> Parsed:
     return Parsed("event", user_id, message.chat.id, Unsupported(kind), language_code=lang)
 
 
-def _parse_callback(update: Update) -> Parsed:
-    query = update.callback_query
+def _parse_callback(query: CallbackQuery) -> Parsed:
     message = query.message
     if message is None or getattr(message, "chat", None) is None:
         return Parsed("ignore", callback_query_id=query.id)

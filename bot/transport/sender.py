@@ -13,22 +13,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import httpx
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot import faults
 from bot.clock import Clock
 from bot.content.model import Content
+from bot.crash_points import crash_point
 from bot.logs import pseudonym
-from bot.storage import Database
-from bot.storage import delivery
+from bot.storage import Database, outbox, reachability
 from bot.storage.errors import is_transient
+from bot.transport.calls import Call, plan_calls
 from bot.transport.parse import chat_of
-from bot.transport.render import Call, plan_calls
 
 log = logging.getLogger("mend.sender")
 NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -66,7 +65,7 @@ class OutboxSender:
         self.chat_rate, self.chat_burst = chat_rate, chat_burst
         self.chat_buckets: dict[str, Bucket] = {}
         self.holds: dict[str, float] = {}  # chat -> monotonic time before which nothing is sent
-        self.in_flight: dict[str, asyncio.Task] = {}
+        self.in_flight: dict[str, asyncio.Task[None]] = {}
         # About two seconds of sending at the overall rate: enough to keep the budget busy, few enough
         # that waiting deliveries (and their reservations) stay bounded under a burst.
         self.max_in_flight = max(8, int(global_rate * 2))
@@ -81,7 +80,7 @@ class OutboxSender:
             now = self.monotonic()
             try:
                 async with self.db.read() as conn:
-                    chats = await delivery.chats_with_pending(conn, self.clock.now(), limit=200)
+                    chats = await outbox.chats_with_pending(conn, self.clock.now(), limit=200)
             except Exception as exc:
                 if not is_transient(exc):
                     raise
@@ -130,7 +129,7 @@ class OutboxSender:
             return
         self.edit_refusals[user_id] = now
         if len(self.edit_refusals) > 10_000:  # forget the oldest; this is only a log throttle
-            for old in sorted(self.edit_refusals, key=self.edit_refusals.get)[:5_000]:
+            for old in sorted(self.edit_refusals, key=lambda chat: self.edit_refusals[chat])[:5_000]:
                 del self.edit_refusals[old]
         log.info("edit refused user=%s method=%s (a press on a message Mend can't edit)", pseudonym(user_id), method)
 
@@ -144,24 +143,24 @@ class OutboxSender:
     async def _deliver(self, user_id: str) -> None:
         try:
             async with self.db.write() as conn:
-                if await delivery.is_blocked(conn, user_id):
-                    await delivery.mark_blocked(conn, user_id, self.clock.now())
+                if await reachability.is_blocked(conn, user_id):
+                    await reachability.mark_blocked(conn, user_id, self.clock.now())
                     return
-                rows = await delivery.claim_for_chat(conn, user_id, self.clock.now())
+                rows = await outbox.claim_for_chat(conn, user_id, self.clock.now())
             if not rows:
                 return
             calls = plan_calls(self.content, rows, bot_username=self.bot_username())
-            faults.point("after_claim_before_send")
+            crash_point("after_claim_before_send")
             for index, call in enumerate(calls):
                 verdict = await self._perform(user_id, call)
                 if verdict != "done":
                     untried = [r for c in calls[index:] for r in c.rows]
                     if verdict == "blocked":
                         async with self.db.write() as conn:
-                            await delivery.mark_blocked(conn, user_id, self.clock.now())
+                            await reachability.mark_blocked(conn, user_id, self.clock.now())
                     else:  # definitely not delivered: back to the queue, this chat on hold
                         async with self.db.write() as conn:
-                            await delivery.defer_rows(conn, untried, self.clock.now())
+                            await outbox.defer_rows(conn, untried, self.clock.now())
                     return
         except Exception as exc:  # never let one chat's failure stop the sender
             log.error("delivery failed user=%s error=%s", pseudonym(user_id), type(exc).__name__)
@@ -186,7 +185,7 @@ class OutboxSender:
         # leaves the rows 'claimed' (never tried, re-queued at start), not 'ambiguous' (O4).
         if call.rows:
             async with self.db.write() as conn:
-                await delivery.mark_sending(conn, call.rows)
+                await outbox.mark_sending(conn, call.rows)
         chat_id = chat_of(user_id)
         status, message_ids = "sent", None
         try:
@@ -195,12 +194,14 @@ class OutboxSender:
                                                       reply_markup=call.markup, protect_content=call.protect or None)
                 message_ids = [message.message_id]
             elif call.method == "send_document":  # /export: the person's own data, not forwardable
-                message = await self.bot.send_document(chat_id, call.document, filename=call.text, protect_content=True,
-                                                       caption=call.caption, parse_mode=ParseMode.HTML)
+                message = await self.bot.send_document(chat_id, call.document or b"", filename=call.text,
+                                                       protect_content=True, caption=call.caption,
+                                                       parse_mode=ParseMode.HTML)
                 message_ids = [message.message_id]
             elif call.method == "delete_messages":  # /delete: best effort, Telegram allows 48 hours
-                for start in range(0, len(call.message_ids), 100):
-                    await self.bot.delete_messages(chat_id, call.message_ids[start:start + 100])
+                ids = call.message_ids or []
+                for start in range(0, len(ids), 100):
+                    await self.bot.delete_messages(chat_id, ids[start:start + 100])
             else:
                 await self.bot.edit_message_reply_markup(chat_id, call.message_id, reply_markup=call.markup)
             self.sent += 1
@@ -214,8 +215,7 @@ class OutboxSender:
             log.info("unreachable user=%s", pseudonym(user_id))
             return "blocked"
         except BadRequest as exc:
-            message = str(exc).lower()
-            status = "sent" if "not modified" in message else "failed"
+            status = "sent" if "not modified" in str(exc).lower() else "failed"
             if status == "failed":
                 self._log_bad_request(user_id, call.method)
         except (TimedOut, NetworkError) as exc:
@@ -224,8 +224,8 @@ class OutboxSender:
                 return "retry"
             status = "ambiguous"
             log.warning("send outcome unknown user=%s error=%s", pseudonym(user_id), type(exc).__name__)
-        faults.point("after_send_before_mark_sent")
+        crash_point("after_send_before_mark_sent")
         if call.rows:
             async with self.db.write() as conn:
-                await delivery.finish_rows(conn, call.rows, status, self.clock.now(), message_ids)
+                await outbox.finish_rows(conn, call.rows, status, self.clock.now(), message_ids)
         return "done"

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.services.invitations import hashed_start_args
+from bot.services.couples import hashed_start_args
 
 PERSON_NAME = "-"  # PTB's User requires a first name; Mend never reads it
 
 
-def slim_update(raw: dict) -> dict:
+def slim_update(raw: dict[str, Any]) -> dict[str, Any]:
     update_id = int(raw["update_id"])
     out: dict[str, Any] = {"update_id": update_id}
     for kind in ("message", "edited_message"):
@@ -45,7 +45,7 @@ def slim_update(raw: dict) -> dict:
     return out
 
 
-def _message(message: dict) -> dict:
+def _message(message: dict[str, Any]) -> dict[str, Any]:
     slim: dict[str, Any] = {"message_id": int(message["message_id"]), "date": int(message["date"]),
                             "chat": _chat(message["chat"])}
     if message.get("from") is not None:
@@ -57,11 +57,11 @@ def _message(message: dict) -> dict:
     return slim  # anything else (a sticker, a photo, a location) becomes "not text", which is all Mend answers to
 
 
-def _chat(chat: dict) -> dict:
+def _chat(chat: dict[str, Any]) -> dict[str, Any]:
     return {"id": int(chat["id"]), "type": str(chat["type"])}
 
 
-def _person(person: dict) -> dict:
+def _person(person: dict[str, Any]) -> dict[str, Any]:
     slim: dict[str, Any] = {"id": int(person["id"]), "is_bot": bool(person.get("is_bot", False)),
                             "first_name": PERSON_NAME}
     if isinstance(person.get("language_code"), str):  # the app's language: a new person's first language
@@ -69,7 +69,7 @@ def _person(person: dict) -> dict:
     return slim
 
 
-def _member(member: dict) -> dict:
+def _member(member: dict[str, Any]) -> dict[str, Any]:
     slim: dict[str, Any] = {"status": str(member["status"]), "user": _person(member["user"])}
     if member.get("until_date") is not None:
         slim["until_date"] = int(member["until_date"])

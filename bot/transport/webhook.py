@@ -57,7 +57,9 @@ class WebhookReceiver:
         await self.runner.setup()
         site = web.TCPSite(self.runner, listen, port)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        server = site._server
+        assert isinstance(server, asyncio.Server)
+        self.port = int(server.sockets[0].getsockname()[1])
         return self.port
 
     async def stop(self) -> None:

@@ -8,7 +8,8 @@ list of texts into unit vectors can stand in for it (`SentenceEncoder`).
 """
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt

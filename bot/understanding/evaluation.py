@@ -6,8 +6,8 @@ gentle check-in first; a harmless message counts as a false alarm when it is fla
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from bot.engine.events import Verdict
 from bot.understanding.datasets import Item

@@ -13,15 +13,15 @@ event into the pure engine. Nothing here logs or keeps the text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
-from bot.content.model import Content, Lexicon
-from bot.engine.events import NOTHING_FLAGGED, Verdict
 import numpy as np
 import numpy.typing as npt
 
+from bot.content.model import Content, Lexicon
+from bot.engine.events import NOTHING_FLAGGED, Verdict
 from bot.understanding import linear
 from bot.understanding.arabizi import looks_like_arabizi, to_arabic_script
 from bot.understanding.encoder import SentenceEncoder, shared_encoder

@@ -17,7 +17,7 @@ class FaultInjected(Exception):
     """Raised at a fault point in `raise` mode."""
 
 
-def point(name: str) -> None:
+def crash_point(name: str) -> None:
     global _seen
     if not _point or name != _point:
         return

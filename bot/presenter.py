@@ -1,4 +1,4 @@
-"""Turn a Send effect into plain text and labelled choices for one locale.
+"""The presenter: a Send effect as plain text and labelled choices for one locale.
 
 Transport-neutral: the console prints the result, Telegram escapes it for HTML and builds buttons.
 User text is inserted as-is here; escaping belongs to the transport that needs it.
@@ -6,17 +6,16 @@ User text is inserted as-is here; escaping belongs to the transport that needs i
 from __future__ import annotations
 
 import string
-from urllib.parse import urlsplit
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot import locales
-from bot.engine.calendar import zone
-from bot.engine.times import words_for_minutes
-
 from bot.content.model import Catalog, Content
+from bot.engine.calendar import zone
 from bot.engine.effects import Send
+from bot.engine.times import words_for_minutes
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ def catalog_for(content: Content, locale: str) -> Catalog:
     return content.catalogs.get(locale) or content.catalogs[content.default_locale]
 
 
-def format_resources(value: dict, content: Content, catalog: Catalog) -> str:
+def format_resources(value: dict[str, Any], content: Content, catalog: Catalog) -> str:
     """The chosen country's emergency number first, then its lines (crisis lines, or for `kind: abuse`
     the abuse-support lines), each with where it was found and when it was last checked, then a directory.
     A country without a line we could check says so plainly and relies on the emergency number."""
@@ -81,7 +80,7 @@ def _site(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def format_schedule(value: dict, catalog: Catalog, content: Content | None) -> str:
+def format_schedule(value: dict[str, Any], catalog: Catalog, content: Content | None) -> str:
     """/reminders: each pending reminder at the person's local time, then the settings."""
     tz = zone(value.get("tz")) or timezone.utc
     lines = []
@@ -108,7 +107,7 @@ def format_span(minutes: int, catalog: Catalog, content: Content | None) -> str:
     return fill(catalog.text(key), {"count": count}, catalog, 0, content)
 
 
-def format_moment(value: dict, catalog: Catalog, content: Content | None) -> str:
+def format_moment(value: dict[str, Any], catalog: Catalog, content: Content | None) -> str:
     """A moment ahead, in words: "today at 21:30", "tomorrow at 09:00" in the reader's timezone, or
     "in 45 minutes" when their timezone isn't known (a clock time in UTC would only confuse)."""
     tz = zone(value.get("tz"))

@@ -1,10 +1,11 @@
-"""Effects as Bot API calls: HTML-escaped text split under 4096 characters, inline keyboards with
+"""Claimed outbox rows as the Bot API calls that deliver them: HTML-escaped text split under 4096 characters, inline keyboards with
 short callback data (`o:<turn>:<option>`, ≤ 64 bytes), neighbouring messages merged into one."""
 from __future__ import annotations
 
 import html
 import json
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -12,7 +13,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import locales
 from bot.content.model import Content
 from bot.engine import Send
-from bot.render import Rendered, catalog_for, invite_link, render
+from bot.presenter import Rendered, catalog_for, invite_link, render
+from bot.services import outbox
 
 TEXT_LIMIT = 4096
 
@@ -93,16 +95,16 @@ def _fit(text: str, limit: int) -> int:
 def share_keyboard(content: Content, send: Send, locale: str, bot_username: str | None) -> InlineKeyboardMarkup:
     """"Send to my partner": Telegram's share screen, with the invitation link filled in."""
     catalog = catalog_for(content, locale)
-    link = invite_link(send.invite_token, bot_username)
+    link = invite_link(send.invite_token or "", bot_username)
     url = "https://t.me/share/url?" + urlencode({"url": link, "text": catalog.text("couple.share_text")})
     return InlineKeyboardMarkup([[InlineKeyboardButton(catalog.text("couple.share_button"), url=url)]])
 
 
-def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en",
+def plan_calls(content: Content, rows: list[tuple[int, dict[str, Any]]],
                bot_username: str | None = None) -> list[Call]:
     """Turn a chat's claimed outbox rows into as few calls as possible, in order. Each row is
-    rendered in the language stamped on it when it was queued (the reader's); `locale` is for
-    rows from before languages were stamped.
+    rendered in the language stamped on it when it was queued (the reader's; English for rows
+    from before languages were stamped).
 
     Messages without buttons are merged into the next message while the result fits, so one
     answer usually costs one notification on the person's phone and one message of flood budget.
@@ -112,7 +114,7 @@ def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en
     pending_rows: list[int] = []
     pending_protect: list[bool] = [False]  # a merged message is protected if any part of it is
 
-    def flush(markup=None, last_rows=(), protect=False):
+    def flush(markup: InlineKeyboardMarkup | None = None, protect: bool = False) -> None:
         if not pending_text:
             return
         protect = protect or pending_protect[0]
@@ -128,30 +130,33 @@ def plan_calls(content: Content, rows: list[tuple[int, dict]], locale: str = "en
 
     closing: list[Call] = []
     for row_id, payload in rows:
-        reader = payload.get("locale", locale)
-        if payload.get("op") == "document":
+        item = outbox.from_json(payload)
+        if isinstance(item, outbox.Document):
             flush()
-            data = json.dumps(payload["data"], ensure_ascii=False, indent=2).encode()
-            caption = locales.set_direction(catalog_for(content, reader).text("privacy.export_caption"), reader)
-            calls.append(Call("send_document", [row_id], text=payload["filename"], document=data, protect=True,
+            data = json.dumps(item.data, ensure_ascii=False, indent=2).encode()
+            caption = locales.set_direction(catalog_for(content, item.locale).text("privacy.export_caption"),
+                                            item.locale)
+            calls.append(Call("send_document", [row_id], text=item.filename, document=data, protect=True,
                               caption=html.escape(caption)))
             continue
-        if payload.get("op") == "delete_messages":
+        if isinstance(item, outbox.DeleteMessages):
             flush()
-            calls.append(Call("delete_messages", [row_id], message_ids=payload["message_ids"]))
+            calls.append(Call("delete_messages", [row_id], message_ids=list(item.message_ids)))
             continue
-        if payload.get("op") == "close_card":
+        if isinstance(item, outbox.Redacted):  # erased words: nothing to send (only delivered rows are redacted)
+            continue
+        if isinstance(item, outbox.CloseCard):
             # Closed after the new messages go out: the person sees the next question one round trip sooner.
-            closing.append(Call("edit_markup", [row_id], message_id=payload["message_id"]))
+            closing.append(Call("edit_markup", [row_id], message_id=item.message_id))
             continue
-        send = Send.from_dict(payload)
+        send, reader = item.send, item.locale  # the language stamped on the row: its reader's
         rendered = render(content, send, reader, bot_username)
         markup = keyboard(rendered, send.turn)
         if send.invite_token and markup is None:
             markup = share_keyboard(content, send, reader, bot_username)
-        if payload.get("edit_message_id"):
+        if item.edit_message_id:
             flush()
-            calls.append(Call("edit_markup", [row_id], markup=markup, message_id=payload["edit_message_id"]))
+            calls.append(Call("edit_markup", [row_id], markup=markup, message_id=item.edit_message_id))
             continue
         text = rendered.text
         joined = "\n\n".join(pending_text + [text])

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.engine.effects import AcceptInvite, CreateInvite, DeclineInvite, RevokeInvites, Send
+from bot.engine.effects import AcceptInvite, CoupleEffect, CreateInvite, DeclineInvite, RevokeInvites, Send
 from bot.engine.events import Event, InviteDeclined, InviteOpened, InviteRefused, PartnerJoined
 from bot.storage import couples, repo
 
@@ -58,7 +58,7 @@ async def open_invite(conn: aiosqlite.Connection, user: repo.User, token: str, n
     return InviteOpened(invite["id"], invite["name"])
 
 
-async def apply(conn: aiosqlite.Connection, user: repo.User, effect, now: datetime
+async def apply(conn: aiosqlite.Connection, user: repo.User, effect: CoupleEffect, now: datetime
                 ) -> tuple[Send | None, tuple[str, Event] | None]:
     """Carry out one invitation effect. Returns a message for this person (the link) and/or an
     event for someone (the joiner, or the inviter who was declined)."""

@@ -1,0 +1,185 @@
+"""Steps that run without waiting for the person: say, branch, end, call, goto, schedule,
+cancel_timer, record, action and await_partner. `run_step` does one and tells the loop in runner.py
+whether to go on (CONTINUE) or stop (PAUSE: something was prompted, or the service answers next)."""
+from __future__ import annotations
+
+from typing import assert_never
+
+from bot.content.model import (
+    PERSISTENT_SLOT_PREFIXES,
+    ActionStep,
+    AwaitPartnerStep,
+    BranchStep,
+    CallStep,
+    CancelTimerStep,
+    ChoiceStep,
+    EndStep,
+    GotoStep,
+    MultiStep,
+    RecordStep,
+    SayStep,
+    ScheduleStep,
+    Step,
+    TextStep,
+)
+from bot.engine import couples, language, runner, safety, timers
+from bot.engine.effects import EraseData, Record
+from bot.engine.events import TextReceived
+from bot.engine.frames import advance_past, current, finish_frame, forget_answers, leave, new_frame
+from bot.engine.prompts import params_for
+from bot.engine.state import Frame, Seat
+from bot.engine.turn import CONTINUE, PAUSE, Next, Turn
+
+
+def run_step(t: Turn, frame: Frame, step: Step) -> Next:
+    match step:
+        case ChoiceStep() | MultiStep() | TextStep():
+            raise RuntimeError("a question is prompted, not run")
+        case SayStep():
+            if step.key:
+                t.send(step.key, params_for(t, step.key))
+            advance_past(t, frame, step)
+        case BranchStep():
+            advance_past(t, frame, step)
+        case EndStep():
+            if step.key:
+                t.send(step.key, params_for(t, step.key))
+            finish_frame(t, frame)
+        case CallStep():
+            assert step.target_flow is not None
+            forget_answers(t, step.target_flow)  # a sub-flow run twice (the reflection loop) starts blank
+            advance_past(t, frame, step)
+            t.seat.stack.append(new_frame(t, step.target_flow))
+        case GotoStep():
+            assert step.target_flow is not None
+            for left in t.seat.stack:
+                leave(t, left)
+            t.seat.stack = []
+            runner.start_flow(t, step.target_flow)
+            return PAUSE
+        case ScheduleStep():
+            timers.schedule_step(t, frame, step)
+        case CancelTimerStep():
+            if step.timer is not None:
+                timers.cancel(t, step.timer)
+            advance_past(t, frame, step)
+        case RecordStep():
+            record(t, frame, step)
+        case ActionStep():
+            return run_action(t, frame, step)
+        case AwaitPartnerStep():
+            return couples.reach_barrier(t, frame, step)
+        case _:
+            assert_never(step)
+    return CONTINUE
+
+
+def record(t: Turn, frame: Frame, step: RecordStep) -> None:
+    if step.record == "consent":
+        t.seat.consented_at = t.now.isoformat()
+    elif step.record == "adult":
+        t.seat.adult = True
+    t.emit(Record(t.seat_id, step.record, t.now))
+    advance_past(t, frame, step)
+
+
+def erase(t: Turn, frame: Frame, step: ActionStep) -> Next:
+    """/delete confirmed: forget everything, then say what was removed."""
+    if t.linked:
+        couples.unlink(t, by_erase=True)  # the partner sees only the neutral "link closed"
+    t.emit(EraseData(t.seat_id))
+    t.state.seats[t.seat_id] = Seat(locale=t.seat.locale, stack=[frame])
+    frame.interrupt = False
+    advance_past(t, frame, step)
+    return CONTINUE
+
+
+def keep_held_words(t: Turn, frame: Frame, step: ActionStep) -> Next:
+    """"I'm okay, keep what I wrote": the words set aside answer the step after all."""
+    from bot.engine.engine import handle  # the words go through as a new message would
+
+    held, t.seat.held_text = t.seat.held_text, None
+    finish_frame(t, frame, announce=False)
+    t.send("safety_check.kept")
+    here = current(t)
+    if held is not None and here is not None and isinstance(here[1], TextStep):
+        handle(t, TextReceived(held))
+    else:
+        runner.reprompt(t)
+    return PAUSE
+
+
+def park(t: Turn, frame: Frame, step: ActionStep) -> Next:
+    """/cancel, "stop and keep": the flow below is kept for resuming later."""
+    leave_for(t, frame)
+    t.seat.parked = [f for f in t.seat.stack if f is not frame and not f.interrupt
+                     and f.flow != t.content.home_flow]
+    return clear_below(t, frame, step)
+
+
+def discard(t: Turn, frame: Frame, step: ActionStep) -> Next:
+    """/cancel, "stop and forget": the answers go; the person's settings and daily practices stay."""
+    leave_for(t, frame)
+    seat = t.seat
+    seat.parked = []
+    seat.slots = {k: v for k, v in seat.slots.items() if k.startswith(PERSISTENT_SLOT_PREFIXES)}
+    timers.cancel(t, "*")
+    timers.reschedule_daily(t)  # the practices the person chose stay on
+    return clear_below(t, frame, step)
+
+
+def leave_for(t: Turn, frame: Frame) -> None:
+    if t.linked and couples.in_shared(t):  # /cancel in a shared repair ends it for both (it can't be resumed alone)
+        couples.leave_shared(t)
+
+
+def clear_below(t: Turn, frame: Frame, step: ActionStep) -> Next:
+    t.seat.picks = []
+    t.seat.stack = [frame]
+    frame.interrupt = False  # nothing left to return to
+    advance_past(t, frame, step)
+    return CONTINUE
+
+
+def run_action(t: Turn, frame: Frame, step: ActionStep) -> Next:
+    """Every action a flow may name (ActionName; the loader accepts no other)."""
+    match step.action:
+        case "park":
+            return park(t, frame, step)
+        case "discard":
+            return discard(t, frame, step)
+        case "erase":
+            return erase(t, frame, step)
+        case "set_language":  # the /language question's answer
+            return language.chosen(t, frame, step)
+        case "start_nudged":
+            return timers.start_nudged(t, frame, step)
+        case "snooze_nudge":
+            return timers.snooze_nudge(t, frame, step)
+        case "stop_reminders":
+            return timers.stop_all(t, frame, step)
+        case "resume_reminders":
+            return timers.resume_reminders(t, frame, step)
+        case "set_daily" | "set_timezone" | "set_quiet":
+            return timers.settings_changed(t, frame, step)
+        case "create_invite":
+            return couples.create_invite(t, frame, step)
+        case "accept_invite":
+            return couples.accept_invite(t, frame, step)
+        case "decline_invite":
+            return couples.decline_invite(t, frame, step)
+        case "first_speaker":
+            return couples.first_speaker(t, frame, step)
+        case "second_speaker":
+            return couples.second_speaker(t, frame, step)
+        case "joint_off":
+            return couples.joint_off(t, frame, step)
+        case "release_partner":
+            return couples.release_partner(t, frame, step)
+        case "keep_held_words":
+            return keep_held_words(t, frame, step)
+        case "open_support":  # the check-in's answer was "not safe" or "struggling"
+            safety.open_support(t, frame)
+            return PAUSE
+        case _:
+            assert_never(step.action)

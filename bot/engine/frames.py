@@ -1,0 +1,128 @@
+"""The frame stack of a seat: where it is, which flow is its main one, and moving a frame to its next
+step or off the stack. Nothing here runs a step or sends a prompt (see runner.py for that)."""
+from __future__ import annotations
+
+from typing import Any
+
+from bot.content.model import PARTNER_PREFIX, PERSISTENT_SLOT_PREFIXES, QUESTION_TYPES, Step
+from bot.engine import support
+from bot.engine.state import Frame
+from bot.engine.turn import Turn, joint_on
+
+
+def current(t: Turn) -> tuple[Frame, Step] | None:
+    """Top frame and its step, repairing frames whose flow or step no longer exists (C3)."""
+    seat = t.seat
+    while seat.stack:
+        frame = seat.stack[-1]
+        flow = t.content.flows.get(frame.flow)
+        if flow is None:  # flow removed from content: drop the frame, land on what is below
+            seat.stack.pop()
+            continue
+        step = flow.step(frame.step)
+        if step is None:  # step removed in a content edit: the flow's safe resume step
+            frame.step, frame.version = flow.resume_step, flow.version
+            step = flow.step(frame.step)
+            assert step is not None  # the loader checks that the resume step exists
+        return frame, step
+    return None
+
+
+def main_frame(t: Turn) -> Frame | None:
+    for frame in reversed(t.seat.stack):
+        flow = t.content.flows.get(frame.flow)
+        if flow is not None and not frame.interrupt and flow.kind == "main":
+            return frame
+    return None
+
+
+def in_interrupt(t: Turn) -> bool:
+    return any(f.interrupt for f in t.seat.stack)
+
+
+def in_flow(t: Turn, flow_id: str) -> bool:
+    return any(f.flow == flow_id for f in t.seat.stack)
+
+
+def idle(t: Turn) -> bool:
+    """At the menu (or nowhere), with no /sos, break or card open: free to start something."""
+    main = main_frame(t)
+    return (main is None or main.flow == t.content.home_flow) and not in_interrupt(t)
+
+
+def new_frame(t: Turn, flow_id: str, interrupt: bool = False) -> Frame:
+    flow = t.content.flows[flow_id]
+    return Frame(flow_id, flow.first, flow.version, interrupt)
+
+
+def finish_frame(t: Turn, frame: Frame, announce: bool = True) -> None:
+    """Pop `frame` (and anything above it); leaving an interrupt says "back to where you were"."""
+    stack = t.seat.stack
+    while stack:
+        popped = stack.pop()
+        leave(t, popped)
+        if popped is frame:
+            break
+    if frame.flow == "safety_check":
+        t.seat.held_text = None  # words set aside are kept only by the explicit "keep" answer
+    if announce and frame.interrupt and stack:
+        t.send("system.back_to_step")
+
+
+def pop_interrupts(t: Turn) -> None:
+    while t.seat.stack and in_interrupt(t):
+        leave(t, t.seat.stack.pop())
+
+
+def leave(t: Turn, frame: Frame) -> None:
+    """An interrupt's answers (what someone said in /sos or abuse support) are used there and then,
+    and not kept once they leave it; only persistent slots (country, safety plan) stay."""
+    if frame.interrupt and frame.flow in t.content.flows:
+        forget_answers(t, frame.flow)
+
+
+def condition_slots(t: Turn) -> dict[str, Any]:
+    """What a route's condition can test: the seat's slots plus the couple facts (SYSTEM_SLOTS)."""
+    slots: dict[str, Any] = dict(t.seat.slots)
+    slots["couple"] = "linked" if t.linked else "solo"
+    slots["joint"] = "on" if joint_on(t) else "off"
+    slots["safety"] = "concern" if t.seat.joint_exercises_off else "none"
+    main = main_frame(t)
+    slots["paused"] = support.paused_over(t.content, main.flow if main else None)
+    speaker = slots.get("speaker")
+    if speaker:
+        slots["role"] = "speaker" if speaker == t.seat_id else "listener"
+    return slots
+
+
+def route(t: Turn, frame: Frame, step: Step) -> str | None:
+    """The step after `step`: the first route whose condition holds, else the next one listed."""
+    slots = condition_slots(t) if any(r.condition for r in step.routes) else {}
+    for r in step.routes:
+        if r.condition is None or r.condition.holds(slots):
+            return r.target
+    if step.routes:
+        return None
+    return t.flow(frame).following(step.id)
+
+
+def advance_past(t: Turn, frame: Frame, step: Step) -> None:
+    target = route(t, frame, step)
+    if target is None:
+        finish_frame(t, frame)
+    else:
+        frame.step = target
+
+
+def forget_answers(t: Turn, flow_id: str) -> None:
+    """A fresh run of a flow: last time's answers must not reappear in its summary."""
+    seat = t.seat
+    for step in t.content.flows[flow_id].steps:
+        if not isinstance(step, QUESTION_TYPES):
+            continue
+        if step.save_as and not step.save_as.startswith(PERSISTENT_SLOT_PREFIXES):
+            for name in (step.save_as, PARTNER_PREFIX + step.save_as):
+                seat.slots.pop(name, None)
+                seat.slots.pop(f"{name}_text", None)
+            if step.save_as in seat.consents:
+                seat.consents = [c for c in seat.consents if c != step.save_as]

@@ -1,0 +1,84 @@
+"""What a message shows: the parameters a key needs (slots, stage, resources, schedule) and the card of
+a question with its buttons."""
+from __future__ import annotations
+
+from typing import Any
+
+from bot.content.model import DONE, SKIP, SYSTEM_PARAMS, MultiStep, Question, TextStep
+from bot.engine import families, reading, reminders, support, times
+from bot.engine.effects import Choice
+from bot.engine.frames import main_frame
+from bot.engine.turn import Turn
+
+
+def system_params(t: Turn) -> dict[str, Any]:
+    params: dict[str, Any] = {"stage": 0, "stages": 0, "flow_title": None}
+    frame = main_frame(t)
+    if frame is not None and frame.flow in t.content.flows:
+        flow = t.content.flows[frame.flow]
+        step = flow.step(frame.step)
+        params.update(stage=step.stage if step else 0, stages=flow.stages, flow_title={"labels": [flow.title_key]})
+    return params
+
+
+def params_for(t: Turn, key: str | None) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if key is None:
+        return params
+    seat = t.seat
+    system = system_params(t)
+    for name in t.content.placeholders.get(key, ()):
+        if name in support.RESOURCE_PARAMS:
+            params[name] = support.resources_param(t.content, seat.slots, name)
+        elif name == "emergency":
+            params[name] = support.emergency_param(t.content, seat.slots)
+        elif name == "due":
+            params[name] = times.describe(t.last_due, t.now, reminders.tz_of(seat)) if t.last_due else None
+        elif name == "schedule":
+            params[name] = reminders.schedule_view(seat)
+        elif name == "inviter":
+            params[name] = seat.invite.name if seat.invite else None
+        elif name in SYSTEM_PARAMS:
+            params[name] = system.get(name)
+        else:
+            params[name] = _slot_param(t, name)
+    return params
+
+
+def _slot_param(t: Turn, name: str) -> Any:
+    """A saved answer as a message shows it: option labels (plus own words), or the text itself."""
+    slots = t.seat.slots
+    value = slots.get(name)
+    own = slots.get(f"{name}_text")
+    labels = t.content.slot_labels.get(name)
+    if labels and value is not None:
+        ids = value if isinstance(value, list) else [value]
+        param: dict[str, Any] = {"labels": [labels[i] for i in ids if isinstance(i, str) and i in labels]}
+        if own:
+            param["text"] = own
+        return param if (param["labels"] or own) else None
+    if labels and own:
+        return {"labels": [], "text": own}
+    return value
+
+
+def choices(t: Turn, step: Question) -> tuple[Choice, ...]:
+    if isinstance(step, TextStep):
+        out = []
+    elif families.grouped(step):  # the groups first, then the words of the chosen one (families.py)
+        out = list(families.choices(step, t.seat.family))
+    else:
+        out = [Choice(oid, step.option_labels[oid]) for oid in step.options]
+    if isinstance(step, MultiStep):
+        out.append(Choice(DONE, "system.done_picking"))
+    if step.optional:
+        out.append(Choice(SKIP, "system.skip"))
+    return tuple(out)
+
+
+def prompt(t: Turn, step: Question, key: str | None = None, extra: tuple[Choice, ...] = ()) -> None:
+    groups = () if isinstance(step, TextStep) or families.grouped(step) else step.option_groups
+    t.send(key or step.key or "", params_for(t, step.key), choices=choices(t, step) + extra,
+           groups=groups if len(groups) > 1 else (), selected=tuple(t.seat.picks),
+           multi=isinstance(step, MultiStep), prompt=True,
+           answer="" if isinstance(step, TextStep) else reading.answer_kind(t.content, t.seat.locale, step))

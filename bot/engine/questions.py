@@ -1,0 +1,245 @@
+"""Answers to the current question: a choice, a multi-select, free text (with coaching feedback on
+drafts that may reach a partner), and the snooze/stop buttons of a break nudge. Words typed where
+buttons are offered are read by reading.py (an option, a time, or a question back); a long grouped
+question shows its groups first (families.py)."""
+from __future__ import annotations
+
+from typing import assert_never
+
+from bot.content.model import DONE, SKIP, ChoiceStep, MultiStep, OptionStep, Question, TextStep
+from bot.engine import couples, families, reading, reminders, runner, timers
+from bot.engine.coaching import coach
+from bot.engine.effects import Choice
+from bot.engine.errors import InvalidInput
+from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
+from bot.engine.frames import current
+from bot.engine.prompts import params_for, prompt
+from bot.engine.state import Draft, Frame, SlotValue
+from bot.engine.text import clean_text
+from bot.engine.turn import Turn
+
+COACHING_CHOICES = ("lint_rewrite", "lint_edit", "lint_keep", "lint_keep_yes", "lint_keep_no")
+MAX_HINTS = 2  # per step: a third version is taken without comment (no nagging)
+
+
+def answer(t: Turn, frame: Frame, step: Question, event: Event) -> None:
+    match step:
+        case ChoiceStep():
+            answer_choice(t, frame, step, event)
+        case MultiStep():
+            answer_multi(t, frame, step, event)
+        case TextStep():
+            answer_text(t, frame, step, event)
+        case _:
+            assert_never(step)
+
+
+def answer_choice(t: Turn, frame: Frame, step: ChoiceStep, event: Event) -> None:
+    if isinstance(event, OptionsChosen) and len(event.options) == 1:
+        event = OptionChosen(event.options[0])
+    if isinstance(event, TextReceived):
+        typed = typed_choice(t, frame, step, event.text)
+        if typed is None:
+            return  # answered already (a time, or a question back)
+        event = typed
+    if isinstance(event, OptionChosen) and open_family(t, step, event.option):
+        return
+    if not isinstance(event, OptionChosen):
+        raise InvalidInput("system.pick_an_option")
+    if event.option in timers.BREAK_NUDGE_OPTIONS and frame.at == timers.BREAK_WAIT:
+        timers.on_break_nudge(t, frame, step, event.option)  # the break-return nudge's own buttons
+        return
+    if event.option == SKIP and step.optional:
+        save(t, step, None, skipped=True)
+    elif event.option in step.options:
+        save(t, step, event.option)
+    else:
+        raise InvalidInput("system.pick_an_option")
+    runner.move_on(t, frame, step)
+
+
+def reads_as_an_option(t: Turn, text: str) -> bool:
+    """Words that plainly pick an option of the question on screen ("take a break" at the calm
+    gate) are an answer: a weak screening signal on them is noise. A clear sign never is."""
+    here = current(t)
+    if here is None or not isinstance(here[1], (ChoiceStep, MultiStep)):
+        return False
+    outcome = reading.read_typed(t.content, t.seat, here[1], text, t.now, reminders.tz_of(t.seat))
+    return outcome.kind == "picked"
+
+
+def typed_choice(t: Turn, frame: Frame, step: ChoiceStep, text: str) -> OptionChosen | None:
+    """Words typed at a single-choice question: the option they name, a time, or a question back."""
+    outcome = reading.read_typed(t.content, t.seat, step, text, t.now, reminders.tz_of(t.seat))
+    if outcome.kind == "picked":
+        return OptionChosen(outcome.ids[0])
+    if outcome.kind == "tie":
+        ask_which(t, step, outcome.ids, text)
+        return None
+    if outcome.kind == "unread":
+        if open_family(t, step, families.named(t.content, t.seat.locale, step, text)):
+            return None  # "Europe", "angry": the words of that group
+        raise InvalidInput(outcome.reply, params=outcome.params or {})
+    if frame.at == timers.BREAK_WAIT:  # "in 20 minutes" at the break's end: a snooze
+        timers.snooze(t, "break_return", {"flow": frame.flow, "step": frame.step}, until=outcome.due)
+        t.send("nudge.snoozed", params_for(t, "nudge.snoozed"))
+        prompt(t, step)
+        return None
+    save(t, step, outcome.value)
+    if outcome.kind == "moment":
+        assert outcome.due is not None and step.save_as is not None
+        t.seat.slots[f"{step.save_as}_at"] = outcome.due.isoformat()
+    else:  # a daily time: said back in words, since "9" could have meant 21:00
+        value = outcome.value or ""
+        t.send("answers.daily_set", {"clock": f"{value[3:5]}:{value[5:7]}"})
+    runner.move_on(t, frame, step)
+    return None
+
+
+def open_family(t: Turn, step: OptionStep, choice: str | None) -> bool:
+    """A group's button (or its name typed): show that group's options; "other groups" goes back."""
+    if choice is None or not families.grouped(step):
+        return False
+    if choice == families.ALL_GROUPS:
+        t.seat.family = None
+    elif choice.startswith(families.PREFIX) and choice[len(families.PREFIX):] in families.groups(step):
+        t.seat.family = choice[len(families.PREFIX):]
+    else:
+        return False
+    prompt(t, step)
+    return True
+
+
+def ask_which(t: Turn, step: OptionStep, ids: tuple[str, ...], text: str) -> None:
+    """Two (or more) options fit the words equally: show just those and ask which one."""
+    t.send("answers.which_one", {"heard": reading.heard(text)},
+           choices=tuple(Choice(oid, step.option_labels[oid]) for oid in ids), prompt=True)
+
+
+def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
+    picks = t.seat.picks
+    if isinstance(event, TextReceived):
+        outcome = reading.read_typed(t.content, t.seat, step, event.text, t.now, None)
+        if outcome.kind == "picked":  # "hurt and lonely", "1, 3": what's ticked already, plus these
+            if outcome.ids == (SKIP,):
+                finish_multi(t, frame, step, [])
+                return
+            named = [i for i in outcome.ids if i not in (DONE, SKIP)]
+            finish_multi(t, frame, step, list(dict.fromkeys([*picks, *named])))
+            return
+        if outcome.kind == "tie" and not step.allow_text:
+            picks.extend(i for i in outcome.partial if i not in picks)
+            ask_which(t, step, outcome.ids, event.text)
+            return
+        if open_family(t, step, families.named(t.content, t.seat.locale, step, event.text)):
+            return
+        if not step.allow_text:
+            raise InvalidInput(outcome.reply or "answers.not_understood", params=outcome.params or {})
+        text = checked_text(step, event.text)
+        t.seat.slots[f"{step.save_as}_text"] = text
+        finish_multi(t, frame, step, list(picks), own_words=True)
+        return
+    if isinstance(event, OptionsChosen):
+        chosen = list(dict.fromkeys(event.options))
+        if len(chosen) == 1 and open_family(t, step, chosen[0]):  # the console's "2" on the groups
+            return
+        if chosen == [SKIP] and step.optional:
+            finish_multi(t, frame, step, [])
+            return
+        if not chosen or any(o not in step.options for o in chosen):
+            raise InvalidInput("system.pick_an_option")
+        finish_multi(t, frame, step, chosen)
+        return
+    if not isinstance(event, OptionChosen):
+        raise InvalidInput("system.pick_an_option")
+    option = event.option
+    if open_family(t, step, option):
+        return
+    if option == DONE:
+        finish_multi(t, frame, step, list(picks))
+    elif option == SKIP and step.optional:
+        finish_multi(t, frame, step, [])
+    elif option in step.options:
+        if option in picks:
+            picks.remove(option)
+        elif len(picks) >= step.max_picks:
+            raise InvalidInput("system.pick_count", params={"min": step.min_picks, "max": step.max_picks})
+        else:
+            picks.append(option)
+        prompt(t, step)  # show the card again with the ticks
+    else:
+        raise InvalidInput("system.pick_an_option")
+
+
+def finish_multi(t: Turn, frame: Frame, step: MultiStep, chosen: list[str], own_words: bool = False) -> None:
+    count = len(chosen) + (1 if own_words else 0)
+    if not (count == 0 and step.optional):
+        if count < step.min_picks or len(chosen) > step.max_picks:
+            raise InvalidInput("system.pick_count", params={"min": step.min_picks, "max": step.max_picks})
+    if not own_words:
+        t.seat.slots.pop(f"{step.save_as}_text", None)
+    t.seat.picks = []
+    save(t, step, chosen if (chosen or own_words) else None)  # skipped: blank, like skipped text
+    runner.move_on(t, frame, step)
+
+
+def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
+    seat = t.seat
+    draft = seat.draft if seat.draft and seat.draft.at == frame.at else None
+    if isinstance(event, OptionChosen) and draft and event.option in COACHING_CHOICES:
+        on_coaching_choice(t, frame, step, draft, event.option)
+        return
+    if isinstance(event, OptionChosen) and event.option == SKIP and step.optional:
+        save(t, step, None, skipped=True)
+        runner.move_on(t, frame, step)
+        return
+    if not isinstance(event, TextReceived):
+        raise InvalidInput("system.type_answer")
+    text = checked_text(step, event.text)
+    hints = draft.hints if draft else 0
+    category = coach(t.content.lexicons.get(seat.locale), text) if step.check and hints < MAX_HINTS else None
+    if category:  # one kind hint per draft version; never blocks, never edits the words
+        seat.draft = Draft(frame.at, text, category, hints + 1)
+        seat.turn += 1
+        t.send(f"coaching.hint.{category}", choices=(
+            Choice("lint_rewrite", "coaching.rewrite"), Choice("lint_edit", "coaching.edit"),
+            Choice("lint_keep", "coaching.keep")), prompt=True)
+        return
+    seat.draft = None
+    save(t, step, text)
+    runner.move_on(t, frame, step)
+
+
+def on_coaching_choice(t: Turn, frame: Frame, step: TextStep, draft: Draft, option: str) -> None:
+    if option == "lint_rewrite":
+        t.send("coaching.scaffold", params_for(t, "coaching.scaffold"), prompt=True)
+    elif option == "lint_keep":
+        t.seat.turn += 1
+        t.send("coaching.keep_confirm", choices=(Choice("lint_keep_yes", "coaching.keep_yes"),
+                                                 Choice("lint_keep_no", "coaching.keep_no")), prompt=True)
+    elif option == "lint_keep_yes":  # asked once; now the words go exactly as written
+        t.seat.draft = None
+        save(t, step, draft.text)
+        runner.move_on(t, frame, step)
+    else:  # lint_edit, lint_keep_no: the question again, for a new version
+        prompt(t, step)
+
+
+def checked_text(step: Question, raw: str) -> str:
+    text = clean_text(raw)
+    if not text:
+        raise InvalidInput("system.empty_text")
+    if len(text) > step.max_len:
+        raise InvalidInput("system.too_long", params={"length": len(text), "limit": step.max_len})
+    return text
+
+
+def save(t: Turn, step: Question, value: SlotValue | None, skipped: bool = False) -> None:
+    if step.save_as is None or (skipped and step.skip_keeps):
+        return
+    t.seat.slots.pop(f"{step.save_as}_at", None)  # a typed time belongs to the answer it came with
+    if value is None:
+        t.seat.slots.pop(step.save_as, None)
+    else:
+        t.seat.slots[step.save_as] = value
+    couples.note_consent(t, step, value)

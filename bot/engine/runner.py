@@ -1,0 +1,116 @@
+"""Running a seat's flows: start a flow, push an interrupt, move on after an answer, and run the steps
+that don't wait until one does (then prompt it). Each step kind's own work is in auto.py."""
+from __future__ import annotations
+
+from bot.content.model import QUESTION_TYPES, Step
+from bot.engine import auto, couples
+from bot.engine.frames import current, finish_frame, forget_answers, new_frame, route
+from bot.engine.prompts import prompt
+from bot.engine.state import Frame
+from bot.engine.turn import PAUSE, Turn
+
+MAX_AUTO_STEPS = 200  # validation forbids loops that never wait; this only guards against bugs
+
+
+def run(t: Turn) -> None:
+    """Execute steps that don't wait for the person until one does, then prompt it."""
+    couples.show_held_reveals(t)
+    for _ in range(MAX_AUTO_STEPS):
+        seat = t.seat  # looked up each time: erasing data replaces the seat mid-run
+        here = current(t)
+        if here is None:
+            if seat.consented_at is None:
+                return  # declined onboarding: wait quietly; any message starts it again
+            start_home_or_welcome(t)
+            return
+        frame, step = here
+        if isinstance(step, QUESTION_TYPES):
+            seat.turn += 1  # a new prompt: buttons of earlier prompts become stale (R3)
+            seat.picks = []
+            seat.family = None
+            if seat.draft and seat.draft.at != frame.at:
+                seat.draft = None  # the hinted draft belonged to an earlier step
+            prompt(t, step)
+            return
+        if auto.run_step(t, frame, step) is PAUSE:
+            return
+    raise RuntimeError("flow ran too many steps without waiting for the person")
+
+
+def reprompt(t: Turn, key: str | None = None) -> None:
+    """Show where the person is again (after a command, an info message, or a kind error)."""
+    couples.show_held_reveals(t)
+    here = current(t)
+    if here is None:
+        start_home_or_welcome(t)
+        return
+    _, step = here
+    if isinstance(step, QUESTION_TYPES):
+        prompt(t, step, key)
+    elif couples.is_waiting(t, step):
+        couples.prompt_waiting(t, step)
+    else:
+        run(t)
+
+
+def move_on(t: Turn, frame: Frame, step: Step) -> None:
+    """After an answer: to the next step, and run until the next question."""
+    target = route(t, frame, step)
+    if target is None:
+        finish_frame(t, frame)
+    else:
+        frame.step = target
+    run(t)
+
+
+def start_flow(t: Turn, flow_id: str) -> None:
+    seat = t.seat
+    if seat.parked and seat.parked[0].flow == flow_id:
+        seat.stack = seat.parked
+        seat.parked = []
+        t.send("system.resumed")
+        reprompt(t)
+        return
+    forget_answers(t, flow_id)
+    if flow_id in t.content.shared_flows:
+        seat.barriers = {}
+    seat.stack = [new_frame(t, flow_id)]
+    if flow_id == t.content.home_flow and seat.invite and couples.JOIN_FLOW in t.content.flows:
+        seat.stack.append(new_frame(t, couples.JOIN_FLOW, interrupt=True))  # opened before agreeing to the basics
+    run(t)
+
+
+def start_home_or_welcome(t: Turn) -> None:
+    seat = t.seat
+    if seat.consented_at is None:
+        seat.stack = [new_frame(t, t.content.welcome_flow)]
+    elif seat.deferred and not seat.invite:  # an open invitation comes first (join)
+        seat.stack = [new_frame(t, seat.deferred.pop(0))]
+    else:
+        start_flow(t, t.content.home_flow)  # (which also opens an invitation waiting for consent)
+        return
+    run(t)
+
+
+def remember_request(t: Turn, command: str) -> bool:
+    """A flow asked for before consent (/repair, /invite, /checkin...) starts right after it."""
+    target = t.content.commands.get(command)
+    if t.seat.consented_at is not None or target is None or target in (t.content.home_flow, t.content.welcome_flow):
+        return False
+    t.seat.deferred = [target]  # the latest request wins; nothing else is deferred before consent
+    return True
+
+
+def push_interrupt(t: Turn, flow_id: str) -> None:
+    t.seat.picks = []
+    forget_answers(t, flow_id)  # /sos twice: last time's answers don't steer this time
+    t.seat.stack.append(new_frame(t, flow_id, interrupt=True))
+    run(t)
+
+
+def open_interrupt(t: Turn, flow_id: str) -> None:
+    """/sos, /delete, /reminders: open it over the current step, or show it again if already open."""
+    if any(f.flow == flow_id for f in t.seat.stack):
+        reprompt(t)
+    else:
+        push_interrupt(t, flow_id)

@@ -1,0 +1,75 @@
+"""A flagged message (S3/S4/S8): the safety screen runs in the service and hands its verdict in on
+the event. The message's words are not kept as the step's answer. An urgent sign opens the private
+support flow at once; a weaker one asks a gentle check-in first, holding the words aside in case the
+person says they are okay and wants them kept. Screening stays on for every later message."""
+from __future__ import annotations
+
+from bot.content.model import ChoiceStep
+from bot.engine import questions, runner
+from bot.engine.effects import SafetyEvent
+from bot.engine.events import OptionChosen, Verdict
+from bot.engine.frames import finish_frame, in_flow, leave, new_frame
+from bot.engine.state import Frame
+from bot.engine.turn import Turn
+
+SUPPORT_FLOWS = ("sos", "ipv", "safety_check")
+CHECK_IN_FLOW = "safety_check"
+# A gentle check-in's answer, as the answer to the support flow's own first question.
+CHECK_IN_ANSWERS = {"sos": {"not_safe": "danger_now", "struggling": "struggling"},
+                    "ipv": {"not_safe": "danger_now", "struggling": "tell_me_more"}}
+
+
+def on_disclosure(t: Turn, verdict: Verdict, text: str | None) -> bool:
+    """True when the verdict opened support (or the check-in); False when it changes nothing."""
+    seat = t.seat
+    if not verdict.urgent:
+        if any(in_flow(t, f) for f in SUPPORT_FLOWS):
+            return False  # already in support: a weaker signal doesn't restart it
+        t.emit(SafetyEvent("check_in", t.now))
+        seat.held_text = text
+        seat.slots["check_route"] = verdict.route
+        runner.push_interrupt(t, CHECK_IN_FLOW)
+        return True
+    for kind in verdict.categories or (verdict.route,):
+        t.emit(SafetyEvent(kind, t.now))
+    if verdict.route == "ipv" or any(c.startswith("ipv") for c in verdict.categories):
+        seat.joint_exercises_off = True
+    seat.held_text = None
+    target = "ipv" if verdict.route == "ipv" else "sos"
+    if any(in_flow(t, f) for f in SUPPORT_FLOWS):
+        restart_support(t, target)
+    else:
+        runner.push_interrupt(t, target)
+    return True
+
+
+def open_support(t: Turn, check_frame: Frame) -> None:
+    """After a gentle check-in answered "not safe" or "struggling": open /sos (or the private abuse
+    support) with its own "are you safe?" question answered the same way, so the person isn't asked
+    twice and the flow's own routing (urgency, country, lines) applies."""
+    seat = t.seat
+    answer = str(seat.slots.get("safety_check_answer"))
+    route = seat.slots.get("check_route", "crisis")
+    seat.held_text = None
+    finish_frame(t, check_frame, announce=False)
+    flow_id = "ipv" if route == "ipv" else "sos"
+    if flow_id == "ipv":
+        seat.joint_exercises_off = True
+    t.emit(SafetyEvent(flow_id, t.now))
+    seat.picks = []
+    frame = new_frame(t, flow_id, interrupt=True)
+    seat.stack.append(frame)
+    first = t.content.flows[flow_id].step(frame.step)
+    option = CHECK_IN_ANSWERS[flow_id].get(answer)
+    if isinstance(first, ChoiceStep) and option in first.options:
+        questions.answer_choice(t, frame, first, OptionChosen(option))
+    else:
+        runner.run(t)
+
+
+def restart_support(t: Turn, flow_id: str) -> None:
+    """Already in a support flow: start it again from its first question rather than nest."""
+    stack = t.seat.stack
+    while any(f.flow in SUPPORT_FLOWS for f in stack):
+        leave(t, stack.pop())
+    runner.push_interrupt(t, flow_id)
