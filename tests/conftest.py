@@ -85,3 +85,16 @@ def bob(conversation):
 def mallory(conversation):
     """A stranger who should never get anything of alice's and bob's shared session."""
     return Persona("mallory", conversation)
+
+
+@pytest.fixture
+async def server():
+    """The fake Bot API served on 127.0.0.1, for tests that run Mend as a process."""
+    from tests.fake_server import FakeServer
+    from tests.fake_telegram import FakeTelegram
+    from tests.process_harness import TOKEN
+
+    srv = FakeServer(FakeTelegram(TOKEN, flood_limits=False), slow_seconds=12.0)
+    await srv.start()
+    yield srv
+    await srv.stop()

@@ -17,6 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-CANARY-TOKEN"
 
 
+async def wait_until(predicate, timeout: float = 30.0) -> None:
+    """Poll until `predicate()` holds; the timeout only guards against a hang."""
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.05)
+
+
 class BotProcess:
     def __init__(self, base_url: str, db_path: Path, log_path: Path, extra_env: dict | None = None):
         self.base_url, self.db_path, self.log_path = base_url, db_path, log_path

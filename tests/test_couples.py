@@ -502,23 +502,30 @@ async def test_a_crisis_disclosure_mid_step_sends_the_partner_nothing(alice, bob
     assert "die" not in everything_text(alice)
 
 
-async def test_a_version_conflict_rolls_back_and_runs_the_event_again(alice, bob, conversation, monkeypatch):
-    """C2: when the session's version moved (another writer saved first), the whole transaction
-    rolls back and the event runs again on fresh state: applied once, nothing lost."""
+async def test_a_version_that_moved_fails_the_event_and_leaves_no_trace(alice, bob, conversation, monkeypatch):
+    """C2: the version check stays as a guard. If a session's version ever moved under an event
+    (a second writer, which the lock file and one write transaction per event rule out), the
+    event fails and its transaction rolls back: nothing half-applied, and the same words work
+    afterwards."""
+    from bot.services.conversation import ConcurrentUpdate
     from bot.storage import repo
 
     await linked_and_screened(alice, bob)
     await alice.sync()
-    real, calls = repo.save_session, []
+    real = repo.save_session
 
-    async def someone_saved_first_once(*args, **kwargs):
-        calls.append(1)
-        return False if len(calls) == 1 else await real(*args, **kwargs)
+    async def someone_saved_first(*args, **kwargs):
+        return False
 
-    monkeypatch.setattr(repo, "save_session", someone_saved_first_once)
+    monkeypatch.setattr(repo, "save_session", someone_saved_first)
+    before = list(alice.keys())
+    with pytest.raises(ConcurrentUpdate):
+        await alice.picks("hurt")
+    assert alice.keys() == before  # the failed attempt queued nothing
+    monkeypatch.setattr(repo, "save_session", real)
     await alice.picks("hurt")
-    assert len(calls) == 2 and alice.last_prompt.key == "together.my_part"
-    assert alice.keys().count("together.my_part") == 1  # the first attempt left no trace
+    assert alice.last_prompt.key == "together.my_part"
+    assert alice.keys().count("together.my_part") == 1
 
 
 async def test_reveals_wait_while_the_reader_is_in_sos(alice, bob):

@@ -8,10 +8,7 @@ import sqlite3
 
 import pytest
 
-from tests.fake_server import FakeServer
-from tests.fake_telegram import FakeTelegram
 from tests.process_harness import (
-    TOKEN,
     BotProcess,
     Person,
     check_database,
@@ -19,25 +16,11 @@ from tests.process_harness import (
     gratitude_and_checkin,
     onboarding,
     slots_of,
+    wait_until,
 )
 
 pytestmark = pytest.mark.slow
 LONE = "\ud800"
-
-
-@pytest.fixture
-async def server():
-    fake = FakeTelegram(TOKEN, flood_limits=False)
-    srv = FakeServer(fake, slow_seconds=12.0)
-    await srv.start()
-    yield srv
-    await srv.stop()
-
-
-async def wait_until(predicate, timeout: float = 30.0) -> None:
-    async with asyncio.timeout(timeout):  # hang guard only
-        while not predicate():
-            await asyncio.sleep(0.05)
 
 
 def outbox_quiet(db_path) -> bool:

@@ -22,28 +22,14 @@ from tests.process_harness import (
     gratitude_and_checkin,
     repair_script,
     slots_of,
+    wait_until,
 )
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-async def server():
-    fake = FakeTelegram(TOKEN, flood_limits=False)
-    srv = FakeServer(fake, slow_seconds=12.0)
-    await srv.start()
-    yield srv
-    await srv.stop()
-
-
 def bot_process(server, tmp_path, **env) -> BotProcess:
     return BotProcess(server.base_url, tmp_path / "bot.sqlite3", tmp_path / "bot.log", extra_env=env)
-
-
-async def wait_until(predicate, timeout: float = 30.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.05)
 
 
 async def settle_and_stop(bot: BotProcess) -> None:

@@ -33,22 +33,28 @@ _LATIN_LETTER = re.compile("[a-zA-Z]")
 _ESCAPES = re.compile(r"\\.|\(\?<?[!=:]")  # \w, \b, (?:, (?<!: regex syntax, not letters
 
 
-def compile_pattern(text: str) -> re.Pattern[str]:
-    # Grouped, so word boundaries hold for every alternative of a pattern like "a|b".
+def bounded(text: str) -> str:
+    """A pattern as written in a lexicon, made to match whole words only. Grouped, so word
+    boundaries hold for every alternative of a pattern like "a|b"."""
     prefix = _ARABIC_PROCLITICS if re.match(_ARABIC_TEXT, text) else ""
-    return re.compile(rf"(?<![\w'])(?:{prefix}(?:{text}))(?![\w'])", re.IGNORECASE)
+    return rf"(?<![\w'])(?:{prefix}(?:{text}))(?![\w'])"
 
 
-def combined(patterns: tuple[re.Pattern[str], ...]) -> SignPatterns:
-    """A category's patterns as one alternation per script: one pass over the text instead of one
-    per pattern, and none at all for a script the message doesn't contain."""
-    def join(group: list[re.Pattern[str]]) -> re.Pattern[str] | None:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in group), re.IGNORECASE) if group else None
+def compile_pattern(text: str) -> re.Pattern[str]:
+    return re.compile(bounded(text), re.IGNORECASE)
+
+
+def combined(patterns: list[str]) -> SignPatterns:
+    """A category's patterns (as `bounded` made them) as one alternation per script: one pass over
+    the text instead of one per pattern, and none at all for a script the message doesn't contain.
+    Raises re.error if a pattern doesn't compile."""
+    def join(group: list[str]) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{p})" for p in group), re.IGNORECASE) if group else None
     # A pattern mixing scripts ("(mab9a|مابقا) walo") belongs to both; one with no letters at all
     # (only classes like \w) is matched as Latin, where every reading is tried.
-    arabic = [p for p in patterns if _ARABIC_LETTER.search(p.pattern)]
-    latin = [p for p in patterns if _LATIN_LETTER.search(_ESCAPES.sub("", p.pattern))
-             or not _ARABIC_LETTER.search(p.pattern)]
+    arabic = [p for p in patterns if _ARABIC_LETTER.search(p)]
+    latin = [p for p in patterns if _LATIN_LETTER.search(_ESCAPES.sub("", p))
+             or not _ARABIC_LETTER.search(p)]
     return SignPatterns(join(latin), join(arabic))
 
 
@@ -61,20 +67,33 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
         return None
     _check_review(data, file, problems, release)
 
-    def patterns(items: Any, line: int, where: str) -> tuple[re.Pattern[str], ...]:
+    def texts(items: Any, line: int, where: str) -> list[tuple[str, int]]:
         if not isinstance(items, LList) or not items:
             problems.append(Problem(file, line, f"{where} must be a non-empty list of patterns"))
-            return ()
+            return []
         out = []
         for i, item in enumerate(items):
             if not isinstance(item, str) or not item.strip():
                 problems.append(Problem(file, items.line_of(i), f"{where}: a pattern must be text, got {item!r} (quote it)"))
                 continue
+            out.append((item, items.line_of(i)))
+        return out
+
+    def compile_each(found: list[tuple[str, int]], where: str) -> tuple[re.Pattern[str], ...]:
+        out = []
+        for item, item_line in found:
             try:
                 out.append(compile_pattern(item))
             except re.error as exc:
-                problems.append(Problem(file, items.line_of(i), f"{where}: pattern does not compile: {exc.msg}"))
+                problems.append(Problem(file, item_line, f"{where}: pattern does not compile: {exc.msg}"))
         return tuple(out)
+
+    def category(items: Any, line: int, where: str) -> SignPatterns:
+        found = texts(items, line, where)
+        try:  # compiled once, as one alternation; one by one only to say which pattern is broken
+            return combined([bounded(item) for item, _ in found])
+        except re.error:
+            return combined([p.pattern for p in compile_each(found, where)])
 
     signs: dict[str, SignPatterns] = {}
     for section, names, prefix in (("crisis", CRISIS_CATEGORIES, ""), ("ipv", IPV_CATEGORIES, "ipv_")):
@@ -90,8 +109,7 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
             if name not in raw_section:
                 problems.append(Problem(file, raw_section.line, f"{section} category '{name}' is missing"))
             else:
-                compiled = patterns(raw_section[name], raw_section.line_of(name), f"{section}.{name}")
-                signs[prefix + name] = combined(compiled)
+                signs[prefix + name] = category(raw_section[name], raw_section.line_of(name), f"{section}.{name}")
     coaching: dict[str, tuple[re.Pattern[str], ...]] = {}
     raw = data.get("coaching")
     if isinstance(raw, LDict):
@@ -99,7 +117,7 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
             if name not in COACHING_CATEGORIES:
                 problems.append(Problem(file, raw.line_of(name), f"unknown coaching category '{name}'"))
                 continue
-            coaching[name] = patterns(items, raw.line_of(name), f"coaching.{name}")
+            coaching[name] = compile_each(texts(items, raw.line_of(name), f"coaching.{name}"), f"coaching.{name}")
             use_key(f"coaching.hint.{name}", file, raw.line_of(name))
     elif raw is not None:
         problems.append(Problem(file, data.line_of("coaching"), "'coaching' maps categories to lists of patterns"))
@@ -200,7 +218,7 @@ def check_screen_model(folder: Path, rel: Callable[[Path], str], problems: list[
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         expected = manifest["weights_sha256"]
         thresholds = manifest["thresholds"]
-        float(thresholds["gentle"]), float(thresholds["urgent"])
+        float(thresholds["gentle"])
     except (OSError, ValueError, KeyError, TypeError):
         problems.append(Problem(rel(manifest_path), 1, "the screening model's manifest is missing or unreadable: "
                                                        "run scripts/train_screen.py"))

@@ -47,16 +47,14 @@ from bot.understanding.recent import RecentMessages
 from bot.understanding.screen import Screen, screen_for
 
 log = logging.getLogger("mend.conversation")
-MAX_CONFLICT_RETRIES = 5
 STALE_REPLY = "system.stale_button"  # the engine's answer to a button from an earlier prompt
 
 
 class ConcurrentUpdate(Exception):
-    """The session changed under us more often than we are willing to retry."""
-
-
-class _Conflict(Exception):
-    """A version check failed inside the transaction: roll it back and run the event again."""
+    """The session's version moved inside our own write transaction. It cannot happen while one
+    Mend holds the database (the lock file) and every event loads and saves its session inside one
+    `BEGIN IMMEDIATE` transaction; if it ever does, the event fails (and is retried as a failing
+    update) rather than overwrite someone else's write."""
 
 
 @dataclass(frozen=True)
@@ -125,26 +123,21 @@ class Conversation:
         started = time.perf_counter()
         if not (isinstance(event, CommandReceived) and event.name.lower() == "start"):  # /start <token>: a link
             event = await self._screened(event, user_id, self.clock.now())  # before the write lock is taken
-        for _ in range(MAX_CONFLICT_RETRIES):
-            try:
-                async with self.db.write() as conn:
-                    now = self.clock.now()
-                    if update_id is not None and not await inbox.claim_update(conn, update_id, "ok", now):
-                        return []  # already applied before a crash or a re-delivery
-                    outgoing, outcome = await self._run(conn, user_id, event, now, card_message_id,
-                                                        locale=locales.from_language_code(language_code))
-                    crash_point("in_handler_before_commit")
-            except _Conflict:
-                continue  # C2: someone saved first; the transaction rolled back, so re-read and retry
-            if outcome.erased:  # P5: push deleted pages out of the WAL now
-                await self.db.checkpoint()
-            log.info(
-                "event=%s user=%s session=%s accepted=%s effects=%d ms=%.1f",
-                type(event).__name__, pseudonym(user_id), outcome.session_id, outcome.accepted, outcome.effects,
-                (time.perf_counter() - started) * 1000,
-            )
-            return [o for o in outgoing if o.user_id == user_id]
-        raise ConcurrentUpdate(f"session for {pseudonym(user_id)} kept changing")
+        async with self.db.write() as conn:
+            now = self.clock.now()
+            if update_id is not None and not await inbox.claim_update(conn, update_id, "ok", now):
+                return []  # already applied before a crash or a re-delivery
+            outgoing, outcome = await self._run(conn, user_id, event, now, card_message_id,
+                                                locale=locales.from_language_code(language_code))
+            crash_point("in_handler_before_commit")
+        if outcome.erased:  # P5: push deleted pages out of the WAL now
+            await self.db.checkpoint()
+        log.info(
+            "event=%s user=%s session=%s accepted=%s effects=%d ms=%.1f",
+            type(event).__name__, pseudonym(user_id), outcome.session_id, outcome.accepted, outcome.effects,
+            (time.perf_counter() - started) * 1000,
+        )
+        return [o for o in outgoing if o.user_id == user_id]
 
     async def _run(self, conn: aiosqlite.Connection, user_id: str, event: Event, now: datetime,
                    card: int | None, locale: str = locales.DEFAULT) -> tuple[list[Outgoing], _Outcome]:
@@ -175,7 +168,7 @@ class Conversation:
             transition = advance(self.content, state, user.seat, event, now)
             effects = transition.effects
             if not await repo.save_session(conn, user.session_id, transition.state, version, now):
-                raise _Conflict()
+                raise ConcurrentUpdate(f"session of {pseudonym(user_id)} changed inside its own transaction")
             chosen = transition.state.seats[user.seat].locale if user.seat in transition.state.seats else user.locale
             if chosen != user.locale:  # /language: saved with the person, used for everything they read
                 await repo.set_locale(conn, user.id, chosen)

@@ -6,8 +6,8 @@ Three layers, recall first (a false alarm costs one kind check-in; a miss can co
 2. a linear model over multilingual sentence vectors, trained by `scripts/train_screen.py` on the
    project's own examples (`content/screen/examples.yaml`), for what no list anticipates;
 3. context: the last few messages read together, so a farewell split over two messages is caught.
-A pattern, or a confident model score, is urgent (support opens at once); a weaker model score asks
-a gentle check-in first. The verdict is computed here, in the service layer, and carried by the
+A pattern is urgent (support opens at once); a model score over the threshold asks a gentle
+check-in first ("are you safe right now?"). The verdict is computed here, in the service layer, and carried by the
 event into the pure engine. Nothing here logs or keeps the text.
 """
 from __future__ import annotations
@@ -41,11 +41,11 @@ _ARABIC = re.compile("[\u0600-\u06ff]")
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Model probability (crisis or abuse, summed over categories) that flags a message:
-    `gentle` asks a check-in, `urgent` opens support at once."""
+    """Model probability (crisis or abuse, summed over categories) that flags a message: `gentle`
+    asks a check-in. There is no model threshold that opens support at once: the model's confident
+    mistakes ("I snapped at him") would drop ordinary answers into the crisis flow."""
 
     gentle: float
-    urgent: float
 
 
 def pattern_categories(lexicons: Iterable[Lexicon], text: str) -> list[str]:
@@ -170,7 +170,7 @@ def load_screen(content_dir: Path, lexicons: Mapping[str, Lexicon], encoder: Sen
     raw = manifest.get("thresholds")
     if not isinstance(raw, dict):
         raise linear.ModelProblem("the screening model has no thresholds: retrain with scripts/train_screen.py")
-    thresholds = Thresholds(float(raw["gentle"]), float(raw["urgent"]))
+    thresholds = Thresholds(float(raw["gentle"]))
     if encoder.encode(["probe"]).shape[1] != model.weights.shape[0]:
         raise linear.ModelProblem("the screening model does not fit the encoder's vectors: retrain it")
     return Screen(lexicons, model, encoder, thresholds)
