@@ -200,3 +200,36 @@ def test_draft_report_no_seams_on_the_answer_sets():
                  "their side given but missing"):
         assert rows[name][1] == 0, (name, rows[name])
     assert rows["third person left"][1] == flagged <= 2  # what remains is flagged for the person to check
+
+
+# -- French and Arabic: each answer as the person said it ---------------------------------------
+@pytest.fixture(scope="module")
+def catalogs():
+    return load_content(CONTENT_DIR).catalogs
+
+
+def test_a_french_draft_keeps_each_answer_as_said_without_seams(catalogs):
+    from bot.compose.view import draft_text
+    answers = {"my_part": "j'ai haussé le ton quand tu parlais de la vaisselle.",
+               "regret": "Je suis désolé d'être parti de la cuisine", "their_view": "tu as dû te sentir ignorée",
+               "their_feelings": {"labels": ["pickers.feelings.lonely"]}, "makes_sense": None,
+               "my_ask": "Peux-tu me dire quand tu as besoin d'une pause ?", "my_offer": "😡"}
+    draft = draft_text(answers, catalogs["fr"])
+    assert "J'ai haussé le ton quand tu parlais de la vaisselle. Je suis désolé d'être parti de la cuisine. " \
+           "Tu as dû te sentir ignorée." in draft  # no English frame around French words
+    assert "seul·e" in draft  # the picked feeling, in its phrase
+    assert "une pause\u00a0?" in draft and "?." not in draft and ".." not in draft
+    assert "désolé·e pour" not in draft and "😡" not in draft  # no doubled apology; emoji makes no sentence
+
+
+def test_an_arabic_draft_keeps_its_question_mark_and_no_seam(catalogs):
+    from bot.compose.view import draft_text, request_text
+    answers = {"my_part": "رفعت صوتي حين كنت تتحدثين عن الأطباق", "regret": "أنا آسف لأنني خرجت من المطبخ.",
+               "my_ask": "هل يمكنك أن تخبريني حين تحتاجين إلى استراحة؟"}
+    draft = draft_text(answers, catalogs["ar"])
+    assert "رفعت صوتي حين كنت تتحدثين عن الأطباق. أنا آسف لأنني خرجت من المطبخ." in draft
+    assert "استراحة؟ " in draft and "؟." not in draft
+    request = request_text({"request_feeling": {"labels": ["pickers.feelings.lonely"]},
+                            "request_situation": "البارحة على العشاء", "request_ask": "هل نترك الهواتف جانبًا؟"},
+                           catalogs["ar"])
+    assert "البارحة على العشاء" in request and request.count("؟") == 1 and "؟." not in request

@@ -25,7 +25,8 @@ DRAFT_PHRASES = (
     "request_need",
 )
 QUOTES = "\"'“”‘’«»"
-END_MARKS = ".!?…"
+END_MARKS = ".!?…؟"  # ؟: the Arabic question mark
+QUESTION_MARKS = "?!؟"  # a closing mark worth keeping
 SUBJECTS = ("you", "your", "it", "it's", "that", "that's", "this", "there", "we", "we're", "our", "the", "my", "i")
 DETERMINERS = ("a", "an", "the", "more", "less", "some", "my", "our", "no", "fewer", "any", "one", "two", "less")
 IRREGULAR_PAST = frozenset("""
@@ -84,7 +85,7 @@ def tidy(text: str | None) -> tuple[str, str]:
     words = mend_marks(words)
     end = ""
     while words and words[-1] in END_MARKS + ",;: ":
-        if words[-1] in "?!" and not end:
+        if words[-1] in QUESTION_MARKS and not end:
             end = words[-1]
         words = words[:-1].rstrip()
     return words, end
@@ -95,9 +96,9 @@ def mend_marks(words: str) -> str:
     ".." -> "." (an ellipsis stays), "?." -> "?", ",." -> "."."""
     for _ in range(3):  # each rule can expose another; three rounds reach a fixed point
         before = words
-        words = re.sub(r"\s+([.,;:!?…])", r"\1", words)
+        words = re.sub(r"\s+([.,;:!?…؟])", r"\1", words)
         words = re.sub(r"\.{2,}", lambda m: "..." if len(m.group()) >= 3 else ".", words)
-        words = re.sub(r"([?!])[.,;:]+(?!\.\.)", r"\1", words)
+        words = re.sub(r"([?!؟])[.,;:]+(?!\.\.)", r"\1", words)
         words = re.sub(r"[,;:]+([.?!])", r"\1", words)
         words = re.sub(r"(?<!\.)\.[,;:]+", ".", words)
         if words == before:
@@ -315,15 +316,50 @@ def compose_draft(words: DraftWords, phrases: Phrases) -> Composed:
     return Composed(" ".join(p for p in parts if p), build.third_person)
 
 
+def as_said(raw: str | None, spaced_marks: bool = False) -> str:
+    """An answer as a sentence of its own, exactly the person's words: tidied, a capital letter and
+    one closing mark ("?" kept; French sets it off with a no-break space)."""
+    words, end = tidy(raw)
+    if not words:
+        return ""
+    end = end or "."
+    return upper_first(words) + ("\u00a0" + end if spaced_marks and end in QUESTION_MARKS else end)
+
+
+def compose_draft_as_said(words: DraftWords, phrases: Phrases, spaced_marks: bool = False) -> Composed:
+    """The message in a language the English sentence rules above don't know (French, Arabic): each
+    answer was asked for in words to the partner, so it stands as its own sentence, in the same
+    order, between the opening and the closing; only the picked feelings go into a phrase (`felt`).
+    No frames around the person's words means no seams and no doubled words."""
+    felt = list(words.their_feelings)
+    parts = [
+        phrases["opening"],
+        as_said(words.my_part, spaced_marks),
+        as_said(words.regret, spaced_marks),
+        as_said(words.their_view, spaced_marks),
+        fill(phrases["felt"], join_words(felt, phrases["and"])) if felt else "",
+        as_said(words.their_feelings_text, spaced_marks),
+        as_said(words.makes_sense, spaced_marks),
+        as_said(words.my_offer, spaced_marks),
+        as_said(words.my_ask, spaced_marks),
+        phrases["closing"],
+    ]
+    return Composed(" ".join(p for p in parts if p), False)
+
+
 def compose_request(feelings: Sequence[str], situation: str | None, needs: Sequence[str], ask: str | None,
-                    phrases: Phrases) -> Composed:
-    """The communication practice's result: "I felt … when …. What I need is …. Could you …?"."""
+                    phrases: Phrases, english: bool = True, spaced_marks: bool = False) -> Composed:
+    """The communication practice's result: "I felt … when …. What I need is …. Could you …?".
+    Other languages: the moment follows the feeling as written, and the ask stands as said."""
     build = _Builder(phrases)
     parts = []
-    where, _ = build.words(situation)
-    where = lower_first(strip_prefix(where, "it was when", "when"))
+    if english:
+        where, _ = build.words(situation)
+        where = lower_first(strip_prefix(where, "it was when", "when"))
+    else:
+        where = lower_first(tidy(situation)[0])
     felt = join_words(list(feelings), phrases["and"])
-    if felt and where and (" when " in f" {where.lower()} " or first_word(where) in TIME_WORDS):
+    if felt and where and (not english or " when " in f" {where.lower()} " or first_word(where) in TIME_WORDS):
         parts.append(fill(phrases["request_felt_at"], felt, when=where))  # "on Sunday, when you…": no second "when"
     elif felt and where:
         parts.append(fill(phrases["request_felt_when"], felt, when=where))
@@ -333,5 +369,5 @@ def compose_request(feelings: Sequence[str], situation: str | None, needs: Seque
         parts.append(fill(phrases["request_when"], where))
     if needs:
         parts.append(fill(phrases["request_need"], join_words(list(needs), phrases["and"])))
-    parts.append(build.ask(ask))
+    parts.append(build.ask(ask) if english else as_said(ask, spaced_marks))
     return Composed(" ".join(p for p in parts if p), build.third_person)

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.compose.draft import DRAFT_PHRASES, DraftWords, compose_draft, compose_request, tidy
+from bot.compose.draft import (
+    DRAFT_PHRASES,
+    DraftWords,
+    compose_draft,
+    compose_draft_as_said,
+    compose_request,
+    tidy,
+)
 from bot.content.model import Catalog
 from bot.engine.calendar import zone
 from bot.engine.history import SUMMARY_SLOTS
@@ -35,6 +42,16 @@ def phrases(catalog: Catalog) -> dict[str, str]:
     return {name: catalog.text(f"draft.{name}") for name in DRAFT_PHRASES}
 
 
+def english(catalog: Catalog) -> bool:
+    """The draft's sentence rules (bot/compose/draft.py, person.py) are written for English."""
+    return catalog.locale.split("-")[0] == "en"
+
+
+def spaced_marks(catalog: Catalog) -> bool:
+    """French sets "?" and "!" off with a no-break space."""
+    return catalog.locale.split("-")[0] == "fr"
+
+
 def quoted(text: str) -> str:
     return f"“{text}”"
 
@@ -52,7 +69,10 @@ def draft_text(answers: dict[str, Any], catalog: Catalog, edited: str | None = N
         makes_sense=text_of(answers.get("makes_sense")), my_offer=text_of(answers.get("my_offer")),
         my_ask=text_of(answers.get("my_ask")),
     )
-    composed = compose_draft(words, phrases(catalog))
+    if english(catalog):
+        composed = compose_draft(words, phrases(catalog))
+    else:  # the sentence rules are English: elsewhere each answer stands as the person said it
+        composed = compose_draft_as_said(words, phrases(catalog), spaced_marks(catalog))
     text = quoted(composed.text)
     return text + ("\n\n" + catalog.text("draft.third_person_note") if composed.third_person else "")
 
@@ -71,6 +91,7 @@ def request_text(answers: dict[str, Any], catalog: Catalog) -> str:
     composed = compose_request(
         label_words(answers.get("request_feeling"), catalog), text_of(answers.get("request_situation")),
         label_words(answers.get("request_need"), catalog), text_of(answers.get("request_ask")), phrases(catalog),
+        english=english(catalog), spaced_marks=spaced_marks(catalog),
     )
     text = quoted(composed.text)
     return text + ("\n\n" + catalog.text("draft.third_person_note") if composed.third_person else "")
