@@ -178,3 +178,26 @@ async def test_draft_over_telegram_asks_again_for_emoji_and_keeps_the_edited_ver
         await tg.act(alice, "edit", "text:I snapped at you, and I'm sorry.", "none")
         assert any("“I snapped at you, and I'm sorry.”" in t for t in tg.fake.texts(2001))
         assert not tg.fake.errors
+
+
+async def test_a_french_draft_reads_as_said_and_history_opens_in_french(conversation):
+    camille = Persona("camille", conversation, language_code="fr")
+    await camille.onboard()
+    _, draft = await repair_with(
+        camille, my_part="J'ai haussé le ton quand tu parlais de la vaisselle.",
+        regret="Je suis désolée d'être partie de la cuisine", their_view="tu as dû te sentir ignoré",
+        their_feelings=None, makes_sense=None, my_ask="Peux-tu me dire quand tu as besoin d'une pause ?",
+        my_offer="Je dirai quand je commence à m'énerver au lieu d'élever la voix.")
+    message = message_of(draft)
+    assert ("J'ai haussé le ton quand tu parlais de la vaisselle. Je suis désolée d'être partie de la cuisine. "
+            "Tu as dû te sentir ignoré.") in message
+    assert "d'une pause\u00a0?" in message and "?." not in message and ".." not in message
+    await camille.taps("fine")
+    await camille.taps("none")
+    await camille.command("history")
+    listing = camille.text_of(next(s for s in reversed(camille.inbox) if s.key == "history.list"))
+    assert "J'ai haussé le ton" in listing
+    await camille.taps("open_1")
+    entry = camille.text_of(next(s for s in reversed(camille.inbox) if s.key == "history.entry"))
+    assert "J'ai haussé le ton quand tu parlais de la vaisselle." in entry
+    assert camille.read_in[id(camille.last)] == "fr"

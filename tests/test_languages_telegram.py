@@ -32,7 +32,7 @@ SOLO = {  # French and Arabic answers for the free-text steps of the solo repair
 REPAIR = [("press", "repair"), ("press", "calm"), ("press", "skip"), ("press", "ready"), ("press", "family_sad"),
           ("press", "hurt"), ("press", "families"), ("press", "family_angry"), ("press", "frustrated"), ("press", "done"), ("press", "little_sleep"), ("press", "done"),
           ("text", 0), ("text", 1), ("text", 2), ("press", "family_overloaded"), ("press", "drained"), ("press", "done"),
-          ("press", "rest"), ("press", "done"), ("text", 3), ("text", 4), ("text", 5), ("text", 6), ("press", "d3"),
+          ("press", "rest"), ("press", "done"), ("text", 3), ("text", 4), ("text", 5), ("text", 6), ("press", "fine"), ("press", "d3"),
           ("press", "family_other"), ("press", "africa_johannesburg")]
 
 
@@ -193,7 +193,7 @@ async def test_a_french_english_couple_repairs_together_each_in_their_language(t
     words = {
         "part": {FR: "J'ai critiqué ta façon de ranger.", EN: "I went quiet and left the room."},
         "experience": {FR: "Je me suis sentie seule avec les tâches.", EN: "I felt criticised as soon as I came in."},
-        "reflection": {FR: "Tu t'es senti critiqué dès ton arrivée.", EN: "You felt alone with the chores."},
+        "reflection": {FR: "Tu as eu l'impression d'être jugé dès ton arrivée.", EN: "You felt alone with the chores."},
         "ask": {FR: "Peux-tu me dire quand tu as besoin d'une pause ?", EN: "Could we talk after dinner?"},
         "offer": {FR: "Je demanderai de l'aide plus tôt.", EN: "I'll say I need ten minutes instead of leaving."},
     }

@@ -186,14 +186,16 @@ def test_validate_lists_every_key_missing_in_any_locale(tmp_path):
     ar = (target / "messages" / "ar.yaml").read_text()
     # one key a flow uses, one only the engine sends, one no flow uses (the menu's description)
     fr = re.sub(r"\n  nudge: \"Un petit signe de Mend 🌱\"", "", fr)
-    fr = re.sub(r"\n  gratitude: \"Noter un moment de lien\"\n(?=  together)", "\n", fr)
+    fr = re.sub(r"\n  gratitude: \"Noter un moment de lien\"\n(?=  history)", "\n", fr)
     ar = re.sub(r"\n  saved: \"تم الحفظ.\"", "", ar)
     (target / "messages" / "fr.yaml").write_text(fr)
     (target / "messages" / "ar.yaml").write_text(ar)
     content, problems = validate_content(target)
     assert content is None
+    flow = (target / "flows" / "reminders.yaml").read_text().splitlines()
+    line = next(n for n, text in enumerate(flow, start=1) if text.strip() == "say: reminders.saved")
     assert sorted(str(p).replace(f"{tmp_path}/", "") for p in problems) == [
-        "content/flows/reminders.yaml:54: missing message key 'reminders.saved' (add it to content/messages/ar.yaml)",
+        f"content/flows/reminders.yaml:{line}: missing message key 'reminders.saved' (add it to content/messages/ar.yaml)",
         "content/messages/fr.yaml:1: missing message key 'commands.gratitude' (used at the engine)",
         "content/messages/fr.yaml:1: missing message key 'system.nudge' (used at the engine)",
     ]

@@ -52,6 +52,16 @@ def spaced_marks(catalog: Catalog) -> bool:
     return catalog.locale.split("-")[0] == "fr"
 
 
+def colon(catalog: Catalog) -> str:
+    """The label-to-words separator of a summary line ("Ma part\u00a0: …" in French)."""
+    return "\u00a0: " if spaced_marks(catalog) else ": "
+
+
+def comma(catalog: Catalog) -> str:
+    """Between picked words: "، " in Arabic."""
+    return "، " if catalog.locale.split("-")[0] == "ar" else ", "
+
+
 def quoted(text: str) -> str:
     return f"“{text}”"
 
@@ -83,7 +93,7 @@ def summary_text(answers: dict[str, Any], catalog: Catalog) -> str:
     for slot in SUMMARY_SLOTS:
         words = [w for w in label_words(answers.get(slot), catalog) if w.strip()]
         if words:
-            lines.append(f"• {catalog.text(f'summary.{slot}')}: {', '.join(words)}")
+            lines.append(f"• {catalog.text(f'summary.{slot}')}{colon(catalog)}{comma(catalog).join(words)}")
     return "\n".join(lines)
 
 
@@ -137,7 +147,7 @@ def history_entry(value: dict[str, Any] | None, catalog: Catalog) -> str:
         blocks.append(catalog.text("history.view.own_draft") + "\n" + quoted(entry["draft"]))
     elif entry.get("kind") == "solo":
         blocks.append(catalog.text("history.view.draft") + "\n" + draft_text(answers, catalog))
-    plan = [f"• {catalog.text(key)}: {answers[slot]}" for slot, key in
+    plan = [f"• {catalog.text(key)}{colon(catalog)}{answers[slot]}" for slot, key in
             (("my_ask", "history.view.ask"), ("my_offer", "history.view.offer")) if text_of(answers.get(slot))]
     if plan:
         blocks.append(catalog.text("history.view.plan") + "\n" + "\n".join(plan))
