@@ -26,14 +26,11 @@ NOW = datetime(2026, 11, 25, 23, 40, tzinfo=timezone.utc)
 HELDOUT = ROOT / "tests" / "data" / "screen" / "heldout.yaml"
 # Gated on the split written blind to the rules (never tuned on). The targets are 0.95 per
 # category and per language; these floors are what the screen reaches today (see README), so a
-# change that makes it worse fails here. Raise them, never lower them. (One exception, recorded:
-# the per-language floor went from 0.81 to 0.78 when the training bank grew by 914 examples, chosen
-# on dev cross-validation; Darija in Latin letters went from 31 to 30 of 38 while indirect, fear,
-# French and Arabic rose.)
+# change that makes it worse fails here. Raise them, never lower them.
 MIN_RECALL_OVERALL = 0.92
 MIN_RECALL_PER_CATEGORY = 0.80
-MIN_RECALL_PER_LANGUAGE = 0.78
-MAX_FALSE_ALARMS = 0.30
+MIN_RECALL_PER_LANGUAGE = 0.81
+MAX_FALSE_ALARMS = 0.15
 
 
 @pytest.fixture(scope="module")
