@@ -21,6 +21,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.content.loader import ContentError, load_content, validate_content
 from bot.content.model import Content
 from bot.content.yamlio import is_unreadable
+from bot.locales import SUPPORTED
 from bot.logs import set_pseudonym_salt, setup_logging
 from bot.storage import Database, StorageError
 from bot.storage.crypto import Cipher, DataKeyError
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     chat = sub.add_parser("chat", help="chat in the terminal (no token, no network)")
     chat.add_argument("--as", dest="user", default="local", help="local profile name (default: local)")
+    chat.add_argument("--lang", choices=SUPPORTED, help="the language Mend writes in (saved with the profile)")
     validate = sub.add_parser("validate", help="check flows and messages; list every problem")
     validate.add_argument("content_dir", nargs="?", help="content directory (default: CONTENT_DIR or ./content)")
     validate.add_argument("--release", action="store_true", help="also require clinician sign-off on safety copy")
@@ -97,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         return screen_lines(screen, sys.stdin.buffer, sys.stdout)
     if command == "chat":
         setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
-        return _run_async(chat(settings, content, getattr(args, "user", "local"), cipher))
+        return _run_async(chat(settings, content, getattr(args, "user", "local"), cipher, getattr(args, "lang", None)))
     if not settings.telegram_token:
         print("mend: configuration error: TELEGRAM_BOT_TOKEN is not set (use `python -m bot chat` to try Mend offline)",
               file=sys.stderr)
@@ -176,14 +178,15 @@ async def rotate_key(settings: Settings, cipher: Cipher) -> int:
     return 0
 
 
-async def chat(settings: Settings, content: Content, user: str, cipher: Cipher | None = None) -> int:
+async def chat(settings: Settings, content: Content, user: str, cipher: Cipher | None = None,
+               lang: str | None = None) -> int:
     from bot.clock import SystemClock
     from bot.console import ConsoleChat
 
     db = await Database.open(settings.database_path, cipher)
     try:
         set_pseudonym_salt(await db.meta("log_salt") or "")
-        return await ConsoleChat(db, content, SystemClock(), user).run()
+        return await ConsoleChat(db, content, SystemClock(), user, locale=lang).run()
     finally:
         await db.close()
 

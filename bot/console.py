@@ -21,10 +21,11 @@ import threading
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot import locales
 from bot.clock import Clock
 from bot.content.model import Content
 from bot.engine import CommandReceived, Event, OptionChosen, OptionsChosen, Resume, Send, TextReceived
-from bot.presenter import Button, Rendered, catalog_for, render
+from bot.presenter import Button, Rendered, catalog_for, fill, render
 from bot.services.conversation import Conversation, Outgoing
 from bot.storage import Database
 
@@ -92,7 +93,7 @@ def _option_line(n: int | None, button: Button) -> str:
 
 class ConsoleChat:
     def __init__(self, db: Database, content: Content, clock: Clock, user: str,
-                 stdin: TextIO | None = None, stdout: TextIO | None = None, locale: str = "en"):
+                 stdin: TextIO | None = None, stdout: TextIO | None = None, locale: str | None = None):
         self.conversation = Conversation(db, content, clock)
         self.content = content
         self.names = [user, PARTNER if user != PARTNER else "local"]
@@ -102,7 +103,8 @@ class ConsoleChat:
         self.mentioned: dict[str, int] = {}  # unread count last mentioned, per other participant
         self.stdin = stdin or io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
         self.stdout = stdout or sys.stdout
-        self.locale = locale
+        self.asked_locale = locale  # --lang: the language to use, saved with the person
+        self.locale = locale or locales.DEFAULT  # the current participant's, as last seen on a message
         self.prompt: Rendered | None = None
         self.export_dir = Path(db.path).parent / "exports"
 
@@ -117,8 +119,10 @@ class ConsoleChat:
                 continue
             if item.send is None:
                 continue
-            rendered = render(self.content, item.send, self.locale)
-            self.write(format_for_console(rendered, self.content, self.locale))
+            if item.user_id == self.user_id:
+                self.locale = item.locale
+            rendered = render(self.content, item.send, item.locale)
+            self.write(format_for_console(rendered, self.content, item.locale))
             if item.send.prompt:
                 self.prompt = rendered
         await self.conversation.mark_sent([o.outbox_id for o in outgoing])
@@ -131,7 +135,7 @@ class ConsoleChat:
         if waiting and len(waiting) != self.mentioned.get(other):
             self.mentioned[other] = len(waiting)
             catalog = catalog_for(self.content, self.locale)
-            self.write(catalog.text("console.other_waiting").format(name=other, count=len(waiting)))
+            self.write(fill(catalog.text("console.other_waiting"), {"name": other, "count": len(waiting)}, catalog, 0))
 
     async def switch(self, name: str | None) -> None:
         """/switch: type as the other local participant, starting with what they haven't read."""
@@ -143,8 +147,9 @@ class ConsoleChat:
         self.user_id = f"console:{target}"
         self.visited.add(self.user_id)
         self.prompt = self.prompts.get(self.user_id)
+        self.locale = await self.conversation.locale_of(self.user_id) or self.locale
         catalog = catalog_for(self.content, self.locale)
-        self.write(catalog.text("console.switched").format(name=target))
+        self.write(fill(catalog.text("console.switched"), {"name": target}, catalog, 0))
         self.mentioned.pop(target, None)
         pending = await self.conversation.pending(self.user_id)
         if pending:
@@ -165,7 +170,9 @@ class ConsoleChat:
         # Messages committed before a crash but never shown come first; then where the person is.
         pending = await self.conversation.pending(self.user_id)
         await self.deliver(pending)
-        await self.deliver(await self.conversation.handle(self.user_id, Resume()))
+        await self.deliver(await self.conversation.handle(self.user_id, Resume(), language_code=self.asked_locale))
+        if self.asked_locale and await self.conversation.locale_of(self.user_id) != self.asked_locale:
+            await self.deliver(await self.conversation.handle(self.user_id, CommandReceived("language", self.asked_locale)))
         interactive = self.stdin.isatty() if hasattr(self.stdin, "isatty") else False
         self.lines = _start_reader(self.stdin)
         while True:
@@ -185,7 +192,7 @@ class ConsoleChat:
                 await self.switch(switch.group(1))
                 continue
             event = parse_line(line, self.prompt)
-            await self.deliver(await self.conversation.handle(self.user_id, event))
+            await self.deliver(await self.conversation.handle(self.user_id, event, language_code=self.asked_locale))
 
 
 def _start_reader(stream: TextIO) -> asyncio.Queue[str]:

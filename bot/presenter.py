@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot import locales
 from bot.content.model import Catalog, Content
 from bot.engine.calendar import zone
 from bot.engine.effects import Send
@@ -54,12 +55,14 @@ def format_resources(value: dict[str, Any], content: Content, catalog: Catalog) 
     if country is None:
         key = "resources.abuse_no_country" if abuse else "resources.no_country"
         return fill(catalog.text(key), {**params, "country_name": None}, catalog, 0, content)
-    parts = [fill(catalog.text("resources.emergency"), {"emergency": country.emergency}, catalog, 0, content)]
+    emergency = locales.pick(country.emergency, catalog.locale)
+    parts = [fill(catalog.text("resources.emergency"), {"emergency": emergency}, catalog, 0, content)]
     lines = country.shown("abuse" if abuse else "crisis")
     for line in lines:
         parts.append(fill(catalog.text("resources.line"), {
-            "line_name": line.name, "line_how": line.how, "line_source": _site(line.source or ""),
-            "line_checked": f"{line.last_checked.day} {line.last_checked:%b %Y}" if line.last_checked else None,
+            "line_name": line.name, "line_how": locales.pick(line.how, catalog.locale),
+            "line_source": _site(line.source or ""),
+            "line_checked": locales.format_date(line.last_checked, catalog.locale) if line.last_checked else None,
         }, catalog, 0, content))
     if abuse:
         key = "resources.abuse_directory" if lines else "resources.abuse_no_line"
@@ -84,8 +87,8 @@ def format_schedule(value: dict[str, Any], catalog: Catalog, content: Content | 
     for kind, due in sorted(value.get("timers", {}).items(), key=lambda kv: kv[1]):
         local = datetime.fromisoformat(due).astimezone(tz)
         what = catalog.text(f"reminders.kind.{kind}") if f"reminders.kind.{kind}" in catalog.messages else kind
-        lines.append(fill(catalog.text("reminders.item"), {"what": what, "when": local.strftime("%a %d %b, %H:%M")},
-                          catalog, 0, content))
+        when = locales.format_day_time(local, catalog.locale)
+        lines.append(fill(catalog.text("reminders.item"), {"what": what, "when": when}, catalog, 0, content))
     if not lines:
         lines.append(catalog.text("reminders.none"))
     quiet = value.get("quiet")
@@ -112,7 +115,10 @@ def format_moment(value: dict[str, Any], catalog: Catalog, content: Content | No
         return fill(catalog.text("time.in_span"), {"span": {"span": value.get("minutes", 0)}}, catalog, 0, content)
     local = datetime.fromisoformat(value["moment"]).astimezone(tz)
     day = value["day"]
-    clock = local.strftime("%H:%M") if day in ("today", "tomorrow") else local.strftime("%a %d %b, %H:%M")
+    if day in ("today", "tomorrow"):
+        clock = locales.format_clock(local, catalog.locale)
+    else:
+        clock = locales.format_day_time(local, catalog.locale)
     return fill(catalog.text(f"time.{day}_at"), {"clock": clock}, catalog, 0, content)
 
 
@@ -123,6 +129,8 @@ def format_param(value: Any, catalog: Catalog, seed: int, content: Content | Non
         return format_schedule(value, catalog, content)
     if isinstance(value, dict) and "country" in value and content is not None:
         return format_resources(value, content, catalog)
+    if isinstance(value, dict) and value and set(value) <= set(locales.SUPPORTED):  # text written per language
+        return locales.pick(value, catalog.locale)
     if isinstance(value, dict) and "moment" in value:
         return format_moment(value, catalog, content)
     if isinstance(value, dict) and "span" in value:
@@ -130,25 +138,36 @@ def format_param(value: Any, catalog: Catalog, seed: int, content: Content | Non
     if isinstance(value, dict) and "at" in value:  # a moment, in the reader's own timezone
         tz = zone(value.get("tz"))
         local = datetime.fromisoformat(value["at"]).astimezone(tz or timezone.utc)
-        return local.strftime("%H:%M") + ("" if tz else " UTC")
+        return locales.format_clock(local, catalog.locale) + ("" if tz else " UTC")
     if isinstance(value, dict):
         parts = [catalog.text(k, seed) for k in value.get("labels", []) if k in catalog.messages]
-        words = ", ".join(parts)
+        comma, semicolon = locales.separators(catalog.locale)
+        words = comma.join(parts)
         own = value.get("text")
         if own:
-            words = f"{words}; {own}" if words else own
+            words = f"{words}{semicolon}{own}" if words else own
         return words or catalog.text("system.not_given", seed)
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return locales.separators(catalog.locale)[0].join(str(v) for v in value)
     return str(value)
 
 
 def fill(template: str, params: dict[str, Any], catalog: Catalog, seed: int, content: Content | None = None) -> str:
+    """The template with its parameters put in. `{count:one=# item|other=# items}` picks the plural
+    form of the count for the catalog's language; in a right-to-left language each inserted value
+    is isolated so it can't reorder the words around it."""
     out = []
-    for literal, name, _spec, _conv in string.Formatter().parse(template):
+    for literal, name, spec, _conv in string.Formatter().parse(template):
         out.append(literal)
-        if name is not None:
-            out.append(format_param(params.get(name), catalog, seed, content))
+        if name is None:
+            continue
+        value = params.get(name)
+        if spec and isinstance(value, (int, float)) and not isinstance(value, bool):
+            out.append(locales.isolate(locales.choose_plural(value, spec, catalog.locale), catalog.locale))
+        elif isinstance(value, dict) and ("timers" in value or "country" in value):
+            out.append(format_param(value, catalog, seed, content))  # whole lines, already in this language
+        else:
+            out.append(locales.isolate(format_param(value, catalog, seed, content), catalog.locale))
     return "".join(out)
 
 
@@ -162,9 +181,11 @@ def render(content: Content, send: Send, locale: str, bot_username: str | None =
     params = send.params
     if send.invite_token:
         params = {**params, "link": invite_link(send.invite_token, bot_username)}
-    text = fill(catalog.text(send.key, send.turn), params, catalog, send.turn, content)
+    text = locales.set_direction(fill(catalog.text(send.key, send.turn), params, catalog, send.turn, content),
+                                 catalog.locale)
     selected = set(send.selected)
-    buttons = tuple(Button(c.id, catalog.text(c.label, send.turn), c.id in selected) for c in send.choices)
+    buttons = tuple(Button(c.id, locales.set_direction(catalog.text(c.label, send.turn), catalog.locale),
+                           c.id in selected) for c in send.choices)
     by_id = {b.id: b for b in buttons}
     sections = tuple(
         (catalog.text(heading) if heading else "", tuple(by_id[i] for i in ids if i in by_id))

@@ -160,6 +160,8 @@ class FakeTelegram:
         self.webhook: dict | None = None
         self.listeners: list = []
         self.deleted: list[tuple[int, int]] = []
+        self.menus: dict[str, list] = {}  # language_code ('' for the default) -> commands
+        self.captions: list[tuple[int, str | None]] = []  # each document's caption, as sent
         self.documents: list[tuple[int, Any]] = []  # called with chat_id after every successful send or edit
         self.polling = 0
         self.poll_generation = 0
@@ -167,8 +169,8 @@ class FakeTelegram:
         self._waiters: dict[int, asyncio.Event] = {}
 
     # -- the simulated phones ------------------------------------------------------------------
-    def user(self, uid: int, name: str = "Person") -> FakeUser:
-        return FakeUser(self, uid, name)
+    def user(self, uid: int, name: str = "Person", language_code: str | None = "en") -> FakeUser:
+        return FakeUser(self, uid, name, language_code)
 
     def push(self, update: dict) -> int:
         update_id = next(self.ids)
@@ -247,7 +249,12 @@ class FakeTelegram:
         return True
 
     async def api_setMyCommands(self, p):
-        self.commands = p.get("commands", [])
+        commands = p.get("commands", [])
+        if isinstance(commands, str):
+            commands = json.loads(commands)
+        self.menus[p.get("language_code") or ""] = commands  # Telegram keeps one menu per client language
+        if not p.get("language_code"):
+            self.commands = commands
         return True
 
     async def api_sendChatAction(self, p):
@@ -370,6 +377,7 @@ class FakeTelegram:
         self._check_chat(chat_id)
         self._flood(chat_id)
         self.documents.append((chat_id, p.get("document")))
+        self.captions.append((chat_id, p.get("caption")))
         msg = Sent(chat_id, next(self.message_ids), "", None, str(p.get("protect_content")).lower() == "true", time.monotonic())
         return {**msg.to_api(), "document": {"file_id": "DOC", "file_unique_id": "d1", "file_name": "export.json"}}
 
@@ -420,8 +428,9 @@ class FakeTelegram:
 class FakeUser:
     """A person on a phone: produces the updates Telegram would send for what they do."""
 
-    def __init__(self, fake: FakeTelegram, uid: int, name: str):
+    def __init__(self, fake: FakeTelegram, uid: int, name: str, language_code: str | None = "en"):
         self.fake, self.uid, self.name = fake, uid, name
+        self.language_code = language_code  # what the phone's Telegram is set to
         self.message_ids = itertools.count(1)
 
     @property
@@ -430,7 +439,8 @@ class FakeUser:
 
     @property
     def sender(self) -> dict:
-        return {"id": self.uid, "is_bot": False, "first_name": self.name, "language_code": "en"}
+        return {"id": self.uid, "is_bot": False, "first_name": self.name,
+                **({"language_code": self.language_code} if self.language_code else {})}
 
     def _message(self, **fields) -> dict:
         return {"message_id": next(self.message_ids), "from": self.sender, "chat": self.chat, "date": int(time.time()), **fields}

@@ -16,6 +16,8 @@ class Persona:
     name: str
     conversation: Conversation
     inbox: list[Send] = field(default_factory=list)
+    language_code: str | None = None  # what this person's Telegram client is set to
+    read_in: dict[int, str] = field(default_factory=dict)  # id(send) -> the language it was rendered in
 
     @property
     def user_id(self) -> str:
@@ -23,9 +25,10 @@ class Persona:
 
     async def _do(self, event) -> list[Send]:
         await self.sync()  # what a partner's actions sent here first, in order
-        outgoing = await self.conversation.handle(self.user_id, event)
+        outgoing = await self.conversation.handle(self.user_id, event, language_code=self.language_code)
         await self.conversation.mark_sent([o.outbox_id for o in outgoing])
         sends = [o.send for o in outgoing]
+        self.read_in.update((id(o.send), o.locale) for o in outgoing)
         self.inbox.extend(sends)
         return sends + await self.sync()
 
@@ -34,6 +37,7 @@ class Persona:
         waiting = await self.conversation.pending(self.user_id)
         await self.conversation.mark_sent([o.outbox_id for o in waiting])
         sends = [o.send for o in waiting if o.send is not None]
+        self.read_in.update((id(o.send), o.locale) for o in waiting if o.send is not None)
         self.inbox.extend(sends)
         return sends
 
@@ -71,7 +75,8 @@ class Persona:
         return [s.key for s in (self.inbox if sends is None else sends)]
 
     def text_of(self, send: Send) -> str:
-        return render(self.conversation.content, send, "en").text
+        """The message as this person read it: in the language it was queued in for them."""
+        return render(self.conversation.content, send, self.read_in.get(id(send), "en")).text
 
     async def onboard(self) -> None:
         await self.command("start")

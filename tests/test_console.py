@@ -233,12 +233,41 @@ async def test_a_couple_session_with_two_local_participants(db, content, clock):
     assert "── now chatting as partner" in joined
     assert "Sam invited you to repair together" in joined
     assert "You're now linked with Sam" in joined
-    assert "new for alice: /switch to read)" in joined  # the other chat has unread messages
+    assert "new messages for alice: /switch to read)" in joined  # the other chat has unread messages
     assert "Your partner accepted your invitation" in joined
     assert joined.rstrip().count("from 0 (settled) to 10 (boiling over)") == 1  # the barrier opened for the inviter...
     assert joined.rstrip().count("Step 1 of 3 · Own your part") == 1  # ...who passed their calm gate
     partner_view = await chat(db, content, clock, ["/switch"])
     assert "from 0 (settled) to 10 (boiling over)" in partner_view  # ...and, at the same moment, for the partner
+
+
+async def test_lang_sets_the_language_and_keeps_it(db, content, clock):
+    """`python -m bot chat --lang fr`: French from the first line, saved with the profile; a later
+    `--lang ar` changes it (and says so), the buttons' words work in the chosen language."""
+    async def run(lines: list[str], lang: str | None) -> str:
+        out = io.StringIO()
+        console = ConsoleChat(db, content, clock, "camille", stdin=io.StringIO("".join(line + "\n" for line in lines)),
+                              stdout=out, locale=lang)
+        assert await console.run() == 0
+        return out.getvalue()
+
+    first = await run(["1", "J'ai compris et j'accepte"], "fr")
+    assert first.startswith("Bonjour, je suis Mend.")
+    assert "Qu'est-ce qui vous aiderait, là, maintenant\u00a0?" in first
+    assert "(Tapez un numéro ou quelques mots, ou /help.)" in first
+    assert first.rstrip().endswith("on reprendra exactement là où vous en étiez.")
+    again = await run([], None)  # no --lang: the saved language
+    assert again.startswith("Bon retour.") or again.startswith("Contente de vous retrouver.")
+    arabic = await run(["/language en"], "ar")
+    assert "تم: سأكتب لك بالعربية من الآن فصاعدًا." in arabic.replace("\u200f", "").replace("\u200e", "")
+    assert arabic.rstrip().endswith("Your answers are saved. Come back any time: we'll pick up right where you left off.")
+
+
+def test_the_command_line_takes_lang():
+    from bot.cli import build_parser
+    assert build_parser().parse_args(["chat", "--lang", "ar"]).lang == "ar"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["chat", "--lang", "de"])
 
 
 async def test_a_couple_abuse_disclosure_in_the_console_gives_both_the_same_words_first(db, content, clock):

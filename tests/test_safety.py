@@ -179,7 +179,7 @@ def test_release_validation_flags_unsourced_lines(tmp_path):
     shutil.copytree(CONTENT_DIR, copy)
     res = copy / "resources.yaml"
     res.write_text(res.read_text().replace('  jo:\n    emergency: "911"\n',
-                                           '  jo:\n    emergency: "911"\n    lines:\n      - {name: "Guessed", how: "call 0"}\n'))
+                                           '  jo:\n    emergency: "911"\n    lines:\n      - {name: "Guessed", how: "0"}\n'))
     assert validate_content(copy)[1] == []  # allowed while drafting, and never shown
     _, problems = validate_content(copy, release=True, today=date(2026, 12, 1))
     assert any("line 'Guessed' is without a source" in str(p) for p in problems)
@@ -190,7 +190,7 @@ def test_every_country_in_the_picker_has_its_emergency_number_and_a_label(conten
     for cid in ("ma", "be", "ch", "ca_qc", "tn", "dz", "eg", "sa", "ae", "jo", "lb", "in", "za", "gb", "fr", "us"):
         assert countries[cid].emergency
         assert f"pickers.countries.{cid}" in content.catalogs["en"].messages
-    assert countries["fr"].shown("abuse")[0].how.startswith("call 3919")
+    assert countries["fr"].shown("abuse")[0].how["en"].startswith("call 3919")  # written per language
     assert all(line.source and line.last_checked for c in countries.values() for line in c.lines + c.abuse_lines)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.checks import Checks
+from bot.content.languages import check_translations
 from bot.content.limits import TELEGRAM_TEXT_LIMIT, yaml_type
 from bot.content.model import (
     SYSTEM_KEYS,
@@ -16,6 +17,7 @@ from bot.content.model import (
     Message,
 )
 from bot.content.yamlio import LDict, LList, read_yaml
+from bot.locales import parse_plural_spec
 
 ENGINE = "(engine)"  # the "file" of keys the engine sends by itself
 
@@ -109,9 +111,12 @@ def check_catalogs(v: Checks, catalogs: dict[str, Catalog], saved_slots: set[str
     for catalog in catalogs.values():
         for key, msg in catalog.messages.items():
             for text in msg.variants:
-                for _, name, _, _ in string.Formatter().parse(text):
+                for _, name, spec, _ in string.Formatter().parse(text):
                     if name is None:
                         continue
+                    if spec and parse_plural_spec(spec) is None:
+                        v.err(msg.file, msg.line, f"'{key}': '{{{name}:{spec}}}' must be plural forms like "
+                              f"'{{{name}:one=# item|other=# items}}' (zero, one, two, few, many, other)")
                     if not re.match(r"^[a-z_][a-z0-9_]*$", name):
                         v.err(msg.file, msg.line, f"'{key}': placeholder '{{{name}}}' must be a plain name")
                     elif name not in saved_slots and name not in SYSTEM_PARAMS:
@@ -122,6 +127,8 @@ def check_catalogs(v: Checks, catalogs: dict[str, Catalog], saved_slots: set[str
                 v.err(msg.file, msg.line, f"'{key}' is safety copy awaiting clinician sign-off (reviewed_by, reviewed_on)")
             elif msg.review not in (None, "clinician"):
                 v.err(msg.file, msg.line, f"'{key}': review must be 'clinician'")
+    v.problems += check_translations(catalogs, v.used_keys, v.release,
+                                     lambda locale: v.rel(v.root / f"messages/{locale}.yaml"))
     return {k: tuple(sorted(v)) for k, v in placeholders.items()}
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.content.catalog import check_catalogs, load_catalog
 from bot.content.checks import Checks, display_path
 from bot.content.graph import check_conditions, check_flow_graph, check_reveals, revealed_slots, shared_flow_ids
+from bot.content.languages import check_resource_languages
 from bot.content.limits import FLOW_FIELDS, FLOW_KINDS, ID_RE, SCHEMA_VERSION
 from bot.content.model import (
     PARTNER_PREFIX,
@@ -184,6 +185,7 @@ def run(v: Checks) -> Content | None:
         resources = load_resources(v.root / "resources.yaml", v.rel(v.root / "resources.yaml"),
                                    v.problems, v.release, v.today, v.use_key)
         check_countries(v, resources)
+        v.problems += check_resource_languages(resources, sorted(catalogs), v.rel(v.root / "resources.yaml"))
     else:
         v.err(v.rel(v.root / "resources.yaml"), 1, "crisis resources (resources.yaml) are missing")
     placeholders = check_catalogs(v, catalogs, saved)

@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 from bot.content.conditions import Condition
 
 # Keys the engine sends by itself (not from a flow step). Every locale must define them.
-SYSTEM_KEYS = (
+SYSTEM_KEYS: tuple[str, ...] = (
     "system.help",
     "system.help_idle",
     "system.help_flow",
@@ -74,6 +74,8 @@ SYSTEM_KEYS = (
     "resources.abuse_no_line",
     "resources.abuse_no_country",
     "privacy.info",
+    "privacy.export_caption",
+    "language.changed",
     # couples (engine couples.py and the couples service)
     "couple.invite_link", "couple.share_button", "couple.share_text", "couple.invite_invalid", "couple.invite_own",
     "couple.invite_linked", "couple.invite_slow_down", "couple.invite_declined", "couple.joined",
@@ -82,6 +84,10 @@ SYSTEM_KEYS = (
     "couple.shared_ended", "couple.partner_paused", "couple.partner_back", "couple.link_closed", "couple.unlinked",
     "couple.unlink_none",
 )
+# Telegram's command menu, in order; each has a description `commands.<name>` in every locale.
+MENU_COMMANDS = ("repair", "checkin", "gratitude", "together", "invite", "unlink", "pause", "sos", "help", "cancel",
+                 "privacy", "language")
+SYSTEM_KEYS += tuple(f"commands.{name}" for name in MENU_COMMANDS)
 # Parameters the engine fills in by itself; any other `{name}` in a template must be a saved slot.
 SYSTEM_PARAMS = frozenset({"stage", "stages", "flow_title", "length", "limit", "min", "max", "return_in",
                            "resources", "abuse_resources", "emergency", "line_name", "line_how", "line_source",
@@ -235,7 +241,7 @@ class CancelTimerStep(_StepBase):
 
 RecordName = Literal["consent", "adult"]
 ActionName = Literal[
-    "park", "discard", "erase", "start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders", "set_daily",
+    "park", "discard", "erase", "set_language", "start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders", "set_daily",
     "set_timezone", "set_quiet",
     # couples: invitations, the reflection loop's speaking order, the private safety screen
     "create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "joint_off",
@@ -359,10 +365,14 @@ class Lexicon:
     arabizi: bool = False  # its Latin patterns are Darija: also match the Arabizi reading
 
 
+# Resource text written once ("112") or per language ({en: "call 3114", fr: "appelez le 3114", ...}).
+PerLanguage = str | dict[str, str]
+
+
 @dataclass(frozen=True)
 class CrisisLine:
     name: str
-    how: str
+    how: PerLanguage
     source: str | None  # the page where the number was found
     last_checked: date | None
 
@@ -375,7 +385,7 @@ class CrisisLine:
 
 @dataclass(frozen=True)
 class CountryResources:
-    emergency: str
+    emergency: PerLanguage
     lines: tuple[CrisisLine, ...]  # crisis and suicide prevention lines (/sos)
     abuse_lines: tuple[CrisisLine, ...] = ()  # support for people experiencing abuse
 

@@ -15,6 +15,7 @@ from bot.content.model import (
     CountryResources,
     CrisisLine,
     Lexicon,
+    PerLanguage,
     Resources,
     SignPatterns,
 )
@@ -133,11 +134,12 @@ def load_resources(path: Path, file: str, problems: list[Problem], release: bool
     for cid, body in data["countries"].items():
         line = data["countries"].line_of(cid)
         use_key(f"pickers.countries.{cid}", file, line)
-        if not isinstance(body, LDict) or not isinstance(body.get("emergency"), str):
-            problems.append(Problem(file, line, f"country '{cid}' needs an 'emergency' number as text"))
+        if not isinstance(body, LDict) or not _is_text(body.get("emergency")):
+            problems.append(Problem(file, line, f"country '{cid}' needs an 'emergency' number as text "
+                                                "(or as text per language: en: …, fr: …, ar: …)"))
             continue
         lists = {field: _lines(body, field, cid, file, problems, release, today) for field in LINE_LISTS}
-        countries[cid] = CountryResources(body["emergency"], lists["lines"], lists["abuse_lines"])
+        countries[cid] = CountryResources(_text(body["emergency"]), lists["lines"], lists["abuse_lines"])
     directory = data.get("directory")
     ipv_directory = data.get("ipv_directory", directory)
     if not isinstance(directory, str) or not isinstance(ipv_directory, str):
@@ -162,7 +164,7 @@ def _lines(body: LDict, field: str, cid: str, file: str, problems: list[Problem]
     lines = []
     for i, entry in enumerate(raw):
         eline = raw.line_of(i)
-        if not isinstance(entry, LDict) or not isinstance(entry.get("name"), str) or not isinstance(entry.get("how"), str):
+        if not isinstance(entry, LDict) or not isinstance(entry.get("name"), str) or not _is_text(entry.get("how")):
             problems.append(Problem(file, eline, f"country '{cid}': each line needs 'name' and 'how' as text"))
             continue
         unknown = set(entry) - {"name", "how", "source", "last_checked"}
@@ -184,7 +186,7 @@ def _lines(body: LDict, field: str, cid: str, file: str, problems: list[Problem]
                      else f"last checked {checked}")
             problems.append(Problem(file, eline, f"country '{cid}': line '{entry['name']}' is {state}; "
                                                  "check it on its source page (last_checked) before release"))
-        lines.append(CrisisLine(entry["name"], entry["how"], source, checked))
+        lines.append(CrisisLine(entry["name"], _text(entry["how"]), source, checked))
     return tuple(lines)
 
 
@@ -194,6 +196,17 @@ def _check_review(data: LDict, file: str, problems: list[Problem], release: bool
     elif release and not (data.get("reviewed_by") and data.get("reviewed_on")):
         problems.append(Problem(file, data.line_of("review"), "lexicon awaiting clinician sign-off (reviewed_by, reviewed_on)"))
 
+
+def _is_text(value: object) -> bool:
+    """Resource text: written once, or per language as a mapping of locale to text."""
+    if isinstance(value, LDict):
+        return bool(value) and all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items())
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _text(value: object) -> PerLanguage:
+    """Checked by `_is_text` first: text, or a mapping of locale to text."""
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, LDict) else str(value)
 
 
 def check_screen_model(folder: Path, rel: Callable[[Path], str], problems: list[Problem]) -> None:

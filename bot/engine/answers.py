@@ -10,7 +10,14 @@ What counts as pointing at an option, strongest first:
 - the whole label with a small typo (rapidfuzz's normalised Indel similarity);
 - words that only this option's label or aliases contain ("worked up"), typos allowed.
 Function words ("I", "feel", "the") never decide, unless a label needs them to tell options apart.
-For a multi-select, the text may name several options, separated by commas, "and", "&" or "/".
+For a multi-select, the text may name several options, separated by commas, "and", "&" or "/"
+(and "et", "ou", و and Darija's "w").
+
+Words are compared folded: case, accents and Arabic vowel marks off, أ/إ/آ as ا, ة as ه, the
+Arabic article off, French inclusive forms ("blessé·e") read as both genders, Arabic-Indic digits
+as digits. Words in one of Mend's other languages are tried when the person's own language finds
+nothing (people in Morocco mix Darija, French and English): `loose=False` there, so only a
+whole label or alias counts, never a lone word of another language.
 """
 from __future__ import annotations
 
@@ -24,10 +31,16 @@ from rapidfuzz.distance import OSA
 
 WHOLE_TYPO = 88  # similarity (0-100) above which a whole label with a slip still counts as that label
 MIN_TYPO_WORD = 4  # one word with a slip ("frustated", "lonley"): 4+ letters, one edit (two from 8 letters)
-RANGE_RE = re.compile(r"(\d+)\s*[–—-]\s*(\d+)")
+RANGE_RE = re.compile(r"(\d+)\s*(?:[–—-]|إلى|الى)\s*(\d+)")  # "7–8 · …"; Arabic: "من 7 إلى 8 · …"
 NUMBER_RE = re.compile(r"\d+")
-NUMBERS_ONLY_RE = re.compile(r"^\s*\d+(\s*(,|and|&|\s)\s*\d+)*\s*$")
-SPLIT_RE = re.compile(r"\s*(?:,|;|/|&|\+|\n|\band\b|\bor\b)\s*")
+NUMBERS_ONLY_RE = re.compile(r"^\s*\d+(\s*(,|،|and|et|&|\s)\s*\d+)*\s*$")
+# "and"/"or" in the three languages: et, ou; و standing alone (Arabic) and w (Darija in Latin letters).
+SPLIT_RE = re.compile(r"\s*(?:,|;|/|&|\+|\n|،|؛|\b(?:and|or|et|ou|w)\b|(?<!\S)و(?!\S))\s*", re.IGNORECASE)
+WAW_RE = re.compile(r"\s+و(?=[\u0621-\u064a]{2})")  # "وقلق": an Arabic "and" joined to the next word
+NUMBER_WORD_RE = re.compile(r"^\d+(?:ish)?$")  # "7", "7ish"; not the digits of Darija in Latin letters ("n9der")
+INCLUSIVE_RE = re.compile(r"(\w+)·(\w+)")  # French inclusive forms: "blessé·e", "anxieux·se", "amer·ère"
+ARABIC_LETTERS = str.maketrans({"ة": "ه", "ى": "ي", "ـ": None})  # taa marbuta, alif maqsura, tatweel
+ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # Words that carry no choice on their own. Kept small on purpose: a word that some label needs to
 # tell two options apart (like "not" in "Not now") still counts there.
 STOPWORDS = {
@@ -37,6 +50,34 @@ STOPWORDS = {
         feel feeling felt think guess maybe probably like um uh er well please thanks thank
         right now okay oh hmm one option choice answer mean say d be would do does
     """.split()),
+    # Folded as `normalise` folds them (no accents, no apostrophes: "c'est" -> "cest").
+    "fr": frozenset("""
+        je j me m moi mon ma mes tu te t toi ton ta tes vous votre vos il elle on ce c cest ca cela
+        le la les l un une des de du d en au aux a et est suis es sommes etre ete
+        sens sent ressens ressent crois pense trouve dirais peutetre peut etre plutot vraiment tres
+        assez un peu bon ben bah euh hum heu genre quoi bien merci svp stp sil plait donc alors
+        que qui quand option choix reponse celle celui ici
+    """.split()),
+    # Modern Standard Arabic and Darija, in Arabic letters and in Latin letters with digits
+    # ("ana", "kan7ess", "chwiya"), folded like the labels (أ -> ا, ة -> ه, no article).
+    "ar": frozenset("""
+        انا اني نحن انت انتي هو هي هذا هذه هاد هادا هادي ذلك في ف من على الى عن مع ب ل
+        كان يكون اشعر احس كنحس حاس حاسه شعرت اظن ربما يمكن قليلا شويه شوي جدا بزاف غير
+        يعني واش شي شكرا عافاك فضلك من فضلك ديال الخيار الجواب
+        ana ani rani rah ra kan kanhess kan7ess kan7es kanhes 7ass hass kanchouf
+        chi shi chwiya chwia bzaf bezzaf ghir ya3ni wach wech 3afak choukran shukran dyal dial
+        f fi mn men 3la ala m3a
+    """.split()),
+}
+
+
+# Everyday words for yes and no, read as the word labels use ("Yes, in 3 days" / "Yes, in a week":
+# "iyeh" is as much a yes as "نعم", so both ask which one). Keys folded as `normalise` folds them.
+SAME_AS = {
+    "en": {"yeah": "yes", "yep": "yes", "yup": "yes", "nope": "no", "nah": "no"},
+    "fr": {"ouais": "oui", "ouep": "oui", "ouaip": "oui", "nan": "non"},
+    "ar": {"ايه": "نعم", "اه": "نعم", "اييه": "نعم", "واخا": "نعم", "iyeh": "نعم", "iyah": "نعم", "ayeh": "نعم",
+           "ah": "نعم", "na3am": "نعم", "wakha": "نعم", "waxa": "نعم", "la": "لا", "lla": "لا", "لالا": "لا"},
 }
 
 
@@ -63,11 +104,27 @@ class Reading:
 @lru_cache(maxsize=4096)  # labels and aliases are folded again for every typed answer; they rarely change
 def normalise(text: str) -> str:
     """Case, accents, apostrophes and punctuation folded away: "Can't  THINK" -> "cant think"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = INCLUSIVE_RE.sub(_both_genders, text)
+    decomposed = unicodedata.normalize("NFKD", text.casefold())  # also takes the hamza off أ إ آ ؤ ئ
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))  # accents, Arabic vowel marks
+    plain = plain.translate(ARABIC_LETTERS).translate(ARABIC_DIGITS)
     plain = re.sub(r"['’‘`´]", "", plain)
     plain = re.sub(r"[^\w]+", " ", plain)
-    return " ".join(plain.split())
+    return " ".join(_without_article(w) for w in plain.split())
+
+
+def _both_genders(m: re.Match[str]) -> str:
+    """"blessé·e" -> "blessé blessée", "anxieux·se" -> "anxieux anxieuse", "amer·ère" -> "amer amère":
+    a person types the form that is theirs, and either should count."""
+    masculine, ending = m.group(1), m.group(2)
+    feminine = masculine + ending if len(ending) == 1 else masculine[: 1 - len(ending)] + ending
+    return f"{masculine} {feminine}"
+
+
+def _without_article(word: str) -> str:
+    """The Arabic article off ("القلق" -> "قلق"), so "قلق" typed bare still meets the label. Only
+    when two letters or more remain: "الم" (pain) keeps its letters."""
+    return word[2:] if word.startswith("ال") and len(word) >= 4 else word
 
 
 def ranges(options: list[OptionText]) -> dict[str, tuple[int, int]]:
@@ -87,11 +144,12 @@ def is_scale(labels: list[str]) -> bool:
 
 
 def read(text: str, options: list[OptionText], multi: bool = False, locale: str = "en",
-         positions: bool = True) -> Reading:
-    """Which option(s) `text` points to. `positions`: a bare number may be an option's position."""
+         positions: bool = True, loose: bool = True) -> Reading:
+    """Which option(s) `text` points to. `positions`: a bare number may be an option's position.
+    `loose`: distinctive words count too (not only a whole label or alias, typos allowed)."""
     if not options or not text.strip():
         return Reading("none", unread=text.strip())
-    whole = _read_one(text, options, locale, positions and not multi)
+    whole = _read_one(text, options, locale, positions and not multi, loose)
     if not multi or whole.kind != "none" and not _lists_several(text):
         return whole
     if NUMBERS_ONLY_RE.match(text) and positions:
@@ -106,7 +164,8 @@ def read(text: str, options: list[OptionText], multi: bool = False, locale: str 
         return Reading("picked", tuple(dict.fromkeys(ids)))
     picked: list[str] = []
     for part in (p for p in SPLIT_RE.split(text) if p and p.strip()):
-        reading = _read_one(part, options, locale, positions)
+        reading = _joined_by_waw(part, options, locale, positions, loose) or _read_one(part, options, locale,
+                                                                                        positions, loose)
         if reading.kind == "picked":
             picked.extend(reading.ids)
         elif reading.kind == "tie":
@@ -117,7 +176,23 @@ def read(text: str, options: list[OptionText], multi: bool = False, locale: str 
 
 
 def _lists_several(text: str) -> bool:
-    return len([p for p in SPLIT_RE.split(text) if p and p.strip()]) > 1
+    return len([p for p in SPLIT_RE.split(text) if p and p.strip()]) > 1 or bool(WAW_RE.search(text))
+
+
+def _joined_by_waw(part: str, options: list[OptionText], locale: str, positions: bool,
+                   loose: bool) -> Reading | None:
+    """Arabic writes "and" as و joined to the next word ("ألم وقلق"): read the words split before
+    each و, and take that only if every piece names an option ("أشعر وحيد" is one thought)."""
+    pieces = [p for p in WAW_RE.split(part) if p.strip()]
+    if len(pieces) < 2:
+        return None
+    ids: list[str] = []
+    for piece in pieces:
+        reading = _read_one(piece, options, locale, positions, loose)
+        if reading.kind != "picked":
+            return None
+        ids.extend(reading.ids)
+    return Reading("picked", tuple(dict.fromkeys(ids)))
 
 
 def _by_number(n: int, options: list[OptionText], scale: dict[str, tuple[int, int]], positions: bool) -> str | None:
@@ -129,7 +204,7 @@ def _by_number(n: int, options: list[OptionText], scale: dict[str, tuple[int, in
     return None
 
 
-def _read_one(text: str, options: list[OptionText], locale: str, positions: bool) -> Reading:
+def _read_one(text: str, options: list[OptionText], locale: str, positions: bool, loose: bool = True) -> Reading:
     said = normalise(text)
     if not said:
         return Reading("none", unread=text.strip())
@@ -142,8 +217,8 @@ def _read_one(text: str, options: list[OptionText], locale: str, positions: bool
         return Reading("tie", tuple(exact))
     # 2. Numbers: a point on a scale, or a position in the list.
     scale = ranges(options)
-    numbers = [int(n) for n in NUMBER_RE.findall(said)]
     words = said.split()
+    numbers = [int(w.removesuffix("ish")) for w in words if NUMBER_WORD_RE.match(w)]
     if numbers and (scale or said.isdigit()):
         found = [_by_number(n, options, scale, positions) for n in numbers]
         hits = list(dict.fromkeys(h for h in found if h))
@@ -161,6 +236,8 @@ def _read_one(text: str, options: list[OptionText], locale: str, positions: bool
         near = [oid for oid, score in best.items() if score >= top - 2]
         return Reading("picked", (near[0],)) if len(near) == 1 else Reading("tie", tuple(near))
     # 4. Distinctive words: words of the person's text that only one option's wording contains.
+    if not loose:
+        return Reading("none", unread=text.strip())
     return _by_words(words, options, phrases, locale, text)
 
 
@@ -175,6 +252,8 @@ def _by_words(words: list[str], options: list[OptionText], phrases: dict[str, li
     for oid, ws in vocab.items():
         for w in ws:
             owners.setdefault(w, set()).add(oid)
+    same = SAME_AS.get(locale.split("-")[0], {})
+    words = [same.get(w, w) for w in words]
     stop = _stop(locale)
     # A function word only counts where it is distinctive (it is the only thing telling options apart).
     meaningful = [w for w in words if w not in stop or len(owners.get(w, ())) == 1]

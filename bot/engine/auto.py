@@ -22,7 +22,7 @@ from bot.content.model import (
     Step,
     TextStep,
 )
-from bot.engine import couples, runner, safety, timers
+from bot.engine import couples, language, runner, safety, timers
 from bot.engine.effects import EraseData, Record
 from bot.engine.events import TextReceived
 from bot.engine.frames import advance_past, current, finish_frame, forget_answers, leave, new_frame
@@ -150,6 +150,8 @@ def run_action(t: Turn, frame: Frame, step: ActionStep) -> Next:
             return discard(t, frame, step)
         case "erase":
             return erase(t, frame, step)
+        case "set_language":  # the /language question's answer
+            return language.chosen(t, frame, step)
         case "start_nudged":
             return timers.start_nudged(t, frame, step)
         case "snooze_nudge":

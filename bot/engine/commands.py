@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.engine import couples, runner
+from bot.engine import couples, language, runner
 from bot.engine.effects import ExportData
 from bot.engine.errors import InvalidInput
 from bot.engine.frames import current, in_flow, in_interrupt, main_frame, pop_interrupts
@@ -20,11 +20,11 @@ NO_DOOR_COMMANDS = frozenset({"sos", "help", "about", "privacy", "export", "dele
 
 @dataclass(frozen=True)
 class Command:
-    run: Callable[[Turn, str], None]  # called with the command's name
+    run: Callable[[Turn, str, str], None]  # called with the command's name and what followed it
     before_consent: bool = False  # works before the person agreed to the basics (S2: /sos, privacy)
 
 
-def on_command(t: Turn, name: str) -> None:
+def on_command(t: Turn, name: str, args: str = "") -> None:
     command = COMMANDS.get(name)
     if command is None or not command.before_consent:
         if t.seat.consented_at is None:
@@ -36,10 +36,10 @@ def on_command(t: Turn, name: str) -> None:
     if command is None:
         start_content_command(t, name)
     else:
-        command.run(t, name)
+        command.run(t, name, args)
 
 
-def start(t: Turn, name: str) -> None:
+def start(t: Turn, name: str, args: str) -> None:
     if t.seat.consented_at is None and not in_flow(t, "welcome"):
         runner.start_flow(t, "welcome")
     elif current(t) is None:
@@ -49,7 +49,7 @@ def start(t: Turn, name: str) -> None:
         runner.reprompt(t)
 
 
-def show_help(t: Turn, name: str) -> None:
+def show_help(t: Turn, name: str, args: str) -> None:
     main, params = main_frame(t), system_params(t)
     if main is None or main.flow == t.content.home_flow:
         key = "system.help_idle"
@@ -59,27 +59,27 @@ def show_help(t: Turn, name: str) -> None:
     runner.reprompt(t)
 
 
-def show_info(t: Turn, name: str) -> None:
+def show_info(t: Turn, name: str, args: str) -> None:
     t.send(INFO_COMMANDS[name])
     runner.reprompt(t)
 
 
-def export(t: Turn, name: str) -> None:
+def export(t: Turn, name: str, args: str) -> None:
     t.emit(ExportData(t.seat_id))
     t.send("privacy.export_ready")
     runner.reprompt(t)
 
 
-def open_flow(flow_id: str) -> Callable[[Turn, str], None]:
+def open_flow(flow_id: str) -> Callable[[Turn, str, str], None]:
     """/sos, /delete, /reminders: their flow opens over the current step."""
-    return lambda t, name: runner.open_interrupt(t, flow_id)
+    return lambda t, name, args: runner.open_interrupt(t, flow_id)
 
 
-def unlink(t: Turn, name: str) -> None:
+def unlink(t: Turn, name: str, args: str) -> None:
     couples.on_unlink_command(t)
 
 
-def cancel_or_pause(t: Turn, name: str) -> None:
+def cancel_or_pause(t: Turn, name: str, args: str) -> None:
     if name == "cancel" and in_interrupt(t):
         pop_interrupts(t)  # /cancel inside /sos or /pause: back to the step
         t.send("system.back_to_step")
@@ -115,6 +115,7 @@ COMMANDS: dict[str, Command] = {
     "export": Command(export, before_consent=True),
     "delete": Command(open_flow("delete_data"), before_consent=True),
     "sos": Command(open_flow("sos"), before_consent=True),  # S2: reachable in every state
+    "language": Command(language.on_command, before_consent=True),  # one must read what one agrees to
     "unlink": Command(unlink),
     "reminders": Command(open_flow("reminders")),
     "cancel": Command(cancel_or_pause),

@@ -77,7 +77,7 @@ def handle(t: Turn, event: Event) -> None:
                 runner.remember_request(t, event.name.lower())  # "/repair" as a first message: there after consent
             runner.start_home_or_welcome(t)  # nothing in progress (new person, or after declining): begin
         case CommandReceived():
-            commands.on_command(t, event.name.lower())
+            commands.on_command(t, event.name.lower(), event.args)
         case Resume():
             if current(t) is None:
                 runner.start_home_or_welcome(t)

@@ -37,7 +37,8 @@ def named(content: Content, locale: str, step: OptionStep, text: str) -> str | N
     if not grouped(step):
         return None
     catalog = content.catalogs.get(locale) or content.catalogs[content.default_locale]
-    options = [answers.OptionText(PREFIX + heading.rsplit(".", 1)[-1], catalog.text(heading))
+    options = [answers.OptionText(PREFIX + heading.rsplit(".", 1)[-1], catalog.text(heading),
+                                  catalog.aliases.get(heading, ()))  # Arabic: "حزين" opens "حزن"
                for heading, _ in step.option_groups if heading in catalog.messages]
     reading = answers.read(text, options, positions=False, locale=locale)
     return reading.ids[0] if reading.kind == "picked" else None

@@ -16,6 +16,7 @@ from bot.engine import answers, times
 from bot.engine.state import Seat
 
 OWN_TIME = "own_time"  # slot value of a time question answered with a typed moment (its `_at` slot has it)
+CLOCK_H_LOCALES = ("fr", "ar")  # where "21h" is written for a clock time, not a duration
 HEARD_MAX = 60  # characters of the person's words quoted back in a reply
 DEFAULT_MIN = timedelta(minutes=5)
 DEFAULT_MAX = timedelta(hours=24)
@@ -69,11 +70,14 @@ def read_typed(content: Content, seat: Seat, step: OptionStep, text: str, now: d
     """What typed `text` means at `step` (a single choice or a multi-select)."""
     options = option_texts(content, seat.locale, step)
     if step.time_kind:
-        timed = _read_time(step, text, now, tz, options)
+        timed = _read_time(step, text, now, tz, options, seat.locale)
         if timed is not None:
             return timed
     positions = answer_kind(content, seat.locale, step) != "time"  # "3" at a time question is 3 o'clock
-    reading = answers.read(text, options, multi=isinstance(step, MultiStep), locale=seat.locale, positions=positions)
+    multi = isinstance(step, MultiStep)
+    reading = answers.read(text, options, multi=multi, locale=seat.locale, positions=positions)
+    if reading.kind == "none":
+        reading = _in_other_languages(content, seat.locale, step, text, multi, positions) or reading
     if reading.kind == "picked":
         return Outcome("picked", reading.ids)
     if reading.kind == "tie":
@@ -82,7 +86,23 @@ def read_typed(content: Content, seat: Seat, step: OptionStep, text: str, now: d
     return Outcome("unread", partial=reading.partial, reply=key, params={"heard": heard(reading.unread or text)})
 
 
-def _read_time(step: OptionStep, text: str, now: datetime, tz: str | None, options: list[answers.OptionText]) -> Outcome | None:
+def _in_other_languages(content: Content, locale: str, step: OptionStep, text: str, multi: bool,
+                        positions: bool) -> answers.Reading | None:
+    """Words from another of Mend's languages ("oui" to an English question, "wakha" to a French
+    one): a whole label or alias only, and only when one language reads them one way."""
+    found = []
+    for other in sorted(content.catalogs):
+        if other == locale:
+            continue
+        reading = answers.read(text, option_texts(content, other, step), multi=multi, locale=other,
+                               positions=positions, loose=False)
+        if reading.kind == "picked":
+            found.append(reading)
+    return found[0] if found and all(r.ids == found[0].ids for r in found) else None
+
+
+def _read_time(step: OptionStep, text: str, now: datetime, tz: str | None, options: list[answers.OptionText],
+               locale: str) -> Outcome | None:
     # A label typed as it stands ("In an hour", "No daily check-in") is that option, not a time.
     said = answers.normalise(text)
     for option in options:
@@ -90,7 +110,7 @@ def _read_time(step: OptionStep, text: str, now: datetime, tz: str | None, optio
             return Outcome("picked", (option.id,))
     if step.time_option and said.isdigit():
         return None  # "1" at a card with a time option is the first option
-    when = times.parse(text)
+    when = times.parse(text, clock_h=locale in CLOCK_H_LOCALES)
     if when is None:
         return None
     if step.time_kind == "daily":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.content.model import Content
+from bot.content.model import Content, PerLanguage
 
 # message placeholder -> which list of the country's lines it shows
 RESOURCE_PARAMS = {"resources": "crisis", "abuse_resources": "abuse"}
@@ -18,7 +18,8 @@ def resources_param(content: Content, slots: dict[str, Any], name: str) -> dict[
     return {"country": country if known else None, "kind": RESOURCE_PARAMS[name]}
 
 
-def emergency_param(content: Content, slots: dict[str, Any]) -> str | None:
+def emergency_param(content: Content, slots: dict[str, Any]) -> PerLanguage | None:
+    """The emergency number, written once or per language (the presenter picks the reader's)."""
     resources = content.resources
     chosen = slots.get("country")
     country = resources.countries.get(chosen) if resources and isinstance(chosen, str) else None

@@ -17,6 +17,8 @@ from datetime import datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.engine import time_phrases
+
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fortyfive": 45,
@@ -68,9 +70,11 @@ def _number(word: str) -> float | None:
     return NUMBER_WORDS.get(word)
 
 
-def parse(text: str) -> When | None:
-    """Read a time phrase; None when the words aren't one."""
-    said = _fold(text)
+def parse(text: str, clock_h: bool = False) -> When | None:
+    """Read a time phrase, in English, French, Arabic or Darija (time_phrases.py puts the others into
+    English words first); None when the words aren't one. `clock_h`: "21h" is a clock time (how
+    French and Moroccan readers write one), not a duration of 21 hours."""
+    said = _fold(time_phrases.in_english(text, clock_h))
     if not said:
         return None
     if HALF_HOUR_RE.match(said):

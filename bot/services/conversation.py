@@ -16,6 +16,7 @@ from typing import Any, cast
 
 import aiosqlite
 
+from bot import locales
 from bot.clock import Clock
 from bot.content.model import Content
 from bot.crash_points import crash_point
@@ -70,6 +71,7 @@ class Outgoing:
     user_id: str
     send: Send | None  # None for a file (export)
     document: dict[str, Any] | None = None
+    locale: str = locales.DEFAULT  # the reader's language, stamped when the message was queued
 
 
 async def repeated_press(conn: aiosqlite.Connection, user_id: str, event: Event, card: int | None,
@@ -108,14 +110,15 @@ class Conversation:
         return replace(event, verdict=verdict)
 
     async def handle(self, user_id: str, event: Event, *, update_id: int | None = None,
-                     card_message_id: int | None = None) -> list[Outgoing]:
+                     card_message_id: int | None = None, language_code: str | None = None) -> list[Outgoing]:
         """Apply one event; return the messages it queued for this person (already in the outbox).
 
         `update_id`: the Telegram update this event came from; it is marked processed in the same
         transaction, so a re-delivered update has no second effect (R2). `card_message_id`: the
         message whose button was pressed; it is edited (ticks, or keyboard removed) so its old
         choices can't be pressed again. Messages for a linked partner are queued in the same
-        transaction (and delivered by the transport), but not returned here.
+        transaction (and delivered by the transport), but not returned here. `language_code`: what
+        the person's client asked for; it sets their language on first contact only.
         """
         started = time.perf_counter()
         if not (isinstance(event, CommandReceived) and event.name.lower() == "start"):  # /start <token>: a link
@@ -124,7 +127,8 @@ class Conversation:
             now = self.clock.now()
             if update_id is not None and not await inbox.claim_update(conn, update_id, "ok", now):
                 return []  # already applied before a crash or a re-delivery
-            outgoing, outcome = await self._run(conn, user_id, event, now, card_message_id)
+            outgoing, outcome = await self._run(conn, user_id, event, now, card_message_id,
+                                                locale=locales.from_language_code(language_code))
             crash_point("in_handler_before_commit")
         if outcome.erased:  # P5: push deleted pages out of the WAL now
             await self.db.checkpoint()
@@ -136,11 +140,12 @@ class Conversation:
         return [o for o in outgoing if o.user_id == user_id]
 
     async def _run(self, conn: aiosqlite.Connection, user_id: str, event: Event, now: datetime,
-                   card: int | None) -> tuple[list[Outgoing], _Outcome]:
+                   card: int | None, locale: str = locales.DEFAULT) -> tuple[list[Outgoing], _Outcome]:
         """One event for one person inside the caller's transaction, then the events its invitation
         effects cause (the joiner's PartnerJoined, the inviter's InviteDeclined), in the same
-        transaction, one after the other; the events those cause get one more round, never a chain."""
-        outgoing, outcome, follow_ups = await self._one(conn, user_id, event, now, card)
+        transaction, one after the other; the events those cause get one more round, never a chain.
+        `locale`: a new person's first language (from their Telegram app); ignored once they exist."""
+        outgoing, outcome, follow_ups = await self._one(conn, user_id, event, now, card, locale)
         for other_id, other_event in follow_ups:
             more, _, chained = await self._one(conn, other_id, other_event, now, None)
             outgoing += more
@@ -149,18 +154,25 @@ class Conversation:
         return outgoing, outcome
 
     async def _one(self, conn: aiosqlite.Connection, user_id: str, event: Event, now: datetime,
-                   card: int | None) -> tuple[list[Outgoing], _Outcome, list[tuple[str, Event]]]:
+                   card: int | None, locale: str = locales.DEFAULT) -> tuple[list[Outgoing], _Outcome,
+                                                                             list[tuple[str, Event]]]:
         """Advance one person's session by one event and store its effects."""
-        user = await repo.ensure_user(conn, user_id, now)
+        user = await repo.ensure_user(conn, user_id, now, locale)
         if isinstance(event, CommandReceived) and event.name.lower() == "start" and event.args.strip():
             event = await couples.open_invite(conn, user, event.args.strip(), now)
         state, version = await repo.load_session(conn, user.session_id)
+        if user.seat in state.seats:  # the person's saved language is the one the engine works in
+            state.seats[user.seat].locale = locales.normalise(user.locale)
         accepted = True
         try:
             transition = advance(self.content, state, user.seat, event, now)
             effects = transition.effects
             if not await repo.save_session(conn, user.session_id, transition.state, version, now):
                 raise ConcurrentUpdate(f"session of {pseudonym(user_id)} changed inside its own transaction")
+            chosen = transition.state.seats[user.seat].locale if user.seat in transition.state.seats else user.locale
+            if chosen != user.locale:  # /language: saved with the person, used for everything they read
+                await repo.set_locale(conn, user.id, chosen)
+                user = repo.User(user.id, user.session_id, user.seat, chosen)
         except InvalidInput as exc:
             accepted, effects = False, exc.effects
             if await repeated_press(conn, user.id, event, card, exc.key):
@@ -192,22 +204,25 @@ class Conversation:
         for seat in seats - {user.seat}:
             people[seat] = await repo.seat_user(conn, user.session_id, seat)
         places = {seat: (user.session_id, seat) for seat in ("a", "b")}
+        languages = {user.id: user.locale}  # each reader's own language (partners may differ)
         for effect in effects:
             if isinstance(effect, Send):
                 target = people.get(effect.seat)
                 if target is None:
                     continue
-                message = outbox.Message(effect)
+                if target not in languages:
+                    languages[target] = await repo.user_locale(conn, target) or locales.DEFAULT
+                message = outbox.Message(effect, locale=languages[target])
                 if target == user.id and not card_handled and effect.prompt and (effect.multi or opens_group) \
                         and effect.turn == pressed_turn:
                     # a multi-select toggle or a group opened: re-draw the card
-                    message = outbox.Message(effect, edit_message_id=card)
+                    message = outbox.Message(effect, edit_message_id=card, locale=languages[target])
                     card_handled = True
                 # A protected message carries the partner's words: the row names them, so their
                 # /delete can erase it from this person's outbox too (P5).
                 author = people.get("b" if effect.seat == "a" else "a") if effect.protect else None
                 queued.append(Outgoing(await outbox.enqueue(conn, target, message, now, words_of=author), target,
-                                       effect))
+                                       effect, None, message.locale))
             elif isinstance(effect, Schedule):
                 session_id, seat = places[effect.seat]
                 await repo.add_timer(conn, session_id, seat, effect.timer, effect.due_at, effect.payload, now)
@@ -229,9 +244,9 @@ class Conversation:
             elif isinstance(effect, ExportData):
                 state, _ = await repo.load_session(conn, user.session_id)
                 document = await privacy.build_export(conn, user, state, now)
-                export = outbox.Document(f"mend-export-{now:%Y%m%d-%H%M%S}.json", document)
+                export = outbox.Document(f"mend-export-{now:%Y%m%d-%H%M%S}.json", document, user.locale)
                 outbox_id = await outbox.enqueue(conn, user.id, export, now)
-                queued.append(Outgoing(outbox_id, user.id, None, outbox.to_json(export)))
+                queued.append(Outgoing(outbox_id, user.id, None, outbox.to_json(export), user.locale))
             elif isinstance(effect, Unlink):
                 moved_to = await couples.unlink(conn, user.session_id, now)
                 if moved_to is not None:
@@ -240,7 +255,8 @@ class Conversation:
             else:
                 send, follow_up = await couples.apply(conn, user, effect, now)
                 if send is not None:
-                    queued.append(Outgoing(await outbox.enqueue(conn, user.id, outbox.Message(send), now), user.id, send))
+                    queued.append(Outgoing(await outbox.enqueue(conn, user.id, outbox.Message(send, locale=user.locale),
+                                                                now), user.id, send, None, user.locale))
                 if follow_up is not None:
                     follow_ups.append(follow_up)
         if card is not None and not card_handled:  # the pressed card's question is answered: take its buttons away
@@ -265,10 +281,15 @@ class Conversation:
         for row_id, payload in rows:
             item = outbox.from_json(payload)
             if isinstance(item, outbox.Message):
-                shown.append(Outgoing(row_id, user_id, item.send))
+                shown.append(Outgoing(row_id, user_id, item.send, None, item.locale))
             elif isinstance(item, outbox.Document):
-                shown.append(Outgoing(row_id, user_id, None, payload))
+                shown.append(Outgoing(row_id, user_id, None, payload, item.locale))
         return shown
+
+    async def locale_of(self, user_id: str) -> str | None:
+        """The person's saved language (None before first contact)."""
+        async with self.db.read() as conn:
+            return await repo.user_locale(conn, user_id)
 
     async def mark_sent(self, ids: list[int]) -> None:
         if ids:

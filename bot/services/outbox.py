@@ -11,6 +11,7 @@ from typing import Any, assert_never
 
 import aiosqlite
 
+from bot import locales
 from bot.engine.effects import Choice, Send
 from bot.storage import repo
 
@@ -19,6 +20,7 @@ from bot.storage import repo
 class Message:
     send: Send
     edit_message_id: int | None = None  # a multi-select toggle: re-draw this card instead of sending
+    locale: str = locales.DEFAULT  # the reader's language when it was queued (partners may differ)
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Document:
 
     filename: str
     data: dict[str, Any]
+    locale: str = locales.DEFAULT  # for the caption
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,10 @@ def to_json(item: OutboxItem) -> dict[str, Any]:
             payload = send_to_json(item.send)
             if item.edit_message_id is not None:
                 payload["edit_message_id"] = item.edit_message_id
+            payload["locale"] = item.locale
             return payload
         case Document():
-            return {"op": "document", "filename": item.filename, "data": item.data}
+            return {"op": "document", "filename": item.filename, "data": item.data, "locale": item.locale}
         case DeleteMessages():
             return {"op": "delete_messages", "message_ids": list(item.message_ids)}
         case CloseCard():
@@ -73,7 +77,7 @@ def to_json(item: OutboxItem) -> dict[str, Any]:
 def from_json(payload: dict[str, Any]) -> OutboxItem:
     op = payload.get("op")
     if op == "document":
-        return Document(payload["filename"], payload["data"])
+        return Document(payload["filename"], payload["data"], payload.get("locale", locales.DEFAULT))
     if op == "delete_messages":
         return DeleteMessages(tuple(payload["message_ids"]))
     if op == "close_card":
@@ -82,7 +86,8 @@ def from_json(payload: dict[str, Any]) -> OutboxItem:
         return Redacted()
     if op is not None:
         raise ValueError(f"unknown outbox op {op!r}")
-    return Message(send_from_json(payload), payload.get("edit_message_id"))
+    # A row queued before languages were stamped on rows reads in English.
+    return Message(send_from_json(payload), payload.get("edit_message_id"), payload.get("locale", locales.DEFAULT))
 
 
 def send_to_json(send: Send) -> dict[str, Any]:

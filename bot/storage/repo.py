@@ -34,12 +34,15 @@ class User:
     locale: str
 
 
-async def ensure_user(conn: aiosqlite.Connection, user_id: str, now: datetime) -> User:
-    """The person's row, creating it with a fresh solo session on first contact."""
+async def ensure_user(conn: aiosqlite.Connection, user_id: str, now: datetime, locale: str = "en") -> User:
+    """The person's row, creating it with a fresh solo session on first contact. `locale` is the
+    language their client asked for; it is saved only on first contact (afterwards /language decides)."""
     async with conn.execute("SELECT id, session_id, seat, locale FROM users WHERE id = ?", (user_id,)) as cur:
         row = await cur.fetchone()
     if row is not None and row["session_id"] is not None:
         return User(row["id"], row["session_id"], row["seat"], row["locale"])
+    if row is not None:
+        locale = row["locale"]  # a person who erased their data keeps the language they chose
     state = cipher_of(conn).seal(json.dumps(SessionState().to_dict()))
     async with conn.execute(
         "INSERT INTO sessions(state, version, created_at, updated_at) VALUES (?, 0, ?, ?) RETURNING id",
@@ -47,11 +50,21 @@ async def ensure_user(conn: aiosqlite.Connection, user_id: str, now: datetime) -
     ) as cur:
         session_id = first_int(await cur.fetchone())
     await conn.execute(
-        """INSERT INTO users(id, session_id, seat, created_at) VALUES (?, ?, 'a', ?)
+        """INSERT INTO users(id, session_id, seat, created_at, locale) VALUES (?, ?, 'a', ?, ?)
            ON CONFLICT(id) DO UPDATE SET session_id = excluded.session_id, seat = 'a'""",
-        (user_id, session_id, iso(now)),
+        (user_id, session_id, iso(now), locale),
     )
-    return User(user_id, session_id, "a", "en")
+    return User(user_id, session_id, "a", locale)
+
+
+async def set_locale(conn: aiosqlite.Connection, user_id: str, locale: str) -> None:
+    await conn.execute("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id))
+
+
+async def user_locale(conn: aiosqlite.Connection, user_id: str) -> str | None:
+    async with conn.execute("SELECT locale FROM users WHERE id = ?", (user_id,)) as cur:
+        row = await cur.fetchone()
+    return row[0] if row else None
 
 
 async def seat_user(conn: aiosqlite.Connection, session_id: int, seat: str) -> str | None:

@@ -22,7 +22,7 @@ from telegram.request import HTTPXRequest
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, Webhook
-from bot.content.model import Content
+from bot.content.model import MENU_COMMANDS, Content
 from bot.engine import TimerFired
 from bot.engine.events import TimerPayload
 from bot.logs import pseudonym, set_pseudonym_salt
@@ -36,19 +36,6 @@ from bot.transport.sender import OutboxSender
 from bot.transport.webhook import WebhookReceiver
 
 log = logging.getLogger("mend.app")
-COMMANDS = [
-    ("repair", "Work through an argument, step by step"),
-    ("checkin", "A quick emotion check-in"),
-    ("gratitude", "Note a moment of connection"),
-    ("together", "Repair together with your linked partner"),
-    ("invite", "Invite your partner to repair together"),
-    ("unlink", "End the link with your partner"),
-    ("pause", "Take a break and come back later"),
-    ("sos", "Support right now"),
-    ("help", "Where am I, and what can I do?"),
-    ("cancel", "Stop for now (your answers are kept)"),
-    ("privacy", "What Mend stores and who can see it"),
-]
 STOP_TIMEOUT = 5.0
 TIMER_BACKLOG_LIMIT = 300  # ~10 s of sending at Telegram's overall limit
 PRUNE_EVERY = 60.0  # seconds; retention is measured in hours, so once a minute is plenty
@@ -118,7 +105,14 @@ class MendBot:
             await self.receiver.start(self.webhook.listen, self.webhook.port)
             await self.bot.set_webhook(self.webhook.url, secret_token=self.webhook.secret,
                                        allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
-        await self.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+        await self.register_commands()
+
+    async def register_commands(self) -> None:
+        """The command menu in each language: English for everyone, French and Arabic for clients
+        set to those (Telegram picks the list by the client's language_code)."""
+        for locale, catalog in sorted(self.content.catalogs.items()):
+            menu = [BotCommand(name, catalog.text(f"commands.{name}")) for name in MENU_COMMANDS]
+            await self.bot.set_my_commands(menu, language_code=None if locale == self.content.default_locale else locale)
 
     async def tick_once(self) -> int:
         """Deliver due timers (break returns, plan follow-ups) through the normal conversation path.

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import locales
 from bot.content.model import Content
 from bot.engine import Send
 from bot.presenter import Rendered, catalog_for, invite_link, render
@@ -30,6 +31,7 @@ class Call:
     protect: bool = False
     document: bytes | None = None
     message_ids: list[int] | None = None
+    caption: str | None = None  # a document's caption, in the reader's language
 
 
 def callback_data(turn: int, option: str) -> str:
@@ -98,9 +100,11 @@ def share_keyboard(content: Content, send: Send, locale: str, bot_username: str 
     return InlineKeyboardMarkup([[InlineKeyboardButton(catalog.text("couple.share_button"), url=url)]])
 
 
-def plan_calls(content: Content, rows: list[tuple[int, dict[str, Any]]], locale: str = "en",
+def plan_calls(content: Content, rows: list[tuple[int, dict[str, Any]]],
                bot_username: str | None = None) -> list[Call]:
-    """Turn a chat's claimed outbox rows into as few calls as possible, in order.
+    """Turn a chat's claimed outbox rows into as few calls as possible, in order. Each row is
+    rendered in the language stamped on it when it was queued (the reader's; English for rows
+    from before languages were stamped).
 
     Messages without buttons are merged into the next message while the result fits, so one
     answer usually costs one notification on the person's phone and one message of flood budget.
@@ -130,7 +134,10 @@ def plan_calls(content: Content, rows: list[tuple[int, dict[str, Any]]], locale:
         if isinstance(item, outbox.Document):
             flush()
             data = json.dumps(item.data, ensure_ascii=False, indent=2).encode()
-            calls.append(Call("send_document", [row_id], text=item.filename, document=data, protect=True))
+            caption = locales.set_direction(catalog_for(content, item.locale).text("privacy.export_caption"),
+                                            item.locale)
+            calls.append(Call("send_document", [row_id], text=item.filename, document=data, protect=True,
+                              caption=html.escape(caption)))
             continue
         if isinstance(item, outbox.DeleteMessages):
             flush()
@@ -142,11 +149,11 @@ def plan_calls(content: Content, rows: list[tuple[int, dict[str, Any]]], locale:
             # Closed after the new messages go out: the person sees the next question one round trip sooner.
             closing.append(Call("edit_markup", [row_id], message_id=item.message_id))
             continue
-        send = item.send
-        rendered = render(content, send, locale, bot_username)
+        send, reader = item.send, item.locale  # the language stamped on the row: its reader's
+        rendered = render(content, send, reader, bot_username)
         markup = keyboard(rendered, send.turn)
         if send.invite_token and markup is None:
-            markup = share_keyboard(content, send, locale, bot_username)
+            markup = share_keyboard(content, send, reader, bot_username)
         if item.edit_message_id:
             flush()
             calls.append(Call("edit_markup", [row_id], markup=markup, message_id=item.edit_message_id))

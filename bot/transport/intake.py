@@ -19,10 +19,12 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
 
+from bot import locales
 from bot.clock import Clock
 from bot.crash_points import crash_point
 from bot.engine import Send
 from bot.logs import pseudonym
+from bot.presenter import catalog_for
 from bot.services import outbox
 from bot.services.conversation import Conversation
 from bot.storage import Database, inbox, reachability, repo
@@ -157,7 +159,8 @@ class Dispatcher:
             if parsed.kind == "event":
                 assert parsed.user_id is not None and parsed.event is not None
                 await self.conversation.handle(parsed.user_id, parsed.event, update_id=update_id,
-                                               card_message_id=parsed.card_message_id)
+                                               card_message_id=parsed.card_message_id,
+                                               language_code=parsed.language_code)
             else:
                 await self._side_update(update_id, parsed)
             self.delivered.set()
@@ -182,8 +185,9 @@ class Dispatcher:
             async with self.db.write() as conn:
                 now = self.conversation.clock.now()
                 if await inbox.set_aside(conn, update_id, now) and person:
-                    await repo.ensure_user(conn, person, now)
-                    await outbox.enqueue(conn, person, outbox.Message(Send("a", "system.error")), now)
+                    user = await repo.ensure_user(conn, person, now)  # the person's own language, if known
+                    await outbox.enqueue(conn, person, outbox.Message(Send("a", "system.error"), locale=user.locale),
+                                         now)
         except Exception as exc:
             await asyncio.sleep(self.outage.failed(exc))
             return False
@@ -218,9 +222,10 @@ class Dispatcher:
         if parsed.kind == "group" and parsed.chat_id is not None and parsed.chat_id not in self.told_groups:
             # Best effort and not stored: nothing about a group is kept (C6).
             self.told_groups.add(parsed.chat_id)
-            catalog = self.conversation.content.catalogs[self.conversation.content.default_locale]
+            locale = locales.from_language_code(parsed.language_code)
+            text = locales.set_direction(catalog_for(self.conversation.content, locale).text(GROUP_NOTICE_KEY), locale)
             try:
-                await self.bot.send_message(parsed.chat_id, catalog.text(GROUP_NOTICE_KEY))
+                await self.bot.send_message(parsed.chat_id, text)
             except TelegramError:
                 pass
 
@@ -230,8 +235,9 @@ class Dispatcher:
                 now = self.conversation.clock.now()
                 await inbox.claim_update(conn, update_id, "error", now)
                 if user_id:
-                    await repo.ensure_user(conn, user_id, now)
-                    await outbox.enqueue(conn, user_id, outbox.Message(Send("a", "system.error")), now)
+                    user = await repo.ensure_user(conn, user_id, now)  # the person's own language, if known
+                    await outbox.enqueue(conn, user_id, outbox.Message(Send("a", "system.error"), locale=user.locale),
+                                         now)
             self.delivered.set()
         except Exception as exc:
             log.error("could not record failure update=%s error=%s", update_id, type(exc).__name__)

@@ -53,6 +53,7 @@ class Parsed:
     event: Event | None = None
     card_message_id: int | None = None
     callback_query_id: str | None = None
+    language_code: str | None = None  # the client's language; sets the person's on first contact
 
 
 def user_key(telegram_user_id: int) -> str:
@@ -78,18 +79,20 @@ def parse_update(update: Update) -> Parsed:
     if message is None or message.from_user is None or message.from_user.is_bot:
         return Parsed("ignore")  # channel posts, service updates, other bots
     if message.chat.type != ChatType.PRIVATE:
-        return Parsed("group", None, message.chat.id)
+        return Parsed("group", None, message.chat.id, language_code=message.from_user.language_code)
     user_id = user_key(message.from_user.id)
+    lang = message.from_user.language_code
     if update.edited_message is not None:
-        return Parsed("event", user_id, message.chat.id, Unsupported("edited_message"))
+        return Parsed("event", user_id, message.chat.id, Unsupported("edited_message"), language_code=lang)
     if message.text is not None:
         text = valid_text(message.text)
         m = COMMAND_RE.match(text.strip())
         if m and text.lstrip().startswith("/"):
-            return Parsed("event", user_id, message.chat.id, CommandReceived(m.group(1).lower(), (m.group(2) or "").strip()))
-        return Parsed("event", user_id, message.chat.id, TextReceived(text))
+            command = CommandReceived(m.group(1).lower(), (m.group(2) or "").strip())
+            return Parsed("event", user_id, message.chat.id, command, language_code=lang)
+        return Parsed("event", user_id, message.chat.id, TextReceived(text), language_code=lang)
     kind = next((k for k in MEDIA_KINDS if getattr(message, k, None)), "other")
-    return Parsed("event", user_id, message.chat.id, Unsupported(kind))
+    return Parsed("event", user_id, message.chat.id, Unsupported(kind), language_code=lang)
 
 
 def _parse_callback(query: CallbackQuery) -> Parsed:
@@ -103,4 +106,4 @@ def _parse_callback(query: CallbackQuery) -> Parsed:
     # Anything we can't read (forged, from an older Mend, too long) is treated as a stale button.
     event = OptionChosen(m.group(2), int(m.group(1))) if m else OptionChosen(STALE, -1)
     return Parsed("event", user_id, message.chat.id, event, card_message_id=message.message_id,
-                  callback_query_id=query.id)
+                  callback_query_id=query.id, language_code=query.from_user.language_code)

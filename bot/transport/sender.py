@@ -195,7 +195,8 @@ class OutboxSender:
                 message_ids = [message.message_id]
             elif call.method == "send_document":  # /export: the person's own data, not forwardable
                 message = await self.bot.send_document(chat_id, call.document or b"", filename=call.text,
-                                                       protect_content=True)
+                                                       protect_content=True, caption=call.caption,
+                                                       parse_mode=ParseMode.HTML)
                 message_ids = [message.message_id]
             elif call.method == "delete_messages":  # /delete: best effort, Telegram allows 48 hours
                 ids = call.message_ids or []

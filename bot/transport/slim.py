@@ -3,9 +3,10 @@
 Telegram sends names, usernames, captions, quoted messages and the full text of the bot message a
 button sits under; none of it is needed to answer, and all of it would sit in the database file and
 its WAL until the row is applied and pruned. So each update is rebuilt from a short list of fields
-before it is stored: ids, chat type, dates, the typed text, the button's data, and whether a message
-was something other than text. An invitation token typed as `/start <token>` is replaced by its
-SHA-256, the only form Mend ever looks a token up by.
+before it is stored: ids, chat type, dates, the typed text, the button's data, whether a message
+was something other than text, and the sender's app language (a new person's first language). An
+invitation token typed as `/start <token>` is replaced by its SHA-256, the only form Mend ever
+looks a token up by.
 
 Raises (KeyError, TypeError, ValueError, AttributeError) on an update that isn't shaped like
 Telegram's; the poller then records that one update as unstorable and moves on.
@@ -61,7 +62,11 @@ def _chat(chat: dict[str, Any]) -> dict[str, Any]:
 
 
 def _person(person: dict[str, Any]) -> dict[str, Any]:
-    return {"id": int(person["id"]), "is_bot": bool(person.get("is_bot", False)), "first_name": PERSON_NAME}
+    slim: dict[str, Any] = {"id": int(person["id"]), "is_bot": bool(person.get("is_bot", False)),
+                            "first_name": PERSON_NAME}
+    if isinstance(person.get("language_code"), str):  # the app's language: a new person's first language
+        slim["language_code"] = person["language_code"][:35]
+    return slim
 
 
 def _member(member: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,205 @@
+"""Per-person language (issue 14): set from the client's language_code at first contact, changed
+with /language in every state (even before consent), saved with the person, and partners who read
+in different languages: each gets notices, reveal framing and revealed picks in their own language,
+and the other's own words exactly as typed. Real services and SQLite; Telegram-free."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from bot import locales
+from tests.couple_helpers import TOGETHER, calm, link, screen, step1
+from tests.helpers import Persona
+
+PART_FR = "J'ai haussé le ton à propos de la vaisselle."
+
+
+def saved_locale(db, p: Persona) -> str:
+    with sqlite3.connect(db.path) as raw:
+        return raw.execute("SELECT locale FROM users WHERE id = ?", (p.user_id,)).fetchone()[0]
+
+
+@pytest.mark.parametrize("code, expected", [("fr", "fr"), ("fr-CA", "fr"), ("ar", "ar"), ("ar-MA", "ar"),
+                                            ("en-US", "en"), ("de", "en"), (None, "en")])
+async def test_first_contact_takes_the_clients_language(conversation, db, code, expected):
+    p = Persona("newcomer", conversation, language_code=code)
+    await p.command("start")
+    assert p.read_in[id(p.last)] == expected
+    assert saved_locale(db, p) == expected
+
+
+async def test_the_client_language_counts_only_at_first_contact(conversation, db):
+    p = Persona("camille", conversation, language_code="fr")
+    await p.command("start")
+    p.language_code = "de"  # the phone's language changed later: the person's choice stands
+    await p.taps("adult")
+    assert p.read_in[id(p.last)] == "fr" and saved_locale(db, p) == "fr"
+
+
+async def test_language_before_consent_and_the_consent_reads_in_the_new_language(conversation, db):
+    p = Persona("camille", conversation, language_code="fr")
+    await p.command("start")
+    assert "Avez-vous 18 ans ou plus" in p.text_of(p.last_prompt)
+    await p.command("language", "ar")  # before consent: one must be able to read what one agrees to
+    assert p.last.key == "welcome.age" and p.read_in[id(p.last)] == "ar"
+    assert "هل عمرك 18 سنة أو أكثر" in p.text_of(p.last)
+    changed = next(s for s in reversed(p.inbox) if s.key == "language.changed")
+    assert locales.strip_marks(p.text_of(changed)) == "تم: سأكتب لك بالعربية من الآن فصاعدًا."
+    await p.taps("adult")
+    assert p.last_prompt.key == "welcome.consent" and p.read_in[id(p.last_prompt)] == "ar"
+    await p.command("language")  # no argument: a question with the three languages
+    assert p.last_prompt.key == "language.pick"
+    assert [c.id for c in p.last_prompt.choices] == ["en", "fr", "ar"]
+    await p.taps("en")
+    assert p.last_prompt.key == "welcome.consent" and "Before we start" in p.text_of(p.last_prompt)
+    assert saved_locale(db, p) == "en"
+    await p.taps("agree")
+    assert p.last_prompt.key == "home.menu"
+
+
+async def test_language_by_name_and_an_unknown_name_asks(conversation):
+    p = Persona("sam", conversation)
+    await p.onboard()
+    await p.command("language", "Français")
+    assert p.read_in[id(p.last)] == "fr"
+    await p.command("language", "العربية")
+    assert p.read_in[id(p.last)] == "ar"
+    await p.command("language", "klingon")
+    assert p.last_prompt.key == "language.pick"
+
+
+# -- /language in every state ---------------------------------------------------------------------
+
+async def at_age(p: Persona, partner: Persona) -> None:
+    await p.command("start")
+
+
+async def at_consent(p: Persona, partner: Persona) -> None:
+    await p.command("start")
+    await p.taps("adult")
+
+
+async def at_menu(p: Persona, partner: Persona) -> None:
+    await p.onboard()
+
+
+async def mid_multi_select(p: Persona, partner: Persona) -> None:
+    await p.onboard()
+    for option in ("repair", "calm", "skip", "ready", "hurt"):  # "hurt" ticked, not yet Done
+        await p.taps(option)
+
+
+async def at_free_text(p: Persona, partner: Persona) -> None:
+    await p.onboard()
+    for option in ("repair", "calm", "skip", "ready"):
+        await p.taps(option)
+    await p.picks("hurt")
+    await p.picks("stress")
+
+
+async def in_sos(p: Persona, partner: Persona) -> None:
+    await p.onboard()
+    await p.command("sos")
+
+
+async def on_a_break(p: Persona, partner: Persona) -> None:
+    await p.onboard()
+    for option in ("repair", "flooded", "skip", "take_break", "h1"):
+        await p.taps(option)
+
+
+async def at_a_nudge_card(p: Persona, partner: Persona) -> None:
+    await p.onboard()
+    await p.timer("plan_followup", {"flow": "plan_followup"})
+
+
+async def in_reminders(p: Persona, partner: Persona) -> None:
+    await p.onboard()
+    await p.command("reminders")
+
+
+async def at_the_join_card(p: Persona, partner: Persona) -> None:
+    from tests.couple_helpers import invite, open_link
+    await partner.onboard()
+    await open_link(p, await invite(partner))
+
+
+async def waiting_for_the_partner(p: Persona, partner: Persona) -> None:
+    await link(partner, p)
+    await screen(partner)
+    await screen(p)
+    await step1(p)  # p waits at the barrier; the partner hasn't written yet
+
+
+STATES = [at_age, at_consent, at_menu, mid_multi_select, at_free_text, in_sos, on_a_break, at_a_nudge_card,
+          in_reminders, at_the_join_card, waiting_for_the_partner]
+
+
+@pytest.mark.parametrize("setup", STATES, ids=[s.__name__ for s in STATES])
+async def test_language_works_in_every_state(conversation, db, setup):
+    p, partner = Persona("bob", conversation), Persona("alice", conversation)
+    await setup(p, partner)
+    before = p.last_prompt.key
+    last_before = p.last.key
+    mark = len(p.inbox)
+    await p.command("language", "fr")
+    new = p.inbox[mark:]
+    assert new[0].key == "language.changed" and p.text_of(new[0]).startswith("C'est fait")
+    assert all(p.read_in[id(s)] == "fr" for s in new)
+    assert saved_locale(db, p) == "fr"
+    if setup is waiting_for_the_partner:
+        assert new[-1].key in ("couple.waiting", "couple.still_waiting")  # still waiting, told so in French
+    else:
+        assert p.last_prompt.key == before, (before, p.last_prompt.key, last_before)  # the same step, shown again
+    # and through the question too: /language, pick Arabic, back to the same place
+    await p.command("language")
+    assert p.last_prompt.key == "language.pick"
+    await p.taps("ar")
+    assert saved_locale(db, p) == "ar"
+    if setup is not waiting_for_the_partner:
+        assert p.last_prompt.key == before and p.read_in[id(p.last_prompt)] == "ar"
+
+
+# -- partners who read in different languages -------------------------------------------------------
+
+async def test_partners_each_read_in_their_own_language(conversation, clock):
+    alice = Persona("alice", conversation, language_code="en")
+    bob = Persona("bob", conversation, language_code="fr")
+    await link(alice, bob)
+    assert bob.read_in[id(next(s for s in bob.inbox if s.key == "join.invitation"))] == "fr"
+    assert "Alice vous invite à réparer à deux" in bob.text_of(next(s for s in bob.inbox if s.key == "join.invitation"))
+    assert "Your partner accepted your invitation" in alice.text_of(next(s for s in alice.inbox
+                                                                         if s.key == "couple.partner_joined"))
+    await screen(alice)
+    await screen(bob)
+    await step1(alice)  # alice picks "hurt", writes in English, shares
+    await calm(bob)  # bob's own private calm gate, in French
+    await bob.picks("lonely")
+    await bob.says(PART_FR)
+    await bob.taps("share")
+    await alice.sync()
+    to_bob = {s.key: bob.text_of(s) for s in bob.inbox}
+    to_alice = {s.key: alice.text_of(s) for s in alice.inbox}
+    # framing and the partner's picks in the reader's language; the partner's words as typed
+    assert to_bob["couple.reveal.feelings"] == "Votre partenaire a partagé ce qu'il ou elle a ressenti sur le moment\u00a0: blessé·e"
+    assert to_bob["couple.reveal.my_part"] == f"La part de votre partenaire, avec ses mots\u00a0:\n«\u00a0{TOGETHER['my_part']['alice']}\u00a0»"
+    assert to_alice["couple.reveal.feelings"] == "Your partner shared how they felt in that moment: lonely"
+    assert to_alice["couple.reveal.my_part"] == f"Your partner's part, in their words:\n“{PART_FR}”"
+    assert all(bob.read_in[id(s)] == "fr" for s in bob.inbox)
+    assert all(alice.read_in[id(s)] == "en" for s in alice.inbox)
+
+
+async def test_a_neutral_pause_notice_in_the_readers_language_and_time(conversation, clock):
+    alice = Persona("alice", conversation, language_code="ar")
+    bob = Persona("bob", conversation, language_code="fr")
+    await link(alice, bob)
+    await screen(alice)
+    await screen(bob)
+    await alice.sync()
+    await alice.command("pause")
+    await alice.taps("h1")
+    await bob.sync()
+    notice = next(s for s in bob.inbox if s.key == "couple.partner_paused")
+    assert bob.read_in[id(notice)] == "fr"
+    assert bob.text_of(notice).startswith("Votre partenaire fait une pause pour se calmer et compte revenir vers ")
