@@ -113,6 +113,13 @@ def test_earlier_messages_do_not_turn_an_ordinary_message_into_an_alarm(screen):
     assert not screen.verdict("can we talk tomorrow evening?", ["we argued about the dishes again"]).flagged
 
 
+@pytest.mark.parametrize("text", ["6 or 7", "7 8", "between 6 and 7", "1, 3 and 5"])
+def test_numbers_are_not_words_the_model_reads(screen, text):
+    """Answers made of numbers ("6 or 7" at the calm scale) have too few words for the model: it is
+    not asked about them, so it can't mistake them for a risk (patterns would still see them)."""
+    assert screen.verdict(text).layer != "encoder"
+
+
 # -- the gentle check-in (the engine acts on the verdict it is given) ----------------------------------
 GENTLE = Verdict("crisis", ("hopelessness",), "encoder", 0.4, urgent=False)
 
