@@ -113,6 +113,18 @@ def test_an_empty_line_at_a_choice_gets_the_gentle_reply_not_an_empty_quote(cont
     assert exc.value.key == "system.empty_text"
 
 
+@pytest.mark.parametrize("typed, kept", [("skip", None), ("Skip this", None), ("idk", None), ("i dont know", None),
+                                          ("no idea why I did that", "no idea why I did that")])
+def test_typing_skip_at_a_question_that_offers_it_skips(content, typed, kept):
+    """Found trying Mend as a new user: "skip" and "idk" were saved as the answer and then quoted in
+    the summary. Only the whole message counts: words inside a longer answer are the answer."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "regret", 1)], turn=3,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    t = advance(content, state, "a", TextReceived(typed), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert t.state.seats["a"].slots.get("regret") == kept
+    assert t.state.seats["a"].stack[-1].step != "regret"
+
+
 async def test_scale_not_understood_says_what_it_heard_and_shows_the_options(talk):
     t = await talk(TO_CALM_GATE + ["kinda tense"])
     reply = after(t, "I'm not sure which one you mean by “kinda tense”.")
