@@ -9,10 +9,12 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import pytest
 
 from bot.console import ConsoleChat
+from bot.engine import Frame, InvalidInput, Seat, SessionState, TextReceived, advance
 from tests.telegram_harness import running_bot
 
 ALICE = 1001
@@ -100,6 +102,27 @@ async def test_accents_and_case_inside_a_long_grouped_question(talk):
 async def test_scale_by_number_in_a_range_or_by_words(talk, said):
     t = await talk(TO_CALM_GATE + [said, "skip"])
     assert "It sounds like your body is on high alert" in t.text
+
+
+def test_an_empty_line_at_a_choice_gets_the_gentle_reply_not_an_empty_quote(content):
+    """Found trying Mend as a new user: an empty line at a choice read 'which one you mean by “”'."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "intention", 1)], turn=3,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    with pytest.raises(InvalidInput) as exc:
+        advance(content, state, "a", TextReceived(" "), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert exc.value.key == "system.empty_text"
+
+
+@pytest.mark.parametrize("typed, kept", [("skip", None), ("Skip this", None), ("idk", None), ("i dont know", None),
+                                          ("no idea why I did that", "no idea why I did that")])
+def test_typing_skip_at_a_question_that_offers_it_skips(content, typed, kept):
+    """Found trying Mend as a new user: "skip" and "idk" were saved as the answer and then quoted in
+    the summary. Only the whole message counts: words inside a longer answer are the answer."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "regret", 1)], turn=3,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    t = advance(content, state, "a", TextReceived(typed), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert t.state.seats["a"].slots.get("regret") == kept
+    assert t.state.seats["a"].stack[-1].step != "regret"
 
 
 async def test_scale_not_understood_says_what_it_heard_and_shows_the_options(talk):

@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -26,14 +26,11 @@ NOW = datetime(2026, 11, 25, 23, 40, tzinfo=timezone.utc)
 HELDOUT = ROOT / "tests" / "data" / "screen" / "heldout.yaml"
 # Gated on the split written blind to the rules (never tuned on). The issue's targets are 0.95 per
 # category and per language; these floors are what the screen reaches today (see README), so a
-# change that makes it worse fails here. Raise them, never lower them. (One exception, recorded:
-# the per-language floor went from 0.81 to 0.78 when the training bank grew by 914 examples, chosen
-# on dev cross-validation; Darija in Latin letters went from 31 to 30 of 38 while indirect, fear,
-# French and Arabic rose.)
+# change that makes it worse fails here. Raise them, never lower them.
 MIN_RECALL_OVERALL = 0.92
 MIN_RECALL_PER_CATEGORY = 0.80
-MIN_RECALL_PER_LANGUAGE = 0.78
-MAX_FALSE_ALARMS = 0.30
+MIN_RECALL_PER_LANGUAGE = 0.81
+MAX_FALSE_ALARMS = 0.15
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +113,13 @@ def test_earlier_messages_do_not_turn_an_ordinary_message_into_an_alarm(screen):
     assert not screen.verdict("can we talk tomorrow evening?", ["we argued about the dishes again"]).flagged
 
 
+@pytest.mark.parametrize("text", ["6 or 7", "7 8", "between 6 and 7", "1, 3 and 5"])
+def test_numbers_are_not_words_the_model_reads(screen, text):
+    """Answers made of numbers ("6 or 7" at the calm scale) have too few words for the model: it is
+    not asked about them, so it can't mistake them for a risk (patterns would still see them)."""
+    assert screen.verdict(text).layer != "encoder"
+
+
 # -- the gentle check-in (the engine acts on the verdict it is given) ----------------------------------
 GENTLE = Verdict("crisis", ("hopelessness",), "encoder", 0.4, urgent=False)
 
@@ -146,6 +150,38 @@ def test_okay_rephrase_drops_the_words_and_returns_to_the_step(content):
     seat = t.state.seats["a"]
     assert seat.stack == [Frame("repair", "my_part", 1)] and seat.held_text is None
     assert "my_part" not in seat.slots and t.effects[-1].key == "repair.my_part"
+
+
+def test_okay_keep_at_a_picker_says_plainly_the_words_are_left_out_and_asks_again(content):
+    """A question with options can't take free words as its answer: no promise to keep them."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "set_up", 1)], turn=4,
+                                          consented_at=NOW.isoformat(), adult=True)})
+    t = advance(content, state, "a", TextReceived("i snapped at her", GENTLE), NOW)
+    t = advance(content, t.state, "a", OptionChosen("okay_keep", t.state.seats["a"].turn), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert "safety_check.kept" not in keys and "safety_check.kept_not_an_option" in keys
+    assert keys[-1] == "repair.set_up" and "set_up" not in t.state.seats["a"].slots
+
+
+@pytest.mark.parametrize("answer", ["okay_keep", "okay_rephrase"])
+def test_after_im_okay_weaker_signals_do_not_ask_again_for_half_an_hour(content, answer):
+    t = advance(content, at_my_part(), "a", TextReceived("i yelled at him", GENTLE), NOW)
+    t = advance(content, t.state, "a", OptionChosen(answer, t.state.seats["a"].turn), NOW)
+    if answer == "okay_keep":  # the kept words answered my_part: go back to it for the next answer
+        t.state.seats["a"].stack = [Frame("repair", "my_part", 1)]
+        t.state.seats["a"].slots.pop("my_part")
+    soon = advance(content, t.state, "a", TextReceived("i yelled at him again", GENTLE), NOW + timedelta(minutes=29))
+    assert soon.state.seats["a"].slots.get("my_part") == "i yelled at him again"
+    later = advance(content, t.state, "a", TextReceived("i yelled at him again", GENTLE), NOW + timedelta(minutes=31))
+    assert later.state.seats["a"].stack[-1].flow == "safety_check"
+
+
+def test_after_im_okay_a_clear_sign_still_opens_support_at_once(content):
+    t = advance(content, at_my_part(), "a", TextReceived("i yelled at him", GENTLE), NOW)
+    t = advance(content, t.state, "a", OptionChosen("okay_rephrase", t.state.seats["a"].turn), NOW)
+    urgent = Verdict("crisis", ("explicit",), "pattern", 1.0, urgent=True)
+    t = advance(content, t.state, "a", TextReceived("i want to die", urgent), NOW + timedelta(minutes=1))
+    assert t.state.seats["a"].stack[-1].flow == "sos"
 
 
 @pytest.mark.parametrize("answer, flow, first_key", [("not_safe", "sos", "sos.danger_any"),

@@ -24,6 +24,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "system.empty_text",
     "system.too_long",
     "system.stale_button",
+    "safety_check.kept", "safety_check.kept_not_an_option", "safety_check.rephrase",
     "system.unsupported",
     "system.unknown_command",
     "system.busy_elsewhere",
@@ -259,8 +260,8 @@ ActionName = Literal[
     "create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "joint_off",
     # a seat told "not available right now" (joint work off): its partner is taken to the same words
     "release_partner",
-    # the gentle safety check-in: keep the words set aside, or open support
-    "keep_held_words", "open_support",
+    # the gentle safety check-in: keep the words set aside, leave them out, or open support
+    "keep_held_words", "drop_held_words", "open_support",
     # past repairs (engine/history.py): keep a finished repair; note how its follow-up went
     "archive_repair", "note_followup",
 ]

@@ -95,17 +95,31 @@ def erase(t: Turn, frame: Frame, step: ActionStep) -> Next:
 
 
 def keep_held_words(t: Turn, frame: Frame, step: ActionStep) -> Next:
-    """"I'm okay, keep what I wrote": the words set aside answer the step after all."""
+    """"I'm okay, keep what I wrote": the words set aside answer the step after all. A question
+    with options can't take free words as its answer, so there the person is told so plainly
+    (instead of a promise to keep them) and the question comes back."""
     from bot.engine.engine import handle  # the words go through as a new message would
 
     held, t.seat.held_text = t.seat.held_text, None
+    safety.okay_said(t)
     finish_frame(t, frame, announce=False)
-    t.send("safety_check.kept")
     here = current(t)
     if held is not None and here is not None and isinstance(here[1], TextStep):
+        t.send("safety_check.kept")
         handle(t, TextReceived(held))
     else:
+        t.send("safety_check.kept_not_an_option")
         runner.reprompt(t)
+    return PAUSE
+
+
+def drop_held_words(t: Turn, frame: Frame, step: ActionStep) -> Next:
+    """"I'm okay, I'll put it another way": the words set aside go; the step waits for new ones."""
+    t.seat.held_text = None
+    safety.okay_said(t)
+    finish_frame(t, frame, announce=False)
+    t.send("safety_check.rephrase")
+    runner.reprompt(t)
     return PAUSE
 
 
@@ -178,6 +192,8 @@ def run_action(t: Turn, frame: Frame, step: ActionStep) -> Next:
             return couples.release_partner(t, frame, step)
         case "keep_held_words":
             return keep_held_words(t, frame, step)
+        case "drop_held_words":
+            return drop_held_words(t, frame, step)
         case "open_support":  # the check-in's answer was "not safe" or "struggling"
             safety.open_support(t, frame)
             return PAUSE

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from bot.content.model import DONE, SKIP, ChoiceStep, MultiStep, OptionStep, Question, TextStep
-from bot.engine import couples, families, history, reading, reminders, runner, timers
+from bot.engine import answers, couples, families, history, reading, reminders, runner, timers
 from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
@@ -196,6 +196,10 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         return
     if not isinstance(event, TextReceived):
         raise InvalidInput("system.type_answer")
+    if step.optional and typed_skip(t, event.text):  # "skip", "idk" where "Skip this" is offered
+        save(t, step, None, skipped=True)
+        runner.move_on(t, frame, step)
+        return
     text = checked_text(step, event.text)
     hints = draft.hints if draft else 0
     labels = event.coaching if step.check else ()  # the checker's labels (read in the service)
@@ -213,6 +217,14 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     seat.draft = None
     save(t, step, text)
     runner.move_on(t, frame, step)
+
+
+def typed_skip(t: Turn, text: str) -> bool:
+    """The whole message is "Skip this" or one of its aliases in the person's language (never a
+    word inside a longer answer: "no idea why I did that" is an answer)."""
+    catalog = reading.catalog_of(t.content, t.seat.locale)
+    skip = answers.OptionText(SKIP, catalog.text("system.skip"), catalog.aliases.get("system.skip", ()))
+    return answers.read(text, [skip], positions=False, locale=t.seat.locale, loose=False).kind == "picked"
 
 
 def on_coaching_choice(t: Turn, frame: Frame, step: TextStep, draft: Draft, option: str) -> None:

@@ -68,6 +68,8 @@ def heard(text: str) -> str:
 
 def read_typed(content: Content, seat: Seat, step: OptionStep, text: str, now: datetime, tz: str | None) -> Outcome:
     """What typed `text` means at `step` (a single choice or a multi-select)."""
+    if not text.strip():  # an empty line: the same gentle reply as at a question that takes words
+        return Outcome("unread", reply="system.empty_text")
     options = option_texts(content, seat.locale, step)
     if step.time_kind:
         timed = _read_time(step, text, now, tz, options, seat.locale)

@@ -4,6 +4,8 @@ support flow at once; a weaker one asks a gentle check-in first, holding the wor
 person says they are okay and wants them kept. Screening stays on for every later message."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from bot.content.model import ChoiceStep
 from bot.engine import questions, runner
 from bot.engine.effects import SafetyEvent
@@ -13,6 +15,10 @@ from bot.engine.state import Frame
 from bot.engine.turn import Turn
 
 SUPPORT_FLOWS = ("sos", "ipv", "safety_check")
+# After "I'm okay" at a check-in, weaker signals don't ask again for this long: owning "I snapped at
+# her" is the point of a repair, and asking "are you safe?" at every such answer stops being care.
+# Clear signs (patterns) still open support at once. (CLINICIAN: the window is a product decision.)
+OKAY_HOLDS_FOR = timedelta(minutes=30)
 CHECK_IN_FLOW = "safety_check"
 # A gentle check-in's answer, as the answer to the support flow's own first question.
 CHECK_IN_ANSWERS = {"sos": {"not_safe": "danger_now", "struggling": "struggling"},
@@ -25,6 +31,8 @@ def on_disclosure(t: Turn, verdict: Verdict, text: str | None) -> bool:
     if not verdict.urgent:
         if any(in_flow(t, f) for f in SUPPORT_FLOWS):
             return False  # already in support: a weaker signal doesn't restart it
+        if _said_okay_lately(t):
+            return False
         t.emit(SafetyEvent("check_in", t.now))
         seat.held_text = text
         seat.slots["check_route"] = verdict.route
@@ -41,6 +49,15 @@ def on_disclosure(t: Turn, verdict: Verdict, text: str | None) -> bool:
     else:
         runner.push_interrupt(t, target)
     return True
+
+
+def okay_said(t: Turn) -> None:
+    t.seat.okay_said_at = t.now.isoformat()
+
+
+def _said_okay_lately(t: Turn) -> bool:
+    said = t.seat.okay_said_at
+    return said is not None and t.now - datetime.fromisoformat(said) < OKAY_HOLDS_FOR
 
 
 def open_support(t: Turn, check_frame: Frame) -> None:

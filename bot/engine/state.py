@@ -92,6 +92,9 @@ class Seat:
     held: list[str] = field(default_factory=list)  # reveals that arrived during /sos or a break
     # Words a gentle safety check-in set aside: they answer the step only if the person says so.
     held_text: str | None = None
+    # When the person last told a check-in they were okay (UTC ISO): weaker signals don't ask again
+    # for a while (safety.OKAY_HOLDS_FOR); clear signs still open support at once.
+    okay_said_at: str | None = None
     history: list[dict[str, Any]] = field(default_factory=list)  # finished repairs, oldest first (history.py)
 
     @property

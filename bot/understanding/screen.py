@@ -30,11 +30,12 @@ from bot.understanding.normalise import arabizi, views
 CRISIS_CATEGORIES = ("explicit", "coded", "indirect", "third_party", "hopelessness", "farewell")
 IPV_CATEGORIES = ("ipv_fear", "ipv_control", "ipv_physical")
 CONTEXT_MESSAGES = 2  # earlier messages read together with the new one
-# Below three words (an option number, "ok", a name, a run of emoji) the model's reading is noise;
-# the patterns still screen them ("kms", "unalive").
+# Below three words (an option number, "ok", a name, a run of emoji, "6 or 7") the model's reading
+# is noise; the patterns still screen them ("kms", "unalive"). A word has a letter: numbers alone
+# carry nothing the encoder can read, while Arabizi words with digits ("3iyit") count.
 MIN_WORDS_FOR_MODEL = 3
 MAX_WORD_LENGTH = 30
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"\w*[^\W\d_]\w*")
 _LATIN = re.compile("[a-z]")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 
