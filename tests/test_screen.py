@@ -113,6 +113,13 @@ def test_earlier_messages_do_not_turn_an_ordinary_message_into_an_alarm(screen):
     assert not screen.verdict("can we talk tomorrow evening?", ["we argued about the dishes again"]).flagged
 
 
+def test_the_writers_own_punch_at_a_wall_is_not_the_abuse_path_at_once(screen):
+    """Found trying Mend as a new user: "i punched the wall" opened abuse support ("it's not your
+    fault"). It is the writer's own act: at most the gentle check-in. A partner's still is a sign."""
+    assert not screen.verdict("i punched the wall").urgent
+    assert screen.verdict("he punched the wall next to my head").urgent
+
+
 @pytest.mark.parametrize("text", ["6 or 7", "7 8", "between 6 and 7", "1, 3 and 5"])
 def test_numbers_are_not_words_the_model_reads(screen, text):
     """Answers made of numbers ("6 or 7" at the calm scale) have too few words for the model: it is
