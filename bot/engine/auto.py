@@ -100,9 +100,7 @@ def keep_held_words(t: Turn, frame: Frame, step: ActionStep) -> Next:
     (instead of a promise to keep them) and the question comes back."""
     from bot.engine.engine import handle  # the words go through as a new message would
 
-    held, t.seat.held_text = t.seat.held_text, None
-    safety.okay_said(t)
-    finish_frame(t, frame, announce=False)
+    held = _said_okay(t, frame)
     here = current(t)
     if held is not None and here is not None and isinstance(here[1], TextStep):
         t.send("safety_check.kept")
@@ -115,12 +113,19 @@ def keep_held_words(t: Turn, frame: Frame, step: ActionStep) -> Next:
 
 def drop_held_words(t: Turn, frame: Frame, step: ActionStep) -> Next:
     """"I'm okay, I'll put it another way": the words set aside go; the step waits for new ones."""
-    t.seat.held_text = None
-    safety.okay_said(t)
-    finish_frame(t, frame, announce=False)
+    _said_okay(t, frame)
     t.send("safety_check.rephrase")
     runner.reprompt(t)
     return PAUSE
+
+
+def _said_okay(t: Turn, frame: Frame) -> str | None:
+    """Either "I'm okay" answer: the check-in closes, remembering when, and hands back the words it
+    held aside (or None)."""
+    held, t.seat.held_text = t.seat.held_text, None
+    safety.okay_said(t)
+    finish_frame(t, frame, announce=False)
+    return held
 
 
 def park(t: Turn, frame: Frame, step: ActionStep) -> Next:

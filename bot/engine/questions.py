@@ -222,8 +222,7 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
 def typed_skip(t: Turn, text: str) -> bool:
     """The whole message is "Skip this" or one of its aliases in the person's language (never a
     word inside a longer answer: "no idea why I did that" is an answer)."""
-    catalog = reading.catalog_of(t.content, t.seat.locale)
-    skip = answers.OptionText(SKIP, catalog.text("system.skip"), catalog.aliases.get("system.skip", ()))
+    skip = reading.option_text(reading.catalog_of(t.content, t.seat.locale), SKIP, "system.skip")
     return answers.read(text, [skip], positions=False, locale=t.seat.locale, loose=False).kind == "picked"
 
 
