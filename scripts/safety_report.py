@@ -24,7 +24,7 @@ import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
 from bot.content.loader import load_content  # noqa: E402
-from bot.understanding import linear  # noqa: E402
+from bot.understanding import training  # noqa: E402
 from bot.understanding.datasets import read_bank, read_items  # noqa: E402
 from bot.understanding.encoder import shared_encoder  # noqa: E402
 from bot.understanding.evaluation import score  # noqa: E402
@@ -57,8 +57,9 @@ def dev_cross_validated(content, encoder: CachingEncoder, thresholds: Thresholds
         train_idx = [i for i in range(len(items)) if i % FOLDS != fold]
         test_idx = [i for i in range(len(items)) if i % FOLDS == fold]
         vectors = np.vstack([bank_vectors, item_vectors[train_idx]])
+        texts = [t for t, _ in bank] + [items[i].text for i in train_idx]
         labels = [label for _, label in bank] + [items[i].training_label for i in train_idx]
-        model = linear.train(vectors, labels)
+        model = training.train_softmax(vectors, texts, labels)
         screen = Screen(content.lexicons, model, encoder, thresholds)
         for i, verdict in zip(test_idx, screen.verdicts([items[i].text for i in test_idx])):
             verdicts[i] = verdict

@@ -4,9 +4,8 @@
 
 Encodes the bank (content/coach/examples.yaml) and the dev split (tests/data/coach/dev.yaml) with
 the shipped encoder, fits one logistic model per label (one-vs-rest), and picks each label's
-threshold by 5-fold cross-validation on dev (patterns included, as the checker runs): the lowest
-threshold whose cross-validated precision reaches the target, else the best F1; then raised
-where needed so at most 8% of the drafts with nothing to note get a hint. Writes model.npz
+threshold by 5-fold cross-validation on dev (patterns included, as the checker runs): the best F1;
+then raised where needed so at most 9% of the drafts with nothing to note get a hint. Writes model.npz
 with model.json (hash of the weights, the encoder's name, the thresholds and the hashes of what it
 was trained on, which a test checks so a stale model can't ship). The held-out split is never read.
 """
@@ -21,8 +20,8 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bot.content.loader import load_content  # noqa: E402
-from bot.understanding import linear  # noqa: E402
-from bot.understanding.checker import LABELS, PROBLEMS, train_one_vs_rest  # noqa: E402
+from bot.understanding import linear, training  # noqa: E402
+from bot.understanding.checker import LABELS, PROBLEMS, clean, pattern_labels  # noqa: E402
 from bot.understanding.coaching_eval import CachingEncoder, cross_validated_probabilities, labels_from, score  # noqa: E402
 from bot.understanding.datasets import read_draft_bank, read_drafts  # noqa: E402
 from bot.understanding.encoder import shared_encoder  # noqa: E402
@@ -31,13 +30,13 @@ BANK = ROOT / "content" / "coach" / "examples.yaml"
 DEV = ROOT / "tests" / "data" / "coach" / "dev.yaml"
 OUT = ROOT / "content" / "coach"
 GRID = [round(x, 2) for x in np.arange(0.30, 0.951, 0.05)]
-TARGET_PRECISION = 0.85
-NEUTRAL_MAX = 0.08  # the issue allows 10% on an independent set; leave a margin
+NEUTRAL_MAX = 0.09  # the issue allows 10% on an independent set; a little margin
 
 
 def pick_thresholds(lexicons, dev, probabilities) -> dict[str, float]:
-    """Per label, independently (the others held at 0.5): the most recall with precision at
-    target, else the best F1, on the cross-validated dev reading."""
+    """Per label, independently (the others held at 0.5): the best F1 on the cross-validated dev
+    reading. (The goal is precision and recall both at 0.85; "most recall at precision 0.85" left
+    criticism and defensiveness recall near 0.6 on dev, F1 balances the two.)"""
     chosen = {label: 0.5 for label in LABELS}
     texts = [d.text for d in dev]
     for label in LABELS:
@@ -47,21 +46,25 @@ def pick_thresholds(lexicons, dev, probabilities) -> dict[str, float]:
             row = figures["labels"][label]
             p, r = row["precision"], row["recall"]
             f1 = 2 * p * r / (p + r) if p + r else 0.0
-            key = (1.0 if p >= TARGET_PRECISION else 0.0, r if p >= TARGET_PRECISION else f1)
+            key = (f1, r)
             if key > best_key:
                 best, best_key = t, key
         chosen[label] = float(best)
     # Then the drafts with nothing to note: while more than NEUTRAL_MAX of them would get a hint,
-    # the problem label that flags most of them asks for a little more confidence.
+    # the problem label whose model (not its patterns: a threshold can't quiet a pattern) flags
+    # most of them asks for a little more confidence.
     neutral = [i for i, d in enumerate(dev) if not d.labels]
+    from_patterns = [pattern_labels(lexicons.values(), clean(texts[i])) for i in neutral]
     for _ in range(40):
         predicted = labels_from(lexicons, texts, probabilities, chosen)
-        flagged = [predicted[i] for i in neutral if set(predicted[i]) & set(PROBLEMS)]
+        flagged = [(predicted[i], found) for i, found in zip(neutral, from_patterns)
+                   if set(predicted[i]) & set(PROBLEMS)]
         if len(flagged) <= NEUTRAL_MAX * len(neutral):
             break
-        worst = max((label for label in PROBLEMS if chosen[label] < 0.95),
-                    key=lambda label: sum(label in p for p in flagged), default=None)
-        if worst is None:
+        by_model = {label: sum(label in got and label not in found for got, found in flagged)
+                    for label in PROBLEMS if chosen[label] < 0.95}
+        worst = max(by_model, key=lambda label: by_model[label], default=None)
+        if worst is None or by_model[worst] == 0:
             break
         chosen[worst] = round(chosen[worst] + 0.05, 2)
     return chosen
@@ -75,7 +78,8 @@ def main() -> int:
     dev_vectors = encoder.encode([d.text for d in dev])
     probabilities = cross_validated_probabilities(bank, dev, bank_vectors, dev_vectors)
     thresholds = pick_thresholds(content.lexicons, dev, probabilities)
-    model = train_one_vs_rest(np.vstack([bank_vectors, dev_vectors]), [d.labels for d in bank + dev])
+    model = training.train_one_vs_rest(np.vstack([bank_vectors, dev_vectors]), [clean(d.text) for d in bank + dev],
+                                       [d.labels for d in bank + dev], LABELS)
     linear.save(model, OUT / "model.npz", OUT / "model.json", {
         "encoder": encoder.name,
         "kind": "one-vs-rest logistic (sigmoid per column)",

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from bot.understanding import linear  # noqa: E402
+from bot.understanding import linear, training  # noqa: E402
 from bot.understanding.datasets import read_bank, read_items  # noqa: E402
 from bot.understanding.encoder import shared_encoder  # noqa: E402
 
@@ -46,7 +46,7 @@ def main() -> int:
     pairs = training_pairs()
     encoder = shared_encoder()
     vectors = encoder.encode([t for t, _ in pairs])
-    model = linear.train(vectors, [label for _, label in pairs])
+    model = training.train_softmax(vectors, [t for t, _ in pairs], [label for _, label in pairs])
     linear.save(model, OUT / "model.npz", OUT / "model.json", {
         "encoder": encoder.name,
         "thresholds": {"gentle": args.gentle},

@@ -44,6 +44,16 @@ class Persona:
     async def says(self, text: str) -> list[Send]:
         return await self._do(TextReceived(text))
 
+    async def answers(self, text: str) -> list[Send]:
+        """Types `text` and, if the coaching checker offers a hint, keeps the words as written (as a
+        person sure of them would). For walks whose subject is not the checker: its judgement of a
+        given sentence may change with each retraining; its quality is gated in test_coaching."""
+        sends = await self.says(text)
+        if self.last_prompt.key.startswith("coaching.hint."):
+            sends += await self.taps("lint_keep")
+            sends += await self.taps("lint_keep_yes")
+        return sends
+
     async def taps(self, option: str, stale_turn: int | None = None) -> list[Send]:
         turn = self.last_prompt.turn if stale_turn is None else stale_turn
         return await self._do(OptionChosen(option, turn))
@@ -114,12 +124,12 @@ async def walk_repair(p: Persona, answers: dict[str, str] = REPAIR_ANSWERS) -> N
     await reach_my_part(p, ("hurt", "frustrated"), ("little_sleep",))
     for key in ("my_part", "regret", "their_view"):
         assert p.last_prompt.key == f"repair.{key}", p.last_prompt.key
-        await p.says(answers[key])
+        await p.answers(answers[key])
     await p.picks("drained", "lonely")
     await p.picks("rest")
     for key in ("makes_sense", "my_ask", "my_offer", "move_on"):
         assert p.last_prompt.key == f"repair.{key}", p.last_prompt.key
-        await p.says(answers[key])
+        await p.answers(answers[key])
     assert p.last_prompt.key == "repair.draft_choice"
     await p.taps("fine")
     assert p.last_prompt.key == "repair.followup"

@@ -43,7 +43,9 @@ class Harness:
     async def act(self, user, *actions: str) -> None:
         """Do each action and wait for Mend to finish with it: "/cmd" or "text:<words>" is typed,
         "say:<words>" is typed and, if the screen asks its gentle "are you safe?" check-in, answered
-        "I'm okay, keep what I wrote" (as a person would); anything else presses that option's button."""
+        "I'm okay, keep what I wrote" (as a person would), and if the coaching checker offers a hint,
+        "Keep my words" (these walks are not about the checker, whose quality test_coaching gates);
+        anything else presses that option's button."""
         for action in actions:
             if action.startswith("/"):
                 user.send_text(action)
@@ -56,6 +58,11 @@ class Harness:
             if action.startswith("say:") and card and any(d.endswith(":okay_keep") for _, d in card.buttons):
                 user.press("okay_keep")
                 await self.settle()
+                card = user.last_card
+            if action.startswith("say:") and card and any(d.endswith(":lint_keep") for _, d in card.buttons):
+                for keep in ("lint_keep", "lint_keep_yes"):
+                    user.press(keep)
+                    await self.settle()
 
     def rows(self, sql: str, *args) -> list[tuple]:
         with sqlite3.connect(self.db.path) as raw:

@@ -30,11 +30,14 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # Measured floors on the held-out split (scripts/coaching_report.py, the shipped model). The issue's
 # target is 0.85 for every label; the checker does not reach it yet (see README), so the gate holds
 # the measured figures less a small margin, and any regression fails.
+# Measured less a small margin (README, "Coaching checker"); raise them, never lower them. The
+# issue's goal is 0.85 for both everywhere. Contempt's precision floor came down from 0.90 once,
+# when n-grams took its recall from 0.62 to 0.89 at 0.87 precision (still above the goal).
 HELDOUT_FLOORS = {
-    "criticism": (0.70, 0.80), "contempt": (0.90, 0.60), "defensiveness": (0.88, 0.48),
-    "non_apology": (0.91, 0.84), "good_apology": (0.84, 0.72), "gentle_startup": (0.90, 0.90),
+    "criticism": (0.92, 0.83), "contempt": (0.86, 0.86), "defensiveness": (0.85, 0.76),
+    "non_apology": (0.94, 0.94), "good_apology": (0.95, 0.79), "gentle_startup": (0.95, 0.95),
 }
-HELDOUT_NEUTRAL_FLAGGED_MAX = 0.16  # measured 0.149; the goal is 0.10
+HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.103; the goal is 0.10
 
 
 def report_module():

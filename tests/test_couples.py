@@ -216,7 +216,7 @@ async def test_both_partners_through_all_three_steps_with_sharing(alice, bob):
         assert TOGETHER["my_part"][author.name] in reader.text_of(revealed[0])
     # both reveals arrive together: bob (who finished last) got alice's at the moment alice got his
     await reflection_round(alice, bob, confirm="partly")
-    await alice.says("That I was scared, not just angry.")
+    await alice.answers("That I was scared, not just angry.")
     await bob.sync()
     assert bob.last_prompt.key == "reflect.reflection2"
     await bob.says("You were scared we were drifting, not only angry.")

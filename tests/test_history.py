@@ -152,7 +152,7 @@ def console_repair(my_part: str) -> list[str]:
 
 
 async def test_history_in_the_console_across_repairs(db, content, clock):
-    lines = ["/start", "1", "1"] + console_repair("I yelled about the bins") + console_repair("I forgot the bins")
+    lines = ["/start", "1", "1"] + console_repair("I yelled about the bins") + console_repair("I forgot to take the bins out")
     lines += ["/history", "2"]
     out = io.StringIO()
     console = ConsoleChat(db, content, clock, "alice", stdin=io.StringIO("".join(f"{line}\n" for line in lines)),
@@ -161,7 +161,7 @@ async def test_history_in_the_console_across_repairs(db, content, clock):
     text = out.getvalue()
     listing = text.split("Your past repairs, newest first:")[-1].split("Choose a number")[0]
     first, second = [line for line in listing.splitlines() if line[:1].isdigit()]
-    assert first.startswith("1 · ") and "I forgot the bins" in first
+    assert first.startswith("1 · ") and "I forgot to take the bins out" in first
     assert second.startswith("2 · ") and "I yelled about the bins" in second
     opened = text.split("Choose a number to open that repair again.")[-1]
     assert "My part: I yelled about the bins" in opened and "I'm sorry I yelled." in opened

@@ -27,9 +27,9 @@ HELDOUT = ROOT / "tests" / "data" / "screen" / "heldout.yaml"
 # Gated on the split written blind to the rules (never tuned on). The targets are 0.95 per
 # category and per language; these floors are what the screen reaches today (see README), so a
 # change that makes it worse fails here. Raise them, never lower them.
-MIN_RECALL_OVERALL = 0.92
-MIN_RECALL_PER_CATEGORY = 0.80
-MIN_RECALL_PER_LANGUAGE = 0.81
+MIN_RECALL_OVERALL = 0.96
+MIN_RECALL_PER_CATEGORY = 0.88
+MIN_RECALL_PER_LANGUAGE = 0.93
 MAX_FALSE_ALARMS = 0.15
 
 

@@ -5,9 +5,10 @@ hint names) and good_apology, gentle_startup (what earns a short positive note).
 like the safety screen's:
 1. patterns from the lexicons' `coaching:` sections on every normalised reading of the draft, in
    every language (people write in the language they think in);
-2. one logistic model per label over the shared multilingual sentence vectors (one-vs-rest, so a
-   draft can be both defensive and a non-apology), trained by `scripts/train_coach.py` on the
-   project's own examples (`content/coach/examples.yaml`) and the dev split, shipped with a hash.
+2. one logistic model per label over the shared multilingual sentence vector and the draft's
+   n-grams (one-vs-rest, so a draft can be both defensive and a non-apology), trained by
+   `scripts/train_coach.py` on the project's own examples (`content/coach/examples.yaml`) and the
+   dev split, shipped with a hash.
 A label holds when a pattern matches or its model is confident. A positive label never stands next
 to criticism or contempt: a kind opening followed by a put-down is not a gentle start-up.
 Runs in the service; the engine only receives the labels. Nothing here logs or keeps the text.
@@ -51,23 +52,6 @@ def sigmoid(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     return np.asarray(1.0 / (1.0 + np.exp(-x)), dtype=np.float32)
 
 
-def train_one_vs_rest(vectors: Vectors, label_sets: Sequence[Iterable[str]], *, l2: float = 1e-3,
-                      steps: int = 300) -> linear.LinearModel:
-    """One logistic model per label, stored as one column each (weights (dim, labels)). Each is the
-    two-class softmax of `linear.train`, folded into a single score: p = sigmoid(x·w + b). Both
-    classes weigh the same, so rare labels are not drowned by the drafts without them."""
-    sets = [set(s) for s in label_sets]
-    columns, biases = [], []
-    for label in LABELS:
-        binary = ["yes" if label in s else "no" for s in sets]
-        two = linear.train(vectors, binary, background="no", background_share=0.5, l2=l2, steps=steps)
-        yes, no = two.classes.index("yes"), two.classes.index("no")
-        columns.append(two.weights[:, yes] - two.weights[:, no])
-        biases.append(two.bias[yes] - two.bias[no])
-    return linear.LinearModel(LABELS, np.stack(columns, axis=1).astype(np.float32),
-                              np.array(biases, dtype=np.float32))
-
-
 class Checker:
     def __init__(self, lexicons: Mapping[str, Lexicon], model: linear.LinearModel, encoder: SentenceEncoder,
                  thresholds: Mapping[str, float]):
@@ -88,7 +72,7 @@ class Checker:
         if vectors is None:
             vectors = self.encoder.encode(cleaned) if cleaned \
                 else np.zeros((0, self.model.weights.shape[0]), dtype=np.float32)
-        scores = self.probabilities(vectors)
+        scores = self.probabilities(vectors, cleaned)
         out: list[tuple[str, ...]] = []
         for text, row in zip(cleaned, scores):
             if not text:
@@ -97,8 +81,9 @@ class Checker:
             out.append(decide(self.lexicons, text, row, self.thresholds))
         return out
 
-    def probabilities(self, vectors: Vectors) -> npt.NDArray[np.float32]:
-        return sigmoid(np.asarray(vectors, dtype=np.float32) @ self.model.weights + self.model.bias)
+    def probabilities(self, vectors: Vectors, cleaned: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Each label's probability per cleaned draft (one logistic model per label)."""
+        return sigmoid(self.model.scores(vectors, cleaned))
 
 
 def decide(lexicons: Iterable[Lexicon], text: str, probabilities: npt.NDArray[np.float32],

@@ -12,6 +12,7 @@ import numpy as np
 
 from bot.content.model import Lexicon
 from bot.understanding import checker as checking
+from bot.understanding import training
 from bot.understanding.datasets import Draft
 from bot.understanding.encoder import SentenceEncoder
 
@@ -62,9 +63,13 @@ def cross_validated_probabilities(bank: Sequence[Draft], dev: Sequence[Draft], b
     for fold in range(folds):
         train_idx = [i for i in range(len(dev)) if i % folds != fold]
         test_idx = [i for i in range(len(dev)) if i % folds == fold]
-        model = checking.train_one_vs_rest(np.vstack([bank_vectors, dev_vectors[train_idx]]),
-                                           [d.labels for d in bank] + [dev[i].labels for i in train_idx])
-        out[test_idx] = checking.sigmoid(dev_vectors[test_idx] @ model.weights + model.bias)
+        model = training.train_one_vs_rest(np.vstack([bank_vectors, dev_vectors[train_idx]]),
+                                           [checking.clean(d.text) for d in bank]
+                                           + [checking.clean(dev[i].text) for i in train_idx],
+                                           [d.labels for d in bank] + [dev[i].labels for i in train_idx],
+                                           checking.LABELS)
+        out[test_idx] = checking.sigmoid(model.scores(dev_vectors[test_idx],
+                                                      [checking.clean(dev[i].text) for i in test_idx]))
     return out
 
 

@@ -1,7 +1,8 @@
-"""A small linear classifier over sentence vectors: softmax regression, trained and applied.
+"""A small linear classifier over a message's sentence vector and n-grams: applied, saved, loaded.
 
-Training lives here too (not only in the script) so the report can cross-validate with exactly the
-code that ships. Plain numpy: a few thousand examples of 512 numbers need nothing heavier.
+Reading needs only numpy. Fitting the weights is `bot/understanding/training.py` (scikit-learn,
+installed with the test extra), used by the training scripts and the reports' cross-validation.
+The weights ship with a manifest that records their hash, checked at start-up.
 """
 from __future__ import annotations
 
@@ -16,8 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.understanding.encoder import Vectors
-
-Floats = npt.NDArray[np.float64]
+from bot.understanding.ngrams import NgramTable, table_from
 
 
 class ModelProblem(Exception):
@@ -26,56 +26,28 @@ class ModelProblem(Exception):
 
 @dataclass(frozen=True)
 class LinearModel:
-    classes: tuple[str, ...]
-    weights: npt.NDArray[np.float32]  # (dim, classes)
-    bias: npt.NDArray[np.float32]     # (classes,)
+    """Weights over the two readings of a message: its sentence vector and, when the model was
+    trained with them, its n-grams (`bot/understanding/ngrams.py`)."""
 
-    def probabilities(self, vectors: Vectors) -> npt.NDArray[np.float32]:
-        logits = vectors @ self.weights + self.bias
+    classes: tuple[str, ...]
+    weights: npt.NDArray[np.float32]  # (dim, classes), over sentence vectors
+    bias: npt.NDArray[np.float32]     # (classes,)
+    ngrams: NgramTable | None = None
+    ngram_weights: npt.NDArray[np.float32] | None = None  # (n-grams, classes)
+
+    def scores(self, vectors: Vectors, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """The raw scores (logits) per message; `texts` are the messages the vectors were made from."""
+        out = np.asarray(vectors, dtype=np.float32) @ self.weights + self.bias
+        if self.ngrams is not None and self.ngram_weights is not None:
+            out = out + self.ngrams.rows(texts).times(self.ngram_weights)
+        return np.asarray(out, dtype=np.float32)
+
+    def probabilities(self, vectors: Vectors, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Softmax over the classes (the screen: one category or none)."""
+        logits = self.scores(vectors, texts)
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return np.asarray(exp / exp.sum(axis=1, keepdims=True), dtype=np.float32)
-
-
-def train(vectors: Vectors, labels: Sequence[str], *, background: str = "none", background_share: float = 0.5,
-          l2: float = 1e-4, steps: int = 400, rate: float = 0.5) -> LinearModel:
-    """Softmax regression with L2 regularisation, by full-batch gradient descent with Adam.
-    Deterministic. Class weights: the `background` class ("nothing to flag") carries
-    `background_share` of the total weight and the categories share the rest equally, so nine risk
-    categories don't outvote the one harmless class nine to one."""
-    classes = tuple(sorted(set(labels)))
-    index = {c: i for i, c in enumerate(classes)}
-    y = np.array([index[label] for label in labels])
-    x = np.asarray(vectors, dtype=np.float64)
-    n, dim = x.shape
-    k = len(classes)
-    onehot = np.zeros((n, k))
-    onehot[np.arange(n), y] = 1.0
-    counts = onehot.sum(axis=0)
-    shares = np.array([background_share if c == background else
-                       (1 - background_share) / max(1, k - (background in index)) for c in classes])
-    if background not in index:
-        shares = np.full(k, 1.0 / k)
-    sample_weight = (shares * n / counts)[y]
-    w = np.zeros((dim, k))
-    b = np.zeros(k)
-    m_w, v_w, m_b, v_b = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
-    for t in range(1, steps + 1):
-        logits = x @ w + b
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        p /= p.sum(axis=1, keepdims=True)
-        err = (p - onehot) * sample_weight[:, None] / n
-        g_w = x.T @ err + l2 * w
-        g_b = err.sum(axis=0)
-        for g, m, v, param in ((g_w, m_w, v_w, w), (g_b, m_b, v_b, b)):
-            m *= beta1
-            m += (1 - beta1) * g
-            v *= beta2
-            v += (1 - beta2) * g * g
-            param -= rate * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
-    return LinearModel(classes, w.astype(np.float32), b.astype(np.float32))
 
 
 def sha256_of(path: Path) -> str:
@@ -86,7 +58,11 @@ def save(model: LinearModel, weights_path: Path, manifest_path: Path, manifest: 
     """Weights as .npz; the manifest (JSON) records their hash, so a damaged or hand-edited file is
     refused at start-up instead of silently screening badly."""
     buffer = io.BytesIO()
-    np.savez(buffer, weights=model.weights, bias=model.bias)
+    if model.ngrams is not None and model.ngram_weights is not None:
+        np.savez(buffer, weights=model.weights, bias=model.bias, ngram_weights=model.ngram_weights,
+                 ngram_names=np.array(model.ngrams.names(), dtype=str), ngram_rarity=model.ngrams.rarity)
+    else:
+        np.savez(buffer, weights=model.weights, bias=model.bias)
     weights_path.write_bytes(buffer.getvalue())
     body = dict(manifest, classes=list(model.classes), weights_sha256=sha256_of(weights_path))
     manifest_path.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -101,6 +77,10 @@ def load(weights_path: Path, manifest_path: Path) -> tuple[LinearModel, dict[str
         with np.load(weights_path) as data:
             weights = np.asarray(data["weights"], dtype=np.float32)
             bias = np.asarray(data["bias"], dtype=np.float32)
+            table, ngram_weights = None, None
+            if "ngram_names" in data:
+                table = table_from([str(g) for g in data["ngram_names"]], data["ngram_rarity"])
+                ngram_weights = np.asarray(data["ngram_weights"], dtype=np.float32)
         classes = tuple(str(c) for c in manifest["classes"])
     except ModelProblem:
         raise
@@ -109,4 +89,6 @@ def load(weights_path: Path, manifest_path: Path) -> tuple[LinearModel, dict[str
                            "retrain it (scripts/train_screen.py or scripts/train_coach.py)") from None
     if weights.shape != (weights.shape[0], len(classes)) or bias.shape != (len(classes),):
         raise ModelProblem(f"{weights_path.parent.name}/{weights_path.name}: its shape does not match its classes: retrain it")
-    return LinearModel(classes, weights, bias), manifest
+    if ngram_weights is not None and table is not None and ngram_weights.shape != (len(table.columns), len(classes)):
+        raise ModelProblem(f"{weights_path.parent.name}/{weights_path.name}: its n-gram weights do not match its table: retrain it")
+    return LinearModel(classes, weights, bias, table, ngram_weights), manifest

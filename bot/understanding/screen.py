@@ -108,10 +108,11 @@ class Screen:
     def _probabilities(self, cleaned: list[str]) -> npt.NDArray[np.float32]:
         """Model probabilities per text. Darija in Latin letters is also read transliterated into
         Arabic script (the encoder reads that far better); the riskier reading counts."""
-        probabilities = self.model.probabilities(self.encoder.encode(cleaned))
+        probabilities = self.model.probabilities(self.encoder.encode(cleaned), cleaned)
         arabizi_rows = [i for i, t in enumerate(cleaned) if looks_like_arabizi(t)]
         if arabizi_rows:
-            again = self.model.probabilities(self.encoder.encode([to_arabic_script(cleaned[i]) for i in arabizi_rows]))
+            transliterated = [to_arabic_script(cleaned[i]) for i in arabizi_rows]
+            again = self.model.probabilities(self.encoder.encode(transliterated), transliterated)
             risk = self._crisis_columns + self._ipv_columns
             for row, alt in zip(arabizi_rows, again):
                 if float(alt[risk].sum()) > float(probabilities[row][risk].sum()):
