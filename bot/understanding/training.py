@@ -52,7 +52,11 @@ def train_softmax(vectors: Vectors, texts: Sequence[str], labels: Sequence[str],
     model.fit(_features(vectors, table.rows(texts)), np.array([classes.index(label) for label in labels]),
               sample_weight=sample_weight)
     dense, sparse = _split(model, np.asarray(vectors).shape[1])
-    return LinearModel(classes, dense, np.asarray(model.intercept_, dtype=np.float32), table, sparse)
+    bias = np.asarray(model.intercept_, dtype=np.float32)
+    if len(classes) == 2:  # scikit-learn keeps one column for two classes: p(second) = sigmoid(score)
+        dense, sparse = (np.hstack([np.zeros_like(part), part]) for part in (dense, sparse))
+        bias = np.array([0.0, bias[0]], dtype=np.float32)
+    return LinearModel(classes, dense, bias, table, sparse)
 
 
 def train_one_vs_rest(vectors: Vectors, texts: Sequence[str], label_sets: Sequence[Iterable[str]],
