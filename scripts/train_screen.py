@@ -1,6 +1,6 @@
 """Train the safety screen's semantic layer and ship it in content/screen/.
 
-    .venv/bin/python scripts/train_screen.py [--gentle 0.5]
+    .venv/bin/python scripts/train_screen.py [--gentle 0.35]
 
 Encodes the training bank (content/screen/examples.yaml) and the dev split
 (tests/data/screen/dev.yaml), plus the coaching dev split as ordinary repair talk, with the shipped encoder, fits a softmax regression over
@@ -39,9 +39,9 @@ def training_pairs() -> list[tuple[str, str]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    # 0.5: chosen on dev cross-validation (scripts/safety_report.py --sweep); lower catches more
-    # but asks the check-in on about one ordinary draft in eight at 0.35.
-    parser.add_argument("--gentle", type=float, default=0.5, help="probability that asks a gentle check-in")
+    # 0.35: chosen on a fresh blind round before it was trained on (README): recall 0.88 -> 0.93
+    # against 0.5, look-alike false alarms 0.10 -> 0.18 (the issue allows 0.30). Recall first.
+    parser.add_argument("--gentle", type=float, default=0.35, help="probability that asks a gentle check-in")
     args = parser.parse_args()
     pairs = training_pairs()
     encoder = shared_encoder()
