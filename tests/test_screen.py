@@ -120,6 +120,15 @@ def test_the_writers_own_punch_at_a_wall_is_not_the_abuse_path_at_once(screen):
     assert screen.verdict("he punched the wall next to my head").urgent
 
 
+def test_a_partner_throwing_or_smashing_my_phone_is_a_sign_of_abuse(screen):
+    """Found trying Mend as a new user: "she threw my phone" went through unnoticed. Cutting someone
+    off from their phone is on IPV self-checks; a phone charger tossed into a bag is not."""
+    for text in ("she threw my phone", "he smashed my phone on the floor when i said i'd call my mum"):
+        verdict = screen.verdict(text)
+        assert verdict.route == "ipv" and verdict.urgent, text
+    assert not screen.verdict("she threw my phone charger in the bag for me").urgent
+
+
 @pytest.mark.parametrize("text", ["6 or 7", "7 8", "between 6 and 7", "1, 3 and 5"])
 def test_numbers_are_not_words_the_model_reads(screen, text):
     """Answers made of numbers ("6 or 7" at the calm scale) have too few words for the model: it is
