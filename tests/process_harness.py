@@ -146,24 +146,28 @@ def expected_gratitude_checkin(tag: str) -> dict:
 
 
 def repair_script(tag: str) -> list[tuple[str, str, str]]:
+    """A whole solo repair over Telegram, in plain answers a person might give (tagged so each person's
+    words can be found again): the screen and the coaching checker read them as ordinary."""
     return onboarding() + [
         ("press", "repair", "from 0 (settled) to 10"), ("press", "calm", "Do you notice"),
         ("press", "skip", "understand, not to win"), ("press", "ready", "In that moment, I felt"),
         ("press", "family_sad", "button:hurt"), ("press", "hurt", "tick:hurt"), ("press", "done", "What set you up"),
-        ("press", "skip", "My part was"), ("text", f"my part {tag}", "Is there something you regret"),
-        ("text", f"regret {tag}", "Step into their shoes"), ("text", f"their side {tag}", "What might they have felt"),
+        ("press", "skip", "My part was"), ("text", f"I raised my voice at dinner ({tag})", "Is there something you regret"),
+        ("text", f"I regret walking out on you ({tag})", "Step into their shoes"), ("text", f"They came home tired and felt ignored ({tag})", "What might they have felt"),
         ("press", "skip", "What might they have been needing"), ("press", "rest", "tick:rest"),
-        ("press", "done", "Finish this sentence"), ("text", f"makes sense {tag}", "One ask"),
-        ("text", f"ask {tag}", "One offer"), ("text", f"offer {tag}", "What would help you move on"),
-        ("text", f"a walk {tag}", "Does it sound like you"), ("press", "fine", "check in later"),
+        ("press", "done", "Finish this sentence"), ("text", f"It makes sense you felt hurt ({tag})", "One ask"),
+        ("text", f"Could we talk after dinner? ({tag})", "One offer"), ("text", f"I will put my phone away at dinner ({tag})", "What would help you move on"),
+        ("text", f"A walk together on Sunday ({tag})", "Does it sound like you"), ("press", "fine", "check in later"),
         ("press", "none", "Repair takes courage"),
     ]
 
 
 def expected_repair(tag: str) -> dict:
-    return {"activation": "calm", "feelings": ["hurt"], "my_part": f"my part {tag}", "regret": f"regret {tag}",
-            "their_view": f"their side {tag}", "their_needs": ["rest"], "makes_sense": f"makes sense {tag}",
-            "my_ask": f"ask {tag}", "my_offer": f"offer {tag}", "move_on": f"a walk {tag}", "followup_in": "none"}
+    return {"activation": "calm", "feelings": ["hurt"], "my_part": f"I raised my voice at dinner ({tag})", "regret": f"I regret walking out on you ({tag})",
+            "their_view": f"They came home tired and felt ignored ({tag})", "their_needs": ["rest"],
+            "makes_sense": f"It makes sense you felt hurt ({tag})",
+            "my_ask": f"Could we talk after dinner? ({tag})", "my_offer": f"I will put my phone away at dinner ({tag})",
+            "move_on": f"A walk together on Sunday ({tag})", "followup_in": "none"}
 
 
 def slots_of(db_path: Path, user_id: str) -> dict:
