@@ -34,6 +34,7 @@ CONTEXT_MESSAGES = 2  # earlier messages read together with the new one
 # is noise; the patterns still screen them ("kms", "unalive"). A word has a letter: numbers alone
 # carry nothing the encoder can read, while Arabizi words with digits ("3iyit") count.
 MIN_WORDS_FOR_MODEL = 3
+MAX_CHARS = 2000  # what is read of one message (or of a context reading's end)
 MAX_WORD_LENGTH = 30
 _WORD = re.compile(r"\w*[^\W\d_]\w*")
 _LATIN = re.compile("[a-z]")
@@ -94,13 +95,15 @@ class Screen:
             if own.urgent or not before:
                 out.append(own)
                 continue
-            joined = " ".join([*before[-CONTEXT_MESSAGES:], text])
-            together = self._read([joined])[0]
+            # The end of the conversation, where the new message is, bounded like a single message.
+            joined = " ".join(" ".join([*before[-CONTEXT_MESSAGES:], text]).split())[-MAX_CHARS:]
             # Only a pattern counts from context: two ordinary answers read together ("call my
-            # sister tonight" + "my sister") are not a reason to interrupt someone.
-            if together.urgent:
-                out.append(Verdict(together.route, together.categories, "context", together.score,
-                                   together.urgent))
+            # sister tonight" + "my sister") are not a reason to interrupt someone. So the context
+            # reading is patterns only: no second encoder pass per message (it halved throughput).
+            found = pattern_categories(self.lexicons, joined)
+            if found:
+                route = "crisis" if any(c in CRISIS_CATEGORIES for c in found) else "ipv"
+                out.append(Verdict(route, tuple(found), "context", 1.0, True))
             else:
                 out.append(own)
         return out
@@ -120,7 +123,7 @@ class Screen:
         return probabilities
 
     def _read(self, texts: Sequence[str]) -> list[Verdict]:
-        cleaned = [" ".join(t.split())[:2000] for t in texts]  # the gist is in the first lines
+        cleaned = [" ".join(t.split())[:MAX_CHARS] for t in texts]  # the gist is in the first lines
         # The model reads words: a 2,000-letter run or a URL is noise to it (patterns still see all).
         wordy = [" ".join(w for w in t.split(" ") if len(w) <= MAX_WORD_LENGTH) for t in cleaned]
         probabilities = self._probabilities(wordy) if cleaned else None
