@@ -5,7 +5,7 @@
 Encodes the bank (content/coach/examples.yaml) and the dev split (tests/data/coach/dev.yaml) with
 the shipped encoder, fits one logistic model per label (one-vs-rest), and picks each label's
 threshold by 5-fold cross-validation on dev (patterns included, as the checker runs): the best F1;
-then raised where needed so at most 9% of the drafts with nothing to note get a hint. Writes model.npz
+then raised where needed so at most 10% of the drafts with nothing to note get a hint. Writes model.npz
 with model.json (hash of the weights, the encoder's name, the thresholds and the hashes of what it
 was trained on, which a test checks so a stale model can't ship). The held-out split is never read.
 """
@@ -30,7 +30,7 @@ BANK = ROOT / "content" / "coach" / "examples.yaml"
 DEV = ROOT / "tests" / "data" / "coach" / "dev.yaml"
 OUT = ROOT / "content" / "coach"
 GRID = [round(x, 2) for x in np.arange(0.30, 0.951, 0.05)]
-NEUTRAL_MAX = 0.09  # the issue allows 10% on an independent set; a little margin
+NEUTRAL_MAX = 0.10  # the issue's goal for neutral statements flagged
 
 
 def pick_thresholds(lexicons, dev, probabilities) -> dict[str, float]:

@@ -30,7 +30,7 @@ HELDOUT = ROOT / "tests" / "data" / "screen" / "heldout.yaml"
 MIN_RECALL_OVERALL = 0.96
 MIN_RECALL_PER_CATEGORY = 0.88
 MIN_RECALL_PER_LANGUAGE = 0.93
-MAX_FALSE_ALARMS = 0.15
+MAX_FALSE_ALARMS = 0.13
 
 
 @pytest.fixture(scope="module")

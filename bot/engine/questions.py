@@ -190,6 +190,11 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     if isinstance(event, OptionChosen) and draft and event.option in COACHING_CHOICES:
         on_coaching_choice(t, frame, step, draft, event.option)
         return
+    if isinstance(event, TextReceived) and draft:
+        typed = typed_coaching_choice(t, event.text)
+        if typed:  # "keep my words" typed back at the hint picks that button; it is not a new answer
+            on_coaching_choice(t, frame, step, draft, typed)
+            return
     if isinstance(event, OptionChosen) and event.option == SKIP and step.optional:
         save(t, step, None, skipped=True)
         runner.move_on(t, frame, step)
@@ -217,6 +222,19 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     seat.draft = None
     save(t, step, text)
     runner.move_on(t, frame, step)
+
+
+_HINT_CHOICES = (("lint_rewrite", "coaching.rewrite"), ("lint_edit", "coaching.edit"), ("lint_keep", "coaching.keep"),
+                 ("lint_keep_yes", "coaching.keep_yes"), ("lint_keep_no", "coaching.keep_no"))
+
+
+def typed_coaching_choice(t: Turn, text: str) -> str | None:
+    """The hint's button whose words the whole message is ("keep my words", "Garder mes mots"), if
+    any. Found trying Mend as a new user: typed back, they replaced the draft being kept."""
+    catalog = reading.catalog_of(t.content, t.seat.locale)
+    options = [reading.option_text(catalog, option, key) for option, key in _HINT_CHOICES]
+    found = answers.read(text, options, positions=False, locale=t.seat.locale, loose=False)
+    return found.ids[0] if found.kind == "picked" and len(found.ids) == 1 else None
 
 
 def typed_skip(t: Turn, text: str) -> bool:
