@@ -13,7 +13,7 @@ import pytest
 from bot import locales
 from bot.console import ConsoleChat
 from bot.engine import families, reading
-from bot.engine.answers import normalise
+from bot.engine.answers import OptionText, normalise, read
 from bot.engine.state import Seat
 from bot.engine.time_phrases import in_english
 from bot.engine.times import daily_clock, moment, parse
@@ -228,3 +228,12 @@ async def test_an_arabic_speaker_types_in_arabic_and_darija(talk):
 async def test_a_daily_time_typed_the_french_way(talk):
     said = await talk("fr", ["oui", "ok", "/reminders", "point quotidien", "21h", "casablanca", "c'est tout"])
     assert "C'est noté\u00a0: tous les jours à 21:00, heure de chez vous." in said
+
+
+def test_a_short_arabic_word_one_letter_from_an_option_is_not_that_option():
+    """Found trying Mend as a new user: حزين (sad) was saved as الحنين إلى القرب (longing), one letter
+    apart. Vowels are not written in Arabic, so a slip in a short word makes another word."""
+    options = [OptionText("missing_closeness", "الحنين إلى القرب", ("مشتاق",)), OptionText("tired", "التعب", ())]
+    assert read("حزين", options, locale="ar").kind == "none"
+    assert read("حنين", options, locale="ar").ids == ("missing_closeness",)
+    assert read("frustated", [OptionText("frustrated", "frustrated")], locale="en").ids == ("frustrated",)
