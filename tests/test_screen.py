@@ -120,6 +120,15 @@ def test_the_writers_own_punch_at_a_wall_is_not_the_abuse_path_at_once(screen):
     assert screen.verdict("he punched the wall next to my head").urgent
 
 
+def test_wanting_to_disappear_is_a_sign_but_under_a_blanket_it_only_asks(screen):
+    """Found trying Mend as a new user: "i just want to disappear under a blanket and sleep" opened
+    crisis support at once. Rest and space ask the gentle question at most; disappearing does not."""
+    assert not screen.verdict("i just want to disappear under a blanket and sleep").urgent
+    for text in ("i want to disappear forever", "i just want to disappear"):
+        verdict = screen.verdict(text)
+        assert verdict.route == "crisis" and verdict.urgent, text
+
+
 def test_a_partner_throwing_or_smashing_my_phone_is_a_sign_of_abuse(screen):
     """Found trying Mend as a new user: "she threw my phone" went through unnoticed. Cutting someone
     off from their phone is on IPV self-checks; a phone charger tossed into a bag is not."""
