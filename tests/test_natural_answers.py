@@ -125,6 +125,18 @@ def test_typing_skip_at_a_question_that_offers_it_skips(content, typed, kept):
     assert t.state.seats["a"].stack[-1].step != "regret"
 
 
+@pytest.mark.parametrize("step", ["my_part", "feelings"])
+@pytest.mark.parametrize("typed", ["skip", "idk"])
+def test_skip_words_at_a_question_that_needs_an_answer_ask_again_kindly(content, step, typed):
+    """Found trying Mend as a new user: "idk" was kept as the person's part, and "skip" as a feeling
+    ("Noted: skip."). Where there is no "Skip this", Mend says why it asks and asks again."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", step, 1)], turn=3,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    with pytest.raises(InvalidInput) as exc:
+        advance(content, state, "a", TextReceived(typed), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert exc.value.key == "system.not_skippable"
+
+
 async def test_scale_not_understood_says_what_it_heard_and_shows_the_options(talk):
     t = await talk(TO_CALM_GATE + ["kinda tense"])
     reply = after(t, "I'm not sure which one you mean by “kinda tense”.")

@@ -134,6 +134,11 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
             return
         if open_family(t, step, families.named(t.content, t.seat.locale, step, event.text)):
             return
+        if step.allow_text and typed_skip(t, event.text):  # "skip", "idk": never kept as their own words
+            if step.optional:
+                finish_multi(t, frame, step, [])
+                return
+            raise InvalidInput("system.not_skippable")
         if not step.allow_text:
             raise InvalidInput(outcome.reply or "answers.not_understood", params=outcome.params or {})
         text = checked_text(step, event.text)
@@ -201,7 +206,9 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         return
     if not isinstance(event, TextReceived):
         raise InvalidInput("system.type_answer")
-    if step.optional and typed_skip(t, event.text):  # "skip", "idk" where "Skip this" is offered
+    if typed_skip(t, event.text):  # "skip", "idk": skipped where "Skip this" is offered, never kept as the answer
+        if not step.optional:
+            raise InvalidInput("system.not_skippable")
         save(t, step, None, skipped=True)
         runner.move_on(t, frame, step)
         return
