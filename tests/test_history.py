@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from bot.console import ConsoleChat
 from bot.engine import CommandReceived
 from tests.helpers import REPAIR_ANSWERS, Persona, walk_repair
@@ -121,6 +123,17 @@ async def test_history_opens_over_a_step_and_returns_to_it(alice):
     assert REPAIR_ANSWERS["my_part"] in last_text(alice, "history.entry")
     await alice.taps("close")
     assert alice.last_prompt.key == "repair.calm_gate"  # back where they were, nothing lost
+
+
+@pytest.mark.parametrize("typed", ["back", "skip", "cancel", "go back"])
+async def test_words_that_mean_leave_close_the_history_over_a_step(alice, typed):
+    """Found trying Mend as a new user: /history mid-repair understood only "1" (Close); "skip" and
+    other ways of saying "not now" got "I'm not sure which one you mean"."""
+    await alice.onboard()
+    await alice.taps("repair")
+    await alice.command("history")
+    await alice.says(typed)
+    assert alice.last_prompt.key == "repair.calm_gate"
 
 
 async def test_export_has_every_repair_and_delete_erases_every_one(alice, clock, conversation, db):
