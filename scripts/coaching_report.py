@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.content.loader import load_content  # noqa: E402
 from bot.understanding.checker import LABELS, checker_for  # noqa: E402
-from bot.understanding.coaching_eval import CachingEncoder, cross_validated_probabilities, labels_from, score  # noqa: E402
+from bot.understanding.coaching_eval import cross_validated_probabilities, labels_from, score  # noqa: E402
 from bot.understanding.datasets import read_draft_bank, read_drafts  # noqa: E402
-from bot.understanding.encoder import shared_encoder  # noqa: E402
+from bot.understanding.encoder import CachingEncoder, shared_encoder  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "coach"
 

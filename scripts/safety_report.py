@@ -26,25 +26,12 @@ import yaml  # noqa: E402
 from bot.content.loader import load_content  # noqa: E402
 from bot.understanding import training  # noqa: E402
 from bot.understanding.datasets import read_bank, read_items  # noqa: E402
-from bot.understanding.encoder import shared_encoder  # noqa: E402
+from bot.understanding.encoder import CachingEncoder, shared_encoder  # noqa: E402
 from bot.understanding.evaluation import score  # noqa: E402
 from bot.understanding.screen import Screen, Thresholds, screen_for  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "screen"
 FOLDS = 5
-
-
-class CachingEncoder:
-    """Encodes each text once per run: the sweep screens the same texts many times."""
-
-    def __init__(self, inner):
-        self.inner, self.name, self.cache = inner, inner.name, {}
-
-    def encode(self, texts):
-        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
-        if missing:
-            self.cache.update(zip(missing, self.inner.encode(missing)))
-        return np.array([self.cache[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
 
 
 def dev_cross_validated(content, encoder: CachingEncoder, thresholds: Thresholds):

@@ -21,10 +21,10 @@ import numpy as np  # noqa: E402
 
 from bot.content.loader import load_content  # noqa: E402
 from bot.understanding import linear, training  # noqa: E402
-from bot.understanding.checker import LABELS, PROBLEMS, clean, pattern_labels  # noqa: E402
-from bot.understanding.coaching_eval import CachingEncoder, cross_validated_probabilities, labels_from, score  # noqa: E402
+from bot.understanding.checker import LABELS, PROBLEMS, pattern_labels  # noqa: E402
+from bot.understanding.coaching_eval import cross_validated_probabilities, labels_from, score  # noqa: E402
 from bot.understanding.datasets import read_draft_bank, read_drafts  # noqa: E402
-from bot.understanding.encoder import shared_encoder  # noqa: E402
+from bot.understanding.encoder import CachingEncoder, encodable, shared_encoder  # noqa: E402
 
 BANK = ROOT / "content" / "coach" / "examples.yaml"
 DEV = ROOT / "tests" / "data" / "coach" / "dev.yaml"
@@ -54,7 +54,7 @@ def pick_thresholds(lexicons, dev, probabilities) -> dict[str, float]:
     # the problem label whose model (not its patterns: a threshold can't quiet a pattern) flags
     # most of them asks for a little more confidence.
     neutral = [i for i, d in enumerate(dev) if not d.labels]
-    from_patterns = [pattern_labels(lexicons.values(), clean(texts[i])) for i in neutral]
+    from_patterns = [pattern_labels(lexicons.values(), encodable(texts[i])) for i in neutral]
     for _ in range(40):
         predicted = labels_from(lexicons, texts, probabilities, chosen)
         flagged = [(predicted[i], found) for i, found in zip(neutral, from_patterns)
@@ -78,7 +78,7 @@ def main() -> int:
     dev_vectors = encoder.encode([d.text for d in dev])
     probabilities = cross_validated_probabilities(bank, dev, bank_vectors, dev_vectors)
     thresholds = pick_thresholds(content.lexicons, dev, probabilities)
-    model = training.train_one_vs_rest(np.vstack([bank_vectors, dev_vectors]), [clean(d.text) for d in bank + dev],
+    model = training.train_one_vs_rest(np.vstack([bank_vectors, dev_vectors]), [encodable(d.text) for d in bank + dev],
                                        [d.labels for d in bank + dev], LABELS)
     linear.save(model, OUT / "model.npz", OUT / "model.json", {
         "encoder": encoder.name,

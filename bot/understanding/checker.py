@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from bot.content.model import Content, Lexicon
 from bot.understanding import linear
-from bot.understanding.encoder import SentenceEncoder, Vectors, shared_encoder
+from bot.understanding.encoder import SentenceEncoder, Vectors, encodable, shared_encoder
 from bot.understanding.normalise import views
 
 PROBLEMS = ("criticism", "contempt", "defensiveness", "non_apology")
@@ -32,8 +32,6 @@ POSITIVES = ("good_apology", "gentle_startup")
 LABELS = PROBLEMS + POSITIVES
 HARSH = ("criticism", "contempt")  # never alongside a positive label
 MIN_WORDS_FOR_MODEL = 2  # "whatever." and "ok" say too little for a sentence vector
-MAX_CHARS = 2000
-MAX_WORD_LENGTH = 30  # as the screen: a URL or a key-mash is noise to the model
 _WORD = re.compile(r"\w+")
 
 
@@ -68,7 +66,7 @@ class Checker:
     def labels_for(self, texts: Sequence[str], vectors: Vectors | None = None) -> list[tuple[str, ...]]:
         """Labels per draft, in LABELS order. `vectors`: the drafts' sentence vectors when the caller
         has them already (the service encodes a message once for the screen and the checker)."""
-        cleaned = [clean(t) for t in texts]
+        cleaned = [encodable(t) for t in texts]
         if vectors is None:
             vectors = self.encoder.encode(cleaned) if cleaned \
                 else np.zeros((0, self.model.weights.shape[0]), dtype=np.float32)
@@ -103,13 +101,6 @@ def decide(lexicons: Iterable[Lexicon], text: str, probabilities: npt.NDArray[np
     return resolve(found)
 
 
-def clean(text: str) -> str:
-    """The form the safety screen encodes too (spaces collapsed, the first lines only, no 30-letter
-    runs), so the service's one encoder call serves both."""
-    cleaned = " ".join(text.split())[:MAX_CHARS]
-    return " ".join(w for w in cleaned.split(" ") if len(w) <= MAX_WORD_LENGTH)
-
-
 def resolve(found: set[str]) -> tuple[str, ...]:
     """Labels in a fixed order, positive ones dropped next to criticism or contempt."""
     if found & set(HARSH):
@@ -121,10 +112,7 @@ def load_checker(content_dir: Path, lexicons: Mapping[str, Lexicon], encoder: Se
     """The checker for a content folder: its lexicons plus `coach/model.npz`, checked against the
     hash, encoder name and thresholds in `coach/model.json`."""
     folder = Path(content_dir) / "coach"
-    model, manifest = linear.load(folder / "model.npz", folder / "model.json")
-    if manifest.get("encoder") != encoder.name:
-        raise linear.ModelProblem(f"the coaching model was trained for {manifest.get('encoder')}, "
-                                  f"not {encoder.name}: retrain with scripts/train_coach.py")
+    model, manifest = linear.load_for(folder, encoder.name, "coaching", "scripts/train_coach.py")
     raw = manifest.get("thresholds")
     if not isinstance(raw, dict) or set(raw) != set(LABELS):
         raise linear.ModelProblem("the coaching model has no threshold per label: retrain with scripts/train_coach.py")

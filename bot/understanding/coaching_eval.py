@@ -14,7 +14,7 @@ from bot.content.model import Lexicon
 from bot.understanding import checker as checking
 from bot.understanding import training
 from bot.understanding.datasets import Draft
-from bot.understanding.encoder import SentenceEncoder
+from bot.understanding.encoder import encodable
 
 FOLDS = 5
 
@@ -64,12 +64,12 @@ def cross_validated_probabilities(bank: Sequence[Draft], dev: Sequence[Draft], b
         train_idx = [i for i in range(len(dev)) if i % folds != fold]
         test_idx = [i for i in range(len(dev)) if i % folds == fold]
         model = training.train_one_vs_rest(np.vstack([bank_vectors, dev_vectors[train_idx]]),
-                                           [checking.clean(d.text) for d in bank]
-                                           + [checking.clean(dev[i].text) for i in train_idx],
+                                           [encodable(d.text) for d in bank]
+                                           + [encodable(dev[i].text) for i in train_idx],
                                            [d.labels for d in bank] + [dev[i].labels for i in train_idx],
                                            checking.LABELS)
         out[test_idx] = checking.sigmoid(model.scores(dev_vectors[test_idx],
-                                                      [checking.clean(dev[i].text) for i in test_idx]))
+                                                      [encodable(dev[i].text) for i in test_idx]))
     return out
 
 
@@ -77,19 +77,5 @@ def labels_from(lexicons: Mapping[str, Lexicon], texts: Sequence[str], probabili
                 thresholds: Mapping[str, float]) -> list[tuple[str, ...]]:
     """What the checker says given model probabilities: the same rule as `Checker.labels_for`."""
     limits = np.array([thresholds[label] for label in checking.LABELS], dtype=np.float32)
-    return [checking.decide(tuple(lexicons.values()), checking.clean(text), row, limits)
+    return [checking.decide(tuple(lexicons.values()), encodable(text), row, limits)
             for text, row in zip(texts, probabilities)]
-
-
-class CachingEncoder:
-    """Encodes each text once per run (the threshold search reads the same drafts many times)."""
-
-    def __init__(self, inner: SentenceEncoder):
-        self.inner, self.name = inner, inner.name
-        self.cache: dict[str, np.ndarray] = {}
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
-        if missing:
-            self.cache.update(zip(missing, self.inner.encode(missing)))
-        return np.array([self.cache[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)

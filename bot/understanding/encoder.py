@@ -18,6 +18,16 @@ import numpy.typing as npt
 
 Vectors = npt.NDArray[np.float32]
 
+MAX_CHARS = 2000  # what is read of one message: the gist is in the first lines
+MAX_WORD_LENGTH = 30  # longer "words" (a URL, a key-mash) are noise to the models
+
+
+def encodable(text: str) -> str:
+    """The one form a message is encoded in, by the screen and the checker alike (so the service's
+    one encoder call serves both): spaces collapsed, the first MAX_CHARS, no over-long words."""
+    cleaned = " ".join(text.split())[:MAX_CHARS]
+    return " ".join(w for w in cleaned.split(" ") if len(w) <= MAX_WORD_LENGTH)
+
 
 class EncoderUnavailable(Exception):
     """The encoder could not be loaded; Mend refuses to start rather than screen without it."""
@@ -105,3 +115,18 @@ def shared_encoder() -> RecentVectors:
     if _shared is None:
         _shared = RecentVectors(UniversalSentenceEncoder())
     return _shared
+
+
+class CachingEncoder:
+    """Encodes each text once per run: training and reports read the same texts many times
+    (threshold searches, cross-validation folds). Unbounded: for scripts, not the bot."""
+
+    def __init__(self, inner: SentenceEncoder):
+        self.inner, self.name = inner, inner.name
+        self.cache: dict[str, npt.NDArray[np.float32]] = {}
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if missing:
+            self.cache.update(zip(missing, self.inner.encode(missing)))
+        return np.array([self.cache[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)

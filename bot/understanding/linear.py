@@ -92,3 +92,13 @@ def load(weights_path: Path, manifest_path: Path) -> tuple[LinearModel, dict[str
     if ngram_weights is not None and table is not None and ngram_weights.shape != (len(table.columns), len(classes)):
         raise ModelProblem(f"{weights_path.parent.name}/{weights_path.name}: its n-gram weights do not match its table: retrain it")
     return LinearModel(classes, weights, bias, table, ngram_weights), manifest
+
+
+def load_for(folder: Path, encoder_name: str, what: str, script: str) -> tuple[LinearModel, dict[str, object]]:
+    """A shipped model folder's weights (`model.npz`, hash-checked against `model.json`), refused when
+    they were trained for another encoder: `what` names the model and `script` retrains it."""
+    model, manifest = load(folder / "model.npz", folder / "model.json")
+    if manifest.get("encoder") != encoder_name:
+        raise ModelProblem(f"the {what} model was trained for {manifest.get('encoder')}, "
+                           f"not {encoder_name}: retrain with {script}")
+    return model, manifest

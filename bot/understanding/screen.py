@@ -24,7 +24,7 @@ from bot.content.model import Content, Lexicon
 from bot.engine.events import NOTHING_FLAGGED, Verdict
 from bot.understanding import linear
 from bot.understanding.arabizi import looks_like_arabizi, to_arabic_script
-from bot.understanding.encoder import SentenceEncoder, shared_encoder
+from bot.understanding.encoder import MAX_CHARS, SentenceEncoder, encodable, shared_encoder
 from bot.understanding.normalise import arabizi, views
 
 CRISIS_CATEGORIES = ("explicit", "coded", "indirect", "third_party", "hopelessness", "farewell")
@@ -34,8 +34,6 @@ CONTEXT_MESSAGES = 2  # earlier messages read together with the new one
 # is noise; the patterns still screen them ("kms", "unalive"). A word has a letter: numbers alone
 # carry nothing the encoder can read, while Arabizi words with digits ("3iyit") count.
 MIN_WORDS_FOR_MODEL = 3
-MAX_CHARS = 2000  # what is read of one message (or of a context reading's end)
-MAX_WORD_LENGTH = 30
 _WORD = re.compile(r"\w*[^\W\d_]\w*")
 _LATIN = re.compile("[a-z]")
 _ARABIC = re.compile("[\u0600-\u06ff]")
@@ -125,7 +123,7 @@ class Screen:
     def _read(self, texts: Sequence[str]) -> list[Verdict]:
         cleaned = [" ".join(t.split())[:MAX_CHARS] for t in texts]  # the gist is in the first lines
         # The model reads words: a 2,000-letter run or a URL is noise to it (patterns still see all).
-        wordy = [" ".join(w for w in t.split(" ") if len(w) <= MAX_WORD_LENGTH) for t in cleaned]
+        wordy = [encodable(t) for t in cleaned]
         probabilities = self._probabilities(wordy) if cleaned else None
         out = []
         for i, text in enumerate(cleaned):
@@ -168,10 +166,7 @@ def load_screen(content_dir: Path, lexicons: Mapping[str, Lexicon], encoder: Sen
     """The screen for a content folder: its lexicons plus `screen/model.npz` checked against
     `screen/model.json` (hash of the weights, the encoder they were trained for, thresholds)."""
     folder = Path(content_dir) / "screen"
-    model, manifest = linear.load(folder / "model.npz", folder / "model.json")
-    if manifest.get("encoder") != encoder.name:
-        raise linear.ModelProblem(f"the screening model was trained for {manifest.get('encoder')}, "
-                                  f"not {encoder.name}: retrain with scripts/train_screen.py")
+    model, manifest = linear.load_for(folder, encoder.name, "screening", "scripts/train_screen.py")
     raw = manifest.get("thresholds")
     if not isinstance(raw, dict):
         raise linear.ModelProblem("the screening model has no thresholds: retrain with scripts/train_screen.py")
