@@ -18,7 +18,10 @@ from bot.engine.state import Draft, Frame, SlotValue
 from bot.engine.text import clean_text
 from bot.engine.turn import Turn
 
-COACHING_CHOICES = ("lint_rewrite", "lint_edit", "lint_keep", "lint_keep_yes", "lint_keep_no")
+HINT_BUTTONS = (Choice("lint_rewrite", "coaching.rewrite"), Choice("lint_edit", "coaching.edit"),
+                Choice("lint_keep", "coaching.keep"))
+KEEP_BUTTONS = (Choice("lint_keep_yes", "coaching.keep_yes"), Choice("lint_keep_no", "coaching.keep_no"))
+COACHING_CHOICES = tuple(c.id for c in HINT_BUTTONS + KEEP_BUTTONS)
 MIN_WORD_CHARACTERS = 2  # a text answer needs at least this many letters or digits (any script)
 MAX_HINTS = 2  # per step: a third version is taken without comment (no nagging)
 
@@ -219,9 +222,7 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     if problem:  # one kind hint per draft version; never blocks, never edits the words
         seat.draft = Draft(frame.at, text, problem, hints + 1)
         seat.turn += 1
-        t.send(f"coaching.hint.{problem}", choices=(
-            Choice("lint_rewrite", "coaching.rewrite"), Choice("lint_edit", "coaching.edit"),
-            Choice("lint_keep", "coaching.keep")), prompt=True)
+        t.send(f"coaching.hint.{problem}", choices=HINT_BUTTONS, prompt=True)
         return
     praise = positive_label(labels)
     if praise:  # a short note, then on as usual
@@ -231,24 +232,24 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     runner.move_on(t, frame, step)
 
 
-_HINT_CHOICES = (("lint_rewrite", "coaching.rewrite"), ("lint_edit", "coaching.edit"), ("lint_keep", "coaching.keep"),
-                 ("lint_keep_yes", "coaching.keep_yes"), ("lint_keep_no", "coaching.keep_no"))
-
-
 def typed_coaching_choice(t: Turn, text: str) -> str | None:
     """The hint's button whose words the whole message is ("keep my words", "Garder mes mots"), if
     any. Found trying Mend as a new user: typed back, they replaced the draft being kept."""
-    catalog = reading.catalog_of(t.content, t.seat.locale)
-    options = [reading.option_text(catalog, option, key) for option, key in _HINT_CHOICES]
-    found = answers.read(text, options, positions=False, locale=t.seat.locale, loose=False)
-    return found.ids[0] if found.kind == "picked" and len(found.ids) == 1 else None
+    return typed_option(t, text, HINT_BUTTONS + KEEP_BUTTONS)
 
 
 def typed_skip(t: Turn, text: str) -> bool:
     """The whole message is "Skip this" or one of its aliases in the person's language (never a
     word inside a longer answer: "no idea why I did that" is an answer)."""
-    skip = reading.option_text(reading.catalog_of(t.content, t.seat.locale), SKIP, "system.skip")
-    return answers.read(text, [skip], positions=False, locale=t.seat.locale, loose=False).kind == "picked"
+    return typed_option(t, text, (Choice(SKIP, "system.skip"),)) == SKIP
+
+
+def typed_option(t: Turn, text: str, choices: tuple[Choice, ...]) -> str | None:
+    """The one choice whose label or alias (in the person's language) is the whole message, if any."""
+    catalog = reading.catalog_of(t.content, t.seat.locale)
+    options = [reading.option_text(catalog, c.id, c.label) for c in choices]
+    found = answers.read(text, options, positions=False, locale=t.seat.locale, loose=False)
+    return found.ids[0] if found.kind == "picked" and len(found.ids) == 1 else None
 
 
 def on_coaching_choice(t: Turn, frame: Frame, step: TextStep, draft: Draft, option: str) -> None:
@@ -257,8 +258,7 @@ def on_coaching_choice(t: Turn, frame: Frame, step: TextStep, draft: Draft, opti
         t.send(key, {**params_for(t, key), "situation": situation(draft.text)}, prompt=True)
     elif option == "lint_keep":
         t.seat.turn += 1
-        t.send("coaching.keep_confirm", choices=(Choice("lint_keep_yes", "coaching.keep_yes"),
-                                                 Choice("lint_keep_no", "coaching.keep_no")), prompt=True)
+        t.send("coaching.keep_confirm", choices=KEEP_BUTTONS, prompt=True)
     elif option == "lint_keep_yes":  # asked once; now the words go exactly as written
         t.seat.draft = None
         save(t, step, draft.text)
