@@ -214,44 +214,42 @@ def check_screen_model(folder: Path, rel: Callable[[Path], str], problems: list[
     """The screen's shipped weights must be there and match the hash their manifest records (a
     damaged or hand-edited file would screen badly without a sound). Loading them is the service's
     job; this only reads bytes, so validation stays quick."""
-    manifest_path, weights_path = folder / "model.json", folder / "model.npz"
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        expected = manifest["weights_sha256"]
-        thresholds = manifest["thresholds"]
+    def gentle_threshold(thresholds: object) -> None:
+        if not isinstance(thresholds, dict):
+            raise KeyError("thresholds")
         float(thresholds["gentle"])
-    except (OSError, ValueError, KeyError, TypeError):
-        problems.append(Problem(rel(manifest_path), 1, "the screening model's manifest is missing or unreadable: "
-                                                       "run scripts/train_screen.py"))
-        return
-    try:
-        actual = hashlib.sha256(weights_path.read_bytes()).hexdigest()
-    except OSError:
-        actual = None
-    if actual != expected:
-        problems.append(Problem(rel(weights_path), 1, "the screening model's weights are missing or do not match "
-                                                      "model.json: run scripts/train_screen.py"))
+
+    _check_model(folder, rel, problems, "screening", "scripts/train_screen.py", gentle_threshold)
 
 
 def check_coach_model(folder: Path, rel: Callable[[Path], str], problems: list[Problem]) -> None:
     """The coaching checker's weights, checked like the screen's: present, matching their hash,
     with a threshold per label."""
+    def one_per_label(thresholds: object) -> None:
+        if not isinstance(thresholds, dict) or set(thresholds) != set(COACHING_CATEGORIES):
+            raise KeyError("thresholds")
+        [float(v) for v in thresholds.values()]
+
+    _check_model(folder, rel, problems, "coaching", "scripts/train_coach.py", one_per_label)
+
+
+def _check_model(folder: Path, rel: Callable[[Path], str], problems: list[Problem], what: str, script: str,
+                 check_thresholds: Callable[[object], None]) -> None:
+    """A model folder's manifest readable (with thresholds `check_thresholds` accepts) and its
+    weights matching the hash it records."""
     manifest_path, weights_path = folder / "model.json", folder / "model.npz"
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         expected = manifest["weights_sha256"]
-        thresholds = manifest["thresholds"]
-        if set(thresholds) != set(COACHING_CATEGORIES):
-            raise KeyError("thresholds")
-        [float(v) for v in thresholds.values()]
+        check_thresholds(manifest["thresholds"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        problems.append(Problem(rel(manifest_path), 1, "the coaching model's manifest is missing or unreadable: "
-                                                       "run scripts/train_coach.py"))
+        problems.append(Problem(rel(manifest_path), 1, f"the {what} model's manifest is missing or unreadable: "
+                                                       f"run {script}"))
         return
     try:
         actual = hashlib.sha256(weights_path.read_bytes()).hexdigest()
     except OSError:
         actual = None
     if actual != expected:
-        problems.append(Problem(rel(weights_path), 1, "the coaching model's weights are missing or do not match "
-                                                      "model.json: run scripts/train_coach.py"))
+        problems.append(Problem(rel(weights_path), 1, f"the {what} model's weights are missing or do not match "
+                                                      f"model.json: run {script}"))
