@@ -27,16 +27,25 @@ async def fire(p: Persona, conversation) -> list[str]:
 
 
 # -- communication practice --------------------------------------------------------------------
+PHONE_AT_DINNER = ("You're glued to your phone every evening.", "lonely",
+                   "on Sunday, when you were on your phone through dinner", "closeness")
+
+
+async def up_to_the_ask(p: Persona, complaint: str, feeling: str, situation: str, need: str) -> None:
+    """From onboarding through the communication practice's complaint, feeling, moment and need."""
+    await p.onboard()
+    await p.taps("request")
+    assert p.last_prompt.key == "request.complaint"
+    await p.says(complaint)
+    await p.picks(feeling)
+    assert p.last_prompt.key == "request.situation"
+    await p.says(situation)
+    await p.picks(need)
+    assert p.last_prompt.key == "request.the_ask"
+
+
 async def test_a_complaint_becomes_a_clear_kind_request(alice):
-    await alice.onboard()
-    await alice.taps("request")
-    assert alice.last_prompt.key == "request.complaint"
-    await alice.says("You're glued to your phone every evening.")
-    await alice.picks("lonely")
-    assert alice.last_prompt.key == "request.situation"
-    await alice.says("on Sunday, when you were on your phone through dinner")
-    await alice.picks("closeness")
-    assert alice.last_prompt.key == "request.the_ask"
+    await up_to_the_ask(alice, *PHONE_AT_DINNER)
     await alice.says("Could we keep phones away at dinner twice this week?")
     result = last_text(alice, "request.result")
     assert "“I felt lonely on Sunday, when you were on your phone through dinner." in result  # one "when"
@@ -49,12 +58,8 @@ async def test_a_complaint_becomes_a_clear_kind_request(alice):
 
 
 async def test_the_request_and_the_own_version_get_the_checkers_feedback(alice):
-    await alice.onboard()
-    await alice.taps("request")
-    await alice.says("You never do the dishes.")
-    await alice.picks("drained")
-    await alice.says("last night, when the dishes were still in the sink at ten")
-    await alice.picks("practical_help")
+    await up_to_the_ask(alice, "You never do the dishes.", "drained",
+                        "last night, when the dishes were still in the sink at ten", "practical_help")
     sends = await alice.says("You always leave me to clean up.")
     assert alice.last_prompt.key.startswith("coaching.hint."), alice.keys(sends)  # the checker's hook
     await alice.taps("lint_edit")
@@ -70,12 +75,7 @@ async def test_the_request_and_the_own_version_get_the_checkers_feedback(alice):
 
 
 async def test_a_gentle_own_version_of_the_request_gets_the_positive_note(alice):
-    await alice.onboard()
-    await alice.taps("request")
-    await alice.says("You're glued to your phone every evening.")
-    await alice.picks("lonely")
-    await alice.says("on Sunday, when you were on your phone through dinner")
-    await alice.picks("closeness")
+    await up_to_the_ask(alice, *PHONE_AT_DINNER)
     await alice.says("Could we keep phones away at dinner twice this week?")
     assert alice.last_prompt.key == "request.own"
     sends = await alice.says("I feel lonely when we eat with our phones out. Could we keep them away at dinner?")
