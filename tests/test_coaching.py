@@ -17,7 +17,7 @@ import pytest
 
 from bot.content.loader import validate_content
 from bot.engine import Frame, OptionChosen, Seat, SessionState, TextReceived, advance
-from bot.engine.rewrite import situation
+from bot.engine.rewrite import my_side, situation
 from bot.presenter import render
 from bot.understanding.checker import LABELS, checker_for
 from bot.understanding.datasets import read_drafts
@@ -171,6 +171,15 @@ def test_situation_is_built_from_their_own_words():
     assert situation("whatever.") == "___"
 
 
+def test_their_side_is_left_out_of_what_was_going_on_for_them():
+    # Found trying Mend as a new user: the rewrite quoted the blame back as "what was going on for me".
+    assert my_side("sorry but you were overreacting about the whole thing") == "___"
+    assert my_side("i was tired ok, i had a long day") == "i was tired ok, i had a long day"
+    assert my_side("It's not my fault, you started it, I was exhausted") == "I was exhausted"
+    assert my_side("you always do this, you never let anything go") == "___"
+    assert my_side("j'étais crevée mais tu exagères") == "j'étais crevée"
+
+
 # -- the conversation ------------------------------------------------------------------------------
 
 def at_my_part() -> SessionState:
@@ -200,14 +209,20 @@ def test_every_problem_gets_one_kind_hint_naming_it_and_nothing_is_saved_yet(con
     assert "my_part" not in seat.slots and seat.stack == [Frame("repair", "my_part", 1)]
 
 
+def at_the_ask() -> SessionState:
+    """A step about the partner (the ask), where a rewrite shape may speak of what they did."""
+    return SessionState(seats={"a": Seat(stack=[Frame("repair", "my_ask", 1)], turn=9, consented_at=NOW.isoformat(),
+                                         adult=True, slots={"feelings": ["hurt", "lonely"]})})
+
+
 @pytest.mark.parametrize("text, label, own", [
     ("You always leave me to clean up.", "criticism", "you leave me to clean up"),
     ("Oh great, you finally noticed the dishes. Want a medal?", "contempt", "noticed the dishes"),
-    ("It's not my fault, you started it.", "defensiveness", "not my fault"),
+    ("It's not my fault, I was exhausted, you started it.", "defensiveness", "I was exhausted"),
     ("I'm sorry if you felt hurt.", "non_apology", "you felt hurt"),
 ])
 def test_help_me_rewrite_gives_a_scaffold_from_their_own_words(content, text, label, own):
-    t = go(content, at_my_part(), checked(content, text))
+    t = go(content, at_the_ask(), checked(content, text))
     t = press(content, t, "lint_rewrite")
     scaffold = t.effects[-1]
     assert scaffold.key == f"coaching.scaffold.{label}"
@@ -215,10 +230,30 @@ def test_help_me_rewrite_gives_a_scaffold_from_their_own_words(content, text, la
     assert own in shown
     if label in ("criticism", "contempt"):
         assert "hurt, lonely" in shown
+    if label == "defensiveness":  # the shape quotes only their side, never the counter-attack
+        assert "started it" not in shown and "fault" not in shown
     t = go(content, t.state, checked(content, "I felt hurt when I cleaned up alone, and I'd like us to share it."))
     seat = t.state.seats["a"]
-    assert seat.slots["my_part"].startswith("I felt hurt") and seat.draft is None
-    assert seat.stack[-1].step == "regret"
+    assert seat.slots["my_ask"].startswith("I felt hurt") and seat.draft is None
+    assert seat.stack[-1].step == "my_offer"
+
+
+@pytest.mark.parametrize("text, label, kept, left_out", [
+    ("sorry but you were overreacting about the whole thing", "defensiveness", None, "overreacting"),
+    ("you always do this, you never let anything go", "criticism", None, "let anything go"),
+    ("i was tired ok, i had a long day, and you just kept going on and on", "defensiveness", "i had a long day",
+     "kept going"),
+])
+def test_at_their_own_part_the_rewrite_stays_on_their_side(content, text, label, kept, left_out):
+    # Found trying Mend as a new user: at "my part", the criticism shape turned it into a complaint
+    # ("I felt tired when you do this") and the defensive one quoted "you were overreacting" back.
+    t = go(content, at_my_part(), checked(content, text))
+    assert t.effects[-1].key == f"coaching.hint.{label}"
+    t = press(content, t, "lint_rewrite")
+    assert t.effects[-1].key == "coaching.scaffold.own"
+    shown = render(content, t.effects[-1], "en").text
+    assert "The part I own is that I ___" in shown and left_out not in shown
+    assert (kept in shown) if kept else "What was going on for me: ___." in shown
 
 
 @pytest.mark.parametrize("text, note", [
@@ -295,7 +330,7 @@ async def test_the_service_labels_a_draft_and_the_person_sees_one_hint_then_a_no
     sends = await alice.says("You never listen, what is wrong with you?")
     assert alice.keys(sends) == ["coaching.hint.criticism"]
     await alice.taps("lint_rewrite")
-    assert alice.last_prompt.key == "coaching.scaffold.criticism"
+    assert alice.last_prompt.key == "coaching.scaffold.own"  # "my part" is about them: the shape stays on their side
     sends = await alice.says("I'm sorry I raised my voice at you when you asked about the dishes. That wasn't fair.")
     assert alice.keys(sends)[0] == "coaching.note.good_apology"
     assert alice.last_prompt.key == "repair.regret"

@@ -59,6 +59,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "coaching.scaffold.contempt",
     "coaching.scaffold.defensiveness",
     "coaching.scaffold.non_apology",
+    "coaching.scaffold.own",
     "reminders.none",
     "reminders.item",
     "reminders.settings",
@@ -159,6 +160,7 @@ class _Question(_StepBase):
     optional: bool = False
     skip_keeps: bool = False  # skipping keeps an earlier answer (editing a safety plan)
     check: bool = False  # coaching feedback on the draft (it may reach a partner)
+    about_me: bool = False  # the answer is the writer's own part: a rewrite keeps it on their side
     share: tuple[str, ...] = ()  # a [share, keep] question: consent for these slots to be revealed
     for_partner: bool = False  # the question itself is addressed to the partner: answering is consent
     max_len: int = 2000  # for own words (free text, or text beside a multi-select)

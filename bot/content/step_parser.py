@@ -137,6 +137,9 @@ def step_ask(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any] | Non
     out["optional"] = flag(v, raw, "optional", file)
     out["skip_keeps"] = flag(v, raw, "skip_keeps", file)
     out["check"] = flag(v, raw, "check", file)
+    out["about_me"] = flag(v, raw, "about_me", file)
+    if out["about_me"] and not out["check"]:
+        v.err(file, raw.line_of("about_me"), f"step '{sid}': 'about_me' shapes coaching hints, so it needs 'check: true'")
     out["for_partner"] = flag(v, raw, "for_partner", file)
     if "share" in raw:
         out["share"] = slot_list(v, raw, "share", file, sid)

@@ -13,7 +13,7 @@ from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
 from bot.engine.frames import current
 from bot.engine.prompts import params_for, prompt
-from bot.engine.rewrite import hint_label, positive_label, scaffold_label, situation
+from bot.engine.rewrite import hint_label, positive_label, scaffold
 from bot.engine.state import Draft, Frame, SlotValue
 from bot.engine.text import clean_text
 from bot.engine.turn import Turn
@@ -254,8 +254,8 @@ def typed_option(t: Turn, text: str, choices: tuple[Choice, ...]) -> str | None:
 
 def on_coaching_choice(t: Turn, frame: Frame, step: TextStep, draft: Draft, option: str) -> None:
     if option == "lint_rewrite":  # a scaffold for what was noticed, built from their own words
-        key = f"coaching.scaffold.{scaffold_label(draft.category)}"
-        t.send(key, {**params_for(t, key), "situation": situation(draft.text)}, prompt=True)
+        key, theirs = scaffold(draft.category, draft.text, step.about_me)
+        t.send(key, {**params_for(t, key), "situation": theirs}, prompt=True)
     elif option == "lint_keep":
         t.seat.turn += 1
         t.send("coaching.keep_confirm", choices=KEEP_BUTTONS, prompt=True)

@@ -21,6 +21,19 @@ _VERDICTS = re.compile(r"\b(what'?s wrong with you|what is wrong with you|you'?r
                        r"(selfish|lazy|useless|careless|pathetic|stupid|an idiot|ridiculous|childish))\b[?!.,]*",
                        re.IGNORECASE)
 _EMOJI_AND_MARKS = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]|[!?]{2,}")
+# Where one clause ends and the next begins, in a draft's own words (punctuation, "but", "because").
+_CLAUSE_BREAK = re.compile(r"[,;.!?…]+|\s+(?:but|because|cause|cuz|coz|since|mais|parce que|car|لكن|بس|حيت|لأن|lakin|walakin|7it)\s+",
+                           re.IGNORECASE)
+_JOINED = re.compile(r"^(and|so|then|plus|et|alors|puis|w|و)\s+", re.IGNORECASE)
+# A clause whose subject is the partner ("you were overreacting", "tu exagères", "نتا لي بديتي"): in a
+# shape meant to stay on the writer's side it would put the blame back in.
+_ABOUT_THEM = re.compile(r"^(you|you'?re|you'?ve|you'?d|you'?ll|u|ur|your|yours|tu|t'|toi|vous|ton|ta|tes"
+                         r"|انت|أنت|إنت|انتي|أنتِ|نتا|نتي|نتيا|nta|nti|ntiya|enta|enti)\b", re.IGNORECASE)
+# Denials and minimising: what a defensive draft says instead of its own part.
+_DENIALS = re.compile(r"\b(my fault|i didn'?t (do|say|mean)|i did nothing|didn'?t do anything|not what happened"
+                      r"|not true|a joke|big deal|overreact\w*|too sensitive|calm down|whatever|ma faute|pas vrai"
+                      r"|pas grave|exag[eè]r\w*|machi ana|ma ghlatch|ماشي انا|ماشي غلطتي|ليست غلطتي|ليس خطئي)\b",
+                      re.IGNORECASE)
 
 
 def hint_label(labels: tuple[str, ...] | list[str]) -> str | None:
@@ -40,6 +53,33 @@ def scaffold_label(category: object) -> str:
     return category if isinstance(category, str) and category in HINT_ORDER else "criticism"
 
 
+def scaffold(category: object, text: str, about_me: bool) -> tuple[str, str]:
+    """The rewrite shape's message key and the words of theirs it quotes. At a step about their own
+    part, a criticism, contempt or defensive draft gets the "own" shape, which asks for their action
+    and keeps only what was going on for them (a shape about the partner there turns "my part" into a
+    complaint); a non-apology keeps its apology shape. A defensive draft anywhere quotes only their side."""
+    label = scaffold_label(category)
+    if about_me and label != "non_apology":
+        return "coaching.scaffold.own", my_side(text)
+    return f"coaching.scaffold.{label}", my_side(text) if label == "defensiveness" else situation(text)
+
+
+def my_side(text: str) -> str:
+    """What was going on for the writer, from their own words: the clauses about the partner ("you
+    were overreacting") and the denials ("it's not my fault") left out, so a rewrite at their own
+    part cannot quote the blame back to them. Found trying Mend as a new user: "sorry but you were
+    overreacting" came back as "What was going on for me: you were overreacting"."""
+    words = _EMOJI_AND_MARKS.sub("", " ".join(text.split()))
+    mine = []
+    for clause in _CLAUSE_BREAK.split(words):
+        clause = _JOINED.sub("", clause.strip())
+        for _ in range(3):
+            clause = _LEAD_INS.sub("", clause).strip()
+        if clause and not _ABOUT_THEM.match(clause) and not _DENIALS.search(clause):
+            mine.append(clause)
+    return _tidy(", ".join(mine))
+
+
 def situation(text: str) -> str:
     """The person's words, softened into the moment they describe: lead-ins ("I feel like", "sorry
     if"), absolutes and verdicts out, "never" read as "didn't", trailing "but…" dropped. Falls
@@ -49,8 +89,13 @@ def situation(text: str) -> str:
     for _ in range(3):
         words = _LEAD_INS.sub("", words.strip())
     words = _TAIL_HEDGE.sub("", words)
+    return _tidy(_NEVER.sub("didn't", words))
+
+
+def _tidy(words: str) -> str:
+    """Absolutes out, spaces and edge punctuation tidied, a sentence start made lower case to sit
+    inside the shape; "___" when fewer than two of their words are left to build on."""
     words = _ABSOLUTES.sub("", words)
-    words = _NEVER.sub("didn't", words)
     words = re.sub(r"\s+", " ", words).strip(" ,.;:!?-")
     if len(re.findall(r"\w+", words)) < 2:
         return "___"
