@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, Protocol
 
 from bot.content.conditions import Condition
 
@@ -361,13 +361,20 @@ class Catalog:
         return variants[seed % len(variants)]
 
 
+class TextMatcher(Protocol):
+    def search(self, text: str, /) -> object:
+        """Truthy when the text matches."""
+        ...
+
+
 @dataclass(frozen=True)
 class SignPatterns:
-    """One category's patterns of one lexicon, as two alternations by the script they are written
-    in, so a message is only matched against patterns of the scripts it contains."""
+    """One category's patterns of one lexicon, by the script they are written in (so a message is
+    only matched against patterns of the scripts it contains), each set behind its literal anchors
+    (`bot/content/anchors.py`)."""
 
-    latin: re.Pattern[str] | None = None
-    arabic: re.Pattern[str] | None = None
+    latin: TextMatcher | None = None
+    arabic: TextMatcher | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,117 @@
+"""A quick way to match a category's hundreds of lexicon patterns against a message.
+
+Matched as one alternation, Python's regex engine tries every pattern at every word of every
+reading of a message: about 4 ms a reading, most of the screen's cost (and the Telegram bench's
+bottleneck). But nearly every pattern needs some literal text to match at all: "kill(ing)? my ?self"
+cannot match a message without "kill"; "(want|wanna) to die" needs "want" or "wanna". So each
+pattern gets its *anchors* (a set of literals, one of which every match contains), found from the
+pattern's parsed form, and a message is matched only against the patterns whose anchors it
+contains: a substring test each, then a handful of real searches. The answer is the same as the
+alternation's; patterns whose anchors can't be told (one starting with \\w*, say) are always tried.
+"""
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+Anchors = frozenset[str]
+MIN_ANCHOR = 2  # a one-letter anchor is in nearly every message: the pattern is simply always tried
+
+try:  # the regex parser CPython's `re` is built on (private; without it every pattern is tried)
+    _parser: Any = importlib.import_module("re._parser")
+    _codes: Any = importlib.import_module("re._constants")
+except ImportError:  # pragma: no cover - another Python
+    _parser = _codes = None
+
+
+class AnchoredPatterns:
+    """`search(text)` is true when any of the patterns matches `text` (already case-folded)."""
+
+    def __init__(self, patterns: Sequence[str], bounded: Any):
+        """`patterns` as written in a lexicon; `bounded(p)` wraps one in its word boundaries."""
+        self.patterns = tuple(patterns)
+        self._anchored: list[tuple[Anchors, re.Pattern[str]]] = []
+        always: list[str] = []
+        for pattern in patterns:
+            anchors = anchors_of(pattern)
+            if anchors is None:
+                always.append(pattern)
+            else:
+                self._anchored.append((anchors, re.compile(bounded(pattern))))
+        self._always = re.compile("|".join(f"(?:{bounded(p)})" for p in always)) if always else None
+        # Each anchor once, with the patterns it opens: a message is tested once per anchor.
+        self._by_anchor: dict[str, list[int]] = {}
+        for index, (anchors, _) in enumerate(self._anchored):
+            for anchor in anchors:
+                self._by_anchor.setdefault(anchor, []).append(index)
+
+    def search(self, text: str) -> bool:
+        if self._always is not None and self._always.search(text):
+            return True
+        tried: set[int] = set()
+        for anchor, indexes in self._by_anchor.items():
+            if anchor in text:
+                for index in indexes:
+                    if index not in tried:
+                        tried.add(index)
+                        if self._anchored[index][1].search(text):
+                            return True
+        return False
+
+
+def anchors_of(pattern: str) -> Anchors | None:
+    """Literals one of which any match of `pattern` contains, or None when that can't be told
+    (or only one-letter literals could be found, which would open the pattern for every message)."""
+    if _parser is None:
+        return None
+    try:
+        found = _sequence(list(_parser.parse(pattern)))
+    except Exception:  # an unusual construct: always tried, never wrong
+        return None
+    if found is None or min(len(a) for a in found) < MIN_ANCHOR:
+        return None
+    return found
+
+
+def _sequence(items: list[tuple[Any, Any]]) -> Anchors | None:
+    """The best anchor set among the parts every match of this sequence goes through."""
+    candidates: list[Anchors] = []
+    run: list[str] = []
+    for op, arg in items:
+        if op is _codes.LITERAL:
+            run.append(chr(arg))
+            continue
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run = []
+        found = _element(op, arg)
+        if found is not None:
+            candidates.append(found)
+    if run:
+        candidates.append(frozenset({"".join(run)}))
+    return max(candidates, key=_quality, default=None)
+
+
+def _element(op: Any, arg: Any) -> Anchors | None:
+    """Anchors of one element every match goes through, or None (it gives none, or may be skipped)."""
+    if op is _codes.SUBPATTERN:
+        return _sequence(list(arg[3]))
+    if op is _codes.BRANCH:  # every branch must give anchors; any of them will do
+        union: set[str] = set()
+        for branch in arg[1]:
+            found = _sequence(list(branch))
+            if found is None:
+                return None
+            union |= found
+        return frozenset(union)
+    if op in (_codes.MAX_REPEAT, _codes.MIN_REPEAT) and arg[0] >= 1:
+        return _sequence(list(arg[2]))
+    return None  # classes, any character, optional parts, assertions, back-references
+
+
+def _quality(anchors: Iterable[str]) -> tuple[int, int]:
+    """Longer shortest anchor first (fewer messages contain it), then fewer anchors."""
+    listed = list(anchors)
+    return min(len(a) for a in listed), -len(listed)

@@ -1,0 +1,46 @@
+"""The lexicons' patterns are matched through their literal anchors (bot/content/anchors.py): the
+answers must be exactly those of searching every pattern on its own, as written."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.content.anchors import AnchoredPatterns, anchors_of
+from bot.content.loader import load_content
+from bot.content.safety import bounded
+from bot.understanding.datasets import read_items
+from bot.understanding.normalise import views
+from tests.conftest import CONTENT_DIR, ROOT
+
+
+@pytest.mark.parametrize("pattern, anchors", [
+    ("kill(ing|ed)? my ?self", {"kill"}),
+    ("(want|wanna) to die", {" to die"}),
+    ("(i|we) (hate|loathe) (myself|my life)", {"hate", "loathe"}),
+    ("end(ing)? (it all|my (own )?life|my life)", {"it all", "life", "my life"}),
+    (r"\w*نتح(ا)?ر\w*", {"نتح"}),
+    (r"\w{0,4}x", None),  # nothing of two letters every match must contain: always tried
+    ("(a|b)c", None),
+])
+def test_a_pattern_s_anchors_are_literals_every_match_contains(pattern, anchors):
+    assert anchors_of(pattern) == (None if anchors is None else frozenset(anchors))
+
+
+def test_anchored_matching_gives_exactly_the_answers_of_each_pattern_on_its_own():
+    texts = [i.text for i in read_items(ROOT / "tests" / "data" / "screen" / "dev.yaml")][::2]
+    texts += [f"{a} {b}" for a, b in zip(texts[::7], texts[3::7])]  # the context reading joins messages
+    readings = sorted({r for t in texts for r in views(t)})
+    checked = 0
+    for lexicon in load_content(CONTENT_DIR).lexicons.values():
+        for category, signs in lexicon.signs.items():
+            for matcher in (signs.latin, signs.arabic):
+                if matcher is None:
+                    continue
+                assert isinstance(matcher, AnchoredPatterns)
+                one_by_one = [re.compile(bounded(p)) for p in matcher.patterns]
+                for text in readings:
+                    expected = any(p.search(text) for p in one_by_one)
+                    assert bool(matcher.search(text)) == expected, (lexicon.locale, category, text)
+                    checked += expected
+    assert checked > 500  # the texts do exercise the patterns
