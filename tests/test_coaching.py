@@ -35,11 +35,17 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # reads as ownership, not an excuse) with neutral drafts held at 10%, defensiveness recall 0.76 ->
 # 0.73, good_apology precision 0.95 -> 0.93 and gentle_startup precision 0.95 -> 0.92, while
 # good_apology recall rose 0.79 -> 0.84 and contempt recall 0.86 -> 0.90.
+# 2026-12-01: a blind round weighted to defensiveness and its neutral look-alikes joined dev; every
+# label now meets the issue's 0.85 in both precision and recall on held-out. Contempt recall fell
+# 0.93 -> 0.89 as its precision rose 0.86 -> 0.91 (the dev-chosen thresholds moved); floor lowered
+# for that trade, still above the issue's 0.85.
+ISSUE_GOAL = 0.85
 HELDOUT_FLOORS = {
-    "criticism": (0.92, 0.83), "contempt": (0.84, 0.90), "defensiveness": (0.87, 0.73),
-    "non_apology": (0.94, 0.90), "good_apology": (0.93, 0.84), "gentle_startup": (0.92, 0.97),
+    "criticism": (0.94, 0.86), "contempt": (0.89, 0.87), "defensiveness": (0.87, 0.85),
+    "non_apology": (0.94, 0.93), "good_apology": (0.93, 0.89), "gentle_startup": (0.96, 0.96),
 }
-HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.103; the issue's goal is 0.10
+assert all(p >= ISSUE_GOAL and r >= ISSUE_GOAL for p, r in HELDOUT_FLOORS.values())
+HELDOUT_NEUTRAL_FLAGGED_MAX = 0.10  # measured 0.092; the issue's goal is 0.10
 
 
 def report_module():

@@ -28,9 +28,9 @@ HELDOUT = ROOT / "tests" / "data" / "screen" / "heldout.yaml"
 # category and per language; these floors are what the screen reaches today (see README), so a
 # change that makes it worse fails here. Raise them, never lower them.
 MIN_RECALL_OVERALL = 0.96
-MIN_RECALL_PER_CATEGORY = 0.88
-MIN_RECALL_PER_LANGUAGE = 0.93
-MAX_FALSE_ALARMS = 0.13
+MIN_RECALL_PER_CATEGORY = 0.90
+MIN_RECALL_PER_LANGUAGE = 0.94
+MAX_FALSE_ALARMS = 0.10
 
 
 @pytest.fixture(scope="module")
