@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 Anchors = frozenset[str]
@@ -22,30 +22,30 @@ MIN_ANCHOR = 2  # a one-letter anchor is in nearly every message: the pattern is
 try:  # the regex parser CPython's `re` is built on (private; without it every pattern is tried)
     _parser: Any = importlib.import_module("re._parser")
     _codes: Any = importlib.import_module("re._constants")
+    _compiler: Any = importlib.import_module("re._compiler")
 except ImportError:  # pragma: no cover - another Python
-    _parser = _codes = None
+    _parser = _codes = _compiler = None
 
 
 class AnchoredPatterns:
     """`search(text)` is true when any of the patterns matches `text` (already case-folded)."""
 
-    def __init__(self, patterns: Sequence[str], bounded: Any):
-        """`patterns` as written in a lexicon; `bounded(p)` wraps one in its word boundaries."""
+    def __init__(self, patterns: Sequence[str], bounded: Callable[[str], str]):
+        """`patterns` as written in a lexicon; `bounded(p)` wraps one in its word boundaries.
+        Raises re.error if one doesn't compile."""
         self.patterns = tuple(patterns)
-        self._anchored: list[tuple[Anchors, re.Pattern[str]]] = []
+        self._anchored: list[re.Pattern[str]] = []
+        self._by_anchor: dict[str, list[int]] = {}  # each anchor once, with the patterns it opens
         always: list[str] = []
         for pattern in patterns:
-            anchors = anchors_of(pattern)
+            compiled, anchors = _compiled_with_anchors(bounded(pattern))
             if anchors is None:
                 always.append(pattern)
-            else:
-                self._anchored.append((anchors, re.compile(bounded(pattern))))
-        self._always = re.compile("|".join(f"(?:{bounded(p)})" for p in always)) if always else None
-        # Each anchor once, with the patterns it opens: a message is tested once per anchor.
-        self._by_anchor: dict[str, list[int]] = {}
-        for index, (anchors, _) in enumerate(self._anchored):
+                continue
+            self._anchored.append(compiled)
             for anchor in anchors:
-                self._by_anchor.setdefault(anchor, []).append(index)
+                self._by_anchor.setdefault(anchor, []).append(len(self._anchored) - 1)
+        self._always = re.compile("|".join(f"(?:{bounded(p)})" for p in always)) if always else None
 
     def search(self, text: str) -> bool:
         if self._always is not None and self._always.search(text):
@@ -56,9 +56,24 @@ class AnchoredPatterns:
                 for index in indexes:
                     if index not in tried:
                         tried.add(index)
-                        if self._anchored[index][1].search(text):
+                        if self._anchored[index].search(text):
                             return True
         return False
+
+
+def _compiled_with_anchors(pattern: str) -> tuple[re.Pattern[str], Anchors | None]:
+    """The pattern compiled, and its anchors, from one parse (parsing ~1,000 patterns twice
+    would add a third of a second to start-up)."""
+    if _parser is None:
+        return re.compile(pattern), None
+    try:
+        tree = _parser.parse(pattern)
+    except re.error:
+        raise
+    except Exception:  # pragma: no cover - an unusual construct: plain compile, always tried
+        return re.compile(pattern), None
+    compiled: re.Pattern[str] = _compiler.compile(tree)
+    return compiled, _usable(_sequence(list(tree)))
 
 
 def anchors_of(pattern: str) -> Anchors | None:
@@ -67,12 +82,13 @@ def anchors_of(pattern: str) -> Anchors | None:
     if _parser is None:
         return None
     try:
-        found = _sequence(list(_parser.parse(pattern)))
+        return _usable(_sequence(list(_parser.parse(pattern))))
     except Exception:  # an unusual construct: always tried, never wrong
         return None
-    if found is None or min(len(a) for a in found) < MIN_ANCHOR:
-        return None
-    return found
+
+
+def _usable(found: Anchors | None) -> Anchors | None:
+    return None if found is None or min(len(a) for a in found) < MIN_ANCHOR else found
 
 
 def _sequence(items: list[tuple[Any, Any]]) -> Anchors | None:
