@@ -166,6 +166,18 @@ async def test_multi_select_by_family_name_then_number_or_word(talk):
     assert "bitter" in after(t, "In that moment, I felt")
 
 
+async def test_a_feeling_and_a_family_name_together_keep_both(talk):
+    # Found trying Mend as a new user: "scared, hurt" opened the Scared group and dropped "hurt".
+    t = await talk(TO_CALM_GATE + ["2", "skip", "yes", "scared, hurt"])
+    assert "I've ticked what I recognised in “scared, hurt”" in t.text
+    assert t.options[:4] == ["anxious", "uneasy", "insecure", "panicky"]
+    t = await talk(["anxious"])
+    if "Naming a feeling" not in t.text and "Those feelings make sense" not in t.text:
+        t = await talk(["done"])  # the console reads a label as a tick; Telegram's typed words finish
+    acknowledged = after(t, "In that moment, I felt")
+    assert "hurt" in acknowledged and "anxious" in acknowledged
+
+
 async def test_multi_select_own_words_when_not_all_parts_are_options(talk):
     t = await talk(TO_CALM_GATE + ["2", "skip", "yes", "small and stupid"])
     assert "small and stupid" in t.text and "What set you up" in t.text

@@ -114,6 +114,29 @@ def open_family(t: Turn, step: OptionStep, choice: str | None) -> bool:
     return True
 
 
+def options_and_group(t: Turn, step: MultiStep, text: str) -> tuple[list[str], str] | None:
+    """Several parts typed at a grouped question where each part is an option or a group's name
+    and one is a group ("scared, hurt"; "triste et en colère"): the options named, and that group.
+    Found trying Mend as a new user: the group opened and the other feeling was silently dropped."""
+    if not families.grouped(step):
+        return None
+    parts = [p for p in answers.SPLIT_RE.split(text) if p and p.strip()]
+    if len(parts) < 2:
+        return None
+    named: list[str] = []
+    group: str | None = None
+    for part in parts:
+        outcome = reading.read_typed(t.content, t.seat, step, part, t.now, None)
+        if outcome.kind == "picked" and not set(outcome.ids) & {DONE, SKIP}:
+            named.extend(outcome.ids)
+            continue
+        found = families.named(t.content, t.seat.locale, step, part)
+        if found is None or group is not None:
+            return None  # words that are neither, or two groups at once: read as before
+        group = found
+    return (named, group) if group is not None and named else None
+
+
 def ask_which(t: Turn, step: OptionStep, ids: tuple[str, ...], text: str) -> None:
     """Two (or more) options fit the words equally: show just those and ask which one."""
     t.send("answers.which_one", {"heard": reading.heard(text)},
@@ -134,6 +157,14 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
         if outcome.kind == "tie" and not step.allow_text:
             picks.extend(i for i in outcome.partial if i not in picks)
             ask_which(t, step, outcome.ids, event.text)
+            return
+        mixed = options_and_group(t, step, event.text)
+        if mixed:  # "scared, hurt": tick "hurt", then open the Scared group for its words
+            named, group = mixed
+            picks.extend(i for i in named if i not in picks)
+            del picks[step.max_picks:]
+            t.send("answers.ticked_and_group", {"heard": reading.heard(event.text)})
+            open_family(t, step, group)
             return
         if open_family(t, step, families.named(t.content, t.seat.locale, step, event.text)):
             return
