@@ -64,6 +64,25 @@ def test_multi_select_answers(said, expected):
     assert (reading.kind, reading.ids) == expected
 
 
+NEEDS = [OptionText(i, label) for i, label in [("respect", "respect"), ("being_heard", "being heard"),
+                                               ("space", "space"), ("freedom", "freedom to choose")]] + [
+    OptionText("skip", "Skip this", ("skip", "idk", "i don't know", "no idea"), whole_phrases_only=True)]
+
+
+@pytest.mark.parametrize("said, expected", [
+    # Found trying Mend as a new user: "to" (only in "freedom to choose") picked freedom, and
+    # "know" (from the alias "i don't know") picked Skip, throwing the person's words away.
+    ("to feel like she matters to me", ("none", ())),
+    ("to know i care", ("none", ())),
+    ("to be heard", ("picked", ("being_heard",))),   # a function word never ties with a real one
+    ("idk tbh", ("picked", ("skip",))),              # a one-word alias still counts
+    ("some space", ("picked", ("space",))),
+])
+def test_a_word_counts_only_where_it_says_something(said, expected):
+    reading = read(said, NEEDS, multi=True)
+    assert (reading.kind, reading.ids) == expected
+
+
 def test_normalise_and_scale_detection():
     assert normalise("  Can’t   THINK—straight! ") == "cant think straight"
     assert is_scale(["Mild (0–3)", "Noticeable (4–6)", "Strong (7–10)"])

@@ -90,6 +90,9 @@ class OptionText:
     id: str
     label: str
     aliases: tuple[str, ...] = ()
+    # "Skip this" and "Done": only a one-word label or alias counts as a word of theirs ("idk", "pass"),
+    # never a word out of a phrase: "know" (from "i don't know") in "to know i care" is an answer.
+    whole_phrases_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,9 @@ def _stop(locale: str) -> frozenset[str]:
 def _by_words(words: list[str], options: list[OptionText], phrases: dict[str, list[str]], locale: str,
               original: str) -> Reading:
     vocab = {oid: {w for form in forms for w in form.split()} for oid, forms in phrases.items()}
+    for option in options:
+        if option.whole_phrases_only:
+            vocab[option.id] = {form for form in phrases[option.id] if form and " " not in form}
     owners: dict[str, set[str]] = {}
     for oid, ws in vocab.items():
         for w in ws:
@@ -257,10 +263,22 @@ def _by_words(words: list[str], options: list[OptionText], phrases: dict[str, li
     same = SAME_AS.get(locale.split("-")[0], {})
     words = [same.get(w, w) for w in words]
     stop = _stop(locale)
-    # A function word only counts where it is distinctive (it is the only thing telling options apart).
-    meaningful = [w for w in words if w not in stop or len(owners.get(w, ())) == 1]
-    if not meaningful:
+    content = [w for w in words if w not in stop]
+    # A function word only counts where it is distinctive (it is the only thing telling options
+    # apart), and only when the person's other words don't decide: "to" (of "freedom to choose")
+    # must not pick freedom for "to feel like she matters to me", or tie with "heard" in "to be heard".
+    function = [w for w in words if w in stop and len(owners.get(w, ())) == 1]
+    if content:
+        decided = _tally(content, options, owners, original)
+        if decided.kind == "picked" or not function or any(not _owners_of(w, owners) for w in content):
+            return decided
+    if not content and not function:
         return Reading("none", unread=original.strip())
+    return _tally(content + function, options, owners, original)
+
+
+def _tally(meaningful: list[str], options: list[OptionText], owners: dict[str, set[str]], original: str) -> Reading:
+    """The option most of these words belong to (each word counting for the one option it names)."""
     support = {o.id: 0 for o in options}
     explained = 0
     shared: set[str] | None = None  # the options every word of theirs belongs to

@@ -48,13 +48,13 @@ def option_texts(content: Content, locale: str, step: OptionStep) -> list[answer
         keys.append((DONE, "system.done_picking"))
     if step.optional:
         keys.append((SKIP, "system.skip"))
-    return [option_text(catalog, oid, key) for oid, key in keys]
+    return [option_text(catalog, oid, key, whole_phrases_only=oid in (DONE, SKIP)) for oid, key in keys]
 
 
-def option_text(catalog: Catalog, option_id: str, key: str) -> answers.OptionText:
+def option_text(catalog: Catalog, option_id: str, key: str, whole_phrases_only: bool = False) -> answers.OptionText:
     """One option as the person reads it (its label in their language) with its aliases."""
     return answers.OptionText(option_id, catalog.text(key) if key in catalog.messages else option_id,
-                              catalog.aliases.get(key, ()))
+                              catalog.aliases.get(key, ()), whole_phrases_only)
 
 
 def answer_kind(content: Content, locale: str, step: OptionStep) -> str:
