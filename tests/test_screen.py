@@ -279,3 +279,10 @@ def test_damaged_model_weights_are_a_content_problem(tmp_path):
 
 def test_every_lexicon_screens_every_message_whatever_the_interface_language(content):
     assert {"en", "fr", "ar", "ary"} <= set(content.lexicons)
+
+
+def test_cant_do_this_anymore_about_a_fight_is_not_an_emergency_but_alone_it_is(screen):
+    # Found trying Mend as a new user: a common line after an argument opened crisis support at once.
+    assert not screen.verdict("i cant do this anymore, we always end up fighting about money").urgent
+    assert screen.verdict("i can't do this anymore").urgent
+    assert screen.verdict("i can't do this anymore. i'm so tired of everything").urgent
