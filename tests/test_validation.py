@@ -314,10 +314,10 @@ def test_a_missing_key_for_one_locale_only_names_that_locale(copy):
         f"content/flows/gratitude.yaml:{line}: missing message key 'gratitude.reflect' (add it to content/messages/fr.yaml)"]
 
 
-def test_about_me_needs_the_checker_it_shapes(copy):
+def test_a_rewrite_shape_needs_the_checker_and_a_known_kind(copy):
     flow = copy / "flows" / "repair.yaml"
-    edit(flow, "    check: true\n    about_me: true\n    save_as: my_part", "    about_me: true\n    save_as: my_part")
-    edit(flow, "    about_me: true\n    save_as: regret", "    about_me: yes please\n    save_as: regret")
+    edit(flow, "    check: true\n    rewrite: own\n    save_as: my_part", "    rewrite: own\n    save_as: my_part")
+    edit(flow, "    rewrite: own\n    save_as: regret", "    rewrite: apology\n    save_as: regret")
     found = "\n".join(problems(copy))
-    assert f"repair.yaml:{line_of(flow, 'about_me: true')}: step 'my_part': 'about_me' shapes coaching hints" in found
-    assert "'about_me' must be true or false" in found
+    assert f"repair.yaml:{line_of(flow, 'rewrite: own')}: step 'my_part': 'rewrite' shapes coaching hints" in found
+    assert "step 'regret': 'rewrite' is one of own, ask, offer, acknowledge" in found

@@ -18,12 +18,14 @@ KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 DURATION_RE = re.compile(r"^(\d+)([mhd])$")
 MAX_BREAK = timedelta(hours=24)
 TIME_KINDS = ("moment", "daily")
+# What a checked answer is, so "Help me rewrite" offers a shape that fits it (bot/engine/rewrite.py).
+REWRITE_SHAPES = ("own", "ask", "offer", "acknowledge")
 
 STEP_KINDS = ("ask", "say", "branch", "call", "goto", "schedule", "cancel_timer", "record", "action", "await_partner", "end")
 COMMON_FIELDS = {"id", "next", "stage"}
 KIND_FIELDS = {
     "ask": {"options", "options_from", "collect", "save_as", "multi", "optional", "allow_text", "max_len", "skip_keeps",
-            "check", "about_me", "share", "for_partner", "time"},
+            "check", "rewrite", "share", "for_partner", "time"},
     "say": set(), "branch": set(), "call": set(), "goto": set(), "schedule": set(), "cancel_timer": set(),
     "record": set(), "action": set(), "await_partner": {"reveal"}, "end": set(),
 }

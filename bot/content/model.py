@@ -33,7 +33,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "system.not_given",
     "system.skip",
     "system.done_picking",
-    "system.type_answer",
+    "system.type_answer", "system.already_done",
     "system.consent_first",
     "system.consent_first_remembered",
     "system.other_groups",
@@ -59,7 +59,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "coaching.scaffold.contempt",
     "coaching.scaffold.defensiveness",
     "coaching.scaffold.non_apology",
-    "coaching.scaffold.own",
+    "coaching.scaffold.own", "coaching.scaffold.ask", "coaching.scaffold.offer", "coaching.scaffold.acknowledge",
     "reminders.none",
     "reminders.item",
     "reminders.settings",
@@ -101,7 +101,7 @@ SYSTEM_PARAMS = frozenset({"situation", "stage", "stages", "flow_title", "length
                            "resources", "abuse_resources", "emergency", "line_name", "line_how", "line_source",
                            "line_checked", "country_name", "directory", "schedule",
                            "what", "when", "tz", "quiet", "inviter", "until", "link", "name", "count",
-                           "heard", "due", "clock", "shortest", "longest", "span", "family",
+                           "heard", "due", "clock", "owned", "shortest", "longest", "span", "family",
                            # composed from several answers at render time (bot/compose, engine/history.py)
                            "words", "draft_message", "repair_summary", "request_message", "history",
                            "history_entry"})
@@ -160,7 +160,7 @@ class _Question(_StepBase):
     optional: bool = False
     skip_keeps: bool = False  # skipping keeps an earlier answer (editing a safety plan)
     check: bool = False  # coaching feedback on the draft (it may reach a partner)
-    about_me: bool = False  # the answer is the writer's own part: a rewrite keeps it on their side
+    rewrite: str | None = None  # what the answer is (own, ask, offer, acknowledge): the shape "Help me rewrite" offers
     share: tuple[str, ...] = ()  # a [share, keep] question: consent for these slots to be revealed
     for_partner: bool = False  # the question itself is addressed to the partner: answering is consent
     max_len: int = 2000  # for own words (free text, or text beside a multi-select)

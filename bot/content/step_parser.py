@@ -16,6 +16,7 @@ from bot.content.limits import (
     MAX_BREAK,
     MAX_OPTION_ID_BYTES,
     RECORDS,
+    REWRITE_SHAPES,
     STEP_KINDS,
     TIME_KINDS,
     parse_duration,
@@ -137,9 +138,12 @@ def step_ask(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any] | Non
     out["optional"] = flag(v, raw, "optional", file)
     out["skip_keeps"] = flag(v, raw, "skip_keeps", file)
     out["check"] = flag(v, raw, "check", file)
-    out["about_me"] = flag(v, raw, "about_me", file)
-    if out["about_me"] and not out["check"]:
-        v.err(file, raw.line_of("about_me"), f"step '{sid}': 'about_me' shapes coaching hints, so it needs 'check: true'")
+    out["rewrite"] = v.text_field(raw, "rewrite", file, required=False)
+    if out["rewrite"] is not None and out["rewrite"] not in REWRITE_SHAPES:
+        v.err(file, raw.line_of("rewrite"), f"step '{sid}': 'rewrite' is one of {', '.join(REWRITE_SHAPES)}")
+        out["rewrite"] = None
+    if out["rewrite"] and not out["check"]:
+        v.err(file, raw.line_of("rewrite"), f"step '{sid}': 'rewrite' shapes coaching hints, so it needs 'check: true'")
     out["for_partner"] = flag(v, raw, "for_partner", file)
     if "share" in raw:
         out["share"] = slot_list(v, raw, "share", file, sid)

@@ -4,6 +4,7 @@ buttons are offered are read by reading.py (an option, a time, or a question bac
 question shows its groups first (families.py)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import assert_never
 
 from bot.content.model import DONE, SKIP, ChoiceStep, MultiStep, OptionStep, Question, TextStep
@@ -230,7 +231,7 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         on_coaching_choice(t, frame, step, draft, event.option)
         return
     if isinstance(event, TextReceived) and draft:
-        typed = typed_coaching_choice(t, event.text)
+        typed = typed_coaching_choice(t, event.text, draft.confirming)
         if typed:  # "keep my words" typed back at the hint picks that button; it is not a new answer
             on_coaching_choice(t, frame, step, draft, typed)
             return
@@ -240,6 +241,10 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         return
     if not isinstance(event, TextReceived):
         raise InvalidInput("system.type_answer")
+    if typed_option(t, event.text, (Choice(DONE, "system.done_picking"),)) == DONE:
+        # "done" after a pick-several question that already moved on: never kept as their words
+        # (found trying Mend as a new user: "done" became "my part").
+        raise InvalidInput("system.already_done")
     if typed_skip(t, event.text):  # "skip", "idk": skipped where "Skip this" is offered, never kept as the answer
         if not step.optional:
             raise InvalidInput("system.not_skippable")
@@ -263,10 +268,15 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     runner.move_on(t, frame, step)
 
 
-def typed_coaching_choice(t: Turn, text: str) -> str | None:
+def typed_coaching_choice(t: Turn, text: str, confirming: bool) -> str | None:
     """The hint's button whose words the whole message is ("keep my words", "Garder mes mots"), if
-    any. Found trying Mend as a new user: typed back, they replaced the draft being kept."""
-    return typed_option(t, text, HINT_BUTTONS + KEEP_BUTTONS)
+    any; while "Keep it exactly as you wrote it?" is asked, its answers too ("yes", "nope").
+    Found trying Mend as a new user: typed back, they replaced the draft being kept."""
+    if confirming:
+        return typed_option(t, text, KEEP_BUTTONS + HINT_BUTTONS)
+    typed = typed_option(t, text, HINT_BUTTONS + KEEP_BUTTONS)
+    # "yes, keep it" before the question was asked: ask it (a bare "yes" means nothing here).
+    return "lint_keep" if typed in ("lint_keep_yes", "lint_keep_no") else typed
 
 
 def typed_skip(t: Turn, text: str) -> bool:
@@ -285,16 +295,18 @@ def typed_option(t: Turn, text: str, choices: tuple[Choice, ...]) -> str | None:
 
 def on_coaching_choice(t: Turn, frame: Frame, step: TextStep, draft: Draft, option: str) -> None:
     if option == "lint_rewrite":  # a scaffold for what was noticed, built from their own words
-        key, theirs = scaffold(draft.category, draft.text, step.about_me)
-        t.send(key, {**params_for(t, key), "situation": theirs}, prompt=True)
+        key, theirs = scaffold(draft.category, draft.text, step.rewrite)
+        t.send(key, {**params_for(t, key), **theirs}, prompt=True)
     elif option == "lint_keep":
         t.seat.turn += 1
+        t.seat.draft = replace(draft, confirming=True)
         t.send("coaching.keep_confirm", choices=KEEP_BUTTONS, prompt=True)
     elif option == "lint_keep_yes":  # asked once; now the words go exactly as written
         t.seat.draft = None
         save(t, step, draft.text)
         runner.move_on(t, frame, step)
     else:  # lint_edit, lint_keep_no: the question again, for a new version
+        t.seat.draft = replace(draft, confirming=False)
         prompt(t, step)
 
 

@@ -24,13 +24,21 @@ _EMOJI_AND_MARKS = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]|[!?]{2,}")
 # Where one clause ends and the next begins, in a draft's own words (punctuation, "but", "because").
 _CLAUSE_BREAK = re.compile(r"[,;.!?…]+|\s+(?:but|because|cause|cuz|coz|since|mais|parce que|car|لكن|بس|حيت|لأن|lakin|walakin|7it)\s+",
                            re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"^(i|i'?ve|i'?d|i'?ll|je|j'|j’|ana|moi)\b", re.IGNORECASE)
+# A clause about how they were, not what they did: "what was going on for me", not "the part I own".
+_STATE = re.compile(r"^(i was|i am|i'?m|i had|i felt|i feel|i've been|i have been|i get|j'etais|j'étais|je suis|j'avais"
+                    r"|je me sentais|ana kont|kont)\b", re.IGNORECASE)
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 _JOINED = re.compile(r"^(and|so|then|plus|et|alors|puis|w|و)\s+", re.IGNORECASE)
 # A clause whose subject is the partner ("you were overreacting", "tu exagères", "نتا لي بديتي"): in a
 # shape meant to stay on the writer's side it would put the blame back in.
 _ABOUT_THEM = re.compile(r"^(you|you'?re|you'?ve|you'?d|you'?ll|u|ur|your|yours|tu|t'|toi|vous|ton|ta|tes"
-                         r"|انت|أنت|إنت|انتي|أنتِ|نتا|نتي|نتيا|nta|nti|ntiya|enta|enti)\b", re.IGNORECASE)
+                         r"|he|she|he'?s|she'?s|hes|shes|they|they'?re|my (husband|wife|partner|boyfriend|girlfriend|bf|gf)"
+                         r"|il|elle|ils|elles|huwa|hiya|howa|hia"
+                         r"|انت|أنت|إنت|انتي|أنتِ|نتا|نتي|نتيا|هو|هي|لانك|لأنك|حيت نتا|حيت نتي|nta|nti|ntiya|enta|enti)(?!\w)",
+                         re.IGNORECASE)
 # Denials and minimising: what a defensive draft says instead of its own part.
-_DENIALS = re.compile(r"\b(my fault|i didn'?t (do|say|mean)|i did nothing|didn'?t do anything|not what happened"
+_DENIALS = re.compile(r"\b(my fault|his fault|her fault|your fault|their fault|sa faute|ta faute|i didn'?t (do|say|mean)|i did nothing|didn'?t do anything|not what happened"
                       r"|not true|a joke|big deal|overreact\w*|too sensitive|calm down|whatever|ma faute|pas vrai"
                       r"|pas grave|exag[eè]r\w*|machi ana|ma ghlatch|ماشي انا|ماشي غلطتي|ليست غلطتي|ليس خطئي)\b",
                       re.IGNORECASE)
@@ -53,15 +61,21 @@ def scaffold_label(category: object) -> str:
     return category if isinstance(category, str) and category in HINT_ORDER else "criticism"
 
 
-def scaffold(category: object, text: str, about_me: bool) -> tuple[str, str]:
-    """The rewrite shape's message key and the words of theirs it quotes. At a step about their own
-    part, a criticism, contempt or defensive draft gets the "own" shape, which asks for their action
-    and keeps only what was going on for them (a shape about the partner there turns "my part" into a
-    complaint); a non-apology keeps its apology shape. A defensive draft anywhere quotes only their side."""
+def scaffold(category: object, text: str, shape: str | None) -> tuple[str, dict[str, str]]:
+    """The rewrite shape's message key and the words of theirs it quotes. A step says what its
+    answer is (`rewrite:` in the flow): their own part gets a shape that names their act and what was
+    going on for them; an ask, an offer or an acknowledgement of the partner gets a shape of that
+    kind, quoting nothing (a feelings sentence around "can you stop being so lazy" reads worse than
+    the draft, found trying Mend as a new user). A non-apology keeps its apology shape everywhere;
+    other steps get the label's shape, a defensive draft quoting only the writer's side."""
     label = scaffold_label(category)
-    if about_me and label != "non_apology":
-        return "coaching.scaffold.own", my_side(text)
-    return f"coaching.scaffold.{label}", my_side(text) if label == "defensiveness" else situation(text)
+    if shape == "own" and label != "non_apology":
+        owned, going_on = own_part(text)
+        return "coaching.scaffold.own", {"owned": owned, "situation": going_on}
+    if shape in ("ask", "offer", "acknowledge") and label != "non_apology":
+        return f"coaching.scaffold.{shape}", {}
+    words = my_side(text) if label == "defensiveness" else situation(text)
+    return f"coaching.scaffold.{label}", {"situation": words}
 
 
 def my_side(text: str) -> str:
@@ -75,9 +89,32 @@ def my_side(text: str) -> str:
         clause = _JOINED.sub("", clause.strip())
         for _ in range(3):
             clause = _LEAD_INS.sub("", clause).strip()
-        if clause and not _ABOUT_THEM.match(clause) and not _DENIALS.search(clause):
+        if len(clause.split()) >= 2 and not _ABOUT_THEM.match(clause) and not _DENIALS.search(clause):
             mine.append(clause)
-    return _tidy(", ".join(mine))
+    return _tidy(_joined(mine, text))
+
+
+def own_part(text: str) -> tuple[str, str]:
+    """Their own part split in two for the "own" shape: the acts they name in the first person ("I
+    yelled at him", "j'ai crié", "صرخت عليك"), and what was going on for them (a state like "I was
+    exhausted", or anything else of theirs); "I ___" and "___" where there is none."""
+    acts: list[str] = []
+    states: list[str] = []
+    for clause in [c for c in _CLAUSE_BREAK.split(my_side(text)) if c.strip() and c.strip() != "___"]:
+        clause = clause.strip(" ,.;:!?-")
+        if _STATE.match(clause):
+            states.append(clause)
+        elif _FIRST_PERSON.match(clause) or _ARABIC_LETTER.search(clause):
+            acts.append(clause)
+        else:
+            states.append(clause)
+    owned = _tidy(_joined(acts, text))
+    return (owned if owned != "___" else "I ___"), _tidy(_joined(states, text))
+
+
+def _joined(clauses: list[str], text: str) -> str:
+    """Clauses joined with the comma of the text's script (Arabic writes ،)."""
+    return ("، " if _ARABIC_LETTER.search(text) else ", ").join(clauses)
 
 
 def situation(text: str) -> str:
@@ -101,4 +138,6 @@ def _tidy(words: str) -> str:
         return "___"
     if len(words) > MAX_SITUATION:
         words = words[:MAX_SITUATION].rsplit(" ", 1)[0] + "…"
-    return words[0].lower() + words[1:] if words[:2] != "I " else words
+    if words[:2] in ("I ", "i "):  # "i yelled" said back as "I yelled"
+        return "I " + words[2:]
+    return words[0].lower() + words[1:]

@@ -33,6 +33,7 @@ class Draft:
     text: str
     category: str
     hints: int
+    confirming: bool = False  # "Keep it exactly as you wrote it?" is on screen: a typed "yes" answers it
 
 
 @dataclass
