@@ -118,6 +118,9 @@ def test_forms_of_an_answer_read_naturally(phrases):
         DraftWords(makes_sense="hurt, given I didn't let you finish"): "I can see why you'd feel hurt, given",
         DraftWords(my_offer="taking a breath first"): "I'll work on taking a breath first.",
         DraftWords(my_offer="more patience"): "Something I'll do differently: more patience.",
+        # As typed on a phone: never "I'm sorry for im sorry…" (found trying Mend as a new user).
+        DraftWords(regret="im sorry i walked out"): "argument. Im sorry i walked out.",
+        DraftWords(regret="sry for walking out"): "argument. Sry for walking out.",
     }
     for words, expected in cases.items():
         text = compose_draft(words, phrases).text

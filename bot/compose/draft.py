@@ -112,8 +112,14 @@ def first_word(text: str) -> str:
 
 
 def starts(text: str, *prefixes: str) -> bool:
-    low = text.lower().replace("’", "'")
+    """The text begins with one of the prefixes, as typed on a phone too ("im sorry", "i’m sorry")."""
+    low = _PHONE_SPELLING.sub(lambda m: _AS_WRITTEN[m.group(0)], text.lower().replace("’", "'"))
     return any(low == p or low.startswith(p + " ") or low.startswith(p + ",") for p in prefixes)
+
+
+# Found trying Mend as a new user: "im sorry if…" got "I'm sorry for" in front of it.
+_AS_WRITTEN = {"im ": "i'm ", "sry": "sorry", "soz": "sorry"}
+_PHONE_SPELLING = re.compile(r"^(im |sry\b|soz\b)")
 
 
 def strip_prefix(text: str, *prefixes: str) -> str:
