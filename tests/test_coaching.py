@@ -296,47 +296,42 @@ def test_a_real_apology_or_gentle_start_gets_a_short_positive_note_and_moves_on(
     assert t.state.seats["a"].stack[-1].step == "regret"
 
 
-def test_keep_my_words_asks_once_then_keeps_them_exactly(content):
-    words = "Sorry if you felt hurt, but you started it."
-    t = go(content, at_my_part(), checked(content, words))
+DEFENSIVE = "Sorry if you felt hurt, but you started it."
+
+
+def kept_as_written(t) -> bool:
+    """The defensive draft kept exactly as "my part", and the repair on at the next step."""
+    seat = t.state.seats["a"]
+    return seat.slots.get("my_part") == DEFENSIVE and seat.stack[-1].step == "regret"
+
+
+# None: the "Yes, keep it" button. Typed words: found trying Mend as a new user, "yes" here was saved
+# as "my part", and the draft read "I can see my part in it: yes. I'm sorry for yes."
+@pytest.mark.parametrize("yes", [None, "yes", "yep", "keep it", "ok"])
+def test_keep_my_words_asks_once_then_keeps_them_exactly(content, yes):
+    t = go(content, at_my_part(), checked(content, DEFENSIVE))
     t = press(content, t, "lint_keep")
     assert t.effects[-1].key == "coaching.keep_confirm"
-    t = press(content, t, "lint_keep_yes")
-    assert t.state.seats["a"].slots["my_part"] == words
-    assert t.state.seats["a"].stack[-1].step == "regret"
+    t = press(content, t, "lint_keep_yes") if yes is None else go(content, t.state, checked(content, yes))
+    assert kept_as_written(t)
 
 
 @pytest.mark.parametrize("keep, yes", [("keep my words", "yes, keep it"), ("Keep my words", "Yes, keep it")])
 def test_typing_the_keep_button_s_words_keeps_the_draft_not_those_words(content, keep, yes):
     """Found trying Mend as a new user: "keep my words" typed at the hint became the answer."""
-    words = "Sorry if you felt hurt, but you started it."
-    t = go(content, at_my_part(), checked(content, words))
+    t = go(content, at_my_part(), checked(content, DEFENSIVE))
     t = go(content, t.state, checked(content, keep))
     assert t.effects[-1].key == "coaching.keep_confirm"
     t = go(content, t.state, checked(content, yes))
-    assert t.state.seats["a"].slots["my_part"] == words
-    assert t.state.seats["a"].stack[-1].step == "regret"
-
-
-@pytest.mark.parametrize("reply", ["yes", "yep", "keep it", "ok"])
-def test_a_plain_yes_to_keep_it_exactly_keeps_the_draft_not_the_yes(content, reply):
-    # Found trying Mend as a new user: "yes" here was saved as "my part", and the draft read
-    # "I can see my part in it: yes. I'm sorry for yes."
-    words = "Sorry if you felt hurt, but you started it."
-    t = go(content, at_my_part(), checked(content, words))
-    t = press(content, t, "lint_keep")
-    t = go(content, t.state, checked(content, reply))
-    assert t.state.seats["a"].slots["my_part"] == words
-    assert t.state.seats["a"].stack[-1].step == "regret"
+    assert kept_as_written(t)
 
 
 def test_a_plain_no_to_keep_it_exactly_asks_for_a_new_version_and_a_bare_yes_at_the_hint_means_nothing(content):
-    words = "Sorry if you felt hurt, but you started it."
-    t = go(content, at_my_part(), checked(content, words))
+    t = go(content, at_my_part(), checked(content, DEFENSIVE))
     t = press(content, t, "lint_keep")
     t = go(content, t.state, checked(content, "nope"))
     assert t.effects[-1].key == "repair.my_part" and "my_part" not in t.state.seats["a"].slots
-    t = go(content, at_my_part(), checked(content, words))
+    t = go(content, at_my_part(), checked(content, DEFENSIVE))
     t = go(content, t.state, checked(content, "yes, keep it"))  # before being asked: ask first
     assert t.effects[-1].key == "coaching.keep_confirm" and "my_part" not in t.state.seats["a"].slots
 
