@@ -111,7 +111,7 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
         try:  # compiled once, as one alternation; one by one only to say which pattern is broken
             return combined([item for item, _ in found])
         except re.error:
-            broken = {p for p, _ in found} - {p for p, _ in found if _compiles(p)}
+            broken = {p for p, _ in found if not _compiles(p)}
             compile_each([(p, n) for p, n in found if p in broken], where)  # says which, and where
             return combined([p for p, _ in found if p not in broken])
 

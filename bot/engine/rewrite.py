@@ -83,15 +83,7 @@ def my_side(text: str) -> str:
     were overreacting") and the denials ("it's not my fault") left out, so a rewrite at their own
     part cannot quote the blame back to them. Found trying Mend as a new user: "sorry but you were
     overreacting" came back as "What was going on for me: you were overreacting"."""
-    words = _EMOJI_AND_MARKS.sub("", " ".join(text.split()))
-    mine = []
-    for clause in _CLAUSE_BREAK.split(words):
-        clause = _JOINED.sub("", clause.strip())
-        for _ in range(3):
-            clause = _LEAD_INS.sub("", clause).strip()
-        if len(clause.split()) >= 2 and not _ABOUT_THEM.match(clause) and not _DENIALS.search(clause):
-            mine.append(clause)
-    return _tidy(_joined(mine, text))
+    return _tidy(_joined(_my_clauses(text), text))
 
 
 def own_part(text: str) -> tuple[str, str]:
@@ -100,8 +92,7 @@ def own_part(text: str) -> tuple[str, str]:
     exhausted", or anything else of theirs); "I ___" and "___" where there is none."""
     acts: list[str] = []
     states: list[str] = []
-    for clause in [c for c in _CLAUSE_BREAK.split(my_side(text)) if c.strip() and c.strip() != "___"]:
-        clause = clause.strip(" ,.;:!?-")
+    for clause in _my_clauses(text):
         if _STATE.match(clause):
             states.append(clause)
         elif _FIRST_PERSON.match(clause) or _ARABIC_LETTER.search(clause):
@@ -110,6 +101,20 @@ def own_part(text: str) -> tuple[str, str]:
             states.append(clause)
     owned = _tidy(_joined(acts, text))
     return (owned if owned != "___" else "I ___"), _tidy(_joined(states, text))
+
+
+def _my_clauses(text: str) -> list[str]:
+    """The draft's clauses of two words or more that are the writer's: lead-ins and absolutes taken
+    off, clauses about the partner and denials left out."""
+    words = _EMOJI_AND_MARKS.sub("", " ".join(text.split()))
+    mine = []
+    for clause in _CLAUSE_BREAK.split(words):
+        clause = _JOINED.sub("", clause.strip())
+        for _ in range(3):
+            clause = _LEAD_INS.sub("", clause).strip()
+        if len(clause.split()) >= 2 and not _ABOUT_THEM.match(clause) and not _DENIALS.search(clause):
+            mine.append(re.sub(r"\s+", " ", _ABSOLUTES.sub("", clause)).strip(" ,.;:!?-"))  # "I just had" -> "I had"
+    return mine
 
 
 def _joined(clauses: list[str], text: str) -> str:
