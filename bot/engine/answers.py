@@ -268,22 +268,23 @@ def _by_words(words: list[str], options: list[OptionText], phrases: dict[str, li
     # apart), and only when the person's other words don't decide: "to" (of "freedom to choose")
     # must not pick freedom for "to feel like she matters to me", or tie with "heard" in "to be heard".
     function = [w for w in words if w in stop and len(owners.get(w, ())) == 1]
+    named = {w: _owners_of(w, owners) for w in content + function}  # each word looked up once
     if content:
-        decided = _tally(content, options, owners, original)
-        if decided.kind == "picked" or not function or any(not _owners_of(w, owners) for w in content):
+        decided = _tally([named[w] for w in content], options, original)
+        if decided.kind == "picked" or not function or not all(named[w] for w in content):
             return decided
     if not content and not function:
         return Reading("none", unread=original.strip())
-    return _tally(content + function, options, owners, original)
+    return _tally([named[w] for w in content + function], options, original)
 
 
-def _tally(meaningful: list[str], options: list[OptionText], owners: dict[str, set[str]], original: str) -> Reading:
-    """The option most of these words belong to (each word counting for the one option it names)."""
+def _tally(named: list[set[str]], options: list[OptionText], original: str) -> Reading:
+    """The option most of the person's words belong to (`named`: the options each word names; a
+    word counts for an option when it names that one alone)."""
     support = {o.id: 0 for o in options}
     explained = 0
     shared: set[str] | None = None  # the options every word of theirs belongs to
-    for w in meaningful:
-        matched = _owners_of(w, owners)
+    for matched in named:
         if matched:
             explained += 1
         shared = set(matched) if shared is None else shared & matched
@@ -292,7 +293,7 @@ def _tally(meaningful: list[str], options: list[OptionText], owners: dict[str, s
     top = max(support.values())
     if top == 0 and shared and 1 < len(shared) < len(options):  # "yes" to "Yes, in 3 days" / "Yes, in a week"
         return Reading("tie", tuple(o.id for o in options if o.id in shared))
-    if top == 0 or explained * 2 < len(meaningful):  # most of what they said isn't about any option
+    if top == 0 or explained * 2 < len(named):  # most of what they said isn't about any option
         return Reading("none", unread=original.strip())
     leaders = [oid for oid, n in support.items() if n == top]
     return Reading("picked", (leaders[0],)) if len(leaders) == 1 else Reading("tie", tuple(leaders))
