@@ -211,18 +211,60 @@ def catalogs():
     return load_content(CONTENT_DIR).catalogs
 
 
-def test_a_french_draft_keeps_each_answer_as_said_without_seams(catalogs):
+def test_a_french_draft_frames_each_answer_without_seams(catalogs):
     from bot.compose.view import draft_text
     answers = {"my_part": "j'ai haussé le ton quand tu parlais de la vaisselle.",
                "regret": "Je suis désolé d'être parti de la cuisine", "their_view": "tu as dû te sentir ignorée",
                "their_feelings": {"labels": ["pickers.feelings.lonely"]}, "makes_sense": None,
                "my_ask": "Peux-tu me dire quand tu as besoin d'une pause ?", "my_offer": "😡"}
     draft = draft_text(answers, catalogs["fr"])
-    assert "J'ai haussé le ton quand tu parlais de la vaisselle. Je suis désolé d'être parti de la cuisine. " \
-           "Tu as dû te sentir ignorée." in draft  # no English frame around French words
+    assert ("Avec du recul, je vois ma part là-dedans\u00a0: j'ai haussé le ton quand tu parlais de la vaisselle. "
+            "Je suis désolé d'être parti de la cuisine. Tu as dû te sentir ignorée.") in draft
     assert "seul·e" in draft  # the picked feeling, in its phrase
     assert "une pause\u00a0?" in draft and "?." not in draft and ".." not in draft
     assert "désolé·e pour" not in draft and "😡" not in draft  # no doubled apology; emoji makes no sentence
+    assert "troisième personne" not in draft  # every answer speaks to "tu"
+
+
+def test_french_answers_that_are_not_sentences_get_a_frame(catalogs):
+    """Found trying Mend as a new user: "Être écouté. Blessé, seul." read as a form, not a message."""
+    from bot.compose.view import draft_text
+    answers = {"my_part": "crier", "regret": "la porte claquée", "their_view": "humiliée",
+               "their_feelings": {"labels": ["pickers.feelings.lonely"], "text": "blessée"},
+               "makes_sense": "vu que je criais devant ta mère", "my_offer": "je respirerai avant de répondre",
+               "my_ask": "Être écouté"}
+    draft = draft_text(answers, catalogs["fr"])
+    for sentence in ("je vois ma part là-dedans\u00a0: crier.", "Je suis désolé·e pour ceci\u00a0: la porte claquée.",
+                     "Ce que j'imagine de ton côté\u00a0: humiliée.", "laissé·e\u00a0: seul·e et blessée.",
+                     "Et je le comprends\u00a0: vu que je criais devant ta mère.",
+                     "La prochaine fois, je respirerai avant de répondre.",
+                     "j'aimerais te demander\u00a0: être écouté."):
+        assert sentence in draft
+    assert "Être écouté." not in draft and ".." not in draft
+
+
+def test_a_french_draft_asks_to_check_words_about_him_but_not_impersonal_il(catalogs):
+    from bot.compose.view import draft_text
+    about_him = draft_text({"my_part": "j'ai crié parce qu'il m'écoute jamais"}, catalogs["fr"])
+    assert "il m'écoute jamais" in about_him and "troisième personne" in about_him
+    impersonal = draft_text({"my_part": "j'ai crié alors qu'il fallait juste écouter",
+                             "my_ask": "il faut qu'on se parle avant de dormir"}, catalogs["fr"])
+    assert "troisième personne" not in impersonal
+
+
+@pytest.mark.parametrize("language, my_part, regret, kept", [
+    ("en", "i called you lazy in front of your sister",
+     "I'm sorry I called you lazy, especially in front of your sister", "I'm sorry I called you lazy"),
+    ("fr", "je t'ai traité de paresseux devant ta soeur", "Je suis désolée de t'avoir traité de paresseux devant ta sœur",
+     "Je suis désolée de t'avoir traité"),
+])
+def test_my_part_said_again_in_the_regret_is_said_once(catalogs, language, my_part, regret, kept):
+    from bot.compose.view import draft_text
+    draft = draft_text({"my_part": my_part, "regret": regret}, catalogs[language])
+    assert kept in draft
+    assert "my part in it" not in draft and "ma part" not in draft  # the regret owns the act already
+    different = draft_text({"my_part": my_part, "regret": "I'm sorry I walked out"}, catalogs["en"])
+    assert "my part in it" in different  # a different regret: both stay
 
 
 def test_an_arabic_draft_keeps_its_question_mark_and_no_seam(catalogs):

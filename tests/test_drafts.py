@@ -180,7 +180,7 @@ async def test_draft_over_telegram_asks_again_for_emoji_and_keeps_the_edited_ver
         assert not tg.fake.errors
 
 
-async def test_a_french_draft_reads_as_said_and_history_opens_in_french(conversation):
+async def test_a_french_draft_reads_as_a_message_and_history_opens_in_french(conversation):
     camille = Persona("camille", conversation, language_code="fr")
     await camille.onboard()
     _, draft = await repair_with(
@@ -189,8 +189,9 @@ async def test_a_french_draft_reads_as_said_and_history_opens_in_french(conversa
         their_feelings=None, makes_sense=None, my_ask="Peux-tu me dire quand tu as besoin d'une pause ?",
         my_offer="Je dirai quand je commence à m'énerver au lieu d'élever la voix.")
     message = message_of(draft)
-    assert ("J'ai haussé le ton quand tu parlais de la vaisselle. Je suis désolée d'être partie de la cuisine. "
-            "Tu as dû te sentir ignoré.") in message
+    assert ("Avec du recul, je vois ma part là-dedans\u00a0: j'ai haussé le ton quand tu parlais de la vaisselle. "
+            "Je suis désolée d'être partie de la cuisine. Tu as dû te sentir ignoré.") in message
+    assert "La prochaine fois, je dirai quand je commence à m'énerver" in message
     assert "d'une pause\u00a0?" in message and "?." not in message and ".." not in message
     await camille.taps("fine")
     await camille.taps("none")

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.compose.overlap import restates
 from bot.compose.person import toward_you
 
 Phrases = Mapping[str, str]  # phrase name -> template with one `{words}`; see DRAFT_PHRASES
@@ -22,7 +23,7 @@ DRAFT_PHRASES = (
     "opening", "own", "sorry_that", "sorry_for", "view", "view_felt", "felt", "sense_why", "sense_because",
     "sense_that", "offer_next", "offer_do", "offer_work", "offer_what", "ask_question", "ask_could", "ask_that",
     "ask_what", "closing", "and", "third_person_note", "request_felt", "request_felt_when", "request_felt_at", "request_when",
-    "request_need",
+    "request_need", "view_said", "sense_said",
 )
 QUOTES = "\"'“”‘’«»"
 END_MARKS = ".!?…؟"  # ؟: the Arabic question mark
@@ -310,7 +311,7 @@ def compose_draft(words: DraftWords, phrases: Phrases) -> Composed:
     build = _Builder(phrases)
     parts = [
         phrases["opening"],
-        build.own(words.my_part),
+        "" if restates(words.my_part, words.regret) else build.own(words.my_part),
         build.regret(words.regret),
         build.view(words.their_view),
         build.felt(words.their_feelings, words.their_feelings_text),
@@ -330,27 +331,6 @@ def as_said(raw: str | None, spaced_marks: bool = False) -> str:
         return ""
     end = end or "."
     return upper_first(words) + ("\u00a0" + end if spaced_marks and end in QUESTION_MARKS else end)
-
-
-def compose_draft_as_said(words: DraftWords, phrases: Phrases, spaced_marks: bool = False) -> Composed:
-    """The message in a language the English sentence rules above don't know (French, Arabic): each
-    answer was asked for in words to the partner, so it stands as its own sentence, in the same
-    order, between the opening and the closing; only the picked feelings go into a phrase (`felt`).
-    No frames around the person's words means no seams and no doubled words."""
-    felt = list(words.their_feelings)
-    parts = [
-        phrases["opening"],
-        as_said(words.my_part, spaced_marks),
-        as_said(words.regret, spaced_marks),
-        as_said(words.their_view, spaced_marks),
-        fill(phrases["felt"], join_words(felt, phrases["and"])) if felt else "",
-        as_said(words.their_feelings_text, spaced_marks),
-        as_said(words.makes_sense, spaced_marks),
-        as_said(words.my_offer, spaced_marks),
-        as_said(words.my_ask, spaced_marks),
-        phrases["closing"],
-    ]
-    return Composed(" ".join(p for p in parts if p), False)
 
 
 def compose_request(feelings: Sequence[str], situation: str | None, needs: Sequence[str], ask: str | None,

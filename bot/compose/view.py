@@ -9,10 +9,10 @@ from bot.compose.draft import (
     DRAFT_PHRASES,
     DraftWords,
     compose_draft,
-    compose_draft_as_said,
     compose_request,
     tidy,
 )
+from bot.compose.framed import compose_draft_framed
 from bot.content.model import Catalog
 from bot.engine.calendar import zone
 from bot.engine.history import SUMMARY_SLOTS
@@ -81,8 +81,8 @@ def draft_text(answers: dict[str, Any], catalog: Catalog, edited: str | None = N
     )
     if english(catalog):
         composed = compose_draft(words, phrases(catalog))
-    else:  # the sentence rules are English: elsewhere each answer stands as the person said it
-        composed = compose_draft_as_said(words, phrases(catalog), spaced_marks(catalog))
+    else:  # the sentence rules are English: elsewhere each answer is kept as said or follows a colon frame
+        composed = compose_draft_framed(words, phrases(catalog), catalog.locale.split("-")[0], spaced_marks(catalog))
     text = quoted(composed.text)
     return text + ("\n\n" + catalog.text("draft.third_person_note") if composed.third_person else "")
 
