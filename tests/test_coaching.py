@@ -43,11 +43,13 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # defensiveness recall 0.86 -> 0.71, criticism precision 0.96 -> 0.92, non_apology recall 0.94 ->
 # 0.92, neutral drafts given a hint 9.2% -> 11.5%. Kept, because the choice between the two models
 # may not be made on held-out; the floors follow, under the 0.85 for defensiveness recall.
+# Round 7 (en phone register, fr and Darija/Arabic; defensiveness 0.62 and 0.46 recall before training)
+# joined dev: held-out neutral 11.5% -> 10.3%, other labels within a point; the neutral cap follows.
 HELDOUT_FLOORS = {
     "criticism": (0.91, 0.86), "contempt": (0.91, 0.87), "defensiveness": (0.87, 0.70),
     "non_apology": (0.94, 0.91), "good_apology": (0.95, 0.89), "gentle_startup": (0.98, 0.96),
 }
-HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.115; the goal is 0.10
+HELDOUT_NEUTRAL_FLAGGED_MAX = 0.11  # measured 0.103 (0.115 before round 7); the goal is 0.10
 
 
 def report_module():

@@ -27,7 +27,7 @@ HELDOUT = ROOT / "tests" / "data" / "screen" / "heldout.yaml"
 # Gated on the split written blind to the rules (never tuned on). The targets are 0.95 per
 # category and per language; these floors are what the screen reaches today (see README), so a
 # change that makes it worse fails here. Raise them, never lower them.
-MIN_RECALL_OVERALL = 0.97
+MIN_RECALL_OVERALL = 0.975  # measured 0.984 after round 8 (0.976 before)
 MIN_RECALL_PER_CATEGORY = 0.93
 MIN_RECALL_PER_LANGUAGE = 0.94
 MAX_FALSE_ALARMS = 0.11  # 0.087, then 0.106 when retrained with more ordinary drafts (2026-12-01)
