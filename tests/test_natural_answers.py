@@ -183,6 +183,26 @@ async def test_multi_select_own_words_when_not_all_parts_are_options(talk):
     assert "small and stupid" in t.text and "What set you up" in t.text
 
 
+async def test_blame_typed_as_a_feeling_is_met_with_one_gentle_question(talk):
+    # Found trying Mend as a new user: "Noted: … its kinda his fault too. Those feelings make sense to have."
+    blame = "i mean i only yelled because he never listens to me, so honestly its kinda his fault too"
+    t = await talk(TO_CALM_GATE + ["2", "skip", "yes", blame])
+    assert "under all that, what did you feel?" in t.text and "make sense to have" not in t.text
+    assert "What set you up" not in t.text  # still at the feelings question, its choices shown again
+    t = await talk(["hurt"])
+    acknowledged = after(t, "In that moment, I felt")
+    assert "hurt" in acknowledged and "his fault" not in acknowledged
+
+
+async def test_blame_typed_twice_at_the_feelings_question_is_kept(talk):
+    """Asked once, never a wall: the second answer is theirs, whatever it is."""
+    t = await talk(TO_CALM_GATE + ["2", "skip", "yes", "can you stop being so lazy and do the dishes for once"])
+    assert "what did you feel?" in t.text
+    t = await talk(["he never helps with anything at home, it's always me"])
+    kept = after(t, "what did you feel?")  # the transcript since the one gentle question
+    assert "he never helps with anything at home" in kept and "What set you up" in kept
+
+
 async def test_multi_select_not_understood_where_own_words_are_not_taken(talk):
     t = await talk(TO_CALM_GATE + ["7", "sweaty palms"])
     assert "I'm not sure which one you mean by “sweaty palms”." in t.text

@@ -16,7 +16,7 @@ from bot.engine.frames import current
 from bot.engine.prompts import params_for, prompt
 from bot.engine.rewrite import hint_label, positive_label, scaffold
 from bot.engine.state import Draft, Frame, SlotValue
-from bot.engine.text import clean_text
+from bot.engine.text import clean_text, mentions_someone_else
 from bot.engine.turn import Turn
 
 HINT_BUTTONS = (Choice("lint_rewrite", "coaching.rewrite"), Choice("lint_edit", "coaching.edit"),
@@ -177,6 +177,8 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
         if not step.allow_text:
             raise InvalidInput(outcome.reply or "answers.not_understood", params=outcome.params or {})
         text = checked_text(step, event.text)
+        if step.check and asks_for_the_feeling(t, frame, step, event):
+            return
         t.seat.slots[f"{step.save_as}_text"] = text
         finish_multi(t, frame, step, list(picks), own_words=True)
         return
@@ -210,6 +212,28 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
         prompt(t, step)  # show the card again with the ticks
     else:
         raise InvalidInput("system.pick_an_option")
+
+
+# What own words at a feelings question read as when they are about the partner, not a feeling.
+BLAME = frozenset({"criticism", "contempt", "defensiveness"})
+
+
+def asks_for_the_feeling(t: Turn, frame: Frame, step: MultiStep, event: TextReceived) -> bool:
+    """Own words at a checked feelings question that read as blame ("i only yelled because he never
+    listens, so its kinda his fault") are not approved as a feeling: Mend says so gently and asks,
+    once, for the feeling under them. Whatever comes next is kept: never a wall. (Found trying Mend
+    as a new user: "Noted: … his fault too. Those feelings make sense to have.")"""
+    seat = t.seat
+    if seat.draft and seat.draft.at == frame.at:
+        seat.draft = None  # asked once already
+        return False
+    if not BLAME & set(event.coaching) or not mentions_someone_else(event.text):
+        return False  # "small and stupid" is a feeling, however harsh
+    seat.draft = Draft(frame.at, clean_text(event.text), "feeling", 1)
+    seat.turn += 1
+    t.send("answers.feeling_under_it")
+    prompt(t, step)
+    return True
 
 
 def finish_multi(t: Turn, frame: Frame, step: MultiStep, chosen: list[str], own_words: bool = False) -> None:
