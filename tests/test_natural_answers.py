@@ -154,6 +154,26 @@ async def test_scale_ambiguity_shows_just_the_tied_options(talk):
 
 
 # -- multi-select ----------------------------------------------------------------------------
+# -- a story told at the home menu --------------------------------------------------------------
+@pytest.mark.parametrize("story", [
+    "we had a huge fight about his mom and i said some stuff i regret and now hes sleeping on the couch",
+    "this argument is killing me lol",
+    "on s'est disputés hier soir à cause de sa mère et j'ai dit des choses que je regrette",
+])
+async def test_a_story_told_at_the_home_menu_starts_a_repair(talk, story):
+    # Found trying Mend as a new user: the first instinct is to tell what happened, and the menu
+    # answered "I'm not sure which one you mean" (or opened "What is Mend?").
+    t = await talk(ONBOARD + [story])
+    assert "Thank you for telling me" in t.text and "How stirred up do you feel" in t.text
+
+
+async def test_a_few_words_at_the_home_menu_are_still_read_as_a_choice(talk):
+    t = await talk(ONBOARD + ["i want to do the gratitude practice please tonight"])
+    assert "could be either of these" in t.text and "Thank you for telling me" not in t.text  # no repair among them
+    t = await talk(["past repairs"])
+    assert "Thank you for telling me" not in t.text
+
+
 async def test_multi_select_several_at_once_with_typos(talk):
     t = await talk(TO_CALM_GATE + ["2", "skip", "yes", "hurt, frustated and lonley"])
     assert "hurt, frustrated, lonely" in t.text  # feelings_ack says them back, in the list's words

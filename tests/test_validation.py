@@ -321,3 +321,10 @@ def test_a_rewrite_shape_needs_the_checker_and_a_known_kind(copy):
     found = "\n".join(problems(copy))
     assert f"repair.yaml:{line_of(flow, 'rewrite: own')}: step 'my_part': 'rewrite' shapes coaching hints" in found
     assert "step 'regret': 'rewrite' is one of own, ask, offer, acknowledge" in found
+
+
+def test_a_story_option_is_one_of_a_single_choice_questions_options(copy):
+    flow = copy / "flows" / "home.yaml"
+    edit(flow, "    story: repair", "    story: dance")
+    found = "\n".join(problems(copy))
+    assert f"home.yaml:{line_of(flow, 'story: dance')}: step 'menu': 'story' names one of a single-choice" in found

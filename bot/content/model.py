@@ -16,7 +16,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "system.back_to_step",
     "system.welcome_back",
     "system.pick_an_option",
-    "answers.not_understood", "answers.not_a_time", "answers.which_one", "answers.ticked_and_group", "answers.feeling_under_it", "answers.daily_set",
+    "answers.not_understood", "answers.not_a_time", "answers.which_one", "answers.ticked_and_group", "answers.feeling_under_it", "answers.story_heard", "answers.daily_set",
     "answers.daily_needs_clock", "answers.need_timezone", "answers.time_too_soon", "answers.time_too_late",
     "time.today_at", "time.tomorrow_at", "time.later_at", "time.in_span", "time.span_minutes", "time.span_hour",
     "time.span_hours", "console.scale_hint", "console.time_hint",
@@ -181,6 +181,9 @@ class _Options(_Question):
     time_option: str | None = None
     time_min: timedelta | None = None
     time_max: timedelta | None = None
+    # A single-choice question where people may tell what happened instead of choosing (the home
+    # menu): a message of several words that names no option is taken as this option.
+    story: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -182,6 +182,11 @@ def step_ask(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any] | Non
         v.use_key("system.skip", file, raw.line)
     if "time" in raw:
         out.update(time_spec(v, raw, file, sid, out))
+    if "story" in raw:
+        out["story"] = raw["story"]
+        if out.get("kind") != "choice" or raw["story"] not in out.get("options", ()):
+            v.err(file, raw.line_of("story"), f"step '{sid}': 'story' names one of a single-choice question's options")
+            out["story"] = None
     return out
 
 

@@ -63,6 +63,11 @@ def answer_choice(t: Turn, frame: Frame, step: ChoiceStep, event: Event) -> None
     runner.move_on(t, frame, step)
 
 
+# Enough words to be telling something rather than trying an option's name ("this argument is
+# killing me lol"); fewer are read as a try at an option, and asked about as before.
+STORY_WORDS = 5
+
+
 def reads_as_an_option(t: Turn, text: str) -> bool:
     """Words that plainly pick an option of the question on screen ("take a break" at the calm
     gate) are an answer: a weak screening signal on them is noise. A clear sign never is."""
@@ -78,6 +83,10 @@ def typed_choice(t: Turn, frame: Frame, step: ChoiceStep, text: str) -> OptionCh
     outcome = reading.read_typed(t.content, t.seat, step, text, t.now, reminders.tz_of(t.seat))
     if outcome.kind == "picked":
         return OptionChosen(outcome.ids[0])
+    if step.story and len(text.split()) >= STORY_WORDS and (
+            outcome.kind == "unread" or outcome.kind == "tie" and step.story in outcome.ids):
+        t.send("answers.story_heard")  # told what happened instead of choosing: start there
+        return OptionChosen(step.story)
     if outcome.kind == "tie":
         ask_which(t, step, outcome.ids, text)
         return None
