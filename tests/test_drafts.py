@@ -113,6 +113,41 @@ async def test_emoji_only_or_one_character_answers_are_asked_again_kindly(alice,
     assert alice.last_prompt.key == "repair.regret"  # words with an emoji are fine
 
 
+async def finish_after_my_part(p: Persona) -> list[str]:
+    """From "What I regret" to the draft, plainly; the keys Mend sent on the way."""
+    start = len(p.inbox)
+    await answer(p, "regret", None)
+    await answer(p, "their_view", "you felt unheard")
+    await p.taps("skip")  # their feelings
+    await p.taps("skip")  # their needs
+    await answer(p, "makes_sense", None)
+    await answer(p, "my_ask", "Could you tell me when you need a pause?")
+    await answer(p, "my_offer", "I'll count to three before answering")
+    await answer(p, "move_on", None)
+    assert p.last_prompt.key == "repair.draft_choice"
+    return [s.key for s in p.inbox[start:]]
+
+
+async def test_words_kept_after_a_hint_are_pointed_out_once_before_the_draft(alice):
+    """Found trying Mend as a new user: a draft full of kept put-downs got "It's fine as it is"."""
+    await alice.onboard()
+    await reach_my_part(alice)
+    await alice.says("Sorry if you felt hurt, but you started it.")
+    assert alice.last_prompt.key.startswith("coaching.hint.")
+    await alice.taps("lint_keep")
+    await alice.taps("lint_keep_yes")
+    keys = await finish_after_my_part(alice)
+    assert keys.index("repair.draft") < keys.index("repair.kept_note") < keys.index("repair.draft_choice")
+    note = alice.text_of(next(s for s in reversed(alice.inbox) if s.key == "repair.kept_note"))
+    assert "you kept after I'd noticed something" in note and "write my own version" in note
+    await alice.taps("fine")
+    await alice.taps("none")
+    await reach_my_part(alice)  # the next repair starts blank: nothing kept, nothing to point out
+    await alice.says("I raised my voice")
+    keys = await finish_after_my_part(alice)
+    assert "repair.kept_note" not in keys
+
+
 async def test_the_person_can_send_back_their_own_version_and_it_is_kept_exactly(alice):
     await alice.onboard()
     await repair_with(alice, my_part="I raised my voice", regret=None, their_view="you felt unheard",

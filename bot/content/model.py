@@ -122,6 +122,9 @@ SYSTEM_SLOTS: dict[str, frozenset[str]] = {
     # may this person be offered an exercise with their partner in the room (co-regulation)? Off after
     # an abuse disclosure or a positive safety screen, like joint work; never says why.
     "in_person": frozenset({"ok", "off"}),
+    # the answers kept as written after a coaching hint (slot names; engine/frames.py HINT_KEPT):
+    # tested with `is set` only
+    "hint_kept": frozenset(),
 }
 PARTNER_PREFIX = "partner_"  # a revealed item lands in the reader's slots as partner_<slot>
 

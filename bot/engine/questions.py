@@ -12,7 +12,7 @@ from bot.engine import answers, couples, families, history, reading, reminders, 
 from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
-from bot.engine.frames import current
+from bot.engine.frames import HINT_KEPT, current
 from bot.engine.prompts import params_for, prompt
 from bot.engine.rewrite import hint_label, positive_label, scaffold
 from bot.engine.state import Draft, Frame, SlotValue
@@ -337,10 +337,18 @@ def on_coaching_choice(t: Turn, frame: Frame, step: TextStep, draft: Draft, opti
     elif option == "lint_keep_yes":  # asked once; now the words go exactly as written
         t.seat.draft = None
         save(t, step, draft.text)
+        note_kept(t.seat.slots, step)
         runner.move_on(t, frame, step)
     else:  # lint_edit, lint_keep_no: the question again, for a new version
         t.seat.draft = replace(draft, confirming=False)
         prompt(t, step)
+
+
+def note_kept(slots: dict[str, SlotValue], step: Question) -> None:
+    kept = slots.get(HINT_KEPT)
+    names = list(kept) if isinstance(kept, list) else []
+    if step.save_as and step.save_as not in names:
+        slots[HINT_KEPT] = [*names, step.save_as]
 
 
 def checked_text(step: Question, raw: str) -> str:
