@@ -45,9 +45,16 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # may not be made on held-out; the floors follow, under the issue's 0.85 for defensiveness recall.
 # Round 7 (en phone register, fr and Darija/Arabic; defensiveness 0.62 and 0.46 recall before training)
 # joined dev: held-out neutral 11.5% -> 10.3%, other labels within a point; the neutral cap follows.
+# Round 8 (defensiveness without markers: long reasons, correcting facts, "I was only trying to help";
+# 0.13 recall on it before training) joined dev; the unchanged rule raised defensiveness's threshold
+# 0.8 -> 0.85 and held-out moved: defensiveness 0.91/0.71 -> 0.93/0.68, gentle_startup recall 0.98 ->
+# 0.95 (two of 43), criticism recall 0.87 -> 0.93, contempt recall 0.91 -> 0.96. Then a dozen
+# acknowledgements said as the partner's impression ("tu as eu l'impression que je ne t'écoutais pas",
+# Mend's own example, read as criticism) joined the bank as neutral; the rule moved criticism's
+# threshold 0.6 -> 0.55: criticism precision 0.91 -> 0.895, gentle_startup recall back to 0.98. Floors follow.
 HELDOUT_FLOORS = {
-    "criticism": (0.91, 0.86), "contempt": (0.91, 0.87), "defensiveness": (0.87, 0.70),
-    "non_apology": (0.94, 0.91), "good_apology": (0.95, 0.89), "gentle_startup": (0.98, 0.96),
+    "criticism": (0.88, 0.91), "contempt": (0.92, 0.94), "defensiveness": (0.90, 0.66),
+    "non_apology": (0.94, 0.92), "good_apology": (0.95, 0.89), "gentle_startup": (0.98, 0.96),
 }
 HELDOUT_NEUTRAL_FLAGGED_MAX = 0.11  # measured 0.103 (0.115 before round 7); the issue's goal is 0.10
 
