@@ -247,6 +247,8 @@ def test_help_me_rewrite_gives_a_scaffold_from_their_own_words(content, text, la
     assert own in shown
     if label in ("criticism", "contempt"):
         assert "hurt, lonely" in shown
+    if label == "non_apology":  # "it left you ___": their feelings, never the writer's own (new-user trial 3)
+        assert "hurt, lonely" not in shown and "left you feeling ___" in shown
     if label == "defensiveness":  # the shape quotes only their side, never the counter-attack
         assert "started it" not in shown and "fault" not in shown
     t = go(content, t.state, checked(content, "I felt hurt when I cleaned up alone, and I'd like us to share it."))

@@ -29,10 +29,11 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.engine.text import ARABIC_LETTER
+
 WHOLE_TYPO = 88  # similarity (0-100) above which a whole label with a slip still counts as that label
 MIN_TYPO_WORD = 4  # one word with a slip ("frustated", "lonley"): 4+ letters, one edit (two from 8 letters)
 MIN_ARABIC_TYPO_WORD = 7  # letters; vowels are not written, so a slip in a short word makes another word
-_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 RANGE_RE = re.compile(r"(\d+)\s*(?:[–—-]|إلى|الى)\s*(\d+)")  # "7–8 · …"; Arabic: "من 7 إلى 8 · …"
 NUMBER_RE = re.compile(r"\d+")
 NUMBERS_ONLY_RE = re.compile(r"^\s*\d+(\s*(,|،|and|et|&|\s)\s*\d+)*\s*$")
@@ -304,7 +305,7 @@ def _owners_of(word: str, owners: dict[str, set[str]]) -> set[str]:
         return owners[word]
     if len(word) < MIN_TYPO_WORD or word.isdigit():
         return set()
-    if _ARABIC_LETTER.search(word) and len(word) < MIN_ARABIC_TYPO_WORD:
+    if ARABIC_LETTER.search(word) and len(word) < MIN_ARABIC_TYPO_WORD:
         # Short Arabic words one letter apart are often different words: حزين (sad) is not حنين
         # (longing), found trying Mend as a new user. Only longer words get a slip forgiven.
         return set()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from bot.engine.text import ARABIC_LETTER
+
 # Most corrosive first: one hint names one thing, the one most worth changing.
 HINT_ORDER = ("contempt", "criticism", "defensiveness", "non_apology")
 POSITIVE_ORDER = ("good_apology", "gentle_startup")
@@ -28,7 +30,6 @@ _FIRST_PERSON = re.compile(r"^(i|i'?ve|i'?d|i'?ll|je|j'|j’|ana|moi)\b", re.IGN
 # A clause about how they were, not what they did: "what was going on for me", not "the part I own".
 _STATE = re.compile(r"^(i was|i am|i'?m|i had|i felt|i feel|i've been|i have been|i get|j'etais|j'étais|je suis|j'avais"
                     r"|je me sentais|ana kont|kont)\b", re.IGNORECASE)
-_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 _JOINED = re.compile(r"^(and|so|then|plus|et|alors|puis|w|و)\s+", re.IGNORECASE)
 # A clause whose subject is the partner ("you were overreacting", "tu exagères", "نتا لي بديتي"): in a
 # shape meant to stay on the writer's side it would put the blame back in.
@@ -95,7 +96,7 @@ def own_part(text: str) -> tuple[str, str]:
     for clause in _my_clauses(text):
         if _STATE.match(clause):
             states.append(clause)
-        elif _FIRST_PERSON.match(clause) or _ARABIC_LETTER.search(clause):
+        elif _FIRST_PERSON.match(clause) or ARABIC_LETTER.search(clause):
             acts.append(clause)
         else:
             states.append(clause)
@@ -119,7 +120,7 @@ def _my_clauses(text: str) -> list[str]:
 
 def _joined(clauses: list[str], text: str) -> str:
     """Clauses joined with the comma of the text's script (Arabic writes ،)."""
-    return ("، " if _ARABIC_LETTER.search(text) else ", ").join(clauses)
+    return ("، " if ARABIC_LETTER.search(text) else ", ").join(clauses)
 
 
 def situation(text: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+ARABIC_LETTER = re.compile("[\u0600-\u06ff]")  # the text is (partly) in Arabic script
+
 # Words for another person (you, he, she, they) in the languages Mend speaks and Darija in both scripts.
 _SOMEONE_ELSE = re.compile(
     r"(?<!\w)(you|your|yours|u|ur|he|him|his|she|her|they|them|their|tu|toi|te|ton|ta|tes|il|elle|lui|"
