@@ -23,8 +23,10 @@ from typing import Any, TextIO
 
 from bot import locales
 from bot.clock import Clock
-from bot.content.model import Content
+from bot.content.model import DONE, SKIP, Content
 from bot.engine import CommandReceived, Event, OptionChosen, OptionsChosen, Resume, Send, TextReceived
+from bot.engine.families import ALL_GROUPS
+from bot.engine.families import PREFIX as GROUP_PREFIX
 from bot.presenter import Button, Rendered, catalog_for, fill, render
 from bot.services.conversation import Conversation, Outgoing
 from bot.storage import Database
@@ -58,9 +60,18 @@ def parse_line(line: str, prompt: Rendered | None) -> Event:
     if buttons and stripped:
         folded = stripped.casefold()
         for button in buttons:
-            if button.label.casefold() == folded:
+            # At a pick-several question an option's words typed out are an answer, as they are on
+            # Telegram ("being heard" moves on); only Done, Skip and the groups act as buttons. (Found
+            # trying Mend as a new user: typed labels ticked and waited, so the next answer landed
+            # one question late.)
+            if button.label.casefold() == folded and (not prompt or not prompt.multi or is_control(button.id)):
                 return OptionChosen(button.id)
     return TextReceived(text)
+
+
+def is_control(option_id: str) -> bool:
+    """A pick-several card's buttons that are not answers: finish, skip, open or leave a group."""
+    return option_id in (DONE, SKIP, ALL_GROUPS) or option_id.startswith(GROUP_PREFIX)
 
 
 def format_for_console(rendered: Rendered, content: Content, locale: str) -> str:

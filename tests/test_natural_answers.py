@@ -154,6 +154,24 @@ async def test_scale_ambiguity_shows_just_the_tied_options(talk):
 
 
 # -- multi-select ----------------------------------------------------------------------------
+# -- where support is: the country said the short way ---------------------------------------------
+@pytest.mark.parametrize("locale, typed, country", [
+    ("en", "usa", "us"), ("en", "us", "us"), ("en", "uk", "gb"), ("en", "england", "gb"), ("en", "im in texas", "us"),
+    ("en", "masr", "eg"), ("fr", "usa", "us"), ("fr", "algerie", "dz"), ("ar", "lmaghrib", "ma"), ("ar", "masr", "eg"),
+    ("ar", "morocco", "ma"), ("ar", "مصر", "eg"),
+])
+def test_a_country_said_the_short_way_is_understood(content, locale, typed, country):
+    # Found trying Mend as a new user, in a crisis: "usa", "uk", "im in texas", "lmaghrib" and "masr" at
+    # "Which country are you in?" got "I'm not sure which one you mean".
+    from datetime import datetime, timezone
+
+    from bot.engine import reading
+    from bot.engine.state import Seat
+    step = next(s for s in content.flows["sos"].steps if s.id == "ask_country")
+    outcome = reading.read_typed(content, Seat(locale=locale), step, typed, datetime(2026, 12, 1, tzinfo=timezone.utc), None)
+    assert (outcome.kind, outcome.ids) == ("picked", (country,))
+
+
 # -- a story told at the home menu --------------------------------------------------------------
 @pytest.mark.parametrize("story", [
     "we had a huge fight about his mom and i said some stuff i regret and now hes sleeping on the couch",
