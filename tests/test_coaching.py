@@ -112,6 +112,10 @@ def test_heldout_split_is_never_trained_on_and_the_model_is_current():
     ("It's not my fault, you started it.", {"defensiveness"}),
     ("I'm sorry if you felt hurt.", {"non_apology"}),
     ("I'm sorry I raised my voice at you at dinner. That wasn't fair.", {"good_apology"}),
+    # The partner in the third person, told to the coach at "my part" (new-user trial 4).
+    ("c'est lui qui a commencé, il arrête pas de me reprocher des trucs", {"defensiveness"}),
+    ("هو لي بدا، ديما كيلقى فيا العيب", {"defensiveness"}),
+    ("هو الذي بدأ، دائما يلومني", {"defensiveness"}),
 ])
 def test_each_label_on_a_plain_example(checker, text, expected):
     assert expected <= set(checker.labels(text))
@@ -294,7 +298,7 @@ def test_at_their_own_part_the_rewrite_stays_on_their_side(content, text, label,
     if kept and kept.startswith("that I"):  # an act of theirs is the part they own
         assert f"The part I own is {kept}." in shown
     else:
-        assert "The part I own is that I ___" in shown
+        assert "The part I own is that ___" in shown
         assert (kept in shown) if kept else "What was going on for me: ___." in shown
 
 

@@ -154,6 +154,26 @@ async def test_scale_ambiguity_shows_just_the_tied_options(talk):
 
 
 # -- multi-select ----------------------------------------------------------------------------
+# -- words for Mend at a question that wants words ------------------------------------------------
+async def test_words_for_mend_at_a_text_question_are_never_kept_as_the_answer(talk):
+    # Found trying Mend as a new user: the draft read "I imagine it felt go back… And could you stop?".
+    t = await talk(TO_CALM_GATE + ["2", "skip", "yes", "hurt", "skip"])
+    assert "My part was" in t.text
+    for meta in ("go back", "what do u mean", "stop"):
+        t = await talk([meta])
+        assert "a word for me rather than your answer" in t.text and "Is there something you regret" not in t.text
+    t = await talk(["I raised my voice"])
+    assert "Is there something you regret" in t.text
+
+
+@pytest.mark.parametrize("locale_words", ["help", "help me"])
+async def test_asking_for_help_at_a_hint_opens_the_rewrite(talk, locale_words):
+    t = await talk(TO_CALM_GATE + ["2", "skip", "yes", "hurt", "skip", "you always ignore me when i talk"])
+    assert "Before this goes anywhere" in t.text
+    t = await talk([locale_words])
+    assert "Here's a shape" in t.text
+
+
 # -- where support is: the country said the short way ---------------------------------------------
 @pytest.mark.parametrize("locale, typed, country", [
     ("en", "usa", "us"), ("en", "us", "us"), ("en", "uk", "gb"), ("en", "england", "gb"), ("en", "im in texas", "us"),

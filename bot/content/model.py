@@ -33,7 +33,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "system.not_given",
     "system.skip",
     "system.done_picking",
-    "system.type_answer", "system.already_done",
+    "system.type_answer", "system.already_done", "system.meta_words",
     "system.consent_first",
     "system.consent_first_remembered",
     "system.other_groups",

@@ -278,6 +278,10 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         # "done" after a pick-several question that already moved on: never kept as their words
         # (found trying Mend as a new user: "done" became "my part").
         raise InvalidInput("system.already_done")
+    if typed_option(t, event.text, (Choice("meta", "system.meta_words"),)) == "meta":
+        # "help", "go back", "stop", "what do u mean": words for Mend, never kept as the answer (found
+        # trying Mend as a new user: the draft read "I imagine it felt go back… And could you stop?").
+        raise InvalidInput("system.meta_words")
     if typed_skip(t, event.text):  # "skip", "idk": skipped where "Skip this" is offered, never kept as the answer
         if not step.optional:
             raise InvalidInput("system.not_skippable")

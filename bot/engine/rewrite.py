@@ -35,7 +35,10 @@ _JOINED = re.compile(r"^(and|so|then|plus|et|alors|puis|w|و)\s+", re.IGNORECASE
 # shape meant to stay on the writer's side it would put the blame back in.
 _ABOUT_THEM = re.compile(r"^(you|you'?re|you'?ve|you'?d|you'?ll|u|ur|your|yours|tu|t'|toi|vous|ton|ta|tes"
                          r"|he|she|he'?s|she'?s|hes|shes|they|they'?re|my (husband|wife|partner|boyfriend|girlfriend|bf|gf)"
-                         r"|il|elle|ils|elles|huwa|hiya|howa|hia"
+                         r"|il|elle|ils|elles|huwa|hiya|howa|hia|c'est (lui|elle|toi)|c'[eé]tait (lui|elle|toi)"
+                         r"|(c'est )?(parce qu'?|pcq |psk )(il|elle|tu|t')"
+                         # Darija: a verb of his, hers or yours ("dima kayl9a fiya l3ib": he always finds fault with me)
+                         r"|(dima |daima )?(kay|kat)[a-z0-9]+|(ديما |دايما |دائما )?(كي|كت)[\u0621-\u064a]+"
                          r"|انت|أنت|إنت|انتي|أنتِ|نتا|نتي|نتيا|هو|هي|لانك|لأنك|حيت نتا|حيت نتي|nta|nti|ntiya|enta|enti)(?!\w)",
                          re.IGNORECASE)
 # Denials and minimising: what a defensive draft says instead of its own part.
@@ -90,7 +93,8 @@ def my_side(text: str) -> str:
 def own_part(text: str) -> tuple[str, str]:
     """Their own part split in two for the "own" shape: the acts they name in the first person ("I
     yelled at him", "j'ai crié", "صرخت عليك"), and what was going on for them (a state like "I was
-    exhausted", or anything else of theirs); "I ___" and "___" where there is none."""
+    exhausted", or anything else of theirs); "___" where there is none (in any language: "I ___"
+    put English into a French or Arabic shape, found trying Mend as a new user)."""
     acts: list[str] = []
     states: list[str] = []
     for clause in _my_clauses(text):
@@ -101,7 +105,7 @@ def own_part(text: str) -> tuple[str, str]:
         else:
             states.append(clause)
     owned = _tidy(_joined(acts, text))
-    return (owned if owned != "___" else "I ___"), _tidy(_joined(states, text))
+    return owned, _tidy(_joined(states, text))
 
 
 def _my_clauses(text: str) -> list[str]:
