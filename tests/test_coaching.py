@@ -55,10 +55,12 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # (pairs: a defensive draft and a fair explanation of the same moment) joined dev; the rule brought
 # defensiveness's threshold back to 0.8: defensiveness recall 0.68 -> 0.75, good_apology recall 0.91 ->
 # 0.93, contempt recall 0.96 -> 0.91, criticism recall 0.93 -> 0.91, neutral drafts given a hint 10.3% ->
-# 11.5% (dev: 9.4%). Floors follow.
+# 11.5% (dev: 9.4%). Round 10 (mostly harmless drafts that look like problems) joined dev; the rule
+# moved defensiveness's threshold 0.8 -> 0.75: defensiveness 0.91/0.75 -> 0.87/0.80, contempt recall
+# 0.91 -> 0.93, good_apology recall 0.93 -> 0.91, neutral unchanged at 11.5% (dev 8.9%). Floors follow.
 HELDOUT_FLOORS = {
-    "criticism": (0.90, 0.89), "contempt": (0.91, 0.89), "defensiveness": (0.89, 0.73),
-    "non_apology": (0.94, 0.92), "good_apology": (0.95, 0.91), "gentle_startup": (0.98, 0.98),
+    "criticism": (0.90, 0.89), "contempt": (0.91, 0.91), "defensiveness": (0.85, 0.78),
+    "non_apology": (0.94, 0.92), "good_apology": (0.95, 0.89), "gentle_startup": (0.98, 0.96),
 }
 HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.115 (0.103 after round 8); the goal is 0.10
 
