@@ -192,6 +192,13 @@ def test_a_country_said_the_short_way_is_understood(content, locale, typed, coun
     assert (outcome.kind, outcome.ids) == ("picked", (country,))
 
 
+@pytest.mark.parametrize("fine", ["im fine", "i'm ok", "u misunderstood lol"])
+async def test_fine_said_plainly_at_are_you_safe_is_understood(talk, fine):
+    # Found trying Mend as a new user: "im fine" got "I'm not sure which one you mean" at this question.
+    t = await talk(ONBOARD + ["honestly everyone would be better off without me", fine])
+    assert "sorry if I got that wrong" in t.text and "not sure which one you mean" not in t.text
+
+
 # -- a story told at the home menu --------------------------------------------------------------
 @pytest.mark.parametrize("story", [
     "we had a huge fight about his mom and i said some stuff i regret and now hes sleeping on the couch",
