@@ -237,3 +237,12 @@ def test_a_short_arabic_word_one_letter_from_an_option_is_not_that_option():
     assert read("حزين", options, locale="ar").kind == "none"
     assert read("حنين", options, locale="ar").ids == ("missing_closeness",)
     assert read("frustated", [OptionText("frustrated", "frustrated")], locale="en").ids == ("frustrated",)
+
+
+@pytest.mark.parametrize("typed", ["coeur", "le coeur", "cœur"])
+def test_a_ligature_typed_as_two_letters_still_matches(typed):
+    # Found trying Mend as a new user: "coeur" (as most phone keyboards type it) missed "le cœur qui s'emballe".
+    options = [OptionText("racing_heart", "le cœur qui s'emballe"), OptionText("tight_jaw", "la mâchoire serrée")]
+    found = read(typed, options, multi=True, locale="fr")
+    assert (found.kind, found.ids) == ("picked", ("racing_heart",))
+    assert normalise("cœur") == normalise("coeur") == "coeur"

@@ -42,6 +42,8 @@ SPLIT_RE = re.compile(r"\s*(?:,|;|/|&|\+|\n|،|؛|\b(?:and|or|et|ou|w)\b|(?<!\S)
 WAW_RE = re.compile(r"\s+و(?=[\u0621-\u064a]{2})")  # "وقلق": an Arabic "and" joined to the next word
 NUMBER_WORD_RE = re.compile(r"^\d+(?:ish)?$")  # "7", "7ish"; not the digits of Darija in Latin letters ("n9der")
 INCLUSIVE_RE = re.compile(r"(\w+)·(\w+)")  # French inclusive forms: "blessé·e", "anxieux·se", "amer·ère"
+# "cœur" typed as "coeur" on most phone keyboards (found trying Mend as a new user): NFKD keeps œ whole.
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 ARABIC_LETTERS = str.maketrans({"ة": "ه", "ى": "ي", "ـ": None})  # taa marbuta, alif maqsura, tatweel
 ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # Words that carry no choice on their own. Kept small on purpose: a word that some label needs to
@@ -113,7 +115,7 @@ def normalise(text: str) -> str:
     text = INCLUSIVE_RE.sub(_both_genders, text)
     decomposed = unicodedata.normalize("NFKD", text.casefold())  # also takes the hamza off أ إ آ ؤ ئ
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))  # accents, Arabic vowel marks
-    plain = plain.translate(ARABIC_LETTERS).translate(ARABIC_DIGITS)
+    plain = plain.translate(ARABIC_LETTERS).translate(ARABIC_DIGITS).translate(LIGATURES)
     plain = re.sub(r"['’‘`´]", "", plain)
     plain = re.sub(r"[^\w]+", " ", plain)
     return " ".join(_without_article(w) for w in plain.split())
