@@ -119,7 +119,7 @@ def test_forms_of_an_answer_read_naturally(phrases):
         DraftWords(my_offer="taking a breath first"): "I'll work on taking a breath first.",
         DraftWords(my_offer="more patience"): "Something I'll do differently: more patience.",
         # As typed on a phone: never "I'm sorry for im sorry…" (found trying Mend as a new user).
-        DraftWords(regret="im sorry i walked out"): "argument. Im sorry i walked out.",
+        DraftWords(regret="im sorry i walked out"): "argument. Im sorry I walked out.",
         DraftWords(regret="sry for walking out"): "argument. Sry for walking out.",
     }
     for words, expected in cases.items():
@@ -278,3 +278,12 @@ def test_an_arabic_draft_keeps_its_question_mark_and_no_seam(catalogs):
                             "request_situation": "البارحة على العشاء", "request_ask": "هل نترك الهواتف جانبًا؟"},
                            catalogs["ar"])
     assert "البارحة على العشاء" in request and request.count("؟") == 1 and "؟." not in request
+
+
+def test_a_lone_i_typed_on_a_phone_is_a_capital_in_the_message(phrases):
+    # Found trying Mend as a new user: "I can see my part in it: i raised my voice".
+    composed = compose_draft(DraftWords(my_part="i raised my voice when i'd had a long day",
+                                        my_offer="i'll take a breath before i answer"), phrases)
+    assert "I raised my voice when I'd had a long day" in composed.text
+    assert "Next time, I'll take a breath before I answer." in composed.text
+    assert " i " not in composed.text

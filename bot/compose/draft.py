@@ -47,6 +47,8 @@ thank praise support hug kiss cuddle cook fix plan drive collect buy hold
 # A situation starting like this already says when: "I felt lonely on Sunday…", not "when on Sunday".
 TIME_WORDS = frozenset("on at in last yesterday today tonight this earlier during after before every".split())
 FIRST_PERSON = re.compile(r"^i(?:\b|['’])", re.IGNORECASE)
+# "i" typed on a phone, alone or in "i'm", "i've", "i'll", "i'd": a capital in the message (new-user trial 4)
+LONE_I = re.compile(r"(?<![\w'’])i(?=(?:['’](?:m|ve|ll|d))?(?![\w'’]))")
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ class _Builder:
             return "", ""
         turned = toward_you(words)
         self.third_person = self.third_person or turned.third_person
-        return turned.text, end
+        return LONE_I.sub("I", turned.text), end
 
     def own(self, raw: str | None) -> str:
         words, end = self.words(raw)
