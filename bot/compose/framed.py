@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from bot.compose.draft import Composed, DraftWords, Phrases, as_said, fill, join_words, tidy
+from bot.compose.draft import Composed, DraftWords, Phrases, as_said, fill, join_words, lower_first, tidy
 from bot.compose.overlap import restates
 from bot.understanding.normalise import base
 
@@ -92,7 +92,7 @@ class _Framer:
         return as_said(raw, self.spaced)
 
     def _framed(self, phrase: str, words: str, end: str) -> str:
-        text = fill(self.p[phrase], _lower_first(words))
+        text = fill(self.p[phrase], lower_first(words))
         if end and end in "?!؟" and text.endswith("."):
             text = text[:-1] + ("\u00a0" + end if self.spaced else end)
         return text
@@ -100,45 +100,37 @@ class _Framer:
     def _is_clause(self, folded: str) -> bool:
         return self.language == "fr" and bool(FRENCH_SUBJECT.match(folded))
 
-    def own(self, raw: str | None) -> str:
+    def _said_or_framed(self, raw: str | None, openers: tuple[str, ...], phrase: str, *,
+                        clause_is_said: bool = False, question_is_said: bool = False) -> str:
+        """Kept as said when it opens like a sentence of its kind (or, where asked, is a French clause
+        or a question); otherwise after the colon frame `phrase`."""
         words, end, folded = self._words(raw)
         if not words:
             return ""
-        if _opens(folded, REGRET_OPENERS[self.language]):
+        if (_opens(folded, openers) or clause_is_said and self._is_clause(folded)
+                or question_is_said and end in ("?", "؟")):
             return self._said(raw)
-        return self._framed("own", words, end)
+        return self._framed(phrase, words, end)
+
+    def own(self, raw: str | None) -> str:
+        return self._said_or_framed(raw, REGRET_OPENERS[self.language], "own")
 
     def regret(self, raw: str | None) -> str:
-        words, end, folded = self._words(raw)
-        if not words:
-            return ""
-        if _opens(folded, REGRET_OPENERS[self.language]):
-            return self._said(raw)
-        return self._framed("sorry_for", words, end)
+        return self._said_or_framed(raw, REGRET_OPENERS[self.language], "sorry_for")
 
     def view(self, raw: str | None) -> str:
-        words, end, folded = self._words(raw)
-        if not words:
-            return ""
-        if _opens(folded, VIEW_OPENERS[self.language]) or self._is_clause(folded):
-            return self._said(raw)
-        return self._framed("view_said", words, end)
+        return self._said_or_framed(raw, VIEW_OPENERS[self.language], "view_said", clause_is_said=True)
 
     def felt(self, labels: tuple[str, ...], raw: str | None) -> str:
         words, _, folded = self._words(raw)
         if words and self._is_clause(folded):  # "tu t'es sentie seule": a sentence of its own
             picked = fill(self.p["felt"], join_words(list(labels), self.p["and"])) if labels else ""
             return " ".join(p for p in (picked, self._said(raw)) if p)
-        items = list(labels) + ([_lower_first(words)] if words else [])
+        items = list(labels) + ([lower_first(words)] if words else [])
         return fill(self.p["felt"], join_words(items, self.p["and"])) if items else ""
 
     def makes_sense(self, raw: str | None) -> str:
-        words, end, folded = self._words(raw)
-        if not words:
-            return ""
-        if _opens(folded, SENSE_OPENERS[self.language]):
-            return self._said(raw)
-        return self._framed("sense_said", words, end)
+        return self._said_or_framed(raw, SENSE_OPENERS[self.language], "sense_said")
 
     def offer(self, raw: str | None) -> str:
         words, end, folded = self._words(raw)
@@ -151,19 +143,7 @@ class _Framer:
         return self._framed("offer_what", words, end)
 
     def ask(self, raw: str | None) -> str:
-        words, end, folded = self._words(raw)
-        if not words:
-            return ""
-        if end in ("?", "؟") or _opens(folded, ASK_OPENERS[self.language]):
-            return self._said(raw)
-        return self._framed("ask_what", words, end)
-
-
-def _lower_first(text: str) -> str:
-    """"Être écouté" inside a frame reads "être écouté"; "J'ai" -> "j'ai"; a name in capitals stays."""
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
-        return text[0].lower() + text[1:]
-    return text
+        return self._said_or_framed(raw, ASK_OPENERS[self.language], "ask_what", question_is_said=True)
 
 
 def compose_draft_framed(words: DraftWords, phrases: Phrases, language: str,

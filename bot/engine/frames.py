@@ -124,12 +124,13 @@ HINT_KEPT = "hint_kept"
 def forget_answers(t: Turn, flow_id: str) -> None:
     """A fresh run of a flow: last time's answers must not reappear in its summary."""
     seat = t.seat
+    kept = seat.slots.get(HINT_KEPT)
+    if isinstance(kept, list):  # nor be pointed out as kept after a hint
+        asked = {s.save_as for s in t.content.flows[flow_id].steps if isinstance(s, QUESTION_TYPES)}
+        seat.slots[HINT_KEPT] = [name for name in kept if name not in asked]
     for step in t.content.flows[flow_id].steps:
         if not isinstance(step, QUESTION_TYPES):
             continue
-        kept = seat.slots.get(HINT_KEPT)
-        if isinstance(kept, list) and step.save_as in kept:
-            seat.slots[HINT_KEPT] = [name for name in kept if name != step.save_as]
         if step.save_as and not step.save_as.startswith(PERSISTENT_SLOT_PREFIXES):
             for name in (step.save_as, PARTNER_PREFIX + step.save_as):
                 seat.slots.pop(name, None)
