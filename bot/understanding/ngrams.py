@@ -13,10 +13,11 @@ Pure and deterministic: no I/O, no state.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,9 +31,11 @@ MIN_EXAMPLES = 2  # an n-gram seen in one example only is that example's, not th
 _TOKEN = re.compile(r"\w\w+")
 
 
-def grams(text: str) -> Counter[str]:
+@functools.lru_cache(maxsize=16)  # the screen's and the checker's models read the same message
+def grams(text: str) -> Mapping[str, int]:
     """The n-grams of one message, counted: characters inside each word (with a space at either
-    end, so a word's start and end are marked) and runs of one or two words."""
+    end, so a word's start and end are marked) and runs of one or two words. Shared between
+    callers (remembered for the last few messages): read it, never change it."""
     reading = base(text)
     out: Counter[str] = Counter()
     for word in reading.split():

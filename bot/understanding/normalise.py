@@ -8,6 +8,7 @@ matches any of them matches the message. Pure and deterministic: no I/O, no stat
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -43,16 +44,19 @@ _ARABIZI_SPELLING = ((re.compile("sh"), "ch"), (re.compile("ou"), "u"), (re.comp
 
 def _strip_latin_accents(text: str) -> str:
     """é -> e, ç -> c; Arabic letters are left to their own folding (NFD would split some)."""
-    out = []
-    for ch in text:
-        if "\u0600" <= ch <= "\u06ff":
-            out.append(ch)
-            continue
-        decomposed = unicodedata.normalize("NFD", ch)
-        out.append("".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
-    return "".join(out)
+    if text.isascii():  # most messages: nothing to fold
+        return text
+    return "".join(_without_accents(ch) for ch in text)
 
 
+@functools.lru_cache(maxsize=4096)  # a few hundred distinct letters in practice
+def _without_accents(ch: str) -> str:
+    if "\u0600" <= ch <= "\u06ff":
+        return ch
+    return "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
+
+
+@functools.lru_cache(maxsize=128)  # the screen, its context reading and the checker fold the same text
 def base(text: str) -> str:
     """The common reading: NFKC, case folded, accents and Arabic variants folded, spaces collapsed."""
     text = unicodedata.normalize("NFKC", text)
