@@ -315,6 +315,8 @@ async def test_an_abuse_disclosure_mid_step_stays_private_and_ends_joint_work(al
     assert bob.text_of(bob.last_prompt) == alice.text_of(alice.last_prompt)
     assert "together.share_step1" not in keys_since(bob, bob_mark) and "together.my_part" not in keys_since(bob, bob_mark)
     assert "couple.reveal.my_part" not in bob.keys()  # joint work is off: nothing is revealed either way
+    # Bob alone hears why, privately, before the neutral words; alice never gets that line.
+    assert "together.held_private" in keys_since(bob, bob_mark) and "together.held_private" not in alice.keys()
 
 
 async def test_after_a_disclosure_the_partner_still_answering_is_not_asked_to_share(alice, bob):
@@ -340,12 +342,12 @@ async def test_after_a_disclosure_the_partner_still_answering_is_not_asked_to_sh
 
 async def test_a_partner_joining_after_joint_work_was_turned_off_answers_nothing_first(alice, bob):
     await alice.onboard()
-    await alice.says("he hits me when he drinks")  # at the menu, before any invitation
+    token = await invite(alice)  # the link is made, then, before bob opens it, alice tells Mend
+    await alice.says("he hits me when he drinks")
     await alice.taps("tell_me_more")
     await alice.taps("us")
     await alice.taps("back")
     assert alice.last_prompt.key == "home.menu"
-    token = await invite(alice)
     await open_link(bob, token)
     await bob.taps("accept")
     await alice.sync()

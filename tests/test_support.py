@@ -322,3 +322,35 @@ async def test_after_an_abuse_disclosure_sos_also_shows_the_abuse_lines(alice):
     await alice.taps("struggling")
     shown = "\n".join(alice.text_of(s) for s in alice.inbox[mark:])
     assert "TelefonSeelsorge" in shown and "Hilfetelefon Gewalt gegen Frauen: call 116 016" in shown
+
+
+async def test_after_an_abuse_disclosure_an_invitation_to_that_partner_is_held_with_the_reason_and_support(alice):
+    # New-user trial 4: straight after the abuse-support screen, "repair together" walked the person
+    # into making an invitation link for the partner they had just said controls them.
+    await alice.onboard()
+    await alice.says("he checks my phone every night and i'm not allowed to see my friends")
+    await alice.taps("tell_me_more")
+    await alice.taps("us")
+    await alice.taps("back")
+    await alice.taps("together")
+    held = alice.last_prompt
+    assert held.key == "invite.held" and [c.id for c in held.choices] == ["lines", "for_myself", "menu"]
+    assert "may not always feel safe with your partner" in alice.text_of(held)
+    assert "invite.explain" not in alice.keys() and "invite.name" not in alice.keys()
+    mark = len(alice.inbox)
+    await alice.taps("lines")  # the country is known: the lines at once, then the same choice again
+    assert "ipv.resources" in alice.keys()[mark:] and "ipv.tech_safety" in alice.keys()[mark:]
+    assert alice.last_prompt.key == "invite.held"
+    await alice.taps("menu")
+    assert "invite.held_menu" in alice.keys() and alice.last_prompt.key == "home.menu"
+    mark = len(alice.inbox)
+    await alice.command("invite")  # the command itself is held the same way
+    assert alice.keys()[mark:] == ["invite.held"], alice.keys()[mark:]
+    await alice.taps("for_myself")
+    assert alice.last_prompt.key == "repair_self.feelings"
+
+
+async def test_without_a_disclosure_together_still_explains_the_invitation(alice):
+    await alice.onboard()
+    await alice.taps("together")
+    assert "invite.explain" in alice.keys() and alice.last_prompt.key == "invite.name"
