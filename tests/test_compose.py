@@ -132,6 +132,22 @@ def test_emoji_only_words_make_no_sentence(phrases):
     assert "😡" not in text and "my part" not in text and "Next time, I'll listen." in text
 
 
+def test_a_view_left_in_the_third_person_keeps_its_own_subject(phrases):
+    """New-user trial 4: "I imagine it felt he prob felt like…"."""
+    composed = compose_draft(DraftWords(their_view="he prob felt like i dont care about his family and that his "
+                                                   "mom was embarrassed"), phrases)
+    assert "I imagine he prob felt like" in composed.text and "it felt he" not in composed.text
+    assert composed.third_person  # still about him (his mom is named): the note asks the person to check
+
+
+def test_a_closing_emoji_comes_after_the_mark_not_before_it(phrases):
+    """New-user trial 4: "…my brain is mush w work rn 😅?" read as a typo in the message."""
+    text = compose_draft(DraftWords(my_ask="could you give me 10 min when my brain is mush w work rn 😅",
+                                    my_offer="I'll say when I need a minute 🙏"), phrases).text
+    assert "mush w work rn? 😅" in text and "😅?" not in text
+    assert "I need a minute. 🙏" in text and "🙏." not in text
+
+
 def test_tidy_strips_quotes_and_closing_marks_but_remembers_a_question():
     assert tidy("“Could you call me?”") == ("Could you call me", "?")
     assert tidy("  I'll  call..  ") == ("I'll call", "")
@@ -222,7 +238,7 @@ def test_a_french_draft_frames_each_answer_without_seams(catalogs):
             "Je suis désolé d'être parti de la cuisine. Tu as dû te sentir ignorée.") in draft
     assert "seul·e" in draft  # the picked feeling, in its phrase
     assert "une pause\u00a0?" in draft and "?." not in draft and ".." not in draft
-    assert "désolé·e pour" not in draft and "😡" not in draft  # no doubled apology; emoji makes no sentence
+    assert "pardon pour" not in draft and "😡" not in draft  # no doubled apology; emoji makes no sentence
     assert "troisième personne" not in draft  # every answer speaks to "tu"
 
 
@@ -234,8 +250,8 @@ def test_french_answers_that_are_not_sentences_get_a_frame(catalogs):
                "makes_sense": "vu que je criais devant ta mère", "my_offer": "je respirerai avant de répondre",
                "my_ask": "Être écouté"}
     draft = draft_text(answers, catalogs["fr"])
-    for sentence in ("je vois ma part là-dedans\u00a0: crier.", "Je suis désolé·e pour ceci\u00a0: la porte claquée.",
-                     "Ce que j'imagine de ton côté\u00a0: humiliée.", "laissé·e\u00a0: seul·e et blessée.",
+    for sentence in ("je vois ma part là-dedans\u00a0: crier.", "Je te demande pardon pour ceci\u00a0: la porte claquée.",
+                     "Ce que j'imagine de ton côté\u00a0: humiliée.", "ça t'a fait\u00a0: seul·e et blessée.",
                      "Et je le comprends\u00a0: vu que je criais devant ta mère.",
                      "La prochaine fois, je respirerai avant de répondre.",
                      "j'aimerais te demander\u00a0: être écouté."):

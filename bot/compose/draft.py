@@ -148,7 +148,7 @@ def upper_first(text: str) -> str:
 
 def sentence(text: str, end: str = "") -> str:
     """A whole sentence: capital letter, one closing mark."""
-    return upper_first(text) + (end or ".")
+    return mark_before_emoji(upper_first(text) + (end or "."))
 
 
 def fill(phrase: str, words: str, when: str = "") -> str:
@@ -156,7 +156,17 @@ def fill(phrase: str, words: str, when: str = "") -> str:
     Nothing left once a prefix like "that" or "my part was" is taken off: no sentence."""
     if not any(ch.isalnum() for ch in words):
         return ""
-    return re.sub(r"\{(words|when)\}", lambda m: words if m.group(1) == "words" else when, phrase)
+    return mark_before_emoji(re.sub(r"\{(words|when)\}", lambda m: words if m.group(1) == "words" else when,
+                                    phrase))
+
+
+# Emoji and pictographs (with their joiners and variation selectors) closing a person's words.
+_TRAILING_EMOJI = re.compile("(\\s*[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+)(\u00a0?[.?!\u061f])$")
+
+
+def mark_before_emoji(text: str) -> str:
+    """'…w work rn 😅?' -> '…w work rn? 😅': the closing mark belongs to the words, the emoji after it."""
+    return _TRAILING_EMOJI.sub(lambda m: m.group(2) + " " + m.group(1).strip(), text)
 
 
 def join_words(items: Sequence[str], and_word: str) -> str:
@@ -233,7 +243,10 @@ class _Builder:
             return sentence(words, end)
         if starts(words, "like"):
             return fill(self.p["view_felt"], lower_first(words))
-        if is_subject(first_word(words)) or is_first_person(words):
+        # "he prob felt like…" left in the third person (it names his mom too) has its own subject and
+        # verb: "I imagine he prob felt…", never "I imagine it felt he prob felt…" (new-user trial 4).
+        head = first_word(words)
+        if is_subject(head) or head.split("'")[0] in ("he", "she", "they") or is_first_person(words):
             return fill(self.p["view"], lower_first(words))
         return fill(self.p["view_felt"], lower_first(words))
 
