@@ -311,12 +311,17 @@ def test_check_in_is_a_day_later_and_respects_quiet_hours(content):
     assert step.timer == "safety_checkin" and step.delay == timedelta(days=1)
 
 
+async def told_of_abuse_at_the_menu(p: Persona, words: str, country: str) -> None:
+    """Abuse told at the home menu: "No, but I'd like some support", the country's lines, then back."""
+    await p.says(words)
+    await p.taps("tell_me_more")
+    await p.taps(country)
+    await p.taps("back")
+
+
 async def test_after_an_abuse_disclosure_sos_also_shows_the_abuse_lines(alice):
     await alice.onboard()
-    await alice.says("he hits me when he drinks")
-    await alice.taps("tell_me_more")
-    await alice.taps("de")
-    await alice.taps("back")
+    await told_of_abuse_at_the_menu(alice, "he hits me when he drinks", "de")
     mark = len(alice.inbox)
     await alice.command("sos")
     await alice.taps("struggling")
@@ -328,10 +333,7 @@ async def test_after_an_abuse_disclosure_an_invitation_to_that_partner_is_held_w
     # New-user trial 4: straight after the abuse-support screen, "repair together" walked the person
     # into making an invitation link for the partner they had just said controls them.
     await alice.onboard()
-    await alice.says("he checks my phone every night and i'm not allowed to see my friends")
-    await alice.taps("tell_me_more")
-    await alice.taps("us")
-    await alice.taps("back")
+    await told_of_abuse_at_the_menu(alice, "he checks my phone every night and i'm not allowed to see my friends", "us")
     await alice.taps("together")
     held = alice.last_prompt
     assert held.key == "invite.held" and [c.id for c in held.choices] == ["lines", "for_myself", "menu"]
