@@ -1,6 +1,7 @@
 """Report: how well the coaching checker reads drafts nobody tuned it on.
 
     .venv/bin/python scripts/coaching_report.py [--misses]
+    .venv/bin/python scripts/coaching_report.py --fresh ROUND.yaml [--misses]
 
 - heldout: the shipped checker (lexicon patterns + content/coach/model.npz) on
   tests/data/coach/heldout.yaml, a split written blind to the rules and never tuned on. Only its
@@ -10,7 +11,9 @@
   were tuned on all of dev, so this is optimistic).
 Prints one JSON object per split: precision and recall per label, the share of drafts with nothing
 to note that got a problem label ("neutral_flagged"), and the share of problem drafts given at
-least one problem label. `--misses` lists dev disagreements (never held-out ones).
+least one problem label. `--misses` lists dev disagreements (never held-out ones). `--fresh ROUND.yaml`
+reads a new blind round (same format as dev) with the shipped checker and prints only that: run it
+before the round joins dev, since that first reading is what an independent set is likely to find.
 """
 from __future__ import annotations
 
@@ -52,7 +55,19 @@ def dev_figures(content_dir: Path = ROOT / "content"):
 def main() -> int:
     parser = argparse.ArgumentParser(description="coaching checker report")
     parser.add_argument("--misses", action="store_true", help="list dev drafts where the checker disagrees")
+    parser.add_argument("--fresh", type=Path, help="read a new blind round with the shipped checker, before training")
     args = parser.parse_args()
+    if args.fresh:
+        drafts = read_drafts(args.fresh)
+        got = checker_for(load_content(ROOT / "content")).labels_for([d.text for d in drafts])
+        print(json.dumps({"split": f"fresh round {args.fresh.name} (read before training)", **score(drafts, got)},
+                         ensure_ascii=False))
+        if args.misses:
+            for draft, labels in zip(drafts, got):
+                if set(draft.labels) != set(labels):
+                    print(json.dumps({"text": draft.text, "expected": list(draft.labels), "got": list(labels)},
+                                     ensure_ascii=False))
+        return 0
     print(json.dumps({"split": "heldout", **heldout_figures()}, ensure_ascii=False))
     dev, predicted, figures = dev_figures()
     print(json.dumps({"split": "dev (5-fold cross-validated)", **figures}, ensure_ascii=False))

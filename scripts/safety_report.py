@@ -1,6 +1,7 @@
 """Report: how well the safety screen reads messages nobody tuned it on.
 
     .venv/bin/python scripts/safety_report.py [--misses] [--sweep]
+    .venv/bin/python scripts/safety_report.py --fresh ROUND.yaml [--misses]
 
 - heldout: the shipped screen (lexicons + content/screen/model.npz) on tests/data/screen/heldout.yaml,
   a split written blind to the rules and never tuned on. This is the measurement.
@@ -8,7 +9,9 @@
   on the bank and the other four folds (the lexicons were tuned on all of dev, so this is optimistic).
 Prints one JSON object per split; `--misses` also lists dev misses and false alarms (never held-out
 ones: reading them would be tuning on them); `--sweep` shows dev recall and false alarms for other
-gentle thresholds.
+gentle thresholds. `--fresh ROUND.yaml` reads a new blind round (same format as dev) with the shipped
+screen and prints only that: run it before the round joins dev, since that first reading is the best
+estimate of what an independent set will find; `--misses` then lists the round's misses.
 """
 from __future__ import annotations
 
@@ -53,13 +56,29 @@ def dev_cross_validated(content, encoder: CachingEncoder, thresholds: Thresholds
     return items, verdicts
 
 
+def fresh_round(shipped: Screen, path: Path, misses: bool) -> int:
+    items = read_items(path)
+    report = score(items, shipped.verdicts([i.text for i in items]))
+    print(json.dumps({"split": f"fresh round {path.name} (read before training)", **report.as_dict()},
+                     ensure_ascii=False))
+    if misses:
+        for item in report.missed:
+            print(json.dumps({"miss": item.text, "category": item.category, "lang": item.lang}, ensure_ascii=False))
+        for item in report.alarmed:
+            print(json.dumps({"false_alarm": item.text, "kind": item.category}, ensure_ascii=False))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="safety screen report")
     parser.add_argument("--misses", action="store_true", help="list dev misses and false alarms")
     parser.add_argument("--sweep", action="store_true", help="dev figures at other gentle thresholds")
+    parser.add_argument("--fresh", type=Path, help="read a new blind round with the shipped screen, before training")
     args = parser.parse_args()
     content = load_content(ROOT / "content")
     shipped = screen_for(content)
+    if args.fresh:
+        return fresh_round(shipped, args.fresh, args.misses)
     heldout = read_items(DATA / "heldout.yaml")
     report = score(heldout, shipped.verdicts([i.text for i in heldout]))
     print(json.dumps({"split": "heldout", **report.as_dict()}, ensure_ascii=False))
