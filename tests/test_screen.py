@@ -234,7 +234,9 @@ def test_an_abuse_check_in_answered_not_safe_opens_private_support_and_turns_joi
     t = advance(content, at_my_part(), "a", TextReceived("i never know which version of him comes home", gentle_ipv), NOW)
     t = advance(content, t.state, "a", OptionChosen("not_safe", t.state.seats["a"].turn), NOW)
     seat = t.state.seats["a"]
-    assert seat.stack[-1].flow == "ipv" and seat.joint_exercises_off
+    # abuse support, at its lines (which country?), with joint work off
+    assert [f.flow for f in seat.stack][-2:] == ["ipv", "abuse_lines"] and seat.joint_exercises_off
+    assert t.effects[-1].key == "sos.ask_country"
 
 
 async def test_through_the_service_a_disclosure_is_screened_with_the_real_encoder(alice):
