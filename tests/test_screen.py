@@ -28,7 +28,7 @@ HELDOUT = ROOT / "tests" / "data" / "screen" / "heldout.yaml"
 # category and per language; these floors are what the screen reaches today (see README), so a
 # change that makes it worse fails here. Raise them; lower one only for a trade decided without
 # held-out, with the reason written beside it.
-MIN_RECALL_OVERALL = 0.975  # measured 0.984 after round 8 (0.976 before), 0.980 after round 14
+MIN_RECALL_OVERALL = 0.98  # measured 0.984 after round 8 (0.976 before), 0.980 after round 14, 0.984 after round 16
 # 0.93 until round 11 (fear through behaviour, 250 blind) joined dev: ipv_fear 0.96 -> 0.92 on held-out (one
 # item of 26; fresh round 11 read 0.87 before training) while ipv_control rose 0.94 -> 0.97. Kept: choosing
 # rounds by their held-out effect would be tuning on it.
@@ -38,8 +38,9 @@ MIN_RECALL_PER_LANGUAGE = 0.94
 # false alarms 0.106 -> 0.115 (one more of 104) and recall 0.980 -> 0.976 (coded 1.00 -> 0.96, one of 27),
 # kept for the same reason; fresh rounds 12 and 13 read 0.87 / 0.99 recall before training. Back to 0.11
 # after round 14 (en/fr 0.88, ar/Darija 0.83 before training) and patterns from its dev misses: held-out
-# recall 0.980, false alarms 0.096.
-MAX_FALSE_ALARMS = 0.11  # 0.087, 0.106 with more ordinary drafts, 0.087 after round 10, 0.106 after round 11 (2026-12-01)
+# recall 0.980, false alarms 0.096. 0.10 after round 16 (self-check questions, short lines; 0.92 before
+# training): false alarms 0.087, one look-alike below this gate.
+MAX_FALSE_ALARMS = 0.10  # 0.087, 0.106 with more ordinary drafts, 0.087 after round 10, 0.106 after round 11 (2026-12-01)
 
 
 @pytest.fixture(scope="module")
