@@ -26,7 +26,21 @@ CRISIS_ITEMS = [("explicit", "I want to die."), ("coded", "honestly kms"),
 IPV_ITEMS = [("ipv_control", "She goes through my phone every night"), ("ipv_physical", "il me frappe quand il boit")]
 NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my phone is dead",
                      "I could kill for a coffee", "we killed it at the quiz", "I'm dying to see you",
-                     "he hit me up on WhatsApp last night", "I hurt my back moving the sofa"]
+                     "he hit me up on WhatsApp last night", "I hurt my back moving the sofa",
+                     # An independent review of session 8's patterns found these ordinary lines opening support at
+                     # once (an abuse hit also turns joint work off): each pattern now needs what made it a sign.
+                     "cutting onions with a knife while she talked about her day",
+                     "i stayed up watching tv after he went to bed", "she said I'd regret not coming to the party",
+                     "no point making plans anymore, he always cancels",
+                     "i'll do the dishes tonight so nobody has to deal with that tomorrow",
+                     "i could tell from how she slammed the door that she was still angry",
+                     "he calls his mom several times a day to check on her",
+                     "i leave my keys by the door just in case i forget them", "he threw a party and got me a cake",
+                     "i left my passport at my mum's in case we travel",
+                     "Regarde tes messages, je t'ai envoyé l'adresse", "vérifie ton téléphone, je t'ai écrit",
+                     "j'ai laissé mon sac chez moi au cas où il pleut", "je souris quand son nom s'affiche",
+                     "je te manquerai ce week-end ?", "nakhod mnk drari ghda bach trta7i chwiya",
+                     "ابعتله الموقع تبع المطعم", "kanktb liste dyal lmarché 9bel ma nmchi."]
 
 # Every kind of place a message can arrive: a free-text step, a button step, a multi-select that
 # takes words, onboarding before consent, a break (replying to a nudge), a sub-flow, and /sos itself.
@@ -245,3 +259,16 @@ def test_a_second_disclosure_inside_support_restarts_it_rather_than_nesting(cont
     t = advance(content, t.state, "a", said(screen, "she shoved me"), NOW)
     stack = t.state.seats["a"].stack
     assert [f.flow for f in stack] == ["repair", "ipv"]
+
+
+
+def test_cancel_inside_the_abuse_lines_leaves_support_and_its_lines_together(content, screen):
+    """/cancel while the abuse lines (a sub flow the support called) ask for a country closes the support
+    and the lines as one, back to the paused step: no frame of the lines is left behind to resume."""
+    state = at_place("repair", "my_part", True)
+    t = advance(content, state, "a", said(screen, "he punched the wall next to my head"), NOW)
+    t = advance(content, t.state, "a", OptionChosen("tell_me_more", t.state.seats["a"].turn), NOW)
+    assert [f.flow for f in t.state.seats["a"].stack][-2:] == ["ipv", "abuse_lines"]
+    t = advance(content, t.state, "a", CommandReceived("cancel"), NOW)
+    assert [f.flow for f in t.state.seats["a"].stack] == ["repair"] and t.state.seats["a"].parked == []
+    assert t.effects[-1].key == "repair.my_part"
