@@ -7,7 +7,8 @@ figure to report, because once a round joins dev the models are trained on it.
 
 What is left out, so held-out stays a fair measurement and dev holds no repeats:
 - items whose text is already in dev or held-out;
-- near-copies of a held-out item (word-set Jaccard above 0.6), which would leak it into training;
+- near-copies of a held-out item (word sets: Jaccard above 0.6, or a text of four words or more whose
+  words are 80% inside a held-out item or the other way round), which would leak it into training;
 - quotes from a page that held-out already quotes (the page's other lines are held-out's territory).
 The round's header comments (one per quoted page) and the note go before `items:`; the items are
 appended at the end of the file in its own layout, so the diff is readable.
@@ -25,6 +26,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 NEAR_COPY = 0.6
+CONTAINED = 0.8
 WORD = re.compile(r"\w+")
 
 
@@ -34,6 +36,12 @@ def words(text: str) -> frozenset[str]:
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def near_copy(a: frozenset[str], b: frozenset[str]) -> bool:
+    """A paraphrase, or one text sitting inside the other ("I won't be around much longer.")."""
+    shorter = min(len(a), len(b))
+    return jaccard(a, b) > NEAR_COPY or (shorter >= 4 and len(a & b) / shorter >= CONTAINED)
 
 
 def header_comments(path: Path) -> list[str]:
@@ -71,28 +79,38 @@ def main() -> int:
     heldout_words = [words(str(i["text"])) for i in heldout]
     heldout_pages = {str(i["source"]) for i in heldout if str(i.get("source", "")).startswith("http")}
     kept, dropped = [], {"repeat": 0, "near held-out": 0, "held-out page": 0}
+    fields = ("text", "lang", "expect", "category", "source") if args.kind == "screen" else ("text", "lang", "labels", "source")
+    incomplete = [n for n, item in enumerate(fresh) if any(item.get(k) is None for k in fields if k != "source")]
+    if incomplete:
+        raise SystemExit(f"items {incomplete[:10]} lack one of {fields[:-1]}: fix the round first")
     for item in fresh:
         text = str(item["text"]).strip()
         if text.casefold() in known:
             dropped["repeat"] += 1
         elif str(item.get("source", "")) in heldout_pages:
             dropped["held-out page"] += 1
-        elif any(jaccard(words(text), h) > NEAR_COPY for h in heldout_words):
+        elif any(near_copy(words(text), h) for h in heldout_words):
             dropped["near held-out"] += 1
         else:
             known.add(text.casefold())
             kept.append(item)
     indent = "  " if args.kind == "coach" else ""
-    fields = ("text", "lang", "expect", "category", "source") if args.kind == "screen" else ("text", "lang", "labels", "source")
     used_pages = {str(i.get("source")) for i in kept}
     comments = [f"# {args.note}"] + [c for c in header_comments(args.round)
                                       if any(page in c for page in used_pages if page.startswith("http"))]
     original = dev_path.read_text(encoding="utf-8")
+    if original.count("\nitems:\n") != 1:  # writing a second `items:` key would silently drop the first
+        raise SystemExit(f"{dev_path} does not have exactly one top-level 'items:' line: not touching it")
     head, _, body = original.partition("\nitems:\n")
     body = body if body.endswith("\n") else body + "\n"
     appended = "".join(item_text({k: item.get(k, "fresh" if k == "source" else None) for k in fields}, indent)
                        for item in kept)
-    dev_path.write_text(head + "\n" + "\n".join(comments) + "\nitems:\n" + body + appended, encoding="utf-8")
+    draft = dev_path.with_suffix(".yaml.new")  # written whole, then renamed: a crash leaves dev.yaml as it was
+    draft.write_text(head + "\n" + "\n".join(comments) + "\nitems:\n" + body + appended, encoding="utf-8")
+    if len(yaml.safe_load(draft.read_text(encoding="utf-8"))["items"]) != len(dev) + len(kept):
+        draft.unlink()
+        raise SystemExit("the merged file does not read back with every item: not touching dev.yaml")
+    draft.replace(dev_path)
     print(f"kept {len(kept)} of {len(fresh)}; left out {dropped}", file=sys.stderr)
     return 0
 
