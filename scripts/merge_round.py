@@ -44,6 +44,12 @@ def near_copy(a: frozenset[str], b: frozenset[str]) -> bool:
     return jaccard(a, b) > NEAR_COPY or (shorter >= 4 and len(a & b) / shorter >= CONTAINED)
 
 
+def page(url: str) -> str:
+    """A page's address without what doesn't change the page: scheme, "www.", fragment, trailing slash."""
+    url = url.strip().split("#", 1)[0].rstrip("/")
+    return re.sub(r"^https?://(www\.)?", "", url).casefold()
+
+
 def header_comments(path: Path) -> list[str]:
     comments = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -77,7 +83,7 @@ def main() -> int:
     fresh = yaml.safe_load(args.round.read_text(encoding="utf-8"))["items"]
     known = {str(i["text"]).strip().casefold() for i in dev + heldout}
     heldout_words = [words(str(i["text"])) for i in heldout]
-    heldout_pages = {str(i["source"]) for i in heldout if str(i.get("source", "")).startswith("http")}
+    heldout_pages = {page(str(i["source"])) for i in heldout if str(i.get("source", "")).startswith("http")}
     kept, dropped = [], {"repeat": 0, "near held-out": 0, "held-out page": 0}
     fields = ("text", "lang", "expect", "category", "source") if args.kind == "screen" else ("text", "lang", "labels", "source")
     incomplete = [n for n, item in enumerate(fresh) if any(item.get(k) is None for k in fields if k != "source")]
@@ -87,7 +93,7 @@ def main() -> int:
         text = str(item["text"]).strip()
         if text.casefold() in known:
             dropped["repeat"] += 1
-        elif str(item.get("source", "")) in heldout_pages:
+        elif page(str(item.get("source", ""))) in heldout_pages:
             dropped["held-out page"] += 1
         elif any(near_copy(words(text), h) for h in heldout_words):
             dropped["near held-out"] += 1
