@@ -52,6 +52,14 @@ def dev_figures(content_dir: Path = ROOT / "content"):
     return dev, predicted, score(dev, predicted)
 
 
+def print_disagreements(drafts, predicted, text_key: str) -> None:
+    """One JSON line per draft whose labels differ from what the checker said."""
+    for draft, got in zip(drafts, predicted):
+        if set(draft.labels) != set(got):
+            print(json.dumps({text_key: draft.text, "expected": list(draft.labels), "got": list(got)},
+                             ensure_ascii=False))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="coaching checker report")
     parser.add_argument("--misses", action="store_true", help="list dev drafts where the checker disagrees")
@@ -63,19 +71,13 @@ def main() -> int:
         print(json.dumps({"split": f"fresh round {args.fresh.name} (read before training)", **score(drafts, got)},
                          ensure_ascii=False))
         if args.misses:
-            for draft, labels in zip(drafts, got):
-                if set(draft.labels) != set(labels):
-                    print(json.dumps({"text": draft.text, "expected": list(draft.labels), "got": list(labels)},
-                                     ensure_ascii=False))
+            print_disagreements(drafts, got, "text")
         return 0
     print(json.dumps({"split": "heldout", **heldout_figures()}, ensure_ascii=False))
     dev, predicted, figures = dev_figures()
     print(json.dumps({"split": "dev (5-fold cross-validated)", **figures}, ensure_ascii=False))
     if args.misses:
-        for draft, got in zip(dev, predicted):
-            if set(draft.labels) != set(got):
-                print(json.dumps({"dev_text": draft.text, "expected": list(draft.labels), "got": list(got)},
-                                 ensure_ascii=False))
+        print_disagreements(dev, predicted, "dev_text")
     return 0
 
 

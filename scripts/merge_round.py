@@ -103,7 +103,7 @@ def main() -> int:
     indent = "  " if args.kind == "coach" else ""
     used_pages = {str(i.get("source")) for i in kept}
     comments = [f"# {args.note}"] + [c for c in header_comments(args.round)
-                                      if any(page in c for page in used_pages if page.startswith("http"))]
+                                      if any(url in c for url in used_pages if url.startswith("http"))]
     original = dev_path.read_text(encoding="utf-8")
     if original.count("\nitems:\n") != 1:  # writing a second `items:` key would silently drop the first
         raise SystemExit(f"{dev_path} does not have exactly one top-level 'items:' line: not touching it")

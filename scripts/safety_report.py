@@ -62,11 +62,16 @@ def fresh_round(shipped: Screen, path: Path, misses: bool) -> int:
     print(json.dumps({"split": f"fresh round {path.name} (read before training)", **report.as_dict()},
                      ensure_ascii=False))
     if misses:
-        for item in report.missed:
-            print(json.dumps({"miss": item.text, "category": item.category, "lang": item.lang}, ensure_ascii=False))
-        for item in report.alarmed:
-            print(json.dumps({"false_alarm": item.text, "kind": item.category}, ensure_ascii=False))
+        print_misses(report, "")
     return 0
+
+
+def print_misses(report, prefix: str) -> None:
+    """One JSON line per missed risk message, then per false alarm (`prefix` names the split)."""
+    for item in report.missed:
+        print(json.dumps({f"{prefix}miss": item.text, "category": item.category, "lang": item.lang}, ensure_ascii=False))
+    for item in report.alarmed:
+        print(json.dumps({f"{prefix}false_alarm": item.text, "kind": item.category}, ensure_ascii=False))
 
 
 def main() -> int:
@@ -93,10 +98,7 @@ def main() -> int:
     dev = score(items, verdicts)
     print(json.dumps({"split": "dev (5-fold cross-validated)", **dev.as_dict()}, ensure_ascii=False))
     if args.misses:
-        for item in dev.missed:
-            print(json.dumps({"dev_miss": item.text, "category": item.category, "lang": item.lang}, ensure_ascii=False))
-        for item in dev.alarmed:
-            print(json.dumps({"dev_false_alarm": item.text, "kind": item.category}, ensure_ascii=False))
+        print_misses(dev, "dev_")
     if args.sweep:
         for gentle in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
             items, verdicts = dev_cross_validated(content, encoder, Thresholds(gentle))

@@ -261,7 +261,6 @@ def test_a_second_disclosure_inside_support_restarts_it_rather_than_nesting(cont
     assert [f.flow for f in stack] == ["repair", "ipv"]
 
 
-
 def test_cancel_inside_the_abuse_lines_leaves_support_and_its_lines_together(content, screen):
     """/cancel while the abuse lines (a sub flow the support called) ask for a country closes the support
     and the lines as one, back to the paused step: no frame of the lines is left behind to resume."""
