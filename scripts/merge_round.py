@@ -10,6 +10,8 @@ What is left out, so held-out stays a fair measurement and dev holds no repeats:
 - near-copies of a held-out item (word sets: Jaccard above 0.6, or a text of four words or more whose
   words are 80% inside a held-out item or the other way round), which would leak it into training;
 - quotes from a page that held-out already quotes (the page's other lines are held-out's territory).
+The rule lives in split_hygiene.py, which also keeps the files already trained on clean; a coaching round is
+checked against both held-out splits, because the screen's model learns from the coaching drafts too.
 The round's header comments (one per quoted page) and the note go before `items:`; the items are
 appended at the end of the file in its own layout, so the diff is readable.
 """
@@ -17,37 +19,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
+from split_hygiene import HeldOut  # the same rule keeps the existing training files clean
 
 ROOT = Path(__file__).resolve().parent.parent
-NEAR_COPY = 0.6
-CONTAINED = 0.8
-WORD = re.compile(r"\w+")
-
-
-def words(text: str) -> frozenset[str]:
-    return frozenset(WORD.findall(text.casefold()))
-
-
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
-def near_copy(a: frozenset[str], b: frozenset[str]) -> bool:
-    """A paraphrase, or one text sitting inside the other ("I won't be around much longer.")."""
-    shorter = min(len(a), len(b))
-    return jaccard(a, b) > NEAR_COPY or (shorter >= 4 and len(a & b) / shorter >= CONTAINED)
-
-
-def page(url: str) -> str:
-    """A page's address without what doesn't change the page: scheme, "www.", fragment, trailing slash."""
-    url = url.strip().split("#", 1)[0].rstrip("/")
-    return re.sub(r"^https?://(www\.)?", "", url).casefold()
 
 
 def header_comments(path: Path) -> list[str]:
@@ -82,8 +61,8 @@ def main() -> int:
     heldout = yaml.safe_load((data / "heldout.yaml").read_text(encoding="utf-8"))["items"]
     fresh = yaml.safe_load(args.round.read_text(encoding="utf-8"))["items"]
     known = {str(i["text"]).strip().casefold() for i in dev + heldout}
-    heldout_words = [words(str(i["text"])) for i in heldout]
-    heldout_pages = {page(str(i["source"])) for i in heldout if str(i.get("source", "")).startswith("http")}
+    # The screen's model also learns from the coaching drafts, so a coaching round must not copy either split.
+    guards = [HeldOut.of(args.kind)] + ([HeldOut.of("screen")] if args.kind == "coach" else [])
     kept, dropped = [], {"repeat": 0, "near held-out": 0, "held-out page": 0}
     fields = ("text", "lang", "expect", "category", "source") if args.kind == "screen" else ("text", "lang", "labels", "source")
     incomplete = [n for n, item in enumerate(fresh) if any(item.get(k) is None for k in fields if k != "source")]
@@ -93,10 +72,8 @@ def main() -> int:
         text = str(item["text"]).strip()
         if text.casefold() in known:
             dropped["repeat"] += 1
-        elif page(str(item.get("source", ""))) in heldout_pages:
-            dropped["held-out page"] += 1
-        elif any(near_copy(words(text), h) for h in heldout_words):
-            dropped["near held-out"] += 1
+        elif reasons := [r for guard in guards if (r := guard.leak(text, str(item.get("source") or "")))]:
+            dropped[reasons[0]] += 1
         else:
             known.add(text.casefold())
             kept.append(item)

@@ -83,9 +83,15 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # criticism). Held-out: defensiveness recall 0.75 -> 0.80, good_apology 0.93 -> 0.95, gentle_startup 1.00;
 # criticism recall 0.93 -> 0.89 and neutral 11.5% -> 12.6% (two drafts and one). Kept, as every round is;
 # the floors are re-derived by the same rule: one held-out draft below today's figure.
+# Session 9: 194 dev drafts and 54 bank phrases were copies or near-copies of held-out drafts (some word for
+# word: "it was a joke, relax"), written before merge_round.py checked for it. scripts/split_hygiene.py
+# removed them (tests/test_split_hygiene.py keeps them out) and the model was retrained: held-out fell where
+# it had been flattered: defensiveness 0.87/0.80 -> 0.79/0.73, contempt recall 0.89 -> 0.84, non_apology
+# recall 0.92 -> 0.86, good_apology precision 0.98 -> 0.91, criticism 0.93/0.89 -> 0.94/0.87. Those are the
+# honest figures; the floors are re-derived from them by the same rule.
 HELDOUT_FLOORS = {
-    "criticism": (0.90, 0.87), "contempt": (0.88, 0.86), "defensiveness": (0.84, 0.78),
-    "non_apology": (0.94, 0.90), "good_apology": (0.95, 0.93), "gentle_startup": (0.97, 0.97),
+    "criticism": (0.92, 0.85), "contempt": (0.88, 0.82), "defensiveness": (0.76, 0.71),
+    "non_apology": (0.93, 0.84), "good_apology": (0.88, 0.93), "gentle_startup": (0.97, 0.95),
 }
 HELDOUT_NEUTRAL_FLAGGED_MAX = 0.14  # measured 0.126 (11 of 87; 0.115 before round 14); the goal is 0.10
 
