@@ -40,7 +40,20 @@ NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my
                      "Regarde tes messages, je t'ai envoyé l'adresse", "vérifie ton téléphone, je t'ai écrit",
                      "j'ai laissé mon sac chez moi au cas où il pleut", "je souris quand son nom s'affiche",
                      "je te manquerai ce week-end ?", "nakhod mnk drari ghda bach trta7i chwiya",
-                     "ابعتله الموقع تبع المطعم", "kanktb liste dyal lmarché 9bel ma nmchi."]
+                     "ابعتله الموقع تبع المطعم", "kanktb liste dyal lmarché 9bel ma nmchi.",
+                     # Session 9: a blind round's look-alikes that patterns flagged (a parent's rules read as a
+                     # partner's control, a kitchen cut as self-harm), and ordinary lines sharing the words of
+                     # that session's new patterns, tried before they shipped.
+                     "my parents wont let me go to the party, they're so strict",
+                     "الواليدة ما كتخلينيش نخرج فالليل، صعيبة بزاف", "bba ma kaykhllinich nkhrj mora 10, sa3ib bzaf",
+                     "جرحت يدي بالسكين وأنا أقطع البصل", "ta mère t'empêche de sortir le soir ?",
+                     "on a eu droit à une tarte aux pommes", "j'ai eu droit à des coups de fil toute la journée",
+                     "j'ai eu peur pour ma vie dans l'avion, il y avait des turbulences",
+                     "he told me what to say and what to avoid at the interview, so helpful",
+                     "my mom told me what to wear and what to bring to the wedding",
+                     "we have a code word for when we want to leave a boring party",
+                     "ساك فيه الوراق ديال الخدمه عند صاحبي", "katbghi t3ref fin mchiti lbar7 w m3a mn? kant m3a sahbti",
+                     "jbed lia lmouss bach n9te3 lkhobz", "لاح ليا الكورة ولعبنا", "l'étranglement au judo c'est interdit"]
 
 # Every kind of place a message can arrive: a free-text step, a button step, a multi-select that
 # takes words, onboarding before consent, a break (replying to a nudge), a sub-flow, and /sos itself.
