@@ -237,3 +237,32 @@ async def test_a_french_draft_reads_as_a_message_and_history_opens_in_french(con
     entry = camille.text_of(next(s for s in reversed(camille.inbox) if s.key == "history.entry"))
     assert "J'ai haussé le ton quand tu parlais de la vaisselle." in entry
     assert camille.read_in[id(camille.last)] == "fr"
+
+
+async def test_a_waiting_hint_comes_back_with_its_buttons_after_a_restart_or_help(alice):
+    """Found in session 8's review: after a restart the plain question came back, the draft being decided
+    on went out of sight, and the old hint's buttons still answered for it."""
+    await alice.onboard()
+    await reach_my_part(alice)
+    await alice.says("Sorry if you felt hurt, but you started it.")
+    hint = alice.last_prompt
+    assert hint.key.startswith("coaching.hint.")
+    await alice.comes_back()  # the process restarted; state came back from SQLite
+    assert alice.last_prompt.key == hint.key and [c.id for c in alice.last_prompt.choices] == [
+        "lint_rewrite", "lint_edit", "lint_keep"]
+    await alice.taps("lint_keep")
+    await alice.command("help")
+    assert alice.last_prompt.key == "coaching.keep_confirm"  # "Keep it exactly as you wrote it?" again
+    await alice.taps("lint_keep_no")  # a new version, then: the question is what waits now
+    await alice.comes_back()
+    assert alice.last_prompt.key == "repair.my_part"
+    await alice.says("I raised my voice when you asked about the dishes.")
+    assert alice.last_prompt.key == "repair.regret"
+
+
+def test_a_draft_saved_before_the_editing_flag_existed_still_loads():
+    from bot.engine.state import SessionState
+    state = SessionState.from_dict({"seats": {"a": {"draft": {
+        "at": ["repair", "my_part"], "text": "sorry if", "category": "non_apology", "hints": 1, "confirming": False}}}})
+    draft = state.seats["a"].draft
+    assert draft is not None and not draft.editing and draft.at == ("repair", "my_part")

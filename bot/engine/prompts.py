@@ -8,7 +8,7 @@ from typing import Any
 from bot.content.model import DONE, SKIP, SYSTEM_PARAMS, MultiStep, Question, TextStep
 from bot.engine import families, history, reading, reminders, support, times
 from bot.engine.effects import Choice
-from bot.engine.frames import main_frame
+from bot.engine.frames import current, main_frame
 from bot.engine.turn import Turn
 
 
@@ -78,6 +78,26 @@ def choices(t: Turn, step: Question) -> tuple[Choice, ...]:
     if step.optional:
         out.append(Choice(SKIP, "system.skip"))
     return tuple(out)
+
+
+HINT_BUTTONS = (Choice("lint_rewrite", "coaching.rewrite"), Choice("lint_edit", "coaching.edit"),
+                Choice("lint_keep", "coaching.keep"))
+KEEP_BUTTONS = (Choice("lint_keep_yes", "coaching.keep_yes"), Choice("lint_keep_no", "coaching.keep_no"))
+
+
+def show_waiting_hint(t: Turn) -> bool:
+    """The coaching hint (or "Keep it exactly as you wrote it?") that was on screen at this step, shown
+    again with its buttons; False when none was waiting. After a restart, /help or a sticker, the plain
+    question came back instead and the draft being decided on went out of sight (the buttons of the old
+    hint still worked, but nothing on screen said what they were about)."""
+    draft, here = t.seat.draft, current(t)
+    if draft is None or here is None or draft.at != here[0].at or draft.editing or draft.category == "feeling":
+        return False
+    if draft.confirming:
+        t.send("coaching.keep_confirm", choices=KEEP_BUTTONS, prompt=True)
+    else:
+        t.send(f"coaching.hint.{draft.category}", choices=HINT_BUTTONS, prompt=True)
+    return True
 
 
 def prompt(t: Turn, step: Question, key: str | None = None, extra: tuple[Choice, ...] = ()) -> None:

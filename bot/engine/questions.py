@@ -13,15 +13,12 @@ from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
 from bot.engine.frames import HINT_KEPT, current
-from bot.engine.prompts import params_for, prompt
+from bot.engine.prompts import HINT_BUTTONS, KEEP_BUTTONS, params_for, prompt
 from bot.engine.rewrite import hint_label, positive_label, scaffold
 from bot.engine.state import Draft, Frame, SlotValue
 from bot.engine.text import clean_text, mentions_someone_else
 from bot.engine.turn import Turn
 
-HINT_BUTTONS = (Choice("lint_rewrite", "coaching.rewrite"), Choice("lint_edit", "coaching.edit"),
-                Choice("lint_keep", "coaching.keep"))
-KEEP_BUTTONS = (Choice("lint_keep_yes", "coaching.keep_yes"), Choice("lint_keep_no", "coaching.keep_no"))
 COACHING_CHOICES = tuple(c.id for c in HINT_BUTTONS + KEEP_BUTTONS)
 MIN_WORD_CHARACTERS = 2  # a text answer needs at least this many letters or digits (any script)
 MAX_HINTS = 2  # per step: a third version is taken without comment (no nagging)
@@ -344,7 +341,7 @@ def on_coaching_choice(t: Turn, frame: Frame, step: TextStep, draft: Draft, opti
         note_kept(t.seat.slots, step)
         runner.move_on(t, frame, step)
     else:  # lint_edit, lint_keep_no: the question again, for a new version
-        t.seat.draft = replace(draft, confirming=False)
+        t.seat.draft = replace(draft, confirming=False, editing=True)
         prompt(t, step)
 
 

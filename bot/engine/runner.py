@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.content.model import QUESTION_TYPES, Step
 from bot.engine import auto, couples
 from bot.engine.frames import current, finish_frame, forget_answers, new_frame, route
-from bot.engine.prompts import prompt
+from bot.engine.prompts import prompt, show_waiting_hint
 from bot.engine.state import Frame
 from bot.engine.turn import PAUSE, Turn
 
@@ -46,6 +46,8 @@ def reprompt(t: Turn, key: str | None = None) -> None:
         return
     _, step = here
     if isinstance(step, QUESTION_TYPES):
+        if key is None and show_waiting_hint(t):
+            return
         prompt(t, step, key)
     elif couples.is_waiting(t, step):
         couples.prompt_waiting(t, step)

@@ -34,6 +34,7 @@ class Draft:
     category: str
     hints: int
     confirming: bool = False  # "Keep it exactly as you wrote it?" is on screen: a typed "yes" answers it
+    editing: bool = False  # "I'll edit it": the question is on screen again, waiting for a new version
 
 
 @dataclass
