@@ -53,7 +53,16 @@ NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my
                      "my mom told me what to wear and what to bring to the wedding",
                      "we have a code word for when we want to leave a boring party",
                      "ساك فيه الوراق ديال الخدمه عند صاحبي", "katbghi t3ref fin mchiti lbar7 w m3a mn? kant m3a sahbti",
-                     "jbed lia lmouss bach n9te3 lkhobz", "لاح ليا الكورة ولعبنا", "l'étranglement au judo c'est interdit"]
+                     "jbed lia lmouss bach n9te3 lkhobz", "لاح ليا الكورة ولعبنا", "l'étranglement au judo c'est interdit",
+                     "i just do what i'm told at work for a quiet life lol",
+                     "i'd say sorry for anything to keep the peace with my sister honestly",
+                     "scared he'd do something stupid like buy another guitar",
+                     "worried she'll find out about the surprise party", "scared he'll take the last slice lol",
+                     "wearing sunglasses bc of last night, hungover af",
+                     "il a tapé du poing sur la table en réunion et on a eu gain de cause",
+                     "ملي كيرفع يدو فالقسم كنتخلع من الأستاذ",
+                     "ma kan9derch nrta7 mlli kaykoun f dar, dima kaydir l7iss m3a drari",
+                     "ila t3sseb lmodir ma kan3rfch ach ghadi ydir", "hz lkorsi w rmah f jnab bach nn9i"]
 
 # Every kind of place a message can arrive: a free-text step, a button step, a multi-select that
 # takes words, onboarding before consent, a break (replying to a nudge), a sub-flow, and /sos itself.
