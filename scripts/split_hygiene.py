@@ -32,6 +32,7 @@ CONTAINED = 0.8
 WORD = re.compile(r"\w+")
 DEV_ITEM = re.compile(r"^(\s*)- text: ")
 BANK_ITEM = re.compile(r"^\s+- ")
+OTHER_FIRST_KEY = re.compile(r"^\s*- (?!text:)[a-z_]+: ")
 
 
 def load(text: str) -> Any:
@@ -111,13 +112,14 @@ def entries(lines: list[str]) -> Iterator[Entry]:
         dev = DEV_ITEM.match(lines[n])
         if dev:
             indent = len(dev.group(1))
-            end = n + 1
-            while end < len(lines) and lines[end].strip() and not lines[end].lstrip().startswith("#") \
-                    and len(lines[end]) - len(lines[end].lstrip()) > indent:
+            end = n + 1  # the item's lines: everything indented deeper than its "- " (a comment there included)
+            while end < len(lines) and lines[end].strip() and len(lines[end]) - len(lines[end].lstrip()) > indent:
                 end += 1
             fields = load("\n".join(line[indent:] for line in lines[n:end]))[0]
             yield Entry(str(fields["text"]), str(fields.get("source") or ""), n, end)
             n = end
+        elif OTHER_FIRST_KEY.match(lines[n]):
+            raise SystemExit(f"line {n + 1}: an item must start with 'text:', so it can be read and removed whole")
         elif BANK_ITEM.match(lines[n]) and not lines[n].rstrip().endswith(":"):
             yield Entry(str(load("- " + lines[n].split("- ", 1)[1])[0]), "", n, n + 1)
             n += 1

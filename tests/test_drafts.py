@@ -260,9 +260,28 @@ async def test_a_waiting_hint_comes_back_with_its_buttons_after_a_restart_or_hel
     assert alice.last_prompt.key == "repair.regret"
 
 
+async def test_keep_after_edit_then_a_restart_asks_the_keep_question_not_the_plain_one(alice):
+    # Found in session 9's review: "I'll edit it", then "keep my words", then a restart showed the plain
+    # question, and "ok" there saved the hinted draft without the keep question being answered.
+    await alice.onboard()
+    await reach_my_part(alice)
+    await alice.says("Sorry if you felt hurt, but you started it.")
+    await alice.taps("lint_edit")
+    await alice.taps("lint_keep")
+    await alice.comes_back()
+    assert alice.last_prompt.key == "coaching.keep_confirm"
+    await alice.taps("lint_rewrite")  # asking for the shape instead: a new version is what waits now
+    await alice.comes_back()
+    assert alice.last_prompt.key == "repair.my_part"
+
+
 def test_a_draft_saved_before_the_editing_flag_existed_still_loads():
     from bot.engine.state import SessionState
     state = SessionState.from_dict({"seats": {"a": {"draft": {
         "at": ["repair", "my_part"], "text": "sorry if", "category": "non_apology", "hints": 1, "confirming": False}}}})
     draft = state.seats["a"].draft
     assert draft is not None and not draft.editing and draft.at == ("repair", "my_part")
+    # and one saved by a newer release, with a field this one doesn't know, loads too (a rollback)
+    newer = SessionState.from_dict({"seats": {"a": {"draft": {
+        "at": ["repair", "my_part"], "text": "sorry if", "category": "non_apology", "hints": 1, "later": True}}}})
+    assert newer.seats["a"].draft is not None

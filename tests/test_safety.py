@@ -62,7 +62,25 @@ NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my
                      "il a tapé du poing sur la table en réunion et on a eu gain de cause",
                      "ملي كيرفع يدو فالقسم كنتخلع من الأستاذ",
                      "ma kan9derch nrta7 mlli kaykoun f dar, dima kaydir l7iss m3a drari",
-                     "ila t3sseb lmodir ma kan3rfch ach ghadi ydir", "hz lkorsi w rmah f jnab bach nn9i"]
+                     "ila t3sseb lmodir ma kan3rfch ach ghadi ydir", "hz lkorsi w rmah f jnab bach nn9i",
+                     # ...and by the independent review of them (tried on the CLI; each opened support at once)
+                     "She said she'd drive off a cliff if she had to sit through another Marvel movie.",
+                     "My wife asked if it's even worth it.", "I'm scared he'll find out about the ring before I propose.",
+                     "My mum will call the police if I don't text her when I land, lol.",
+                     "We taught the kids the door code and when to call 911.",
+                     "At my job I just do whatever I'm told for a quiet life, but at home I want us to talk.",
+                     "My mum always tells me what to wear, what to say and who to see.",
+                     "My husband keeps tabs on me when I hike alone, we share locations for safety.",
+                     "Wore a scarf because my neck was freezing on the walk.",
+                     "Je ne t'empêche pas de voir tes amis, vas-y.", "La pluie t'empêche de sortir ?",
+                     "Il m'a emmenée faire du saut en parachute, j'ai eu peur pour ma vie mdr.",
+                     "J'ai serré les poings pendant l'entretien, je tremblais.", "On a eu droit à une raclée au foot hier, 4-0.",
+                     "Notre goulot d'étranglement, c'est le manque de temps.", "On allait mourir tous les deux de rire.",
+                     "البحر هائج اليوم، أخاف على نفسي منه", "كيرمي عليا كلشي، حتى الخدمه ديال الدار",
+                     "sac dyali fih lwra9 w lflous nsito 3nd khti lbar7", "الحكم رفع يدو وخفت يعطينا بلانتي",
+                     "kanmchi 3la zjaj m3a lmodir dyali", "chd 3lia lmouss nqta3 lkhobz",
+                     "khti kat3ref dima fin kanmchi w m3a mn", "lmodir mli kayt3seb ma kan3rfch ach ghadi ydir",
+                     "جرحت يدي وانا كنقشر البطاطا", "weldi hz lkas w rmah 3lia bla ma y9sed"]
 
 # Every kind of place a message can arrive: a free-text step, a button step, a multi-select that
 # takes words, onboarding before consent, a break (replying to a nudge), a sub-flow, and /sos itself.

@@ -302,3 +302,13 @@ def test_cant_do_this_anymore_about_a_fight_is_not_an_emergency_but_alone_it_is(
     assert not screen.verdict("i cant do this anymore, we always end up fighting about money").urgent
     assert screen.verdict("i can't do this anymore").urgent
     assert screen.verdict("i can't do this anymore. i'm so tired of everything").urgent
+
+
+@pytest.mark.parametrize("text, route", [
+    ("وملي كيتعصب ما كنعرفش اش غادي يدير", "ipv"),  # an Arabic pattern behind a lookaround still takes و
+    ("بغيت نجرح يدي بالموس ديال الكوزينه", "crisis"),  # a kitchen knife in an intent is no accident
+    ("Il a dit qu'on allait crever tous les deux ce soir.", "ipv"),  # "qu'on" was never matched
+])
+def test_signs_session_9s_review_found_missed_are_caught_at_once(screen, text, route):
+    verdict = screen.verdict(text)
+    assert verdict.urgent and verdict.route == route, text

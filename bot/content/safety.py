@@ -28,9 +28,9 @@ IPV_CATEGORIES = ("fear", "control", "physical")
 # (و "and", ف "so", ب "with", ل "to", ك "like", and the article ال), which would otherwise break
 # the word boundary: "وبغيت نموت" must match "بغيت نموت".
 _ARABIC_PROCLITICS = "(?:[وفبلك]?(?:ال)?)?"
-# An Arabic pattern, possibly behind lookbehinds that leave a subject out ("(?<!الواليده )ما كتخلينيش…":
+# An Arabic pattern, possibly behind lookarounds that leave a subject out ("(?<!الواليده )ما كتخلينيش…":
 # the mother's rules are not the partner's control); the particles still go in front of its first word.
-_ARABIC_TEXT = r"(?:\(\?<!.+?\))*[(\[]*[\u0600-\u06ff]"
+_ARABIC_TEXT = r"(?:\(\?<?[!=](?:[^()]|\([^()]*\))*\))*[(\[]*[\u0600-\u06ff]"
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 _LATIN_LETTER = re.compile("[a-zA-Z]")
 _ESCAPES = re.compile(r"\\.|\(\?<?[!=:]")  # \w, \b, (?:, (?<!: regex syntax, not letters

@@ -9,6 +9,7 @@ from bot.content.model import DONE, SKIP, SYSTEM_PARAMS, MultiStep, Question, Te
 from bot.engine import families, history, reading, reminders, support, times
 from bot.engine.effects import Choice
 from bot.engine.frames import current, main_frame
+from bot.engine.rewrite import HINT_ORDER
 from bot.engine.turn import Turn
 
 
@@ -91,7 +92,7 @@ def show_waiting_hint(t: Turn) -> bool:
     question came back instead and the draft being decided on went out of sight (the buttons of the old
     hint still worked, but nothing on screen said what they were about)."""
     draft, here = t.seat.draft, current(t)
-    if draft is None or here is None or draft.at != here[0].at or draft.editing or draft.category == "feeling":
+    if draft is None or here is None or draft.at != here[0].at or draft.editing or draft.category not in HINT_ORDER:
         return False
     if draft.confirming:
         t.send("coaching.keep_confirm", choices=KEEP_BUTTONS, prompt=True)

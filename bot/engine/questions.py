@@ -329,11 +329,12 @@ def typed_option(t: Turn, text: str, choices: tuple[Choice, ...]) -> str | None:
 
 def on_coaching_choice(t: Turn, frame: Frame, step: TextStep, draft: Draft, option: str) -> None:
     if option == "lint_rewrite":  # a scaffold for what was noticed, built from their own words
+        t.seat.draft = replace(draft, confirming=False, editing=True)  # a new version is what waits now
         key, theirs = scaffold(draft.category, draft.text, step.rewrite)
         t.send(key, {**params_for(t, key), **theirs}, prompt=True)
     elif option == "lint_keep":
         t.seat.turn += 1
-        t.seat.draft = replace(draft, confirming=True)
+        t.seat.draft = replace(draft, confirming=True, editing=False)
         t.send("coaching.keep_confirm", choices=KEEP_BUTTONS, prompt=True)
     elif option == "lint_keep_yes":  # asked once; now the words go exactly as written
         t.seat.draft = None

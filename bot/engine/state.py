@@ -5,7 +5,7 @@ them as one column. `from_dict` also reads the older layout (`"flow.step"` strin
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 # What a slot holds: an option id, several option ids, free text, or a flag (reminder_off).
@@ -134,8 +134,9 @@ def _ref(value: Any) -> StepRef:
 def _seat(raw: dict[str, Any]) -> Seat:
     raw["stack"] = [Frame(**f) for f in raw.get("stack", [])]
     raw["parked"] = [Frame(**f) for f in raw.get("parked", [])]
-    if raw.get("draft"):
-        raw["draft"] = Draft(**{**raw["draft"], "at": _ref(raw["draft"]["at"])})
+    if raw.get("draft"):  # fields this release doesn't know (a newer one saved them) are left out, not fatal
+        known = {f.name for f in fields(Draft)}
+        raw["draft"] = Draft(**{k: v for k, v in raw["draft"].items() if k in known} | {"at": _ref(raw["draft"]["at"])})
     if raw.get("nudge"):
         raw["nudge"] = Nudge(**raw["nudge"])
     if raw.get("waiting"):
