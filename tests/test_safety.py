@@ -80,7 +80,11 @@ NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my
                      "sac dyali fih lwra9 w lflous nsito 3nd khti lbar7", "الحكم رفع يدو وخفت يعطينا بلانتي",
                      "kanmchi 3la zjaj m3a lmodir dyali", "chd 3lia lmouss nqta3 lkhobz",
                      "khti kat3ref dima fin kanmchi w m3a mn", "lmodir mli kayt3seb ma kan3rfch ach ghadi ydir",
-                     "جرحت يدي وانا كنقشر البطاطا", "weldi hz lkas w rmah 3lia bla ma y9sed"]
+                     "جرحت يدي وانا كنقشر البطاطا", "weldi hz lkas w rmah 3lia bla ma y9sed",
+                     # a subject a few words before "won't let me" (whole-message exclusions, not lookbehinds)
+                     "My dad still won't let me drive his car.", "The baby won't let me sleep more than two hours.",
+                     "My manager never lets me leave before seven.", "الواليد ديالي ما كيخلينيش نسوق الطوموبيل ديالو.",
+                     "lwalid dyali ma kaykhllinich nsou9 tomobil dyalo."]
 
 # Every kind of place a message can arrive: a free-text step, a button step, a multi-select that
 # takes words, onboarding before consent, a break (replying to a nudge), a sub-flow, and /sos itself.

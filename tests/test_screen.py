@@ -308,6 +308,9 @@ def test_cant_do_this_anymore_about_a_fight_is_not_an_emergency_but_alone_it_is(
     ("وملي كيتعصب ما كنعرفش اش غادي يدير", "ipv"),  # an Arabic pattern behind a lookaround still takes و
     ("بغيت نجرح يدي بالموس ديال الكوزينه", "crisis"),  # a kitchen knife in an intent is no accident
     ("Il a dit qu'on allait crever tous les deux ce soir.", "ipv"),  # "qu'on" was never matched
+    ("he won't let me see my dad anymore", "ipv"),  # a parent after the verb is no exception
+    ("راجلي ما كيخلينيش نشوف الواليدة ديالي", "ipv"),
+    ("rajli ma kaykhllinich nkhrj", "ipv"),
 ])
 def test_signs_session_9s_review_found_missed_are_caught_at_once(screen, text, route):
     verdict = screen.verdict(text)
