@@ -84,7 +84,8 @@ NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my
                      # a subject a few words before "won't let me" (whole-message exclusions, not lookbehinds)
                      "My dad still won't let me drive his car.", "The baby won't let me sleep more than two hours.",
                      "My manager never lets me leave before seven.", "الواليد ديالي ما كيخلينيش نسوق الطوموبيل ديالو.",
-                     "lwalid dyali ma kaykhllinich nsou9 tomobil dyalo."]
+                     "lwalid dyali ma kaykhllinich nsou9 tomobil dyalo.", "الطبيب ما خلانيش نخدم هاد السيمانه.",
+                     "في العمل أمشي على قشر بيض طوال الوقت."]
 
 # Every kind of place a message can arrive: a free-text step, a button step, a multi-select that
 # takes words, onboarding before consent, a break (replying to a nudge), a sub-flow, and /sos itself.

@@ -311,6 +311,7 @@ def test_cant_do_this_anymore_about_a_fight_is_not_an_emergency_but_alone_it_is(
     ("he won't let me see my dad anymore", "ipv"),  # a parent after the verb is no exception
     ("راجلي ما كيخلينيش نشوف الواليدة ديالي", "ipv"),
     ("rajli ma kaykhllinich nkhrj", "ipv"),
+    ("زوجي ما خلانيش نخدم", "ipv"), ("وأمشي على قشر بيض طول ما هو بالبيت", "ipv"),
 ])
 def test_signs_session_9s_review_found_missed_are_caught_at_once(screen, text, route):
     verdict = screen.verdict(text)
