@@ -44,16 +44,6 @@ def words(text: str) -> frozenset[str]:
     return frozenset(WORD.findall(text.casefold()))
 
 
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
-def near_copy(a: frozenset[str], b: frozenset[str]) -> bool:
-    """A paraphrase, or one text sitting inside the other ("I won't be around much longer.")."""
-    shorter = min(len(a), len(b))
-    return jaccard(a, b) > NEAR_COPY or (shorter >= 4 and len(a & b) / shorter >= CONTAINED)
-
-
 def page(url: str) -> str:
     """A page's address without what doesn't change the page: scheme, "www.", fragment, trailing slash."""
     url = url.strip().split("#", 1)[0].rstrip("/")
@@ -64,14 +54,14 @@ class HeldOut:
     """What a held-out split owns: its items' words and the pages it quotes."""
 
     def __init__(self, texts: list[str], pages: set[str]) -> None:
-        self.word_sets = [words(text) for text in texts]
+        word_sets = [words(text) for text in texts]
         self.pages = frozenset(pages)
         # One column per word, one row per held-out item: a training text's overlap with every held-out item
         # is then one sum over its words' columns (10,000 training texts x 355 items in well under a second).
-        vocabulary = sorted(set().union(*self.word_sets))
+        vocabulary = sorted(set().union(*word_sets))
         self.column = {word: n for n, word in enumerate(vocabulary)}
-        self.has_word = numpy.zeros((len(self.word_sets), len(vocabulary)), dtype=numpy.int32)
-        for row, word_set in enumerate(self.word_sets):
+        self.has_word = numpy.zeros((len(word_sets), len(vocabulary)), dtype=numpy.int32)
+        for row, word_set in enumerate(word_sets):
             self.has_word[row, [self.column[w] for w in word_set]] = 1
         self.sizes = self.has_word.sum(axis=1)
 
@@ -82,7 +72,9 @@ class HeldOut:
                    {page(str(i["source"])) for i in items if str(i.get("source", "")).startswith("http")})
 
     def leak(self, text: str, source: str = "") -> str | None:
-        """Why this training text leaks held-out ("near held-out", "held-out page"), or None."""
+        """Why this training text leaks held-out ("held-out page", "near held-out"), or None. Near: a
+        paraphrase (word sets' Jaccard above NEAR_COPY) or one text of four words or more sitting inside the
+        other ("I won't be around much longer."), CONTAINED of its words shared."""
         if source.startswith("http") and page(source) in self.pages:
             return "held-out page"
         mine = words(text)

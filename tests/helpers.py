@@ -2,11 +2,28 @@
 asserting on message keys rather than literal copy."""
 from __future__ import annotations
 
+import importlib.util
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 
 from bot.engine import CommandReceived, OptionChosen, OptionsChosen, Resume, Send, TextReceived, TimerFired, Unsupported
 from bot.presenter import render
 from bot.services.conversation import Conversation
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+
+
+def load_script(name: str) -> ModuleType:
+    """A script in scripts/ as a module, so a test can call what it measures (registered by name, which
+    dataclasses defined in it need)."""
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @dataclass

@@ -5,7 +5,6 @@ real apology or a gentle start-up, "Keep my words" asked once, never blocking. E
 reads a draft uses the real checker and encoder."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ from bot.understanding.datasets import read_drafts
 from bot.understanding.linear import sha256_of
 from bot.understanding.screen import screen_for
 from tests.conftest import CONTENT_DIR
+from tests.helpers import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
@@ -108,10 +108,7 @@ HELDOUT_NEUTRAL_FLAGGED_MAX = 0.13  # measured 0.115 (10 of 87; 0.138 before rou
 
 
 def report_module():
-    spec = importlib.util.spec_from_file_location("coaching_report", ROOT / "scripts" / "coaching_report.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("coaching_report")
 
 
 @pytest.fixture(scope="module")

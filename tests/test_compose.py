@@ -12,6 +12,7 @@ from bot.compose.draft import DRAFT_PHRASES, DraftWords, compose_draft, compose_
 from bot.compose.person import toward_you
 from bot.content.loader import load_content
 from tests.conftest import CONTENT_DIR
+from tests.helpers import load_script
 
 
 @pytest.fixture(scope="module")
@@ -209,11 +210,7 @@ def test_a_clause_with_a_contraction_is_a_statement(phrases):
 
 
 def test_draft_report_no_seams_on_the_answer_sets():
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("draft_report", CONTENT_DIR.parent / "scripts" / "draft_report.py")
-    report = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(report)
-    count, rows, flagged = report.measure()
+    count, rows, flagged = load_script("draft_report").measure()
     assert count >= 20
     for name in ("(left blank)", "?. ..  !. ,.", "doubled I'll / next time", "regret given but no apology",
                  "their side given but missing"):

@@ -6,24 +6,16 @@ held-out item, or a near-copy of one, written before merge_round.py checked for 
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import load_script
 
 
 @pytest.fixture(scope="module")
 def hygiene() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("split_hygiene", ROOT / "scripts" / "split_hygiene.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["split_hygiene"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_script("split_hygiene")
 
 
 @pytest.mark.parametrize("kind", ["screen", "coach"])
@@ -33,11 +25,13 @@ def test_no_training_text_copies_a_heldout_item(hygiene, kind):
 
 
 def test_near_copy_catches_paraphrases_and_quotes_inside_longer_texts(hygiene):
-    w = hygiene.words
-    assert hygiene.near_copy(w("it was a joke, relax"), w("It was a joke. Relax!"))
-    assert hygiene.near_copy(w("i won't be around much longer"), w("honestly i won't be around much longer tbh"))
-    assert not hygiene.near_copy(w("i want to die"), w("i could die of laughter at this show"))
-    assert hygiene.page("http://www.example.org/signs/#list") == hygiene.page("https://example.org/signs")
+    def leak(heldout: str, training: str, source: str = "") -> str | None:
+        return hygiene.HeldOut([heldout], {hygiene.page("https://example.org/signs")}).leak(training, source)
+    assert leak("it was a joke, relax", "It was a joke. Relax!") == "near held-out"
+    assert leak("i won't be around much longer", "honestly i won't be around much longer tbh") == "near held-out"
+    assert leak("honestly i won't be around much longer tbh", "i won't be around much longer") == "near held-out"
+    assert leak("i want to die", "i could die of laughter at this show") is None
+    assert leak("anything", "other words", "http://www.example.org/signs/#list") == "held-out page"
 
 
 def test_pruning_removes_whole_items_and_keeps_every_other_line(hygiene, tmp_path):
