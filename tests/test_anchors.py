@@ -2,13 +2,11 @@
 answers must be exactly those of searching every pattern on its own, as written."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from bot.content.anchors import AnchoredPatterns, anchors_of
+from bot.content.anchors import AnchoredPatterns, Pattern, anchors_of
 from bot.content.loader import load_content
-from bot.content.safety import bounded
+from bot.content.safety import bounded, compile_entry
 from bot.understanding.datasets import read_items
 from bot.understanding.normalise import views
 from tests.conftest import CONTENT_DIR, ROOT
@@ -38,9 +36,20 @@ def test_anchored_matching_gives_exactly_the_answers_of_each_pattern_on_its_own(
                 if matcher is None:
                     continue
                 assert isinstance(matcher, AnchoredPatterns)
-                one_by_one = [re.compile(bounded(p)) for p in matcher.patterns]
+                one_by_one = [compile_entry(p) for p in matcher.patterns]
                 for text in readings:
                     expected = any(p.search(text) for p in one_by_one)
                     assert bool(matcher.search(text)) == expected, (lexicon.locale, category, text)
                     checked += expected
     assert checked > 500  # the texts do exercise the patterns
+
+
+def test_an_exception_found_anywhere_in_the_reading_cancels_its_pattern_only():
+    matcher = AnchoredPatterns([Pattern("kill me if i", "spoil\\w*|finale"), "hurt me"], bounded)
+    assert matcher.search("he'll kill me if i leave")
+    assert not matcher.search("she'd kill me if i spoiled the finale")
+    assert not matcher.search("finale tonight. she'd kill me if i talk")  # before the match too
+    assert matcher.search("she'd kill me if i spoiled the finale and he'd hurt me")  # another pattern
+    assert matcher.search("she'd kill me if i unspoiled it")  # the exception is matched on whole words
+    always = AnchoredPatterns([Pattern(r"\w{0,4}x me", "joke")], bounded)  # no anchors: tried on its own
+    assert always.search("fix me") and not always.search("fix me, a joke")

@@ -25,6 +25,7 @@ CRISIS_ITEMS = [("explicit", "I want to die."), ("coded", "honestly kms"),
                 ("explicit", "بغيت نموت")]
 IPV_ITEMS = [("ipv_control", "She goes through my phone every night"), ("ipv_physical", "il me frappe quand il boit")]
 NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my phone is dead",
+                     "she'd kill me if I spoiled the finale",  # the pattern's `unless:` exception
                      "I could kill for a coffee", "we killed it at the quiz", "I'm dying to see you",
                      "he hit me up on WhatsApp last night", "I hurt my back moving the sofa",
                      # An independent review of session 8's patterns found these ordinary lines opening support at

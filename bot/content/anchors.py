@@ -19,6 +19,7 @@ import functools
 import importlib
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 Anchors = frozenset[str]
@@ -33,22 +34,52 @@ except ImportError:  # pragma: no cover - another Python
     _parser = _codes = _compiler = None
 
 
+@dataclass(frozen=True)
+class Pattern:
+    """A lexicon pattern with an exception: `match` counts unless `unless` is found anywhere in the
+    same reading ("she'd kill me if…" unless it is about a spoiled finale). Both as written in the
+    lexicon, each matched on whole words."""
+
+    match: str
+    unless: str
+
+
+Entry = str | Pattern  # a lexicon pattern, with or without an exception
+
+
+class Guarded:
+    """One compiled `Pattern`: `search(text)` is true when `match` is found and `unless` is not."""
+
+    def __init__(self, pattern: Pattern, bounded: Callable[[str], str]):
+        self.match = re.compile(bounded(pattern.match), re.IGNORECASE)
+        self.unless = re.compile(bounded(pattern.unless), re.IGNORECASE)
+
+    def search(self, text: str) -> bool:
+        return bool(self.match.search(text)) and not self.unless.search(text)
+
+
 class AnchoredPatterns:
     """`search(text)` is true when any of the patterns matches `text` (already case-folded)."""
 
-    def __init__(self, patterns: Sequence[str], bounded: Callable[[str], str]):
+    def __init__(self, patterns: Sequence[Entry], bounded: Callable[[str], str]):
         """`patterns` as written in a lexicon; `bounded(p)` wraps one in its word boundaries.
         Raises re.error if one doesn't compile."""
         self.patterns = tuple(patterns)
-        self._anchored: list[re.Pattern[str]] = []
+        self._anchored: list[tuple[re.Pattern[str], re.Pattern[str] | None]] = []  # (match, unless)
         self._by_anchor: dict[str, list[int]] = {}  # each anchor once, with the patterns it opens
         always: list[str] = []
-        for pattern in patterns:
-            compiled, anchors = _compiled_with_anchors(bounded(pattern))
+        self._always_guarded: list[Guarded] = []  # an exception can't join the alternation
+        for entry in patterns:
+            text = entry.match if isinstance(entry, Pattern) else entry
+            compiled, anchors = _compiled_with_anchors(bounded(text))
+            unless = re.compile(bounded(entry.unless)) if isinstance(entry, Pattern) else None
             if anchors is None:
-                always.append(pattern)
+                if isinstance(entry, Pattern):
+                    self._always_guarded.append(Guarded(entry, bounded))
+                else:
+                    always.append(entry)
                 continue
-            self._anchored.append(compiled)
+            self._anchored.append((compiled, unless))
             for anchor in anchors:
                 self._by_anchor.setdefault(anchor, []).append(len(self._anchored) - 1)
         self._always = re.compile("|".join(f"(?:{bounded(p)})" for p in always)) if always else None
@@ -60,6 +91,8 @@ class AnchoredPatterns:
     def search(self, text: str) -> bool:
         if self._always is not None and self._always.search(text):
             return True
+        if any(guarded.search(text) for guarded in self._always_guarded):
+            return True
         tried: set[int] = set()
         for start in self._starts.intersection(letter_runs(text)):
             for anchor, indexes in self._by_start[start]:
@@ -67,7 +100,8 @@ class AnchoredPatterns:
                     for index in indexes:
                         if index not in tried:
                             tried.add(index)
-                            if self._anchored[index].search(text):
+                            match, unless = self._anchored[index]
+                            if match.search(text) and not (unless and unless.search(text)):
                                 return True
         return False
 

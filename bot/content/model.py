@@ -1,7 +1,6 @@
 """Immutable content model: flows, steps, message catalogs and pickers, as the engine sees them."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import ClassVar, Literal, Protocol
@@ -391,7 +390,7 @@ class Lexicon:
 
     locale: str
     signs: dict[str, SignPatterns]
-    coaching: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+    coaching: dict[str, tuple[TextMatcher, ...]] = field(default_factory=dict)
     arabizi: bool = False  # its Latin patterns are Darija: also match the Arabizi reading
 
 

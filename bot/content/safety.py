@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.content.anchors import AnchoredPatterns
+from bot.content.anchors import AnchoredPatterns, Entry, Guarded, Pattern
 from bot.content.model import (
     COACHING_CATEGORIES,
     FRESH_FOR,
@@ -19,6 +19,7 @@ from bot.content.model import (
     PerLanguage,
     Resources,
     SignPatterns,
+    TextMatcher,
 )
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
 
@@ -55,26 +56,35 @@ def compile_pattern(text: str) -> re.Pattern[str]:
     return re.compile(bounded(text), re.IGNORECASE)
 
 
-def _compiles(text: str) -> bool:
+def compile_entry(entry: Entry) -> TextMatcher:
+    """A lexicon entry compiled on its own (a coaching pattern; or to say which one is broken)."""
+    return Guarded(entry, bounded) if isinstance(entry, Pattern) else compile_pattern(entry)
+
+
+def _compiles(entry: Entry) -> bool:
     try:
-        compile_pattern(text)
+        compile_entry(entry)
     except re.error:
         return False
     return True
 
 
-def combined(patterns: list[str]) -> SignPatterns:
+def _match_text(entry: Entry) -> str:
+    return entry.match if isinstance(entry, Pattern) else entry
+
+
+def combined(patterns: list[Entry]) -> SignPatterns:
     """A category's patterns (as written in the lexicon) by the script they are written in, so a
     message is matched only against the scripts it contains, and within a script only against the
     patterns whose literal anchors it contains (`bot/content/anchors.py`: same answers, a fraction
     of the time). Raises re.error if a pattern doesn't compile."""
-    def join(group: list[str]) -> AnchoredPatterns | None:
+    def join(group: list[Entry]) -> AnchoredPatterns | None:
         return AnchoredPatterns(group, bounded) if group else None
     # A pattern mixing scripts ("(mab9a|مابقا) walo") belongs to both; one with no letters at all
     # (only classes like \w) is matched as Latin, where every reading is tried.
-    arabic = [p for p in patterns if _ARABIC_LETTER.search(p)]
-    latin = [p for p in patterns if _LATIN_LETTER.search(_ESCAPES.sub("", p))
-             or not _ARABIC_LETTER.search(p)]
+    arabic = [p for p in patterns if _ARABIC_LETTER.search(_match_text(p))]
+    latin = [p for p in patterns if _LATIN_LETTER.search(_ESCAPES.sub("", _match_text(p)))
+             or not _ARABIC_LETTER.search(_match_text(p))]
     return SignPatterns(join(latin), join(arabic))
 
 
@@ -87,23 +97,22 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
         return None
     _check_review(data, file, problems, release)
 
-    def texts(items: Any, line: int, where: str) -> list[tuple[str, int]]:
+    def texts(items: Any, line: int, where: str) -> list[tuple[Entry, int]]:
         if not isinstance(items, LList) or not items:
             problems.append(Problem(file, line, f"{where} must be a non-empty list of patterns"))
             return []
-        out = []
+        out: list[tuple[Entry, int]] = []
         for i, item in enumerate(items):
-            if not isinstance(item, str) or not item.strip():
-                problems.append(Problem(file, items.line_of(i), f"{where}: a pattern must be text, got {item!r} (quote it)"))
-                continue
-            out.append((item, items.line_of(i)))
+            entry = _entry(item, file, items.line_of(i), where, problems)
+            if entry is not None:
+                out.append((entry, items.line_of(i)))
         return out
 
-    def compile_each(found: list[tuple[str, int]], where: str) -> tuple[re.Pattern[str], ...]:
+    def compile_each(found: list[tuple[Entry, int]], where: str) -> tuple[TextMatcher, ...]:
         out = []
         for item, item_line in found:
             try:
-                out.append(compile_pattern(item))
+                out.append(compile_entry(item))
             except re.error as exc:
                 problems.append(Problem(file, item_line, f"{where}: pattern does not compile: {exc.msg}"))
         return tuple(out)
@@ -132,7 +141,7 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
                 problems.append(Problem(file, raw_section.line, f"{section} category '{name}' is missing"))
             else:
                 signs[prefix + name] = category(raw_section[name], raw_section.line_of(name), f"{section}.{name}")
-    coaching: dict[str, tuple[re.Pattern[str], ...]] = {}
+    coaching: dict[str, tuple[TextMatcher, ...]] = {}
     raw = data.get("coaching")
     if isinstance(raw, LDict):
         for name, items in raw.items():
@@ -145,6 +154,24 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
     elif raw is not None:
         problems.append(Problem(file, data.line_of("coaching"), "'coaching' maps categories to lists of patterns"))
     return Lexicon(path.stem, signs, coaching, arabizi=data.get("arabizi") is True)
+
+
+def _entry(item: object, file: str, line: int, where: str, problems: list[Problem]) -> Entry | None:
+    """One lexicon entry: a pattern as text, or `{match: …, unless: …}`, a pattern with the
+    exception that cancels it when found anywhere in the same message."""
+    if isinstance(item, str) and item.strip():
+        return item
+    if isinstance(item, LDict):
+        match, unless = item.get("match"), item.get("unless")
+        unknown = sorted(set(item) - {"match", "unless"})
+        if unknown or not isinstance(match, str) or not match.strip() or not isinstance(unless, str) \
+                or not unless.strip():
+            problems.append(Problem(file, line, f"{where}: a pattern with an exception has exactly two texts, "
+                                    "'match' and 'unless'" + (f" (not {', '.join(unknown)})" if unknown else "")))
+            return None
+        return Pattern(match, unless)
+    problems.append(Problem(file, line, f"{where}: a pattern must be text, got {item!r} (quote it)"))
+    return None
 
 
 def load_resources(path: Path, file: str, problems: list[Problem], release: bool, today: date,
