@@ -260,6 +260,23 @@ async def test_a_waiting_hint_comes_back_with_its_buttons_after_a_restart_or_hel
     assert alice.last_prompt.key == "repair.regret"
 
 
+async def test_a_waiting_hint_outlives_an_interrupt_and_comes_back_with_its_buttons(alice):
+    # Left by session 9: /language in the middle of a hint dropped the draft being decided on, and the
+    # step came back as a bare question.
+    await alice.onboard()
+    await reach_my_part(alice)
+    await alice.says("Sorry if you felt hurt, but you started it.")
+    hint = alice.last_prompt
+    await alice.command("language")
+    await alice.taps("en")
+    assert alice.last_prompt.key == hint.key and [c.id for c in alice.last_prompt.choices] == [
+        "lint_rewrite", "lint_edit", "lint_keep"]
+    await alice.taps("lint_keep")
+    assert alice.last_prompt.key == "coaching.keep_confirm"
+    await alice.taps("lint_keep_yes")
+    assert alice.last_prompt.key == "repair.regret"  # the words kept, the repair goes on
+
+
 async def test_keep_after_edit_then_a_restart_asks_the_keep_question_not_the_plain_one(alice):
     # Found in session 9's review: "I'll edit it", then "keep my words", then a restart showed the plain
     # question, and "ok" there saved the hinted draft without the keep question being answered.

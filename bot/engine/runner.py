@@ -28,8 +28,12 @@ def run(t: Turn) -> None:
             seat.turn += 1  # a new prompt: buttons of earlier prompts become stale (R3)
             seat.picks = []
             seat.family = None
-            if seat.draft and seat.draft.at != frame.at:
-                seat.draft = None  # the hinted draft belonged to an earlier step
+            if seat.draft and all(seat.draft.at != f.at for f in seat.stack):
+                seat.draft = None  # the hinted draft belonged to a step left behind
+            # Back from an interrupt (/language, /pause) to a hinted draft: the hint and its buttons
+            # come back, not the bare question (the draft being decided on would be out of sight).
+            if seat.draft and seat.draft.at == frame.at and show_waiting_hint(t):
+                return
             prompt(t, step)
             return
         if auto.run_step(t, frame, step) is PAUSE:
