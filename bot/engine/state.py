@@ -121,7 +121,7 @@ class SessionState:
     def from_dict(cls, data: dict[str, Any]) -> SessionState:
         seats = {name: _seat(dict(raw)) for name, raw in data.get("seats", {}).items()}
         couple = data.get("couple") or data.get("shared", {}).get("couple")
-        return cls(seats=seats or {"a": Seat()}, couple=CoupleLink(**couple) if couple else None)
+        return cls(seats=seats or {"a": Seat()}, couple=_known(CoupleLink, couple) if couple else None)
 
 
 def _ref(value: Any) -> StepRef:
@@ -131,16 +131,21 @@ def _ref(value: Any) -> StepRef:
     return (value[0], value[1])
 
 
+def _known(cls: type[Any], raw: dict[str, Any], **replaced: Any) -> Any:
+    """`cls` from its saved fields. Fields this release doesn't know (a newer release saved them,
+    then was rolled back) are left out rather than fatal: the person keeps their session."""
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in raw.items() if k in names} | replaced)
+
+
 def _seat(raw: dict[str, Any]) -> Seat:
-    raw["stack"] = [Frame(**f) for f in raw.get("stack", [])]
-    raw["parked"] = [Frame(**f) for f in raw.get("parked", [])]
-    if raw.get("draft"):  # fields this release doesn't know (a newer one saved them) are left out, not fatal
-        known = {f.name for f in fields(Draft)}
-        raw["draft"] = Draft(**{k: v for k, v in raw["draft"].items() if k in known} | {"at": _ref(raw["draft"]["at"])})
-    if raw.get("nudge"):
-        raw["nudge"] = Nudge(**raw["nudge"])
-    if raw.get("waiting"):
-        raw["waiting"] = Waiting(**{**raw["waiting"], "at": _ref(raw["waiting"]["at"])})
-    if raw.get("invite"):
-        raw["invite"] = Invite(**raw["invite"])
-    return Seat(**raw)
+    draft, nudge, waiting, invite = (raw.get(k) for k in ("draft", "nudge", "waiting", "invite"))
+    seat: Seat = _known(
+        Seat, raw,
+        stack=[_known(Frame, f) for f in raw.get("stack", [])],
+        parked=[_known(Frame, f) for f in raw.get("parked", [])],
+        draft=_known(Draft, draft, at=_ref(draft["at"])) if draft else None,
+        nudge=_known(Nudge, nudge) if nudge else None,
+        waiting=_known(Waiting, waiting, at=_ref(waiting["at"])) if waiting else None,
+        invite=_known(Invite, invite) if invite else None)
+    return seat
