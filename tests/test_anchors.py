@@ -44,12 +44,15 @@ def test_anchored_matching_gives_exactly_the_answers_of_each_pattern_on_its_own(
     assert checked > 500  # the texts do exercise the patterns
 
 
-def test_an_exception_found_anywhere_in_the_reading_cancels_its_pattern_only():
+def test_an_exception_in_the_same_clause_cancels_its_pattern_only():
     matcher = AnchoredPatterns([Pattern("kill me if i", "spoil\\w*|finale"), "hurt me"], bounded)
     assert matcher.search("he'll kill me if i leave")
     assert not matcher.search("she'd kill me if i spoiled the finale")
-    assert not matcher.search("finale tonight. she'd kill me if i talk")  # before the match too
+    assert not matcher.search("finale tonight she'd kill me if i talk")  # before the match too
     assert matcher.search("she'd kill me if i spoiled the finale and he'd hurt me")  # another pattern
+    # only in the match's own clause: a joke doesn't hide a threat in the next one
+    assert matcher.search("she'd kill me if i spoiled the finale, and he'll kill me if i leave")
+    assert matcher.search("the finale is tonight. he'll kill me if i leave")
     assert matcher.search("she'd kill me if i unspoiled it")  # the exception is matched on whole words
     always = AnchoredPatterns([Pattern(r"\w{0,4}x me", "joke")], bounded)  # no anchors: tried on its own
-    assert always.search("fix me") and not always.search("fix me, a joke")
+    assert always.search("fix me") and not always.search("fix me as a joke")

@@ -26,6 +26,17 @@ CRISIS_ITEMS = [("explicit", "I want to die."), ("coded", "honestly kms"),
 IPV_ITEMS = [("ipv_control", "She goes through my phone every night"), ("ipv_physical", "il me frappe quand il boit")]
 NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my phone is dead",
                      "she'd kill me if I spoiled the finale",  # the pattern's `unless:` exception
+                     # Session 10's patterns for fear told through behaviour, and the exceptions given to
+                     # older ones: the same words about a parent, a boss, a trip or a birthday.
+                     "i stopped talking about politics with my dad, he loses it every time",
+                     "at the office i have to ask before buying anything, even pens",
+                     "wearing sunglasses so nobody sees i've been crying at work",
+                     "au boulot je m'excuse tout le temps même quand j'ai rien fait",
+                     "j'ai caché ma note à mon père pour pas qu'il s'énerve",
+                     "bdlt lblasa dyal tlfaza bach mayt9ell9ch bba", "khoya lflous kolhom 3ndo f lbanka",
+                     "slept in the car at the festival, so cold", "he knows where i am, we share locations and i like it",
+                     "she'd kill me if i forgot her birthday again haha", "wjdt sac dyal ssafar, ghadi l tanja",
+                     "my parents used to read all my messages when i was 16, still annoys me",
                      "I could kill for a coffee", "we killed it at the quiz", "I'm dying to see you",
                      "he hit me up on WhatsApp last night", "I hurt my back moving the sofa",
                      # An independent review of session 8's patterns found these ordinary lines opening support at

@@ -316,3 +316,16 @@ def test_cant_do_this_anymore_about_a_fight_is_not_an_emergency_but_alone_it_is(
 def test_signs_session_9s_review_found_missed_are_caught_at_once(screen, text, route):
     verdict = screen.verdict(text)
     assert verdict.urgent and verdict.route == route, text
+
+
+@pytest.mark.parametrize("text", [
+    "wearing long sleeves in july now 🙃 easier than explaining",
+    "i stopped bringing up the wedding thing, every time it turns into him exploding",
+    "j'ai menti sur l'heure où j'ai fini le taf pour éviter qu'il s'énerve",
+    "كنطلب السماح ديما حتى على حوايج ما درتهاش", "bdelt lhwayj 3 dlmerrat bach mayt9ella9ch",
+    "ma3tanich nkhdm, w lflous kolhom 3ndo", "he kicked the dog bc i was late. said next time it wont be the dog",
+    "she'd kill me if i spoiled the finale, and he'll kill me if i leave him",  # another pattern still reads it
+])
+def test_abuse_told_through_behaviour_opens_support_at_once(screen, text):
+    verdict = screen.verdict(text)
+    assert verdict.urgent and verdict.route == "ipv", text

@@ -36,8 +36,8 @@ except ImportError:  # pragma: no cover - another Python
 
 @dataclass(frozen=True)
 class Pattern:
-    """A lexicon pattern with an exception: `match` counts unless `unless` is found anywhere in the
-    same reading ("she'd kill me if…" unless it is about a spoiled finale). Both as written in the
+    """A lexicon pattern with an exception: `match` counts unless `unless` is found in the same
+    clause ("she'd kill me if…" unless it is about a spoiled finale). Both as written in the
     lexicon, each matched on whole words."""
 
     match: str
@@ -46,16 +46,33 @@ class Pattern:
 
 Entry = str | Pattern  # a lexicon pattern, with or without an exception
 
+# What ends a clause: a full stop, question or exclamation mark, semicolon or line break, or a comma
+# before "and"/"but" (et, mais, w, و). An exception is looked for only in the clause of the match it
+# would cancel: in "she'd kill me if I spoiled the finale, and he'll kill me if I leave" the joke must
+# not hide the threat. A bare comma doesn't end one: chat runs on with commas ("he knows where I am,
+# we share locations").
+_CLAUSE_END = re.compile(r"[.;!?\n\u061b\u061f]|[,\u060c] *(?:(?:and|but|et|mais|w|o)\b|\u0648)")
+
+
+def unexcepted(match: re.Pattern[str], unless: re.Pattern[str], text: str) -> bool:
+    """True when some match of `match` in `text` has no `unless` in its own clause."""
+    for found in match.finditer(text):
+        start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, found.start())), default=0)
+        after = _CLAUSE_END.search(text, found.end())
+        if not unless.search(text[start:after.start() if after else len(text)]):
+            return True
+    return False
+
 
 class Guarded:
-    """One compiled `Pattern`: `search(text)` is true when `match` is found and `unless` is not."""
+    """One compiled `Pattern`: `search(text)` is true when `match` is found outside its exception."""
 
     def __init__(self, pattern: Pattern, bounded: Callable[[str], str]):
         self.match = re.compile(bounded(pattern.match), re.IGNORECASE)
         self.unless = re.compile(bounded(pattern.unless), re.IGNORECASE)
 
     def search(self, text: str) -> bool:
-        return bool(self.match.search(text)) and not self.unless.search(text)
+        return unexcepted(self.match, self.unless, text)
 
 
 class AnchoredPatterns:
@@ -101,7 +118,7 @@ class AnchoredPatterns:
                         if index not in tried:
                             tried.add(index)
                             match, unless = self._anchored[index]
-                            if match.search(text) and not (unless and unless.search(text)):
+                            if unexcepted(match, unless, text) if unless else match.search(text):
                                 return True
         return False
 
