@@ -233,7 +233,7 @@ def test_a_french_draft_frames_each_answer_without_seams(catalogs):
     draft = draft_text(answers, catalogs["fr"])
     assert ("Avec du recul, je vois ma part là-dedans\u00a0: j'ai haussé le ton quand tu parlais de la vaisselle. "
             "Je suis désolé d'être parti de la cuisine. Tu as dû te sentir ignorée.") in draft
-    assert "seul·e" in draft  # the picked feeling, in its phrase
+    assert "de la solitude" in draft and "·" not in draft  # the picked feeling, in words that need no agreement
     assert "une pause\u00a0?" in draft and "?." not in draft and ".." not in draft
     assert "pardon pour" not in draft and "😡" not in draft  # no doubled apology; emoji makes no sentence
     assert "troisième personne" not in draft  # every answer speaks to "tu"
@@ -248,12 +248,21 @@ def test_french_answers_that_are_not_sentences_get_a_frame(catalogs):
                "my_ask": "Être écouté"}
     draft = draft_text(answers, catalogs["fr"])
     for sentence in ("je vois ma part là-dedans\u00a0: crier.", "Je te demande pardon pour ceci\u00a0: la porte claquée.",
-                     "Ce que j'imagine de ton côté\u00a0: humiliée.", "ça t'a fait\u00a0: seul·e et blessée.",
+                     "Ce que j'imagine de ton côté\u00a0: humiliée.", "ça t'a fait\u00a0: de la solitude et blessée.",
                      "Et je le comprends\u00a0: vu que je criais devant ta mère.",
                      "La prochaine fois, je respirerai avant de répondre.",
                      "j'aimerais te demander\u00a0: être écouté."):
         assert sentence in draft
     assert "Être écouté." not in draft and ".." not in draft
+
+
+def test_an_arabic_draft_lists_the_partner_s_feelings_with_the_arabic_comma_as_their_need(catalogs):
+    from bot.compose.view import draft_text
+    answers = {"my_part": "رفعت صوتي.", "their_feelings": {"labels": [
+        "pickers.feelings.hurt", "pickers.feelings.want_understood", "pickers.feelings.small"]}}
+    draft = draft_text(answers, catalogs["ar"])
+    assert "الألم، الحاجة إلى من يفهمك والصِّغَر" in draft  # not "أن أُفهَم", the writer's own need
+    assert "," not in draft
 
 
 def test_a_french_draft_asks_to_check_words_about_him_but_not_impersonal_il(catalogs):

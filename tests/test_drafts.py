@@ -215,6 +215,19 @@ async def test_draft_over_telegram_asks_again_for_emoji_and_keeps_the_edited_ver
         assert not tg.fake.errors
 
 
+async def test_a_french_draft_names_the_partner_s_feelings_in_words_that_need_no_agreement(conversation):
+    # Left by session 9: the labels ("blessé·e", "seul·e") went into the message as picked, with the "·e" a
+    # message to one person can't leave open. The draft says them as nouns; the summary keeps the labels.
+    camille = Persona("camille", conversation, language_code="fr")
+    await camille.onboard()
+    summary, draft = await repair_with(
+        camille, my_part="J'ai haussé le ton quand tu parlais de la vaisselle.", regret=None,
+        their_view="tu as dû te sentir ignoré", their_feelings=("hurt", "lonely"), makes_sense=None,
+        my_ask="Peux-tu me dire quand tu as besoin d'une pause ?", my_offer="Je dirai quand je commence à m'énerver.")
+    message = message_of(draft)
+    assert "de la peine et de la solitude" in message and "·" not in message
+
+
 async def test_a_french_draft_reads_as_a_message_and_history_opens_in_french(conversation):
     camille = Persona("camille", conversation, language_code="fr")
     await camille.onboard()

@@ -169,11 +169,11 @@ def mark_before_emoji(text: str) -> str:
     return _TRAILING_EMOJI.sub(lambda m: m.group(2) + " " + m.group(1).strip(), text)
 
 
-def join_words(items: Sequence[str], and_word: str) -> str:
+def join_words(items: Sequence[str], and_word: str, comma: str = ", ") -> str:
     items = [i for i in items if i]
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + and_word + items[-1]
+    return comma.join(items[:-1]) + and_word + items[-1]
 
 
 def is_subject(word: str) -> bool:

@@ -97,6 +97,10 @@ class _Framer:
             text = text[:-1] + ("\u00a0" + end if self.spaced else end)
         return text
 
+    @property
+    def _comma(self) -> str:
+        return "، " if self.language == "ar" else ", "  # the Arabic comma between picked feelings
+
     def _is_clause(self, folded: str) -> bool:
         return self.language == "fr" and bool(FRENCH_SUBJECT.match(folded))
 
@@ -124,10 +128,10 @@ class _Framer:
     def felt(self, labels: tuple[str, ...], raw: str | None) -> str:
         words, _, folded = self._words(raw)
         if words and self._is_clause(folded):  # "tu t'es sentie seule": a sentence of its own
-            picked = fill(self.p["felt"], join_words(list(labels), self.p["and"])) if labels else ""
+            picked = fill(self.p["felt"], join_words(list(labels), self.p["and"], self._comma)) if labels else ""
             return " ".join(p for p in (picked, self._said(raw)) if p)
         items = list(labels) + ([lower_first(words)] if words else [])
-        return fill(self.p["felt"], join_words(items, self.p["and"])) if items else ""
+        return fill(self.p["felt"], join_words(items, self.p["and"], self._comma)) if items else ""
 
     def makes_sense(self, raw: str | None) -> str:
         return self._said_or_framed(raw, SENSE_OPENERS[self.language], "sense_said")

@@ -71,7 +71,8 @@ def draft_text(answers: dict[str, Any], catalog: Catalog, edited: str | None = N
     if edited:
         return quoted(edited)
     feelings = answers.get("their_feelings") or {}
-    labels = [catalog.text(k) for k in feelings.get("labels", []) if k in catalog.messages] if isinstance(feelings, dict) else []
+    labels = [draft_feeling(k, catalog) for k in feelings.get("labels", []) if k in catalog.messages] \
+        if isinstance(feelings, dict) else []
     own = feelings.get("text") if isinstance(feelings, dict) else None
     words = DraftWords(
         my_part=text_of(answers.get("my_part")), regret=text_of(answers.get("regret")),
@@ -85,6 +86,14 @@ def draft_text(answers: dict[str, Any], catalog: Catalog, edited: str | None = N
         composed = compose_draft_framed(words, phrases(catalog), catalog.locale.split("-")[0], spaced_marks(catalog))
     text = quoted(composed.text)
     return text + ("\n\n" + catalog.text("draft.third_person_note") if composed.third_person else "")
+
+
+def draft_feeling(key: str, catalog: Catalog) -> str:
+    """A picked feeling as the draft to the partner says it. French labels are adjectives that agree
+    with who felt them ("blessé·e"), which a message to one person can't leave open: `draft.feeling.<id>`
+    gives a form that needs no agreement ("de la peine"); the label where a locale has none."""
+    own = f"draft.feeling.{key.rsplit('.', 1)[-1]}"
+    return catalog.text(own if own in catalog.messages else key)
 
 
 def summary_text(answers: dict[str, Any], catalog: Catalog) -> str:
