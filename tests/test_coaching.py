@@ -18,7 +18,7 @@ from bot.content.loader import validate_content
 from bot.engine import Frame, InvalidInput, OptionChosen, Seat, SessionState, TextReceived, advance
 from bot.engine.rewrite import my_side, situation
 from bot.presenter import render
-from bot.understanding.checker import LABELS, checker_for
+from bot.understanding.checker import LABELS, checker_for, pattern_labels
 from bot.understanding.datasets import read_drafts
 from bot.understanding.linear import sha256_of
 from bot.understanding.screen import screen_for
@@ -101,18 +101,20 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # 0.91 -> 0.95 precision, criticism 0.93/0.89 -> 0.96/0.85, contempt 0.87/0.91 -> 0.91/0.87, defensiveness
 # precision 0.82 -> 0.76. Kept; floors re-derived by the rule.
 # Session 10: coaching rounds 17, 19 (defensiveness forms, praise and plain requests that look like
-# criticism) and 20 (balanced; contempt recall 0.59 before training) joined dev with 13 patterns from their
-# dev misses (17 dev drafts newly right, 0 wrong). The same threshold search now picks criticism and contempt
-# 0.8 -> 0.6, defensiveness 0.65 -> 0.75. Held-out: criticism 0.96/0.85 -> 0.91/0.95, contempt 0.91/0.87 ->
-# 0.87/0.91, defensiveness 0.76/0.73 -> 0.84/0.73, non_apology recall 0.94 -> 0.90 (two of 51), neutral
-# 11.5% -> 14.9% (three drafts). On coaching round 21, written blind and never trained on, the same change
-# read criticism 0.91/0.83 -> 0.89/0.94, contempt 0.96/0.65 -> 0.90/0.73, neutral 3.6% -> 3.6%. Kept, as
-# every round is; floors re-derived by the rule (one held-out draft below today's figure).
+# criticism), 20 (balanced; contempt recall 0.59 before training) and 22 (defensiveness and contempt without
+# marker words, in French and Darija mostly; criticism precision 0.64 before training) joined dev with 32
+# patterns from their dev misses (41 dev drafts newly right, 0 wrong), and the bank got partner-state lines
+# ("They were tired.", read as an excuse in a test walk). Held-out: criticism 0.96/0.85 -> 0.96/0.89, contempt
+# 0.91/0.87 -> 0.89/0.93, defensiveness 0.76/0.73 -> 0.77/0.73, non_apology 0.96/0.94 -> 0.94/0.94,
+# gentle_startup recall 0.93 -> 0.95, neutral 11.5% -> 13.8% (two drafts). Coaching round 21, written blind and
+# never trained on, read criticism 0.91/0.83 -> 0.92/0.94, contempt 0.96/0.65 -> 0.93/0.70, defensiveness
+# 0.74/0.74 -> 0.70/0.74, neutral 3.6% -> 5.5%. Kept, as every round is; floors re-derived by the rule (one
+# held-out draft below today's figure).
 HELDOUT_FLOORS = {
-    "criticism": (0.89, 0.92), "contempt": (0.85, 0.88), "defensiveness": (0.81, 0.71),
-    "non_apology": (0.91, 0.88), "good_apology": (0.90, 0.93), "gentle_startup": (0.97, 0.90),
+    "criticism": (0.94, 0.87), "contempt": (0.87, 0.91), "defensiveness": (0.75, 0.71),
+    "non_apology": (0.92, 0.92), "good_apology": (0.93, 0.93), "gentle_startup": (0.97, 0.93),
 }
-HELDOUT_NEUTRAL_FLAGGED_MAX = 0.17  # measured 0.149 (13 of 87; 0.115 before session 10); the issue's goal is 0.10
+HELDOUT_NEUTRAL_FLAGGED_MAX = 0.15  # measured 0.138 (12 of 87; 0.115 before session 10); the issue's goal is 0.10
 
 
 def report_module():
@@ -179,6 +181,20 @@ def test_each_label_on_a_plain_example(checker, text, expected):
 ])
 def test_hard_negatives_stay_quiet(checker, text):
     assert not set(checker.labels(text)) & {"criticism", "contempt", "defensiveness", "non_apology"}
+
+
+@pytest.mark.parametrize("text", [
+    # Session 10's coaching patterns and the exceptions they got, tried on kind lines with their words.
+    "don't worry about the keys, everyone forgets sometimes",
+    "it was hardly anything, you didn't hurt me at all, i promise",
+    "kon bghiti nmchiw l bhar kon glti lia, yallah ghedda",
+    "شوف راسك فالمراية، راك زوينة بزاف اليوم",
+    "je pouvais pas deviner que t'adorais les tulipes, je suis trop content",
+    "ما كنتش نقصد نتأخر، علاش ما نمشيوش دابا؟", "t'as cherché les clés partout ?",
+    "anyone would have loved that gift, you did great", "مهما درت راه كنبغيك",
+])
+def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patterns(content, text):
+    assert not pattern_labels(content.lexicons.values(), text) & {"criticism", "contempt", "defensiveness"}
 
 
 def test_a_kind_start_never_stands_next_to_criticism_or_contempt(checker):

@@ -37,6 +37,9 @@ NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my
                      "slept in the car at the festival, so cold", "he knows where i am, we share locations and i like it",
                      "she'd kill me if i forgot her birthday again haha", "wjdt sac dyal ssafar, ghadi l tanja",
                      "my parents used to read all my messages when i was 16, still annoys me",
+                     "j'ai annulé le resto, pas envie qu'il pleuve sur la terrasse",
+                     "kolchi mzyan, mab9a walo li y3tini lmo7al bach nkml lkhdma lyom, ghadi nn3es",
+                     "drbt rasi m3a lbab bla ma nchof hhh",
                      "I could kill for a coffee", "we killed it at the quiz", "I'm dying to see you",
                      "he hit me up on WhatsApp last night", "I hurt my back moving the sofa",
                      # An independent review of session 8's patterns found these ordinary lines opening support at

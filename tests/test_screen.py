@@ -324,7 +324,9 @@ def test_signs_session_9s_review_found_missed_are_caught_at_once(screen, text, r
     "j'ai menti sur l'heure où j'ai fini le taf pour éviter qu'il s'énerve",
     "كنطلب السماح ديما حتى على حوايج ما درتهاش", "bdelt lhwayj 3 dlmerrat bach mayt9ella9ch",
     "ma3tanich nkhdm, w lflous kolhom 3ndo", "he kicked the dog bc i was late. said next time it wont be the dog",
-    "she'd kill me if i spoiled the finale, and he'll kill me if i leave him",  # another pattern still reads it
+    "she'd kill me if i spoiled the finale, and he'll kill me if i leave him",  # the joke's exception is its clause's
+    "g annulé le resto avec ma soeur, pas envie qu'il pète un câble en rentrant",
+    "drb liya rasi m3a lavabo dyal lkuzina, t5yyet 3 ghorz",
 ])
 def test_abuse_told_through_behaviour_opens_support_at_once(screen, text):
     verdict = screen.verdict(text)
