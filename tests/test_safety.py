@@ -36,10 +36,20 @@ NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my
                      "bdlt lblasa dyal tlfaza bach mayt9ell9ch bba", "khoya lflous kolhom 3ndo f lbanka",
                      "slept in the car at the festival, so cold", "he knows where i am, we share locations and i like it",
                      "she'd kill me if i forgot her birthday again haha", "wjdt sac dyal ssafar, ghadi l tanja",
-                     "my parents used to read all my messages when i was 16, still annoys me",
                      "j'ai annulé le resto, pas envie qu'il pleuve sur la terrasse",
                      "kolchi mzyan, mab9a walo li y3tini lmo7al bach nkml lkhdma lyom, ghadi nn3es",
                      "drbt rasi m3a lbab bla ma nchof hhh",
+                     # Session 10's independent review: ordinary lines its patterns opened support for.
+                     "I wear long sleeves in July at the office, it's easier than explaining my tattoos to clients",
+                     "my son broke the vase, I told him next time it won't be the phone he loses, it'll be the tablet",
+                     "I kicked the ball and it hit the dog because i wasn't looking",
+                     "we stopped talking about the election with the neighbours, he loses it every time",
+                     "J'ai changé de robe trois fois pour éviter d'être en retard au mariage",
+                     "je m'excuse tout le temps même quand j'ai rien fait, ma mère dit que c'est un tic",
+                     "mab9a walo li y3tini bach nkmel had lmosalsal, kolchi m3rouf",
+                     "lflous kolhom 3ndo hit howa li ghadi ykhlles l'hotel f safar", "lmodir ma 3tanich nkhdm lyoum",
+                     "كلي مهرسه من الجيم", "lballon drb liya rasi f lmatch", "جهزت الصاك للعطله",
+                     "I do what I'm told at my dad's so he doesn't nag", "he'll murder me if i forget the cake again lol",
                      "I could kill for a coffee", "we killed it at the quiz", "I'm dying to see you",
                      "he hit me up on WhatsApp last night", "I hurt my back moving the sofa",
                      # An independent review of session 8's patterns found these ordinary lines opening support at
@@ -331,3 +341,17 @@ def test_cancel_inside_the_abuse_lines_leaves_support_and_its_lines_together(con
     t = advance(content, t.state, "a", CommandReceived("cancel"), NOW)
     assert [f.flow for f in t.state.seats["a"].stack] == ["repair"] and t.state.seats["a"].parked == []
     assert t.effects[-1].key == "repair.my_part"
+
+
+def test_an_answer_inside_the_safety_plan_keeps_the_hint_waiting_below_it(content, screen):
+    # Found by session 10's review: /sos over a waiting coaching hint, then a typed answer in the safety
+    # plan dropped the hinted draft, and the repair came back as the bare question.
+    from bot.engine.state import Draft
+    state = SessionState(seats={"a": Seat(
+        stack=[Frame("repair", "my_part", 1), Frame("safety_plan", "warning_signs", 1, True)], turn=4,
+        consented_at=NOW.isoformat(), adult=True,
+        draft=Draft(("repair", "my_part"), "Sorry if you felt hurt, but you started it.", "non_apology", 1))})
+    t = advance(content, state, "a", said(screen, "going for a walk helps"), NOW)
+    seat = t.state.seats["a"]
+    assert seat.slots.get("warning_signs") or seat.top is not None and seat.top.step != "warning_signs"
+    assert seat.draft is not None and seat.draft.at == ("repair", "my_part")

@@ -297,7 +297,8 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     praise = positive_label(labels)
     if praise:  # a short note, then on as usual
         t.send(f"coaching.note.{praise}")
-    seat.draft = None
+    if seat.draft and seat.draft.at == frame.at:
+        seat.draft = None  # this step's draft is answered; one waiting below an interrupt (/sos) stays
     save(t, step, text)
     runner.move_on(t, frame, step)
 
