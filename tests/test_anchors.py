@@ -10,6 +10,7 @@ from bot.content.safety import bounded, compile_entry
 from bot.understanding.datasets import read_items
 from bot.understanding.normalise import views
 from tests.conftest import CONTENT_DIR, ROOT
+from tests.helpers import load_script
 
 
 @pytest.mark.parametrize("pattern, anchors", [
@@ -56,3 +57,23 @@ def test_an_exception_in_the_same_clause_cancels_its_pattern_only():
     assert matcher.search("she'd kill me if i unspoiled it")  # the exception is matched on whole words
     always = AnchoredPatterns([Pattern(r"\w{0,4}x me", "joke")], bounded)  # no anchors: tried on its own
     assert always.search("fix me") and not always.search("fix me as a joke")
+
+
+def test_the_shipped_anchor_index_is_current():
+    """content/lexicons/anchors.json spares start-up parsing every pattern: it must be what the lexicons
+    call for (run scripts/index_lexicons.py after editing one)."""
+    import json
+    shipped = json.loads((CONTENT_DIR / "lexicons" / "anchors.json").read_text(encoding="utf-8"))["patterns"]
+    assert shipped == load_script("index_lexicons").current_index(CONTENT_DIR)
+
+
+def test_a_pattern_edited_since_it_was_indexed_is_parsed_not_looked_up(tmp_path):
+    import shutil
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content)
+    lexicon = content / "lexicons" / "en.yaml"
+    lexicon.write_text(lexicon.read_text().replace('    - "kill(ing|ed)? my ?self"', '    - "kill(ing|ed)? my ?selves"'))
+    before = load_content(CONTENT_DIR).lexicons["en"].signs["explicit"].latin
+    after = load_content(content).lexicons["en"].signs["explicit"].latin
+    assert before is not None and after is not None
+    assert after.search("kill myselves") and not before.search("kill myselves")  # anchored afresh

@@ -192,6 +192,14 @@ def test_hard_negatives_stay_quiet(checker, text):
     "je pouvais pas deviner que t'adorais les tulipes, je suis trop content",
     "ما كنتش نقصد نتأخر، علاش ما نمشيوش دابا؟", "t'as cherché les clés partout ?",
     "anyone would have loved that gift, you did great", "مهما درت راه كنبغيك",
+    # found by the session's independent review
+    "a kid could do it better than you think, you're doing great at the piano",
+    "I'm so sorry I made you feel like you don't know how to do anything right",
+    "honestly anyone would have snapped after the day you had, I get it", "it was barely late, I didn't mind at all",
+    "Tu as bien cherché ce cadeau, il est parfait",
+    "Je pouvais pas savoir que tu étais si fatiguée, pardon de ne pas avoir demandé",
+    "واش الصندوق ثقيل عليك باش تهزيه؟ نعاونك", "هادا هو طبعك الزوين اللي حبيتك عليه",
+    "عايلتك كاملين هاكا، ناس زوينين وكرماء", "w nti ch7al mn mra 3awntini, chokran",
 ])
 def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patterns(content, text):
     assert not pattern_labels(content.lexicons.values(), text) & {"criticism", "contempt", "defensiveness"}

@@ -327,6 +327,16 @@ def test_signs_session_9s_review_found_missed_are_caught_at_once(screen, text, r
     "she'd kill me if i spoiled the finale, and he'll kill me if i leave him",  # the joke's exception is its clause's
     "g annulé le resto avec ma soeur, pas envie qu'il pète un câble en rentrant",
     "drb liya rasi m3a lavabo dyal lkuzina, t5yyet 3 ghorz",
+    # ...and real threats its exceptions hid (session 10's review): the joke or the relative is in the
+    # message, but not what the pattern is about.
+    "he'll kill me if I leave, he told me after I forgot his birthday",
+    "lol she'd kill me if i spoiled the finale and he'll kill me if i leave him",
+    "my mom never checked my phone but he checks my phone every night",
+    "J'ai menti à mon mari sur où j'étais pour pas qu'il s'énerve, mon père pense que je devrais partir",
+    "he tells me what to wear, what to say and who to talk to, my sister thinks it's not normal",
+    "I stopped bringing up my sister because he explodes and I get scared",
+    "lflous kolhom 3ndo w ma kay3tinich nkhrej, bba 3raf", "j'annule tout avec mes copines pour pas qu'il me fasse une scène",
+    "j'ai caché le cadeau de papa, et je mens à mon copain tout le temps pour éviter qu'il me tombe dessus",
 ])
 def test_abuse_told_through_behaviour_opens_support_at_once(screen, text):
     verdict = screen.verdict(text)

@@ -332,11 +332,11 @@ def test_a_story_option_is_one_of_a_single_choice_questions_options(copy):
 
 def test_a_lexicon_pattern_with_an_exception_has_exactly_match_and_unless(copy):
     lexicon = copy / "lexicons" / "en.yaml"
-    edit(lexicon, '      unless: "spoil', '      unles: "spoil')
+    edit(lexicon, '      unless: "road ?trip', '      unles: "road ?trip')
     edit(lexicon, '    - "kill(ing|ed)? my ?self"', '    - match: "kill(ing|ed)? my ?self"\n      unless: "(unclosed"')
     line = line_of(lexicon, "unles:") - 1  # the entry starts at its 'match'
     found = problems(copy)
-    assert (f"content/lexicons/en.yaml:{line}: ipv.physical: a pattern with an exception has exactly two texts, "
+    assert (f"content/lexicons/en.yaml:{line}: ipv.fear: a pattern with an exception has exactly two texts, "
             "'match' and 'unless' (not unles)") in found
     assert any(p.startswith(f"content/lexicons/en.yaml:{line_of(lexicon, 'kill(ing|ed)? my ?self')}: crisis.explicit: "
                             "pattern does not compile") for p in found)

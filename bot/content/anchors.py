@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import importlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,22 +46,29 @@ class Pattern:
 
 Entry = str | Pattern  # a lexicon pattern, with or without an exception
 
-# What ends a clause: a full stop, question or exclamation mark, semicolon or line break, or a comma
-# before "and"/"but" (et, mais, w, و). An exception is looked for only in the clause of the match it
-# would cancel: in "she'd kill me if I spoiled the finale, and he'll kill me if I leave" the joke must
-# not hide the threat. A bare comma doesn't end one: chat runs on with commas ("he knows where I am,
-# we share locations").
-_CLAUSE_END = re.compile(r"[.;!?\n\u061b\u061f]|[,\u060c] *(?:(?:and|but|et|mais|w|o)\b|\u0648)")
+# What ends a clause: a full stop, question or exclamation mark or semicolon, or a comma before a
+# word "and"/"but" (et, mais, w). An exception is looked for only in the clause of the match it would
+# cancel: in "she'd kill me if I spoiled the finale, and he'll kill me if I leave" the joke must not
+# hide the threat. A bare comma doesn't end one: chat runs on with commas ("he knows where I am, we
+# share locations"); nor does an Arabic comma before و, which can't be told from a word starting with و.
+_CLAUSE_END = re.compile(r"[.;!?\u061b\u061f]|, *(?:and|but|et|mais|w|o)\b")
 
 
 def unexcepted(match: re.Pattern[str], unless: re.Pattern[str], text: str) -> bool:
     """True when some match of `match` in `text` has no `unless` in its own clause."""
-    for found in match.finditer(text):
-        start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, found.start())), default=0)
-        after = _CLAUSE_END.search(text, found.end())
+    position = 0
+    while found := match.search(text, position):  # every start, not only the leftmost match: a long
+        start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, found.start())), default=0)  # one
+        after = _CLAUSE_END.search(text, found.end())  # may begin in an earlier clause, with its exception
         if not unless.search(text[start:after.start() if after else len(text)]):
             return True
+        position = found.start() + 1
     return False
+
+
+def exception(text: str, bounded: Callable[[str], str]) -> str:
+    """An `unless` on whole words, but a possessive still holds its word: "my dad's rules" has "dad"."""
+    return re.sub(r"\(\?!\[\\w'\]\)$", r"(?!\\w)", bounded(text))
 
 
 class Guarded:
@@ -69,7 +76,7 @@ class Guarded:
 
     def __init__(self, pattern: Pattern, bounded: Callable[[str], str]):
         self.match = re.compile(bounded(pattern.match), re.IGNORECASE)
-        self.unless = re.compile(bounded(pattern.unless), re.IGNORECASE)
+        self.unless = re.compile(exception(pattern.unless, bounded), re.IGNORECASE)
 
     def search(self, text: str) -> bool:
         return unexcepted(self.match, self.unless, text)
@@ -78,27 +85,39 @@ class Guarded:
 class AnchoredPatterns:
     """`search(text)` is true when any of the patterns matches `text` (already case-folded)."""
 
-    def __init__(self, patterns: Sequence[Entry], bounded: Callable[[str], str]):
+    def __init__(self, patterns: Sequence[Entry], bounded: Callable[[str], str],
+                 index: Mapping[str, Sequence[str] | None] | None = None,
+                 key: Callable[[str], str] = lambda source: source):
         """`patterns` as written in a lexicon; `bounded(p)` wraps one in its word boundaries.
-        Raises re.error if one doesn't compile."""
+        `index` (from `scripts/index_lexicons.py`) gives the anchors of patterns already known to
+        compile, by `key(bounded text)`: those are compiled on first use rather than parsed here,
+        which was most of start-up. Raises re.error if a pattern not in the index doesn't compile."""
         self.patterns = tuple(patterns)
-        self._anchored: list[tuple[re.Pattern[str], re.Pattern[str] | None]] = []  # (match, unless)
+        self._sources: list[str] = []  # bounded text of each anchored pattern
+        self._compiled: list[re.Pattern[str] | None] = []  # None until first needed
+        self._unless: list[re.Pattern[str] | None] = []
         self._by_anchor: dict[str, list[int]] = {}  # each anchor once, with the patterns it opens
         always: list[str] = []
         self._always_guarded: list[Guarded] = []  # an exception can't join the alternation
         for entry in patterns:
-            text = entry.match if isinstance(entry, Pattern) else entry
-            compiled, anchors = _compiled_with_anchors(bounded(text))
-            unless = re.compile(bounded(entry.unless)) if isinstance(entry, Pattern) else None
+            source = bounded(entry.match if isinstance(entry, Pattern) else entry)
+            compiled: re.Pattern[str] | None
+            if index is not None and key(source) in index:
+                known = index[key(source)]
+                compiled, anchors = None, frozenset(known) if known is not None else None
+            else:
+                compiled, anchors = _compiled_with_anchors(source)
             if anchors is None:
                 if isinstance(entry, Pattern):
                     self._always_guarded.append(Guarded(entry, bounded))
                 else:
                     always.append(entry)
                 continue
-            self._anchored.append((compiled, unless))
+            self._sources.append(source)
+            self._compiled.append(compiled)
+            self._unless.append(re.compile(exception(entry.unless, bounded)) if isinstance(entry, Pattern) else None)
             for anchor in anchors:
-                self._by_anchor.setdefault(anchor, []).append(len(self._anchored) - 1)
+                self._by_anchor.setdefault(anchor, []).append(len(self._sources) - 1)
         self._always = re.compile("|".join(f"(?:{bounded(p)})" for p in always)) if always else None
         self._by_start: dict[str, list[tuple[str, list[int]]]] = {}  # first three letters -> anchors
         for anchor, indexes in self._by_anchor.items():
@@ -117,10 +136,26 @@ class AnchoredPatterns:
                     for index in indexes:
                         if index not in tried:
                             tried.add(index)
-                            match, unless = self._anchored[index]
+                            match, unless = self._pattern(index), self._unless[index]
                             if unexcepted(match, unless, text) if unless else match.search(text):
                                 return True
         return False
+
+    def _pattern(self, index: int) -> re.Pattern[str]:
+        compiled = self._compiled[index]
+        if compiled is None:  # an indexed pattern, first needed now (it compiled when indexed)
+            compiled = self._compiled[index] = re.compile(self._sources[index])
+        return compiled
+
+
+def index_of(sources: Iterable[str]) -> dict[str, list[str] | None]:
+    """What `scripts/index_lexicons.py` ships: each bounded pattern's anchors (sorted), or None
+    when it has none (always tried). Raises re.error if one doesn't compile."""
+    out: dict[str, list[str] | None] = {}
+    for source in sources:
+        _, anchors = _compiled_with_anchors(source)
+        out[source] = sorted(anchors) if anchors is not None else None
+    return out
 
 
 @functools.lru_cache(maxsize=64)  # one message's few readings are searched by every category

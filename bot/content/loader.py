@@ -28,7 +28,7 @@ from bot.content.model import (
     Step,
     saved_slot,
 )
-from bot.content.safety import check_coach_model, check_screen_model, load_lexicon, load_resources
+from bot.content.safety import check_coach_model, check_screen_model, load_lexicon, load_resources, read_anchor_index
 from bot.content.step_parser import check_option_id, parse_step
 from bot.content.yamlio import LDict, LList, Problem, is_unreadable, read_yaml
 
@@ -208,8 +208,9 @@ def run(v: Checks) -> Content | None:
 def load_lexicons(v: Checks, catalogs: dict[str, Catalog]) -> dict[str, Lexicon]:
     lexicons = {}
     folder = v.root / "lexicons"
+    index = read_anchor_index(folder)
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        lexicon = load_lexicon(path, v.rel(path), v.problems, v.release, v.use_key)
+        lexicon = load_lexicon(path, v.rel(path), v.problems, v.release, v.use_key, index)
         if lexicon is not None:
             lexicons[lexicon.locale] = lexicon
     for locale in catalogs:

@@ -73,13 +73,41 @@ def _match_text(entry: Entry) -> str:
     return entry.match if isinstance(entry, Pattern) else entry
 
 
-def combined(patterns: list[Entry]) -> SignPatterns:
+ANCHOR_INDEX = "anchors.json"  # beside the lexicons: written by scripts/index_lexicons.py
+
+
+def read_anchor_index(folder: Path) -> dict[str, list[str] | None]:
+    """The shipped anchors of the lexicons' patterns (`scripts/index_lexicons.py`), by `index_key`.
+    Missing or unreadable: empty, and every pattern is parsed at start-up (slower, same answers); a
+    pattern edited since it was indexed has new text, so it is never looked up stale."""
+    try:
+        data = json.loads((folder / ANCHOR_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    index = data.get("patterns") if isinstance(data, dict) else None
+    if not isinstance(index, dict):
+        return {}
+    return {k: v for k, v in index.items()
+            if isinstance(k, str) and (v is None or isinstance(v, list) and all(isinstance(a, str) for a in v))}
+
+
+def index_key(source: str) -> str:
+    """A pattern's key in the anchor index: a hash of its bounded text (any edit makes a new key)."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:32]
+
+
+def entry_source(entry: Entry) -> str:
+    """The bounded text of a lexicon entry's pattern: its key in the anchor index."""
+    return bounded(entry.match if isinstance(entry, Pattern) else entry)
+
+
+def combined(patterns: list[Entry], index: dict[str, list[str] | None] | None = None) -> SignPatterns:
     """A category's patterns (as written in the lexicon) by the script they are written in, so a
     message is matched only against the scripts it contains, and within a script only against the
     patterns whose literal anchors it contains (`bot/content/anchors.py`: same answers, a fraction
     of the time). Raises re.error if a pattern doesn't compile."""
     def join(group: list[Entry]) -> AnchoredPatterns | None:
-        return AnchoredPatterns(group, bounded) if group else None
+        return AnchoredPatterns(group, bounded, index, index_key) if group else None
     # A pattern mixing scripts ("(mab9a|مابقا) walo") belongs to both; one with no letters at all
     # (only classes like \w) is matched as Latin, where every reading is tried.
     arabic = [p for p in patterns if _ARABIC_LETTER.search(_match_text(p))]
@@ -89,7 +117,8 @@ def combined(patterns: list[Entry]) -> SignPatterns:
 
 
 def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
-                 use_key: Callable[[str, str, int], None]) -> Lexicon | None:
+                 use_key: Callable[[str, str, int], None],
+                 index: dict[str, list[str] | None] | None = None) -> Lexicon | None:
     data = read_yaml(path, problems, file)
     if not isinstance(data, LDict):
         if data is not None:
@@ -120,7 +149,7 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
     def category(items: Any, line: int, where: str) -> SignPatterns:
         found = texts(items, line, where)
         try:  # compiled once, as one alternation; one by one only to say which pattern is broken
-            return combined([item for item, _ in found])
+            return combined([item for item, _ in found], index)
         except re.error:
             broken = {p for p, _ in found if not _compiles(p)}
             compile_each([(p, n) for p, n in found if p in broken], where)  # says which, and where
@@ -158,7 +187,7 @@ def load_lexicon(path: Path, file: str, problems: list[Problem], release: bool,
 
 def _entry(item: object, file: str, line: int, where: str, problems: list[Problem]) -> Entry | None:
     """One lexicon entry: a pattern as text, or `{match: …, unless: …}`, a pattern with the
-    exception that cancels it when found anywhere in the same message."""
+    exception that cancels it when found in the clause of its match (`anchors.unexcepted`)."""
     if isinstance(item, str) and item.strip():
         return item
     if isinstance(item, LDict):
