@@ -50,6 +50,7 @@ NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my
                      "lflous kolhom 3ndo hit howa li ghadi ykhlles l'hotel f safar", "lmodir ma 3tanich nkhdm lyoum",
                      "كلي مهرسه من الجيم", "lballon drb liya rasi f lmatch", "جهزت الصاك للعطله",
                      "I do what I'm told at my dad's so he doesn't nag", "he'll murder me if i forget the cake again lol",
+                     "بدلت اللعبه باش ما يتقلقش ولدي",  # the one not to upset, named: a son
                      "I could kill for a coffee", "we killed it at the quiz", "I'm dying to see you",
                      "he hit me up on WhatsApp last night", "I hurt my back moving the sofa",
                      # An independent review of session 8's patterns found these ordinary lines opening support at
