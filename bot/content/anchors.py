@@ -55,20 +55,26 @@ _CLAUSE_END = re.compile(r"[.;!?\u061b\u061f]|, *(?:and|but|et|mais|w|o)\b")
 
 
 def unexcepted(match: re.Pattern[str], unless: re.Pattern[str], text: str) -> bool:
-    """True when some match of `match` in `text` has no `unless` in its own clause."""
+    """True when some match of `match` in `text` has no `unless` in its own clause. Every start is
+    tried, not only the leftmost match: a long one may begin in an earlier clause, with its exception,
+    and hide a later match in a clause of its own."""
     position = 0
-    while found := match.search(text, position):  # every start, not only the leftmost match: a long
-        start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, found.start())), default=0)  # one
-        after = _CLAUSE_END.search(text, found.end())  # may begin in an earlier clause, with its exception
+    while found := match.search(text, position):
+        start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, found.start())), default=0)
+        after = _CLAUSE_END.search(text, found.end())
         if not unless.search(text[start:after.start() if after else len(text)]):
             return True
         position = found.start() + 1
     return False
 
 
+_STRICT_END = r"(?![\w'])"  # how a lexicon pattern ends (safety.bounded): not before a letter or an apostrophe
+
+
 def exception(text: str, bounded: Callable[[str], str]) -> str:
     """An `unless` on whole words, but a possessive still holds its word: "my dad's rules" has "dad"."""
-    return re.sub(r"\(\?!\[\\w'\]\)$", r"(?!\\w)", bounded(text))
+    whole = bounded(text)
+    return whole[:-len(_STRICT_END)] + r"(?!\w)" if whole.endswith(_STRICT_END) else whole
 
 
 class Guarded:
