@@ -15,24 +15,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.content.anchors import AnchoredPatterns, index_of  # noqa: E402
-from bot.content.safety import ANCHOR_INDEX, entry_source, index_key, load_lexicon  # noqa: E402
+from bot.content.safety import ANCHOR_INDEX, load_lexicon  # noqa: E402
 from bot.content.yamlio import Problem  # noqa: E402
 
 
 def current_index(content_dir: Path) -> dict[str, list[str] | None]:
-    """The index the lexicons in `content_dir` call for, each pattern parsed (none taken on trust)."""
+    """The index the lexicons in `content_dir` call for: loaded with an empty one, every pattern is
+    parsed (none taken on trust) and its anchors added to it."""
     problems: list[Problem] = []
-    sources: set[str] = set()
+    index: dict[str, list[str] | None] = {}
     for path in sorted((content_dir / "lexicons").glob("*.yaml")):
-        lexicon = load_lexicon(path, path.name, problems, False, lambda *_: None)
-        for signs in lexicon.signs.values() if lexicon else ():
-            for matcher in (signs.latin, signs.arabic):
-                if isinstance(matcher, AnchoredPatterns):
-                    sources.update(entry_source(entry) for entry in matcher.patterns)
+        load_lexicon(path, path.name, problems, False, lambda *_: None, index)
     if problems:
         raise SystemExit("\n".join(str(p) for p in problems))
-    return dict(sorted((index_key(source), anchors) for source, anchors in index_of(sources).items()))
+    return dict(sorted(index.items()))
 
 
 def main() -> int:

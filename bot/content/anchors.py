@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import importlib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +45,11 @@ class Pattern:
 
 
 Entry = str | Pattern  # a lexicon pattern, with or without an exception
+
+
+def match_text(entry: Entry) -> str:
+    """The pattern an entry matches with, as written (without its exception)."""
+    return entry.match if isinstance(entry, Pattern) else entry
 
 # What ends a clause: a full stop, question or exclamation mark or semicolon, or a comma before a
 # word "and"/"but" (et, mais, w). An exception is looked for only in the clause of the match it would
@@ -92,12 +97,14 @@ class AnchoredPatterns:
     """`search(text)` is true when any of the patterns matches `text` (already case-folded)."""
 
     def __init__(self, patterns: Sequence[Entry], bounded: Callable[[str], str],
-                 index: Mapping[str, Sequence[str] | None] | None = None,
+                 index: dict[str, list[str] | None] | None = None,
                  key: Callable[[str], str] = lambda source: source):
         """`patterns` as written in a lexicon; `bounded(p)` wraps one in its word boundaries.
-        `index` (from `scripts/index_lexicons.py`) gives the anchors of patterns already known to
-        compile, by `key(bounded text)`: those are compiled on first use rather than parsed here,
-        which was most of start-up. Raises re.error if a pattern not in the index doesn't compile."""
+        `index` (shipped by `scripts/index_lexicons.py`) gives the anchors (sorted; None: none) of
+        patterns already known to compile, by `key(bounded text)`: those are compiled on first use
+        rather than parsed here, which was most of start-up. A pattern missing from it is parsed here
+        and added to it, which is how the script builds it. Raises re.error if such a one doesn't
+        compile."""
         self.patterns = tuple(patterns)
         self._sources: list[str] = []  # bounded text of each anchored pattern
         self._compiled: list[re.Pattern[str] | None] = []  # None until first needed
@@ -106,13 +113,16 @@ class AnchoredPatterns:
         always: list[str] = []
         self._always_guarded: list[Guarded] = []  # an exception can't join the alternation
         for entry in patterns:
-            source = bounded(entry.match if isinstance(entry, Pattern) else entry)
+            source = bounded(match_text(entry))
+            found = key(source)
             compiled: re.Pattern[str] | None
-            if index is not None and key(source) in index:
-                known = index[key(source)]
+            if index is not None and found in index:
+                known = index[found]
                 compiled, anchors = None, frozenset(known) if known is not None else None
             else:
                 compiled, anchors = _compiled_with_anchors(source)
+                if index is not None:
+                    index[found] = sorted(anchors) if anchors is not None else None
             if anchors is None:
                 if isinstance(entry, Pattern):
                     self._always_guarded.append(Guarded(entry, bounded))
@@ -152,16 +162,6 @@ class AnchoredPatterns:
         if compiled is None:  # an indexed pattern, first needed now (it compiled when indexed)
             compiled = self._compiled[index] = re.compile(self._sources[index])
         return compiled
-
-
-def index_of(sources: Iterable[str]) -> dict[str, list[str] | None]:
-    """What `scripts/index_lexicons.py` ships: each bounded pattern's anchors (sorted), or None
-    when it has none (always tried). Raises re.error if one doesn't compile."""
-    out: dict[str, list[str] | None] = {}
-    for source in sources:
-        _, anchors = _compiled_with_anchors(source)
-        out[source] = sorted(anchors) if anchors is not None else None
-    return out
 
 
 @functools.lru_cache(maxsize=64)  # one message's few readings are searched by every category

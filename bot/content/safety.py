@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.content.anchors import AnchoredPatterns, Entry, Guarded, Pattern
+from bot.content.anchors import AnchoredPatterns, Entry, Guarded, Pattern, match_text
 from bot.content.model import (
     COACHING_CATEGORIES,
     FRESH_FOR,
@@ -69,10 +69,6 @@ def _compiles(entry: Entry) -> bool:
     return True
 
 
-def _match_text(entry: Entry) -> str:
-    return entry.match if isinstance(entry, Pattern) else entry
-
-
 ANCHOR_INDEX = "anchors.json"  # beside the lexicons: written by scripts/index_lexicons.py
 
 
@@ -96,11 +92,6 @@ def index_key(source: str) -> str:
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:32]
 
 
-def entry_source(entry: Entry) -> str:
-    """The bounded text of a lexicon entry's pattern: its key in the anchor index."""
-    return bounded(entry.match if isinstance(entry, Pattern) else entry)
-
-
 def combined(patterns: list[Entry], index: dict[str, list[str] | None] | None = None) -> SignPatterns:
     """A category's patterns (as written in the lexicon) by the script they are written in, so a
     message is matched only against the scripts it contains, and within a script only against the
@@ -110,9 +101,9 @@ def combined(patterns: list[Entry], index: dict[str, list[str] | None] | None = 
         return AnchoredPatterns(group, bounded, index, index_key) if group else None
     # A pattern mixing scripts ("(mab9a|مابقا) walo") belongs to both; one with no letters at all
     # (only classes like \w) is matched as Latin, where every reading is tried.
-    arabic = [p for p in patterns if _ARABIC_LETTER.search(_match_text(p))]
-    latin = [p for p in patterns if _LATIN_LETTER.search(_ESCAPES.sub("", _match_text(p)))
-             or not _ARABIC_LETTER.search(_match_text(p))]
+    arabic = [p for p in patterns if _ARABIC_LETTER.search(match_text(p))]
+    latin = [p for p in patterns if _LATIN_LETTER.search(_ESCAPES.sub("", match_text(p)))
+             or not _ARABIC_LETTER.search(match_text(p))]
     return SignPatterns(join(latin), join(arabic))
 
 

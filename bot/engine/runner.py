@@ -32,7 +32,7 @@ def run(t: Turn) -> None:
                 seat.draft = None  # the hinted draft belonged to a step left behind
             # Back from an interrupt (/language, /pause) to a hinted draft: the hint and its buttons
             # come back, not the bare question (the draft being decided on would be out of sight).
-            if seat.draft and seat.draft.at == frame.at and show_waiting_hint(t):
+            if show_waiting_hint(t):
                 return
             prompt(t, step)
             return
