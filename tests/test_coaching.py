@@ -110,9 +110,15 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # never trained on, read criticism 0.91/0.83 -> 0.92/0.94, contempt 0.96/0.65 -> 0.93/0.70, defensiveness
 # 0.74/0.74 -> 0.70/0.74, neutral 3.6% -> 5.5%. Kept, as every round is; floors re-derived by the rule (one
 # held-out draft below today's figure).
+# Session 11: coaching rounds 23 (defensiveness in every form, sarcastic contempt about a job, a family, cooking;
+# defensiveness 0.86/0.68 and contempt 0.85/0.67 before training) and 24 (neutral look-alikes; criticism
+# precision 0.65 before training) joined dev with 25 patterns from their dev misses (43 dev drafts newly right,
+# 0 wrong). Held-out: criticism 0.96/0.89 -> 0.94/0.91, defensiveness 0.77/0.73 -> 0.82/0.73, non_apology
+# 0.94/0.94 -> 0.96/0.92, good_apology 0.95/0.95 -> 0.93/0.95, gentle_startup recall 0.95 -> 0.93, neutral
+# 13.8% unchanged. Floors re-derived by the rule (one held-out draft below today's figure).
 HELDOUT_FLOORS = {
-    "criticism": (0.94, 0.87), "contempt": (0.87, 0.91), "defensiveness": (0.75, 0.71),
-    "non_apology": (0.92, 0.92), "good_apology": (0.93, 0.93), "gentle_startup": (0.97, 0.93),
+    "criticism": (0.92, 0.89), "contempt": (0.87, 0.91), "defensiveness": (0.80, 0.71),
+    "non_apology": (0.93, 0.90), "good_apology": (0.90, 0.93), "gentle_startup": (0.97, 0.90),
 }
 HELDOUT_NEUTRAL_FLAGGED_MAX = 0.15  # measured 0.138 (12 of 87; 0.115 before session 10); the issue's goal is 0.10
 
@@ -200,6 +206,11 @@ def test_hard_negatives_stay_quiet(checker, text):
     "Je pouvais pas savoir que tu étais si fatiguée, pardon de ne pas avoir demandé",
     "واش الصندوق ثقيل عليك باش تهزيه؟ نعاونك", "هادا هو طبعك الزوين اللي حبيتك عليه",
     "عايلتك كاملين هاكا، ناس زوينين وكرماء", "w nti ch7al mn mra 3awntini, chokran",
+    # Session 11's patterns (rounds c23, c24: invalidating, "just a joke", mock praise, condescension)
+    "i know i can be too sensitive sometimes, thank you for being patient", "that shirt is a bit big on you but it looks cute",
+    "had l'appartement kbir 3lik bohdek, ji skon m3aya", "the recipe looked too complicated for me, you're braver than i am",
+    "on a noté la date du mariage dans le calendrier !", "sir t3lm sou9 b chwia, ana m3ak",
+    "you have a great sense of humour, you should try stand-up", "كانت غير كلمة خايبة مني، سمحي ليا",
 ])
 def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patterns(content, text):
     assert not pattern_labels(content.lexicons.values(), text) & {"criticism", "contempt", "defensiveness"}

@@ -111,7 +111,22 @@ NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my
                      "My dad still won't let me drive his car.", "The baby won't let me sleep more than two hours.",
                      "My manager never lets me leave before seven.", "الواليد ديالي ما كيخلينيش نسوق الطوموبيل ديالو.",
                      "lwalid dyali ma kaykhllinich nsou9 tomobil dyalo.", "الطبيب ما خلانيش نخدم هاد السيمانه.",
-                     "في العمل أمشي على قشر بيض طوال الوقت."]
+                     "في العمل أمشي على قشر بيض طوال الوقت.",
+                     # Session 11's patterns for safety behaviours (round 24) and the look-alikes they
+                     # were tried on: a toddler, a boss, a trip, an interview, a joke.
+                     "how do i tell my boss i need a raise without setting him off",
+                     "we hid the knives from the toddler, she's climbing everything now",
+                     "i volunteer at a women's shelter on saturdays", "cant sleep until he stops snoring lol",
+                     "i can't sleep till he's home safe, he drives so late",
+                     "call my sister if things get bad with the storm tonight",
+                     "she said she'll make me regret skipping leg day lol", "this magic trick will make me disappear",
+                     "she took my phone charger lol and now im at 3% and too proud to ask",
+                     "he said he'd murder me if i ate the last slice of cheesecake",
+                     "si je pars en erasmus je vais le regretter toute ma vie",
+                     "je gare la voiture devant pour pouvoir partir vite demain matin pour l'aéroport",
+                     "on a rangé les couteaux en hauteur à cause du bébé", "n3ast f tomobil f tri9 l agadir, kanet rihla zwina",
+                     "نعست فالطوموبيل فالطريق لمراكش، السفر طويل", "kandir lprova f rassi 9bel l'entretien dyal lkhdma",
+                     "كنعاود الكلام فراسي قبل المقابلة ديال الخدمة", "غادي نمشي لدار بابا نهار السبت"]
 
 # Every kind of place a message can arrive: a free-text step, a button step, a multi-select that
 # takes words, onboarding before consent, a break (replying to a nudge), a sub-flow, and /sos itself.
