@@ -40,10 +40,26 @@ class Person:
         self.script, self.think, self.rng, self.patience = script, think, rng, patience
         self.latencies: list[float] = []
         self.lost = 0
+        self.hints = 0  # coaching hints answered "keep it as it is" on the way (a reading, not a delivery, matter)
+        self.pressed: set[int] = set()  # cards already answered, so a card is pressed once
         self.changed = asyncio.Event()
 
     def notify(self) -> None:
         self.changed.set()
+
+    def keep_through_hint(self) -> bool:
+        """If the checker answered with a hint instead of the next question, keep the words as a person who
+        meant them would (keep, then yes): the reply still arrived, so it is neither lost nor a latency."""
+        card = self.user.last_card
+        if card is None or card.message_id in self.pressed:
+            return False
+        for step in ("lint_keep", "lint_keep_yes"):
+            if any(data.endswith(":" + step) for _, data in card.buttons):
+                self.pressed.add(card.message_id)
+                self.hints += step == "lint_keep"
+                self.user.press(step)
+                return True
+        return False
 
     def satisfied(self, since: int, expect: str) -> bool:
         if expect.startswith("tick:"):
@@ -69,6 +85,8 @@ class Person:
                 self.user.send_text(value)
             sent_at = time.monotonic()
             while not self.satisfied(since, expect):
+                if action == "text" and self.keep_through_hint():
+                    sent_at = time.monotonic()  # the next reply answers the press, timed from it
                 remaining = self.patience - (time.monotonic() - sent_at)
                 if remaining <= 0:
                     self.lost += 1
@@ -142,6 +160,7 @@ async def run_level(kind: str, people: int, args) -> dict:
     replies = len(latencies)
     q = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [latencies[0] if latencies else 0.0] * 99
     return {"bot": kind, "people": people, "replies": replies, "lost": sum(p.lost for p in crowd),
+            "hints_kept": sum(p.hints for p in crowd),
             "seconds": round(elapsed, 2), "replies_per_s": round(replies / elapsed, 2),
             "p50_ms": round(q[49] * 1000, 1), "p99_ms": round(q[98] * 1000, 1),
             "http_429": fake.count_429(), "peak_rss_mib": round(rss / 1024, 1)}
