@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from yaml import safe_load
 
 from bot.content.loader import validate_content
 from bot.engine import Frame, InvalidInput, OptionChosen, Seat, SessionState, TextReceived, advance
@@ -111,14 +112,17 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # 0.74/0.74 -> 0.70/0.74, neutral 3.6% -> 5.5%. Kept, as every round is; floors re-derived by the rule (one
 # held-out draft below today's figure).
 # Session 11: coaching rounds 23 (defensiveness in every form, sarcastic contempt about a job, a family, cooking;
-# defensiveness 0.86/0.68 and contempt 0.85/0.67 before training) and 24 (neutral look-alikes; criticism
-# precision 0.65 before training) joined dev with 25 patterns from their dev misses (43 dev drafts newly right,
-# 0 wrong). Held-out: criticism 0.96/0.89 -> 0.94/0.91, defensiveness 0.77/0.73 -> 0.82/0.73, non_apology
-# 0.94/0.94 -> 0.96/0.92, good_apology 0.95/0.95 -> 0.93/0.95, gentle_startup recall 0.95 -> 0.93, neutral
-# 13.8% unchanged. Floors re-derived by the rule (one held-out draft below today's figure).
+# defensiveness 0.86/0.68 and contempt 0.85/0.67 before training), 24 (neutral look-alikes; criticism
+# precision 0.65 before training) and 26 (83% French, Arabic, Darija; contempt 0.83/0.71 before training) joined
+# dev with patterns from their dev misses (dev drafts newly right 43 + 30, 0 wrong), narrowed after an independent
+# review (its kind drafts are tests). Held-out: criticism 0.96/0.89 -> 0.94/0.89, contempt 0.89/0.93 ->
+# 0.88/0.93, defensiveness 0.77/0.73 -> 0.81/0.77, non_apology 0.94/0.94 -> 0.96/0.90, good_apology 0.95/0.95
+# -> 0.91/0.95, gentle_startup recall 0.95 -> 0.93, neutral 13.8% unchanged. Round 25, written blind and never
+# trained on, read neutral 10% -> 8.3%, defensiveness 0.58/0.85 -> 0.59/0.88 (start -> end of session). Floors
+# re-derived by the rule (one held-out draft below today's figure).
 HELDOUT_FLOORS = {
-    "criticism": (0.92, 0.89), "contempt": (0.87, 0.91), "defensiveness": (0.80, 0.71),
-    "non_apology": (0.93, 0.90), "good_apology": (0.90, 0.93), "gentle_startup": (0.97, 0.90),
+    "criticism": (0.92, 0.87), "contempt": (0.85, 0.91), "defensiveness": (0.79, 0.75),
+    "non_apology": (0.93, 0.88), "good_apology": (0.88, 0.93), "gentle_startup": (0.97, 0.90),
 }
 HELDOUT_NEUTRAL_FLAGGED_MAX = 0.15  # measured 0.138 (12 of 87; 0.115 before session 10); the issue's goal is 0.10
 
@@ -211,9 +215,23 @@ def test_hard_negatives_stay_quiet(checker, text):
     "had l'appartement kbir 3lik bohdek, ji skon m3aya", "the recipe looked too complicated for me, you're braver than i am",
     "on a noté la date du mariage dans le calendrier !", "sir t3lm sou9 b chwia, ana m3ak",
     "you have a great sense of humour, you should try stand-up", "كانت غير كلمة خايبة مني، سمحي ليا",
+    # round 26's (mostly French, Arabic and Darija)
+    "excuse me for a sec, i'm falling asleep, can we talk tomorrow", "tu crois que c'est mieux de partir samedi ou dimanche ?",
+    "t'es froide ? je te passe mon pull", "هل نقيم لك حفلة عيد ميلاد صغيرة في البيت؟", "nsifto lik tv jdida l'bit dyalk?",
+    "ya si lmodir dyali gal lia nkhdm nhar sebt", "la nullité du match hier soir 😂", "nta kaslan lyoum? n3awnek f l3cha",
+    "tu crois vraiment que j'ai le temps de passer chez ta mère avant 18h ? sinon on y va demain",
 ])
 def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patterns(content, text):
     assert not pattern_labels(content.lexicons.values(), text) & {"criticism", "contempt", "defensiveness"}
+
+
+REVIEW_KIND_DRAFTS = safe_load((Path(__file__).parent / "data" / "review_lines.yaml").read_text(encoding="utf-8"))["kind_drafts"]
+
+
+@pytest.mark.parametrize("text", REVIEW_KIND_DRAFTS)
+def test_the_reviewers_kind_drafts_get_no_problem_label(checker, text):
+    """Session 11's independent review: kind drafts sharing the new coaching patterns' words (model included)."""
+    assert not set(checker.labels(text)) & {"criticism", "contempt", "defensiveness", "non_apology"}, text
 
 
 def test_a_kind_start_never_stands_next_to_criticism_or_contempt(checker):

@@ -126,7 +126,18 @@ NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my
                      "je gare la voiture devant pour pouvoir partir vite demain matin pour l'aéroport",
                      "on a rangé les couteaux en hauteur à cause du bébé", "n3ast f tomobil f tri9 l agadir, kanet rihla zwina",
                      "نعست فالطوموبيل فالطريق لمراكش، السفر طويل", "kandir lprova f rassi 9bel l'entretien dyal lkhdma",
-                     "كنعاود الكلام فراسي قبل المقابلة ديال الخدمة", "غادي نمشي لدار بابا نهار السبت"]
+                     "كنعاود الكلام فراسي قبل المقابلة ديال الخدمة", "غادي نمشي لدار بابا نهار السبت",
+                     # round 26's patterns (fear and threats in French, Arabic and Darija) and exceptions
+                     "je m'excuse souvent, c'est plus sûr au boulot avec mon chef",
+                     "je mets le dessin animé très fort pour les petits quand je passe l'aspirateur",
+                     "je suis chez mes parents avec les enfants ce week-end, il sort boire un verre avec ses potes",
+                     "jsuis stressée de lui dire que j'ai invité ma mère pour noël, il va soupirer tout le repas",
+                     "j'ai peur qu'il fasse encore la tête demain, j'ai oublié notre anniversaire",
+                     "ما بغيتوش يعرف بلي كنهضر مع صاحبتي على الهدية ديال عيد ميلادو", "ملي كيتقلق الصغير كنسكت حتى يهدا",
+                     "ja lwalid, ghadi nms7 tomobil daba", "كيبدا التحقيق فالخدمة غدا على داكشي ديال الفلوس",
+                     "لا أريد أن يعرف أبي أنني أتكلم مع خطيبي بعد", "ستندم على الخروج بدون معطف، الجو بارد",
+                     "bba kaydreb b ay 7aja f lkora", "مديري يصرخ على الجميع في الاجتماعات، وأنا أرتجف كلما نادى اسمي",
+                     "الباك ديال ولدي غدا و انا اللي مخلوعة كثر منو", "بابا الا عرف بلي ضربت الطوموبيل ديالو غادي يقتلني"]
 
 # Every kind of place a message can arrive: a free-text step, a button step, a multi-select that
 # takes words, onboarding before consent, a break (replying to a nudge), a sub-flow, and /sos itself.

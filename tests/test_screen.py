@@ -11,6 +11,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from yaml import safe_load
 
 from bot.content.loader import validate_content
 from bot.engine import Frame, OptionChosen, Seat, SessionState, TextReceived, advance
@@ -24,6 +25,10 @@ from tests.helpers import reach_my_part
 
 NOW = datetime(2026, 11, 25, 23, 40, tzinfo=timezone.utc)
 HELDOUT = ROOT / "tests" / "data" / "screen" / "heldout.yaml"
+
+
+def read_yaml(path):
+    return safe_load(path.read_text(encoding="utf-8"))
 # Gated on the split written blind to the rules (never tuned on). The issue's targets are 0.95 per
 # category and per language; these floors are what the screen reaches today (see README), so a
 # change that makes it worse fails here. Raise them; lower one only for a trade decided without
@@ -31,9 +36,10 @@ HELDOUT = ROOT / "tests" / "data" / "screen" / "heldout.yaml"
 MIN_RECALL_OVERALL = 0.98  # measured 0.984 after round 8 (0.976 before), 0.980 after round 14, 0.984 after round 16
 # Session 10 (rounds 19, 21, 23 in dev): 0.992, every category >= 0.96 (ipv_fear 0.92 -> 0.96), every language
 # >= 0.97, false alarms 0.125. The floors below stay: one held-out item under today's figure gives the same.
-# Session 11 (round 24, abuse told through behaviour, in dev; 0.86 and ipv_fear 0.73 before training): 0.984,
-# ipv_fear 0.96 -> 0.92 and Darija in Latin letters 0.97 -> 0.95 (one item each, from the retrained model:
-# the patterns only add), false alarms 0.125 -> 0.115. Kept: choosing a round by its held-out effect is tuning.
+# Session 11 (rounds 24 and 26, abuse told through behaviour, the second 90% not English, in dev; 0.86 and 0.85
+# before training): 0.984, ipv_fear 0.96 -> 0.92 and Darija in Latin letters 0.97 -> 0.95 (one item each, from
+# the retrained model: the patterns only add), false alarms 0.125 -> 0.115. Kept: choosing a round by its
+# held-out effect is tuning. Round 25 (blind, never trained on) read 0.987 at the start and end of the session.
 # 0.93 until round 11 (fear through behaviour, 250 blind) joined dev: ipv_fear 0.96 -> 0.92 on held-out (one
 # item of 26; fresh round 11 read 0.87 before training) while ipv_control rose 0.94 -> 0.97. Kept: choosing
 # rounds by their held-out effect would be tuning on it.
@@ -348,7 +354,26 @@ def test_signs_session_9s_review_found_missed_are_caught_at_once(screen, text, r
     "my wife said she'd make my life hell if i leave", "il a dit qu'il fera en sorte que je regrette si je pars",
     "je planque les couteaux quand il rentre bourré", "ila mchiti ghadi nl9ak fin ma kanti, hakka gal lia",
     "ما بقاش كيخليني نشوف صحاباتي", "he said he could make me disappear and nobody would look",
+    "elle a dit qu'elle me tue et qu'après elle se tue si je la quitte", "j'ai mis un foulard, il m'a serré le cou hier",
+    "غادي نفضحك قدام الناس كاملين، هكا قال ليا", "ma bghach ykhllini nkhdem, w ما بغاش يخليني نخرج",
+    "mli kayt9le9 kanskt w kankhaf nhder", "سوف تندمين إذا تركتني، قالها وهو يبتسم",
 ])
 def test_abuse_told_through_behaviour_opens_support_at_once(screen, text):
     verdict = screen.verdict(text)
     assert verdict.urgent and verdict.route == "ipv", text
+
+
+REVIEW_LINES = read_yaml(ROOT / "tests" / "data" / "review_lines.yaml")
+
+
+@pytest.mark.parametrize("text", REVIEW_LINES["abuse"])
+def test_threats_an_exception_could_hide_still_open_abuse_support(screen, text):
+    """Session 11's independent review: real threats told beside an exception's words (a father, a job, kids)."""
+    verdict = screen.verdict(text)
+    assert verdict.urgent and verdict.route == "ipv", text
+
+
+@pytest.mark.parametrize("text", REVIEW_LINES["harmless"])
+def test_the_reviewers_look_alikes_never_open_support_at_once(screen, text):
+    """The same review's closest harmless look-alikes of the session's patterns: at most a check-in."""
+    assert not screen.verdict(text).urgent, text
