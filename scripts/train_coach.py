@@ -5,7 +5,7 @@
 Encodes the bank (content/coach/examples.yaml) and the dev split (tests/data/coach/dev.yaml) with
 the shipped encoder, fits one logistic model per label (one-vs-rest), and picks each label's
 threshold by 5-fold cross-validation on dev (patterns included, as the checker runs): the best F1;
-then raised where needed so at most 10% of the drafts with nothing to note get a hint. Writes model.npz
+then raised where needed so at most 8% of the drafts with nothing to note get a hint (the goal is 10%). Writes model.npz
 with model.json (hash of the weights, the encoder's name, the thresholds and the hashes of what it
 was trained on, which a test checks so a stale model can't ship). The held-out split is never read.
 """
@@ -30,7 +30,10 @@ BANK = ROOT / "content" / "coach" / "examples.yaml"
 DEV = ROOT / "tests" / "data" / "coach" / "dev.yaml"
 OUT = ROOT / "content" / "coach"
 GRID = [round(x, 2) for x in np.arange(0.30, 0.951, 0.05)]
-NEUTRAL_MAX = 0.10  # the issue's goal for neutral statements flagged
+# The issue's goal is 10% of neutral statements flagged; dev is held to 8%. The dev reading is the one the
+# thresholds are chosen on, so it flatters them: fresh rounds read before training flagged 11-20% of their
+# neutral drafts (coaching rounds 19, 22, 23, 26, 27) while dev read 9.8-10%.
+NEUTRAL_MAX = 0.08
 
 
 def pick_thresholds(lexicons, dev, probabilities) -> dict[str, float]:

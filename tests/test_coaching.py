@@ -113,18 +113,22 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # held-out draft below today's figure).
 # Session 11: coaching rounds 23 (defensiveness in every form, sarcastic contempt about a job, a family, cooking;
 # defensiveness 0.86/0.68 and contempt 0.85/0.67 before training), 24 (neutral look-alikes; criticism
-# precision 0.65 before training) and 26 (83% French, Arabic, Darija; contempt 0.83/0.71 before training) joined
-# dev with patterns from their dev misses (dev drafts newly right 43 + 30, 0 wrong), narrowed after an independent
-# review (its kind drafts are tests). Held-out: criticism 0.96/0.89 -> 0.94/0.89, contempt 0.89/0.93 ->
-# 0.88/0.93, defensiveness 0.77/0.73 -> 0.81/0.77, non_apology 0.94/0.94 -> 0.96/0.90, good_apology 0.95/0.95
-# -> 0.91/0.95, gentle_startup recall 0.95 -> 0.93, neutral 13.8% unchanged. Round 25, written blind and never
-# trained on, read neutral 10% -> 8.3%, defensiveness 0.58/0.85 -> 0.59/0.88 (start -> end of session). Floors
-# re-derived by the rule (one held-out draft below today's figure).
+# precision 0.65 before training), 26 (83% French, Arabic, Darija; contempt 0.83/0.71) and 27 (explaining
+# versus defending; 20% of its neutral drafts flagged before training) joined dev with patterns from their dev
+# misses (88 dev drafts newly right, 1 arguable), narrowed after an independent review (its kind drafts are
+# tests). scripts/train_coach.py now holds dev to 8% neutral flagged (was 10%): fresh rounds read before
+# training flagged 11-20% where dev read 10%, so the dev figure flatters its own thresholds. The
+# defensiveness threshold rose 0.65 -> 0.80 with it. Held-out: criticism 0.96/0.89 -> 0.92/0.89, contempt
+# 0.89/0.93 -> 0.88/0.93, defensiveness 0.77/0.73 -> 0.83/0.71, non_apology 0.94/0.94 -> 0.94/0.88,
+# good_apology 0.95/0.95 -> 0.91/0.95, gentle_startup recall 0.95 -> 0.93, neutral 13.8% -> 14.9%. Rounds read
+# unseen at the start and the end of the session: 25, neutral 10% -> 6.7%, defensiveness 0.58/0.85 ->
+# 0.71/0.88; 21, neutral 3.6% -> 1.8%, defensiveness 0.70/0.74 -> 0.74/0.74. Floors re-derived by the rule
+# (one held-out draft below today's figure).
 HELDOUT_FLOORS = {
-    "criticism": (0.92, 0.87), "contempt": (0.85, 0.91), "defensiveness": (0.79, 0.75),
-    "non_apology": (0.93, 0.88), "good_apology": (0.88, 0.93), "gentle_startup": (0.97, 0.90),
+    "criticism": (0.90, 0.87), "contempt": (0.85, 0.91), "defensiveness": (0.81, 0.69),
+    "non_apology": (0.91, 0.86), "good_apology": (0.88, 0.93), "gentle_startup": (0.97, 0.90),
 }
-HELDOUT_NEUTRAL_FLAGGED_MAX = 0.15  # measured 0.138 (12 of 87; 0.115 before session 10); the issue's goal is 0.10
+HELDOUT_NEUTRAL_FLAGGED_MAX = 0.15  # measured 0.149 (13 of 87; 0.138 in session 10, 0.115 before); the issue's goal is 0.10
 
 
 def report_module():
@@ -220,6 +224,11 @@ def test_hard_negatives_stay_quiet(checker, text):
     "t'es froide ? je te passe mon pull", "هل نقيم لك حفلة عيد ميلاد صغيرة في البيت؟", "nsifto lik tv jdida l'bit dyalk?",
     "ya si lmodir dyali gal lia nkhdm nhar sebt", "la nullité du match hier soir 😂", "nta kaslan lyoum? n3awnek f l3cha",
     "tu crois vraiment que j'ai le temps de passer chez ta mère avant 18h ? sinon on y va demain",
+    # round 27's
+    "you'd do the same if you had a dog like mine", "i can't win with you at chess, you're too good",
+    "because someone has to eat the last cookie 😂", "not everyone likes spicy food like some people 🌶️",
+    "ma3ndk la sbr la waqt lyoum? nchofok ghdda", "t'es content maintenant ? le cadeau t'a plu ?",
+    "avoue que tu l'as cherché longtemps ce cadeau 😍",
 ])
 def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patterns(content, text):
     assert not pattern_labels(content.lexicons.values(), text) & {"criticism", "contempt", "defensiveness"}

@@ -137,7 +137,13 @@ NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my
                      "ja lwalid, ghadi nms7 tomobil daba", "كيبدا التحقيق فالخدمة غدا على داكشي ديال الفلوس",
                      "لا أريد أن يعرف أبي أنني أتكلم مع خطيبي بعد", "ستندم على الخروج بدون معطف، الجو بارد",
                      "bba kaydreb b ay 7aja f lkora", "مديري يصرخ على الجميع في الاجتماعات، وأنا أرتجف كلما نادى اسمي",
-                     "الباك ديال ولدي غدا و انا اللي مخلوعة كثر منو", "بابا الا عرف بلي ضربت الطوموبيل ديالو غادي يقتلني"]
+                     "الباك ديال ولدي غدا و انا اللي مخلوعة كثر منو", "بابا الا عرف بلي ضربت الطوموبيل ديالو غادي يقتلني",
+                     # round 27's (Darija mostly)
+                     "il menace de partir en vacances sans moi si je le quitte pas des yeux",
+                     "kanns b 7wayji mli kanrj3 3yana mn lkhdma, sebbat f rjliya", "khayfa nrj3 l dar b had l'heure, lm9ta3 khawi",
+                     "kan9ra wjho dyal lbebe bach n3rf wach ji3an", "كنقرا وجهو ديال الشاف فالاجتماع",
+                     "bach mayt3sbch rajli 3la lmatch, chrit lih lmaillot", "fkkrt nchreb dwa dyal l9a7ba kaml bach nbra",
+                     "الفيلم ديال البارح كان مخلع، ما قدرتش نطفي الضو"]
 
 # Every kind of place a message can arrive: a free-text step, a button step, a multi-select that
 # takes words, onboarding before consent, a break (replying to a nudge), a sub-flow, and /sos itself.
