@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+import yaml
+
 from bot.engine import CommandReceived, OptionChosen, OptionsChosen, Resume, Send, TextReceived, TimerFired, Unsupported
 from bot.presenter import render
 from bot.services.conversation import Conversation
@@ -24,6 +26,13 @@ def load_script(name: str) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def review_lines(kind: str) -> list[str]:
+    """Lines an independent reviewer wrote against a lexicon change (tests/data/review_lines.yaml):
+    `harmless` look-alikes, `abuse` disclosures an exception could hide, `kind_drafts` for the checker."""
+    data = yaml.safe_load((Path(__file__).parent / "data" / "review_lines.yaml").read_text(encoding="utf-8"))
+    return list(data[kind])
 
 
 @dataclass

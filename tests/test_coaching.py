@@ -13,7 +13,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from yaml import safe_load
 
 from bot.content.loader import validate_content
 from bot.engine import Frame, InvalidInput, OptionChosen, Seat, SessionState, TextReceived, advance
@@ -24,7 +23,7 @@ from bot.understanding.datasets import read_drafts
 from bot.understanding.linear import sha256_of
 from bot.understanding.screen import screen_for
 from tests.conftest import CONTENT_DIR
-from tests.helpers import load_script
+from tests.helpers import load_script, review_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
@@ -235,10 +234,7 @@ def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patter
     assert not pattern_labels(content.lexicons.values(), text) & {"criticism", "contempt", "defensiveness"}
 
 
-REVIEW_KIND_DRAFTS = safe_load((Path(__file__).parent / "data" / "review_lines.yaml").read_text(encoding="utf-8"))["kind_drafts"]
-
-
-@pytest.mark.parametrize("text", REVIEW_KIND_DRAFTS)
+@pytest.mark.parametrize("text", review_lines("kind_drafts"))
 def test_the_reviewers_kind_drafts_get_no_problem_label(checker, text):
     """Session 11's independent review: kind drafts sharing the new coaching patterns' words (model included)."""
     assert not set(checker.labels(text)) & {"criticism", "contempt", "defensiveness", "non_apology"}, text

@@ -11,7 +11,6 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from yaml import safe_load
 
 from bot.content.loader import validate_content
 from bot.engine import Frame, OptionChosen, Seat, SessionState, TextReceived, advance
@@ -21,14 +20,10 @@ from bot.understanding.evaluation import score
 from bot.understanding.normalise import arabizi, base, views
 from bot.understanding.screen import screen_for
 from tests.conftest import CONTENT_DIR, ROOT
-from tests.helpers import reach_my_part
+from tests.helpers import reach_my_part, review_lines
 
 NOW = datetime(2026, 11, 25, 23, 40, tzinfo=timezone.utc)
 HELDOUT = ROOT / "tests" / "data" / "screen" / "heldout.yaml"
-
-
-def read_yaml(path):
-    return safe_load(path.read_text(encoding="utf-8"))
 # Gated on the split written blind to the rules (never tuned on). The issue's targets are 0.95 per
 # category and per language; these floors are what the screen reaches today (see README), so a
 # change that makes it worse fails here. Raise them; lower one only for a trade decided without
@@ -366,17 +361,14 @@ def test_abuse_told_through_behaviour_opens_support_at_once(screen, text):
     assert verdict.urgent and verdict.route == "ipv", text
 
 
-REVIEW_LINES = read_yaml(ROOT / "tests" / "data" / "review_lines.yaml")
-
-
-@pytest.mark.parametrize("text", REVIEW_LINES["abuse"])
+@pytest.mark.parametrize("text", review_lines("abuse"))
 def test_threats_an_exception_could_hide_still_open_abuse_support(screen, text):
     """Session 11's independent review: real threats told beside an exception's words (a father, a job, kids)."""
     verdict = screen.verdict(text)
     assert verdict.urgent and verdict.route == "ipv", text
 
 
-@pytest.mark.parametrize("text", REVIEW_LINES["harmless"])
+@pytest.mark.parametrize("text", review_lines("harmless"))
 def test_the_reviewers_look_alikes_never_open_support_at_once(screen, text):
     """The same review's closest harmless look-alikes of the session's patterns: at most a check-in."""
     assert not screen.verdict(text).urgent, text
