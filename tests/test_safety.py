@@ -143,7 +143,31 @@ NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my
                      "kanns b 7wayji mli kanrj3 3yana mn lkhdma, sebbat f rjliya", "khayfa nrj3 l dar b had l'heure, lm9ta3 khawi",
                      "kan9ra wjho dyal lbebe bach n3rf wach ji3an", "كنقرا وجهو ديال الشاف فالاجتماع",
                      "bach mayt3sbch rajli 3la lmatch, chrit lih lmaillot", "fkkrt nchreb dwa dyal l9a7ba kaml bach nbra",
-                     "الفيلم ديال البارح كان مخلع، ما قدرتش نطفي الضو"]
+                     "الفيلم ديال البارح كان مخلع، ما قدرتش نطفي الضو",
+                     # Session 12: look-alikes that older patterns opened support for (a key forgotten in the
+                     # door, a dog feared or biting, dying of laughter, a car hitting someone, a bag for the
+                     # maternity ward, fear of being left) and ordinary lines sharing the new patterns' words.
+                     "نسيت المفتاح في الباب", "خايفه منو الكلب كبير بزاف", "شفت كلب كبير خايفه منو",
+                     "سمعت صوته اليوم في التلفون وفرحت", "كنت مشتاقة واسمع صوت سيارته فأركض للباب",
+                     "كنخاف من الكلاب، عضني واحد وأنا صغيرة", "غادي نموت بالضحك على هاد الفيديو",
+                     "rajli kayktl rasso b lkhdma, bghito yrta7 chwiya", "kun drbatni tomobil lbar7 kun mt",
+                     "j'ai un sac prêt pour la maternité, le bébé arrive dans 2 semaines",
+                     "j'ai peur qu'il me quitte apres ce qu'on s'est dit", "محتاجة نرتاح من كلشي، شي سيمانة فالبحر",
+                     "كتبت رسالة اعتذار لزوجي، هل يمكنك مساعدتي في صياغتها؟", "tf9na 3la code dyal lbab dyal dar",
+                     "if i text 'pizza' he needs to get the cheese on the way home",
+                     "i keep track of how many drinks he has at parties so i know who drives",
+                     "i count his beers at the bbq lol he's on a diet",
+                     "drt maquillage 3la 3ini l3ers w glt lihom ghadi n7ss b rasi zwina",
+                     "ila ma jawbtch ghda rah ana f tiyara, 3rfo bli kanbghikom",
+                     "if i don't reply tonight i'm at the concert, know i love you guys",
+                     "bent 3mti chrbat dwa bzaf dyal lko7a w tat7ssn",
+                     "mon fils saute du pont dans la riviere chaque ete",
+                     "je sais pas si je freine assez tot avec cette voiture de location",
+                     # round 31's (a father's curfew, a night at mum's to cool off, a boss who explodes)
+                     "baba s3ib bzaf, ma kaykhlinich nkhrj mn b3d 10 d lil hh 9dim f rasou",
+                     "j'ai dormi chez ma mère après la dispute, juste pour souffler, je rentre ce soir",
+                     "je pèse chaque mot en réunion, mon chef explose pour rien", "lmdir gal lia 7bsi lkhdma bkri lyoum",
+                     "ma 3ndi hta dirham f jibi, nsit lportefeuille", "b9it bla sahbati had sif 7it safro kamlin"]
 
 # Every kind of place a message can arrive: a free-text step, a button step, a multi-select that
 # takes words, onboarding before consent, a break (replying to a nudge), a sub-flow, and /sos itself.

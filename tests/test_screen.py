@@ -326,6 +326,20 @@ def test_signs_session_9s_review_found_missed_are_caught_at_once(screen, text, r
 
 
 @pytest.mark.parametrize("text", [
+    # Session 12's crisis patterns (rounds 28 and 30): someone who took too many pills, a goodbye told as
+    # "if I don't answer", not braking at the bend, a partner saying he'll jump, a car she wishes would hit her.
+    "bent 3mti chrbat dwa bzaf, chno ndir??", "ila ma jawbtch ghda 3rfo bli kanbghikom",
+    "if i don't answer tomorrow just know i love you", "si je réponds pas demain sache que je t'aime",
+    "si je prends la voiture la tout de suite jsais pas si je freine au virage",
+    "il m'a dit que si je le quitte il se jette du pont, il est dehors la",
+    "chi mrat kan9ol ila drbatni chi tomobil ghadi nrta7",
+])
+def test_crisis_told_in_passing_opens_support_at_once(screen, text):
+    verdict = screen.verdict(text)
+    assert verdict.urgent and verdict.route == "crisis", text
+
+
+@pytest.mark.parametrize("text", [
     "wearing long sleeves in july now 🙃 easier than explaining",
     "i stopped bringing up the wedding thing, every time it turns into him exploding",
     "j'ai menti sur l'heure où j'ai fini le taf pour éviter qu'il s'énerve",
@@ -355,6 +369,17 @@ def test_signs_session_9s_review_found_missed_are_caught_at_once(screen, text, r
     "mli kayt9le9 kanskt w kankhaf nhder", "سوف تندمين إذا تركتني، قالها وهو يبتسم",
     "il menace de dire à mes parents des mensonges si je le quitte", "kan9ra wjho kolla sba7 bach n3rf ach ghadi ydir",
     "ma b9itch 9adra nn3s 7dah, kanmchi l salon", "gal lia ila mchiti ghadi n9tlk w n9tl rasi",
+    # Session 12 (rounds 28 and 30): a word agreed with a sister, his drinks counted, papers left with a
+    # mother, make-up and a story about a fall.
+    "glt l sa7bti ila sifttlk 'chta' ya3ni jiw 3ndi daba", "اتفقت مع ختي على كلمة، إلا صيفطتها ليها تعيط للبوليس",
+    "told my sister if i text 'pineapple' she needs to call someone", "i count his drinks so i know when to get the kids upstairs",
+    "كنحسب شحال من كاس شرب، ملي كيكثر كندخل الولاد للبيت ونطفي الضو",
+    "drt maquillage 3la 3ini bach nmchi l khdma, glt lihom td9ilt f douche",
+    "j'ai un sac prêt chez ma soeur au cas où il recommence",
+    # round 31's: every word weighed, made to quit work, friends driven away one by one, running to hide
+    "je pèse chaque mot avant de parler, un rien le fait exploser",
+    "galia 7bsi lkhdma ana li ghadi nsrf 3lik.. daba ma 3ndi hta dirham dyali",
+    "b9it bla sahbati kamlin, kol wa7da kayl9a liha chi 3ib", "لما اسمع صوت سيارته اركض لاختبئ في الحمام",
 ])
 def test_abuse_told_through_behaviour_opens_support_at_once(screen, text):
     verdict = screen.verdict(text)
@@ -363,9 +388,18 @@ def test_abuse_told_through_behaviour_opens_support_at_once(screen, text):
 
 @pytest.mark.parametrize("text", review_lines("abuse"))
 def test_threats_an_exception_could_hide_still_open_abuse_support(screen, text):
-    """Session 11's independent review: real threats told beside an exception's words (a father, a job, kids)."""
+    """Sessions 11 and 12's independent reviews: real threats told beside an exception's words (a father, a job,
+    kids, a dog, a trip given as a cover story)."""
     verdict = screen.verdict(text)
     assert verdict.urgent and verdict.route == "ipv", text
+
+
+@pytest.mark.parametrize("text", review_lines("crisis"))
+def test_goodbyes_and_methods_an_exception_could_hide_still_open_crisis_support(screen, text):
+    """Session 12's independent review: a goodbye beside a reason that sounds harmless ("not a network
+    problem"), a painkiller overdose, a jump from a bridge said of someone else."""
+    verdict = screen.verdict(text)
+    assert verdict.urgent and verdict.route == "crisis", text
 
 
 @pytest.mark.parametrize("text", review_lines("harmless"))
