@@ -30,7 +30,8 @@ def load_script(name: str) -> ModuleType:
 
 def review_lines(kind: str) -> list[str]:
     """Lines an independent reviewer wrote against a lexicon change (tests/data/review_lines.yaml):
-    `harmless` look-alikes, `abuse` and `crisis` disclosures an exception could hide, `kind_drafts` for the checker."""
+    `harmless` look-alikes, `abuse` and `crisis` disclosures an exception could hide, `kind_drafts` for the
+    checker (model included), `kind_drafts_patterns` for its patterns alone."""
     data = yaml.safe_load((Path(__file__).parent / "data" / "review_lines.yaml").read_text(encoding="utf-8"))
     return list(data[kind])
 
