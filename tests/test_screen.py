@@ -39,8 +39,12 @@ MIN_RECALL_OVERALL = 0.98  # measured 0.984 after round 8 (0.976 before), 0.980 
 # 0.93 until round 11 (fear through behaviour, 250 blind) joined dev: ipv_fear 0.96 -> 0.92 on held-out (one
 # item of 26; fresh round 11 read 0.87 before training) while ipv_control rose 0.94 -> 0.97. Kept: choosing
 # rounds by their held-out effect would be tuning on it.
-MIN_RECALL_PER_CATEGORY = 0.92
-MIN_RECALL_PER_LANGUAGE = 0.94
+# Session 12 (rounds 28, 30, 31 in dev, two reviews): 0.988, every category >= 0.96, every language >= 0.974
+# (Darija in Latin letters 0.947 -> 0.974), false alarms 0.125. The per-category and per-language floors rise
+# to the issue's own gate, 0.95: one held-out item lost in a category (26-31 items) now fails here, as the
+# issue asks ("the held-out figures hold in tests"); a retrain that loses one has to be decided on, not missed.
+MIN_RECALL_PER_CATEGORY = 0.95
+MIN_RECALL_PER_LANGUAGE = 0.95
 # 0.11 until rounds 12 and 13 (IPV fear as behaviour with close look-alikes; every category) joined dev:
 # false alarms 0.106 -> 0.115 (one more of 104) and recall 0.980 -> 0.976 (coded 1.00 -> 0.96, one of 27),
 # kept for the same reason; fresh rounds 12 and 13 read 0.87 / 0.99 recall before training. Back to 0.11
