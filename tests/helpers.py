@@ -2,6 +2,7 @@
 asserting on message keys rather than literal copy."""
 from __future__ import annotations
 
+import functools
 import importlib.util
 import sys
 from dataclasses import dataclass, field
@@ -28,12 +29,18 @@ def load_script(name: str) -> ModuleType:
     return module
 
 
+@functools.cache
+def _review_lines_file() -> dict[str, list[str]]:
+    path = Path(__file__).parent / "data" / "review_lines.yaml"
+    data: dict[str, list[str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
 def review_lines(kind: str) -> list[str]:
     """Lines an independent reviewer wrote against a lexicon change (tests/data/review_lines.yaml):
     `harmless` look-alikes, `abuse` and `crisis` disclosures an exception could hide, `kind_drafts` for the
-    checker (model included), `kind_drafts_patterns` for its patterns alone."""
-    data = yaml.safe_load((Path(__file__).parent / "data" / "review_lines.yaml").read_text(encoding="utf-8"))
-    return list(data[kind])
+    checker (model included), `kind_drafts_patterns` for its patterns alone. The file is read once."""
+    return list(_review_lines_file()[kind])
 
 
 @dataclass
