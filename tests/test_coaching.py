@@ -247,6 +247,9 @@ def test_hard_negatives_stay_quiet(checker, text):
     "شنو كتسناي مني نجيب ليك من السوق؟", "never said that to anyone else",
     "you're always the first one to notice when i'm off, thank you for that", "tu fais toujours le meilleur café du monde",
     "نتا ديما كتعرف كيفاش تضحكني، كنبغيك", "it must be exhausting being a nurse on nights",
+    # Session 12's two independent reviews: sincere praise, real bravos, plans and questions sharing the new
+    # patterns' words. The patterns leave them alone; the model still labels 21 of the 61 (README).
+    *review_lines("kind_drafts_patterns"),
 ])
 def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patterns(content, text):
     assert not pattern_labels(content.lexicons.values(), text) & {"criticism", "contempt", "defensiveness"}
@@ -277,13 +280,6 @@ def test_sarcasm_and_defending_without_marker_words_are_read_by_the_patterns(con
 def test_the_reviewers_kind_drafts_get_no_problem_label(checker, text):
     """Session 11's independent review: kind drafts sharing the new coaching patterns' words (model included)."""
     assert not set(checker.labels(text)) & {"criticism", "contempt", "defensiveness", "non_apology"}, text
-
-
-@pytest.mark.parametrize("text", review_lines("kind_drafts_patterns"))
-def test_session_12_reviewers_kind_drafts_are_not_read_by_the_patterns(content, text):
-    """Session 12's two independent reviews: sincere praise, real bravos, plans and questions sharing the new
-    patterns' words. The patterns leave them alone; the model still labels 21 of the 61 (README)."""
-    assert not pattern_labels(content.lexicons.values(), text) & {"criticism", "contempt", "defensiveness"}, text
 
 
 def test_a_kind_start_never_stands_next_to_criticism_or_contempt(checker):

@@ -337,6 +337,9 @@ def test_signs_session_9s_review_found_missed_are_caught_at_once(screen, text, r
     "si je prends la voiture la tout de suite jsais pas si je freine au virage",
     "il m'a dit que si je le quitte il se jette du pont, il est dehors la",
     "chi mrat kan9ol ila drbatni chi tomobil ghadi nrta7",
+    # ...and session 12's independent reviews: a goodbye beside a reason that sounds harmless ("not a network
+    # problem"), a painkiller overdose, a jump from a bridge said of someone else.
+    *review_lines("crisis"),
 ])
 def test_crisis_told_in_passing_opens_support_at_once(screen, text):
     verdict = screen.verdict(text)
@@ -384,26 +387,13 @@ def test_crisis_told_in_passing_opens_support_at_once(screen, text):
     "je pèse chaque mot avant de parler, un rien le fait exploser",
     "galia 7bsi lkhdma ana li ghadi nsrf 3lik.. daba ma 3ndi hta dirham dyali",
     "b9it bla sahbati kamlin, kol wa7da kayl9a liha chi 3ib", "لما اسمع صوت سيارته اركض لاختبئ في الحمام",
+    # Sessions 11 and 12's independent reviews: real threats told beside an exception's words (a father, a
+    # job, kids, a dog, a trip given as a cover story).
+    *review_lines("abuse"),
 ])
 def test_abuse_told_through_behaviour_opens_support_at_once(screen, text):
     verdict = screen.verdict(text)
     assert verdict.urgent and verdict.route == "ipv", text
-
-
-@pytest.mark.parametrize("text", review_lines("abuse"))
-def test_threats_an_exception_could_hide_still_open_abuse_support(screen, text):
-    """Sessions 11 and 12's independent reviews: real threats told beside an exception's words (a father, a job,
-    kids, a dog, a trip given as a cover story)."""
-    verdict = screen.verdict(text)
-    assert verdict.urgent and verdict.route == "ipv", text
-
-
-@pytest.mark.parametrize("text", review_lines("crisis"))
-def test_goodbyes_and_methods_an_exception_could_hide_still_open_crisis_support(screen, text):
-    """Session 12's independent review: a goodbye beside a reason that sounds harmless ("not a network
-    problem"), a painkiller overdose, a jump from a bridge said of someone else."""
-    verdict = screen.verdict(text)
-    assert verdict.urgent and verdict.route == "crisis", text
 
 
 @pytest.mark.parametrize("text", review_lines("harmless"))
