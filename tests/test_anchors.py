@@ -59,6 +59,29 @@ def test_an_exception_in_the_same_clause_cancels_its_pattern_only():
     assert always.search("fix me") and not always.search("fix me as a joke")
 
 
+def test_a_pattern_may_spell_arabic_letters_either_way():
+    """Messages are read with ى, ة, أ… folded (علي, ه, ا): a pattern written "حتى" or "مرة" must
+    still match, however the person typed it (before, such alternatives could never match)."""
+    for written in ("حتى نتا", "حتي نتا"):
+        matcher = AnchoredPatterns([written, Pattern("مرة واحدة", "أبدا")], bounded)
+        for typed in ("حتى نتا", "حتي نتا"):
+            assert matcher.search(views(typed)[0]), (written, typed)
+        assert matcher.search(views("غير مرة واحدة")[0])
+        assert not matcher.search(views("مرة واحدة أبدا")[0])  # the exception is folded too
+
+
+def test_a_look_behind_reads_the_word_before_even_when_a_particle_is_attached():
+    """Arabic words take attached particles (و, ب, ال…): a pattern's opening look-behind must look at
+    the word before the whole word, not at the particle ("بابا بيتصل": the father calls, not the partner)."""
+    matcher = AnchoredPatterns(["(?<!بابا )(يتصل|بيتصل) بي"], bounded)
+    assert not matcher.search("بابا بيتصل بي كل ساعه")
+    assert not matcher.search("بابا يتصل بي كل ساعه")
+    assert matcher.search("زوجي بيتصل بي كل ساعه")
+    assert matcher.search("وبيتصل بي كل ساعه")
+    branches = AnchoredPatterns(["(?<!بابا )يتصل بي|يرن علي"], bounded)  # the look-behind belongs to its branch
+    assert branches.search("بابا يرن علي") and not branches.search("بابا يتصل بي")
+
+
 def test_the_shipped_anchor_index_is_current():
     """content/lexicons/anchors.json spares start-up parsing every pattern: it must be what the lexicons
     call for (run scripts/index_lexicons.py after editing one)."""

@@ -22,6 +22,7 @@ from bot.content.model import (
     TextMatcher,
 )
 from bot.content.yamlio import LDict, LList, Problem, read_yaml
+from bot.understanding.normalise import fold_arabic_letters
 
 CRISIS_CATEGORIES = ("explicit", "coded", "indirect", "third_party", "hopelessness", "farewell")
 IPV_CATEGORIES = ("fear", "control", "physical")
@@ -42,14 +43,45 @@ _WORD_START, _WORD_END = r"(?<![\w'])", r"(?![\w'])"
 
 def bounded(text: str) -> str:
     """A pattern as written in a lexicon, made to match whole words only. Grouped, so word
-    boundaries hold for every alternative of a pattern like "a|b"."""
-    return rf"{_WORD_START}(?:{_inner(text)}){_WORD_END}"
+    boundaries hold for every alternative of a pattern like "a|b". Its Arabic letters are folded
+    as messages are (a message never contains "على" or "ة" once read, only "علي" and "ه"), so an
+    author may write either spelling."""
+    return rf"{_WORD_START}(?:{_inner(fold_arabic_letters(text))}){_WORD_END}"
 
 
 def _inner(text: str) -> str:
-    """The pattern with Arabic's attached particles allowed in front of an Arabic word (و, ف, ب, ل, ك, ال)."""
-    prefix = _ARABIC_PROCLITICS if re.match(_ARABIC_TEXT, text) else ""
-    return f"{prefix}(?:{text})"
+    """The pattern with Arabic's attached particles allowed in front of an Arabic word (و, ف, ب, ل, ك, ال).
+    Look-behinds that open a one-branch pattern stay in front of the particles, so they look at the
+    word before, as written: "(?<!بابا )(يتصل|بيتصل)" must not match "بابا بيتصل" by reading its ب as
+    a particle and then seeing "بابا ب" behind."""
+    if not re.match(_ARABIC_TEXT, text):
+        return f"(?:{text})"
+    lead = _LEADING_LOOKBEHINDS.match(text)
+    if lead and not _has_top_level_branch(text[lead.end():]):
+        return f"{lead.group(0)}{_ARABIC_PROCLITICS}(?:{text[lead.end():]})"
+    return f"{_ARABIC_PROCLITICS}(?:{text})"
+
+
+_LEADING_LOOKBEHINDS = re.compile(r"(?:\(\?<[!=](?:[^()]|\([^()]*\))*\))+")
+
+
+def _has_top_level_branch(pattern: str) -> bool:
+    """Whether `pattern` is "a|b" at its top level (outside every group and character class)."""
+    depth, in_class, escaped = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            return True
+    return False
 
 
 def compile_pattern(text: str) -> re.Pattern[str]:

@@ -42,6 +42,12 @@ _ARABIZI_SPELLING = ((re.compile("sh"), "ch"), (re.compile("ou"), "u"), (re.comp
                      (re.compile("ee"), "i"), (re.compile("dj"), "j"))
 
 
+def fold_arabic_letters(text: str) -> str:
+    """Arabic letter variants folded as in every message's reading (ى -> ي, ة -> ه, أ -> ا…): the
+    lexicons' patterns are folded the same way when compiled, so "على" in a pattern matches."""
+    return text.translate(_ARABIC_MAP)
+
+
 def _strip_latin_accents(text: str) -> str:
     """é -> e, ç -> c; Arabic letters are left to their own folding (NFD would split some)."""
     if text.isascii():  # most messages: nothing to fold
