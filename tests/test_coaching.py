@@ -135,11 +135,18 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # and the neutral gate moves up by that one draft: a regression on held-out, said here and in the README, not
 # tuned away (choosing thresholds to pass it would make held-out a tuning set). Floors re-derived by the rule
 # (one held-out draft below today's figure).
+# Session 13: rounds c32 (100 neutral look-alikes: praise with "always"/"never", real bravos, fragments) and c33
+# (even mix) joined dev with patterns from their dev misses ("sorry … but you started it" in four languages,
+# "says the one who", "c'est toi qui es partie"), narrowed after an independent review (its lines are tests), and
+# a hedge seen by a pattern now drops the model's good_apology. Held-out: criticism 0.94/0.89 -> 0.96/0.91,
+# contempt 0.90/0.98 -> 0.88/0.98, defensiveness 0.815/0.79 -> 0.81/0.77, non_apology 0.94/0.92 -> 0.94/0.94,
+# gentle_startup recall 0.93 -> 0.95, neutral 16.1% -> 14.9% (14 -> 13 of 87), so the neutral gate comes back
+# to 0.15. Floors re-derived by the rule: contempt precision and defensiveness recall floors fall by 0.01.
 HELDOUT_FLOORS = {
-    "criticism": (0.92, 0.87), "contempt": (0.87, 0.95), "defensiveness": (0.79, 0.76),
-    "non_apology": (0.92, 0.90), "good_apology": (0.92, 0.90), "gentle_startup": (0.97, 0.90),
+    "criticism": (0.94, 0.89), "contempt": (0.86, 0.95), "defensiveness": (0.79, 0.75),
+    "non_apology": (0.92, 0.92), "good_apology": (0.92, 0.90), "gentle_startup": (0.97, 0.93),
 }
-HELDOUT_NEUTRAL_FLAGGED_MAX = 0.17  # measured 0.161 (14 of 87) in session 12; 0.149 in session 11, 0.138 in session 10; the issue's goal is 0.10
+HELDOUT_NEUTRAL_FLAGGED_MAX = 0.15  # measured 0.149 (13 of 87) in session 13; 0.161 in session 12, 0.149 in session 11; the issue's goal is 0.10
 
 
 def report_module():
@@ -276,6 +283,61 @@ def test_sarcasm_and_defending_without_marker_words_are_read_by_the_patterns(con
     assert label in pattern_labels(content.lexicons.values(), text), text
 
 
+# Session 13's review of the "sorry … but you …" patterns (four languages) and of "c'est toi qui",
+# "says the one who", "what kind of father": comfort, logistics and praise after "but", praise and questions.
+KIND_AFTER_BUT = [
+    "I'm so sorry about your dad, but you were amazing at the funeral.",
+    "Sorry I'm running late, but you go ahead and start dinner without me.",
+    "Sorry to bother you at work, but your mom called and wants you to ring her back.",
+    "Sorry I'm late, but my mom fell and I had to take her to the ER.",
+    "I'm sorry I was so distant this week, but you were right to call me out on it.",
+    "sorry i'm late but the bus broke down, be there in 10",
+    "You think I'm the good cook? Says the one who made that incredible lasagna last night ❤️",
+    "Says the one who stayed up all night looking after me when I was sick. You're the best.",
+    "I keep asking myself what kind of father misses his son's game. I'm so sorry, I'll be there next time.",
+    "My sister's boyfriend left her alone at the hospital. What kind of man does that? I'm so grateful you're nothing like him.",
+    "Sorry for going quiet all week, I forgot you're always right here for me.",
+    "C'est toi qui as fait ce gâteau ? Il est incroyable !", "C'est toi qui as les clés ce soir ?",
+    "C'est toi qui m'as appris à être patiente, tu sais.", "C'est toi qui m'as donné envie de devenir meilleur.",
+    "Je suis tellement désolée pour ton père, mais tu n'es pas seul, je suis là.",
+    "Pardon du retard, mais t'inquiète, je rapporte le dîner.", "désolé d'être en retard mais le tram était en panne",
+    "Désolée d'avoir été distante cette semaine, mais tu avais raison de me le dire.",
+    "أنا آسف جدا على ما حدث لوالدك، لكنك لست وحدك، أنا معك.", "آسفة على التأخير، لكنك ستحب المفاجأة.",
+    "آسف لأنني كنت بعيدا هذا الأسبوع، لكنك كنت محقا عندما واجهتني.", "آسف على التأخير، لكن القطار تعطل",
+    "سمحلي على البارح، ولكن نتا ديما كتعرف تفهمني، هادشي علاش كنبغيك.",
+    "sm7li 3la lbare7 walakin nta dima kat3ref tfhmni, hadchi 3lach kanbghik",
+    "smhli 3la had lghiba walakin nti dima f bali, kanbghik bzaf", "sme7 lia ila kan9l9ek, wach t9der tjib lkhobz m3ak?",
+]
+
+
+@pytest.mark.parametrize("text", KIND_AFTER_BUT)
+def test_kind_words_after_sorry_but_are_not_read_as_a_hedge_by_the_patterns(content, text):
+    assert not pattern_labels(content.lexicons.values(), text) & {"criticism", "contempt", "defensiveness",
+                                                                  "non_apology"}, text
+
+
+@pytest.mark.parametrize("text, label", [
+    ("I'm sorry I snapped at you earlier but you kind of deserved it.", "non_apology"),
+    ("I'm sorry I missed the recital but you could have reminded me, I'll go next time I guess.", "non_apology"),
+    ("Sorry I shouted but you started it, I promise you did.", "non_apology"),
+    ("Désolé d'avoir oublié mais tu le méritais un peu.", "non_apology"),
+    ("Je suis désolée d'avoir crié mais t'étais insupportable, je te promets que c'est vrai.", "non_apology"),
+    ("pardon d'avoir crié mais tu me pousses à bout à chaque fois", "non_apology"),
+    ("آسف لأني صرخت عليك، لكنك تستحق ما قلته.", "non_apology"),
+    ("آسفة على ما قلت، لكنك بالغت في ردة فعلك، أعدك أن هذه الحقيقة.", "non_apology"),
+    ("sm7li walakin nta tstahl dakchi li glt lik", "non_apology"), ("سمحلي ولكن نتا تستاهل داكشي لي قلت ليك", "non_apology"),
+    ("smhili 3la dak l3cha, walakin mamak hia li bdat", "non_apology"),
+    ("ok sme7 lia ila kan chi klam ma 3jbekch", "non_apology"),
+    ("C'est toi qui es rentré à 3h du matin, pas moi.", "defensiveness"),
+    ("C'est toi qui es partie au milieu du repas, merci bien.", "defensiveness"),
+    ("oh so i'm the problem? cute. says the one who \"forgot\" our anniversary", "defensiveness"),
+    ("You never even make dinner for the kids.", "criticism"),
+    ("You never even text me back, I'm grateful my friends at least do.", "criticism"),
+])
+def test_an_apology_that_turns_on_but_and_the_complaint_turned_back_are_read_by_the_patterns(content, text, label):
+    assert label in pattern_labels(content.lexicons.values(), text), text
+
+
 @pytest.mark.parametrize("text", review_lines("kind_drafts"))
 def test_the_reviewers_kind_drafts_get_no_problem_label(checker, text):
     """Session 11's independent review: kind drafts sharing the new coaching patterns' words (model included)."""
@@ -298,6 +360,8 @@ def test_a_real_apology_is_never_told_it_is_a_non_apology(checker, text):
 def test_a_hedged_apology_is_still_a_non_apology(checker):
     assert "non_apology" in checker.labels("I'm sorry I yelled, but you were being impossible.")
     assert "good_apology" not in checker.labels("I'm sorry you feel that way.")
+    # the model reads "I'm sorry I snapped at you" as owning the act; the hedge pattern outweighs it
+    assert set(checker.labels("I'm sorry I snapped at you earlier but you kind of deserved it.")) == {"non_apology"}
 
 
 def test_several_labels_at_once(checker):

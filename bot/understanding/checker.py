@@ -89,6 +89,7 @@ def decide(lexicons: Iterable[Lexicon], text: str, probabilities: npt.NDArray[np
     """The labels of one cleaned draft: its patterns, plus the model's confident labels when the
     draft has enough words for a sentence vector to mean something."""
     found = pattern_labels(lexicons, text)
+    hedged = "non_apology" in found  # "sorry, but you started it": a pattern saw the hedge itself
     if len(_WORD.findall(text)) >= MIN_WORDS_FOR_MODEL:
         confident = {label for label, p, t in zip(LABELS, probabilities, thresholds) if p >= t}
         if "non_apology" not in found and "good_apology" in found | confident:
@@ -98,6 +99,11 @@ def decide(lexicons: Iterable[Lexicon], text: str, probabilities: npt.NDArray[np
             # of the doubt (on dev: two false non-apologies gone, no recall lost).
             confident.discard("non_apology")
         found |= confident
+    if hedged:
+        # The model's good_apology rises on "I'm sorry I snapped at you" whatever follows it; when a
+        # pattern has seen the hedge ("…but you kind of deserved it"), praising the apology as a
+        # real one would tell the person the opposite of the hint.
+        found.discard("good_apology")
     return resolve(found)
 
 
