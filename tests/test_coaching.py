@@ -257,35 +257,8 @@ def test_hard_negatives_stay_quiet(checker, text):
     # Session 12's two independent reviews: sincere praise, real bravos, plans and questions sharing the new
     # patterns' words. The patterns leave them alone; the model still labels 21 of the 61 (README).
     *review_lines("kind_drafts_patterns"),
-])
-def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patterns(content, text):
-    assert not pattern_labels(content.lexicons.values(), text) & {"criticism", "contempt", "defensiveness"}
-
-
-@pytest.mark.parametrize("text, label", [
-    # Session 12's patterns from rounds c28 and c29: sarcasm, mock praise, condescension, and defending
-    ("gold star for listening today sweetie", "contempt"), ("i'm sorry, i forgot you're the expert on everything", "contempt"),
-    ("i guess i should be grateful you even noticed i was upset", "contempt"),
-    ("of course you didn't know, knowing things isn't really your thing", "contempt"),
-    ("merci pour la leçon de morale, prof", "contempt"), ("هل تريد وسامًا لأنك رتبت سريرك؟", "contempt"),
-    ("زوين ملي كتحسبي راسك فاهمة", "contempt"), ("wakha a l3abqari, 3awd liya kifach tlf lik tri9", "contempt"),
-    ("ah tab3an, nta dima hadi bzaf", "contempt"),
-    ("at least I showed up, some people didn't even text back last week", "defensiveness"),
-    ("Funny how it's always my fault somehow", "defensiveness"), ("Not my job to remember your schedule", "defensiveness"),
-    ("j'étais crevé, qu'est-ce que tu veux que je te dise", "defensiveness"),
-    ("كنتُ متعبًا جدًا، ماذا كنتَ تنتظر مني؟", "defensiveness"), ("7ta 7aja ma kandir mzyana 3ndek", "defensiveness"),
-    ("ghir kont bghit n3awn", "defensiveness"),
-    ("must be exhausting being right all the time", "contempt"),
-    ("oh no, did i interrupt your very important phone scrolling", "contempt"),
-    ("طبعا، أنت الوحيد الذي يفهم كل شيء", "contempt"),
-])
-def test_sarcasm_and_defending_without_marker_words_are_read_by_the_patterns(content, text, label):
-    assert label in pattern_labels(content.lexicons.values(), text), text
-
-
-# Session 13's review of the "sorry … but you …" patterns (four languages) and of "c'est toi qui",
-# "says the one who", "what kind of father": comfort, logistics and praise after "but", praise and questions.
-KIND_AFTER_BUT = [
+    # Session 13's review of the "sorry … but you …" patterns (four languages) and of "c'est toi qui",
+    # "says the one who", "what kind of father": comfort, logistics and praise after "but", praise and questions.
     "I'm so sorry about your dad, but you were amazing at the funeral.",
     "Sorry I'm running late, but you go ahead and start dinner without me.",
     "Sorry to bother you at work, but your mom called and wants you to ring her back.",
@@ -307,16 +280,30 @@ KIND_AFTER_BUT = [
     "سمحلي على البارح، ولكن نتا ديما كتعرف تفهمني، هادشي علاش كنبغيك.",
     "sm7li 3la lbare7 walakin nta dima kat3ref tfhmni, hadchi 3lach kanbghik",
     "smhli 3la had lghiba walakin nti dima f bali, kanbghik bzaf", "sme7 lia ila kan9l9ek, wach t9der tjib lkhobz m3ak?",
-]
-
-
-@pytest.mark.parametrize("text", KIND_AFTER_BUT)
-def test_kind_words_after_sorry_but_are_not_read_as_a_hedge_by_the_patterns(content, text):
-    assert not pattern_labels(content.lexicons.values(), text) & {"criticism", "contempt", "defensiveness",
-                                                                  "non_apology"}, text
+])
+def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patterns(content, text):
+    problems = {"criticism", "contempt", "defensiveness", "non_apology"}
+    assert not pattern_labels(content.lexicons.values(), text) & problems, text
 
 
 @pytest.mark.parametrize("text, label", [
+    # Session 12's patterns from rounds c28 and c29: sarcasm, mock praise, condescension, and defending
+    ("gold star for listening today sweetie", "contempt"), ("i'm sorry, i forgot you're the expert on everything", "contempt"),
+    ("i guess i should be grateful you even noticed i was upset", "contempt"),
+    ("of course you didn't know, knowing things isn't really your thing", "contempt"),
+    ("merci pour la leçon de morale, prof", "contempt"), ("هل تريد وسامًا لأنك رتبت سريرك؟", "contempt"),
+    ("زوين ملي كتحسبي راسك فاهمة", "contempt"), ("wakha a l3abqari, 3awd liya kifach tlf lik tri9", "contempt"),
+    ("ah tab3an, nta dima hadi bzaf", "contempt"),
+    ("at least I showed up, some people didn't even text back last week", "defensiveness"),
+    ("Funny how it's always my fault somehow", "defensiveness"), ("Not my job to remember your schedule", "defensiveness"),
+    ("j'étais crevé, qu'est-ce que tu veux que je te dise", "defensiveness"),
+    ("كنتُ متعبًا جدًا، ماذا كنتَ تنتظر مني؟", "defensiveness"), ("7ta 7aja ma kandir mzyana 3ndek", "defensiveness"),
+    ("ghir kont bghit n3awn", "defensiveness"),
+    ("must be exhausting being right all the time", "contempt"),
+    ("oh no, did i interrupt your very important phone scrolling", "contempt"),
+    ("طبعا، أنت الوحيد الذي يفهم كل شيء", "contempt"),
+    # Session 13's patterns from rounds c32 and c33 and their review: an apology that turns on "but" to blame
+    # (four languages), the complaint turned back ("c'est toi qui…", "says the one who…"), "you never even…".
     ("I'm sorry I snapped at you earlier but you kind of deserved it.", "non_apology"),
     ("I'm sorry I missed the recital but you could have reminded me, I'll go next time I guess.", "non_apology"),
     ("Sorry I shouted but you started it, I promise you did.", "non_apology"),
@@ -334,7 +321,7 @@ def test_kind_words_after_sorry_but_are_not_read_as_a_hedge_by_the_patterns(cont
     ("You never even make dinner for the kids.", "criticism"),
     ("You never even text me back, I'm grateful my friends at least do.", "criticism"),
 ])
-def test_an_apology_that_turns_on_but_and_the_complaint_turned_back_are_read_by_the_patterns(content, text, label):
+def test_problems_said_without_marker_words_are_read_by_the_patterns(content, text, label):
     assert label in pattern_labels(content.lexicons.values(), text), text
 
 
