@@ -33,6 +33,7 @@ _ARABIC_PROCLITICS = "(?:[وفبلك]?(?:ال)?)?"
 # An Arabic pattern, possibly behind lookarounds that leave a subject out ("(?<!الواليده )ما كتخلينيش…":
 # the mother's rules are not the partner's control); the particles still go in front of its first word.
 _ARABIC_TEXT = r"(?:\(\?<?[!=](?:[^()]|\([^()]*\))*\))*[(\[]*[\u0600-\u06ff]"
+_LEADING_LOOKBEHINDS = re.compile(r"(?:\(\?<[!=](?:[^()]|\([^()]*\))*\))+")  # kept before the particles (_inner)
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 _LATIN_LETTER = re.compile("[a-zA-Z]")
 _ESCAPES = re.compile(r"\\.|\(\?<?[!=:]")  # \w, \b, (?:, (?<!: regex syntax, not letters
@@ -60,9 +61,6 @@ def _inner(text: str) -> str:
     if lead and not _has_top_level_branch(text[lead.end():]):
         return f"{lead.group(0)}{_ARABIC_PROCLITICS}(?:{text[lead.end():]})"
     return f"{_ARABIC_PROCLITICS}(?:{text})"
-
-
-_LEADING_LOOKBEHINDS = re.compile(r"(?:\(\?<[!=](?:[^()]|\([^()]*\))*\))+")
 
 
 def _has_top_level_branch(pattern: str) -> bool:

@@ -92,7 +92,7 @@ def decide(lexicons: Iterable[Lexicon], text: str, probabilities: npt.NDArray[np
     hedged = "non_apology" in found  # "sorry, but you started it": a pattern saw the hedge itself
     if len(_WORD.findall(text)) >= MIN_WORDS_FOR_MODEL:
         confident = {label for label, p, t in zip(LABELS, probabilities, thresholds) if p >= t}
-        if "non_apology" not in found and "good_apology" in found | confident:
+        if not hedged and "good_apology" in found | confident:
             # "I snapped at you, and I'm sorry.": both apology columns rise on "sorry", and telling a
             # real apology it isn't one is the worst mistake a repair coach can make. The hedges
             # ("sorry if", "sorry you feel", "sorry, but") have patterns; without one, the benefit
