@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiosqlite
 
@@ -64,20 +64,26 @@ async def set_aside(conn: aiosqlite.Connection, update_id: int, now: datetime) -
     return await claim_update(conn, update_id, "set_aside", now)
 
 
-async def unprocessed_updates(conn: aiosqlite.Connection, limit: int = 100) -> list[tuple[int, dict[str, Any] | None]]:
-    """Stored updates not yet applied, oldest first. One that can't be decoded comes back as None
-    (it is then recorded as failed), so it can't stop the others from being read."""
+class StoredUpdate(NamedTuple):
+    update_id: int
+    payload: dict[str, Any] | None  # None: it can't be decoded (it is then recorded as failed)
+    attempts: int  # times taken in hand before without being finished (a crash, or a failure to record one)
+
+
+async def unprocessed_updates(conn: aiosqlite.Connection, limit: int = 100) -> list[StoredUpdate]:
+    """Stored updates not yet applied, oldest first. One that can't be decoded comes back with
+    payload None, so it can't stop the others from being read."""
     async with conn.execute(
-        "SELECT update_id, payload FROM inbox WHERE processed_at IS NULL ORDER BY rowid LIMIT ?", (limit,)
+        "SELECT update_id, payload, attempts FROM inbox WHERE processed_at IS NULL ORDER BY rowid LIMIT ?", (limit,)
     ) as cur:
         rows = await cur.fetchall()
-    out: list[tuple[int, dict[str, Any] | None]] = []
-    for update_id, stored in rows:
+    out: list[StoredUpdate] = []
+    for update_id, stored, attempts in rows:
         try:
             payload = json.loads(cipher_of(conn).open(stored))
         except (TypeError, ValueError):  # (a wrong MEND_DATA_KEY is not this: it stops Mend with one line)
             payload = None
-        out.append((update_id, payload if isinstance(payload, dict) else None))
+        out.append(StoredUpdate(update_id, payload if isinstance(payload, dict) else None, int(attempts)))
     return out
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -55,6 +55,19 @@ async def ensure_user(conn: aiosqlite.Connection, user_id: str, now: datetime, l
         (user_id, session_id, iso(now), locale),
     )
     return User(user_id, session_id, "a", locale)
+
+
+async def sessions_of(conn: aiosqlite.Connection, user_ids: Iterable[str]) -> dict[str, int]:
+    """The session each of these people is in now (people not known yet, or erased, are left out)."""
+    wanted = sorted(set(user_ids))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):  # under SQLite's limit on bound parameters
+        chunk = wanted[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        async with conn.execute(f"SELECT id, session_id FROM users WHERE session_id IS NOT NULL AND id IN ({marks})",
+                                chunk) as cur:
+            found.update((row[0], int(row[1])) for row in await cur.fetchall())
+    return found
 
 
 async def set_locale(conn: aiosqlite.Connection, user_id: str, locale: str) -> None:

@@ -3,11 +3,12 @@ order, each exactly once (R2).
 
 The poller calls getUpdates itself instead of PTB's Updater, because the Updater confirms updates
 as soon as they are queued in memory: a kill -9 would lose them. Here an update is confirmed only by
-the next getUpdates offset, after the inbox commit. The dispatcher applies stored updates one at a
-time (R5: one chat's updates stay in order), marking each processed in the same transaction as its
-effects; a crash replays the unprocessed rest at start. Each attempt is counted before the work
-starts, so an update that fails, or takes the process down, again and again is set aside after
-MAX_ATTEMPTS instead of blocking the queue (issue 17).
+the next getUpdates offset, after the inbox commit. The dispatcher applies stored updates in lanes,
+one per session, side by side (`bot/transport/lanes.py`; R5: a session's updates stay in order),
+marking each processed in the same transaction as its effects; a crash replays the unprocessed rest
+at start. Each attempt is counted before the work starts, so an update that fails, or takes the
+process down, again and again is set aside after MAX_ATTEMPTS instead of blocking the queue (issue
+17); one being tried again runs alone, so its crash is charged to nobody else.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from bot.services.conversation import Conversation
 from bot.storage import Database, inbox, reachability, repo
 from bot.storage.errors import is_transient
 from bot.transport.inbox import Intake, Outage, StorageUnavailable
+from bot.transport.lanes import LANES, Round, rounds_of, sender_of
 from bot.transport.parse import Parsed, parse_update, private_sender
 
 log = logging.getLogger("mend.intake")
@@ -114,21 +116,43 @@ class Dispatcher:
             try:
                 async with self.db.read() as conn:
                     batch = await inbox.unprocessed_updates(conn, limit=100)
+                    senders = {sender_of(update.payload) for update in batch}
+                    session_of = await repo.sessions_of(conn, {s for s in senders if s is not None})
             except Exception as exc:
                 if not is_transient(exc):
                     raise
                 await asyncio.sleep(self.outage.failed(exc))
                 continue
-            for update_id, payload in batch:
+            for lanes in rounds_of(batch, session_of):
                 if self.stopping:
                     return
-                if not await self.process(update_id, payload):
+                if not await self._apply_round(lanes):
                     break  # the storage is unavailable: wait, then read the queue again
             if not batch:
                 try:
                     await asyncio.wait_for(self.arrived.wait(), 1.0)
                 except TimeoutError:
                     pass
+
+    async def _apply_round(self, lanes: Round) -> bool:
+        """Apply a round's lanes, up to LANES at once. False if the storage failed under any of them."""
+        if len(lanes) == 1:
+            return await self._apply_lane(lanes[0])
+        gate = asyncio.Semaphore(LANES)
+
+        async def lane(updates: list[inbox.StoredUpdate]) -> bool:
+            async with gate:
+                return await self._apply_lane(updates)
+
+        return all(await asyncio.gather(*(lane(updates) for updates in lanes)))
+
+    async def _apply_lane(self, updates: list[inbox.StoredUpdate]) -> bool:
+        for update in updates:
+            if self.stopping:
+                return True
+            if not await self.process(update.update_id, update.payload):
+                return False  # the rest of this session's updates wait, in order, for the next read
+        return True
 
     async def process(self, update_id: int, payload: dict[str, Any] | None) -> bool:
         """Apply one stored update. False when the storage failed under it (the update stays queued,
