@@ -279,15 +279,3 @@ def test_webhook_settings_are_checked(env, message):
 
     with pytest.raises(ConfigError, match=message):
         load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, **env})
-
-
-async def test_httpcore_s_async_library_check_finds_sniffio_instead_of_searching_again():
-    """httpcore (under PTB's httpx) runs `import sniffio` at every lock and event it sets up. Without
-    the package each failed import searches sys.path again (~75 µs, several per reply; a sixth of the
-    event loop's time at 100 people). With it, the import is found once and then read from sys.modules."""
-    import sys
-
-    from httpcore._synchronization import current_async_library
-
-    assert current_async_library() == "asyncio"
-    assert "sniffio" in sys.modules

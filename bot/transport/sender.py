@@ -27,10 +27,13 @@ from bot.logs import pseudonym
 from bot.storage import Database, outbox, reachability
 from bot.storage.errors import is_transient
 from bot.transport.calls import Call, plan_calls
+from bot.transport.http import NOT_SENT
 from bot.transport.parse import chat_of
 
 log = logging.getLogger("mend.sender")
-NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Errors that prove a request never reached Telegram (safe to try again): aiohttp's (what Mend runs
+# on) and httpx's (what the in-process tests fake Telegram with).
+NOT_SENT_CAUSES = (*NOT_SENT, httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 PACING_MARGIN = 0.1  # seconds
 EDIT_REFUSAL_LOG_EVERY = 60.0  # seconds, per person
 
