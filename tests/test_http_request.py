@@ -54,6 +54,7 @@ async def test_a_request_delivered_but_unanswered_is_maybe_sent(served):
             await bot.send_message(CHAT, "delivered, then silence")
     assert fake.texts(CHAT)[-1] == "delivered, then silence"  # it did reach Telegram
     assert not isinstance(caught.value.__cause__, NOT_SENT_CAUSES)  # so the sender never sends it again
+    assert TOKEN not in str(caught.value.__cause__)
 
 
 async def test_a_refused_connection_is_never_sent():
@@ -83,6 +84,7 @@ async def test_no_free_connection_in_time_is_never_sent(served):
             await holding
     assert isinstance(caught.value.__cause__, NOT_SENT_CAUSES)
     assert "waits for a connection" not in fake.texts(CHAT)
+    assert TOKEN not in str(caught.value.__cause__)  # aiohttp's message quotes the URL, and the URL the token
 
 
 async def test_an_http_error_from_telegram_is_read_as_telegram_s_answer(served):

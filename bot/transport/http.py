@@ -7,7 +7,7 @@ costs ~2–3.5 ms of CPU (httpcore checks every pooled connection on every reque
 #1035), through this one ~0.5 ms. aiohttp is already Mend's dependency (the webhook receiver).
 
 What PTB's request classes promise is kept: PTB's timeouts (connect, read, pool; aiohttp has no
-write timeout, the read timeout covers the answer) and its errors: TimedOut for a timeout,
+write timeout: the read timeout covers the answer, and an upload gets a bound on the whole request) and its errors: TimedOut for a timeout,
 NetworkError for anything else on the wire, each raised `from` aiohttp's own error, so the sender
 can tell a request that never left (`NOT_SENT`) from one that may have reached Telegram.
 """
@@ -21,6 +21,7 @@ from telegram.request import BaseRequest, RequestData
 
 # The request never reached Telegram: no connection could be made, or none was free in time.
 NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
+UPLOAD_WRITE_SECONDS = 20.0
 
 
 class AiohttpRequest(BaseRequest):
@@ -38,9 +39,9 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
-            # No cookies (Telegram sets none), no proxy from the environment: like PTB's default client.
+            # No cookies (Telegram sets none); HTTPS_PROXY and the like are honoured, as httpx does for PTB.
             self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self.pool_size),
-                                                  cookie_jar=aiohttp.DummyCookieJar(), trust_env=False)
+                                                  cookie_jar=aiohttp.DummyCookieJar(), trust_env=True)
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -56,21 +57,38 @@ class AiohttpRequest(BaseRequest):
         read = self._chosen(read_timeout, "read")
         connect = self._chosen(connect_timeout, "connect")
         pool = self._chosen(pool_timeout, "pool")
+        body = _body(request_data)
+        # aiohttp times reading only once the body is written: an upload (/export) gets a bound on
+        # the whole request instead, like PTB's write timeout for media (20 s by default).
+        total = None
+        if isinstance(body, aiohttp.FormData) and read is not None:
+            write = UPLOAD_WRITE_SECONDS if isinstance(write_timeout, DefaultValue) else write_timeout
+            total = None if write is None else write + read
         timeout = aiohttp.ClientTimeout(
-            total=None, sock_read=read, sock_connect=connect,
+            total=total, sock_read=read, sock_connect=connect,
             # aiohttp's `connect` covers waiting for a free pooled connection and making a new one.
             connect=None if connect is None or pool is None else connect + pool)
         try:
-            async with self._session.request(method, url, data=_body(request_data), timeout=timeout,
+            # Telegram never redirects the Bot API; httpx under PTB follows no redirect either.
+            async with self._session.request(method, url, data=body, timeout=timeout, allow_redirects=False,
                                              headers={"User-Agent": self.USER_AGENT}) as response:
                 return response.status, await response.read()
         except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
-            raise TimedOut from exc
+            raise TimedOut from _without_url(exc)
         except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp: {type(exc).__name__}") from exc
+            raise NetworkError(f"aiohttp: {type(exc).__name__}") from _without_url(exc)
 
     def _chosen(self, given: ODVInput[float], name: str) -> float | None:
         return self._timeouts[name] if isinstance(given, DefaultValue) else given
+
+
+def _without_url(exc: BaseException) -> BaseException:
+    """The error with its message cut to its kind: several of aiohttp's messages quote the request's
+    URL, which carries the bot token, and an error's cause is printed with it. Its class stays, so
+    the sender can still tell "never sent"; ClientConnectorError's message names only host and port."""
+    if not isinstance(exc, aiohttp.ClientConnectorError):
+        exc.args = (type(exc).__name__,)
+    return exc
 
 
 def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:

@@ -144,7 +144,11 @@ class Dispatcher:
             async with gate:
                 return await self._apply_lane(updates)
 
-        return all(await asyncio.gather(*(lane(updates) for updates in lanes)))
+        # A TaskGroup, not gather: if one lane raises (or the dispatcher is cancelled at shutdown),
+        # the others are cancelled with it instead of running on unowned after the database closes.
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(lane(updates)) for updates in lanes]
+        return all(task.result() for task in tasks)
 
     async def _apply_lane(self, updates: list[inbox.StoredUpdate]) -> bool:
         for update in updates:

