@@ -7,9 +7,10 @@ costs ~2–3.5 ms of CPU (httpcore checks every pooled connection on every reque
 #1035), through this one ~0.5 ms. aiohttp is already Mend's dependency (the webhook receiver).
 
 What PTB's request classes promise is kept: PTB's timeouts (connect, read, pool; aiohttp has no
-write timeout: the read timeout covers the answer, and an upload gets a bound on the whole request) and its errors: TimedOut for a timeout,
-NetworkError for anything else on the wire, each raised `from` aiohttp's own error, so the sender
-can tell a request that never left (`NOT_SENT`) from one that may have reached Telegram.
+write timeout, so the read timeout covers the answer and an upload gets a bound on the whole
+request) and its errors: TimedOut for a timeout, NetworkError for anything else on the wire, each
+raised `from` aiohttp's own error, so the sender can tell a request that never left (`NOT_SENT`)
+from one that may have reached Telegram.
 """
 from __future__ import annotations
 
