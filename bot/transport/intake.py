@@ -116,8 +116,10 @@ class Dispatcher:
             try:
                 async with self.db.read() as conn:
                     batch = await inbox.unprocessed_updates(conn, limit=100)
-                    senders = {sender_of(update.payload) for update in batch}
-                    session_of = await repo.sessions_of(conn, {s for s in senders if s is not None})
+                    senders = {person for update in batch if (person := sender_of(update.payload)) is not None}
+                    # Sessions only matter to tell two senders' lanes apart: one sender is one lane
+                    # (the usual batch of one, at low load), so no query for it.
+                    session_of = await repo.sessions_of(conn, senders) if len(senders) > 1 else {}
             except Exception as exc:
                 if not is_transient(exc):
                     raise
