@@ -142,11 +142,22 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # contempt 0.90/0.98 -> 0.88/0.98, defensiveness 0.815/0.79 -> 0.81/0.77, non_apology 0.94/0.92 -> 0.94/0.94,
 # gentle_startup recall 0.93 -> 0.95, neutral 16.1% -> 14.9% (14 -> 13 of 87), so the neutral gate comes back
 # to 0.15. Floors re-derived by the rule: contempt precision and defensiveness recall floors fall by 0.01.
+# Session 14: rounds c34 and c35 (sincere praise in sarcasm's words) joined dev with twelve of our own sincere
+# celebration offers; held-out neutral 14.9% -> 13.8%.
+# Session 15: rounds c36 (100 neutral look-alikes, 55 defensiveness; neutral 9% before training) and c38 (110
+# sincere drafts in sarcasm's words, 90 contempt; 15.5% of the sincere ones flagged before training) joined dev,
+# no new pattern. Holding dev to 8% neutral on the harder neutral drafts raised the contempt and non_apology
+# thresholds (0.65 -> 0.75, 0.60 -> 0.75). Held-out: neutral 13.8% -> 10.3% (12 -> 9 of 87), defensiveness
+# 0.81/0.75 -> 0.83/0.80, contempt 0.90/1.00 -> 0.95/0.89, non_apology 0.94/0.92 -> 0.96/0.88. Unseen round 37
+# (sincere praise against sarcasm, written for this): neutral 19.1% -> 14.6%, contempt 0.72/0.85 -> 0.81/0.875;
+# unseen 21 and 25: contempt recall 0.73 -> 0.68 and 0.76 -> 0.73. Kept, as every round is (the choice may not be
+# made on held-out); floors re-derived by the rule (one held-out draft below today's figure), the neutral gate
+# one draft above today's.
 HELDOUT_FLOORS = {
-    "criticism": (0.94, 0.89), "contempt": (0.86, 0.95), "defensiveness": (0.79, 0.75),
-    "non_apology": (0.92, 0.92), "good_apology": (0.92, 0.90), "gentle_startup": (0.97, 0.93),
+    "criticism": (0.94, 0.90), "contempt": (0.92, 0.86), "defensiveness": (0.81, 0.78),
+    "non_apology": (0.93, 0.86), "good_apology": (0.92, 0.90), "gentle_startup": (0.97, 0.90),
 }
-HELDOUT_NEUTRAL_FLAGGED_MAX = 0.15  # measured 0.149 (13 of 87) in session 13; 0.161 in session 12, 0.149 in session 11; the goal is 0.10
+HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.103 (9 of 87) in session 15; 0.138 in 14, 0.149 in 13, 0.161 in 12; the goal is 0.10
 
 
 def report_module():
