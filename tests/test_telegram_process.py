@@ -105,13 +105,15 @@ async def test_crash_at_each_point_then_recover(server, tmp_path, point):
 
 
 async def test_sigterm_stops_cleanly_and_nothing_is_lost(server, tmp_path):
-    """T3: SIGTERM under load exits 0; after a restart every conversation completes."""
+    """T3: SIGTERM under load exits 0; after a restart every conversation completes. The bot runs on
+    uvloop's event loop (bot/cli.py), whose signal handling this exercises."""
     bot = bot_process(server, tmp_path)
     people = [Person(server.fake.user(5000 + i, f"R{i}"), gratitude_and_checkin(f"r{i}")) for i in range(3)]
     await bot.start()
 
     async def stop_then_restart():
         await wait_until(lambda: len(server.fake.sent) >= 8)
+        assert "started polling loop=uvloop" in bot.log_text()  # the shipped loop is the tested one
         assert await bot.terminate() == 0
         assert "stopped cleanly" in bot.log_text()
         await bot.start()

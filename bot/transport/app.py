@@ -226,7 +226,7 @@ async def run_bot(settings: Settings, content: Content, clock: Clock | None = No
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, mend.stop_requested.set)
-        log.info("started %s", "webhook" if settings.webhook else "polling")
+        log.info("started %s loop=%s", "webhook" if settings.webhook else "polling", type(loop).__module__.split(".")[0])
         try:
             await mend.run()
         except FatalTelegramError as exc:
