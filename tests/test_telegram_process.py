@@ -123,6 +123,36 @@ async def test_sigterm_stops_cleanly_and_nothing_is_lost(server, tmp_path):
     check_database(tmp_path / "bot.sqlite3", server.fake)
 
 
+async def test_webhook_mode_as_a_process_stores_answers_and_stops_cleanly(server, tmp_path):
+    """Webhook mode as shipped (`python -m bot run` with WEBHOOK_URL set), on uvloop: its server is not an
+    asyncio.Server, which once stopped start-up (found in review). An update posted with the secret is
+    stored and answered, and SIGTERM stops it cleanly."""
+    import socket
+
+    import httpx
+
+    with socket.socket() as probe:  # a free port on the loopback, for the receiver to listen on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url, secret = "https://mend.example.org/tg/hook", "s3cret-webhook-token-0123"
+    bot = bot_process(server, tmp_path, WEBHOOK_URL=url, WEBHOOK_SECRET=secret, WEBHOOK_PORT=str(port),
+                      WEBHOOK_LISTEN="127.0.0.1")
+    await bot.start()
+    await wait_until(lambda: (server.fake.webhook or {}).get("url") == url or not bot.running)
+    assert bot.running, bot.log_text()[-2000:]
+    assert "started webhook loop=uvloop" in bot.log_text()
+    alice = server.fake.user(6100)
+    alice.start()
+    update = server.fake.pending.pop()
+    async with httpx.AsyncClient() as client:
+        answer = await client.post(f"http://127.0.0.1:{port}/tg/hook", json=update,
+                                   headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+    assert answer.status_code == 200
+    await wait_until(lambda: any("Are you 18 or older?" in text for text in server.fake.texts(6100)))
+    assert await bot.terminate() == 0
+    assert "stopped cleanly" in bot.log_text()
+
+
 async def test_second_instance_on_the_same_database_refuses_to_start(server, tmp_path):
     first = bot_process(server, tmp_path)
     await first.start()

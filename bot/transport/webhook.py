@@ -57,9 +57,9 @@ class WebhookReceiver:
         await self.runner.setup()
         site = web.TCPSite(self.runner, listen, port)
         await site.start()
-        server = site._server
-        assert isinstance(server, asyncio.Server)
-        self.port = int(server.sockets[0].getsockname()[1])
+        # aiohttp's own list of bound addresses: it works on any event loop (uvloop's server is not an
+        # asyncio.Server), and gives the real port when 0 asked for any free one.
+        self.port = int(self.runner.addresses[0][1])
         return self.port
 
     async def stop(self) -> None:
