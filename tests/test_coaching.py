@@ -152,12 +152,17 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # (sincere praise against sarcasm, written for this): neutral 19.1% -> 14.6%, contempt 0.72/0.85 -> 0.81/0.875;
 # unseen 21 and 25: contempt recall 0.73 -> 0.68 and 0.76 -> 0.73. Kept, as every round is (the choice may not be
 # made on held-out); floors re-derived by the rule (one held-out draft below today's figure), the neutral gate
-# one draft above today's.
+# one draft above today's. Then round c39 (60 contempt without insults: contempt recall 0.57 before training;
+# 40 quiet defensiveness; 71 neutral fragments) joined dev; the thresholds came down to 0.70. Held-out: contempt
+# 0.95/0.89 -> 0.93/0.96, non_apology recall 0.88 -> 0.92, defensiveness 0.83/0.80 -> 0.815/0.79, good_apology
+# recall 0.93 -> 0.91, neutral 10.3% -> 11.5% (one draft). Unseen 21 and 25: contempt recall 0.68 -> 0.73 and
+# 0.73 -> 0.79; unseen 37: neutral 14.6% -> 18%, contempt 0.81/0.875 -> 0.77/0.925. Kept; floors re-derived by the
+# rule; the neutral gate stays one draft above 10.3%, which today's figure meets.
 HELDOUT_FLOORS = {
-    "criticism": (0.94, 0.90), "contempt": (0.92, 0.86), "defensiveness": (0.81, 0.78),
-    "non_apology": (0.93, 0.86), "good_apology": (0.92, 0.90), "gentle_startup": (0.97, 0.90),
+    "criticism": (0.94, 0.90), "contempt": (0.91, 0.93), "defensiveness": (0.79, 0.76),
+    "non_apology": (0.93, 0.90), "good_apology": (0.92, 0.88), "gentle_startup": (0.97, 0.90),
 }
-HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.103 (9 of 87) in session 15; 0.138 in 14, 0.149 in 13, 0.161 in 12; the goal is 0.10
+HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.115 (10 of 87) at the end of session 15 (0.103 mid-session); 0.138 in 14, 0.149 in 13, 0.161 in 12; the goal is 0.10
 
 
 def report_module():
