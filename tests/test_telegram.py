@@ -279,3 +279,35 @@ def test_webhook_settings_are_checked(env, message):
 
     with pytest.raises(ConfigError, match=message):
         load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, **env})
+
+
+async def test_a_stop_lets_the_update_under_way_finish_instead_of_cancelling_it(tmp_path, content, clock):
+    """R8: a graceful stop finishes the update being applied (cancelled, it would roll back and count an
+    attempt against itself). The real conversation is held at its door until the stop has begun."""
+    import asyncio
+
+    async with running_bot(tmp_path, content, clock) as tg:
+        await tg.settle()
+        real = tg.mend.dispatcher.conversation
+        entered, release = asyncio.Event(), asyncio.Event()
+
+        class HeldAtTheDoor:
+            def __getattr__(self, name: str):
+                return getattr(real, name)
+
+            async def handle(self, *args, **kwargs):
+                entered.set()
+                await release.wait()
+                return await real.handle(*args, **kwargs)
+
+        tg.mend.dispatcher.conversation = HeldAtTheDoor()
+        update_id = tg.fake.user(ALICE).start()
+        async with asyncio.timeout(10):  # hang guard only
+            await entered.wait()
+            tg.mend.stop_requested.set()
+            while not tg.mend.dispatcher.stopping:
+                await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)  # the stop is under way while the update is held
+        release.set()
+    assert tg.rows("SELECT update_id, outcome FROM inbox") == [(update_id, "ok")]
+    assert tg.rows("SELECT COUNT(*) FROM outbox") != [(0,)]  # its reply is queued (sent now or at next start)

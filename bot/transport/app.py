@@ -38,6 +38,7 @@ from bot.transport.webhook import WebhookReceiver
 
 log = logging.getLogger("mend.app")
 STOP_TIMEOUT = 5.0
+DISPATCH_STOP_TIMEOUT = 2.0  # an update takes tens of milliseconds; with STOP_TIMEOUT, under Docker's 10 s grace
 TIMER_BACKLOG_LIMIT = 300  # ~10 s of sending at Telegram's overall limit
 PRUNE_EVERY = 60.0  # seconds; retention is measured in hours, so once a minute is plenty
 
@@ -196,6 +197,13 @@ class MendBot:
         for task in tasks:
             if task.get_name() in ("poller", "stop"):
                 task.cancel()
+        # The dispatcher stops after the updates under way (each lane checks `stopping` between
+        # updates); it is woken in case it is idle. Cancelled instead, an update would roll back and
+        # count an attempt against itself (issue 17). Bounded: an outage pause is not waited out.
+        self.arrived.set()
+        dispatching = [task for task in tasks if task.get_name() == "dispatcher" and not task.done()]
+        if dispatching:
+            await asyncio.wait(dispatching, timeout=DISPATCH_STOP_TIMEOUT)
         await self.sender.drain(STOP_TIMEOUT)
         for task in tasks:
             task.cancel()
