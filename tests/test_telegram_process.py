@@ -20,6 +20,7 @@ from tests.process_harness import (
     expected_gratitude_checkin,
     expected_repair,
     gratitude_and_checkin,
+    onboarding,
     repair_script,
     slots_of,
     wait_until,
@@ -102,6 +103,49 @@ async def test_crash_at_each_point_then_recover(server, tmp_path, point):
     await run_people(bot, people, crash_then_restart)
     check_answers(tmp_path / "bot.sqlite3", 4000, [expected_gratitude_checkin(f"q{i}") for i in range(2)])
     check_database(tmp_path / "bot.sqlite3", server.fake)
+
+
+def reminders_script() -> list[tuple[str, str, str]]:
+    return onboarding() + [
+        ("text", "/reminders", "Your reminders"), ("press", "checkin", "daily emotion check-in"),
+        ("press", "at_1230", "where are you?"), ("press", "family_europe", "button:europe_berlin"),
+        ("press", "europe_berlin", "Saved."), ("press", "finished", "All set."),
+    ]
+
+
+async def test_kill_9_after_claiming_a_timer_loses_no_reminder(server, tmp_path):
+    """C7, C8 under kill -9: a timer is claimed in the transaction that queues its nudge and sets up
+    tomorrow's, so a crash right after the claim rolls all of it back and the timer fires after the
+    restart. Found by review: claimed apart, the lost nudge also ended that person's daily reminders."""
+    bot = bot_process(server, tmp_path)
+    people = [Person(server.fake.user(5100 + i, f"T{i}"), reminders_script()) for i in range(3)]
+    await bot.start()
+    await run_people(bot, people, lambda: asyncio.sleep(0))
+    with sqlite3.connect(bot.db_path) as raw:  # the three daily check-ins are due now
+        raw.execute("UPDATE timers SET due_at = '2026-01-01T00:00:00+00:00' WHERE status = 'scheduled'")
+
+    def nudges_to(person: Person) -> int:  # since the timers were made due (not a real 12:30 nudge before)
+        return sum("gentle nudge" in m.text for m in server.fake.messages_to(person.user.uid)[before[person.user.uid]:])
+
+    before = {p.user.uid: len(server.fake.messages_to(p.user.uid)) for p in people}
+
+    try:
+        await bot.start(MEND_FAULT_AT="after_reminder_claim:2")
+        await wait_until(lambda: not bot.running, timeout=60)
+        assert bot.proc.returncode == 137  # it died holding the second claim
+        assert sum(nudges_to(p) for p in people) <= 1
+        await bot.start()
+        await wait_until(lambda: all(nudges_to(p) for p in people), timeout=60)
+        await settle_and_stop(bot)
+    finally:
+        await bot.kill()
+    assert [nudges_to(p) for p in people] == [1, 1, 1]  # every one delivered, none twice
+    with sqlite3.connect(bot.db_path) as raw:
+        fired = raw.execute("SELECT status FROM timers WHERE due_at = '2026-01-01T00:00:00+00:00'").fetchall()
+        tomorrow = raw.execute("SELECT COUNT(DISTINCT session_id) FROM timers WHERE status = 'scheduled'").fetchone()
+    assert fired == [("fired",)] * 3
+    assert tomorrow == (3,)  # and everyone's daily check-in goes on
+    check_database(bot.db_path, server.fake)
 
 
 async def test_sigterm_stops_cleanly_and_nothing_is_lost(server, tmp_path):

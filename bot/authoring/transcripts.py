@@ -26,7 +26,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from bot.clock import FakeClock
 from bot.content.limits import yaml_type
@@ -40,8 +40,6 @@ from bot.engine.events import (
     OptionChosen,
     OptionsChosen,
     TextReceived,
-    TimerFired,
-    TimerPayload,
 )
 from bot.services.conversation import Conversation
 from bot.storage import Database, due_timers, repo
@@ -50,7 +48,7 @@ ACTIONS = ("user", "choose", "command", "wait")
 EXPECTATIONS = ("bot", "bot_not", "slot")
 PEOPLE = ("a", "b")
 DEFAULT_START = datetime(2026, 11, 25, 20, 0, tzinfo=timezone.utc)
-MAX_TIMERS_PER_WAIT = 500  # a wait of weeks fires a daily reminder a few dozen times; never loop forever
+MAX_TIMERS_PER_WAIT = 500  # timers fired one by one; two people's daily reminders over weeks stay far below
 INVITE = "{invite}"
 WAIT_RE = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 
@@ -292,12 +290,11 @@ class _Run:
                 break
             if due > self.clock.now():
                 self.clock.set(due)
-            async with self.db.write() as conn:
-                claimed = await due_timers.claim_due_timers_all(conn, self.clock.now())
-            if not claimed:
+            async with self.db.read() as conn:
+                due_now = await due_timers.due_timers(conn, self.clock.now(), limit=1)
+            if not due_now:
                 break
-            for user_id, kind, payload in claimed:
-                await self.conversation.handle(user_id, TimerFired(kind, cast(TimerPayload, payload)))
+            await self.conversation.fire(due_now[0])  # one at a time, as the ticker: each may change the next
             await self.collect()
         self.clock.set(target)
 

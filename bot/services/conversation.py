@@ -42,7 +42,8 @@ from bot.engine.effects import Unlink
 from bot.engine.events import TimerPayload
 from bot.logs import pseudonym
 from bot.services import couples, outbox, privacy
-from bot.storage import Database, inbox, repo
+from bot.storage import Database, due_timers, inbox, repo
+from bot.storage.due_timers import DueTimer
 from bot.understanding.checker import Checker, checker_for
 from bot.understanding.recent import RecentMessages
 from bot.understanding.screen import Screen, screen_for
@@ -115,12 +116,14 @@ class Conversation:
             return replace(event, verdict=verdict, coaching=labels)
         return replace(event, verdict=verdict)
 
-    async def handle(self, user_id: str, event: Event, *, update_id: int | None = None,
+    async def handle(self, user_id: str, event: Event, *, update_id: int | None = None, timer_id: int | None = None,
                      card_message_id: int | None = None, language_code: str | None = None) -> list[Outgoing]:
         """Apply one event; return the messages it queued for this person (already in the outbox).
 
         `update_id`: the Telegram update this event came from; it is marked processed in the same
-        transaction, so a re-delivered update has no second effect (R2). `card_message_id`: the
+        transaction, so a re-delivered update has no second effect (R2). `timer_id`: the timer this
+        event fires; it is claimed in the same transaction (C8), so a crash before the commit leaves
+        it to fire after the restart, and a timer cancelled meanwhile doesn't fire. `card_message_id`: the
         message whose button was pressed; it is edited (ticks, or keyboard removed) so its old
         choices can't be pressed again. Messages for a linked partner are queued in the same
         transaction (and delivered by the transport), but not returned here. `language_code`: what
@@ -133,6 +136,10 @@ class Conversation:
             now = self.clock.now()
             if update_id is not None and not await inbox.claim_update(conn, update_id, "ok", now):
                 return []  # already applied before a crash or a re-delivery
+            if timer_id is not None:
+                if not await due_timers.claim_timer(conn, timer_id, now):
+                    return []  # fired already, or cancelled since it was found due
+                crash_point("after_reminder_claim")
             outgoing, outcome = await self._run(conn, user_id, event, now, card_message_id,
                                                 locale=locales.from_language_code(language_code))
             crash_point("in_handler_before_commit")
@@ -269,14 +276,19 @@ class Conversation:
             await outbox.enqueue(conn, user.id, outbox.CloseCard(card), now)
         return queued, follow_ups
 
+    async def fire(self, timer: DueTimer) -> list[Outgoing]:
+        """Fire one due timer (a break's end, a follow-up, a daily nudge) through the normal path."""
+        return await self.handle(timer.user_id, TimerFired(timer.kind, cast(TimerPayload, timer.payload_dict())),
+                                 timer_id=timer.id)
+
     async def fire_due_timers(self, user_id: str) -> list[Outgoing]:
         """Deliver this person's timers that are due (the console's way; Telegram has a ticker)."""
         async with self.db.write() as conn:
             user = await repo.ensure_user(conn, user_id, self.clock.now())
-            due = await repo.claim_due_timers(conn, user.session_id, user.seat, self.clock.now())
+            due = await due_timers.due_timers_of_seat(conn, user.session_id, user.seat, self.clock.now())
         outgoing: list[Outgoing] = []
-        for kind, payload in due:
-            outgoing += await self.handle(user_id, TimerFired(kind, cast(TimerPayload, payload)))
+        for timer in due:
+            outgoing += await self.fire(timer)
         return outgoing
 
     async def pending(self, user_id: str) -> list[Outgoing]:

@@ -1,30 +1,86 @@
-"""The timers table as the ticker works it: claiming due timers of reachable people (C8)."""
+"""The timers table as the ticker works it: finding due timers of reachable people, and claiming one
+inside the transaction that handles it (C7, C8).
+
+A timer is marked fired in the same transaction as the effects of firing it (the nudge queued in the
+outbox, tomorrow's daily timer scheduled), the way an update is marked processed with its effects
+(R2): a crash before the commit leaves it scheduled, so it fires after the restart, and once
+committed it never fires again. The outbox then sends the nudge at most once (O4)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
 
 from bot.storage.repo import iso
 
+_REACHABLE = "JOIN users u ON u.session_id = t.session_id AND u.seat = t.seat AND u.blocked_at IS NULL AND u.deleted_at IS NULL"
 
-async def claim_due_timers_all(conn: aiosqlite.Connection, now: datetime, limit: int = 50) -> list[tuple[str, str, dict[str, Any]]]:
-    """Claim due timers of reachable people (C8): (user_id, kind, payload). At-most-once for nudges."""
+
+@dataclass(frozen=True)
+class DueTimer:
+    id: int
+    user_id: str
+    kind: str
+    payload: str  # JSON, read when it fires: a damaged row then fails as that one timer, not the ticker
+
+    def payload_dict(self) -> dict[str, Any]:
+        value = json.loads(self.payload)
+        if not isinstance(value, dict):
+            raise ValueError("a timer's payload is not a mapping")
+        return value
+
+
+def _due(rows: list[Any]) -> list[DueTimer]:
+    return [DueTimer(timer_id, user_id, kind, payload) for timer_id, user_id, kind, payload in rows]
+
+
+async def due_timers(conn: aiosqlite.Connection, now: datetime, limit: int = 50) -> list[DueTimer]:
+    """Due timers of reachable people, oldest first. Reading them claims nothing: see `claim_timer`."""
     async with conn.execute(
-        """UPDATE timers SET status = 'fired', done_at = ?
-           WHERE id IN (SELECT t.id FROM timers t JOIN users u ON u.session_id = t.session_id AND u.seat = t.seat
-                        WHERE t.status = 'scheduled' AND t.due_at <= ? AND u.blocked_at IS NULL AND u.deleted_at IS NULL
-                        ORDER BY t.due_at LIMIT ?)
-           RETURNING session_id, seat, kind, payload""",
-        (iso(now), iso(now), limit),
+        f"""SELECT t.id, u.id, t.kind, t.payload FROM timers t {_REACHABLE}
+            WHERE t.status = 'scheduled' AND t.due_at <= ? ORDER BY t.due_at, t.id LIMIT ?""",
+        (iso(now), limit),
     ) as cur:
-        rows = await cur.fetchall()
-    out = []
-    for session_id, seat, kind, payload in rows:
-        async with conn.execute("SELECT id FROM users WHERE session_id = ? AND seat = ?", (session_id, seat)) as cur:
-            user = await cur.fetchone()
-        if user:
-            out.append((user[0], kind, json.loads(payload)))
-    return out
+        return _due(list(await cur.fetchall()))
+
+
+async def due_timers_of_seat(conn: aiosqlite.Connection, session_id: int, seat: str, now: datetime) -> list[DueTimer]:
+    """One seat's due timers, oldest first (the console fires them when the person writes)."""
+    async with conn.execute(
+        f"""SELECT t.id, u.id, t.kind, t.payload FROM timers t {_REACHABLE}
+            WHERE t.session_id = ? AND t.seat = ? AND t.status = 'scheduled' AND t.due_at <= ?
+            ORDER BY t.due_at, t.id""",
+        (session_id, seat, iso(now)),
+    ) as cur:
+        return _due(list(await cur.fetchall()))
+
+
+async def claim_timer(conn: aiosqlite.Connection, timer_id: int, now: datetime) -> bool:
+    """Mark one timer fired, inside the transaction that applies it. False when it is no longer due to
+    fire: already fired, cancelled since it was read, or its person blocked the bot or erased their data
+    (eligibility is checked again here, in the same statement, C8)."""
+    async with conn.execute(
+        f"""UPDATE timers SET status = 'fired', done_at = ?
+            WHERE id = ? AND status = 'scheduled'
+              AND EXISTS (SELECT 1 FROM timers t {_REACHABLE} WHERE t.id = timers.id)
+            RETURNING id""",
+        (iso(now), timer_id),
+    ) as cur:
+        return await cur.fetchone() is not None
+
+
+async def retry_tomorrow(conn: aiosqlite.Connection, timer_id: int, now: datetime) -> None:
+    """A timer whose firing failed with a lasting error (a bug, a damaged row): tried again at the same
+    time of day on the next day to come, rather than on every tick or never again. A daily reminder
+    that failed thus keeps its place (tomorrow's is only set up when today's fires), and an operator's
+    fix takes effect at the next try."""
+    async with conn.execute("SELECT due_at FROM timers WHERE id = ? AND status = 'scheduled'", (timer_id,)) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return
+    due = datetime.fromisoformat(row[0])
+    days = max(1, (now - due).days + 1)
+    await conn.execute("UPDATE timers SET due_at = ? WHERE id = ?", (iso(due + timedelta(days=days)), timer_id))

@@ -123,18 +123,6 @@ async def cancel_timers(conn: aiosqlite.Connection, session_id: int, seat: str, 
     await conn.execute(sql, args)
 
 
-async def claim_due_timers(conn: aiosqlite.Connection, session_id: int, seat: str, now: datetime) -> list[tuple[str, dict[str, Any]]]:
-    """Mark this seat's due timers fired and return them (kind, payload), oldest first."""
-    async with conn.execute(
-        """UPDATE timers SET status = 'fired', done_at = ?
-           WHERE session_id = ? AND seat = ? AND status = 'scheduled' AND due_at <= ?
-           RETURNING kind, payload, due_at""",
-        (iso(now), session_id, seat, iso(now)),
-    ) as cur:
-        rows = await cur.fetchall()
-    return [(r["kind"], json.loads(r["payload"])) for r in sorted(rows, key=lambda r: r["due_at"])]
-
-
 async def pending_timers(conn: aiosqlite.Connection, session_id: int) -> list[dict[str, Any]]:
     async with conn.execute(
         "SELECT seat, kind, due_at, payload FROM timers WHERE session_id = ? AND status = 'scheduled' ORDER BY due_at",

@@ -14,7 +14,7 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from telegram import Bot, BotCommand
 from telegram.error import InvalidToken, TelegramError
@@ -23,8 +23,6 @@ from telegram.request import BaseRequest
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, Webhook
 from bot.content.model import MENU_COMMANDS, Content
-from bot.engine import TimerFired
-from bot.engine.events import TimerPayload
 from bot.logs import pseudonym, set_pseudonym_salt
 from bot.services.conversation import Conversation
 from bot.storage import Database, check_location, due_timers, inbox, outbox
@@ -38,8 +36,9 @@ from bot.transport.webhook import WebhookReceiver
 
 log = logging.getLogger("mend.app")
 STOP_TIMEOUT = 5.0
-DISPATCH_STOP_TIMEOUT = 2.0  # an update takes tens of milliseconds; with STOP_TIMEOUT, under Docker's 10 s grace
+FINISH_TIMEOUT = 2.0  # an update or a timer takes tens of milliseconds; with STOP_TIMEOUT, under Docker's 10 s grace
 TIMER_BACKLOG_LIMIT = 300  # ~10 s of sending at Telegram's overall limit
+TIMER_TRANSIENT_TRIES = 3  # a database outage is waited out; a timer failing alone three times is moved on
 PRUNE_EVERY = 60.0  # seconds; retention is measured in hours, so once a minute is plenty
 
 
@@ -93,6 +92,7 @@ class MendBot:
         self.poller = Poller(db, bot, clock, self.arrived, poll_timeout)
         self.dispatcher = Dispatcher(db, bot, self.conversation, self.arrived, self.sender.wake)
         self.tick_seconds = tick_seconds
+        self.timer_failures: dict[int, int] = {}  # timer id -> transient failures in a row (memory only)
         self.stop_requested = asyncio.Event()
         self.webhook = webhook
         self.receiver = WebhookReceiver(db, clock, self.arrived, webhook.secret, webhook.path) if webhook else None
@@ -118,22 +118,42 @@ class MendBot:
             menu = [BotCommand(name, catalog.text(f"commands.{name}")) for name in MENU_COMMANDS]
             await self.bot.set_my_commands(menu, language_code=None if locale == self.content.default_locale else locale)
 
-    async def tick_once(self) -> int:
-        """Deliver due timers (break returns, plan follow-ups) through the normal conversation path.
+    async def tick_once(self, limit: int = 50) -> int:
+        """Fire due timers (break returns, plan follow-ups, daily nudges) through the normal path.
+
+        Each timer is claimed in the transaction that applies it (C8, `due_timers`): a kill -9 loses
+        none, it fires after the restart. A stop request is honoured between timers; the rest stay
+        scheduled. A transient database error stops the pass (the timer stays due, `tick` backs off);
+        a timer that fails for any other reason (or keeps failing "transiently" alone) is tried again
+        the next day, so it neither blocks the others nor is lost.
         Backpressure: while the outbox already holds a few hundred unsent messages, due timers wait
         in their table, so a burst of 10,000 doesn't all become queued messages (and memory) at once."""
-        async with self.db.write() as conn:
-            if await outbox.outbox_backlog(conn) >= TIMER_BACKLOG_LIMIT:
-                return 0
-            due = await due_timers.claim_due_timers_all(conn, self.clock.now())
-        for user_id, kind, payload in due:
+        fired = 0
+        while fired < limit and not self.stop_requested.is_set():
+            async with self.db.read() as conn:
+                if await outbox.outbox_backlog(conn) >= TIMER_BACKLOG_LIMIT:
+                    break
+                due = await due_timers.due_timers(conn, self.clock.now(), limit=1)
+            if not due:
+                break
+            timer = due[0]
             try:
-                await self.conversation.handle(user_id, TimerFired(kind, cast(TimerPayload, payload)))
+                await self.conversation.fire(timer)
+                self.timer_failures.pop(timer.id, None)
             except Exception as exc:
-                log.error("timer failed user=%s error=%s", pseudonym(user_id), type(exc).__name__)
-        if due:
-            self.sender.wake.set()
-        return len(due)
+                tries = self.timer_failures[timer.id] = self.timer_failures.get(timer.id, 0) + 1
+                if is_transient(exc) and tries < TIMER_TRANSIENT_TRIES:
+                    raise  # the database is having trouble: the timer stays due, `tick` backs off
+                # A lasting failure, or a "transient" one that keeps hitting this timer alone: it
+                # must not hold up every timer behind it.
+                self.timer_failures.pop(timer.id, None)
+                log.error("timer failed id=%d kind=%s user=%s error=%s retry=tomorrow",
+                          timer.id, timer.kind, pseudonym(timer.user_id), type(exc).__name__)
+                async with self.db.write() as conn:
+                    await due_timers.retry_tomorrow(conn, timer.id, self.clock.now())
+            fired += 1
+            self.sender.wake.set()  # each nudge goes out as soon as it is queued
+        return fired
 
     async def prune(self) -> None:
         """Retention (P4): drop processed update ids and delivered messages older than 48 hours, then
@@ -147,12 +167,14 @@ class MendBot:
     async def tick(self) -> None:
         last_prune = float("-inf")
         outage = Outage("running timers")
-        while True:
+        while not self.stop_requested.is_set():
             pause = self.tick_seconds
             try:
                 if await self.tick_once():
                     outage.ok()
                     continue
+                if self.stop_requested.is_set():
+                    return  # no tidying up during a stop: the dispatcher may be finishing an update
                 # Idle, or holding back for the outbox: tidy up now and then, look again soon.
                 if time.monotonic() - last_prune >= PRUNE_EVERY:
                     await self.prune()
@@ -198,12 +220,14 @@ class MendBot:
             if task.get_name() in ("poller", "stop"):
                 task.cancel()
         # The dispatcher stops after the updates under way (each lane checks `stopping` between
-        # updates); it is woken in case it is idle. Cancelled instead, an update would roll back and
-        # count an attempt against itself (issue 17). Bounded: an outage pause is not waited out.
+        # updates) and the ticker after the timer in hand (it checks `stop_requested` between timers);
+        # the dispatcher is woken in case it is idle. Cancelled instead, an update would roll back and
+        # count an attempt against itself (issue 17), and a timer would roll back to fire only at the
+        # next start. Bounded: an outage pause is not waited out.
         self.arrived.set()
-        dispatching = [task for task in tasks if task.get_name() == "dispatcher" and not task.done()]
-        if dispatching:
-            await asyncio.wait(dispatching, timeout=DISPATCH_STOP_TIMEOUT)
+        finishing = [task for task in tasks if task.get_name() in ("dispatcher", "ticker") and not task.done()]
+        if finishing:
+            await asyncio.wait(finishing, timeout=FINISH_TIMEOUT)
         await self.sender.drain(STOP_TIMEOUT)
         for task in tasks:
             task.cancel()
