@@ -125,6 +125,18 @@ def test_typing_skip_at_a_question_that_offers_it_skips(content, typed, kept):
     assert t.state.seats["a"].stack[-1].step != "regret"
 
 
+@pytest.mark.parametrize("locale, typed", [("en", "nah"), ("en", "nothing rn"), ("en", "nope"), ("fr", "rien du tout"),
+                                            ("fr", "nan"), ("ar", "khlas"), ("ar", "والو"), ("ar", "safi")])
+def test_everyday_no_at_an_optional_question_skips_it(content, locale, typed):
+    """Found trying Mend as a new user: "nah" at the optional regret question became "I'm sorry for
+    nah." in the draft, and Darija "khlas" was asked again for more words."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "regret", 1)], turn=3, locale=locale,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    t = advance(content, state, "a", TextReceived(typed), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert t.state.seats["a"].slots.get("regret") is None
+    assert t.state.seats["a"].stack[-1].step != "regret"
+
+
 @pytest.mark.parametrize("step", ["my_part", "feelings"])
 @pytest.mark.parametrize("typed", ["skip", "idk"])
 def test_skip_words_at_a_question_that_needs_an_answer_ask_again_kindly(content, step, typed):

@@ -202,15 +202,28 @@ def test_okay_rephrase_drops_the_words_and_returns_to_the_step(content):
     assert "my_part" not in seat.slots and t.effects[-1].key == "repair.my_part"
 
 
-def test_okay_keep_at_a_picker_says_plainly_the_words_are_left_out_and_asks_again(content):
-    """A question with options can't take free words as its answer: no promise to keep them."""
+def test_okay_keep_at_a_picker_that_takes_words_keeps_them_as_its_answer(content):
+    """Found by a new user: "keep what I wrote" at a question with buttons used to answer "I'm leaving
+    those words aside". The words now go through as if just typed: this picker takes words too."""
     state = SessionState(seats={"a": Seat(stack=[Frame("repair", "set_up", 1)], turn=4,
                                           consented_at=NOW.isoformat(), adult=True)})
     t = advance(content, state, "a", TextReceived("i snapped at her", GENTLE), NOW)
     t = advance(content, t.state, "a", OptionChosen("okay_keep", t.state.seats["a"].turn), NOW)
     keys = [getattr(e, "key", None) for e in t.effects]
-    assert "safety_check.kept" not in keys and "safety_check.kept_not_an_option" in keys
-    assert keys[-1] == "repair.set_up" and "set_up" not in t.state.seats["a"].slots
+    assert "safety_check.kept_not_an_option" not in keys and keys[-1] == "repair.my_part"
+    assert t.state.seats["a"].slots["set_up_text"] == "i snapped at her"
+
+
+def test_okay_keep_at_the_feelings_picker_keeps_the_typed_feelings(content):
+    """The same at the feelings question (a new user wrote "my heart is pounding" in Darija there)."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "feelings", 1)], turn=4,
+                                          consented_at=NOW.isoformat(), adult=True)})
+    t = advance(content, state, "a", TextReceived("my heart is pounding and im scared", GENTLE), NOW)
+    assert t.state.seats["a"].stack[-1].flow == "safety_check"
+    t = advance(content, t.state, "a", OptionChosen("okay_keep", t.state.seats["a"].turn), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert "safety_check.kept_not_an_option" not in keys and keys[0] == "repair.feelings_ack"
+    assert t.state.seats["a"].slots["feelings_text"] == "my heart is pounding and im scared"
 
 
 @pytest.mark.parametrize("answer", ["okay_keep", "okay_rephrase"])

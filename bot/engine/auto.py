@@ -7,6 +7,7 @@ from typing import assert_never
 
 from bot.content.model import (
     PERSISTENT_SLOT_PREFIXES,
+    QUESTION_TYPES,
     ActionStep,
     AwaitPartnerStep,
     BranchStep,
@@ -95,15 +96,18 @@ def erase(t: Turn, frame: Frame, step: ActionStep) -> Next:
 
 
 def keep_held_words(t: Turn, frame: Frame, step: ActionStep) -> Next:
-    """"I'm okay, keep what I wrote": the words set aside answer the step after all. A question
-    with options can't take free words as its answer, so there the person is told so plainly
-    (instead of a promise to keep them) and the question comes back."""
+    """"I'm okay, keep what I wrote": the words set aside answer the step after all, as if just sent.
+    At a question with options they are read the way typed answers are (matched to an option, or
+    kept where the question takes words, or asked about back), so the choice never promises to keep
+    words and then drops them, which a new user found contradictory. With no question waiting, the
+    person is told plainly the words were left aside."""
     from bot.engine.engine import handle  # the words go through as a new message would
 
     held = _said_okay(t, frame)
     here = current(t)
-    if held is not None and here is not None and isinstance(here[1], TextStep):
-        t.send("safety_check.kept")
+    if held is not None and here is not None and isinstance(here[1], QUESTION_TYPES):
+        if isinstance(here[1], TextStep):
+            t.send("safety_check.kept")
         handle(t, TextReceived(held))
     else:
         t.send("safety_check.kept_not_an_option")

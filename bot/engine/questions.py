@@ -271,6 +271,11 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         return
     if not isinstance(event, TextReceived):
         raise InvalidInput("system.type_answer")
+    if step.optional and typed_skip(t, event.text):  # "skip", "idk", "nah": skipped, never kept as the answer
+        # (before "done": Darija "khlas" means both, and where a skip is offered it skips)
+        save(t, step, None, skipped=True)
+        runner.move_on(t, frame, step)
+        return
     if typed_option(t, event.text, (Choice(DONE, "system.done_picking"),)) == DONE:
         # "done" after a pick-several question that already moved on: never kept as their words
         # (found trying Mend as a new user: "done" became "my part").
@@ -279,12 +284,8 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         # "help", "go back", "stop", "what do u mean": words for Mend, never kept as the answer (found
         # trying Mend as a new user: the draft read "I imagine it felt go back… And could you stop?").
         raise InvalidInput("system.meta_words")
-    if typed_skip(t, event.text):  # "skip", "idk": skipped where "Skip this" is offered, never kept as the answer
-        if not step.optional:
-            raise InvalidInput("system.not_skippable")
-        save(t, step, None, skipped=True)
-        runner.move_on(t, frame, step)
-        return
+    if typed_skip(t, event.text):  # "skip", "idk" where there is no "Skip this": never kept as the answer
+        raise InvalidInput("system.not_skippable")
     text = checked_text(step, event.text)
     hints = draft.hints if draft else 0
     labels = event.coaching if step.check else ()  # the checker's labels (read in the service)
