@@ -158,11 +158,19 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # recall 0.93 -> 0.91, neutral 10.3% -> 11.5% (one draft). Unseen 21 and 25: contempt recall 0.68 -> 0.73 and
 # 0.73 -> 0.79; unseen 37: neutral 14.6% -> 18%, contempt 0.81/0.875 -> 0.77/0.925. Kept; floors re-derived by the
 # rule; the neutral gate stays one draft above 10.3%, which today's figure meets.
+# Session 16: rounds c40 (70 subtle defensiveness, 60 of its look-alikes, 60 sincere praise in sarcasm's words,
+# 40 sarcasm; neutral 14% before training) and c42 (130 neutral look-alikes, subtle defensiveness, contempt and
+# criticism dressed as feelings; neutral 10% before training on it) joined dev, no new pattern. Holding dev to
+# 8% neutral raised the defensiveness threshold 0.70 -> 0.75. Held-out: contempt 0.93/0.96 -> 0.96/0.96,
+# defensiveness 0.815/0.79 -> 0.82/0.75 (two drafts), non_apology 0.96/0.92 -> 0.94/0.90, gentle_startup
+# recall 0.95 -> 0.91, neutral 11.5% (unchanged). Unseen rounds: 37 neutral 18% -> 13.5%, contempt 0.77/0.925
+# -> 0.82/0.90; 41 neutral 3.3% -> 1.7%; 21 neutral 1.8% -> 0%, gentle_startup recall 0.97 -> 0.80; 25 neutral
+# 8.3% -> 6.7%. Kept, as every round is (the choice may not be made on held-out); floors re-derived by the rule.
 HELDOUT_FLOORS = {
-    "criticism": (0.94, 0.90), "contempt": (0.91, 0.93), "defensiveness": (0.79, 0.76),
-    "non_apology": (0.93, 0.90), "good_apology": (0.92, 0.88), "gentle_startup": (0.97, 0.90),
+    "criticism": (0.92, 0.90), "contempt": (0.93, 0.93), "defensiveness": (0.80, 0.73),
+    "non_apology": (0.92, 0.88), "good_apology": (0.92, 0.88), "gentle_startup": (0.97, 0.88),
 }
-HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.115 (10 of 87) at the end of session 15 (0.103 mid-session); 0.138 in 14, 0.149 in 13, 0.161 in 12; the goal is 0.10
+HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.115 (10 of 87) at the end of sessions 15 and 16 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the goal is 0.10
 
 
 def report_module():
