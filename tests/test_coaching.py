@@ -190,7 +190,7 @@ def content():
 
 def checked(content, text: str) -> TextReceived:
     """The event as the service builds it: screened and checked with the real encoder."""
-    return TextReceived(text, screen_for(content).verdict(text), checker_for(content).labels(text))
+    return TextReceived(text, screen_for(content).verdict(text), checker_for(content).labels_as_sent(text))
 
 
 # -- the checker ------------------------------------------------------------------------------------
@@ -620,6 +620,21 @@ def test_crisis_screening_comes_before_coaching(content):
 
 
 # -- through the service (real database, real encoder) ---------------------------------------------
+
+async def test_blame_written_about_the_partner_as_my_part_gets_a_hint(alice):
+    """Found trying Mend as a new user: "he always takes his moms side…" at "my part" got no hint and
+    went into the draft as "my part: you always take your moms side…". It is read as it will be sent."""
+    from tests.helpers import reach_my_part
+    await alice.onboard()
+    await reach_my_part(alice)
+    sends = await alice.says("he always takes his moms side and never listens to me, he started it")
+    assert alice.keys(sends)[0] == "coaching.hint.criticism"
+
+
+def test_a_complaint_about_someone_named_stays_a_complaint_about_them(checker):
+    """Only words that can safely be turned toward the partner are: naming a boss keeps "he" the boss."""
+    assert checker.labels_as_sent("my boss always ignores my emails and he never says thanks") == ()
+
 
 async def test_the_service_labels_a_draft_and_the_person_sees_one_hint_then_a_note(alice):
     from tests.helpers import reach_my_part

@@ -112,7 +112,7 @@ class Conversation:
         else:
             self.recent.add(user_id, text, now)
         if isinstance(event, TextReceived):  # the coaching labels: read from the vector just made
-            labels = await asyncio.to_thread(self.checker.labels, text)
+            labels = await asyncio.to_thread(self.checker.labels_as_sent, text)
             return replace(event, verdict=verdict, coaching=labels)
         return replace(event, verdict=verdict)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from bot.compose.person import toward_you
 from bot.content.model import Content, Lexicon
 from bot.understanding import linear
 from bot.understanding.encoder import SentenceEncoder, Vectors, encodable, shared_encoder
@@ -33,6 +34,7 @@ LABELS = PROBLEMS + POSITIVES
 HARSH = ("criticism", "contempt")  # never alongside a positive label
 MIN_WORDS_FOR_MODEL = 2  # "whatever." and "ok" say too little for a sentence vector
 _WORD = re.compile(r"\w+")
+_FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|i'd|i'll)\b", re.IGNORECASE)
 
 
 def pattern_labels(lexicons: Iterable[Lexicon], text: str) -> set[str]:
@@ -62,6 +64,21 @@ class Checker:
 
     def labels(self, text: str) -> tuple[str, ...]:
         return self.labels_for([text])[0]
+
+    def labels_as_sent(self, text: str) -> tuple[str, ...]:
+        """The labels of a repair answer read as it will be sent. Words written about the partner
+        ("he always takes his mom's side") are also read turned toward "you", as the draft will carry
+        them (`compose.person`: English, only where that is safe). Read as they are, they are a
+        complaint about a third person, which the checker rightly leaves alone (a boss, a sister);
+        but every step that is checked is about the partner, so "he" there is them. Found trying
+        Mend as a new user: such blame went into the draft as "my part" with no hint. Only words
+        with no "I" in them: "she felt I didn't care about her plans" is the person seeing the
+        partner's side, and turned ("you felt I didn't care…") the model misreads it as criticism."""
+        labels = self.labels(text)
+        turned = toward_you(text)
+        if not turned.changed or _FIRST_PERSON.search(text):
+            return labels
+        return resolve(set(labels) | (set(self.labels(turned.text)) & set(PROBLEMS)))
 
     def labels_for(self, texts: Sequence[str], vectors: Vectors | None = None) -> list[tuple[str, ...]]:
         """Labels per draft, in LABELS order. `vectors`: the drafts' sentence vectors when the caller
