@@ -72,6 +72,11 @@ def format_day_time(moment: datetime, locale: str) -> str:
     return format_skeleton("MMMEd", moment, locale=where) + sep + format_clock(moment, locale)
 
 
+def format_day_date(moment: datetime, locale: str) -> str:
+    """A weekday and full date: 'Wed 2 Dec 2026' / 'mer. 2 déc. 2026' / 'الأربعاء، 2 دجنبر 2026'."""
+    return format_skeleton("yMMMEd", moment, locale=babel_locale(locale))
+
+
 def format_date(day: date, locale: str) -> str:
     """A date such as '30 Nov 2026' / '30 nov. 2026' / '30 نونبر 2026'."""
     return format_skeleton("yMMMd", day, locale=babel_locale(locale))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from bot import locales
 from bot.compose.draft import (
     DRAFT_PHRASES,
     DraftWords,
@@ -116,11 +117,13 @@ def request_text(answers: dict[str, Any], catalog: Catalog) -> str:
     return text + ("\n\n" + catalog.text("draft.third_person_note") if composed.third_person else "")
 
 
-def local_date(at: str | None, tz_name: str | None) -> str:
+def local_date(at: str | None, tz_name: str | None, locale: str) -> str:
+    """When a repair was finished, in the reader's timezone and language (a new user writing in
+    French saw "Wed 02 Dec 2026")."""
     if not at:
         return ""
     moment = datetime.fromisoformat(at).astimezone(zone(tz_name) or timezone.utc)
-    return moment.strftime("%a %d %b %Y")
+    return locales.format_day_date(moment, locale)
 
 
 def history_list(value: dict[str, Any], catalog: Catalog) -> str:
@@ -133,7 +136,7 @@ def history_list(value: dict[str, Any], catalog: Catalog) -> str:
         headline, _ = tidy(text_of(entry["answers"].get("my_part")) or text_of(entry["answers"].get("my_offer")) or "")
         if len(headline) > HEADLINE_CHARS:
             headline = headline[:HEADLINE_CHARS - 1].rstrip() + "…"
-        parts = [str(number), local_date(entry.get("at"), value.get("tz")), kind] + ([quoted(headline)] if headline else [])
+        parts = [str(number), local_date(entry.get("at"), value.get("tz"), catalog.locale), kind] + ([quoted(headline)] if headline else [])
         lines.append(" · ".join(p for p in parts if p))
     if value.get("more"):
         lines.append(catalog.text("history.more").replace("{count}", str(value["more"])))
@@ -146,7 +149,7 @@ def history_entry(value: dict[str, Any] | None, catalog: Catalog) -> str:
     entry = value["entry"]
     answers = entry.get("answers", {})
     kind_key = f"history.kind.{entry.get('kind')}"
-    head = " · ".join(p for p in (local_date(entry.get("at"), value.get("tz")),
+    head = " · ".join(p for p in (local_date(entry.get("at"), value.get("tz"), catalog.locale),
                                   catalog.text(kind_key) if kind_key in catalog.messages else "") if p)
     blocks = [head]
     summary = summary_text(answers, catalog)
