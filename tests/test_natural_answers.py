@@ -204,11 +204,11 @@ def test_a_country_said_the_short_way_is_understood(content, locale, typed, coun
     assert (outcome.kind, outcome.ids) == ("picked", (country,))
 
 
-@pytest.mark.parametrize("fine", ["im fine", "i'm ok", "u misunderstood lol"])
+@pytest.mark.parametrize("fine", ["im fine", "i'm ok", "u misunderstood lol", "im ok sorry wrong button"])
 async def test_fine_said_plainly_at_are_you_safe_is_understood(talk, fine):
     # Found trying Mend as a new user: "im fine" got "I'm not sure which one you mean" at this question.
     t = await talk(ONBOARD + ["honestly everyone would be better off without me", fine])
-    assert "sorry if I got that wrong" in t.text and "not sure which one you mean" not in t.text
+    assert "Thanks for letting me know." in t.text and "not sure which one you mean" not in t.text
 
 
 # -- a story told at the home menu --------------------------------------------------------------
