@@ -40,8 +40,8 @@ async def repair_with(p: Persona, *, my_part: str, regret: str | None, their_vie
 
 
 def message_of(draft_text: str) -> str:
-    """The quoted message inside the draft card."""
-    return re.search(r"“(.*)”", draft_text, flags=re.S).group(1)
+    """The quoted message inside the draft card (“…” in English, « … » in French, «…» in Arabic)."""
+    return re.search(r"(?:“|«\u00a0?)(.*?)(?:\u00a0?»|”)\s*(?:\n|$)", draft_text, flags=re.S).group(1)
 
 
 async def test_skipped_answers_leave_their_sentences_and_summary_lines_out(alice):
@@ -237,6 +237,7 @@ async def test_a_french_draft_reads_as_a_message_and_history_opens_in_french(con
         their_feelings=None, makes_sense=None, my_ask="Peux-tu me dire quand tu as besoin d'une pause ?",
         my_offer="Je dirai quand je commence à m'énerver au lieu d'élever la voix.")
     message = message_of(draft)
+    assert f"«\u00a0{message}\u00a0»" in draft  # French quotation marks (a new user saw “…” around it)
     assert ("Avec du recul, je vois ma part là-dedans\u00a0: j'ai haussé le ton quand tu parlais de la vaisselle. "
             "Je suis désolée d'être partie de la cuisine. Tu as dû te sentir ignoré.") in message
     assert "La prochaine fois, je dirai quand je commence à m'énerver" in message

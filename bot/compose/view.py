@@ -63,14 +63,21 @@ def comma(catalog: Catalog) -> str:
     return "، " if catalog.locale.split("-")[0] == "ar" else ", "
 
 
-def quoted(text: str) -> str:
+def quoted(text: str, catalog: Catalog) -> str:
+    """The person's words in their language's quotation marks: “…” in English, « … » in French (with
+    no-break spaces), «…» in Arabic (a new user saw English quotes around a French draft)."""
+    lang = catalog.locale.split("-")[0]
+    if lang == "fr":
+        return f"«\u00a0{text}\u00a0»"
+    if lang == "ar":
+        return f"«{text}»"
     return f"“{text}”"
 
 
 def draft_text(answers: dict[str, Any], catalog: Catalog, edited: str | None = None) -> str:
     """The message draft in quotes; a note when some words still speak of the partner as she/he/they."""
     if edited:
-        return quoted(edited)
+        return quoted(edited, catalog)
     feelings = answers.get("their_feelings") or {}
     labels = [draft_feeling(k, catalog) for k in feelings.get("labels", []) if k in catalog.messages] \
         if isinstance(feelings, dict) else []
@@ -85,7 +92,7 @@ def draft_text(answers: dict[str, Any], catalog: Catalog, edited: str | None = N
         composed = compose_draft(words, phrases(catalog))
     else:  # the sentence rules are English: elsewhere each answer is kept as said or follows a colon frame
         composed = compose_draft_framed(words, phrases(catalog), catalog.locale.split("-")[0], spaced_marks(catalog))
-    text = quoted(composed.text)
+    text = quoted(composed.text, catalog)
     return text + ("\n\n" + catalog.text("draft.third_person_note") if composed.third_person else "")
 
 
@@ -113,7 +120,7 @@ def request_text(answers: dict[str, Any], catalog: Catalog) -> str:
         label_words(answers.get("request_need"), catalog), text_of(answers.get("request_ask")), phrases(catalog),
         english=english(catalog), spaced_marks=spaced_marks(catalog),
     )
-    text = quoted(composed.text)
+    text = quoted(composed.text, catalog)
     return text + ("\n\n" + catalog.text("draft.third_person_note") if composed.third_person else "")
 
 
@@ -136,7 +143,7 @@ def history_list(value: dict[str, Any], catalog: Catalog) -> str:
         headline, _ = tidy(text_of(entry["answers"].get("my_part")) or text_of(entry["answers"].get("my_offer")) or "")
         if len(headline) > HEADLINE_CHARS:
             headline = headline[:HEADLINE_CHARS - 1].rstrip() + "…"
-        parts = [str(number), local_date(entry.get("at"), value.get("tz"), catalog.locale), kind] + ([quoted(headline)] if headline else [])
+        parts = [str(number), local_date(entry.get("at"), value.get("tz"), catalog.locale), kind] + ([quoted(headline, catalog)] if headline else [])
         lines.append(" · ".join(p for p in parts if p))
     if value.get("more"):
         lines.append(catalog.text("history.more").replace("{count}", str(value["more"])))
@@ -156,7 +163,7 @@ def history_entry(value: dict[str, Any] | None, catalog: Catalog) -> str:
     if summary:
         blocks.append(catalog.text("history.view.summary") + "\n" + summary)
     if entry.get("draft"):
-        blocks.append(catalog.text("history.view.own_draft") + "\n" + quoted(entry["draft"]))
+        blocks.append(catalog.text("history.view.own_draft") + "\n" + quoted(entry["draft"], catalog))
     elif entry.get("kind") == "solo":
         blocks.append(catalog.text("history.view.draft") + "\n" + draft_text(answers, catalog))
     plan = [f"• {catalog.text(key)}{colon(catalog)}{answers[slot]}" for slot, key in
