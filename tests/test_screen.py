@@ -374,6 +374,25 @@ def test_crisis_told_in_passing_opens_support_at_once(screen, text):
     assert verdict.urgent and verdict.route == "crisis", text
 
 
+@pytest.mark.parametrize("text, urgent", [
+    # Session 16's patterns (rounds 39 and 40, dev misses): a method at hand told without a death word...
+    ("car's running in the garage with the door shut. just sitting here thinking abt what she said", True),
+    ("i have like 40 of his pills in my hand rn. worst fight weve ever had", True),
+    ("i keep hoping i crash on the way home so i dont have to go back to him", True),
+    ("j'ai compté les cachets qui restent dans la boîte, y en a 40, ça suffit?", True),
+    ("des fois sur l'autoroute j'espère qu'un camion me percute", True),
+    # ...and the everyday words beside them (round 43, written blind as their look-alikes).
+    ("the car is running in the garage, warming up before we leave", False),
+    ("car's running in the garage w the door up, just letting it idle a sec while i grab my bag", False),
+    ("hoping i crash on the couch early tonight lol", False),
+    ("pharmacy gave me 90 pills, counting them to make sure they got it right", False),
+    ("counting my vitamins for the week, do i have enough for the trip?", False),
+])
+def test_a_method_at_hand_without_a_death_word(screen, text, urgent):
+    verdict = screen.verdict(text)
+    assert (verdict.urgent and verdict.route == "crisis") == urgent, text
+
+
 @pytest.mark.parametrize("text", [
     "wearing long sleeves in july now 🙃 easier than explaining",
     "i stopped bringing up the wedding thing, every time it turns into him exploding",
