@@ -125,11 +125,12 @@ def test_typing_skip_at_a_question_that_offers_it_skips(content, typed, kept):
     assert t.state.seats["a"].stack[-1].step != "regret"
 
 
-@pytest.mark.parametrize("locale, typed", [("en", "nah"), ("en", "nothing rn"), ("en", "nope"), ("fr", "rien du tout"),
-                                            ("fr", "nan"), ("ar", "khlas"), ("ar", "والو"), ("ar", "safi")])
+@pytest.mark.parametrize("locale, typed", [("en", "nah"), ("en", "nope"), ("en", "no thanks"), ("fr", "nan"),
+                                            ("fr", "non merci"), ("ar", "والو"), ("ar", "لا شكرا")])
 def test_everyday_no_at_an_optional_question_skips_it(content, locale, typed):
     """Found trying Mend as a new user: "nah" at the optional regret question became "I'm sorry for
-    nah." in the draft, and Darija "khlas" was asked again for more words."""
+    nah." in the draft. (Not "khlas" or "safi": they also mean "done" after ticking options, found by
+    review; nor "not really" or "nothing really", which would skip the safety plan's reasons for living.)"""
     state = SessionState(seats={"a": Seat(stack=[Frame("repair", "regret", 1)], turn=3, locale=locale,
                                           consented_at="2026-11-30T20:00:00+00:00", adult=True)})
     t = advance(content, state, "a", TextReceived(typed), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
@@ -202,6 +203,20 @@ def test_a_country_said_the_short_way_is_understood(content, locale, typed, coun
     step = next(s for s in content.flows["sos"].steps if s.id == "ask_country")
     outcome = reading.read_typed(content, Seat(locale=locale), step, typed, datetime(2026, 12, 1, tzinfo=timezone.utc), None)
     assert (outcome.kind, outcome.ids) == ("picked", (country,))
+
+
+@pytest.mark.parametrize("typed", ["im not fine", "not fine", "ça va pas", "mashi labas"])
+async def test_not_fine_at_are_you_safe_is_struggling_never_okay(talk, typed):
+    """Found by review: "im not fine" matched the "fine" of "I'm okay, you misunderstood" and closed support."""
+    t = await talk(ONBOARD + ["/sos", typed])
+    assert "Thanks for letting me know." not in t.text and "Which country are you in?" in t.text
+
+
+@pytest.mark.parametrize("typed", ["my whole life is a mistake", "i didnt press it by mistake", "i made a mistake"])
+async def test_a_mistake_said_at_are_you_safe_is_never_read_as_okay(talk, typed):
+    """Found by review: "mistake" aliases for a wrong press read distress and denials as "I'm okay"."""
+    t = await talk(ONBOARD + ["/sos", typed])
+    assert "Thanks for letting me know." not in t.text and t.text.count("are you safe right now?") >= 2  # asked again
 
 
 @pytest.mark.parametrize("fine", ["im fine", "i'm ok", "u misunderstood lol", "im ok sorry wrong button"])
@@ -415,3 +430,19 @@ async def test_opening_a_group_redraws_the_same_card_over_telegram(tmp_path, con
         assert "Toronto" in [label for label, _ in alice.last_card.buttons]
         await tg.act(alice, "america_toronto", "finished")
         assert "Timezone: America/Toronto" in "\n".join(tg.fake.texts(ALICE))
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "ar"])
+def test_skip_and_done_share_no_words(locale):
+    """Found by review: Darija "khlas" as both "Skip this" and "Done" skipped a question after options
+    were ticked, throwing the ticks away."""
+    import yaml
+
+    from tests.conftest import CONTENT_DIR
+
+    system = yaml.safe_load((CONTENT_DIR / "messages" / f"{locale}.yaml").read_text(encoding="utf-8"))["system"]
+
+    def words(entry) -> set[str]:
+        return {w.lower() for w in [entry["text"], *entry.get("aliases", [])]} if isinstance(entry, dict) else {entry.lower()}
+
+    assert words(system["skip"]) & words(system["done_picking"]) == set()

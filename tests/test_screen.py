@@ -226,6 +226,20 @@ def test_okay_keep_at_the_feelings_picker_keeps_the_typed_feelings(content):
     assert t.state.seats["a"].slots["feelings_text"] == "my heart is pounding and im scared"
 
 
+def test_okay_keep_at_a_picker_of_options_only_says_so_and_asks_again_without_looping(content):
+    """Found by review: passed through at a picker that takes only its options, the words were refused,
+    the turn rolled back and "are you safe?" came again at every press. Now it says plainly the words
+    were left aside and asks the question again; the check-in is over."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "intention", 1)], turn=4,
+                                          consented_at=NOW.isoformat(), adult=True)})
+    t = advance(content, state, "a", TextReceived("honestly i dont see the point of any of this", GENTLE), NOW)
+    assert t.state.seats["a"].stack[-1].flow == "safety_check"
+    t = advance(content, t.state, "a", OptionChosen("okay_keep", t.state.seats["a"].turn), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert "safety_check.kept_not_an_option" in keys and keys[-1] == "repair.intention"
+    assert all(f.flow == "repair" for f in t.state.seats["a"].stack) and t.state.seats["a"].held_text is None
+
+
 @pytest.mark.parametrize("answer", ["okay_keep", "okay_rephrase"])
 def test_after_im_okay_weaker_signals_do_not_ask_again_for_half_an_hour(content, answer):
     t = advance(content, at_my_part(), "a", TextReceived("i yelled at him", GENTLE), NOW)
@@ -387,6 +401,14 @@ def test_crisis_told_in_passing_opens_support_at_once(screen, text):
     ("hoping i crash on the couch early tonight lol", False),
     ("pharmacy gave me 90 pills, counting them to make sure they got it right", False),
     ("counting my vitamins for the week, do i have enough for the trip?", False),
+    # ...and what session 16's review found them too wide or too narrow on.
+    ("i have 2 tablets in my hand and he says im overreacting", False),
+    ("counting my pills to see if i have enough for the holiday", False),
+    ("hoping i crash at her place on the way back", False),
+    ("je compte mes comprimés pour voir s'il m'en reste assez pour les vacances", False),
+    ("car's running in the garage, heating it before work", False),
+    ("the car is running in the closed garage and im ready to go now", True),
+    ("engine's running in the garage. before i go i want her to know i loved her", True),
 ])
 def test_a_method_at_hand_without_a_death_word(screen, text, urgent):
     verdict = screen.verdict(text)

@@ -17,6 +17,7 @@ from bot.content.model import (
     EndStep,
     GotoStep,
     MultiStep,
+    Question,
     RecordStep,
     SayStep,
     ScheduleStep,
@@ -25,6 +26,7 @@ from bot.content.model import (
 )
 from bot.engine import couples, history, language, runner, safety, timers
 from bot.engine.effects import EraseData, Record
+from bot.engine.errors import InvalidInput
 from bot.engine.events import TextReceived
 from bot.engine.frames import advance_past, current, finish_frame, forget_answers, leave, new_frame
 from bot.engine.prompts import params_for
@@ -96,23 +98,37 @@ def erase(t: Turn, frame: Frame, step: ActionStep) -> Next:
 
 
 def keep_held_words(t: Turn, frame: Frame, step: ActionStep) -> Next:
-    """"I'm okay, keep what I wrote": the words set aside answer the step after all, as if just sent.
-    At a question with options they are read the way typed answers are (matched to an option, or
-    kept where the question takes words, or asked about back), so the choice never promises to keep
-    words and then drops them, which a new user found contradictory. With no question waiting, the
-    person is told plainly the words were left aside."""
+    """"I'm okay, keep what I wrote": the words set aside answer the step after all, as if just sent,
+    where the step takes words (a text question, or a picker that also takes the person's own words,
+    as the feelings one does: a new user was told "I'm leaving those words aside" there). At a picker
+    that takes only its options, or when the words can't be its answer (too long, say), the person is
+    told so plainly and the question comes back: passed through there, they would be refused and the
+    turn rolled back to "are you safe?" again, found by review."""
     from bot.engine.engine import handle  # the words go through as a new message would
 
     held = _said_okay(t, frame)
     here = current(t)
-    if held is not None and here is not None and isinstance(here[1], QUESTION_TYPES):
-        if isinstance(here[1], TextStep):
+    question = here[1] if here is not None and isinstance(here[1], QUESTION_TYPES) else None
+    takes_words = isinstance(question, TextStep) or (isinstance(question, (ChoiceStep, MultiStep)) and question.allow_text)
+    if held is not None and question is not None and takes_words and _acceptable(question, held):
+        if isinstance(question, TextStep):
             t.send("safety_check.kept")
         handle(t, TextReceived(held))
     else:
         t.send("safety_check.kept_not_an_option")
         runner.reprompt(t)
     return PAUSE
+
+
+def _acceptable(question: Question, words: str) -> bool:
+    """Whether `words` pass the step's own checks (length, enough letters) before they are handed on."""
+    from bot.engine.questions import checked_text  # (questions imports this module's neighbours)
+
+    try:
+        checked_text(question, words)
+    except InvalidInput:
+        return False
+    return True
 
 
 def drop_held_words(t: Turn, frame: Frame, step: ActionStep) -> Next:
