@@ -272,7 +272,6 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     if not isinstance(event, TextReceived):
         raise InvalidInput("system.type_answer")
     if step.optional and typed_skip(t, event.text):  # "skip", "idk", "nah": skipped, never kept as the answer
-        # (before "done": Darija "khlas" means both, and where a skip is offered it skips)
         save(t, step, None, skipped=True)
         runner.move_on(t, frame, step)
         return
