@@ -285,7 +285,7 @@ class Conversation:
         """Deliver this person's timers that are due (the console's way; Telegram has a ticker)."""
         async with self.db.write() as conn:
             user = await repo.ensure_user(conn, user_id, self.clock.now())
-            due = await due_timers.due_timers_of_seat(conn, user.session_id, user.seat, self.clock.now())
+            due = await due_timers.due_timers(conn, self.clock.now(), seat=(user.session_id, user.seat))
         outgoing: list[Outgoing] = []
         for timer in due:
             outgoing += await self.fire(timer)

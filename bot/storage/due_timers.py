@@ -37,23 +37,16 @@ def _due(rows: list[Any]) -> list[DueTimer]:
     return [DueTimer(timer_id, user_id, kind, payload) for timer_id, user_id, kind, payload in rows]
 
 
-async def due_timers(conn: aiosqlite.Connection, now: datetime, limit: int = 50) -> list[DueTimer]:
-    """Due timers of reachable people, oldest first. Reading them claims nothing: see `claim_timer`."""
+async def due_timers(conn: aiosqlite.Connection, now: datetime, limit: int = -1,
+                     seat: tuple[int, str] | None = None) -> list[DueTimer]:
+    """Due timers of reachable people, oldest first: all of them (up to `limit`; -1 is no limit), or one
+    seat's, as (session id, seat), for the console, which fires them when the person writes. Reading them
+    claims nothing: see `claim_timer`."""
+    of_seat, args = ("AND t.session_id = ? AND t.seat = ?", seat) if seat else ("", ())
     async with conn.execute(
         f"""SELECT t.id, u.id, t.kind, t.payload FROM timers t {_REACHABLE}
-            WHERE t.status = 'scheduled' AND t.due_at <= ? ORDER BY t.due_at, t.id LIMIT ?""",
-        (iso(now), limit),
-    ) as cur:
-        return _due(list(await cur.fetchall()))
-
-
-async def due_timers_of_seat(conn: aiosqlite.Connection, session_id: int, seat: str, now: datetime) -> list[DueTimer]:
-    """One seat's due timers, oldest first (the console fires them when the person writes)."""
-    async with conn.execute(
-        f"""SELECT t.id, u.id, t.kind, t.payload FROM timers t {_REACHABLE}
-            WHERE t.session_id = ? AND t.seat = ? AND t.status = 'scheduled' AND t.due_at <= ?
-            ORDER BY t.due_at, t.id""",
-        (session_id, seat, iso(now)),
+            WHERE t.status = 'scheduled' AND t.due_at <= ? {of_seat} ORDER BY t.due_at, t.id LIMIT ?""",
+        (iso(now), *args, limit),
     ) as cur:
         return _due(list(await cur.fetchall()))
 

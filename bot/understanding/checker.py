@@ -74,11 +74,11 @@ class Checker:
         Mend as a new user: such blame went into the draft as "my part" with no hint. Only words
         with no "I" in them: "she felt I didn't care about her plans" is the person seeing the
         partner's side, and turned ("you felt I didn't care…") the model misreads it as criticism."""
-        labels = self.labels(text)
         turned = toward_you(text)
         if not turned.changed or _FIRST_PERSON.search(text):
-            return labels
-        return resolve(set(labels) | (set(self.labels(turned.text)) & set(PROBLEMS)))
+            return self.labels(text)
+        as_written, as_sent = self.labels_for([text, turned.text])  # one encoder pass for both readings
+        return resolve(set(as_written) | (set(as_sent) & set(PROBLEMS)))
 
     def labels_for(self, texts: Sequence[str], vectors: Vectors | None = None) -> list[tuple[str, ...]]:
         """Labels per draft, in LABELS order. `vectors`: the drafts' sentence vectors when the caller
