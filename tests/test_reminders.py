@@ -36,6 +36,28 @@ async def fire(p: Persona, conversation) -> list:
     return [o.send.key for o in due if o.send]
 
 
+async def daily_checkins_at_1230_berlin(tg, *people: int) -> None:
+    """Each person starts Mend on Telegram and asks for a daily check-in at 12:30, Berlin time."""
+    for person in people:
+        user = tg.fake.user(person)
+        await tg.onboard(user)
+        await tg.act(user, "/reminders", "checkin", "at_1230", "family_europe", "europe_berlin", "finished")
+
+
+def failing_for(conversation, user_id: str, error: Exception) -> set[str]:
+    """Make firing fail for one person after the timer's claim, inside its transaction; the returned set
+    holds who still fails (clear it for "the operator's fix")."""
+    real_run, broken = conversation._run, {user_id}
+
+    async def run(conn, user, event, *args, **kwargs):
+        if user in broken:
+            raise error
+        return await real_run(conn, user, event, *args, **kwargs)
+
+    conversation._run = run
+    return broken
+
+
 async def test_daily_checkin_arrives_at_local_time_every_day_across_dst(alice, clock, conversation, db):
     clock.set(datetime(2027, 3, 26, 10, 0, tzinfo=timezone.utc))  # the Friday before clocks go forward
     await alice.onboard()
@@ -196,8 +218,7 @@ async def test_telegram_daily_nudge_from_the_ticker_with_snooze_and_stop(tmp_pat
     clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc))
     async with running_bot(tmp_path, content, clock) as tg:
         alice = tg.fake.user(8001)
-        await tg.onboard(alice)
-        await tg.act(alice, "/reminders", "checkin", "at_1230", "family_europe", "europe_berlin", "finished")
+        await daily_checkins_at_1230_berlin(tg, 8001)
         sent = len(tg.fake.messages_to(8001))
         clock.set(datetime(2026, 11, 25, 11, 29, tzinfo=timezone.utc))  # 12:29 in Berlin
         await tg.mend.tick_once()
@@ -226,9 +247,7 @@ async def test_due_timers_wait_while_the_outbox_is_backed_up(tmp_path, content, 
     # The background ticker sleeps for an hour, so only this test's own tick_once calls claim timers
     # (with the default 50 ms ticker, it could claim the timer between the two calls below).
     async with running_bot(tmp_path, content, clock, tick_seconds=3600) as tg:
-        alice = tg.fake.user(8002)
-        await tg.onboard(alice)
-        await tg.act(alice, "/reminders", "checkin", "at_1230", "family_europe", "europe_berlin", "finished")
+        await daily_checkins_at_1230_berlin(tg, 8002)
         clock.set(datetime(2026, 11, 25, 11, 30, tzinfo=timezone.utc))
         monkeypatch.setattr(app, "TIMER_BACKLOG_LIMIT", 0)  # "the outbox is full"
         assert await tg.mend.tick_once() == 0
@@ -250,10 +269,7 @@ async def test_a_stop_finishes_the_timer_in_hand_and_leaves_the_rest_scheduled(t
     clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc))
     people = [8101, 8102, 8103]
     async with running_bot(tmp_path, content, clock) as tg:
-        for person in people:
-            user = tg.fake.user(person)
-            await tg.onboard(user)
-            await tg.act(user, "/reminders", "checkin", "at_1230", "family_europe", "europe_berlin", "finished")
+        await daily_checkins_at_1230_berlin(tg, *people)
         real = tg.mend.conversation
         entered, release = asyncio.Event(), asyncio.Event()
 
@@ -309,20 +325,8 @@ async def test_a_timer_that_fails_to_fire_is_tried_again_tomorrow_and_the_next_o
 
     clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc))
     async with running_bot(tmp_path, content, clock, tick_seconds=3600) as tg:
-        for person in (8201, 8202):
-            user = tg.fake.user(person)
-            await tg.onboard(user)
-            await tg.act(user, "/reminders", "checkin", "at_1230", "family_europe", "europe_berlin", "finished")
-        conversation = tg.mend.conversation
-        real_run = conversation._run
-        broken = {"tg:8201"}
-
-        async def run_breaking_for_one(conn, user_id, event, *args, **kwargs):
-            if user_id in broken:
-                raise ValueError("a bug in this person's timer")  # after the claim, before the commit
-            return await real_run(conn, user_id, event, *args, **kwargs)
-
-        conversation._run = run_breaking_for_one
+        await daily_checkins_at_1230_berlin(tg, 8201, 8202)
+        broken = failing_for(tg.mend.conversation, "tg:8201", ValueError("a bug in this person's timer"))
         clock.set(datetime(2026, 11, 25, 11, 30, tzinfo=timezone.utc))
         assert await tg.mend.tick_once() == 2
         await tg.settle()
@@ -348,19 +352,8 @@ async def test_a_transient_failure_is_waited_out_unless_it_keeps_hitting_one_tim
 
     clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc))
     async with running_bot(tmp_path, content, clock, tick_seconds=3600) as tg:
-        for person in (8301, 8302):
-            user = tg.fake.user(person)
-            await tg.onboard(user)
-            await tg.act(user, "/reminders", "checkin", "at_1230", "family_europe", "europe_berlin", "finished")
-        conversation = tg.mend.conversation
-        real_run = conversation._run
-
-        async def locked_for_one(conn, user_id, event, *args, **kwargs):
-            if user_id == "tg:8301":
-                raise sqlite3.OperationalError("database is locked")
-            return await real_run(conn, user_id, event, *args, **kwargs)
-
-        conversation._run = locked_for_one
+        await daily_checkins_at_1230_berlin(tg, 8301, 8302)
+        failing_for(tg.mend.conversation, "tg:8301", sqlite3.OperationalError("database is locked"))
         clock.set(datetime(2026, 11, 25, 11, 30, tzinfo=timezone.utc))
         for _ in range(app.TIMER_TRANSIENT_TRIES - 1):
             with pytest.raises(sqlite3.OperationalError):

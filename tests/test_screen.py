@@ -174,9 +174,23 @@ def test_numbers_are_not_words_the_model_reads(screen, text):
 GENTLE = Verdict("crisis", ("hopelessness",), "encoder", 0.4, urgent=False)
 
 
-def at_my_part() -> SessionState:
-    return SessionState(seats={"a": Seat(stack=[Frame("repair", "my_part", 1)], turn=4,
+def at_step(step: str) -> SessionState:
+    """A person at one step of the repair."""
+    return SessionState(seats={"a": Seat(stack=[Frame("repair", step, 1)], turn=4,
                                          consented_at=NOW.isoformat(), adult=True)})
+
+
+def at_my_part() -> SessionState:
+    return at_step("my_part")
+
+
+def kept_after_the_check(content, step: str, text: str):
+    """Words that open the gentle "are you safe?" at `step`, then "I'm okay, keep what I wrote":
+    the turn that follows, and the keys of what it sent."""
+    t = advance(content, at_step(step), "a", TextReceived(text, GENTLE), NOW)
+    assert t.state.seats["a"].stack[-1].flow == "safety_check"
+    t = advance(content, t.state, "a", OptionChosen("okay_keep", t.state.seats["a"].turn), NOW)
+    return t, [getattr(e, "key", None) for e in t.effects]
 
 
 def test_a_weaker_signal_asks_gently_and_holds_the_words_aside(content):
@@ -205,23 +219,14 @@ def test_okay_rephrase_drops_the_words_and_returns_to_the_step(content):
 def test_okay_keep_at_a_picker_that_takes_words_keeps_them_as_its_answer(content):
     """Found by a new user: "keep what I wrote" at a question with buttons used to answer "I'm leaving
     those words aside". The words now go through as if just typed: this picker takes words too."""
-    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "set_up", 1)], turn=4,
-                                          consented_at=NOW.isoformat(), adult=True)})
-    t = advance(content, state, "a", TextReceived("i snapped at her", GENTLE), NOW)
-    t = advance(content, t.state, "a", OptionChosen("okay_keep", t.state.seats["a"].turn), NOW)
-    keys = [getattr(e, "key", None) for e in t.effects]
+    t, keys = kept_after_the_check(content, "set_up", "i snapped at her")
     assert "safety_check.kept_not_an_option" not in keys and keys[-1] == "repair.my_part"
     assert t.state.seats["a"].slots["set_up_text"] == "i snapped at her"
 
 
 def test_okay_keep_at_the_feelings_picker_keeps_the_typed_feelings(content):
     """The same at the feelings question (a new user wrote "my heart is pounding" in Darija there)."""
-    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "feelings", 1)], turn=4,
-                                          consented_at=NOW.isoformat(), adult=True)})
-    t = advance(content, state, "a", TextReceived("my heart is pounding and im scared", GENTLE), NOW)
-    assert t.state.seats["a"].stack[-1].flow == "safety_check"
-    t = advance(content, t.state, "a", OptionChosen("okay_keep", t.state.seats["a"].turn), NOW)
-    keys = [getattr(e, "key", None) for e in t.effects]
+    t, keys = kept_after_the_check(content, "feelings", "my heart is pounding and im scared")
     assert "safety_check.kept_not_an_option" not in keys and keys[0] == "repair.feelings_ack"
     assert t.state.seats["a"].slots["feelings_text"] == "my heart is pounding and im scared"
 
@@ -230,12 +235,7 @@ def test_okay_keep_at_a_picker_of_options_only_says_so_and_asks_again_without_lo
     """Found by review: passed through at a picker that takes only its options, the words were refused,
     the turn rolled back and "are you safe?" came again at every press. Now it says plainly the words
     were left aside and asks the question again; the check-in is over."""
-    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "intention", 1)], turn=4,
-                                          consented_at=NOW.isoformat(), adult=True)})
-    t = advance(content, state, "a", TextReceived("honestly i dont see the point of any of this", GENTLE), NOW)
-    assert t.state.seats["a"].stack[-1].flow == "safety_check"
-    t = advance(content, t.state, "a", OptionChosen("okay_keep", t.state.seats["a"].turn), NOW)
-    keys = [getattr(e, "key", None) for e in t.effects]
+    t, keys = kept_after_the_check(content, "intention", "honestly i dont see the point of any of this")
     assert "safety_check.kept_not_an_option" in keys and keys[-1] == "repair.intention"
     assert all(f.flow == "repair" for f in t.state.seats["a"].stack) and t.state.seats["a"].held_text is None
 
