@@ -323,6 +323,16 @@ def test_a_rewrite_shape_needs_the_checker_and_a_known_kind(copy):
     assert "step 'regret': 'rewrite' is one of own, ask, offer, acknowledge" in found
 
 
+def test_if_nothing_goes_on_an_optional_free_text_question_and_names_a_message(copy):
+    flow = copy / "flows" / "safety_plan.yaml"
+    edit(flow, "    optional: true\n    skip_keeps: true\n    # \"no\"", "    skip_keeps: true\n    # \"no\"")
+    edit(copy / "messages" / "fr.yaml", "  reasons_nothing:", "  reasons_nothing_gone:")
+    found = "\n".join(problems(copy))
+    assert f"safety_plan.yaml:{line_of(flow, 'if_nothing:')}: step 'reasons': 'if_nothing' goes on an optional" in found
+    edit(flow, "    skip_keeps: true\n    # \"no\"", "    optional: true\n    skip_keeps: true\n    # \"no\"")
+    assert "missing message key 'safety_plan.reasons_nothing' (add it to content/messages/fr.yaml)" in "\n".join(problems(copy))
+
+
 def test_a_story_option_is_one_of_a_single_choice_questions_options(copy):
     flow = copy / "flows" / "home.yaml"
     edit(flow, "    story: repair", "    story: dance")

@@ -161,6 +161,10 @@ class _Question(_StepBase):
     save_as: str | None = None
     optional: bool = False
     skip_keeps: bool = False  # skipping keeps an earlier answer (editing a safety plan)
+    # Said once when a typed answer means "nothing" here ("no", "rien", "والو"), or the screen found a
+    # weaker sign in it, before the question is asked again: at "a reason for living" such an answer is
+    # heard, never taken as a silent skip (a second one skips). Optional free-text steps only.
+    if_nothing: str | None = None
     check: bool = False  # coaching feedback on the draft (it may reach a partner)
     rewrite: str | None = None  # what the answer is (own, ask, offer, acknowledge): the shape "Help me rewrite" offers
     share: tuple[str, ...] = ()  # a [share, keep] question: consent for these slots to be revealed

@@ -138,6 +138,11 @@ def step_ask(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any] | Non
     out["optional"] = flag(v, raw, "optional", file)
     out["skip_keeps"] = flag(v, raw, "skip_keeps", file)
     out["check"] = flag(v, raw, "check", file)
+    if "if_nothing" in raw:
+        out["if_nothing"] = v.key_field(raw, "if_nothing", file)
+        if not (out["optional"] and raw.get("collect") == "text"):
+            v.err(file, raw.line_of("if_nothing"), f"step '{sid}': 'if_nothing' goes on an optional free-text question")
+            out["if_nothing"] = None
     out["rewrite"] = v.text_field(raw, "rewrite", file, required=False)
     if out["rewrite"] is not None and out["rewrite"] not in REWRITE_SHAPES:
         v.err(file, raw.line_of("rewrite"), f"step '{sid}': 'rewrite' is one of {', '.join(REWRITE_SHAPES)}")

@@ -257,6 +257,10 @@ def finish_multi(t: Turn, frame: Frame, step: MultiStep, chosen: list[str], own_
 def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     seat = t.seat
     draft = seat.draft if seat.draft and seat.draft.at == frame.at else None
+    if draft and draft.category == NOTHING_HEARD:
+        draft = None  # not a draft being decided on; it goes with this step's answer or skip
+        if isinstance(event, OptionChosen):
+            seat.draft = None
     if isinstance(event, OptionChosen) and draft and event.option in COACHING_CHOICES:
         on_coaching_choice(t, frame, step, draft, event.option)
         return
@@ -271,7 +275,10 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         return
     if not isinstance(event, TextReceived):
         raise InvalidInput("system.type_answer")
+    if step.if_nothing and hears_nothing(t, frame, step, event):
+        return
     if step.optional and typed_skip(t, event.text):  # "skip", "idk", "nah": skipped, never kept as the answer
+        seat.draft = None if seat.draft and seat.draft.at == frame.at else seat.draft
         save(t, step, None, skipped=True)
         runner.move_on(t, frame, step)
         return
@@ -301,6 +308,30 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         seat.draft = None  # this step's draft is answered; one waiting below an interrupt (/sos) stays
     save(t, step, text)
     runner.move_on(t, frame, step)
+
+
+def hears_nothing(t: Turn, frame: Frame, step: TextStep, event: TextReceived) -> bool:
+    """At a step with `if_nothing` (a reason for living): an answer that means "nothing" ("no",
+    "rien", "والو"), or one the screen read a weaker sign in without opening anything (already in
+    /sos), is heard: the step's message once, then the question again. A second such answer skips,
+    and its words are never kept as the answer. True when it was handled here. (Found: a typed "no"
+    at "a reason for living" was a silent skip, like "no" at any optional question.)"""
+    if not (event.verdict.route == "crisis" or typed_option(t, event.text, (Choice("nothing", "system.nothing_words"),))):
+        return False
+    seat = t.seat
+    if seat.draft and seat.draft.at == frame.at and seat.draft.category == NOTHING_HEARD:
+        seat.draft = None  # heard once already: skipped now, without keeping the words
+        save(t, step, None, skipped=True)
+        runner.move_on(t, frame, step)
+        return True
+    seat.draft = Draft(frame.at, "", NOTHING_HEARD, 0)
+    seat.turn += 1
+    t.send(step.if_nothing or "")
+    prompt(t, step)
+    return True
+
+
+NOTHING_HEARD = "nothing_heard"  # a Draft category: this step's "nothing" was heard once
 
 
 def typed_coaching_choice(t: Turn, text: str, confirming: bool) -> str | None:
