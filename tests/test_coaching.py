@@ -190,7 +190,8 @@ def content():
 
 def checked(content, text: str) -> TextReceived:
     """The event as the service builds it: screened and checked with the real encoder."""
-    return TextReceived(text, screen_for(content).verdict(text), checker_for(content).labels_as_sent(text))
+    as_written, as_sent = checker_for(content).readings(text)
+    return TextReceived(text, screen_for(content).verdict(text), as_written, as_sent)
 
 
 # -- the checker ------------------------------------------------------------------------------------
@@ -633,7 +634,30 @@ async def test_blame_written_about_the_partner_as_my_part_gets_a_hint(alice):
 
 def test_a_complaint_about_someone_named_stays_a_complaint_about_them(checker):
     """Only words that can safely be turned toward the partner are: naming a boss keeps "he" the boss."""
-    assert checker.labels_as_sent("my boss always ignores my emails and he never says thanks") == ()
+    assert checker.readings("my boss always ignores my emails and he never says thanks") == ((), ())
+
+
+async def test_my_part_is_judged_as_it_will_be_sent_even_beside_an_i(alice):
+    """ "i yelled at her because she never listens" at "my part" goes into the draft as "…because you
+    never listen": the blame in it gets a hint, though the answer starts with "I"."""
+    from tests.helpers import reach_my_part
+    await alice.onboard()
+    await reach_my_part(alice)
+    sends = await alice.says("i yelled at her because she never listens")
+    assert alice.keys(sends)[0].startswith("coaching.hint.")
+
+
+@pytest.mark.parametrize("shape, hinted", [("acknowledge", False), ("own", True)])
+def test_the_partners_side_in_the_third_person_is_judged_as_written(content, shape, hinted):
+    """ "she felt I didn't care about her plans" where the partner's side is asked for is perspective,
+    not blame: turned ("you felt I didn't care…") the model reads criticism, so those steps take
+    the words as written. Given the two readings, as the service builds them."""
+    from dataclasses import replace as with_
+
+    from bot.engine.questions import coaching_labels
+    event = TextReceived("she felt I didn't care about her plans", coaching=(), coaching_as_sent=("criticism",))
+    step = with_(content.flows["repair"].step("their_view"), rewrite=shape)
+    assert bool(coaching_labels(step, event)) is hinted
 
 
 async def test_the_service_labels_a_draft_and_the_person_sees_one_hint_then_a_note(alice):

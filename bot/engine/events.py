@@ -42,12 +42,19 @@ NOTHING_FLAGGED = Verdict()
 @dataclass(frozen=True)
 class TextReceived:
     """Free text. `verdict`: the safety screen's reading; `coaching`: the coaching checker's labels
-    (criticism, contempt, defensiveness, non_apology, good_apology, gentle_startup), both computed
-    by the service before the engine sees the message."""
+    (criticism, contempt, defensiveness, non_apology, good_apology, gentle_startup) of the words as
+    written, and `coaching_as_sent` of them as a draft to the partner will carry them ("he never…"
+    read as "you never…"; None: the same), all computed by the service before the engine sees the
+    message. Which of the two a step uses is the engine's choice (`questions.coaching_labels`)."""
 
     text: str
     verdict: Verdict = NOTHING_FLAGGED
     coaching: tuple[str, ...] = ()
+    coaching_as_sent: tuple[str, ...] | None = None
+
+    @property
+    def labels_as_sent(self) -> tuple[str, ...]:
+        return self.coaching if self.coaching_as_sent is None else self.coaching_as_sent
 
 
 @dataclass(frozen=True)

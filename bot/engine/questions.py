@@ -233,7 +233,7 @@ def asks_for_the_feeling(t: Turn, frame: Frame, step: MultiStep, event: TextRece
     if seat.draft and seat.draft.at == frame.at:
         seat.draft = None  # asked once already
         return False
-    if not BLAME & set(event.coaching) or not mentions_someone_else(event.text):
+    if not BLAME & set(event.labels_as_sent) or not mentions_someone_else(event.text):
         return False  # "small and stupid" is a feeling, however harsh
     seat.draft = Draft(frame.at, clean_text(event.text), "feeling", 1)
     seat.turn += 1
@@ -294,7 +294,7 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         raise InvalidInput("system.not_skippable")
     text = checked_text(step, event.text)
     hints = draft.hints if draft else 0
-    labels = event.coaching if step.check else ()  # the checker's labels (read in the service)
+    labels = coaching_labels(step, event)
     problem = hint_label(labels) if hints < MAX_HINTS else None
     if problem:  # one kind hint per draft version; never blocks, never edits the words
         seat.draft = Draft(frame.at, text, problem, hints + 1)
@@ -332,6 +332,17 @@ def hears_nothing(t: Turn, frame: Frame, step: TextStep, event: TextReceived) ->
 
 
 NOTHING_HEARD = "nothing_heard"  # a Draft category: this step's "nothing" was heard once
+
+
+def coaching_labels(step: TextStep, event: TextReceived) -> tuple[str, ...]:
+    """The checker's labels for an answer at a checked step (read in the service). Answers about
+    the person's own part, their ask and their offer go into the draft turned toward "you", so they
+    are judged as sent: "i yelled at her because she never listens" carries "you never listen". An
+    acknowledgement is the partner's side in the person's words ("she felt I didn't care about her
+    plans"): judged as written, since turned ("you felt I didn't care…") the model reads blame."""
+    if not step.check:
+        return ()
+    return event.coaching if step.rewrite == "acknowledge" else event.labels_as_sent
 
 
 def typed_coaching_choice(t: Turn, text: str, confirming: bool) -> str | None:

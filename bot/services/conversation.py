@@ -112,8 +112,9 @@ class Conversation:
         else:
             self.recent.add(user_id, text, now)
         if isinstance(event, TextReceived):  # the coaching labels: read from the vector just made
-            labels = await asyncio.to_thread(self.checker.labels_as_sent, text)
-            return replace(event, verdict=verdict, coaching=labels)
+            as_written, as_sent = await asyncio.to_thread(self.checker.readings, text)
+            return replace(event, verdict=verdict, coaching=as_written,
+                           coaching_as_sent=None if as_sent == as_written else as_sent)
         return replace(event, verdict=verdict)
 
     async def handle(self, user_id: str, event: Event, *, update_id: int | None = None, timer_id: int | None = None,

@@ -34,9 +34,6 @@ LABELS = PROBLEMS + POSITIVES
 HARSH = ("criticism", "contempt")  # never alongside a positive label
 MIN_WORDS_FOR_MODEL = 2  # "whatever." and "ok" say too little for a sentence vector
 _WORD = re.compile(r"\w+")
-_FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|i'd|i'll)\b", re.IGNORECASE)
-
-
 def pattern_labels(lexicons: Iterable[Lexicon], text: str) -> set[str]:
     """Every label whose coaching pattern matches one of the draft's normalised readings."""
     readings = tuple(dict.fromkeys(views(text)))
@@ -65,20 +62,22 @@ class Checker:
     def labels(self, text: str) -> tuple[str, ...]:
         return self.labels_for([text])[0]
 
-    def labels_as_sent(self, text: str) -> tuple[str, ...]:
-        """The labels of a repair answer read as it will be sent. Words written about the partner
-        ("he always takes his mom's side") are also read turned toward "you", as the draft will carry
-        them (`compose.person`: English, only where that is safe). Read as they are, they are a
-        complaint about a third person, which the checker rightly leaves alone (a boss, a sister);
-        but every step that is checked is about the partner, so "he" there is them. Found trying
-        Mend as a new user: such blame went into the draft as "my part" with no hint. Only words
-        with no "I" in them: "she felt I didn't care about her plans" is the person seeing the
-        partner's side, and turned ("you felt I didn't care…") the model misreads it as criticism."""
+    def readings(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A repair answer's labels as written, and as it will be sent. Words written about the
+        partner ("he always takes his mom's side") are also read turned toward "you", as the draft
+        will carry them (`compose.person`: English, only where that is safe): read as they are, they
+        are a complaint about a third person, which the checker rightly leaves alone (a boss, a
+        sister), but a repair is about the partner, so "he" there is them. The problems found in the
+        turned words are added to the second reading. Which reading a step uses is the engine's
+        choice (`questions.coaching_labels`): where the answer is the partner's side ("she felt I
+        didn't care about her plans"), turned it reads as criticism, so those steps take the first.
+        Found trying Mend as a new user: such blame went into the draft as "my part" with no hint."""
         turned = toward_you(text)
-        if not turned.changed or _FIRST_PERSON.search(text):
-            return self.labels(text)
+        if not turned.changed:
+            labels = self.labels(text)
+            return labels, labels
         as_written, as_sent = self.labels_for([text, turned.text])  # one encoder pass for both readings
-        return resolve(set(as_written) | (set(as_sent) & set(PROBLEMS)))
+        return as_written, resolve(set(as_written) | (set(as_sent) & set(PROBLEMS)))
 
     def labels_for(self, texts: Sequence[str], vectors: Vectors | None = None) -> list[tuple[str, ...]]:
         """Labels per draft, in LABELS order. `vectors`: the drafts' sentence vectors when the caller
