@@ -100,12 +100,13 @@ async def test_history_dates_are_each_repairs_own(alice, clock, conversation):
 
 async def test_only_buttons_for_existing_repairs_and_others_are_refused(alice):
     await alice.onboard()
-    await alice.command("history")
-    assert "No finished repairs yet" in last_text(alice, "history.list")
-    assert [c.id for c in alice.last_prompt.choices] == ["close"]
-    sends = await alice.taps("open_2")
-    assert alice.keys(sends)[0] == "system.pick_an_option"
-    await alice.taps("close")
+    sends = await alice.command("history")
+    # Nothing to choose from: said plainly, then back to where they were (found trying Mend as a new
+    # user: "Choose a number to open that repair again." above a lone Close button).
+    assert alice.keys(sends)[0] == "history.none" and "history.pick" not in alice.keys(sends)
+    assert alice.last_prompt.key == "home.menu"
+    sends = await alice.taps("open_2", stale_turn=alice.last_prompt.turn)
+    assert "history.entry" not in alice.keys(sends)
     await walk_repair(alice)
     await alice.taps("none")
     await alice.command("history")
@@ -152,8 +153,8 @@ async def test_export_has_every_repair_and_delete_erases_every_one(alice, clock,
     raw = db_bytes(db.path)
     assert not any(c.encode() in raw for c in CANARIES)
     await alice.onboard()
-    await alice.command("history")
-    assert "No finished repairs yet" in last_text(alice, "history.list")
+    sends = await alice.command("history")
+    assert alice.keys(sends)[0] == "history.none"
 
 
 def console_repair(my_part: str) -> list[str]:

@@ -12,6 +12,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "system.help",
     "system.help_idle",
     "system.help_flow",
+    "system.help_support",
     "system.back_to_step",
     "system.welcome_back",
     "system.pick_an_option",
@@ -121,6 +122,8 @@ SYSTEM_SLOTS: dict[str, frozenset[str]] = {
     # may this person be offered an exercise with their partner in the room (co-regulation)? Off after
     # an abuse disclosure or a positive safety screen, like joint work; never says why.
     "in_person": frozenset({"ok", "off"}),
+    # has this person finished a repair that /history can show
+    "past_repairs": frozenset({"none", "some"}),
     # the answers kept as written after a coaching hint (slot names; engine/frames.py HINT_KEPT):
     # tested with `is set` only
     "hint_kept": frozenset(),
