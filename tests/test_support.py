@@ -356,3 +356,19 @@ async def test_without_a_disclosure_together_still_explains_the_invitation(alice
     await alice.onboard()
     await alice.taps("together")
     assert "invite.explain" in alice.keys() and alice.last_prompt.key == "invite.name"
+
+
+# -- /help inside support ---------------------------------------------------------------------------
+
+async def test_help_in_sos_speaks_of_support_not_of_the_repair_paused_below(alice):
+    """Found trying Mend as a new user: /help in /sos said "You're in 'Repair after an argument'"."""
+    await alice.onboard()
+    await reach_my_part(alice)
+    await alice.command("sos")
+    asked = alice.last_prompt.key
+    sends = await alice.command("help")
+    assert alice.keys(sends) == ["system.help_support", asked]
+    assert "Repair after an argument" not in alice.text_of(sends[0])
+    await alice.taps("misunderstood")  # "I'm okay, you misunderstood": back to the repair, and /help speaks of it again
+    sends = await alice.command("help")
+    assert alice.keys(sends)[0] == "system.help"

@@ -49,9 +49,17 @@ def start(t: Turn, name: str, args: str) -> None:
         runner.reprompt(t)
 
 
+# Support opened over something else (/sos, abuse support, the gentle check-in, support after a
+# positive screen): /help speaks of that, not of the exercise paused below it.
+SUPPORT_HELP_FLOWS = ("sos", "ipv", "safety_check", "screen_support")
+
+
 def show_help(t: Turn, name: str, args: str) -> None:
     main, params = main_frame(t), system_params(t)
-    if main is None or main.flow == t.content.home_flow:
+    if any(f.flow in SUPPORT_HELP_FLOWS for f in t.seat.stack):
+        # /help in /sos used to say "You're in 'Repair after an argument'", the flow paused below it
+        key = "system.help_support"
+    elif main is None or main.flow == t.content.home_flow:
         key = "system.help_idle"
     else:
         key = "system.help" if params["stages"] and params["stage"] else "system.help_flow"
