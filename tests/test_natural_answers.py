@@ -150,6 +150,30 @@ def test_skip_words_at_a_question_that_needs_an_answer_ask_again_kindly(content,
     assert exc.value.key == "system.not_skippable"
 
 
+@pytest.mark.parametrize("step", ["regret", "my_part", "feelings"])
+@pytest.mark.parametrize("locale, typed, reply", [("en", "yes", "system.yes_words"), ("en", "Yep!", "system.yes_words"),
+                                                  ("fr", "ouais", "system.yes_words"), ("ar", "واخا", "system.yes_words"),
+                                                  ("ar", "wakha", "system.yes_words"),
+                                                  ("en", "asdfghjkl", "system.keyboard_slip"),
+                                                  ("fr", "azertyuiop", "system.keyboard_slip")])
+def test_a_bare_yes_or_a_keyboard_slip_is_never_kept_as_an_answer(content, step, locale, typed, reply):
+    """Found trying Mend as a new user: "yes" at the feelings question became a feeling, and
+    "asdfghjkl" the person's part; at "Is there something you regret?" a "yes" means go on."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", step, 1)], turn=3, locale=locale,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    with pytest.raises(InvalidInput) as exc:
+        advance(content, state, "a", TextReceived(typed), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert exc.value.key == reply
+
+
+@pytest.mark.parametrize("typed", ["yes I raised my voice", "okay so I walked out mid-sentence", "were rude"])
+def test_words_that_start_with_yes_are_an_answer(content, typed):
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "my_part", 1)], turn=3,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    t = advance(content, state, "a", TextReceived(typed), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert t.state.seats["a"].slots["my_part"] == typed
+
+
 async def test_scale_not_understood_says_what_it_heard_and_shows_the_options(talk):
     t = await talk(TO_CALM_GATE + ["kinda tense"])
     reply = after(t, "I'm not sure which one you mean by “kinda tense”.")

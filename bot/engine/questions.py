@@ -16,7 +16,7 @@ from bot.engine.frames import HINT_KEPT, current
 from bot.engine.prompts import HINT_BUTTONS, KEEP_BUTTONS, params_for, prompt
 from bot.engine.rewrite import hint_label, positive_label, scaffold
 from bot.engine.state import Draft, Frame, SlotValue
-from bot.engine.text import clean_text, mentions_someone_else
+from bot.engine.text import clean_text, keyboard_run, mentions_someone_else
 from bot.engine.turn import Turn
 
 COACHING_CHOICES = tuple(c.id for c in HINT_BUTTONS + KEEP_BUTTONS)
@@ -182,6 +182,7 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
             raise InvalidInput("system.not_skippable")
         if not step.allow_text:
             raise InvalidInput(outcome.reply or "answers.not_understood", params=outcome.params or {})
+        refuse_bare_yes_or_mash(t, event.text)
         text = checked_text(step, event.text)
         if step.check and asks_for_the_feeling(t, frame, step, event):
             return
@@ -282,6 +283,7 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         save(t, step, None, skipped=True)
         runner.move_on(t, frame, step)
         return
+    refuse_bare_yes_or_mash(t, event.text)
     if typed_option(t, event.text, (Choice(DONE, "system.done_picking"),)) == DONE:
         # "done" after a pick-several question that already moved on: never kept as their words
         # (found trying Mend as a new user: "done" became "my part").
@@ -354,6 +356,17 @@ def typed_coaching_choice(t: Turn, text: str, confirming: bool) -> str | None:
     typed = typed_option(t, text, HINT_BUTTONS + KEEP_BUTTONS)
     # "yes, keep it" before the question was asked: ask it (a bare "yes" means nothing here).
     return "lint_keep" if typed in ("lint_keep_yes", "lint_keep_no") else typed
+
+
+def refuse_bare_yes_or_mash(t: Turn, text: str) -> None:
+    """Words that answer nothing are never kept as someone's own words: a bare "yes", "ok", "oui",
+    "واخا" (at "Is there something you regret?" it means "there is": Mend says go ahead), and a slip
+    along the keyboard ("asdfghjkl"). Found trying Mend as a new user: both went into the summary
+    and the draft as if they were answers."""
+    if typed_option(t, text, (Choice("yes", "system.yes_words"),)):
+        raise InvalidInput("system.yes_words")
+    if keyboard_run(text):
+        raise InvalidInput("system.keyboard_slip")
 
 
 def typed_skip(t: Turn, text: str) -> bool:

@@ -32,3 +32,18 @@ def mentions_someone_else(text: str) -> bool:
     """The words speak to or about another person ("he never listens", "tu m'écoutes jamais", "هو"),
     not only about the writer ("small and stupid")."""
     return bool(_SOMEONE_ELSE.search(text.replace("’", "'")))
+
+
+# Letter rows of the QWERTY and AZERTY keyboards: a "word" that only steps along one of them is a
+# slip or a mash ("asdfghjkl", "qwerty", "jkjkjkjk"), not an answer.
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "azertyuiop", "qsdfghjklm", "wxcvbn")
+_NEIGHBOURS = frozenset(pair for row in _KEY_ROWS for a, b in zip(row, row[1:]) for pair in (a + b, b + a))
+
+
+def keyboard_run(text: str) -> bool:
+    """The whole message is one run of neighbouring keys on a keyboard row, five letters or more with
+    at least four different ones (so "were" or "tree" never count)."""
+    letters = text.strip().lower()
+    if not letters.isascii() or not letters.isalpha() or len(letters) < 5 or len(set(letters)) < 4:
+        return False
+    return all(a + b in _NEIGHBOURS for a, b in zip(letters, letters[1:]))
