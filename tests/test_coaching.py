@@ -660,6 +660,21 @@ def test_the_partners_side_in_the_third_person_is_judged_as_written(content, sha
     assert bool(coaching_labels(step, event)) is hinted
 
 
+@pytest.mark.parametrize("text, hinted", [("she thinks everything is about her", True),
+                                          ("she was upset because she never lets anything go", True),
+                                          ("she felt I didn't care about her plans", False)])
+def test_at_their_side_blame_with_no_i_in_it_is_judged_as_sent(content, text, hinted):
+    """Found by review: at "how might it have looked from where they stood", "she thinks everything is
+    about her" went into the draft as "you think everything is about you" with no hint. Their side
+    is judged as sent when the writer isn't in the sentence; with an "I" in it, as written. The real
+    checker, as the service reads the answer."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "their_view", 1)], turn=9, consented_at=NOW.isoformat(),
+                                          adult=True, slots={"feelings": ["hurt"], "my_part": "I yelled"})})
+    t = go(content, state, checked(content, text))
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert any(k and k.startswith("coaching.hint.") for k in keys) is hinted, keys
+
+
 async def test_the_service_labels_a_draft_and_the_person_sees_one_hint_then_a_note(alice):
     from tests.helpers import reach_my_part
     await alice.onboard()

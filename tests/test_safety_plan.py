@@ -1,7 +1,7 @@
 """The safety plan's "reason for living" (CLINICIAN): an answer that means "nothing" is heard, never a
 silent skip. Found: a typed "no" there was taken as "Skip this", like "no" at any optional question, and
 the plan moved on as if nothing had been said. Now Mend answers it gently once and asks again; a second
-"nothing" skips, and such words are never kept as the reason. The engine over the real content, and the
+"nothing" skips, and such words are never kept as the reason. Any other words are the reason. The engine over the real content, and the
 console as a person types it (with the real screen)."""
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 import pytest
 
 from bot.engine import Frame, OptionChosen, Seat, SessionState, TextReceived, advance
-from bot.engine.events import Verdict
 from tests.test_console import chat
 
 NOW = datetime(2026, 12, 2, 23, 10, tzinfo=timezone.utc)
@@ -26,9 +25,8 @@ def at_reasons(locale: str = "en", earlier: str | None = None) -> SessionState:
     return SessionState(seats={"a": seat})
 
 
-def say(content, state: SessionState, text: str, verdict: Verdict | None = None):
-    event = TextReceived(text, verdict) if verdict else TextReceived(text)
-    t = advance(content, state, "a", event, NOW)
+def say(content, state: SessionState, text: str):
+    t = advance(content, state, "a", TextReceived(text), NOW)
     return t, [getattr(e, "key", None) for e in t.effects]
 
 
@@ -47,14 +45,22 @@ def test_a_second_nothing_skips_and_keeps_no_words(content):
     t, keys = say(content, t.state, "no")
     seat = t.state.seats["a"]
     assert HEARD not in keys and "safety_plan.show" in keys
-    assert "safety_plan_reasons" not in seat.slots and seat.draft is None
+    assert "safety_plan_reasons" not in seat.slots
+
+
+@pytest.mark.parametrize("locale, nothing", [("en", "rien"), ("en", "walou"), ("fr", "walou"), ("ar", "nothing"),
+                                             ("fr", "لا شيء")])
+def test_nothing_is_heard_in_any_language_mend_speaks(content, locale, nothing):
+    """People write in the language they think in: Darija under a French phone, French under English."""
+    t, keys = say(content, at_reasons(locale), nothing)
+    assert keys[:2] == [HEARD, REASONS] and "safety_plan_reasons" not in t.state.seats["a"].slots
 
 
 def test_a_reason_written_after_the_gentle_word_is_kept(content):
     t, _ = say(content, at_reasons(), "nah")
     t, keys = say(content, t.state, "my sister, and seeing the sea again")
     assert t.state.seats["a"].slots["safety_plan_reasons"] == "my sister, and seeing the sea again"
-    assert "safety_plan.show" in keys and t.state.seats["a"].draft is None
+    assert "safety_plan.show" in keys
 
 
 def test_skip_pressed_or_typed_still_skips_at_once_and_keeps_the_earlier_reason(content):
@@ -64,26 +70,57 @@ def test_skip_pressed_or_typed_still_skips_at_once_and_keeps_the_earlier_reason(
     assert HEARD not in keys and t.state.seats["a"].slots["safety_plan_reasons"] == "my dog"
 
 
-def test_nothing_never_replaces_an_earlier_reason(content):
-    t, _ = say(content, at_reasons(earlier="my dog"), "nothing")
-    t, _ = say(content, t.state, "nothing")
-    assert t.state.seats["a"].slots["safety_plan_reasons"] == "my dog"
+def test_editing_a_plan_no_keeps_the_earlier_reason_without_the_gentle_word(content):
+    """With a reason already written, "no" at this question means "no change" (skip keeps it)."""
+    t, keys = say(content, at_reasons(earlier="my dog"), "no")
+    assert HEARD not in keys and t.state.seats["a"].slots["safety_plan_reasons"] == "my dog"
 
 
-def test_skip_after_the_gentle_word_leaves_nothing_behind_for_next_time(content):
+def test_the_second_nothing_counts_only_right_after_the_first(content):
+    """After the gentle word, anything that asks again (/help, a restart) makes the next "nothing" heard
+    again, never a silent skip; and a later visit to the plan starts afresh."""
     t, _ = say(content, at_reasons(), "no")
     t = advance(content, t.state, "a", OptionChosen("skip", t.state.seats["a"].turn), NOW)
-    assert t.state.seats["a"].draft is None  # a later edit of the plan hears "no" again, not a silent skip
+    assert "safety_plan.show" in [getattr(e, "key", None) for e in t.effects]
+    later = at_reasons()
+    later.seats["a"].nothing_heard_turn = t.state.seats["a"].nothing_heard_turn
+    later.seats["a"].turn = t.state.seats["a"].turn + 5
+    t, keys = say(content, later, "no")
+    assert keys[:2] == [HEARD, REASONS]
 
 
-def test_a_weaker_sign_already_in_sos_is_heard_not_kept_as_the_reason(content):
-    # In /sos a weaker signal doesn't restart support; at this question it must not become the plan's
-    # "reason for living" either.
-    gentle = Verdict("crisis", ("hopelessness",), "encoder", 0.4, urgent=False)
-    t, keys = say(content, at_reasons(), "honestly there isnt one anymore", gentle)
-    assert keys[:2] == [HEARD, REASONS] and "safety_plan_reasons" not in t.state.seats["a"].slots
-    t, keys = say(content, t.state, "there really isnt", gentle)
-    assert "safety_plan.show" in keys and "safety_plan_reasons" not in t.state.seats["a"].slots
+@pytest.mark.parametrize("reason", ["my children need me", "my daughter is the only thing keeping me alive",
+                                    "ma fille, elle a besoin de moi"])
+async def test_a_reason_that_sounds_heavy_is_kept_as_the_reason(db, content, clock, reason):
+    """Reasons for living sound like crisis words to the screen ("the only thing keeping me alive"); in
+    the plan they are the answer, not "nothing" (found by review: they were thrown away)."""
+    typed = ["1", "1", "/sos", "3", "United Kingdom", "2", "2"] + ["skip"] * 6 + [reason]
+    output = await chat(db, content, clock, typed)
+    assert "it can be hard to find anything at all" not in output
+    assert f"My reason for living: {reason}" in output.split("Your safety plan:")[1]
+
+
+async def test_a_hinted_draft_below_sos_survives_a_nothing_in_the_plan(alice):
+    """Found by review: the "heard" marker shared the one draft field and erased a coaching hint waiting
+    below /sos; back in the repair the plain question came and "keep my words" became the answer."""
+    from tests.helpers import reach_my_part
+    await alice.onboard()
+    await reach_my_part(alice)
+    await alice.says("You never listen, what is wrong with you?")
+    assert alice.last_prompt.key == "coaching.hint.criticism"
+    await alice.command("sos")
+    await alice.taps("might_hurt_self")
+    await alice.taps("gb")
+    await alice.taps("open_plan")
+    for _ in range(6):
+        await alice.taps("skip")
+    assert alice.last_prompt.key == REASONS
+    sends = await alice.says("no")
+    assert alice.keys(sends)[:2] == [HEARD, REASONS]
+    await alice.says("my cat")
+    await alice.taps("no_thanks")
+    await alice.taps("back")
+    assert alice.last_prompt.key == "coaching.hint.criticism"
 
 
 def test_nothing_at_another_plan_question_is_still_a_plain_skip(content):

@@ -89,8 +89,8 @@ def condition_slots(t: Turn) -> dict[str, Any]:
     slots["safety"] = "concern" if t.seat.joint_exercises_off else "none"
     main = main_frame(t)
     slots["paused"] = support.paused_over(t.content, main.flow if main else None)
-    # co-regulation side by side (calm_together): off after this seat's disclosure, or joint work off
     slots["past_repairs"] = "some" if t.seat.history else "none"
+    # co-regulation side by side (calm_together): off after this seat's disclosure, or joint work off
     slots["in_person"] = "off" if t.seat.joint_exercises_off or (t.linked and not joint_on(t)) else "ok"
     speaker = slots.get("speaker")
     if speaker:

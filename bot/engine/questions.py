@@ -16,7 +16,7 @@ from bot.engine.frames import HINT_KEPT, current
 from bot.engine.prompts import HINT_BUTTONS, KEEP_BUTTONS, params_for, prompt
 from bot.engine.rewrite import hint_label, positive_label, scaffold
 from bot.engine.state import Draft, Frame, SlotValue
-from bot.engine.text import clean_text, keyboard_run, mentions_someone_else
+from bot.engine.text import clean_text, keyboard_run, mentions_someone_else, speaks_of_myself
 from bot.engine.turn import Turn
 
 COACHING_CHOICES = tuple(c.id for c in HINT_BUTTONS + KEEP_BUTTONS)
@@ -234,7 +234,7 @@ def asks_for_the_feeling(t: Turn, frame: Frame, step: MultiStep, event: TextRece
     if seat.draft and seat.draft.at == frame.at:
         seat.draft = None  # asked once already
         return False
-    if not BLAME & set(event.labels_as_sent) or not mentions_someone_else(event.text):
+    if not BLAME & set(coaching_labels(step, event)) or not mentions_someone_else(event.text):
         return False  # "small and stupid" is a feeling, however harsh
     seat.draft = Draft(frame.at, clean_text(event.text), "feeling", 1)
     seat.turn += 1
@@ -258,10 +258,6 @@ def finish_multi(t: Turn, frame: Frame, step: MultiStep, chosen: list[str], own_
 def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     seat = t.seat
     draft = seat.draft if seat.draft and seat.draft.at == frame.at else None
-    if draft and draft.category == NOTHING_HEARD:
-        draft = None  # not a draft being decided on; it goes with this step's answer or skip
-        if isinstance(event, OptionChosen):
-            seat.draft = None
     if isinstance(event, OptionChosen) and draft and event.option in COACHING_CHOICES:
         on_coaching_choice(t, frame, step, draft, event.option)
         return
@@ -279,7 +275,6 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     if step.if_nothing and hears_nothing(t, frame, step, event):
         return
     if step.optional and typed_skip(t, event.text):  # "skip", "idk", "nah": skipped, never kept as the answer
-        seat.draft = None if seat.draft and seat.draft.at == frame.at else seat.draft
         save(t, step, None, skipped=True)
         runner.move_on(t, frame, step)
         return
@@ -314,37 +309,46 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
 
 def hears_nothing(t: Turn, frame: Frame, step: TextStep, event: TextReceived) -> bool:
     """At a step with `if_nothing` (a reason for living): an answer that means "nothing" ("no",
-    "rien", "والو"), or one the screen read a weaker sign in without opening anything (already in
-    /sos), is heard: the step's message once, then the question again. A second such answer skips,
-    and its words are never kept as the answer. True when it was handled here. (Found: a typed "no"
-    at "a reason for living" was a silent skip, like "no" at any optional question.)"""
-    if not (event.verdict.route == "crisis" or typed_option(t, event.text, (Choice("nothing", "system.nothing_words"),))):
-        return False
+    "rien", "والو", read in every language Mend speaks: people write in the language they think in)
+    is heard: the step's message once, then the question again. A second one, right after, skips,
+    and the words are never kept. True when it was handled here. Not when an earlier answer is kept
+    by skipping (editing a plan, "no" means "no change"), and never for other words, however heavy:
+    "my kids, they're why I'm still here" is a reason. (Found: a typed "no" at "a reason for living"
+    was a silent skip, like "no" at any optional question.)"""
     seat = t.seat
-    if seat.draft and seat.draft.at == frame.at and seat.draft.category == NOTHING_HEARD:
-        seat.draft = None  # heard once already: skipped now, without keeping the words
+    if step.skip_keeps and step.save_as and seat.slots.get(step.save_as):
+        return False
+    nothing = Choice("nothing", "system.nothing_words")
+    if not any(typed_option(t, event.text, (nothing,), locale) for locale in t.content.catalogs):
+        return False
+    if seat.nothing_heard_turn == seat.turn:  # heard just before, at this prompt: skipped now
+        seat.nothing_heard_turn = None
         save(t, step, None, skipped=True)
         runner.move_on(t, frame, step)
         return True
-    seat.draft = Draft(frame.at, "", NOTHING_HEARD, 0)
-    seat.turn += 1
+    seat.turn += 1  # the question comes again: buttons of the first asking are stale
+    seat.nothing_heard_turn = seat.turn
     t.send(step.if_nothing or "")
     prompt(t, step)
     return True
 
 
-NOTHING_HEARD = "nothing_heard"  # a Draft category: this step's "nothing" was heard once
+# Steps whose answer goes into the draft turned toward "you" whatever else it says.
+SENT_AS_TURNED = ("own", "ask", "offer")
 
 
-def coaching_labels(step: TextStep, event: TextReceived) -> tuple[str, ...]:
-    """The checker's labels for an answer at a checked step (read in the service). Answers about
-    the person's own part, their ask and their offer go into the draft turned toward "you", so they
-    are judged as sent: "i yelled at her because she never listens" carries "you never listen". An
-    acknowledgement is the partner's side in the person's words ("she felt I didn't care about her
-    plans"): judged as written, since turned ("you felt I didn't care…") the model reads blame."""
+def coaching_labels(step: Question, event: TextReceived) -> tuple[str, ...]:
+    """The checker's labels for an answer at a checked step (read in the service). The person's own
+    part, their ask and their offer go into the draft turned toward "you", so they are judged as
+    sent: "i yelled at her because she never listens" carries "you never listen". Elsewhere (their
+    side, a feeling, a summary) only words with no "I" in them are: "she thinks everything is about
+    her" is blame either way, but "she felt I didn't care about her plans" is the person seeing the
+    partner's side, and turned ("you felt I didn't care…") the model reads it as criticism."""
     if not step.check:
         return ()
-    return event.coaching if step.rewrite == "acknowledge" else event.labels_as_sent
+    if step.rewrite in SENT_AS_TURNED or not speaks_of_myself(event.text):
+        return event.labels_as_sent
+    return event.coaching
 
 
 def typed_coaching_choice(t: Turn, text: str, confirming: bool) -> str | None:
@@ -375,11 +379,13 @@ def typed_skip(t: Turn, text: str) -> bool:
     return typed_option(t, text, (Choice(SKIP, "system.skip"),)) == SKIP
 
 
-def typed_option(t: Turn, text: str, choices: tuple[Choice, ...]) -> str | None:
-    """The one choice whose label or alias (in the person's language) is the whole message, if any."""
-    catalog = reading.catalog_of(t.content, t.seat.locale)
+def typed_option(t: Turn, text: str, choices: tuple[Choice, ...], locale: str | None = None) -> str | None:
+    """The one choice whose label or alias (in the person's language, or `locale`) is the whole
+    message, if any."""
+    locale = locale or t.seat.locale
+    catalog = reading.catalog_of(t.content, locale)
     options = [reading.option_text(catalog, c.id, c.label) for c in choices]
-    found = answers.read(text, options, positions=False, locale=t.seat.locale, loose=False)
+    found = answers.read(text, options, positions=False, locale=locale, loose=False)
     return found.ids[0] if found.kind == "picked" and len(found.ids) == 1 else None
 
 

@@ -97,6 +97,8 @@ class Seat:
     # When the person last told a check-in they were okay (UTC ISO): weaker signals don't ask again
     # for a while (safety.OKAY_HOLDS_FOR); clear signs still open support at once.
     okay_said_at: str | None = None
+    # The prompt at which a step's `if_nothing` message was said: a second "nothing" right after skips.
+    nothing_heard_turn: int | None = None
     history: list[dict[str, Any]] = field(default_factory=list)  # finished repairs, oldest first (history.py)
 
     @property

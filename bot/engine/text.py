@@ -14,6 +14,14 @@ _SOMEONE_ELSE = re.compile(
     re.IGNORECASE)
 
 
+_MYSELF = re.compile(r"\b(i|i'm|im|i've|ive|i'd|i'll)\b|(?<!\w)i['’]", re.IGNORECASE)
+
+
+def speaks_of_myself(text: str) -> bool:
+    """An "I" in English words ("she felt I didn't care…"): the writer is in the sentence too."""
+    return bool(_MYSELF.search(text))
+
+
 def clean_text(text: str) -> str:
     """Drop control and format characters that break terminals and storage; keep newlines, tabs and
     every script (including RTL text and emoji)."""
