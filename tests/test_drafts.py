@@ -316,3 +316,22 @@ def test_a_draft_saved_before_the_editing_flag_existed_still_loads():
     newer = SessionState.from_dict({"seats": {"a": {"draft": {
         "at": ["repair", "my_part"], "text": "sorry if", "category": "non_apology", "hints": 1, "later": True}}}})
     assert newer.seats["a"].draft is not None
+
+
+# -- Darija typed in Latin letters ----------------------------------------------------------------
+
+LATIN_DARIJA = {"my_part": "ghwett 3liha mlli kant kat3awd lia 3la nhari", "regret": "sme7li 3la dakchi li glt",
+                "their_view": "kant 3yana w ana ma sme3tch liha", "their_feelings": {"labels": ["pickers.feelings.hurt", "pickers.feelings.lonely"]},
+                "my_ask": "ila bghiti tgoli chi haja goliha bla ma tghwti", "my_offer": "ghadi nskt w nsme3 7ta tkmel"}
+
+
+def test_a_darija_draft_typed_in_latin_letters_is_framed_in_latin_letters(content):
+    """Found trying Mend as a new user in Darija: Latin-letter answers sat inside Arabic-script frames,
+    one message in two scripts and two directions. The frames now follow the answers' letters."""
+    from bot.compose.view import draft_text
+    catalog = content.catalogs["ar"]
+    message = message_of(draft_text(LATIN_DARIJA, catalog))
+    assert not re.search("[\u0600-\u06ff]", message), message
+    assert "ghwett 3liha" in message and "lwje3, lwe7da" not in message and "lwje3 w lwe7da" in message
+    arabic = {"my_part": "رفعت صوتي عليها حين كانت تحكي لي عن يومها", "their_view": "كانت متعبة ولم أسمعها"}
+    assert "حين أنظر إلى الوراء" in message_of(draft_text(arabic, catalog))  # Arabic script keeps its frames

@@ -76,8 +76,11 @@ def english_words(text: str) -> set[str]:
 
 def test_every_locale_has_every_english_key(content):
     english = set(content.catalogs["en"].messages)
-    for locale in ("fr", "ar"):
-        assert set(content.catalogs[locale].messages) == english, locale
+    for locale in ("fr", "ar"):  # besides the Arabic catalog's frames for Darija in Latin letters
+        keys = {k for k in content.catalogs[locale].messages if not k.startswith("draft_latn.")}
+        assert keys == english, locale
+    assert {"draft." + k[len("draft_latn."):] for k in content.catalogs["ar"].messages
+            if k.startswith("draft_latn.")} <= english
 
 
 @pytest.mark.parametrize("locale", ["fr", "ar"])

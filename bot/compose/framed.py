@@ -64,6 +64,7 @@ FIRST_PERSON_FR = re.compile(r"^(je|j')")
 THIRD_PERSON_FR = re.compile(r"\b(elle|lui)\b|\bil\b(?!\s*(?:faut|fallait|faudrait|y\b|fait|semble|parait|"
                              r"s'agit|est temps|etait temps|vaut))")
 THIRD_PERSON_AR = re.compile(r"(?<!\S)(هو|هي)(?!\S)")
+THIRD_PERSON_LATN = re.compile(r"\b(howa|houwa|huwa|hiya|hia|hiyya)\b")  # Darija in Latin letters
 
 
 def _opens(folded: str, openers: tuple[str, ...]) -> bool:
@@ -72,10 +73,11 @@ def _opens(folded: str, openers: tuple[str, ...]) -> bool:
 
 
 class _Framer:
-    def __init__(self, phrases: Phrases, language: str, spaced_marks: bool):
+    def __init__(self, phrases: Phrases, language: str, spaced_marks: bool, latin: bool = False):
         self.p = phrases
-        self.language = "fr" if language == "fr" else "ar"
+        self.language = "fr" if language == "fr" else "ar"  # the Arabic openers include Darija in Latin letters
         self.spaced = spaced_marks
+        self.latin = latin
         self.third_person = False
 
     def _words(self, raw: str | None) -> tuple[str, str, str]:
@@ -84,7 +86,7 @@ class _Framer:
         if not words:
             return "", "", ""
         folded = base(words)
-        pattern = THIRD_PERSON_FR if self.language == "fr" else THIRD_PERSON_AR
+        pattern = THIRD_PERSON_FR if self.language == "fr" else THIRD_PERSON_LATN if self.latin else THIRD_PERSON_AR
         self.third_person = self.third_person or bool(pattern.search(folded))
         return words, end, folded
 
@@ -99,7 +101,7 @@ class _Framer:
 
     @property
     def _comma(self) -> str:
-        return "، " if self.language == "ar" else ", "  # the Arabic comma between picked feelings
+        return "، " if self.language == "ar" and not self.latin else ", "  # the Arabic comma between picked feelings
 
     def _is_clause(self, folded: str) -> bool:
         return self.language == "fr" and bool(FRENCH_SUBJECT.match(folded))
@@ -151,10 +153,11 @@ class _Framer:
 
 
 def compose_draft_framed(words: DraftWords, phrases: Phrases, language: str,
-                         spaced_marks: bool = False) -> Composed:
+                         spaced_marks: bool = False, latin: bool = False) -> Composed:
     """The whole message in French or Arabic, in the English draft's order: opening, what I own, my
-    apology, their side, how it left them, why it makes sense, my offer, my ask, closing."""
-    frame = _Framer(phrases, language, spaced_marks)
+    apology, their side, how it left them, why it makes sense, my offer, my ask, closing. `latin`:
+    Darija written in Latin letters (the phrases are in the same letters)."""
+    frame = _Framer(phrases, language, spaced_marks, latin)
     own = "" if restates(words.my_part, words.regret) else frame.own(words.my_part)
     parts = [
         phrases["opening"],

@@ -2,6 +2,7 @@
 with one locale's catalog. Pure: the catalog comes in, a string goes out."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -17,6 +18,7 @@ from bot.compose.framed import compose_draft_framed
 from bot.content.model import Catalog
 from bot.engine.calendar import zone
 from bot.engine.history import SUMMARY_SLOTS
+from bot.engine.text import ARABIC_LETTER
 
 HEADLINE_CHARS = 60  # how much of "my part" names a repair in the /history list
 
@@ -39,8 +41,25 @@ def text_of(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def phrases(catalog: Catalog) -> dict[str, str]:
-    return {name: catalog.text(f"draft.{name}") for name in DRAFT_PHRASES}
+def phrases(catalog: Catalog, latin: bool = False) -> dict[str, str]:
+    """The draft's frames; with `latin`, the catalog's Darija-in-Latin-letters ones (`draft_latn.*`)
+    where it has them."""
+    return {name: catalog.text(_latin_or_plain(catalog, f"draft.{name}", latin)) for name in DRAFT_PHRASES}
+
+
+def _latin_or_plain(catalog: Catalog, key: str, latin: bool) -> str:
+    latin_key = "draft_latn" + key[len("draft"):]
+    return latin_key if latin and latin_key in catalog.messages else key
+
+
+def written_in_latin(words: DraftWords) -> bool:
+    """More Latin letters than Arabic ones in the answers the draft is made of: Darija typed in Latin
+    letters (with 3, 7, 9 for the sounds Latin lacks). Its frames then come in the same letters, not in
+    Arabic script around Latin words (found trying Mend as a new user in Darija)."""
+    text = " ".join(w for w in (words.my_part, words.regret, words.their_view, words.their_feelings_text,
+                                words.makes_sense, words.my_offer, words.my_ask) if w)
+    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
+    return latin > sum(ARABIC_LETTER.match(ch) is not None for ch in text)
 
 
 def english(catalog: Catalog) -> bool:
@@ -79,28 +98,33 @@ def draft_text(answers: dict[str, Any], catalog: Catalog, edited: str | None = N
     if edited:
         return quoted(edited, catalog)
     feelings = answers.get("their_feelings") or {}
-    labels = [draft_feeling(k, catalog) for k in feelings.get("labels", []) if k in catalog.messages] \
-        if isinstance(feelings, dict) else []
+    picked = [k for k in feelings.get("labels", []) if k in catalog.messages] if isinstance(feelings, dict) else []
     own = feelings.get("text") if isinstance(feelings, dict) else None
     words = DraftWords(
         my_part=text_of(answers.get("my_part")), regret=text_of(answers.get("regret")),
-        their_view=text_of(answers.get("their_view")), their_feelings=tuple(labels), their_feelings_text=own,
+        their_view=text_of(answers.get("their_view")), their_feelings_text=own,
         makes_sense=text_of(answers.get("makes_sense")), my_offer=text_of(answers.get("my_offer")),
         my_ask=text_of(answers.get("my_ask")),
     )
+    latin = catalog.locale.split("-")[0] == "ar" and written_in_latin(words)
+    words = replace(words, their_feelings=tuple(draft_feeling(k, catalog, latin) for k in picked))
     if english(catalog):
         composed = compose_draft(words, phrases(catalog))
     else:  # the sentence rules are English: elsewhere each answer is kept as said or follows a colon frame
-        composed = compose_draft_framed(words, phrases(catalog), catalog.locale.split("-")[0], spaced_marks(catalog))
+        composed = compose_draft_framed(words, phrases(catalog, latin), catalog.locale.split("-")[0],
+                                        spaced_marks(catalog), latin=latin)
     text = quoted(composed.text, catalog)
     return text + ("\n\n" + catalog.text("draft.third_person_note") if composed.third_person else "")
 
 
-def draft_feeling(key: str, catalog: Catalog) -> str:
+def draft_feeling(key: str, catalog: Catalog, latin: bool = False) -> str:
     """A picked feeling as the draft to the partner says it. French labels are adjectives that agree
     with who felt them ("blessé·e"), which a message to one person can't leave open: `draft.feeling.<id>`
-    gives a form that needs no agreement ("de la peine"); the label where a locale has none."""
-    own = f"draft.feeling.{key.rsplit('.', 1)[-1]}"
+    gives a form that needs no agreement ("de la peine"); the label where a locale has none. With
+    `latin`, Darija in Latin letters (`draft_latn.feeling.<id>`) where the catalog has it."""
+    own = _latin_or_plain(catalog, f"draft.feeling.{key.rsplit('.', 1)[-1]}", latin)
+    if own not in catalog.messages:
+        own = f"draft.feeling.{key.rsplit('.', 1)[-1]}"
     return catalog.text(own if own in catalog.messages else key)
 
 
