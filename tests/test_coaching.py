@@ -166,11 +166,19 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # recall 0.95 -> 0.91, neutral 11.5% (unchanged). Unseen rounds: 37 neutral 18% -> 13.5%, contempt 0.77/0.925
 # -> 0.82/0.90; 41 neutral 3.3% -> 1.7%; 21 neutral 1.8% -> 0%, gentle_startup recall 0.97 -> 0.80; 25 neutral
 # 8.3% -> 6.7%. Kept, as every round is (the choice may not be made on held-out); floors re-derived by the rule.
+# Session 17: round c43 (126 defensiveness of every kind, 102 look-alikes: perspective-taking, context after
+# owning, good apologies; defensiveness 0.96/0.64 before training) joined dev, no new pattern. Holding dev to 8%
+# neutral moved the thresholds (defensiveness 0.75 -> 0.80, non_apology 0.60 -> 0.75, contempt 0.70 -> 0.60,
+# gentle_startup 0.80 -> 0.70). Held-out: criticism 0.94/0.93 -> 0.96/0.96, contempt 0.96/0.96 -> 0.94/1.00,
+# defensiveness 0.82/0.75 -> 0.84/0.75, non_apology 0.94/0.90 -> 0.94/0.88, gentle_startup recall 0.91 -> 0.93,
+# neutral 11.5% (unchanged). Unseen 44 (read before at 2d5e928): neutral 6% -> 8%, gentle_startup recall
+# 0.84 -> 0.96; 37 neutral 13.5% -> 15.7%; 25 6.7% -> 3.3%; 21 0% -> 1.8%, gentle_startup recall 0.80 -> 0.90.
+# Kept, as every round is; floors re-derived by the rule (one held-out draft below today's figure).
 HELDOUT_FLOORS = {
-    "criticism": (0.92, 0.90), "contempt": (0.93, 0.93), "defensiveness": (0.80, 0.73),
-    "non_apology": (0.92, 0.88), "good_apology": (0.92, 0.88), "gentle_startup": (0.97, 0.88),
+    "criticism": (0.94, 0.94), "contempt": (0.91, 0.97), "defensiveness": (0.82, 0.73),
+    "non_apology": (0.91, 0.86), "good_apology": (0.92, 0.88), "gentle_startup": (0.97, 0.90),
 }
-HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.115 (10 of 87) at the end of sessions 15 and 16 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the goal is 0.10
+HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.115 (10 of 87) at the end of sessions 15, 16 and 17 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the goal is 0.10
 
 
 def report_module():
