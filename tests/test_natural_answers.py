@@ -155,6 +155,8 @@ def test_skip_words_at_a_question_that_needs_an_answer_ask_again_kindly(content,
                                                   ("fr", "ouais", "system.yes_words"), ("ar", "واخا", "system.yes_words"),
                                                   ("ar", "wakha", "system.yes_words"),
                                                   ("en", "asdfghjkl", "system.keyboard_slip"),
+                                                  ("en", "jkdfhgkjdfhg", "system.keyboard_slip"),
+                                                  ("en", "asdf asdf asdf", "system.keyboard_slip"),
                                                   ("fr", "azertyuiop", "system.keyboard_slip")])
 def test_a_bare_yes_or_a_keyboard_slip_is_never_kept_as_an_answer(content, step, locale, typed, reply):
     """Found trying Mend as a new user: "yes" at the feelings question became a feeling, and
@@ -166,7 +168,8 @@ def test_a_bare_yes_or_a_keyboard_slip_is_never_kept_as_an_answer(content, step,
     assert exc.value.key == reply
 
 
-@pytest.mark.parametrize("typed", ["yes I raised my voice", "okay so I walked out mid-sentence", "were rude"])
+@pytest.mark.parametrize("typed", ["yes I raised my voice", "okay so I walked out mid-sentence", "were rude", "lkhls",
+                                   "salad"])
 def test_words_that_start_with_yes_are_an_answer(content, typed):
     state = SessionState(seats={"a": Seat(stack=[Frame("repair", "my_part", 1)], turn=3,
                                           consented_at="2026-11-30T20:00:00+00:00", adult=True)})

@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.engine import Frame, OptionChosen, Seat, SessionState, TextReceived, advance
+from bot.engine import CommandReceived, Frame, OptionChosen, Seat, SessionState, TextReceived, advance
+from bot.engine.events import Verdict
 from tests.test_console import chat
 
 NOW = datetime(2026, 12, 2, 23, 10, tzinfo=timezone.utc)
@@ -23,6 +24,12 @@ def at_reasons(locale: str = "en", earlier: str | None = None) -> SessionState:
     seat = Seat(stack=[Frame("sos", "plan_now", 1), Frame("safety_plan", "reasons", 1)], turn=9, slots=slots,
                 consented_at=NOW.isoformat(), adult=True, locale=locale)
     return SessionState(seats={"a": seat})
+
+
+def say_flagged(content, state: SessionState, text: str):
+    """As the service hands it in when the screen read a weaker sign in the words."""
+    t = advance(content, state, "a", TextReceived(text, GENTLE), NOW)
+    return t, [getattr(e, "key", None) for e in t.effects]
 
 
 def say(content, state: SessionState, text: str):
@@ -89,15 +96,54 @@ def test_the_second_nothing_counts_only_right_after_the_first(content):
     assert keys[:2] == [HEARD, REASONS]
 
 
+GENTLE = Verdict("crisis", ("hopelessness",), "encoder", 0.4, urgent=False)
+
+
 @pytest.mark.parametrize("reason", ["my children need me", "my daughter is the only thing keeping me alive",
                                     "ma fille, elle a besoin de moi"])
 async def test_a_reason_that_sounds_heavy_is_kept_as_the_reason(db, content, clock, reason):
-    """Reasons for living sound like crisis words to the screen ("the only thing keeping me alive"); in
-    the plan they are the answer, not "nothing" (found by review: they were thrown away)."""
-    typed = ["1", "1", "/sos", "3", "United Kingdom", "2", "2"] + ["skip"] * 6 + [reason]
+    """Reasons for living can sound like crisis words to the screen ("the only thing keeping me alive");
+    in the plan they are the answer, not "nothing" (found by review: they were thrown away). When the
+    screen does flag them, Mend asks whether to keep them, and "yes" keeps them."""
+    typed = ["1", "1", "/sos", "3", "United Kingdom", "2", "2"] + ["skip"] * 6 + [reason, "yes"]
     output = await chat(db, content, clock, typed)
     assert "it can be hard to find anything at all" not in output
     assert f"My reason for living: {reason}" in output.split("Your safety plan:")[1]
+
+
+def test_heavy_words_are_asked_about_not_kept_or_dropped(content):
+    """Found trying Mend as a new user: "nothing matters" was kept as the plan's reason for living.
+    Words the screen read a weaker sign in (already in /sos, so nothing else opens) are held, and the
+    person is asked whether to keep them here; "no" hears them like "nothing"."""
+    t, keys = say_flagged(content, at_reasons(), "honestly what would even be the point")
+    assert keys == ["system.keep_heavy_words"] and "safety_plan_reasons" not in t.state.seats["a"].slots
+    t = advance(content, t.state, "a", TextReceived("no"), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert keys[:2] == [HEARD, REASONS] and "safety_plan_reasons" not in t.state.seats["a"].slots
+    t, keys = say(content, t.state, "nothing")  # right after the gentle word: skipped, nothing kept
+    assert "safety_plan.show" in keys and "safety_plan_reasons" not in t.state.seats["a"].slots
+
+
+@pytest.mark.parametrize("answer", ["yes", "Yes, keep it", "keep my words"])
+def test_heavy_words_kept_when_the_person_says_so(content, answer):
+    t, _ = say_flagged(content, at_reasons(), "my son. hes the only reason im still here")
+    t = advance(content, t.state, "a", TextReceived(answer), NOW)
+    assert t.state.seats["a"].slots["safety_plan_reasons"] == "my son. hes the only reason im still here"
+
+
+def test_the_keep_question_comes_back_after_help(content):
+    t, _ = say_flagged(content, at_reasons(), "my son. hes the only reason im still here")
+    t = advance(content, t.state, "a", CommandReceived("help"), NOW)
+    assert [getattr(e, "key", None) for e in t.effects][-1] == "system.keep_heavy_words"
+    t = advance(content, t.state, "a", OptionChosen("lint_keep_yes", t.state.seats["a"].turn), NOW)
+    assert t.state.seats["a"].slots["safety_plan_reasons"] == "my son. hes the only reason im still here"
+
+
+@pytest.mark.parametrize("locale, typed", [("en", "nothing matters"), ("en", "honestly nothing anymore"),
+                                           ("fr", "plus rien"), ("ar", "ma bqa walou"), ("ar", "ما عندي والو")])
+def test_despair_that_means_nothing_is_heard_as_nothing(content, locale, typed):
+    t, keys = say(content, at_reasons(locale), typed)
+    assert keys[:2] == [HEARD, REASONS] and "safety_plan_reasons" not in t.state.seats["a"].slots
 
 
 async def test_a_hinted_draft_below_sos_survives_a_nothing_in_the_plan(alice):

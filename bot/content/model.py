@@ -16,6 +16,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "system.yes_words",
     "system.keyboard_slip",
     "system.nothing_words",
+    "system.keep_heavy_words",
     "system.back_to_step",
     "system.welcome_back",
     "system.pick_an_option",

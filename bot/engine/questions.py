@@ -13,7 +13,7 @@ from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
 from bot.engine.frames import HINT_KEPT, current
-from bot.engine.prompts import HINT_BUTTONS, KEEP_BUTTONS, params_for, prompt
+from bot.engine.prompts import HEAVY_WORDS, HINT_BUTTONS, KEEP_BUTTONS, params_for, prompt
 from bot.engine.rewrite import hint_label, positive_label, scaffold
 from bot.engine.state import Draft, Frame, SlotValue
 from bot.engine.text import clean_text, keyboard_run, mentions_someone_else, speaks_of_myself
@@ -312,15 +312,23 @@ def hears_nothing(t: Turn, frame: Frame, step: TextStep, event: TextReceived) ->
     "rien", "والو", read in every language Mend speaks: people write in the language they think in)
     is heard: the step's message once, then the question again. A second one, right after, skips,
     and the words are never kept. True when it was handled here. Not when an earlier answer is kept
-    by skipping (editing a plan, "no" means "no change"), and never for other words, however heavy:
-    "my kids, they're why I'm still here" is a reason. (Found: a typed "no" at "a reason for living"
-    was a silent skip, like "no" at any optional question.)"""
+    by skipping (editing a plan, "no" means "no change"). Other words the screen read a weaker sign
+    in are asked about: "my kids, they're why I'm still here" is a reason, "nothing matters" is not,
+    and only the person can say which. (Found: a typed "no" at "a reason for living" was a silent
+    skip; then, trying Mend as a new user, "nothing matters" was kept as the reason.)"""
     seat = t.seat
     if step.skip_keeps and step.save_as and seat.slots.get(step.save_as):
         return False
     nothing = Choice("nothing", "system.nothing_words")
     if not any(typed_option(t, event.text, (nothing,), locale) for locale in t.content.catalogs):
-        return False
+        if event.verdict.route != "crisis":
+            return False
+        # Heavy words the screen flagged here, already inside /sos ("nothing matters", but also "my
+        # kids need me, they're why I'm still here"): asked, not guessed, whether they are the answer.
+        seat.draft = Draft(frame.at, checked_text(step, event.text), HEAVY_WORDS, MAX_HINTS, confirming=True)
+        seat.turn += 1
+        t.send("system.keep_heavy_words", choices=KEEP_BUTTONS, prompt=True)
+        return True
     if seat.nothing_heard_turn == seat.turn:  # heard just before, at this prompt: skipped now
         seat.nothing_heard_turn = None
         save(t, step, None, skipped=True)
@@ -390,7 +398,9 @@ def typed_option(t: Turn, text: str, choices: tuple[Choice, ...], locale: str | 
 
 
 def on_coaching_choice(t: Turn, frame: Frame, step: TextStep, draft: Draft, option: str) -> None:
-    if option == "lint_rewrite":  # a scaffold for what was noticed, built from their own words
+    if draft.category == HEAVY_WORDS:
+        on_heavy_words_choice(t, frame, step, draft, option)
+    elif option == "lint_rewrite":  # a scaffold for what was noticed, built from their own words
         t.seat.draft = replace(draft, confirming=False, editing=True)  # a new version is what waits now
         key, theirs = scaffold(draft.category, draft.text, step.rewrite)
         t.send(key, {**params_for(t, key), **theirs}, prompt=True)
@@ -406,6 +416,21 @@ def on_coaching_choice(t: Turn, frame: Frame, step: TextStep, draft: Draft, opti
     else:  # lint_edit, lint_keep_no: the question again, for a new version
         t.seat.draft = replace(draft, confirming=False, editing=True)
         prompt(t, step)
+
+
+def on_heavy_words_choice(t: Turn, frame: Frame, step: TextStep, draft: Draft, option: str) -> None:
+    """ "Keep these words here?" answered: yes keeps them as written; no hears them like "nothing"
+    (the step's gentle message, the question again; a "nothing" right after skips)."""
+    seat = t.seat
+    seat.draft = None
+    if option in ("lint_keep_yes", "lint_keep"):  # "yes", "keep it", "keep my words"
+        save(t, step, draft.text)
+        runner.move_on(t, frame, step)
+        return
+    seat.turn += 1
+    seat.nothing_heard_turn = seat.turn
+    t.send(step.if_nothing or "")
+    prompt(t, step)
 
 
 def note_kept(slots: dict[str, SlotValue], step: Question) -> None:

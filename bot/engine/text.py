@@ -43,15 +43,24 @@ def mentions_someone_else(text: str) -> bool:
 
 
 # Letter rows of the QWERTY and AZERTY keyboards: a "word" that only steps along one of them is a
-# slip or a mash ("asdfghjkl", "qwerty", "jkjkjkjk"), not an answer.
+# slip or a mash ("asdfghjkl", "qwerty", "asdf asdf"), and so is a run of consonants from one row with
+# no vowel at all ("jkdfhgkjdfhg"): no word in the languages Mend speaks is either.
 _KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "azertyuiop", "qsdfghjklm", "wxcvbn")
 _NEIGHBOURS = frozenset(pair for row in _KEY_ROWS for a, b in zip(row, row[1:]) for pair in (a + b, b + a))
+_VOWELS = frozenset("aeiouy")
+
+
+def _mashed(word: str) -> bool:
+    if len(word) >= 3 and len(set(word)) >= 3 and all(a + b in _NEIGHBOURS for a, b in zip(word, word[1:])):
+        return True  # along one row: "asdf", "qwerty", "poiuy"
+    return len(word) >= 6 and len(set(word)) >= 5 and not set(word) & _VOWELS \
+        and any(set(word) <= set(row) for row in _KEY_ROWS)
 
 
 def keyboard_run(text: str) -> bool:
-    """The whole message is one run of neighbouring keys on a keyboard row, five letters or more with
-    at least four different ones (so "were" or "tree" never count)."""
-    letters = text.strip().lower()
-    if not letters.isascii() or not letters.isalpha() or len(letters) < 5 or len(set(letters)) < 4:
+    """The whole message is keys mashed along a keyboard row: every word of it (five letters or more
+    in all), with no digit or other letter in it ("were", "tree", "khdmt" never count)."""
+    words = text.strip().lower().split()
+    if not words or not all(w.isascii() and w.isalpha() for w in words) or sum(map(len, words)) < 5:
         return False
-    return all(a + b in _NEIGHBOURS for a, b in zip(letters, letters[1:]))
+    return all(_mashed(w) for w in words)
