@@ -668,6 +668,25 @@ def test_the_partners_side_in_the_third_person_is_judged_as_written(content, sha
     assert bool(coaching_labels(step, event)) is hinted
 
 
+@pytest.mark.parametrize("step, text, hinted", [
+    ("my_part", "he lied to me again", True), ("my_part", "she was yelling at me first", True),
+    ("my_part", "honestly he started it", True), ("regret", "il m'a encore menti", True),
+    ("my_part", "he said something rude and i snapped", False), ("my_part", "yelling at her about the bins", False),
+    ("my_part", "il y a eu un malentendu et j'ai crié", False), ("their_view", "he felt ignored all evening", False)])
+def test_my_part_about_what_they_did_gets_a_gentle_hint(content, step, text, hinted):
+    """Found trying Mend as a new user: "he lied to me again" at "my part" went into the draft as "I
+    can see my part in it: you lied to me again". An answer whose subject is the partner, with the
+    writer nowhere in it, gets one gentle hint at the steps that ask for the writer's own part."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", step, 1)], turn=9, consented_at=NOW.isoformat(),
+                                          adult=True, slots={"feelings": ["hurt"]})})
+    t = go(content, state, TextReceived(text))
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert ("coaching.hint.about_them" in keys) is hinted, keys
+    if hinted:  # "Help me rewrite" offers the own-part shape
+        t = press(content, t, "lint_rewrite")
+        assert [getattr(e, "key", None) for e in t.effects][0] == "coaching.scaffold.own"
+
+
 @pytest.mark.parametrize("text, hinted", [("she thinks everything is about her", True),
                                           ("she was upset because she never lets anything go", True),
                                           ("she felt I didn't care about her plans", False)])

@@ -59,6 +59,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "coaching.keep_confirm",
     "coaching.keep_yes",
     "coaching.keep_no",
+    "coaching.hint.about_them",
     "coaching.scaffold.criticism",
     "coaching.scaffold.contempt",
     "coaching.scaffold.defensiveness",
