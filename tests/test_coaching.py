@@ -672,7 +672,11 @@ def test_the_partners_side_in_the_third_person_is_judged_as_written(content, sha
     ("my_part", "he lied to me again", True), ("my_part", "she was yelling at me first", True),
     ("my_part", "honestly he started it", True), ("regret", "il m'a encore menti", True),
     ("my_part", "he said something rude and i snapped", False), ("my_part", "yelling at her about the bins", False),
-    ("my_part", "il y a eu un malentendu et j'ai crié", False), ("their_view", "he felt ignored all evening", False)])
+    ("my_part", "il y a eu un malentendu et j'ai crié", False), ("their_view", "he felt ignored all evening", False),
+    # found by review: the writer is in these through "we", "my", owning words, or a verb (Arabic, Darija)
+    ("my_part", "he was tired and we both yelled", False), ("my_part", "she asked me to stop and my tone got sharp", False),
+    ("my_part", "she was right", False), ("my_part", "tu avais raison", False), ("regret", "she felt alone because of me", False),
+    ("my_part", "hiya kant kat3awd w ghwett 3liha", False), ("my_part", "هي كانت تحكي ورفعت صوتي عليها", False)])
 def test_my_part_about_what_they_did_gets_a_gentle_hint(content, step, text, hinted):
     """Found trying Mend as a new user: "he lied to me again" at "my part" went into the draft as "I
     can see my part in it: you lied to me again". An answer whose subject is the partner, with the

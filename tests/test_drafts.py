@@ -335,3 +335,14 @@ def test_a_darija_draft_typed_in_latin_letters_is_framed_in_latin_letters(conten
     assert "ghwett 3liha" in message and "lwje3, lwe7da" not in message and "lwje3 w lwe7da" in message
     arabic = {"my_part": "رفعت صوتي عليها حين كانت تحكي لي عن يومها", "their_view": "كانت متعبة ولم أسمعها"}
     assert "حين أنظر إلى الوراء" in message_of(draft_text(arabic, catalog))  # Arabic script keeps its frames
+
+
+@pytest.mark.parametrize("answers", [
+    {"my_part": "j'ai crié sur elle", "regret": "je regrette d'être parti"},  # French under an Arabic interface
+    {"my_part": "ghwett 3liha", "their_view": "كانت متعبة ولم أسمعها"},  # two scripts: Arabic frames, as before
+])
+def test_only_darija_in_latin_letters_alone_gets_latin_frames(content, answers):
+    """Found by review: French typed under an Arabic interface got Darija frames ("Sme7li 3la hadchi: je
+    regrette…"), and one long Latin answer pulled Arabic-script answers into Latin frames."""
+    from bot.compose.view import draft_text
+    assert "حين أنظر إلى الوراء" in message_of(draft_text(answers, content.catalogs["ar"]))

@@ -5,11 +5,12 @@ the plan moved on as if nothing had been said. Now Mend answers it gently once a
 console as a person types it (with the real screen)."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import pytest
 
-from bot.engine import CommandReceived, Frame, OptionChosen, Seat, SessionState, TextReceived, advance
+from bot.engine import CommandReceived, Frame, InvalidInput, OptionChosen, Seat, SessionState, TextReceived, advance
 from bot.engine.events import Verdict
 from tests.test_console import chat
 
@@ -113,15 +114,37 @@ async def test_a_reason_that_sounds_heavy_is_kept_as_the_reason(db, content, clo
 
 def test_heavy_words_are_asked_about_not_kept_or_dropped(content):
     """Found trying Mend as a new user: "nothing matters" was kept as the plan's reason for living.
-    Words the screen read a weaker sign in (already in /sos, so nothing else opens) are held, and the
-    person is asked whether to keep them here; "no" hears them like "nothing"."""
+    Words the screen read a weaker sign in (already in /sos, so nothing else opens) are held, shown
+    back, and the person is asked whether to keep them here."""
     t, keys = say_flagged(content, at_reasons(), "honestly what would even be the point")
     assert keys == ["system.keep_heavy_words"] and "safety_plan_reasons" not in t.state.seats["a"].slots
-    t = advance(content, t.state, "a", TextReceived("no"), NOW)
-    keys = [getattr(e, "key", None) for e in t.effects]
-    assert keys[:2] == [HEARD, REASONS] and "safety_plan_reasons" not in t.state.seats["a"].slots
-    t, keys = say(content, t.state, "nothing")  # right after the gentle word: skipped, nothing kept
+    assert "honestly what would even be the point" in str(t.effects[-1].params)
+    t, keys = say(content, t.state, "no")  # "no, let me write it again": the question, plainly
+    assert keys[:2] == ["system.reason_again", REASONS] and "safety_plan_reasons" not in t.state.seats["a"].slots
+    t, keys = say(content, t.state, "nothing")  # then "nothing" is heard like any "nothing"
+    assert keys[:2] == [HEARD, REASONS]
+    t, keys = say(content, t.state, "no")
     assert "safety_plan.show" in keys and "safety_plan_reasons" not in t.state.seats["a"].slots
+
+
+@pytest.mark.parametrize("then", ["no, nothing", "nothing", "plus rien"])
+def test_nothing_after_the_keep_question_is_heard_and_the_held_words_are_dropped(content, then):
+    """Found by review: "no, nothing" at the keep question became the reason, and a "nothing" there
+    left the held words behind for a later "yes" to keep."""
+    t, _ = say_flagged(content, at_reasons(), "i dont see the point")
+    t, keys = say(content, t.state, then)
+    assert keys[:2] == [HEARD, REASONS] and t.state.seats["a"].held_reason is None
+    with pytest.raises(InvalidInput) as exc:  # a "yes" now keeps nothing: "go ahead, in your own words"
+        say(content, t.state, "yes")
+    assert exc.value.key == "system.yes_words"
+
+
+def test_heavy_words_never_replace_an_earlier_reason_unasked(content):
+    """Found by review: editing a plan, "nothing matters" or flagged words replaced "my dog" silently."""
+    t, keys = say(content, at_reasons(earlier="my dog"), "nothing matters")
+    assert keys[:2] == [HEARD, REASONS]
+    t, keys = say_flagged(content, at_reasons(earlier="my dog"), "whats the point of any of it")
+    assert keys == ["system.keep_heavy_words"] and t.state.seats["a"].slots["safety_plan_reasons"] == "my dog"
 
 
 @pytest.mark.parametrize("answer", ["yes", "Yes, keep it", "keep my words"])
@@ -131,11 +154,12 @@ def test_heavy_words_kept_when_the_person_says_so(content, answer):
     assert t.state.seats["a"].slots["safety_plan_reasons"] == "my son. hes the only reason im still here"
 
 
-def test_the_keep_question_comes_back_after_help(content):
+def test_the_keep_question_comes_back_after_help_and_a_restart(content):
     t, _ = say_flagged(content, at_reasons(), "my son. hes the only reason im still here")
-    t = advance(content, t.state, "a", CommandReceived("help"), NOW)
+    restored = SessionState.from_dict(json.loads(json.dumps(t.state.to_dict())))  # as stored in SQLite
+    t = advance(content, restored, "a", CommandReceived("help"), NOW)
     assert [getattr(e, "key", None) for e in t.effects][-1] == "system.keep_heavy_words"
-    t = advance(content, t.state, "a", OptionChosen("lint_keep_yes", t.state.seats["a"].turn), NOW)
+    t = advance(content, t.state, "a", OptionChosen("reason_keep", t.state.seats["a"].turn), NOW)
     assert t.state.seats["a"].slots["safety_plan_reasons"] == "my son. hes the only reason im still here"
 
 
@@ -182,3 +206,17 @@ async def test_console_a_typed_nothing_at_the_reason_for_living_is_answered_gent
     assert output.count("it can be hard to find anything at all") == 1
     plan = output.split("Your safety plan:")[1]
     assert "My reason for living: my cat Miso" in plan
+
+
+def test_heavy_words_held_in_the_plan_leave_a_hinted_draft_below_sos_alone(content):
+    """Found by review: the held words shared the one draft field and erased the repair's hint waiting
+    below /sos; "keep my words" typed back in the repair then became the person's part."""
+    from bot.engine.state import Draft
+    state = at_reasons()
+    state.seats["a"].stack.insert(0, Frame("repair", "my_part", 1))
+    state.seats["a"].draft = Draft(("repair", "my_part"), "You never listen", "criticism", 1)
+    t, _ = say_flagged(content, state, "my son is the only thing keeping me here")
+    t = advance(content, t.state, "a", TextReceived("yes"), NOW)
+    seat = t.state.seats["a"]
+    assert seat.slots["safety_plan_reasons"] == "my son is the only thing keeping me here"
+    assert seat.draft == Draft(("repair", "my_part"), "You never listen", "criticism", 1)

@@ -2,6 +2,7 @@
 with one locale's catalog. Pure: the catalog comes in, a string goes out."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
@@ -53,13 +54,21 @@ def _latin_or_plain(catalog: Catalog, key: str, latin: bool) -> str:
 
 
 def written_in_latin(words: DraftWords) -> bool:
-    """More Latin letters than Arabic ones in the answers the draft is made of: Darija typed in Latin
-    letters (with 3, 7, 9 for the sounds Latin lacks). Its frames then come in the same letters, not in
-    Arabic script around Latin words (found trying Mend as a new user in Darija)."""
+    """Darija typed in Latin letters: no Arabic letter in any answer the draft is made of, and a sign of
+    Darija in them (a digit standing for a sound Latin lacks, "3la", "7it", "9bel", or a common word).
+    Its frames then come in the same letters, not in Arabic script around Latin words (found trying
+    Mend as a new user in Darija). French or English typed under an Arabic interface keeps the Arabic
+    frames, as does any mix of scripts; Arabizi from elsewhere would get Moroccan frames (a limit)."""
     text = " ".join(w for w in (words.my_part, words.regret, words.their_view, words.their_feelings_text,
                                 words.makes_sense, words.my_offer, words.my_ask) if w)
-    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
-    return latin > sum(ARABIC_LETTER.match(ch) is not None for ch in text)
+    if not text or ARABIC_LETTER.search(text):
+        return False
+    return bool(_DARIJA_LATIN.search(text))
+
+
+# A digit inside a word (3 for ع, 7 for ح, 9 for ق, 2, 5) or a very common Darija word.
+_DARIJA_LATIN = re.compile(r"\b[a-z]*[23579][a-z]+|\b[a-z]+[23579]\b|\b(ana|nta|nti|bghit|dyal|dyali|wach|hadchi|dakchi|"
+                           r"mli|mlli|ghir|bzaf|bzzaf|daba|smeh|sme7|chi|walou|walo|kan|kant|ma[a-z]*ch)\b", re.IGNORECASE)
 
 
 def english(catalog: Catalog) -> bool:

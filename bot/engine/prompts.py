@@ -86,20 +86,12 @@ HINT_BUTTONS = (Choice("lint_rewrite", "coaching.rewrite"), Choice("lint_edit", 
 KEEP_BUTTONS = (Choice("lint_keep_yes", "coaching.keep_yes"), Choice("lint_keep_no", "coaching.keep_no"))
 
 
-# A Draft category: heavy words at a step with `if_nothing` (questions.hears_nothing), held while the
-# person is asked whether to keep them there.
-HEAVY_WORDS = "heavy_words"
-
-
 def show_waiting_hint(t: Turn) -> bool:
     """The coaching hint (or "Keep it exactly as you wrote it?") that was on screen at this step, shown
     again with its buttons; False when none was waiting. After a restart, /help or a sticker, the plain
     question came back instead and the draft being decided on went out of sight (the buttons of the old
     hint still worked, but nothing on screen said what they were about)."""
     draft, here = t.seat.draft, current(t)
-    if draft is not None and here is not None and draft.at == here[0].at and draft.category == HEAVY_WORDS:
-        t.send("system.keep_heavy_words", choices=KEEP_BUTTONS, prompt=True)
-        return True
     if draft is None or here is None or draft.at != here[0].at or draft.editing or draft.category not in HINT_ORDER:
         return False
     if draft.confirming:

@@ -8,12 +8,12 @@ from dataclasses import replace
 from typing import assert_never
 
 from bot.content.model import DONE, SKIP, ChoiceStep, MultiStep, OptionStep, Question, TextStep
-from bot.engine import answers, couples, families, history, reading, reminders, runner, timers
+from bot.engine import answers, couples, families, heard, history, reading, reminders, runner, timers
 from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
 from bot.engine.frames import HINT_KEPT, current
-from bot.engine.prompts import HEAVY_WORDS, HINT_BUTTONS, KEEP_BUTTONS, params_for, prompt
+from bot.engine.prompts import HINT_BUTTONS, KEEP_BUTTONS, params_for, prompt
 from bot.engine.rewrite import hint_label, positive_label, scaffold
 from bot.engine.state import Draft, Frame, SlotValue
 from bot.engine.text import about_them, clean_text, keyboard_run, mentions_someone_else, speaks_of_myself
@@ -257,6 +257,14 @@ def finish_multi(t: Turn, frame: Frame, step: MultiStep, chosen: list[str], own_
 
 def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     seat = t.seat
+    if step.if_nothing:  # a reason for living: "nothing" is heard, heavy words asked about (heard.py)
+        outcome, words = heard.read(t, frame, step, event)
+        if outcome == "handled":
+            return
+        if outcome is not None:
+            save(t, step, checked_text(step, words or "") if outcome == "keep" else None, skipped=outcome == "skip")
+            runner.move_on(t, frame, step)
+            return
     draft = seat.draft if seat.draft and seat.draft.at == frame.at else None
     if isinstance(event, OptionChosen) and draft and event.option in COACHING_CHOICES:
         on_coaching_choice(t, frame, step, draft, event.option)
@@ -272,8 +280,6 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         return
     if not isinstance(event, TextReceived):
         raise InvalidInput("system.type_answer")
-    if step.if_nothing and hears_nothing(t, frame, step, event):
-        return
     if step.optional and typed_skip(t, event.text):  # "skip", "idk", "nah": skipped, never kept as the answer
         save(t, step, None, skipped=True)
         runner.move_on(t, frame, step)
@@ -307,40 +313,6 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         seat.draft = None  # this step's draft is answered; one waiting below an interrupt (/sos) stays
     save(t, step, text)
     runner.move_on(t, frame, step)
-
-
-def hears_nothing(t: Turn, frame: Frame, step: TextStep, event: TextReceived) -> bool:
-    """At a step with `if_nothing` (a reason for living): an answer that means "nothing" ("no",
-    "rien", "والو", read in every language Mend speaks: people write in the language they think in)
-    is heard: the step's message once, then the question again. A second one, right after, skips,
-    and the words are never kept. True when it was handled here. Not when an earlier answer is kept
-    by skipping (editing a plan, "no" means "no change"). Other words the screen read a weaker sign
-    in are asked about: "my kids, they're why I'm still here" is a reason, "nothing matters" is not,
-    and only the person can say which. (Found: a typed "no" at "a reason for living" was a silent
-    skip; then, trying Mend as a new user, "nothing matters" was kept as the reason.)"""
-    seat = t.seat
-    if step.skip_keeps and step.save_as and seat.slots.get(step.save_as):
-        return False
-    nothing = Choice("nothing", "system.nothing_words")
-    if not any(typed_option(t, event.text, (nothing,), locale) for locale in t.content.catalogs):
-        if event.verdict.route != "crisis":
-            return False
-        # Heavy words the screen flagged here, already inside /sos ("nothing matters", but also "my
-        # kids need me, they're why I'm still here"): asked, not guessed, whether they are the answer.
-        seat.draft = Draft(frame.at, checked_text(step, event.text), HEAVY_WORDS, MAX_HINTS, confirming=True)
-        seat.turn += 1
-        t.send("system.keep_heavy_words", choices=KEEP_BUTTONS, prompt=True)
-        return True
-    if seat.nothing_heard_turn == seat.turn:  # heard just before, at this prompt: skipped now
-        seat.nothing_heard_turn = None
-        save(t, step, None, skipped=True)
-        runner.move_on(t, frame, step)
-        return True
-    seat.turn += 1  # the question comes again: buttons of the first asking are stale
-    seat.nothing_heard_turn = seat.turn
-    t.send(step.if_nothing or "")
-    prompt(t, step)
-    return True
 
 
 # Steps whose answer goes into the draft turned toward "you" whatever else it says.
@@ -389,20 +361,13 @@ def typed_skip(t: Turn, text: str) -> bool:
     return typed_option(t, text, (Choice(SKIP, "system.skip"),)) == SKIP
 
 
-def typed_option(t: Turn, text: str, choices: tuple[Choice, ...], locale: str | None = None) -> str | None:
-    """The one choice whose label or alias (in the person's language, or `locale`) is the whole
-    message, if any."""
-    locale = locale or t.seat.locale
-    catalog = reading.catalog_of(t.content, locale)
-    options = [reading.option_text(catalog, c.id, c.label) for c in choices]
-    found = answers.read(text, options, positions=False, locale=locale, loose=False)
-    return found.ids[0] if found.kind == "picked" and len(found.ids) == 1 else None
+def typed_option(t: Turn, text: str, choices: tuple[Choice, ...]) -> str | None:
+    """The one choice whose label or alias (in the person's language) is the whole message, if any."""
+    return reading.typed_choice(t.content, t.seat.locale, text, choices)
 
 
 def on_coaching_choice(t: Turn, frame: Frame, step: TextStep, draft: Draft, option: str) -> None:
-    if draft.category == HEAVY_WORDS:
-        on_heavy_words_choice(t, frame, step, draft, option)
-    elif option == "lint_rewrite":  # a scaffold for what was noticed, built from their own words
+    if option == "lint_rewrite":  # a scaffold for what was noticed, built from their own words
         t.seat.draft = replace(draft, confirming=False, editing=True)  # a new version is what waits now
         key, theirs = scaffold(draft.category, draft.text, step.rewrite)
         t.send(key, {**params_for(t, key), **theirs}, prompt=True)
@@ -418,21 +383,6 @@ def on_coaching_choice(t: Turn, frame: Frame, step: TextStep, draft: Draft, opti
     else:  # lint_edit, lint_keep_no: the question again, for a new version
         t.seat.draft = replace(draft, confirming=False, editing=True)
         prompt(t, step)
-
-
-def on_heavy_words_choice(t: Turn, frame: Frame, step: TextStep, draft: Draft, option: str) -> None:
-    """ "Keep these words here?" answered: yes keeps them as written; no hears them like "nothing"
-    (the step's gentle message, the question again; a "nothing" right after skips)."""
-    seat = t.seat
-    seat.draft = None
-    if option in ("lint_keep_yes", "lint_keep"):  # "yes", "keep it", "keep my words"
-        save(t, step, draft.text)
-        runner.move_on(t, frame, step)
-        return
-    seat.turn += 1
-    seat.nothing_heard_turn = seat.turn
-    t.send(step.if_nothing or "")
-    prompt(t, step)
 
 
 def note_kept(slots: dict[str, SlotValue], step: Question) -> None:

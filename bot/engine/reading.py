@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.content.model import DONE, SKIP, Catalog, ChoiceStep, Content, MultiStep, OptionStep
 from bot.engine import answers, times
+from bot.engine.effects import Choice
 from bot.engine.state import Seat
 
 OWN_TIME = "own_time"  # slot value of a time question answered with a typed moment (its `_at` slot has it)
@@ -141,3 +142,11 @@ def _read_time(step: OptionStep, text: str, now: datetime, tz: str | None, optio
 
 def _minutes(span: timedelta) -> int:
     return int(span.total_seconds() // 60)
+
+
+def typed_choice(content: Content, locale: str, text: str, choices: tuple[Choice, ...]) -> str | None:
+    """The one choice whose label or alias in `locale` is the whole message, if any."""
+    catalog = catalog_of(content, locale)
+    options = [option_text(catalog, c.id, c.label) for c in choices]
+    found = answers.read(text, options, positions=False, locale=locale, loose=False)
+    return found.ids[0] if found.kind == "picked" and len(found.ids) == 1 else None

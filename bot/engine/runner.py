@@ -3,7 +3,7 @@ that don't wait until one does (then prompt it). Each step kind's own work is in
 from __future__ import annotations
 
 from bot.content.model import QUESTION_TYPES, Step
-from bot.engine import auto, couples
+from bot.engine import auto, couples, heard
 from bot.engine.frames import current, finish_frame, forget_answers, new_frame, route
 from bot.engine.prompts import prompt, show_waiting_hint
 from bot.engine.state import Frame
@@ -30,6 +30,10 @@ def run(t: Turn) -> None:
             seat.family = None
             if seat.draft and all(seat.draft.at != f.at for f in seat.stack):
                 seat.draft = None  # the hinted draft belonged to a step left behind
+            if seat.held_reason and not held_here(t, frame):
+                seat.held_reason = None  # so did heavy words held at a reason for living (heard.py)
+            if heard.ask_to_keep(t):
+                return
             # Back from an interrupt (/language, /pause) to a hinted draft: the hint and its buttons
             # come back, not the bare question (the draft being decided on would be out of sight).
             if show_waiting_hint(t):
@@ -41,6 +45,11 @@ def run(t: Turn) -> None:
     raise RuntimeError("flow ran too many steps without waiting for the person")
 
 
+def held_here(t: Turn, frame: Frame) -> bool:
+    held = t.seat.held_reason
+    return held is not None and held.at == frame.at
+
+
 def reprompt(t: Turn, key: str | None = None) -> None:
     """Show where the person is again (after a command, an info message, or a kind error)."""
     couples.show_held_reveals(t)
@@ -48,9 +57,9 @@ def reprompt(t: Turn, key: str | None = None) -> None:
     if here is None:
         start_home_or_welcome(t)
         return
-    _, step = here
+    frame, step = here
     if isinstance(step, QUESTION_TYPES):
-        if key is None and show_waiting_hint(t):
+        if key is None and (show_waiting_hint(t) or (held_here(t, frame) and heard.ask_to_keep(t))):
             return
         prompt(t, step, key)
     elif couples.is_waiting(t, step):

@@ -38,6 +38,16 @@ class Draft:
 
 
 @dataclass
+class HeldReason:
+    """Heavy words at a step with `if_nothing`, held while the person is asked whether to keep them
+    (engine/heard.py); `turn`: the prompt that asked."""
+
+    at: StepRef
+    text: str
+    turn: int
+
+
+@dataclass
 class Nudge:
     """The reminder card on screen: which timer brought it and the flow it offers."""
 
@@ -99,6 +109,7 @@ class Seat:
     okay_said_at: str | None = None
     # The prompt at which a step's `if_nothing` message was said: a second "nothing" right after skips.
     nothing_heard_turn: int | None = None
+    held_reason: HeldReason | None = None  # heavy words waiting on "keep them here?" (engine/heard.py)
     history: list[dict[str, Any]] = field(default_factory=list)  # finished repairs, oldest first (history.py)
 
     @property
@@ -141,7 +152,7 @@ def _known(cls: type[Any], raw: dict[str, Any], **replaced: Any) -> Any:
 
 
 def _seat(raw: dict[str, Any]) -> Seat:
-    draft, nudge, waiting, invite = (raw.get(k) for k in ("draft", "nudge", "waiting", "invite"))
+    draft, nudge, waiting, invite, held = (raw.get(k) for k in ("draft", "nudge", "waiting", "invite", "held_reason"))
     seat: Seat = _known(
         Seat, raw,
         stack=[_known(Frame, f) for f in raw.get("stack", [])],
@@ -149,5 +160,6 @@ def _seat(raw: dict[str, Any]) -> Seat:
         draft=_known(Draft, draft, at=_ref(draft["at"])) if draft else None,
         nudge=_known(Nudge, nudge) if nudge else None,
         waiting=_known(Waiting, waiting, at=_ref(waiting["at"])) if waiting else None,
-        invite=_known(Invite, invite) if invite else None)
+        invite=_known(Invite, invite) if invite else None,
+        held_reason=_known(HeldReason, held, at=_ref(held["at"])) if held else None)
     return seat

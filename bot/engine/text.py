@@ -22,25 +22,28 @@ def speaks_of_myself(text: str) -> bool:
     return bool(_MYSELF.search(text))
 
 
-# An answer whose subject is the partner ("he lied to me again", "elle m'écoute jamais", "howa bda"),
-# after filler a phone answer starts with; and a first-person subject anywhere in it ("…and i snapped").
+# An answer whose subject is the partner ("he lied to me again", "elle m'écoute jamais"), after filler a
+# phone answer starts with; and anything that puts the writer in it: a first-person subject, "we", "my",
+# owning words ("because of me", "she was right"). English and French only: Arabic and Darija drop the
+# subject pronoun ("هي كانت تحكي ورفعت صوتي" has the writer in its verb), so a pronoun can't tell.
 _PARTNER_FIRST = re.compile(
     r"^(?:(?:well|honestly|tbh|idk|like|so|ok|okay|i mean|because|bc|cuz|cause|bah|ben|franchement|parce que)[,.!]*\s+)*"
-    r"(he|she|they|you|u|he's|she's|they're|you're|hes|shes|theyre|youre|ur|il|elle|tu|t'|howa|hiya|nta|nti|"
-    r"my (?:wife|husband|partner|gf|bf|girlfriend|boyfriend|fianc[eé]e?)|\u0647\u0648|\u0647\u064a|\u0646\u062a\u0627|\u0646\u062a\u064a)"
-    r"(?=[\s,.!?']|$)", re.IGNORECASE)
-_MY_SUBJECT = re.compile(r"(?<!\w)(i|i'm|im|i've|ive|i'd|i'll|je|j'|moi|ana|\u0623\u0646\u0627|\u0627\u0646\u0627)(?!\w)|(?<!\w)[ij]['’]",
-                         re.IGNORECASE)
+    r"(he|she|they|you|u|he's|she's|they're|you're|hes|shes|theyre|youre|ur|il|elle|tu)(?=[\s,.!?']|$)",
+    re.IGNORECASE)
+_WRITER_IN_IT = re.compile(
+    r"(?<!\w)(i|i'm|im|i've|ive|i'd|i'll|je|moi|we|we're|us|our|on|nous|my|mine|myself|me too|ma faute|mon tort)(?!\w)"
+    r"|(?<!\w)[ij]['’]|because of me|from me|on me|à cause de moi|a cause de moi|de ma part|(was|were|is|are|'s|'re) right"
+    r"|raison|that'?s fair|c'est vrai", re.IGNORECASE)
 
 
 def about_them(text: str) -> bool:
     """The answer is about what the partner did, with the writer nowhere in it as a subject: at "my
     part" that is their side, not the writer's (found trying Mend as a new user: "he lied to me again"
-    went into the draft as "I can see my part in it: you lied to me again")."""
+    went into the draft as "I can see my part in it: you lied to me again"). English and French."""
     cleaned = text.strip()
     if _IMPERSONAL_IL.match(cleaned):
         return False  # "il y a eu un malentendu", "il faut…": nobody
-    return bool(_PARTNER_FIRST.match(cleaned)) and not _MY_SUBJECT.search(cleaned)
+    return bool(_PARTNER_FIRST.match(cleaned)) and not _WRITER_IN_IT.search(cleaned)
 
 
 _IMPERSONAL_IL = re.compile(r"^il (faut|fallait|faudrait|y|semble|semblait|para[iî]t|s'agit|[ée]tait temps|est temps|pleuvait)\b",

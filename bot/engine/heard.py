@@ -1,0 +1,88 @@
+"""A question with `if_nothing` (the safety plan's "a reason for living"; CLINICIAN). An answer that
+means "nothing" ("no", "nothing matters", "rien", "ma bqa walou", in any language Mend speaks) is
+heard, not taken as a silent skip: the step's gentle message and the question once more; a second
+one right after skips, and its words are never kept. Words the screen read a weaker sign in (already
+inside /sos, so nothing else opens) are neither kept nor dropped by guess: the person is asked
+whether to keep them ("my son is the only reason I'm still here" is a reason; "nothing matters" is
+not; only they can say which). Its state (`Seat.nothing_heard_turn`, `Seat.held_reason`) lives apart
+from the coaching draft, which a repair paused below /sos may still be waiting on."""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from bot.content.model import TextStep
+from bot.engine import reading
+from bot.engine.effects import Choice
+from bot.engine.events import Event, OptionChosen, TextReceived
+from bot.engine.prompts import prompt
+from bot.engine.state import Frame, HeldReason
+from bot.engine.turn import Turn
+
+KEEP, CHANGE = "reason_keep", "reason_change"
+HOLD_CHOICES = (Choice(KEEP, "system.reason_keep"), Choice(CHANGE, "system.reason_change"))
+NOTHING = (Choice("nothing", "system.nothing_words"), Choice("skip", "system.skip"))
+_PARTS = re.compile(r"[,.;:!?…،]+")
+
+Outcome = Literal["keep", "skip", "handled"] | None
+
+
+def read(t: Turn, frame: Frame, step: TextStep, event: Event) -> tuple[Outcome, str | None]:
+    """What this message does at the step: "keep" these words (returned), "skip" it, "handled" here
+    (something was said and asked), or None: read it as any answer."""
+    seat = t.seat
+    held = seat.held_reason
+    if held is not None and (held.at != frame.at or held.turn != seat.turn):
+        held = seat.held_reason = None  # asked at another prompt: gone with it
+    if held is not None:
+        seat.held_reason = None
+        choice = event.option if isinstance(event, OptionChosen) else \
+            reading.typed_choice(t.content, seat.locale, event.text, HOLD_CHOICES) if isinstance(event, TextReceived) \
+            else None
+        if choice == KEEP:
+            return "keep", held.text
+        if choice == CHANGE:  # "no, let me write it again": the question, plainly (not the "nothing" words)
+            seat.turn += 1
+            t.send("system.reason_again")
+            prompt(t, step)
+            return "handled", None
+        # anything else typed is a new answer, read below
+    if not isinstance(event, TextReceived):
+        return None, None
+    if step.skip_keeps and step.save_as and seat.slots.get(step.save_as) \
+            and reading.typed_choice(t.content, seat.locale, event.text, NOTHING[1:]):
+        return None, None  # editing a plan: "no", "skip" keep the reason written before, quietly
+    if means_nothing(t, event.text):
+        if seat.nothing_heard_turn == seat.turn:  # heard just before, at this prompt: skipped now
+            seat.nothing_heard_turn = None
+            return "skip", None
+        seat.turn += 1  # the question comes again: buttons of the first asking are stale
+        seat.nothing_heard_turn = seat.turn
+        t.send(step.if_nothing or "")
+        prompt(t, step)
+        return "handled", None
+    if event.verdict.route == "crisis":
+        seat.turn += 1
+        seat.held_reason = HeldReason(frame.at, event.text.strip(), seat.turn)
+        ask_to_keep(t)
+        return "handled", None
+    return None, None
+
+
+def means_nothing(t: Turn, text: str) -> bool:
+    """Every part of the message ("no, nothing", "rien. walou") is a word for nothing or a skip, in
+    any language Mend speaks (people write in the language they think in)."""
+    parts = [p.strip() for p in _PARTS.split(text) if p.strip()]
+    return bool(parts) and all(any(reading.typed_choice(t.content, locale, part, (choice,))
+                                   for locale in t.content.catalogs for choice in NOTHING) for part in parts)
+
+
+def ask_to_keep(t: Turn) -> bool:
+    """ "Keep it here, in these words?" for the words held at the current prompt (again after /help or
+    a restart, with the words shown); False when none are held."""
+    held = t.seat.held_reason
+    if held is None:
+        return False
+    held.turn = t.seat.turn
+    t.send("system.keep_heavy_words", {"heard": reading.heard(held.text)}, choices=HOLD_CHOICES, prompt=True)
+    return True
