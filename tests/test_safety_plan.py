@@ -220,3 +220,17 @@ def test_heavy_words_held_in_the_plan_leave_a_hinted_draft_below_sos_alone(conte
     seat = t.state.seats["a"]
     assert seat.slots["safety_plan_reasons"] == "my son is the only thing keeping me here"
     assert seat.draft == Draft(("repair", "my_part"), "You never listen", "criticism", 1)
+
+
+def test_a_clear_sign_inside_the_plan_asks_again_without_the_greeting(content):
+    """Found trying Mend as a new user: "no one would miss me" typed in the plan restarted /sos with "I'm
+    glad you reached out… What we were doing is paused and saved", which read like a loop. The question
+    comes again in words for someone already here; the answers written so far stay in the plan."""
+    urgent = Verdict("crisis", ("indirect",), "pattern", 1.0, urgent=True)
+    state = at_reasons(earlier="my dog")
+    t = advance(content, state, "a", TextReceived("no one would miss me", urgent), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    seat = t.state.seats["a"]
+    assert "sos.again" in keys and "sos.ask_safety" not in keys
+    assert [f.flow for f in seat.stack] == ["sos"] and seat.slots["safety_plan_reasons"] == "my dog"
+    assert "no one would miss me" not in str(seat.slots)

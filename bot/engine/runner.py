@@ -12,8 +12,9 @@ from bot.engine.turn import PAUSE, Turn
 MAX_AUTO_STEPS = 200  # validation forbids loops that never wait; this only guards against bugs
 
 
-def run(t: Turn) -> None:
-    """Execute steps that don't wait for the person until one does, then prompt it."""
+def run(t: Turn, key: str | None = None) -> None:
+    """Execute steps that don't wait for the person until one does, then prompt it (with `key`'s
+    words instead of the step's own, when given)."""
     couples.show_held_reveals(t)
     for _ in range(MAX_AUTO_STEPS):
         seat = t.seat  # looked up each time: erasing data replaces the seat mid-run
@@ -38,7 +39,7 @@ def run(t: Turn) -> None:
             # come back, not the bare question (the draft being decided on would be out of sight).
             if show_waiting_hint(t):
                 return
-            prompt(t, step)
+            prompt(t, step, key)
             return
         if auto.run_step(t, frame, step) is PAUSE:
             return
@@ -116,11 +117,11 @@ def remember_request(t: Turn, command: str) -> bool:
     return True
 
 
-def push_interrupt(t: Turn, flow_id: str) -> None:
+def push_interrupt(t: Turn, flow_id: str, key: str | None = None) -> None:
     t.seat.picks = []
     forget_answers(t, flow_id)  # /sos twice: last time's answers don't steer this time
     t.seat.stack.append(new_frame(t, flow_id, interrupt=True))
-    run(t)
+    run(t, key)
 
 
 def open_interrupt(t: Turn, flow_id: str) -> None:

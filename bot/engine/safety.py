@@ -85,8 +85,13 @@ def open_support(t: Turn, check_frame: Frame) -> None:
 
 
 def restart_support(t: Turn, flow_id: str) -> None:
-    """Already in a support flow: start it again from its first question rather than nest."""
+    """Already in a support flow: start it again from its first question rather than nest. Asked in
+    the words of `<flow>.again` where the catalog has them: the first asking's "what we were doing is
+    paused" makes no sense to someone already inside /sos (found trying Mend as a new user: a clear
+    sign typed in the safety plan brought the whole greeting back, like a loop)."""
     stack = t.seat.stack
     while any(f.flow in SUPPORT_FLOWS for f in stack):
         leave(t, stack.pop())
-    runner.push_interrupt(t, flow_id)
+    again = f"{flow_id}.again"
+    catalog = t.content.catalogs.get(t.seat.locale) or t.content.catalogs[t.content.default_locale]
+    runner.push_interrupt(t, flow_id, again if again in catalog.messages else None)
