@@ -676,7 +676,11 @@ def test_the_partners_side_in_the_third_person_is_judged_as_written(content, sha
     # found by review: the writer is in these through "we", "my", owning words, or a verb (Arabic, Darija)
     ("my_part", "he was tired and we both yelled", False), ("my_part", "she asked me to stop and my tone got sharp", False),
     ("my_part", "she was right", False), ("my_part", "tu avais raison", False), ("regret", "she felt alone because of me", False),
-    ("my_part", "hiya kant kat3awd w ghwett 3liha", False), ("my_part", "هي كانت تحكي ورفعت صوتي عليها", False)])
+    ("my_part", "hiya kant kat3awd w ghwett 3liha", False), ("my_part", "هي كانت تحكي ورفعت صوتي عليها", False),
+    # found by the third review: the partner's need of the writer, or their being right, is owning
+    ("my_part", "She asked me twice to slow down", False), ("my_part", "Tu m'as demandé de baisser le ton", False),
+    ("my_part", "Elle attendait mon appel", False), ("my_part", "He deserved better", False),
+    ("my_part", "ur right tbh", False), ("my_part", "You had every reason to be upset", False)])
 def test_my_part_about_what_they_did_gets_a_gentle_hint(content, step, text, hinted):
     """Found trying Mend as a new user: "he lied to me again" at "my part" went into the draft as "I
     can see my part in it: you lied to me again". An answer whose subject is the partner, with the

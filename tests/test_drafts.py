@@ -340,6 +340,8 @@ def test_a_darija_draft_typed_in_latin_letters_is_framed_in_latin_letters(conten
 @pytest.mark.parametrize("answers", [
     {"my_part": "j'ai crié sur elle", "regret": "je regrette d'être parti"},  # French under an Arabic interface
     {"my_part": "ghwett 3liha", "their_view": "كانت متعبة ولم أسمعها"},  # two scripts: Arabic frames, as before
+    {"my_part": "I yelled at 2am, the 2nd time this week", "regret": "rentré à 3h"},  # times, not Darija (review)
+    {"my_part": "I gave the ps5 to Ana"},
 ])
 def test_only_darija_in_latin_letters_alone_gets_latin_frames(content, answers):
     """Found by review: French typed under an Arabic interface got Darija frames ("Sme7li 3la hadchi: je

@@ -234,3 +234,38 @@ def test_a_clear_sign_inside_the_plan_asks_again_without_the_greeting(content):
     assert "sos.again" in keys and "sos.ask_safety" not in keys
     assert [f.flow for f in seat.stack] == ["sos"] and seat.slots["safety_plan_reasons"] == "my dog"
     assert "no one would miss me" not in str(seat.slots)
+
+
+@pytest.mark.parametrize("typed", ["no nothing", "nope nothing", "no - nothing", "no\nnothing", "nothing tbh", "nothing lol",
+                                   "nothing, honestly", "nothing right now", "none tbh", "nothing :(", "non rien",
+                                   "rien, franchement", "walou daba"])
+def test_nothing_with_filler_around_it_is_still_nothing(content, typed):
+    """Found by review: only exact phrases counted, so "no nothing" became the reason for living."""
+    t, keys = say(content, at_reasons(), typed)
+    assert keys[:2] == [HEARD, REASONS] and "safety_plan_reasons" not in t.state.seats["a"].slots
+
+
+@pytest.mark.parametrize("reason", ["Nan", "no one but my mum, honestly", "Nan and Grandad", "La Rochelle, the sea"])
+def test_a_short_word_from_another_language_is_not_read_as_nothing(content, reason):
+    """Found by review: "Nan" (a grandmother) was heard as the French "nan", then skipped."""
+    t, keys = say(content, at_reasons("en"), reason)
+    assert HEARD not in keys and t.state.seats["a"].slots["safety_plan_reasons"] == reason
+
+
+def test_held_words_are_dropped_when_the_plan_is_left_and_kept_over_language(content):
+    """Found by review: after /cancel the held crisis-adjacent words stayed in the stored session; and
+    /language (an interrupt over the question) dropped them silently."""
+    t, _ = say_flagged(content, at_reasons(), "my son is the only thing keeping me here")
+    t = advance(content, t.state, "a", CommandReceived("language"), NOW)
+    assert t.state.seats["a"].held_reason is not None  # the question waits below /language
+    t = advance(content, t.state, "a", CommandReceived("cancel"), NOW)
+    t = advance(content, t.state, "a", CommandReceived("cancel"), NOW)
+    assert t.state.seats["a"].held_reason is None or any(
+        t.state.seats["a"].held_reason.at == f.at for f in t.state.seats["a"].stack)
+
+
+def test_a_flagged_reason_too_long_to_keep_is_not_held(content):
+    """Found by review: words over the step's limit were held, and "yes" then failed on every try."""
+    with pytest.raises(InvalidInput) as exc:
+        say_flagged(content, at_reasons(), "what is the point " * 200)
+    assert exc.value.key == "system.too_long"

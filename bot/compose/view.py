@@ -63,12 +63,14 @@ def written_in_latin(words: DraftWords) -> bool:
                                 words.makes_sense, words.my_offer, words.my_ask) if w)
     if not text or ARABIC_LETTER.search(text):
         return False
-    return bool(_DARIJA_LATIN.search(text))
+    return len(_DARIJA_LATIN.findall(text)) >= 2  # two signs: "at 2am" or "to Ana" alone are not Darija
 
 
-# A digit inside a word (3 for ع, 7 for ح, 9 for ق, 2, 5) or a very common Darija word.
-_DARIJA_LATIN = re.compile(r"\b[a-z]*[23579][a-z]+|\b[a-z]+[23579]\b|\b(ana|nta|nti|bghit|dyal|dyali|wach|hadchi|dakchi|"
-                           r"mli|mlli|ghir|bzaf|bzzaf|daba|smeh|sme7|chi|walou|walo|kan|kant|ma[a-z]*ch)\b", re.IGNORECASE)
+# A digit inside a word (3 for ع, 7 for ح, 9 for ق, 2, 5; not "2am", "3h", "2nd", "ps5") or a very
+# common Darija word.
+_DARIJA_LATIN = re.compile(r"\b[a-z]*[23579](?!(am|pm|h|st|nd|rd|th|e|er|eme|ème)\b)[a-z]+|\b[a-z]{2,}[23579]\b(?<!ps5)"
+                           r"|\b(nta|nti|bghit|dyal|dyali|wach|hadchi|dakchi|mli|mlli|ghir|bzaf|bzzaf|daba|smeh|sme7|"
+                           r"walou|walo|kant|kont|rah|rani|smhili|smhli)\b", re.IGNORECASE)
 
 
 def english(catalog: Catalog) -> bool:

@@ -2,7 +2,8 @@
 means "nothing" ("no", "nothing matters", "rien", "ma bqa walou", in any language Mend speaks) is
 heard, not taken as a silent skip: the step's gentle message and the question once more; a second
 one right after skips, and its words are never kept. Words the screen read a weaker sign in (already
-inside /sos, so nothing else opens) are neither kept nor dropped by guess: the person is asked
+inside /sos, so nothing else opens; elsewhere the gentle check-in comes first) are neither kept nor
+dropped by guess: the person is asked
 whether to keep them ("my son is the only reason I'm still here" is a reason; "nothing matters" is
 not; only they can say which). Its state (`Seat.nothing_heard_turn`, `Seat.held_reason`) lives apart
 from the coaching draft, which a repair paused below /sos may still be waiting on."""
@@ -22,7 +23,11 @@ from bot.engine.turn import Turn
 KEEP, CHANGE = "reason_keep", "reason_change"
 HOLD_CHOICES = (Choice(KEEP, "system.reason_keep"), Choice(CHANGE, "system.reason_change"))
 NOTHING = (Choice("nothing", "system.nothing_words"), Choice("skip", "system.skip"))
-_PARTS = re.compile(r"[,.;:!?…،]+")
+_PARTS = re.compile(r"[,.;:!?…،\n/]+|\s[-–—]+\s")
+# Words around a "nothing" that don't change it ("nothing tbh", "walou daba", "rien, franchement").
+_FILLER = frozenset("""tbh honestly honest lol really rn now right just atm anymore tho though sorry hmm um uh ugh
+euh bah ben bon franchement vraiment juste maintenant daba wallah wlah wellah bsah 3la rasi""".split())
+_ASCII_WORD = re.compile(r"^[a-z]{1,3}$")
 
 Outcome = Literal["keep", "skip", "handled"] | None
 
@@ -61,7 +66,7 @@ def read(t: Turn, frame: Frame, step: TextStep, event: Event) -> tuple[Outcome, 
         t.send(step.if_nothing or "")
         prompt(t, step)
         return "handled", None
-    if event.verdict.route == "crisis":
+    if event.verdict.route == "crisis" and len(event.text.strip()) <= step.max_len:  # too long: asked to shorten first
         seat.turn += 1
         seat.held_reason = HeldReason(frame.at, event.text.strip(), seat.turn)
         ask_to_keep(t)
@@ -70,11 +75,23 @@ def read(t: Turn, frame: Frame, step: TextStep, event: Event) -> tuple[Outcome, 
 
 
 def means_nothing(t: Turn, text: str) -> bool:
-    """Every part of the message ("no, nothing", "rien. walou") is a word for nothing or a skip, in
-    any language Mend speaks (people write in the language they think in)."""
-    parts = [p.strip() for p in _PARTS.split(text) if p.strip()]
-    return bool(parts) and all(any(reading.typed_choice(t.content, locale, part, (choice,))
-                                   for locale in t.content.catalogs for choice in NOTHING) for part in parts)
+    """Every part of the message ("no, nothing", "nope nothing", "rien. walou", "nothing tbh") is a
+    word or phrase for nothing or a skip, in any language Mend speaks (people write in the language
+    they think in), filler and emoticons aside. In another language than the person's, a word of three
+    letters or fewer doesn't count: "Nan" is a grandmother in English before it is "no" in French."""
+    parts = [[w for w in part.split() if any(ch.isalnum() for ch in w) and w not in _FILLER]
+             for part in _PARTS.split(text.lower())]
+    parts = [words for words in parts if words]
+    alone = sum(map(len, parts)) == 1  # one short word alone may be a name ("Nan"); beside others it isn't
+    return bool(parts) and all(_nothing(t, " ".join(words), alone) or all(_nothing(t, w, alone) for w in words)
+                               for words in parts)
+
+
+def _nothing(t: Turn, words: str, strict: bool) -> bool:
+    own = t.seat.locale
+    return any(reading.typed_choice(t.content, locale, words, (choice,))
+               for locale in t.content.catalogs if locale == own or not (strict and _ASCII_WORD.match(words))
+               for choice in NOTHING)
 
 
 def ask_to_keep(t: Turn) -> bool:

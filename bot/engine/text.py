@@ -32,8 +32,10 @@ _PARTNER_FIRST = re.compile(
     re.IGNORECASE)
 _WRITER_IN_IT = re.compile(
     r"(?<!\w)(i|i'm|im|i've|ive|i'd|i'll|je|moi|we|we're|us|our|on|nous|my|mine|myself|me too|ma faute|mon tort)(?!\w)"
-    r"|(?<!\w)[ij]['’]|because of me|from me|on me|à cause de moi|a cause de moi|de ma part|(was|were|is|are|'s|'re) right"
-    r"|raison|that'?s fair|c'est vrai", re.IGNORECASE)
+    r"|(?<!\w)[ij]['’]|because of me|from me|on me|à cause de moi|a cause de moi|de ma part|(was|were|is|are|'s|'re|ur|u r|youre) (so |totally |completely |absolutely )?right"
+    r"|raison|that'?s fair|c'est vrai|deserved|every reason|m[ée]ritai[st]|(?<!\w)(mon|ma|mes)(?!\w)"
+    r"|(asked|needed|wanted|told|begged|expected|waited for|counted on|relied on) me\b"
+    r"|m'as? (demand[ée]|suppli[ée])|attendai[st]", re.IGNORECASE)
 
 
 def about_them(text: str) -> bool:
