@@ -269,3 +269,11 @@ def test_a_flagged_reason_too_long_to_keep_is_not_held(content):
     with pytest.raises(InvalidInput) as exc:
         say_flagged(content, at_reasons(), "what is the point " * 200)
     assert exc.value.key == "system.too_long"
+
+
+def test_hmm_at_the_keep_question_asks_it_again_and_keeps_nothing(content):
+    t, _ = say_flagged(content, at_reasons(), "my son is the only thing keeping me here")
+    t, keys = say(content, t.state, "hmm")
+    assert keys == ["system.keep_heavy_words"] and "safety_plan_reasons" not in t.state.seats["a"].slots
+    t, _ = say(content, t.state, "yes")
+    assert t.state.seats["a"].slots["safety_plan_reasons"] == "my son is the only thing keeping me here"

@@ -3,9 +3,8 @@ means "nothing" ("no", "nothing matters", "rien", "ma bqa walou", in any languag
 heard, not taken as a silent skip: the step's gentle message and the question once more; a second
 one right after skips, and its words are never kept. Words the screen read a weaker sign in (already
 inside /sos, so nothing else opens; elsewhere the gentle check-in comes first) are neither kept nor
-dropped by guess: the person is asked
-whether to keep them ("my son is the only reason I'm still here" is a reason; "nothing matters" is
-not; only they can say which). Its state (`Seat.nothing_heard_turn`, `Seat.held_reason`) lives apart
+dropped by guess: the person is asked whether to keep them ("my son is the only reason I'm still
+here" is a reason; "nothing matters" is not; only they can say which). Its state (`Seat.nothing_heard_turn`, `Seat.held_reason`) lives apart
 from the coaching draft, which a repair paused below /sos may still be waiting on."""
 from __future__ import annotations
 
@@ -51,6 +50,10 @@ def read(t: Turn, frame: Frame, step: TextStep, event: Event) -> tuple[Outcome, 
             t.send("system.reason_again")
             prompt(t, step)
             return "handled", None
+        if isinstance(event, TextReceived) and not _words(event.text):  # "hmm", "um…": still deciding
+            seat.held_reason = held
+            ask_to_keep(t)
+            return "handled", None
         # anything else typed is a new answer, read below
     if not isinstance(event, TextReceived):
         return None, None
@@ -79,12 +82,17 @@ def means_nothing(t: Turn, text: str) -> bool:
     word or phrase for nothing or a skip, in any language Mend speaks (people write in the language
     they think in), filler and emoticons aside. In another language than the person's, a word of three
     letters or fewer doesn't count: "Nan" is a grandmother in English before it is "no" in French."""
-    parts = [[w for w in part.split() if any(ch.isalnum() for ch in w) and w not in _FILLER]
-             for part in _PARTS.split(text.lower())]
-    parts = [words for words in parts if words]
+    parts = _words(text)
     alone = sum(map(len, parts)) == 1  # one short word alone may be a name ("Nan"); beside others it isn't
     return bool(parts) and all(_nothing(t, " ".join(words), alone) or all(_nothing(t, w, alone) for w in words)
                                for words in parts)
+
+
+def _words(text: str) -> list[list[str]]:
+    """The message's parts, each as its words, filler and emoticons aside; empty parts dropped."""
+    parts = [[w for w in part.split() if any(ch.isalnum() for ch in w) and w not in _FILLER]
+             for part in _PARTS.split(text.lower())]
+    return [words for words in parts if words]
 
 
 def _nothing(t: Turn, words: str, strict: bool) -> bool:
