@@ -174,11 +174,8 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # neutral 11.5% (unchanged). Unseen 44 (read before at 2d5e928): neutral 6% -> 8%, gentle_startup recall
 # 0.84 -> 0.96; 37 neutral 13.5% -> 15.7%; 25 6.7% -> 3.3%; 21 0% -> 1.8%, gentle_startup recall 0.80 -> 0.90.
 # Kept, as every round is; floors re-derived by the rule (one held-out draft below today's figure).
-# Then five English and three French defensiveness patterns from c43's dev misses ("what more do you want",
-# "give me a break", "i was just hangry", "tu comprends tout de travers"): dev 0.894/0.729 -> 0.895/0.737,
-# dev neutral 8.0% (unchanged); held-out defensiveness 0.84/0.75 -> 0.84/0.77 (one draft). Floor follows.
 HELDOUT_FLOORS = {
-    "criticism": (0.94, 0.94), "contempt": (0.91, 0.97), "defensiveness": (0.82, 0.75),
+    "criticism": (0.94, 0.94), "contempt": (0.91, 0.97), "defensiveness": (0.82, 0.73),
     "non_apology": (0.91, 0.86), "good_apology": (0.92, 0.88), "gentle_startup": (0.97, 0.90),
 }
 HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.115 (10 of 87) at the end of sessions 15, 16 and 17 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the issue's goal is 0.10
