@@ -131,7 +131,7 @@ def test_heavy_words_are_asked_about_not_kept_or_dropped(content):
 def test_nothing_after_the_keep_question_is_heard_and_the_held_words_are_dropped(content, then):
     """Found by review: "no, nothing" at the keep question became the reason, and a "nothing" there
     left the held words behind for a later "yes" to keep."""
-    t, _ = say_flagged(content, at_reasons(), "i dont see the point")
+    t, _ = say_flagged(content, at_reasons(), "honestly what would even be the point")
     t, keys = say(content, t.state, then)
     assert keys[:2] == [HEARD, REASONS] and t.state.seats["a"].held_reason is None
     with pytest.raises(InvalidInput) as exc:  # a "yes" now keeps nothing: "go ahead, in your own words"
@@ -277,3 +277,20 @@ def test_hmm_at_the_keep_question_asks_it_again_and_keeps_nothing(content):
     assert keys == ["system.keep_heavy_words"] and "safety_plan_reasons" not in t.state.seats["a"].slots
     t, _ = say(content, t.state, "yes")
     assert t.state.seats["a"].slots["safety_plan_reasons"] == "my son is the only thing keeping me here"
+
+
+@pytest.mark.parametrize("locale, typed", [("en", "i dont see the point"), ("en", "hmm"), ("en", "not really"),
+                                           ("fr", "j'en peux plus"), ("fr", "à quoi bon"), ("fr", "bof"),
+                                           ("ar", "ma bqit 9ad"), ("ar", "ma3ndi hta sbab"), ("ar", "ما عندي حتى سبب")])
+def test_despair_the_screen_may_miss_is_heard_not_kept_as_the_reason(content, locale, typed):
+    """Found trying Mend as a new user: "j'en peux plus", "ma bqit 9ad", "hmm" were saved as the reason
+    for living, with no word said (the screen reads some of them as ordinary tiredness)."""
+    t, keys = say(content, at_reasons(locale), typed)
+    assert keys[:2] == [HEARD, REASONS] and "safety_plan_reasons" not in t.state.seats["a"].slots
+
+
+def test_the_second_nothing_says_it_can_be_added_later(content):
+    """Found trying Mend as a new user: a second "no" blanked the answer without a word."""
+    t, _ = say(content, at_reasons(), "no")
+    t, keys = say(content, t.state, "no")
+    assert keys[0] == "system.reason_later" and "safety_plan.show" in keys

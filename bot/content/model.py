@@ -20,6 +20,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "system.reason_keep",
     "system.reason_change",
     "system.reason_again",
+    "system.reason_later",
     "sos.again",
     "system.back_to_step",
     "system.welcome_back",

@@ -61,8 +61,9 @@ def read(t: Turn, frame: Frame, step: TextStep, event: Event) -> tuple[Outcome, 
             and reading.typed_choice(t.content, seat.locale, event.text, NOTHING[1:]):
         return None, None  # editing a plan: "no", "skip" keep the reason written before, quietly
     if means_nothing(t, event.text):
-        if seat.nothing_heard_turn == seat.turn:  # heard just before, at this prompt: skipped now
+        if seat.nothing_heard_turn == seat.turn:  # heard just before, at this prompt: skipped now, said so
             seat.nothing_heard_turn = None
+            t.send("system.reason_later")
             return "skip", None
         seat.turn += 1  # the question comes again: buttons of the first asking are stale
         seat.nothing_heard_turn = seat.turn
@@ -82,10 +83,13 @@ def means_nothing(t: Turn, text: str) -> bool:
     word or phrase for nothing or a skip, in any language Mend speaks (people write in the language
     they think in), filler and emoticons aside. In another language than the person's, a word of three
     letters or fewer doesn't count: "Nan" is a grandmother in English before it is "no" in French."""
+    if _nothing(t, text.strip(), strict=len(text.split()) == 1):  # a whole phrase ("not really", "à quoi bon")
+        return True
     parts = _words(text)
+    if not parts:  # "hmm", "um…": only filler, nothing written
+        return any(ch.isalnum() for ch in text)
     alone = sum(map(len, parts)) == 1  # one short word alone may be a name ("Nan"); beside others it isn't
-    return bool(parts) and all(_nothing(t, " ".join(words), alone) or all(_nothing(t, w, alone) for w in words)
-                               for words in parts)
+    return all(_nothing(t, " ".join(words), alone) or all(_nothing(t, w, alone) for w in words) for words in parts)
 
 
 def _words(text: str) -> list[list[str]]:
@@ -98,7 +102,7 @@ def _words(text: str) -> list[list[str]]:
 def _nothing(t: Turn, words: str, strict: bool) -> bool:
     own = t.seat.locale
     return any(reading.typed_choice(t.content, locale, words, (choice,))
-               for locale in t.content.catalogs if locale == own or not (strict and _ASCII_WORD.match(words))
+               for locale in t.content.catalogs if locale == own or not (strict and _ASCII_WORD.match(words.lower()))
                for choice in NOTHING)
 
 
