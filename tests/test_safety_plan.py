@@ -294,3 +294,14 @@ def test_the_second_nothing_says_it_can_be_added_later(content):
     t, _ = say(content, at_reasons(), "no")
     t, keys = say(content, t.state, "no")
     assert keys[0] == "system.reason_later" and "safety_plan.show" in keys
+
+
+def test_a_long_reason_is_shown_back_whole_or_cut_at_a_word(content):
+    """Found trying Mend as a new user: a paragraph about a daughter came back as "…she still c…"."""
+    long = "My daughter Lina. She's seven and she still climbs into my bed when it thunders, " * 3
+    t, _ = say_flagged(content, at_reasons(), long.strip())
+    assert long.strip() in str(t.effects[-1].params)
+    longer = "she still climbs into my bed when it thunders and " * 20
+    t, _ = say_flagged(content, at_reasons(), longer.strip())
+    heard = t.effects[-1].params["heard"]
+    assert heard.endswith("…") and heard[:-1].split()[-1] in longer.split()

@@ -113,5 +113,18 @@ def ask_to_keep(t: Turn) -> bool:
     if held is None:
         return False
     held.turn = t.seat.turn
-    t.send("system.keep_heavy_words", {"heard": reading.heard(held.text)}, choices=HOLD_CHOICES, prompt=True)
+    t.send("system.keep_heavy_words", {"heard": shown(held.text)}, choices=HOLD_CHOICES, prompt=True)
+    return True
+
+
+SHOWN_MAX = 600  # a long answer is shown back whole up to here, then cut at a word (never mid-word)
+
+
+def shown(text: str) -> str:
+    """The held words as the keep question shows them back: a heartfelt paragraph cut short mid-word
+    read as doubted (found trying Mend as a new user)."""
+    text = " ".join(text.split())
+    if len(text) <= SHOWN_MAX:
+        return text
+    return text[:SHOWN_MAX].rsplit(" ", 1)[0] + "…"
     return True

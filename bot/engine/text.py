@@ -1,4 +1,5 @@
-"""Cleaning of free text before it is stored or screened, and one reading of it. Pure."""
+"""Cleaning of free text before it is stored or screened, and a few plain readings of it: who it
+speaks of (someone else, the writer, only the partner) and a slip along the keyboard. Pure."""
 from __future__ import annotations
 
 import re
