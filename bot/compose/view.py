@@ -134,8 +134,6 @@ def draft_feeling(key: str, catalog: Catalog, latin: bool = False) -> str:
     gives a form that needs no agreement ("de la peine"); the label where a locale has none. With
     `latin`, Darija in Latin letters (`draft_latn.feeling.<id>`) where the catalog has it."""
     own = _latin_or_plain(catalog, f"draft.feeling.{key.rsplit('.', 1)[-1]}", latin)
-    if own not in catalog.messages:
-        own = f"draft.feeling.{key.rsplit('.', 1)[-1]}"
     return catalog.text(own if own in catalog.messages else key)
 
 

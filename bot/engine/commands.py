@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.engine import couples, language, runner
+from bot.engine import couples, language, runner, safety
 from bot.engine.effects import ExportData
 from bot.engine.errors import InvalidInput
 from bot.engine.frames import current, in_flow, in_interrupt, main_frame, pop_interrupts
@@ -51,7 +51,7 @@ def start(t: Turn, name: str, args: str) -> None:
 
 # Support opened over something else (/sos, abuse support, the gentle check-in, support after a
 # positive screen): /help speaks of that, not of the exercise paused below it.
-SUPPORT_HELP_FLOWS = ("sos", "ipv", "safety_check", "screen_support")
+SUPPORT_HELP_FLOWS = (*safety.SUPPORT_FLOWS, "screen_support")
 
 
 def show_help(t: Turn, name: str, args: str) -> None:

@@ -16,7 +16,7 @@ from bot.engine import reading
 from bot.engine.effects import Choice
 from bot.engine.events import Event, OptionChosen, TextReceived
 from bot.engine.prompts import prompt
-from bot.engine.state import Frame, HeldReason
+from bot.engine.state import Frame, HeldReason, Seat
 from bot.engine.turn import Turn
 
 KEEP, CHANGE = "reason_keep", "reason_change"
@@ -104,6 +104,13 @@ def _nothing(t: Turn, words: str, strict: bool) -> bool:
     return any(reading.typed_choice(t.content, locale, words, (choice,))
                for locale in t.content.catalogs if locale == own or not (strict and _ASCII_WORD.match(words.lower()))
                for choice in NOTHING)
+
+
+def forget_if_left(seat: Seat) -> None:
+    """Held words go once their question is no longer anywhere on the stack (/cancel, the plan ended);
+    an interrupt over it (/language) keeps them."""
+    if seat.held_reason and all(seat.held_reason.at != f.at for f in seat.stack):
+        seat.held_reason = None
 
 
 def ask_to_keep(t: Turn) -> bool:

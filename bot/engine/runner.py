@@ -31,8 +31,7 @@ def run(t: Turn, key: str | None = None) -> None:
             seat.family = None
             if seat.draft and all(seat.draft.at != f.at for f in seat.stack):
                 seat.draft = None  # the hinted draft belonged to a step left behind
-            if seat.held_reason and all(seat.held_reason.at != f.at for f in seat.stack):
-                seat.held_reason = None  # so did heavy words held at a reason for living (heard.py)
+            heard.forget_if_left(seat)  # so do heavy words held at a reason for living
             if held_here(t, frame) and heard.ask_to_keep(t):  # back from /language: asked again
                 return
             # Back from an interrupt (/language, /pause) to a hinted draft: the hint and its buttons
@@ -59,8 +58,7 @@ def reprompt(t: Turn, key: str | None = None) -> None:
         start_home_or_welcome(t)
         return
     frame, step = here
-    if t.seat.held_reason and all(t.seat.held_reason.at != f.at for f in t.seat.stack):
-        t.seat.held_reason = None  # left with /cancel: crisis-adjacent words are not kept a moment longer
+    heard.forget_if_left(t.seat)  # left with /cancel: crisis-adjacent words are not kept a moment longer
     if isinstance(step, QUESTION_TYPES):
         if key is None and (show_waiting_hint(t) or (held_here(t, frame) and heard.ask_to_keep(t))):
             return

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.content.model import ChoiceStep
-from bot.engine import questions, runner
+from bot.engine import questions, reading, runner
 from bot.engine.effects import SafetyEvent
 from bot.engine.events import OptionChosen, Verdict
 from bot.engine.frames import finish_frame, in_flow, leave, new_frame
@@ -93,5 +93,5 @@ def restart_support(t: Turn, flow_id: str) -> None:
     while any(f.flow in SUPPORT_FLOWS for f in stack):
         leave(t, stack.pop())
     again = f"{flow_id}.again"
-    catalog = t.content.catalogs.get(t.seat.locale) or t.content.catalogs[t.content.default_locale]
+    catalog = reading.catalog_of(t.content, t.seat.locale)
     runner.push_interrupt(t, flow_id, again if again in catalog.messages else None)

@@ -34,6 +34,8 @@ LABELS = PROBLEMS + POSITIVES
 HARSH = ("criticism", "contempt")  # never alongside a positive label
 MIN_WORDS_FOR_MODEL = 2  # "whatever." and "ok" say too little for a sentence vector
 _WORD = re.compile(r"\w+")
+
+
 def pattern_labels(lexicons: Iterable[Lexicon], text: str) -> set[str]:
     """Every label whose coaching pattern matches one of the draft's normalised readings."""
     readings = tuple(dict.fromkeys(views(text)))
