@@ -134,6 +134,7 @@ EXPORT_CLAIMS = {
     "paused_exercises": "any exercise you paused",
     "past_repairs": "your past repairs (/history)",
     "reminders": "reminders you've asked for",
+    "waiting_for_your_choice": "words waiting for your choice, only until you choose",
     "safety_check_ins": "counts such moments, with only the kind and the time and nothing that links them to you",
     "partner_words": "those words are theirs, so it isn't in your /export",
 }
@@ -218,3 +219,30 @@ async def test_telegram_privacy_text_matches_the_exported_file(tmp_path, content
         assert data["answers"]["safety_plan_warning_signs"] == "can't sleep"
         assert [r["kind"] for r in data["reminders"]] == ["safety_checkin"]
         assert not [k for k in data["answers"] if k.startswith("sos_")]
+
+
+async def test_export_holds_words_waiting_for_a_choice_and_drops_them_after(alice, conversation):
+    """/export says "everything": words stored only while a question about them is open (a draft with
+    a coaching hint, words a check-in or the safety plan set aside) are stored, so they are in it too
+    (found in review: they were left out), and gone once the person has chosen."""
+    from bot.engine import CommandReceived
+    from tests.helpers import reach_my_part
+    await alice.onboard()
+    await reach_my_part(alice)
+    await alice.says(f"You never listen, what is wrong with you {ALICE_CANARY}")
+    assert alice.last_prompt.key == "coaching.hint.criticism"
+    (document,) = [o.document for o in await conversation.handle(alice.user_id, CommandReceived("export")) if o.document]
+    (waiting,) = document["data"]["waiting_for_your_choice"]
+    assert ALICE_CANARY in waiting["text"] and "coaching suggestion" in waiting["what"]
+    await alice.says("I was short with you when you told me about your day, and I'm sorry.")
+    (document,) = [o.document for o in await conversation.handle(alice.user_id, CommandReceived("export")) if o.document]
+    assert document["data"]["waiting_for_your_choice"] == []
+    assert ALICE_CANARY not in json.dumps(document["data"])
+
+
+def test_export_names_words_a_check_in_or_the_plan_set_aside():
+    from bot.engine.state import HeldReason
+    from bot.services.privacy import waiting_for_choice
+    seat = Seat(held_text="words set aside", held_reason=HeldReason(("safety_plan", "reasons"), "heavy words", 3))
+    assert [w["text"] for w in waiting_for_choice(seat)] == ["words set aside", "heavy words"]
+    assert waiting_for_choice(Seat()) == []

@@ -12,7 +12,7 @@ from typing import Any
 import aiosqlite
 
 from bot.content.model import PARTNER_PREFIX
-from bot.engine.state import SessionState, SlotValue
+from bot.engine.state import Seat, SessionState, SlotValue
 from bot.storage import personal_data, repo
 from bot.storage.repo import iso
 
@@ -25,6 +25,22 @@ def own_answers(slots: dict[str, SlotValue]) -> dict[str, SlotValue]:
     """The person's own answers: a partner's revealed words (the `partner_` slots) are theirs, not this
     person's, and are never exported here (P6)."""
     return {k: v for k, v in slots.items() if not k.startswith(PARTNER_PREFIX)}
+
+
+def waiting_for_choice(seat: Seat) -> list[dict[str, str]]:
+    """Words held only while a question about them is open: they are stored (so a restart loses
+    nothing) and so they are the person's too, until the answer keeps or drops them."""
+    waiting = []
+    if seat.draft:
+        waiting.append({"what": "a draft with a coaching suggestion, until you keep or change it",
+                        "text": seat.draft.text})
+    if seat.held_text:
+        waiting.append({"what": "words a safety check-in set aside, until you say whether to keep them",
+                        "text": seat.held_text})
+    if seat.held_reason:
+        waiting.append({"what": "words in your safety plan, until you say whether to keep them",
+                        "text": seat.held_reason.text})
+    return waiting
 
 
 async def build_export(conn: aiosqlite.Connection, user: repo.User, state: SessionState, now: datetime
@@ -43,6 +59,7 @@ async def build_export(conn: aiosqlite.Connection, user: repo.User, state: Sessi
         "where_you_are": [asdict(f) for f in seat.stack] if seat else [],
         "paused_exercises": [asdict(f) for f in seat.parked] if seat else [],
         "reminders": reminders,
+        "waiting_for_your_choice": waiting_for_choice(seat) if seat else [],
         "safety_check_ins": "Mend keeps only anonymous counts of safety check-ins (kind and time); none are linked to you.",
     }
 
