@@ -84,6 +84,34 @@ def test_editing_a_plan_no_keeps_the_earlier_reason_without_the_gentle_word(cont
     assert HEARD not in keys and t.state.seats["a"].slots["safety_plan_reasons"] == "my dog"
 
 
+@pytest.mark.parametrize("locale, typed", [("en", "keep it"), ("en", "Keep what I wrote"), ("fr", "pareil"),
+                                           ("ar", "خليه")])
+def test_reopening_the_plan_shows_what_was_written_and_keep_keeps_it(content, locale, typed):
+    """Found trying Mend as a new user: the plan reopened at its first question with nothing on screen
+    saying what was already there. The earlier answer is shown above the question, Skip reads "Keep
+    what I wrote", and typing that keeps it (never saved as the new answer)."""
+    state = at_reasons(locale, earlier="my dog, Biscuit")
+    state.seats["a"].stack[-1] = Frame("safety_plan", "surroundings", 1)
+    state.seats["a"].slots["safety_plan_surroundings"] = "pills at my sister's"
+    t = advance(content, state, "a", CommandReceived("help"), NOW)
+    shown = [e for e in t.effects if getattr(e, "key", None) == "system.written_before"]
+    assert [e.params["heard"] for e in shown] == ["pills at my sister's"]
+    (asked,) = [e for e in t.effects if getattr(e, "key", None) == "safety_plan.surroundings"]
+    assert [c.label for c in asked.choices] == ["system.skip_keep"]
+    t, keys = say(content, t.state, typed)
+    assert t.state.seats["a"].slots["safety_plan_surroundings"] == "pills at my sister's"
+    assert keys[-2:] == ["system.written_before", REASONS]
+
+
+def test_a_first_plan_says_skip_and_shows_nothing_written_before(content):
+    t = advance(content, at_reasons(), "a", CommandReceived("help"), NOW)
+    assert "system.written_before" not in [getattr(e, "key", None) for e in t.effects]
+    (asked,) = [e for e in t.effects if getattr(e, "key", None) == REASONS]
+    assert [c.label for c in asked.choices] == ["system.skip"]
+    t, _ = say(content, t.state, "keep it")  # with nothing written before, "keep it" is an answer
+    assert t.state.seats["a"].slots["safety_plan_reasons"] == "keep it"
+
+
 def test_the_second_nothing_counts_only_right_after_the_first(content):
     """After the gentle word, anything that asks again (/help, a restart) makes the next "nothing" heard
     again, never a silent skip; and a later visit to the plan starts afresh."""
@@ -142,7 +170,7 @@ def test_nothing_after_the_keep_question_is_heard_and_the_held_words_are_dropped
 def test_heavy_words_never_replace_an_earlier_reason_unasked(content):
     """Found by review: editing a plan, "nothing matters" or flagged words replaced "my dog" silently."""
     t, keys = say(content, at_reasons(earlier="my dog"), "nothing matters")
-    assert keys[:2] == [HEARD, REASONS]
+    assert keys[:3] == [HEARD, "system.written_before", REASONS]
     t, keys = say_flagged(content, at_reasons(earlier="my dog"), "whats the point of any of it")
     assert keys == ["system.keep_heavy_words"] and t.state.seats["a"].slots["safety_plan_reasons"] == "my dog"
 

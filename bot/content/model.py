@@ -41,6 +41,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "system.nothing_to_cancel",
     "system.not_given",
     "system.skip",
+    "system.skip_keep", "system.written_before",
     "system.done_picking",
     "system.type_answer", "system.already_done", "system.meta_words",
     "system.consent_first",

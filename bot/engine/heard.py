@@ -17,6 +17,7 @@ from bot.engine.effects import Choice
 from bot.engine.events import Event, OptionChosen, TextReceived
 from bot.engine.prompts import prompt
 from bot.engine.state import Frame, HeldReason, Seat
+from bot.engine.text import shown_back
 from bot.engine.turn import Turn
 
 KEEP, CHANGE = "reason_keep", "reason_change"
@@ -120,18 +121,5 @@ def ask_to_keep(t: Turn) -> bool:
     if held is None:
         return False
     held.turn = t.seat.turn
-    t.send("system.keep_heavy_words", {"heard": shown(held.text)}, choices=HOLD_CHOICES, prompt=True)
-    return True
-
-
-SHOWN_MAX = 600  # a long answer is shown back whole up to here, then cut at a word (never mid-word)
-
-
-def shown(text: str) -> str:
-    """The held words as the keep question shows them back: a heartfelt paragraph cut short mid-word
-    read as doubted (found trying Mend as a new user)."""
-    text = " ".join(text.split())
-    if len(text) <= SHOWN_MAX:
-        return text
-    return text[:SHOWN_MAX].rsplit(" ", 1)[0] + "…"
+    t.send("system.keep_heavy_words", {"heard": shown_back(held.text)}, choices=HOLD_CHOICES, prompt=True)
     return True

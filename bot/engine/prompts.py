@@ -10,6 +10,7 @@ from bot.engine import families, history, reading, reminders, support, times
 from bot.engine.effects import Choice
 from bot.engine.frames import current, main_frame
 from bot.engine.rewrite import HINT_ORDER
+from bot.engine.text import shown_back
 from bot.engine.turn import Turn
 
 
@@ -77,8 +78,17 @@ def choices(t: Turn, step: Question) -> tuple[Choice, ...]:
     if isinstance(step, MultiStep):
         out.append(Choice(DONE, "system.done_picking"))
     if step.optional:
-        out.append(Choice(SKIP, "system.skip"))
+        out.append(Choice(SKIP, "system.skip_keep" if kept_answer(t, step) else "system.skip"))
     return tuple(out)
+
+
+def kept_answer(t: Turn, step: Question) -> str | None:
+    """Editing the safety plan (`skip_keeps`): the answer written before, which skipping keeps. It is
+    shown above the question, and Skip says "Keep what I wrote": found trying Mend as a new user, the
+    plan reopened at its first question with nothing on screen saying what was already there."""
+    if not (step.skip_keeps and step.save_as):
+        return None
+    return t.seat.slot_text(step.save_as)
 
 
 HINT_BUTTONS = (Choice("lint_rewrite", "coaching.rewrite"), Choice("lint_edit", "coaching.edit"),
@@ -102,6 +112,9 @@ def show_waiting_hint(t: Turn) -> bool:
 
 
 def prompt(t: Turn, step: Question, key: str | None = None, extra: tuple[Choice, ...] = ()) -> None:
+    earlier = kept_answer(t, step)
+    if earlier:
+        t.send("system.written_before", {"heard": shown_back(earlier)})
     groups = () if isinstance(step, TextStep) or families.grouped(step) else step.option_groups
     t.send(key or step.key or "", params_for(t, step.key), choices=choices(t, step) + extra,
            groups=groups if len(groups) > 1 else (), selected=tuple(t.seat.picks),

@@ -13,7 +13,7 @@ from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
 from bot.engine.frames import HINT_KEPT, current
-from bot.engine.prompts import HINT_BUTTONS, KEEP_BUTTONS, params_for, prompt
+from bot.engine.prompts import HINT_BUTTONS, KEEP_BUTTONS, kept_answer, params_for, prompt
 from bot.engine.rewrite import hint_label, positive_label, scaffold
 from bot.engine.state import Draft, Frame, SlotValue
 from bot.engine.text import about_them, clean_text, keyboard_run, mentions_someone_else, speaks_of_myself
@@ -280,7 +280,8 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         return
     if not isinstance(event, TextReceived):
         raise InvalidInput("system.type_answer")
-    if step.optional and typed_skip(t, event.text):  # "skip", "idk", "nah": skipped, never kept as the answer
+    if step.optional and typed_skip(t, event.text, keeps=kept_answer(t, step) is not None):
+        # "skip", "idk", "nah" (and "keep it" where an earlier answer is kept): never kept as the answer
         save(t, step, None, skipped=True)
         runner.move_on(t, frame, step)
         return
@@ -355,10 +356,12 @@ def refuse_bare_yes_or_mash(t: Turn, text: str) -> None:
         raise InvalidInput("system.keyboard_slip")
 
 
-def typed_skip(t: Turn, text: str) -> bool:
+def typed_skip(t: Turn, text: str, keeps: bool = False) -> bool:
     """The whole message is "Skip this" or one of its aliases in the person's language (never a
-    word inside a longer answer: "no idea why I did that" is an answer)."""
-    return typed_option(t, text, (Choice(SKIP, "system.skip"),)) == SKIP
+    word inside a longer answer: "no idea why I did that" is an answer); with `keeps` (an earlier
+    answer stays), "Keep what I wrote" and its aliases too."""
+    skips = (Choice(SKIP, "system.skip"),) + ((Choice("keep_earlier", "system.skip_keep"),) if keeps else ())
+    return typed_option(t, text, skips) in (SKIP, "keep_earlier")
 
 
 def typed_option(t: Turn, text: str, choices: tuple[Choice, ...]) -> str | None:

@@ -1,5 +1,6 @@
 """Cleaning of free text before it is stored or screened, and a few plain readings of it: who it
-speaks of (someone else, the writer, only the partner) and a slip along the keyboard. Pure."""
+speaks of (someone else, the writer, only the partner), a slip along the keyboard, and the person's
+words shown back to them. Pure."""
 from __future__ import annotations
 
 import re
@@ -95,3 +96,15 @@ def keyboard_run(text: str) -> bool:
     if not words or not all(w.isascii() and w.isalpha() for w in words) or sum(map(len, words)) < 5:
         return False
     return all(_mashed(w) for w in words)
+
+
+SHOWN_MAX = 600  # a long answer is shown back whole up to here, then cut at a word (never mid-word)
+
+
+def shown_back(text: str) -> str:
+    """A person's own words as Mend shows them back to them: a heartfelt paragraph cut short mid-word
+    read as doubted (found trying Mend as a new user)."""
+    text = " ".join(text.split())
+    if len(text) <= SHOWN_MAX:
+        return text
+    return text[:SHOWN_MAX].rsplit(" ", 1)[0] + "…"
