@@ -10,6 +10,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -297,6 +298,25 @@ async def test_a_feeling_and_a_family_name_together_keep_both(talk):
     assert "hurt" in acknowledged and "anxious" in acknowledged
 
 
+async def test_a_group_named_beside_a_feeling_is_kept_when_done_comes_with_nothing_from_it(talk):
+    # Found trying Mend as a new user: "hurt, angry" then Done kept "hurt" and dropped "angry" (the
+    # group was opened for its finer words, and none was picked).
+    t = await talk(TO_CALM_GATE + ["2", "skip", "yes", "hurt, angry"])
+    assert t.options[:4] == ["annoyed", "frustrated", "bitter", "furious"]
+    t = await talk(["Done"])
+    acknowledged = after(t, "In that moment, I felt")
+    assert "hurt" in acknowledged and "angry" in acknowledged
+
+
+async def test_a_finer_word_from_the_named_group_replaces_the_group_word(talk):
+    t = await talk(TO_CALM_GATE + ["2", "skip", "yes", "hurt, angry"])
+    t = await talk(["furious"])  # "hurt", ticked out of sight, stays
+    if "Naming a feeling" not in t.text and "Those feelings make sense" not in t.text:
+        t = await talk(["done"])
+    acknowledged = after(t, "In that moment, I felt")
+    assert "hurt" in acknowledged and "furious" in acknowledged and "angry" not in acknowledged
+
+
 async def test_multi_select_own_words_when_not_all_parts_are_options(talk):
     t = await talk(TO_CALM_GATE + ["2", "skip", "yes", "small and stupid"])
     assert "small and stupid" in t.text and "What set you up" in t.text
@@ -473,3 +493,14 @@ def test_skip_and_done_share_no_words(locale):
         return {w.lower() for w in [entry["text"], *entry.get("aliases", [])]} if isinstance(entry, dict) else {entry.lower()}
 
     assert words(system["skip"]) & words(system["done_picking"]) == set()
+
+
+async def test_console_numbers_keep_a_feeling_ticked_in_another_group(db, content, clock):
+    """The console sends the numbers typed as the whole set; a feeling ticked in a group out of sight
+    ("hurt" from "hurt, angry", with Angry open) can't be typed there, so it stays."""
+    import json
+
+    from tests.test_console import chat
+    output = await chat(db, content, clock, ["1", "1", "/checkin", "hurt, angry", "4", "/export"])
+    saved = output.split("[saved: ")[1].split("]")[0]
+    assert json.loads(Path(saved).read_text())["answers"]["checkin_feelings"] == ["hurt", "furious"]

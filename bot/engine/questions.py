@@ -121,10 +121,11 @@ def open_family(t: Turn, step: OptionStep, choice: str | None) -> bool:
     return True
 
 
-def options_and_group(t: Turn, step: MultiStep, text: str) -> tuple[list[str], str] | None:
+def options_and_group(t: Turn, step: MultiStep, text: str) -> tuple[list[str], str, str] | None:
     """Several parts typed at a grouped question where each part is an option or a group's name
-    and one is a group ("scared, hurt"; "triste et en colère"): the options named, and that group.
-    Found trying Mend as a new user: the group opened and the other feeling was silently dropped."""
+    and one is a group ("scared, hurt"; "triste et en colère"): the options named, that group, and
+    the group's word as typed. Found trying Mend as a new user: the group opened and the other feeling
+    was silently dropped."""
     if not families.grouped(step):
         return None
     parts = [p for p in answers.SPLIT_RE.split(text) if p and p.strip()]
@@ -132,6 +133,7 @@ def options_and_group(t: Turn, step: MultiStep, text: str) -> tuple[list[str], s
         return None
     named: list[str] = []
     group: str | None = None
+    typed = ""
     for part in parts:
         outcome = reading.read_typed(t.content, t.seat, step, part, t.now, None)
         if outcome.kind == "picked" and not set(outcome.ids) & {DONE, SKIP}:
@@ -140,8 +142,8 @@ def options_and_group(t: Turn, step: MultiStep, text: str) -> tuple[list[str], s
         found = families.named(t.content, t.seat.locale, step, part)
         if found is None or group is not None:
             return None  # words that are neither, or two groups at once: read as before
-        group = found
-    return (named, group) if group is not None and named else None
+        group, typed = found, part.strip()
+    return (named, group, typed) if group is not None and named else None
 
 
 def ask_which(t: Turn, step: OptionStep, ids: tuple[str, ...], text: str) -> None:
@@ -167,9 +169,11 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
             return
         mixed = options_and_group(t, step, event.text)
         if mixed:  # "scared, hurt": tick "hurt", then open the Scared group for its words
-            named, group = mixed
+            named, group, typed = mixed
             picks.extend(i for i in named if i not in picks)
             del picks[step.max_picks:]
+            if step.allow_text:  # "angry" itself is kept if no word from the group is picked
+                t.seat.typed_group = [group.removeprefix(families.PREFIX), typed]
             t.send("answers.ticked_and_group", {"heard": reading.heard(event.text)})
             open_family(t, step, group)
             return
@@ -198,7 +202,10 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
             return
         if not chosen or any(o not in step.options for o in chosen):
             raise InvalidInput("system.pick_an_option")
-        finish_multi(t, frame, step, chosen)
+        # Ticked in another group, out of sight ("hurt, angry" ticks "hurt" and opens Angry): the set
+        # typed on the console can't name them, so they stay (found: "hurt" was dropped).
+        shown = families.groups(step).get(t.seat.family or "", step.options)
+        finish_multi(t, frame, step, list(dict.fromkeys([*(p for p in picks if p not in shown), *chosen])))
         return
     if not isinstance(event, OptionChosen):
         raise InvalidInput("system.pick_an_option")
@@ -244,6 +251,12 @@ def asks_for_the_feeling(t: Turn, frame: Frame, step: MultiStep, event: TextRece
 
 
 def finish_multi(t: Turn, frame: Frame, step: MultiStep, chosen: list[str], own_words: bool = False) -> None:
+    typed_group, t.seat.typed_group = t.seat.typed_group, None
+    if typed_group and chosen and not own_words and not set(chosen) & set(families.groups(step).get(typed_group[0], ())):
+        # "hurt, angry" then Done with nothing from the Angry group: "angry" was a feeling they named,
+        # not only a way into the group (found trying Mend as a new user: it was dropped).
+        t.seat.slots[f"{step.save_as}_text"] = checked_text(step, typed_group[1])
+        own_words = True
     count = len(chosen) + (1 if own_words else 0)
     if not (count == 0 and step.optional):
         if count < step.min_picks or len(chosen) > step.max_picks:

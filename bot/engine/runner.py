@@ -29,6 +29,7 @@ def run(t: Turn, key: str | None = None) -> None:
             seat.turn += 1  # a new prompt: buttons of earlier prompts become stale (R3)
             seat.picks = []
             seat.family = None
+            seat.typed_group = None
             if seat.draft and all(seat.draft.at != f.at for f in seat.stack):
                 seat.draft = None  # the hinted draft belonged to a step left behind
             heard.forget_if_left(seat)  # so do heavy words held at a reason for living

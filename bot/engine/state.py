@@ -84,6 +84,9 @@ class Seat:
     slots: dict[str, SlotValue] = field(default_factory=dict)
     picks: list[str] = field(default_factory=list)  # multi-select in progress
     family: str | None = None  # the option group open on a long grouped question (feelings, timezones)
+    # A group's name typed beside other feelings ("hurt, angry"): [group id, the word as typed]. Kept as
+    # the person's own word if the answer ends with nothing picked from that group (questions.py).
+    typed_group: list[str] | None = None
     turn: int = 0
     consented_at: str | None = None
     adult: bool = False
