@@ -260,8 +260,31 @@ def test_a_clear_sign_inside_the_plan_asks_again_without_the_greeting(content):
     keys = [getattr(e, "key", None) for e in t.effects]
     seat = t.state.seats["a"]
     assert "sos.again" in keys and "sos.ask_safety" not in keys
-    assert [f.flow for f in seat.stack] == ["sos"] and seat.slots["safety_plan_reasons"] == "my dog"
+    assert [f.flow for f in seat.stack] == ["sos", "safety_plan", "sos"] and seat.slots["safety_plan_reasons"] == "my dog"
     assert "no one would miss me" not in str(seat.slots)
+
+
+def test_misunderstood_after_a_clear_sign_in_the_plan_comes_back_to_the_plans_question(content):
+    """Found trying Mend as a new user: after "I'm okay, you misunderstood" the plan was gone and the menu
+    came back. The new asking goes over the plan once; a second clear sign restarts that asking in
+    place, so the stack never grows."""
+    urgent = Verdict("crisis", ("indirect",), "pattern", 1.0, urgent=True)
+    t = advance(content, at_reasons(), "a", TextReceived("no one would miss me", urgent), NOW)
+    t = advance(content, t.state, "a", TextReceived("i really want to die", urgent), NOW)
+    assert [f.flow for f in t.state.seats["a"].stack] == ["sos", "safety_plan", "sos"]
+    t = advance(content, t.state, "a", OptionChosen("misunderstood", t.state.seats["a"].turn), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert keys[-3:] == ["sos.misunderstood", "system.back_to_step", REASONS]
+    assert [f.flow for f in t.state.seats["a"].stack] == ["sos", "safety_plan"]
+
+
+def test_a_clear_sign_in_a_plan_opened_again_restarts_the_inner_asking_in_place(content):
+    urgent = Verdict("crisis", ("indirect",), "pattern", 1.0, urgent=True)
+    state = at_reasons()
+    state.seats["a"].stack += [Frame("sos", "plan_now", 1, interrupt=True), Frame("safety_plan", "calming", 1)]
+    t = advance(content, state, "a", TextReceived("no one would miss me", urgent), NOW)
+    assert [(f.flow, f.step) for f in t.state.seats["a"].stack] == [
+        ("sos", "plan_now"), ("safety_plan", "reasons"), ("sos", "ask_safety")]
 
 
 @pytest.mark.parametrize("typed", ["no nothing", "nope nothing", "no - nothing", "no\nnothing", "nothing tbh", "nothing lol",

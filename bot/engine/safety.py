@@ -90,8 +90,13 @@ def restart_support(t: Turn, flow_id: str) -> None:
     paused" makes no sense to someone already inside /sos (found trying Mend as a new user: a clear
     sign typed in the safety plan brought the whole greeting back, like a loop)."""
     stack = t.seat.stack
-    while any(f.flow in SUPPORT_FLOWS for f in stack):
-        leave(t, stack.pop())
+    supports = [i for i, f in enumerate(stack) if f.flow in SUPPORT_FLOWS]
+    # Inside the safety plan (a sub flow over /sos), the new asking goes over the plan, so "you
+    # misunderstood" comes back to the plan's question, not the menu (found trying Mend as a new user).
+    # Only once: otherwise the innermost asking restarts in place, and the stack stays bounded.
+    if not (len(supports) == 1 and stack[-1].flow not in SUPPORT_FLOWS):
+        while len(stack) > supports[-1]:
+            leave(t, stack.pop())
     again = f"{flow_id}.again"
     catalog = reading.catalog_of(t.content, t.seat.locale)
     runner.push_interrupt(t, flow_id, again if again in catalog.messages else None)
