@@ -63,8 +63,6 @@ def finish_frame(t: Turn, frame: Frame, announce: bool = True) -> None:
         leave(t, popped)
         if popped is frame:
             break
-    if frame.flow == "safety_check":
-        t.seat.held_text = None  # words set aside are kept only by the explicit "keep" answer
     if announce and frame.interrupt and stack:
         t.send("system.back_to_step")
 
@@ -79,6 +77,10 @@ def leave(t: Turn, frame: Frame) -> None:
     and not kept once they leave it; only persistent slots (country, safety plan) stay."""
     if frame.interrupt and frame.flow in t.content.flows:
         forget_answers(t, frame.flow)
+    if frame.flow == "safety_check":
+        # Words a check-in set aside are kept only by its explicit "keep" answer; however the check-in
+        # is left (its answer, /cancel, a pop of interrupts), they go with it (found by review).
+        t.seat.held_text = None
 
 
 def condition_slots(t: Turn) -> dict[str, Any]:
