@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.content.loader import validate_content
-from bot.engine import Frame, OptionChosen, Seat, SessionState, TextReceived, advance
+from bot.engine import CommandReceived, Frame, OptionChosen, Seat, SessionState, TextReceived, advance
 from bot.engine.events import Verdict
 from bot.understanding.datasets import read_items
 from bot.understanding.evaluation import score
@@ -238,6 +238,17 @@ def test_okay_keep_at_a_picker_of_options_only_says_so_and_asks_again_without_lo
     t, keys = kept_after_the_check(content, "intention", "honestly i dont see the point of any of this")
     assert "safety_check.kept_not_an_option" in keys and keys[-1] == "repair.intention"
     assert all(f.flow == "repair" for f in t.state.seats["a"].stack) and t.state.seats["a"].held_text is None
+
+
+def test_cancel_over_the_check_in_drops_the_words_it_set_aside(content):
+    """Found by review: /cancel over the check-in left the set-aside words in the seat for good, and
+    /export listed them as still waiting for a choice. (/menu is refused there: the check-in waits.)"""
+    t = advance(content, at_my_part(), "a", TextReceived("i dont see how this gets better", GENTLE), NOW)
+    assert t.state.seats["a"].held_text == "i dont see how this gets better"
+    t = advance(content, t.state, "a", CommandReceived("cancel"), NOW)
+    seat = t.state.seats["a"]
+    assert all(f.flow != "safety_check" for f in seat.stack)
+    assert seat.held_text is None and "my_part" not in seat.slots
 
 
 @pytest.mark.parametrize("answer", ["okay_keep", "okay_rephrase"])
