@@ -504,3 +504,15 @@ async def test_console_numbers_keep_a_feeling_ticked_in_another_group(db, conten
     output = await chat(db, content, clock, ["1", "1", "/checkin", "hurt, angry", "4", "/export"])
     saved = output.split("[saved: ")[1].split("]")[0]
     assert json.loads(Path(saved).read_text())["answers"]["checkin_feelings"] == ["hurt", "furious"]
+
+
+async def test_console_numbers_add_to_a_feeling_ticked_in_sight(db, content, clock):
+    """Found by review: with Angry open and "[x] furious" on screen, typing "2" kept only "frustrated".
+    A tick the person can see stays; the number adds to it."""
+    import json
+
+    from tests.test_console import chat
+    output = await chat(db, content, clock, ["1", "1", "/checkin", "furious, angry", "2", "/export"])
+    assert "4) [x] furious" in output
+    saved = output.split("[saved: ")[1].split("]")[0]
+    assert json.loads(Path(saved).read_text())["answers"]["checkin_feelings"] == ["furious", "frustrated"]

@@ -202,10 +202,10 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
             return
         if not chosen or any(o not in step.options for o in chosen):
             raise InvalidInput("system.pick_an_option")
-        # Ticked in another group, out of sight ("hurt, angry" ticks "hurt" and opens Angry): the set
-        # typed on the console can't name them, so they stay (found: "hurt" was dropped).
-        shown = families.groups(step).get(t.seat.family or "", step.options)
-        finish_multi(t, frame, step, list(dict.fromkeys([*(p for p in picks if p not in shown), *chosen])))
+        # The console's numbers add to what is already ticked, in sight ("[x] furious") or out of it
+        # ("hurt, angry" ticks "hurt" and opens Angry): a tick the person can see stays, as it does on
+        # Telegram's Done (found: "hurt" was dropped, then a visible tick in the open group).
+        finish_multi(t, frame, step, list(dict.fromkeys([*picks, *chosen])))
         return
     if not isinstance(event, OptionChosen):
         raise InvalidInput("system.pick_an_option")
