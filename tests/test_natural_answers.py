@@ -308,6 +308,22 @@ async def test_a_group_named_beside_a_feeling_is_kept_when_done_comes_with_nothi
     assert "hurt" in acknowledged and "angry" in acknowledged
 
 
+async def test_a_group_named_in_a_few_words_keeps_their_words(talk):
+    """"so angry at myself" opens Angry as "angry" would; with nothing picked there, their words stay."""
+    t = await talk(TO_CALM_GATE + ["2", "skip", "yes", "hurt, so angry at myself"])
+    assert t.options[:4] == ["annoyed", "frustrated", "bitter", "furious"]
+    t = await talk(["Done"])
+    acknowledged = after(t, "In that moment, I felt")
+    assert "hurt" in acknowledged and "so angry at myself" in acknowledged
+
+
+async def test_blame_around_a_group_name_gets_the_blame_question_not_the_group(talk):
+    """Review asked whether a group's part skips the blame check typed words get. It can't: a group is
+    read from its name with a few plain words ("so angry at him"), never from a verdict on someone."""
+    t = await talk(TO_CALM_GATE + ["2", "skip", "yes", "hurt, angry at his laziness"])
+    assert "under all that, what did you feel?" in t.text and "annoyed" not in t.options
+
+
 async def test_a_finer_word_from_the_named_group_replaces_the_group_word(talk):
     t = await talk(TO_CALM_GATE + ["2", "skip", "yes", "hurt, angry"])
     t = await talk(["furious"])  # "hurt", ticked out of sight, stays

@@ -240,9 +240,10 @@ async def test_export_holds_words_waiting_for_a_choice_and_drops_them_after(alic
     assert ALICE_CANARY not in json.dumps(document["data"])
 
 
-def test_export_names_words_a_check_in_or_the_plan_set_aside():
+def test_export_names_words_a_check_in_the_plan_or_a_feelings_group_holds():
     from bot.engine.state import HeldReason
     from bot.services.privacy import waiting_for_choice
-    seat = Seat(held_text="words set aside", held_reason=HeldReason(("safety_plan", "reasons"), "heavy words", 3))
-    assert [w["text"] for w in waiting_for_choice(seat)] == ["words set aside", "heavy words"]
+    seat = Seat(held_text="words set aside", held_reason=HeldReason(("safety_plan", "reasons"), "heavy words", 3),
+                typed_group=["angry", "so angry at myself"])
+    assert [w["text"] for w in waiting_for_choice(seat)] == ["words set aside", "heavy words", "so angry at myself"]
     assert waiting_for_choice(Seat()) == []

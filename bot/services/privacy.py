@@ -40,6 +40,9 @@ def waiting_for_choice(seat: Seat) -> list[dict[str, str]]:
     if seat.held_reason:
         waiting.append({"what": "words in your safety plan, until you say whether to keep them",
                         "text": seat.held_reason.text})
+    if seat.typed_group:
+        waiting.append({"what": "a feeling you named, kept as your words if you pick none of its finer words",
+                        "text": seat.typed_group[1]})
     return waiting
 
 
