@@ -347,6 +347,15 @@ def test_the_second_nothing_says_it_can_be_added_later(content):
     assert keys[0] == "system.reason_later" and "safety_plan.show" in keys
 
 
+def test_the_second_nothing_when_editing_names_the_reason_kept(content):
+    """Found by review: editing a plan that already held "my kids", "nothing matters" twice said "you
+    can add one next time", as if there were none. The reason kept is named instead."""
+    t, _ = say(content, at_reasons(earlier="my kids"), "nothing matters")
+    t, keys = say(content, t.state, "nothing matters")
+    assert keys[0] == "system.reason_kept" and t.effects[0].params["heard"] == "my kids"
+    assert "safety_plan.show" in keys and t.state.seats["a"].slots["safety_plan_reasons"] == "my kids"
+
+
 def test_a_long_reason_is_shown_back_whole_or_cut_at_a_word(content):
     """Found trying Mend as a new user: a paragraph about a daughter came back as "…she still c…"."""
     long = "My daughter Lina. She's seven and she still climbs into my bed when it thunders, " * 3

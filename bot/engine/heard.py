@@ -64,7 +64,11 @@ def read(t: Turn, frame: Frame, step: TextStep, event: Event) -> tuple[Outcome, 
     if means_nothing(t, event.text):
         if seat.nothing_heard_turn == seat.turn:  # heard just before, at this prompt: skipped now, said so
             seat.nothing_heard_turn = None
-            t.send("system.reason_later")
+            earlier = seat.slots.get(step.save_as) if step.skip_keeps and step.save_as else None
+            if isinstance(earlier, str) and earlier:  # editing the plan: the reason written before stays, and is named
+                t.send("system.reason_kept", {"heard": shown_back(earlier)})
+            else:
+                t.send("system.reason_later")
             return "skip", None
         seat.turn += 1  # the question comes again: buttons of the first asking are stale
         seat.nothing_heard_turn = seat.turn
