@@ -128,6 +128,20 @@ def test_the_second_nothing_counts_only_right_after_the_first(content):
 GENTLE = Verdict("crisis", ("hopelessness",), "encoder", 0.4, urgent=False)
 
 
+@pytest.mark.parametrize("step, words", [("warning_signs", "when i start feeling like a burden to everyone"),
+                                         ("surroundings", "give my pills to my sister to keep")])
+def test_heavy_words_at_the_plans_other_questions_are_its_answers(content, step, words):
+    """Review asked whether a weaker sign inside the plan should be held and asked about, as at the
+    reasons question. Decided: no. A warning sign or a way to make the place safer is heavy by nature;
+    it is what the question asks for (CLINICIAN). Only "a reason for living" can be answered by despair."""
+    state = at_reasons()
+    state.seats["a"].stack[-1] = Frame("safety_plan", step, 1)
+    t, keys = say_flagged(content, state, words)
+    seat = t.state.seats["a"]
+    assert seat.slots[f"safety_plan_{step}"] == words and seat.held_text is None and seat.held_reason is None
+    assert "safety_check.ask" not in keys and "system.keep_heavy_words" not in keys
+
+
 @pytest.mark.parametrize("reason", ["my children need me", "my daughter is the only thing keeping me alive",
                                     "ma fille, elle a besoin de moi"])
 async def test_a_reason_that_sounds_heavy_is_kept_as_the_reason(db, content, clock, reason):
