@@ -12,6 +12,7 @@ import pytest
 
 from bot.engine import CommandReceived, Frame, InvalidInput, OptionChosen, Seat, SessionState, TextReceived, advance
 from bot.engine.events import Verdict
+from bot.understanding.screen import screen_for
 from tests.test_console import chat
 
 NOW = datetime(2026, 12, 2, 23, 10, tzinfo=timezone.utc)
@@ -128,18 +129,37 @@ def test_the_second_nothing_counts_only_right_after_the_first(content):
 GENTLE = Verdict("crisis", ("hopelessness",), "encoder", 0.4, urgent=False)
 
 
-@pytest.mark.parametrize("step, words", [("warning_signs", "when i start feeling like a burden to everyone"),
-                                         ("surroundings", "give my pills to my sister to keep")])
-def test_heavy_words_at_the_plans_other_questions_are_its_answers(content, step, words):
-    """Review asked whether a weaker sign inside the plan should be held and asked about, as at the
-    reasons question. Decided: no. A warning sign or a way to make the place safer is heavy by nature;
-    it is what the question asks for (CLINICIAN). Only "a reason for living" can be answered by despair."""
-    state = at_reasons()
-    state.seats["a"].stack[-1] = Frame("safety_plan", step, 1)
-    t, keys = say_flagged(content, state, words)
+PLAN_ANSWERS = [("warning_signs", "when i start feeling like a burden to everyone"),
+                ("warning_signs", "quand je me sens un poids pour tout le monde"),
+                ("surroundings", "give my pills to my sister to keep")]
+
+
+@pytest.mark.parametrize("below", ["sos", "safety_checkin"])
+@pytest.mark.parametrize("step, words", PLAN_ANSWERS)
+def test_heavy_words_at_the_plans_other_questions_are_kept_as_its_answers(content, below, step, words):
+    """Found by review: a warning sign ("when i start feeling like a burden") reads as a clear sign to
+    the real screen, and was lost when support asked again; from the next-day check-in, a weaker sign
+    opened "are you safe?" and set the words aside. A warning sign or a way to make the place safer is
+    heavy by nature and is what the question asks for (CLINICIAN): the words are kept as the answer.
+    A clear sign still asks "are you safe?" over the plan, and coming back shows what was kept."""
+    below_frame = Frame("sos", "plan_now", 1) if below == "sos" else Frame("safety_checkin", "what_now", 1)
+    state = SessionState(seats={"a": Seat(stack=[below_frame, Frame("safety_plan", step, 1)], turn=9,
+                                          consented_at=NOW.isoformat(), adult=True)})
+    verdict = screen_for(content).verdict(words)
+    assert verdict.flagged  # the real screen reads these as signs: the test is about what follows
+    t = advance(content, state, "a", TextReceived(words, verdict), NOW)
     seat = t.state.seats["a"]
+    keys = [getattr(e, "key", None) for e in t.effects]
     assert seat.slots[f"safety_plan_{step}"] == words and seat.held_text is None and seat.held_reason is None
     assert "safety_check.ask" not in keys and "system.keep_heavy_words" not in keys
+    if verdict.urgent:  # asked over the plan; "you misunderstood" comes back to the question, words shown
+        assert [f.flow for f in seat.stack] == [below, "safety_plan", verdict.route if verdict.route == "ipv" else "sos"]
+        if seat.stack[-1].flow == "sos":
+            t = advance(content, t.state, "a", OptionChosen("misunderstood", seat.turn), NOW)
+            shown = [e.params["heard"] for e in t.effects if getattr(e, "key", None) == "system.written_before"]
+            assert shown == [words] and t.state.seats["a"].stack[-1] == Frame("safety_plan", step, 1)
+    else:
+        assert [f.flow for f in seat.stack] == [below, "safety_plan"]
 
 
 @pytest.mark.parametrize("reason", ["my children need me", "my daughter is the only thing keeping me alive",

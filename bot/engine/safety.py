@@ -1,17 +1,19 @@
 """A flagged message (S3/S4/S8): the safety screen runs in the service and hands its verdict in on
-the event. The message's words are not kept as the step's answer. An urgent sign opens the private
+the event. The message's words are not kept as the step's answer (except in the person's own safety
+plan, whose questions ask for heavy words: see keep_as_plan_answer). An urgent sign opens the private
 support flow at once; a weaker one asks a gentle check-in first, holding the words aside in case the
 person says they are okay and wants them kept. Screening stays on for every later message."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.content.model import ChoiceStep
+from bot.content.model import ChoiceStep, TextStep
 from bot.engine import questions, reading, runner
 from bot.engine.effects import SafetyEvent
 from bot.engine.events import OptionChosen, Verdict
-from bot.engine.frames import finish_frame, in_flow, leave, new_frame
+from bot.engine.frames import current, finish_frame, in_flow, leave, new_frame
 from bot.engine.state import Frame
+from bot.engine.text import clean_text
 from bot.engine.turn import Turn
 
 SUPPORT_FLOWS = ("sos", "ipv", "safety_check")
@@ -20,6 +22,7 @@ SUPPORT_FLOWS = ("sos", "ipv", "safety_check")
 # Clear signs (patterns) still open support at once. (CLINICIAN: the window is a product decision.)
 OKAY_HOLDS_FOR = timedelta(minutes=30)
 CHECK_IN_FLOW = "safety_check"
+PLAN_FLOW = "safety_plan"
 # A gentle check-in's answer, as the answer to the support flow's own first question.
 CHECK_IN_ANSWERS = {"sos": {"not_safe": "danger_now", "struggling": "struggling"},
                     "ipv": {"not_safe": "danger_now", "struggling": "tell_me_more"}}
@@ -29,8 +32,11 @@ def on_disclosure(t: Turn, verdict: Verdict, text: str | None) -> bool:
     """True when the verdict opened support (or the check-in); False when it changes nothing."""
     seat = t.seat
     if not verdict.urgent:
-        if any(in_flow(t, f) for f in SUPPORT_FLOWS):
-            return False  # already in support: a weaker signal doesn't restart it
+        if any(in_flow(t, f) for f in (*SUPPORT_FLOWS, PLAN_FLOW)):
+            # Already in support, or writing the safety plan (from /sos or from the next-day check-in),
+            # whose questions ask for heavy words: a weaker signal doesn't restart anything (found by
+            # review: from the check-in, a warning sign opened "are you safe?" and was set aside).
+            return False
         if _said_okay_lately(t):
             return False
         t.emit(SafetyEvent("check_in", t.now))
@@ -43,12 +49,29 @@ def on_disclosure(t: Turn, verdict: Verdict, text: str | None) -> bool:
     if verdict.route == "ipv" or any(c.startswith("ipv") for c in verdict.categories):
         seat.joint_exercises_off = True
     seat.held_text = None
+    if text is not None:
+        keep_as_plan_answer(t, text)
     target = "ipv" if verdict.route == "ipv" else "sos"
     if any(in_flow(t, f) for f in SUPPORT_FLOWS):
         restart_support(t, target)
     else:
         runner.push_interrupt(t, target)
     return True
+
+
+def keep_as_plan_answer(t: Turn, text: str) -> None:
+    """A clear sign typed at one of the safety plan's questions ("when I start feeling like a burden to
+    everyone" as a warning sign) is what the question asks for: the words are kept as its answer
+    before support asks "are you safe?" over the plan, so coming back shows them ("You wrote before")
+    with "Keep what I wrote" rather than an empty question (found by review: they were lost). Not at
+    "a reason for living", where despair is not an answer (heard.py holds and asks)."""
+    top = current(t)
+    if top is None or top[0].flow != PLAN_FLOW:
+        return
+    step = top[1]
+    words = clean_text(text)
+    if isinstance(step, TextStep) and step.save_as and not step.if_nothing and words and len(words) <= step.max_len:
+        t.seat.slots[step.save_as] = words
 
 
 def okay_said(t: Turn) -> None:
