@@ -381,11 +381,13 @@ def test_the_second_nothing_says_it_can_be_added_later(content):
     assert keys[0] == "system.reason_later" and "safety_plan.show" in keys
 
 
-def test_the_second_nothing_when_editing_names_the_reason_kept(content):
+@pytest.mark.parametrize("second", ["nothing matters", "nothing", "no", "skip"])
+def test_the_second_nothing_when_editing_names_the_reason_kept(content, second):
     """Found by review: editing a plan that already held "my kids", "nothing matters" twice said "you
-    can add one next time", as if there were none. The reason kept is named instead."""
+    can add one next time", as if there were none; "nothing matters" then "no" said nothing of it. The
+    reason kept is named instead."""
     t, _ = say(content, at_reasons(earlier="my kids"), "nothing matters")
-    t, keys = say(content, t.state, "nothing matters")
+    t, keys = say(content, t.state, second)
     assert keys[0] == "system.reason_kept" and t.effects[0].params["heard"] == "my kids"
     assert "safety_plan.show" in keys and t.state.seats["a"].slots["safety_plan_reasons"] == "my kids"
 

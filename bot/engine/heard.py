@@ -58,13 +58,17 @@ def read(t: Turn, frame: Frame, step: TextStep, event: Event) -> tuple[Outcome, 
         # anything else typed is a new answer, read below
     if not isinstance(event, TextReceived):
         return None, None
-    if step.skip_keeps and step.save_as and seat.slots.get(step.save_as) \
-            and reading.typed_choice(t.content, seat.locale, event.text, NOTHING[1:]):
-        return None, None  # editing a plan: "no", "skip" keep the reason written before, quietly
+    earlier = seat.slots.get(step.save_as) if step.skip_keeps and step.save_as else None
+    if earlier and reading.typed_choice(t.content, seat.locale, event.text, NOTHING[1:]):
+        # Editing a plan: "no", "skip" keep the reason written before: quietly, or named right after a
+        # "nothing" was heard ("nothing matters", then "no"; found by review: it said nothing of it).
+        if seat.nothing_heard_turn == seat.turn:
+            seat.nothing_heard_turn = None
+            t.send("system.reason_kept", {"heard": shown_back(str(earlier))})
+        return None, None
     if means_nothing(t, event.text):
         if seat.nothing_heard_turn == seat.turn:  # heard just before, at this prompt: skipped now, said so
             seat.nothing_heard_turn = None
-            earlier = seat.slots.get(step.save_as) if step.skip_keeps and step.save_as else None
             if isinstance(earlier, str) and earlier:  # editing the plan: the reason written before stays, and is named
                 t.send("system.reason_kept", {"heard": shown_back(earlier)})
             else:
