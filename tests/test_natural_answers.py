@@ -532,3 +532,15 @@ async def test_console_numbers_add_to_a_feeling_ticked_in_sight(db, content, clo
     assert "4) [x] furious" in output
     saved = output.split("[saved: ")[1].split("]")[0]
     assert json.loads(Path(saved).read_text())["answers"]["checkin_feelings"] == ["furious", "frustrated"]
+
+
+async def test_console_numbers_beyond_the_limit_choose_again(db, content, clock):
+    """Found by review: with ticks the console can't untick, numbers that would make more than three
+    gave "choose between 1 and 3" with no way out but Done. The numbers typed are then the answer."""
+    import json
+
+    from tests.test_console import chat
+    output = await chat(db, content, clock, ["1", "1", "/checkin", "furious, bitter, angry", "1, 2", "/export"])
+    assert "[x] furious" in output and "[x] bitter" in output
+    saved = output.split("[saved: ")[1].split("]")[0]
+    assert json.loads(Path(saved).read_text())["answers"]["checkin_feelings"] == ["annoyed", "frustrated"]

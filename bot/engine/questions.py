@@ -204,8 +204,11 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
             raise InvalidInput("system.pick_an_option")
         # The console's numbers add to what is already ticked, in sight ("[x] furious") or out of it
         # ("hurt, angry" ticks "hurt" and opens Angry): a tick the person can see stays, as it does on
-        # Telegram's Done (found: "hurt" was dropped, then a visible tick in the open group).
-        finish_multi(t, frame, step, list(dict.fromkeys([*picks, *chosen])))
+        # Telegram's Done (found: "hurt" was dropped, then a visible tick in the open group). When that
+        # would be more than the question takes, the numbers typed are the answer: the console has no
+        # tap to untick, so this is its way to choose again (found by review).
+        merged = list(dict.fromkeys([*picks, *chosen]))
+        finish_multi(t, frame, step, merged if len(merged) <= step.max_picks else chosen)
         return
     if not isinstance(event, OptionChosen):
         raise InvalidInput("system.pick_an_option")
