@@ -34,7 +34,8 @@ from bot.storage import Database
 SWITCH_RE = re.compile(r"^/switch(?:\s+(\S+))?\s*$", re.I)
 PARTNER = "partner"  # the second local participant's profile name
 COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\S+)?(?:\s+(.*))?$", re.S)
-NUMBERS_RE = re.compile(r"^\s*\d+(\s*[, ]\s*\d+)*\s*$")
+# "1, 3", "1 3", and "1 and 3" in the languages Mend speaks ("3 et 5", "3 w 5", "3 و 5").
+NUMBERS_RE = re.compile(r"^\s*\d+(\s*(?:[,، ]|&|\band\b|\bet\b|\bw\b|و)\s*\d+)*\s*$", re.I)
 
 
 def parse_line(line: str, prompt: Rendered | None) -> Event:

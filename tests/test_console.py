@@ -77,8 +77,9 @@ async def test_whole_repair_in_the_console(db, content, clock):
 
 
 async def test_sos_mid_step_then_back_to_the_same_step(db, content, clock):
-    # at "regret": sos, struggling, Germany (6th in the picker), no check-in tomorrow, continue
-    lines = FULL_REPAIR[:9] + ["/sos", "3", "6", "2", "5"]
+    # at "regret": sos, struggling, Europe then Germany (6th in its group), no check-in tomorrow, continue.
+    # (A bare "6" at the regions card once picked the 6th country of the whole hidden list: fixed.)
+    lines = FULL_REPAIR[:9] + ["/sos", "3", "1", "6", "2", "5"]
     output = await chat(db, content, clock, lines)
     after_sos = output.split("are you safe right now?")[1]
     assert "Emergency number: 112" in after_sos and "findahelpline.com" in after_sos

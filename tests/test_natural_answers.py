@@ -534,6 +534,20 @@ async def test_console_numbers_add_to_a_feeling_ticked_in_sight(db, content, clo
     assert json.loads(Path(saved).read_text())["answers"]["checkin_feelings"] == ["furious", "frustrated"]
 
 
+@pytest.mark.parametrize("typed", ["3 and 5", "3 w 5", "3 et 5", "1 and kinda angry"])
+async def test_numbers_at_the_groups_card_never_name_hidden_feelings(db, content, clock, typed):
+    """Found trying Mend as a new user: "3 and 5" (Angry, Overloaded on screen) saved "lonely, anxious",
+    the 3rd and 5th of the whole hidden list, and "1 and kinda angry" ticked "hurt". A number means
+    what is on screen, or nothing."""
+    import json
+
+    from tests.test_console import chat
+    output = await chat(db, content, clock, ["1", "1", "/checkin", typed, "/export"])
+    saved = output.split("[saved: ")[1].split("]")[0]
+    answers = json.loads(Path(saved).read_text())["answers"]
+    assert not {"lonely", "anxious", "hurt"} & set(answers.get("checkin_feelings") or [])
+
+
 async def test_console_numbers_beyond_the_limit_choose_again(db, content, clock):
     """Found by review: with ticks the console can't untick, numbers that would make more than three
     gave "choose between 1 and 3" with no way out but Done. The numbers typed are then the answer."""

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.content.model import DONE, SKIP, Catalog, ChoiceStep, Content, MultiStep, OptionStep
-from bot.engine import answers, times
+from bot.engine import answers, families, times
 from bot.engine.effects import Choice
 from bot.engine.state import Seat
 
@@ -81,7 +81,11 @@ def read_typed(content: Content, seat: Seat, step: OptionStep, text: str, now: d
         timed = _read_time(step, text, now, tz, options, seat.locale)
         if timed is not None:
             return timed
-    positions = answer_kind(content, seat.locale, step) != "time"  # "3" at a time question is 3 o'clock
+    # "3" at a time question is 3 o'clock. At a grouped question the card shows groups or one group's
+    # words, never the whole list in order, so a typed number can't be a position in it (found trying
+    # Mend as a new user: "3 and 5", meaning Angry and Overloaded, saved "lonely, anxious"); the
+    # console maps numbers to what is on screen itself.
+    positions = answer_kind(content, seat.locale, step) != "time" and not families.grouped(step)
     multi = isinstance(step, MultiStep)
     reading = answers.read(text, options, multi=multi, locale=seat.locale, positions=positions)
     if reading.kind == "none":
