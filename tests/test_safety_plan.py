@@ -162,6 +162,18 @@ def test_heavy_words_at_the_plans_other_questions_are_kept_as_its_answers(conten
         assert [f.flow for f in seat.stack] == [below, "safety_plan"]
 
 
+def test_a_clear_sign_never_replaces_an_earlier_plan_answer(content):
+    """Found trying Mend as a new user: editing the plan, "music. but honestly sometimes i just want to
+    disappear" replaced "music, shower, walking the dog" with no choice offered."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("sos", "plan_now", 1), Frame("safety_plan", "calming", 1)],
+                                          turn=9, consented_at=NOW.isoformat(), adult=True,
+                                          slots={"safety_plan_calming": "music, shower, walking the dog"})})
+    urgent = Verdict("crisis", ("indirect",), "pattern", 1.0, urgent=True)
+    t = advance(content, state, "a", TextReceived("music. but honestly sometimes i just want to disappear", urgent), NOW)
+    assert t.state.seats["a"].slots["safety_plan_calming"] == "music, shower, walking the dog"
+    assert t.state.seats["a"].stack[-1].flow == "sos"
+
+
 @pytest.mark.parametrize("reason", ["my children need me", "my daughter is the only thing keeping me alive",
                                     "ma fille, elle a besoin de moi"])
 async def test_a_reason_that_sounds_heavy_is_kept_as_the_reason(db, content, clock, reason):

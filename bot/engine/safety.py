@@ -70,7 +70,9 @@ def keep_as_plan_answer(t: Turn, text: str) -> None:
         return
     step = top[1]
     words = clean_text(text)
-    if isinstance(step, TextStep) and step.save_as and not step.if_nothing and words and len(words) <= step.max_len:
+    if not (isinstance(step, TextStep) and step.save_as and not step.if_nothing and words and len(words) <= step.max_len):
+        return
+    if not t.seat.slots.get(step.save_as):  # never over an earlier answer (a new-user trial lost "music, a walk")
         t.seat.slots[step.save_as] = words
 
 
