@@ -351,7 +351,10 @@ def test_safety_plan_is_private_kept_and_editable(content):
         line = next(row for row in text.splitlines() if heading in row)
         assert answer in line, (heading, line)
     assert "TelefonSeelsorge" in text  # the lines for their country sit with the plan
-    t = advance(content, t.state, "a", OptionChosen("safety_plan", t.state.seats["a"].turn), NOW)  # edit it
+    t = advance(content, t.state, "a", OptionChosen("safety_plan", t.state.seats["a"].turn), NOW)  # open it again:
+    keys = [getattr(e, "key", None) for e in t.effects]  # shown first, to read, then "change anything?"
+    assert keys[-2:] == ["safety_plan.show", "safety_plan.change_offer"]
+    t = advance(content, t.state, "a", OptionChosen("change_plan", t.state.seats["a"].turn), NOW)  # edit it
     t = advance(content, t.state, "a", TextReceived("arguing late at night"), NOW)
     for _ in range(6):
         t = advance(content, t.state, "a", OptionChosen("skip", t.state.seats["a"].turn), NOW)

@@ -174,6 +174,24 @@ def test_a_clear_sign_never_replaces_an_earlier_plan_answer(content):
     assert t.state.seats["a"].stack[-1].flow == "sos"
 
 
+def test_a_plan_already_written_opens_to_be_read_and_no_leaves_it_as_it_is(content):
+    """Found trying Mend as a new user: "Open my safety plan" in a crisis started editing it, five "Keep
+    what I wrote" presses before the friend's number. A written plan is shown first; "No, that's all"
+    ends there with everything kept."""
+    state = at_reasons(earlier="my dog, Biscuit")
+    state.seats["a"].stack = [Frame("sos", "what_now", 1)]
+    state.seats["a"].slots["safety_plan_help_people"] = "jess 555-0142"
+    t = advance(content, state, "a", OptionChosen("safety_plan", state.seats["a"].turn), NOW)
+    shown = next(e for e in t.effects if getattr(e, "key", None) == "safety_plan.show")
+    assert shown.params["safety_plan_help_people"] == "jess 555-0142"
+    assert t.effects[-1].key == "safety_plan.change_offer"
+    t = advance(content, t.state, "a", OptionChosen("keep_plan", t.state.seats["a"].turn), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert "safety_plan.kept" in keys and "safety_plan.warning_signs" not in keys
+    assert t.state.seats["a"].slots["safety_plan_reasons"] == "my dog, Biscuit"
+    assert t.state.seats["a"].stack[-1].flow == "sos"
+
+
 @pytest.mark.parametrize("reason", ["my children need me", "my daughter is the only thing keeping me alive",
                                     "ma fille, elle a besoin de moi"])
 async def test_a_reason_that_sounds_heavy_is_kept_as_the_reason(db, content, clock, reason):
