@@ -342,6 +342,28 @@ def test_misunderstood_after_a_clear_sign_in_the_plan_comes_back_to_the_plans_qu
     assert [f.flow for f in t.state.seats["a"].stack] == ["sos", "safety_plan"]
 
 
+def test_asked_again_over_the_plan_the_offers_already_answered_are_not_made_again(content):
+    """Found trying Mend as a new user: after a clear sign in the plan and "safe, but struggling", the
+    check-in offer declined a minute before came back, and again once the plan was done."""
+    state = at_reasons()  # opened from "what would help?", as a real call leaves it: the caller past its call step
+    state.seats["a"].stack = [Frame("sos", "what_now", 1), Frame("safety_plan", "warning_signs", 1)]
+    state.seats["a"].slots.update(country="gb", sos_answer="struggling", sos_plan="open_plan", sos_checkin="no_thanks")
+    urgent = Verdict("crisis", ("indirect",), "pattern", 1.0, urgent=True)
+    t = advance(content, state, "a", TextReceived("when i feel like a burden to everyone", urgent), NOW)
+    t = advance(content, t.state, "a", OptionChosen("struggling", t.state.seats["a"].turn), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert "sos.checkin_offer" not in keys and keys[-1] == "sos.what_now"
+    t = advance(content, t.state, "a", OptionChosen("back", t.state.seats["a"].turn), NOW)
+    assert t.state.seats["a"].stack[-1] == Frame("safety_plan", "warning_signs", 1)
+    assert t.state.seats["a"].slots["sos_checkin"] == "no_thanks"  # the run below still knows
+    for _ in range(7):
+        t = advance(content, t.state, "a", OptionChosen("skip", t.state.seats["a"].turn), NOW)
+        if t.state.seats["a"].stack[-1].flow != "safety_plan":
+            break
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert "safety_plan.show" in keys and "sos.checkin_offer" not in keys and keys[-1] == "sos.what_now"
+
+
 def test_a_clear_sign_in_a_plan_opened_again_restarts_the_inner_asking_in_place(content):
     urgent = Verdict("crisis", ("indirect",), "pattern", 1.0, urgent=True)
     state = at_reasons()

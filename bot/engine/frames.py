@@ -75,7 +75,9 @@ def pop_interrupts(t: Turn) -> None:
 def leave(t: Turn, frame: Frame) -> None:
     """An interrupt's answers (what someone said in /sos or abuse support) are used there and then,
     and not kept once they leave it; only persistent slots (country, safety plan) stay."""
-    if frame.interrupt and frame.flow in t.content.flows:
+    # Not while the same flow is still open below (/sos asked again over the safety plan, inside /sos):
+    # its answers are that run's too ("no check-in tomorrow" was asked a second and a third time).
+    if frame.interrupt and frame.flow in t.content.flows and not in_flow(t, frame.flow):
         forget_answers(t, frame.flow)
     if frame.flow == "safety_check":
         # Words a check-in set aside are kept only by its explicit "keep" answer; however the check-in

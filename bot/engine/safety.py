@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.content.model import ChoiceStep, TextStep
+from bot.content.model import QUESTION_TYPES, ChoiceStep, TextStep
 from bot.engine import questions, reading, runner
 from bot.engine.effects import SafetyEvent
 from bot.engine.events import OptionChosen, Verdict
@@ -119,9 +119,19 @@ def restart_support(t: Turn, flow_id: str) -> None:
     # Inside the safety plan (a sub flow over /sos), the new asking goes over the plan, so "you
     # misunderstood" comes back to the plan's question, not the menu (found trying Mend as a new user).
     # Only once: otherwise the innermost asking restarts in place, and the stack stays bounded.
-    if not (len(supports) == 1 and stack[-1].flow not in SUPPORT_FLOWS):
+    nesting = len(supports) == 1 and stack[-1].flow not in SUPPORT_FLOWS
+    if not nesting:
         while len(stack) > supports[-1]:
             leave(t, stack.pop())
+    # Asked again over the plan, the run below keeps its answers ("no check-in tomorrow", the plan
+    # offered): only "are you safe?" is asked afresh (found trying Mend as a new user: the check-in
+    # offer came back at once, just declined).
+    carried = dict(t.seat.slots) if nesting and stack[supports[0]].flow == flow_id else {}
     again = f"{flow_id}.again"
     catalog = reading.catalog_of(t.content, t.seat.locale)
+    opening = t.content.flows[flow_id].steps[0]
+    first = opening.save_as if isinstance(opening, QUESTION_TYPES) else None
     runner.push_interrupt(t, flow_id, again if again in catalog.messages else None)
+    for name, value in carried.items():
+        if name != first and name not in t.seat.slots:
+            t.seat.slots[name] = value
