@@ -605,6 +605,20 @@ def test_done_typed_at_a_question_that_wants_words_is_not_kept_as_them(content, 
     assert refused.value.key == "system.already_done"
 
 
+@pytest.mark.parametrize("said", ["13", "7, 13", "٣", " 2 "])
+def test_a_number_at_a_question_that_goes_into_the_message_is_not_kept(content, said):
+    """Found trying Mend as a new user: "13", meant for the card before, became an answer and the draft
+    read "Et je le comprends : 13."."""
+    with pytest.raises(InvalidInput) as refused:
+        go(content, at_my_part(), checked(content, said))
+    assert refused.value.key == "system.number_not_words"
+
+
+def test_numbers_inside_words_are_words(content):
+    t = go(content, at_my_part(), checked(content, "i was 20 minutes late and didn't text"))
+    assert "20 minutes" in str(t.state.seats["a"].slots.get("my_part", "")) or t.effects[-1].key.startswith("coaching.")
+
+
 def test_a_new_version_typed_at_the_hint_is_still_read_as_the_answer(content):
     t = go(content, at_my_part(), checked(content, "You never help."))
     t = go(content, t.state, checked(content, "I kept my words short and cold when you asked for help."))

@@ -4,6 +4,7 @@ buttons are offered are read by reading.py (an option, a time, or a question bac
 question shows its groups first (families.py)."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import assert_never
 
@@ -231,6 +232,9 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
         raise InvalidInput("system.pick_an_option")
 
 
+# Digits and their separators only, Western or Arabic-Indic ("13", "1, 3", "٣").
+NUMBERS_ONLY = re.compile(r"^[\s\d.,،;:/+\-()]*\d[\s\d.,،;:/+\-()]*$")
+
 # What own words at a feelings question read as when they are about the partner, not a feeling.
 BLAME = frozenset({"criticism", "contempt", "defensiveness"})
 
@@ -302,6 +306,10 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         runner.move_on(t, frame, step)
         return
     refuse_bare_yes_or_mash(t, event.text)
+    if step.check and NUMBERS_ONLY.match(event.text):
+        # "13" at a question whose answer goes into the message to the partner: a number meant for
+        # the card before (found trying Mend as a new user: the draft read "And I understand it: 13.").
+        raise InvalidInput("system.number_not_words")
     if typed_option(t, event.text, (Choice(DONE, "system.done_picking"),)) == DONE:
         # "done" after a pick-several question that already moved on: never kept as their words
         # (found trying Mend as a new user: "done" became "my part").
