@@ -10,6 +10,7 @@ import pytest
 
 from bot.content.loader import validate_content
 from bot.engine import CommandReceived, Frame, OptionChosen, SafetyEvent, Seat, SessionState, TextReceived, advance
+from bot.engine.events import Verdict
 from bot.presenter import render
 from bot.understanding.screen import screen_for
 from tests.conftest import CONTENT_DIR
@@ -333,6 +334,19 @@ def test_every_country_in_the_picker_has_its_emergency_number_and_a_label(conten
         assert f"pickers.countries.{cid}" in content.catalogs["en"].messages
     assert countries["fr"].shown("abuse")[0].how["en"].startswith("call 3919")  # written per language
     assert all(line.source and line.last_checked for c in countries.values() for line in c.lines + c.abuse_lines)
+
+
+@pytest.mark.parametrize("opened_by, caring_line", [(Verdict("crisis", ("explicit",), "pattern", 1.0, urgent=True), True),
+                                                    (Verdict("ipv", ("ipv_fear",), "pattern", 1.0, urgent=True), False)])
+def test_cancel_out_of_sos_says_it_is_there_any_time_but_abuse_support_leaves_quietly(content, opened_by, caring_line):
+    """Found trying Mend as a new user: "i wish i could sleep and not wake up", then /cancel, went straight
+    back with no word. Leaving /sos gets one caring line; abuse support's /cancel may be a quick exit."""
+    t = advance(content, at_place("repair", "my_part", True), "a", TextReceived("heavy words", opened_by), NOW)
+    assert t.state.seats["a"].stack[-1].flow in ("sos", "ipv")
+    t = advance(content, t.state, "a", CommandReceived("cancel"), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert ("system.sos_left" in keys) == caring_line and "system.back_to_step" in keys
+    assert keys[-1] == "repair.my_part"
 
 
 def test_safety_plan_is_private_kept_and_editable(content):

@@ -89,7 +89,13 @@ def unlink(t: Turn, name: str, args: str) -> None:
 
 def cancel_or_pause(t: Turn, name: str, args: str) -> None:
     if name == "cancel" and in_interrupt(t):
+        # Leaving /sos (or its gentle check-in) by /cancel gets one caring line first: found trying Mend
+        # as a new user, "i wish i could sleep and not wake up" then /cancel went straight to the menu.
+        # Not abuse support: /cancel there may be a quick exit with someone looking over a shoulder.
+        leaving_sos = any(f.flow in ("sos", "safety_check") for f in t.seat.stack if f.interrupt)
         pop_interrupts(t)  # /cancel inside /sos or /pause: back to the step
+        if leaving_sos:
+            t.send("system.sos_left")
         t.send("system.back_to_step")
         runner.reprompt(t)
         return
