@@ -74,6 +74,10 @@ def typed(content, locale: str, flow: str, step_id: str, text: str) -> tuple[str
     ("en", "welcome", "consent", "oui", ("picked", ("agree",))),
     ("en", "welcome", "consent", "mashi daba", ("picked", ("not_now",))),
     ("en", "welcome", "consent", "pas", ("unread", ())),
+    # how a racing heart is said (found trying Mend as a new user: "le coeur qui bat vite" was a "which one?")
+    ("fr", "calm", "body_cues", "4, le coeur qui bat vite", ("picked", ("tight_jaw", "racing_heart"))),
+    ("en", "calm", "body_cues", "my heart is pounding", ("picked", ("racing_heart",))),
+    ("ar", "calm", "body_cues", "9albi kaydreb", ("picked", ("racing_heart",))),
 ])
 def test_everyday_answers_in_each_language(content, locale, flow, step, said, expected):
     assert typed(content, locale, flow, step, said) == expected
