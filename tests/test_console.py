@@ -30,7 +30,7 @@ FULL_REPAIR = [
     REPAIR_ANSWERS["my_part"],
     REPAIR_ANSWERS["regret"],
     REPAIR_ANSWERS["their_view"],
-    "16 3",         # their feelings: drained, lonely
+    "drained, lonely",  # their feelings, in words (the list comes in families: a bare "16 3" names nothing on screen)
     "1",            # their needs: rest
     REPAIR_ANSWERS["makes_sense"],
     REPAIR_ANSWERS["my_ask"],

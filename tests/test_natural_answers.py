@@ -548,6 +548,17 @@ async def test_numbers_at_the_groups_card_never_name_hidden_feelings(db, content
     assert not {"lonely", "anxious", "hurt"} & set(answers.get("checkin_feelings") or [])
 
 
+async def test_numbers_that_name_nothing_on_screen_are_never_kept_in_own_words(db, content, clock):
+    """Found trying Mend as a new user: "3, 5, fatigué" at the groups card went into the draft whole."""
+    import json
+
+    from tests.test_console import chat
+    output = await chat(db, content, clock, ["1", "1", "/checkin", "3, 5, tired", "/export"])
+    assert "isn't one of the choices" in output
+    saved = output.split("[saved: ")[1].split("]")[0]
+    assert "3, 5" not in json.dumps(json.loads(Path(saved).read_text())["answers"])
+
+
 async def test_console_numbers_beyond_the_limit_choose_again(db, content, clock):
     """Found by review: with ticks the console can't untick, numbers that would make more than three
     gave "choose between 1 and 3" with no way out but Done. The numbers typed are then the answer."""

@@ -188,6 +188,10 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
         if not step.allow_text:
             raise InvalidInput(outcome.reply or "answers.not_understood", params=outcome.params or {})
         refuse_bare_yes_or_mash(t, event.text)
+        if any(NUMBERS_ONLY.match(part) for part in answers.SPLIT_RE.split(event.text) if part and part.strip()):
+            # "3, 5, fatigué": numbers that name nothing on screen are never kept inside their words
+            # (found trying Mend as a new user: the draft read "J'imagine ce que ça t'a fait : 3, 5, fatigué.").
+            raise InvalidInput("system.pick_an_option")
         text = checked_text(step, event.text)
         if step.check and asks_for_the_feeling(t, frame, step, event):
             return
