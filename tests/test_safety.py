@@ -26,6 +26,13 @@ CRISIS_ITEMS = [("explicit", "I want to die."), ("coded", "honestly kms"),
                 ("explicit", "بغيت نموت")]
 IPV_ITEMS = [("ipv_control", "She goes through my phone every night"), ("ipv_physical", "il me frappe quand il boit")]
 NEGATIVE_CONTROLS = ["this commute is killing me", "I nearly died laughing", "my phone is dead",
+                     # Session 19's independent review: ordinary lines its new patterns opened support for.
+                     "I always agree with my boss so things don't get worse",
+                     "I always say sorry to my mum so it doesn't turn ugly",
+                     "only a small shove in the right direction", "I'm not supposed to see her wedding dress",
+                     "I'm not supposed to call him back until Monday", "im not supposed to text him first",
+                     "je m'excuse toujours auprès de mon chef pour que ça ne dégénère pas",
+                     "دائما اوافق مع مديري حتى لا تسوء الامور", "ديما كنطلب السماح من الباطرون باش ماتكبرش",
                      "she'd kill me if I spoiled the finale",  # the pattern's `unless:` exception
                      # Session 10's patterns for fear told through behaviour, and the exceptions given to
                      # older ones: the same words about a parent, a boss, a trip or a birthday.
