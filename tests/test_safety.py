@@ -356,6 +356,18 @@ def test_cancel_out_of_sos_says_it_is_there_any_time_but_abuse_support_leaves_qu
     assert keys[-1] == "repair.my_part"
 
 
+def test_cancel_out_of_abuse_support_opened_inside_sos_stays_silent(content):
+    """Found by review: /sos, then the plan, then an abuse disclosure opened abuse support over them;
+    /cancel there sent /sos's caring line, though abuse support's /cancel may be a quick exit."""
+    state = at_place("repair", "my_part", True)
+    state.seats["a"].stack += [Frame("sos", "what_now", 1, interrupt=True), Frame("safety_plan", "warning_signs", 1)]
+    urgent = Verdict("ipv", ("ipv_physical",), "pattern", 1.0, urgent=True)
+    t = advance(content, state, "a", TextReceived("when he hits me again", urgent), NOW)
+    assert t.state.seats["a"].stack[-1].flow == "ipv"
+    t = advance(content, t.state, "a", CommandReceived("cancel"), NOW)
+    assert "system.sos_left" not in [getattr(e, "key", None) for e in t.effects]
+
+
 def test_safety_plan_is_private_kept_and_editable(content):
     state = at_place("repair", "my_part", True)
     t = advance(content, state, "a", CommandReceived("sos"), NOW)

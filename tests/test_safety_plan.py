@@ -162,34 +162,58 @@ def test_heavy_words_at_the_plans_other_questions_are_kept_as_its_answers(conten
         assert [f.flow for f in seat.stack] == [below, "safety_plan"]
 
 
-def test_a_clear_sign_never_replaces_an_earlier_plan_answer(content):
-    """Found trying Mend as a new user: editing the plan, "music. but honestly sometimes i just want to
-    disappear" replaced "music, shower, walking the dog" with no choice offered."""
-    state = SessionState(seats={"a": Seat(stack=[Frame("sos", "plan_now", 1), Frame("safety_plan", "calming", 1)],
+def test_a_clear_sign_at_an_edited_question_is_its_new_answer_and_keeping_it_never_loops(content):
+    """Found by review: keeping the earlier answer ("music, shower, walking the dog") lost the new words,
+    and typing them again asked "are you safe?" again, in a loop. Typed at the question, they are its
+    new answer; the plan resumes showing them, and "Keep what I wrote" moves on."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("sos", "what_now", 1), Frame("safety_plan", "calming", 1)],
                                           turn=9, consented_at=NOW.isoformat(), adult=True,
                                           slots={"safety_plan_calming": "music, shower, walking the dog"})})
     urgent = Verdict("crisis", ("indirect",), "pattern", 1.0, urgent=True)
-    t = advance(content, state, "a", TextReceived("music. but honestly sometimes i just want to disappear", urgent), NOW)
-    assert t.state.seats["a"].slots["safety_plan_calming"] == "music, shower, walking the dog"
-    assert t.state.seats["a"].stack[-1].flow == "sos"
+    words = "music. but honestly sometimes i just want to disappear"
+    t = advance(content, state, "a", TextReceived(words, urgent), NOW)
+    assert t.state.seats["a"].slots["safety_plan_calming"] == words and t.state.seats["a"].stack[-1].flow == "sos"
+    t = advance(content, t.state, "a", OptionChosen("misunderstood", t.state.seats["a"].turn), NOW)
+    shown = [e.params["heard"] for e in t.effects if getattr(e, "key", None) == "system.written_before"]
+    assert shown == [words]
+    t = advance(content, t.state, "a", OptionChosen("skip", t.state.seats["a"].turn), NOW)  # "Keep what I wrote"
+    assert t.state.seats["a"].stack[-1] == Frame("safety_plan", "people_places", 1)
 
 
-def test_a_plan_already_written_opens_to_be_read_and_no_leaves_it_as_it_is(content):
-    """Found trying Mend as a new user: "Open my safety plan" in a crisis started editing it, five "Keep
-    what I wrote" presses before the friend's number. A written plan is shown first; "No, that's all"
-    ends there with everything kept."""
-    state = at_reasons(earlier="my dog, Biscuit")
-    state.seats["a"].stack = [Frame("sos", "what_now", 1)]
-    state.seats["a"].slots["safety_plan_help_people"] = "jess 555-0142"
-    t = advance(content, state, "a", OptionChosen("safety_plan", state.seats["a"].turn), NOW)
-    shown = next(e for e in t.effects if getattr(e, "key", None) == "safety_plan.show")
-    assert shown.params["safety_plan_help_people"] == "jess 555-0142"
-    assert t.effects[-1].key == "safety_plan.change_offer"
-    t = advance(content, t.state, "a", OptionChosen("keep_plan", t.state.seats["a"].turn), NOW)
+def test_a_check_in_answered_inside_the_plan_is_not_offered_again_when_it_ends(content):
+    """Found by review: "Yes, check on me tomorrow" inside /sos asked again over the plan, then the same
+    question once the plan (opened from the plan offer) ended."""
+    state = at_reasons()
+    state.seats["a"].stack = [Frame("sos", "after_plan", 1), Frame("safety_plan", "reasons", 1)]
+    state.seats["a"].slots.update(country="gb", sos_answer="might_hurt_self", sos_plan="open_plan",
+                                  sos_checkin="yes_tomorrow")
+    t, keys = say(content, state, "my dog")
+    assert "safety_plan.show" in keys and "sos.checkin_offer" not in keys and keys[-1] == "sos.what_now"
+
+
+def test_abuse_words_typed_in_the_plan_are_never_kept_in_it(content):
+    """Found by review: "when he hits me again" became a warning sign, stored and shown first whenever the
+    plan opened; abuse support's words are used there and then."""
+    state = at_reasons()
+    state.seats["a"].stack[-1] = Frame("safety_plan", "warning_signs", 1)
+    urgent = Verdict("ipv", ("ipv_physical",), "pattern", 1.0, urgent=True)
+    t = advance(content, state, "a", TextReceived("when he hits me again", urgent), NOW)
+    assert "safety_plan_warning_signs" not in t.state.seats["a"].slots and t.state.seats["a"].stack[-1].flow == "ipv"
+
+
+def test_a_second_sign_inside_the_inner_asking_keeps_the_first_runs_answers(content):
+    """Found by review: with /sos open twice, a second clear sign wiped the first run's answers, and the
+    plan (open below) was offered again."""
+    state = at_reasons()
+    state.seats["a"].stack = [Frame("sos", "what_now", 1), Frame("safety_plan", "warning_signs", 1)]
+    state.seats["a"].slots.update(country="gb", sos_answer="might_hurt_self", sos_plan="open_plan", sos_checkin="no_thanks")
+    urgent = Verdict("crisis", ("indirect",), "pattern", 1.0, urgent=True)
+    t = advance(content, state, "a", TextReceived("i want to die", urgent), NOW)
+    t = advance(content, t.state, "a", TextReceived("i really want to die", urgent), NOW)
+    assert [f.flow for f in t.state.seats["a"].stack] == ["sos", "safety_plan", "sos"]
+    t = advance(content, t.state, "a", OptionChosen("might_hurt_self", t.state.seats["a"].turn), NOW)
     keys = [getattr(e, "key", None) for e in t.effects]
-    assert "safety_plan.kept" in keys and "safety_plan.warning_signs" not in keys
-    assert t.state.seats["a"].slots["safety_plan_reasons"] == "my dog, Biscuit"
-    assert t.state.seats["a"].stack[-1].flow == "sos"
+    assert "sos.plan_offer" not in keys and "sos.checkin_offer" not in keys
 
 
 @pytest.mark.parametrize("reason", ["my children need me", "my daughter is the only thing keeping me alive",

@@ -92,7 +92,8 @@ def cancel_or_pause(t: Turn, name: str, args: str) -> None:
         # Leaving /sos (or its gentle check-in) by /cancel gets one caring line first: found trying Mend
         # as a new user, "i wish i could sleep and not wake up" then /cancel went straight to the menu.
         # Not abuse support: /cancel there may be a quick exit with someone looking over a shoulder.
-        leaving_sos = any(f.flow in ("sos", "safety_check") for f in t.seat.stack if f.interrupt)
+        interrupts = [f.flow for f in t.seat.stack if f.interrupt]
+        leaving_sos = bool(interrupts) and interrupts[-1] in ("sos", "safety_check") and "ipv" not in interrupts
         pop_interrupts(t)  # /cancel inside /sos or /pause: back to the step
         if leaving_sos:
             t.send("system.sos_left")

@@ -49,9 +49,9 @@ def on_disclosure(t: Turn, verdict: Verdict, text: str | None) -> bool:
     if verdict.route == "ipv" or any(c.startswith("ipv") for c in verdict.categories):
         seat.joint_exercises_off = True
     seat.held_text = None
-    if text is not None:
-        keep_as_plan_answer(t, text)
     target = "ipv" if verdict.route == "ipv" else "sos"
+    if text is not None and target == "sos":  # abuse words are used there and then, never kept (review)
+        keep_as_plan_answer(t, text)
     if any(in_flow(t, f) for f in SUPPORT_FLOWS):
         restart_support(t, target)
     else:
@@ -72,8 +72,10 @@ def keep_as_plan_answer(t: Turn, text: str) -> None:
     words = clean_text(text)
     if not (isinstance(step, TextStep) and step.save_as and not step.if_nothing and words and len(words) <= step.max_len):
         return
-    if not t.seat.slots.get(step.save_as):  # never over an earlier answer (a new-user trial lost "music, a walk")
-        t.seat.slots[step.save_as] = words
+    # Over an earlier answer too: typed at the question, they are its new answer, as any words would be,
+    # and shown back with "Keep what I wrote" when the plan resumes. (Keeping the earlier one lost the
+    # new words, and typing them again asked "are you safe?" again, in a loop: found by review.)
+    t.seat.slots[step.save_as] = words
 
 
 def okay_said(t: Turn) -> None:
@@ -123,10 +125,11 @@ def restart_support(t: Turn, flow_id: str) -> None:
     if not nesting:
         while len(stack) > supports[-1]:
             leave(t, stack.pop())
-    # Asked again over the plan, the run below keeps its answers ("no check-in tomorrow", the plan
-    # offered): only "are you safe?" is asked afresh (found trying Mend as a new user: the check-in
-    # offer came back at once, just declined).
-    carried = dict(t.seat.slots) if nesting and stack[supports[0]].flow == flow_id else {}
+    # While the same flow stays open below (asked again over the plan, once or more), its run keeps its
+    # answers ("no check-in tomorrow", the plan offered): only "are you safe?" is asked afresh (found
+    # trying Mend as a new user: the check-in offer came back at once, just declined; then by review,
+    # a second sign in the inner asking wiped them).
+    carried = dict(t.seat.slots) if in_flow(t, flow_id) else {}
     again = f"{flow_id}.again"
     catalog = reading.catalog_of(t.content, t.seat.locale)
     opening = t.content.flows[flow_id].steps[0]
