@@ -546,6 +546,8 @@ async def test_numbers_at_the_groups_card_never_name_hidden_feelings(db, content
     saved = output.split("[saved: ")[1].split("]")[0]
     answers = json.loads(Path(saved).read_text())["answers"]
     assert not {"lonely", "anxious", "hurt"} & set(answers.get("checkin_feelings") or [])
+    if typed != "1 and kinda angry":  # two families by number: the first opens (found by review: refused)
+        assert "One family at a time" in output and "1) annoyed" in output
 
 
 async def test_numbers_that_name_nothing_on_screen_are_never_kept_in_own_words(db, content, clock):
@@ -557,6 +559,13 @@ async def test_numbers_that_name_nothing_on_screen_are_never_kept_in_own_words(d
     assert "isn't one of the choices" in output
     saved = output.split("[saved: ")[1].split("]")[0]
     assert "3, 5" not in json.dumps(json.loads(Path(saved).read_text())["answers"])
+
+
+@pytest.mark.parametrize("typed", ["furious, 10/10", "anxious 24/7"])
+async def test_numbers_inside_a_feelings_words_are_words(talk, typed):
+    """Found by review: splitting on "/" refused "anxious 24/7" as numbers naming nothing."""
+    t = await talk(TO_CALM_GATE + ["2", "skip", "yes", typed])
+    assert "isn't one of the choices" not in t.text
 
 
 async def test_console_numbers_beyond_the_limit_choose_again(db, content, clock):
