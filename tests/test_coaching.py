@@ -235,6 +235,8 @@ def test_heldout_split_is_never_trained_on_and_the_model_is_current():
     ("It's not my fault, you started it.", {"defensiveness"}),
     ("I'm sorry if you felt hurt.", {"non_apology"}),
     ("I'm sorry I raised my voice at you at dinner. That wasn't fair.", {"good_apology"}),
+    # found trying Mend as a new user: owning was told it "answers back more than it listens"
+    ("it was my fault, i was mean to him", {"good_apology"}),
     # The partner in the third person, told to the coach at "my part" (new-user trial 4).
     ("c'est lui qui a commencé, il arrête pas de me reprocher des trucs", {"defensiveness"}),
     ("هو لي بدا، ديما كيلقى فيا العيب", {"defensiveness"}),

@@ -116,6 +116,12 @@ def decide(lexicons: Iterable[Lexicon], text: str, probabilities: npt.NDArray[np
             # ("sorry if", "sorry you feel", "sorry, but") have patterns; without one, the benefit
             # of the doubt (on dev: two false non-apologies gone, no recall lost).
             confident.discard("non_apology")
+            if "defensiveness" not in found:
+                # "it was my fault, i was mean to him": owning rises on the defensiveness column too
+                # (a reason often follows "I was…"); with no defensive phrase a pattern saw, owning
+                # is taken as owning (found trying Mend as a new user: step 1's honest answer was
+                # told it "answers back more than it listens").
+                confident.discard("defensiveness")
         found |= confident
     if hedged:
         # The model's good_apology rises on "I'm sorry I snapped at you" whatever follows it; when a
