@@ -356,6 +356,25 @@ def test_cancel_out_of_sos_says_it_is_there_any_time_but_abuse_support_leaves_qu
     assert keys[-1] == "repair.my_part"
 
 
+def test_a_clear_sign_typed_at_are_you_safe_is_its_answer_and_the_lines_come(content):
+    """Found trying Mend as a new user: "i want to die" typed at /sos's own question, then "i told u i
+    want to die", got "let me ask again" and the same buttons, no number shown, round and round."""
+    t = advance(content, at_place("repair", "my_part", True), "a", CommandReceived("sos"), NOW)
+    assert t.effects[-1].key == "sos.ask_safety"
+    urgent = Verdict("crisis", ("explicit",), "pattern", 1.0, urgent=True)
+    t = advance(content, t.state, "a", TextReceived("i want to die", urgent), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert "sos.again" not in keys and t.state.seats["a"].slots.get("sos_answer") == "might_hurt_self"
+    assert [f.flow for f in t.state.seats["a"].stack] == ["repair", "sos"]
+
+
+@pytest.mark.parametrize("said", ["idk i might do something stupid tonight", "je risque de faire une bêtise"])
+def test_might_hurt_myself_in_plain_words_at_are_you_safe(content, said):
+    t = advance(content, at_place("repair", "my_part", True), "a", CommandReceived("sos"), NOW)
+    t = advance(content, t.state, "a", TextReceived(said), NOW)
+    assert t.state.seats["a"].slots.get("sos_answer") == "might_hurt_self"
+
+
 def test_cancel_out_of_abuse_support_opened_inside_sos_stays_silent(content):
     """Found by review: /sos, then the plan, then an abuse disclosure opened abuse support over them;
     /cancel there sent /sos's caring line, though abuse support's /cancel may be a quick exit."""

@@ -209,10 +209,10 @@ def test_a_second_sign_inside_the_inner_asking_keeps_the_first_runs_answers(cont
     state.seats["a"].slots.update(country="gb", sos_answer="might_hurt_self", sos_plan="open_plan", sos_checkin="no_thanks")
     urgent = Verdict("crisis", ("indirect",), "pattern", 1.0, urgent=True)
     t = advance(content, state, "a", TextReceived("i want to die", urgent), NOW)
-    t = advance(content, t.state, "a", TextReceived("i really want to die", urgent), NOW)
     assert [f.flow for f in t.state.seats["a"].stack] == ["sos", "safety_plan", "sos"]
-    t = advance(content, t.state, "a", OptionChosen("might_hurt_self", t.state.seats["a"].turn), NOW)
+    t = advance(content, t.state, "a", TextReceived("i really want to die", urgent), NOW)  # answers "are you safe?"
     keys = [getattr(e, "key", None) for e in t.effects]
+    assert t.state.seats["a"].slots["sos_answer"] == "might_hurt_self"
     assert "sos.plan_offer" not in keys and "sos.checkin_offer" not in keys
 
 
@@ -354,11 +354,10 @@ def test_a_clear_sign_inside_the_plan_asks_again_without_the_greeting(content):
 
 def test_misunderstood_after_a_clear_sign_in_the_plan_comes_back_to_the_plans_question(content):
     """Found trying Mend as a new user: after "I'm okay, you misunderstood" the plan was gone and the menu
-    came back. The new asking goes over the plan once; a second clear sign restarts that asking in
-    place, so the stack never grows."""
+    came back. The new asking goes over the plan once (a second clear sign typed at its "are you safe?"
+    answers it: tests/test_safety.py), so the stack never grows."""
     urgent = Verdict("crisis", ("indirect",), "pattern", 1.0, urgent=True)
     t = advance(content, at_reasons(), "a", TextReceived("no one would miss me", urgent), NOW)
-    t = advance(content, t.state, "a", TextReceived("i really want to die", urgent), NOW)
     assert [f.flow for f in t.state.seats["a"].stack] == ["sos", "safety_plan", "sos"]
     t = advance(content, t.state, "a", OptionChosen("misunderstood", t.state.seats["a"].turn), NOW)
     keys = [getattr(e, "key", None) for e in t.effects]

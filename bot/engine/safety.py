@@ -50,12 +50,34 @@ def on_disclosure(t: Turn, verdict: Verdict, text: str | None) -> bool:
         seat.joint_exercises_off = True
     seat.held_text = None
     target = "ipv" if verdict.route == "ipv" else "sos"
+    if target == "sos" and answers_are_you_safe(t):
+        return True
     if text is not None and target == "sos":  # abuse words are used there and then, never kept (review)
         keep_as_plan_answer(t, text)
     if any(in_flow(t, f) for f in SUPPORT_FLOWS):
         restart_support(t, target)
     else:
         runner.push_interrupt(t, target)
+    return True
+
+
+# A clear sign typed as the answer to /sos's own "are you safe right now?" ("i want to die"): that answer.
+TYPED_AT_ARE_YOU_SAFE = "might_hurt_self"
+
+
+def answers_are_you_safe(t: Turn) -> bool:
+    """Words with a clear sign typed at /sos's first question answer it: "I might hurt myself", whose
+    path gives concrete steps and the lines at once. Found trying Mend as a new user: "i want to die"
+    there, then "i told u i want to die", got "let me ask again" and the same four buttons, with no
+    number shown, round and round."""
+    top = current(t)
+    if top is None or top[0].flow != "sos":
+        return False
+    frame, step = top
+    first = t.content.flows["sos"].steps[0]
+    if step is not first or not isinstance(step, ChoiceStep) or TYPED_AT_ARE_YOU_SAFE not in step.options:
+        return False
+    questions.answer_choice(t, frame, step, OptionChosen(TYPED_AT_ARE_YOU_SAFE))
     return True
 
 
