@@ -375,6 +375,17 @@ def test_might_hurt_myself_in_plain_words_at_are_you_safe(content, said):
     assert t.state.seats["a"].slots.get("sos_answer") == "might_hurt_self"
 
 
+def test_cancel_out_of_sos_works_before_consent(content):
+    """Found trying Mend as a new user: /sos before agreeing to the basics, then /cancel, got "let's finish
+    getting started" and the safety question again, with no way out."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("welcome", "consent", 1)], turn=2)})
+    t = advance(content, state, "a", CommandReceived("sos"), NOW)
+    assert t.state.seats["a"].stack[-1].flow == "sos"
+    t = advance(content, t.state, "a", CommandReceived("cancel"), NOW)
+    assert [f.flow for f in t.state.seats["a"].stack] == ["welcome"]
+    assert t.effects[-1].key == "welcome.consent"
+
+
 def test_cancel_out_of_abuse_support_opened_inside_sos_stays_silent(content):
     """Found by review: /sos, then the plan, then an abuse disclosure opened abuse support over them;
     /cancel there sent /sos's caring line, though abuse support's /cancel may be a quick exit."""

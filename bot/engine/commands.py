@@ -26,7 +26,11 @@ class Command:
 
 def on_command(t: Turn, name: str, args: str = "") -> None:
     command = COMMANDS.get(name)
-    if command is None or not command.before_consent:
+    # /cancel out of /sos (or another interrupt) works before consent too: /sos is reachable in every
+    # state, so leaving it must be (found trying Mend as a new user: "let's finish getting started" and
+    # the safety question again, with no way out).
+    leaving_an_interrupt = name == "cancel" and in_interrupt(t)
+    if (command is None or not command.before_consent) and not leaving_an_interrupt:
         if t.seat.consented_at is None:
             if in_flow(t, t.content.welcome_flow) and runner.remember_request(t, name):
                 t.send("system.consent_first_remembered")
