@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.content.model import QUESTION_TYPES, Step
 from bot.engine import auto, couples, heard
-from bot.engine.frames import current, finish_frame, forget_answers, new_frame, route
+from bot.engine.frames import current, finish_frame, forget_answers, in_flow, new_frame, route
 from bot.engine.prompts import prompt, show_waiting_hint
 from bot.engine.state import Frame
 from bot.engine.turn import PAUSE, Turn
@@ -120,7 +120,11 @@ def remember_request(t: Turn, command: str) -> bool:
 
 def push_interrupt(t: Turn, flow_id: str, key: str | None = None) -> None:
     t.seat.picks = []
-    forget_answers(t, flow_id)  # /sos twice: last time's answers don't steer this time
+    # /sos twice: last time's answers don't steer this time. But while the same flow is still open
+    # below (/sos asked again over the safety plan), they are this run's answers and stay, as they do
+    # in frames.leave ("no check-in tomorrow" was asked again and again: new-user trial and review).
+    if not in_flow(t, flow_id):
+        forget_answers(t, flow_id)
     t.seat.stack.append(new_frame(t, flow_id, interrupt=True))
     run(t, key)
 

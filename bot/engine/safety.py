@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.content.model import QUESTION_TYPES, ChoiceStep, TextStep
+from bot.content.model import ChoiceStep, TextStep
 from bot.engine import questions, reading, runner
 from bot.engine.effects import SafetyEvent
 from bot.engine.events import OptionChosen, Verdict
@@ -147,16 +147,7 @@ def restart_support(t: Turn, flow_id: str) -> None:
     if not nesting:
         while len(stack) > supports[-1]:
             leave(t, stack.pop())
-    # While the same flow stays open below (asked again over the plan, once or more), its run keeps its
-    # answers ("no check-in tomorrow", the plan offered): only "are you safe?" is asked afresh (found
-    # trying Mend as a new user: the check-in offer came back at once, just declined; then by review,
-    # a second sign in the inner asking wiped them).
-    carried = dict(t.seat.slots) if in_flow(t, flow_id) else {}
+    # While the same flow stays open below, its run keeps its answers (runner.push_interrupt).
     again = f"{flow_id}.again"
     catalog = reading.catalog_of(t.content, t.seat.locale)
-    opening = t.content.flows[flow_id].steps[0]
-    first = opening.save_as if isinstance(opening, QUESTION_TYPES) else None
     runner.push_interrupt(t, flow_id, again if again in catalog.messages else None)
-    for name, value in carried.items():
-        if name != first and name not in t.seat.slots:
-            t.seat.slots[name] = value
