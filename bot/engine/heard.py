@@ -59,18 +59,20 @@ def read(t: Turn, frame: Frame, step: TextStep, event: Event) -> tuple[Outcome, 
     if not isinstance(event, TextReceived):
         return None, None
     earlier = seat.slots.get(step.save_as) if step.skip_keeps and step.save_as else None
-    if earlier and reading.typed_choice(t.content, seat.locale, event.text, NOTHING[1:]):
-        # Editing a plan: "no", "skip" keep the reason written before: quietly, or named right after a
-        # "nothing" was heard ("nothing matters", then "no"; found by review: it said nothing of it).
-        if seat.nothing_heard_turn == seat.turn:
+    kept = str(earlier) if earlier else None  # editing a plan: the reason written before stays
+    heard_just_before = seat.nothing_heard_turn == seat.turn  # a "nothing" at this very prompt
+    if kept and reading.typed_choice(t.content, seat.locale, event.text, NOTHING[1:]):
+        # "no", "skip" keep it: quietly, or named right after a "nothing" was heard ("nothing matters",
+        # then "no"; found by review: it said nothing of it).
+        if heard_just_before:
             seat.nothing_heard_turn = None
-            t.send("system.reason_kept", {"heard": shown_back(str(earlier))})
+            t.send("system.reason_kept", {"heard": shown_back(kept)})
         return None, None
     if means_nothing(t, event.text):
-        if seat.nothing_heard_turn == seat.turn:  # heard just before, at this prompt: skipped now, said so
+        if heard_just_before:  # skipped now, and said so: the reason kept named, or "add one later"
             seat.nothing_heard_turn = None
-            if isinstance(earlier, str) and earlier:  # editing the plan: the reason written before stays, and is named
-                t.send("system.reason_kept", {"heard": shown_back(earlier)})
+            if kept:
+                t.send("system.reason_kept", {"heard": shown_back(kept)})
             else:
                 t.send("system.reason_later")
             return "skip", None
