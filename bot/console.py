@@ -27,7 +27,7 @@ from bot.content.model import DONE, SKIP, Content
 from bot.engine import CommandReceived, Event, OptionChosen, OptionsChosen, Resume, Send, TextReceived
 from bot.engine.families import ALL_GROUPS
 from bot.engine.families import PREFIX as GROUP_PREFIX
-from bot.presenter import Button, Rendered, catalog_for, fill, render
+from bot.presenter import Button, Rendered, fill, render
 from bot.services.conversation import Conversation, Outgoing
 from bot.storage import Database
 
@@ -76,7 +76,7 @@ def is_control(option_id: str) -> bool:
 
 
 def format_for_console(rendered: Rendered, content: Content, locale: str) -> str:
-    catalog = catalog_for(content, locale)
+    catalog = content.catalog(locale)
     lines = [rendered.text]
     if rendered.buttons:
         lines.append("")
@@ -146,7 +146,7 @@ class ConsoleChat:
         waiting = await self.conversation.pending(f"console:{other}")
         if waiting and len(waiting) != self.mentioned.get(other):
             self.mentioned[other] = len(waiting)
-            catalog = catalog_for(self.content, self.locale)
+            catalog = self.content.catalog(self.locale)
             self.write(fill(catalog.text("console.other_waiting"), {"name": other, "count": len(waiting)}, catalog, 0))
 
     async def switch(self, name: str | None) -> None:
@@ -160,7 +160,7 @@ class ConsoleChat:
         self.visited.add(self.user_id)
         self.prompt = self.prompts.get(self.user_id)
         self.locale = await self.conversation.locale_of(self.user_id) or self.locale
-        catalog = catalog_for(self.content, self.locale)
+        catalog = self.content.catalog(self.locale)
         self.write(fill(catalog.text("console.switched"), {"name": target}, catalog, 0))
         self.mentioned.pop(target, None)
         pending = await self.conversation.pending(self.user_id)
@@ -196,7 +196,7 @@ class ConsoleChat:
                 self.stdout.flush()
             line = await self.lines.get()
             if line == "":  # end of input (Ctrl-D or the end of a pipe)
-                catalog = catalog_for(self.content, self.locale)
+                catalog = self.content.catalog(self.locale)
                 self.write(catalog.text("console.goodbye"))
                 return 0
             switch = SWITCH_RE.match(line.strip())

@@ -36,9 +36,6 @@ class Rendered:
     answer: str = ""  # "time" or "scale": the console lists these options without numbers
 
 
-def catalog_for(content: Content, locale: str) -> Catalog:
-    return content.catalogs.get(locale) or content.catalogs[content.default_locale]
-
 
 def format_resources(value: dict[str, Any], content: Content, catalog: Catalog) -> str:
     """The chosen country's emergency number first, then its lines (crisis lines, or for `kind: abuse`
@@ -180,7 +177,7 @@ def invite_link(token: str, bot_username: str | None) -> str:
 
 
 def render(content: Content, send: Send, locale: str, bot_username: str | None = None) -> Rendered:
-    catalog = catalog_for(content, locale)
+    catalog = content.catalog(locale)
     params = send.params
     if send.invite_token:
         params = {**params, "link": invite_link(send.invite_token, bot_username)}

@@ -210,8 +210,7 @@ async def test_a_shared_repair_is_kept_as_together_with_only_my_own_words(alice,
 def test_history_dates_are_in_the_readers_language(content, locale, day):
     """Found trying Mend as a new user: /history showed "Wed 02 Dec 2026" to a person reading French."""
     from bot.compose.view import history_list
-    from bot.presenter import catalog_for
 
     value = {"entries": [{"at": "2026-12-02T10:00:00+00:00", "kind": "solo", "answers": {"my_part": "I yelled"}}],
              "tz": "Europe/Paris"}
-    assert day in history_list(value, catalog_for(content, locale))
+    assert day in history_list(value, content.catalog(locale))

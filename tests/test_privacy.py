@@ -240,10 +240,31 @@ async def test_export_holds_words_waiting_for_a_choice_and_drops_them_after(alic
     assert ALICE_CANARY not in json.dumps(document["data"])
 
 
-def test_export_names_words_a_check_in_the_plan_or_a_feelings_group_holds():
+def test_export_names_words_a_check_in_the_plan_or_a_feelings_group_holds(content):
     from bot.engine.state import HeldReason
     from bot.services.privacy import waiting_for_choice
     seat = Seat(held_text="words set aside", held_reason=HeldReason(("safety_plan", "reasons"), "heavy words", 3),
                 typed_group=["angry", "so angry at myself"])
-    assert [w["text"] for w in waiting_for_choice(seat)] == ["words set aside", "heavy words", "so angry at myself"]
-    assert waiting_for_choice(Seat()) == []
+    waiting = waiting_for_choice(seat, content.catalog("en"))
+    assert [w["text"] for w in waiting] == ["words set aside", "heavy words", "so angry at myself"]
+    assert "safety plan" in waiting[1]["what"]
+    assert waiting_for_choice(Seat(), content.catalog("en")) == []
+
+
+async def test_export_speaks_the_persons_language(conversation):
+    """Found trying Mend as a new user: the file's sentences were English for a person reading French
+    or Arabic. Its keys stay the same in every language; what it says to the person follows /language."""
+    from bot.engine import CommandReceived
+
+    sentences = {}
+    for name, code in (("amelie", "fr"), ("samir", "ar"), ("alice", "en")):
+        person = Persona(name, conversation, language_code=code)
+        await person.onboard()
+        (document,) = [o.document for o in await conversation.handle(person.user_id, CommandReceived("export"))
+                       if o.document]
+        data = document["data"]
+        sentences[code] = (data["about"], data["partner_words"], data["safety_check_ins"])
+    assert sentences["fr"][0].startswith("Tout ce que Mend enregistre") and "/export" in sentences["fr"][1]
+    assert sentences["ar"][0].startswith("كل ما يحفظه Mend") and "/export" in sentences["ar"][1]
+    assert sentences["en"][0].startswith("Everything Mend stores")
+    assert len({s for triple in sentences.values() for s in triple}) == 9  # nothing left in another language

@@ -16,7 +16,7 @@ import pytest
 from bot import locales
 from bot.content.loader import validate_content
 from bot.engine.effects import Choice, Send
-from bot.presenter import catalog_for, fill, render
+from bot.presenter import fill, render
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 # Common English words that are not French or Arabic words. A French or Arabic message containing
@@ -246,5 +246,5 @@ def test_validate_wants_crisis_line_wording_in_every_language(tmp_path):
 
 
 def test_a_locale_without_messages_falls_back_to_english(content):
-    assert catalog_for(content, "de").locale == "en"
+    assert content.catalog("de").locale == "en"
     assert locales.format_day_time(datetime(2026, 11, 30, 21, 15, tzinfo=timezone.utc), "en") == "Mon 30 Nov, 21:15"

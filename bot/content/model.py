@@ -59,6 +59,9 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "console.other_waiting",
     "about.info",
     "privacy.export_ready",
+    "privacy.export_about", "privacy.export_partner_words", "privacy.export_safety_counts",
+    "privacy.export_waiting_draft", "privacy.export_waiting_held_text", "privacy.export_waiting_held_reason",
+    "privacy.export_waiting_feeling",
     "coaching.rewrite",
     "coaching.edit",
     "coaching.keep",
@@ -464,3 +467,7 @@ class Content:
     resources: Resources | None = None
     shared_flows: frozenset[str] = frozenset()  # flows with partner barriers, and the flows calling them
     root: str = ""  # the content folder it was loaded from (the screen's model lives in <root>/screen)
+
+    def catalog(self, locale: str) -> Catalog:
+        """The person's language's messages, or the default language's for one Mend doesn't have."""
+        return self.catalogs.get(locale) or self.catalogs[self.default_locale]

@@ -36,7 +36,7 @@ def named(content: Content, locale: str, step: OptionStep, text: str) -> str | N
     """The group button a typed group name stands for ("angry" -> family_angry), if any."""
     if not grouped(step):
         return None
-    catalog = content.catalogs.get(locale) or content.catalogs[content.default_locale]
+    catalog = content.catalog(locale)
     options = [answers.OptionText(PREFIX + heading.rsplit(".", 1)[-1], catalog.text(heading),
                                   catalog.aliases.get(heading, ()))  # Arabic: "حزين" opens "حزن"
                for heading, _ in step.option_groups if heading in catalog.messages]

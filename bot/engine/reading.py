@@ -37,13 +37,10 @@ class Outcome:
     params: dict[str, Any] | None = None
 
 
-def catalog_of(content: Content, locale: str) -> Catalog:
-    return content.catalogs.get(locale) or content.catalogs[content.default_locale]
-
 
 def option_texts(content: Content, locale: str, step: OptionStep) -> list[answers.OptionText]:
     """The step's options in the person's language, then "Done" and "Skip this" where they are offered."""
-    catalog = catalog_of(content, locale)
+    catalog = content.catalog(locale)
     keys = [(oid, step.option_labels[oid]) for oid in step.options]
     if isinstance(step, MultiStep):
         keys.append((DONE, "system.done_picking"))
@@ -150,7 +147,7 @@ def _minutes(span: timedelta) -> int:
 
 def typed_choice(content: Content, locale: str, text: str, choices: tuple[Choice, ...]) -> str | None:
     """The one choice whose label or alias in `locale` is the whole message, if any."""
-    catalog = catalog_of(content, locale)
+    catalog = content.catalog(locale)
     options = [option_text(catalog, c.id, c.label) for c in choices]
     found = answers.read(text, options, positions=False, locale=locale, loose=False)
     return found.ids[0] if found.kind == "picked" and len(found.ids) == 1 else None

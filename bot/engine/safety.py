@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.content.model import ChoiceStep, TextStep
-from bot.engine import questions, reading, runner
+from bot.engine import questions, runner
 from bot.engine.effects import SafetyEvent
 from bot.engine.events import OptionChosen, Verdict
 from bot.engine.frames import current, finish_frame, in_flow, leave, new_frame
@@ -149,5 +149,5 @@ def restart_support(t: Turn, flow_id: str) -> None:
             leave(t, stack.pop())
     # While the same flow stays open below, its run keeps its answers (runner.push_interrupt).
     again = f"{flow_id}.again"
-    catalog = reading.catalog_of(t.content, t.seat.locale)
+    catalog = t.content.catalog(t.seat.locale)
     runner.push_interrupt(t, flow_id, again if again in catalog.messages else None)

@@ -11,14 +11,10 @@ from typing import Any
 
 import aiosqlite
 
-from bot.content.model import PARTNER_PREFIX
+from bot.content.model import PARTNER_PREFIX, Catalog
 from bot.engine.state import Seat, SessionState, SlotValue
 from bot.storage import personal_data, repo
 from bot.storage.repo import iso
-
-PARTNER_WORDS_NOTE = ("Words your partner shared with you in a repair together are not in this file. They are "
-                      "your partner's: they agreed to show them to you inside Mend, not to have them copied into "
-                      "your files. Your partner can export their own words with /export.")
 
 
 def own_answers(slots: dict[str, SlotValue]) -> dict[str, SlotValue]:
@@ -27,43 +23,35 @@ def own_answers(slots: dict[str, SlotValue]) -> dict[str, SlotValue]:
     return {k: v for k, v in slots.items() if not k.startswith(PARTNER_PREFIX)}
 
 
-def waiting_for_choice(seat: Seat) -> list[dict[str, str]]:
+def waiting_for_choice(seat: Seat, catalog: Catalog) -> list[dict[str, str]]:
     """Words held only while a question about them is open: they are stored (so a restart loses
     nothing) and so they are the person's too, until the answer keeps or drops them."""
-    waiting = []
-    if seat.draft:
-        waiting.append({"what": "a draft with a coaching suggestion, until you keep or change it",
-                        "text": seat.draft.text})
-    if seat.held_text:
-        waiting.append({"what": "words a safety check-in set aside, until you say whether to keep them",
-                        "text": seat.held_text})
-    if seat.held_reason:
-        waiting.append({"what": "words in your safety plan, until you say whether to keep them",
-                        "text": seat.held_reason.text})
-    if seat.typed_group:
-        waiting.append({"what": "a feeling you named, kept as your words if you pick none of its finer words",
-                        "text": seat.typed_group[1]})
-    return waiting
+    held = [("draft", seat.draft.text if seat.draft else None), ("held_text", seat.held_text),
+            ("held_reason", seat.held_reason.text if seat.held_reason else None),
+            ("feeling", seat.typed_group[1] if seat.typed_group else None)]
+    return [{"what": catalog.text(f"privacy.export_waiting_{kind}"), "text": text} for kind, text in held if text]
 
 
-async def build_export(conn: aiosqlite.Connection, user: repo.User, state: SessionState, now: datetime
-                       ) -> dict[str, Any]:
+async def build_export(conn: aiosqlite.Connection, user: repo.User, state: SessionState, now: datetime,
+                       catalog: Catalog) -> dict[str, Any]:
+    """The /export document. Its keys stay the same in every language (a file a person may hand to
+    a tool); its sentences are in the person's language (`catalog`)."""
     reminders = [{"kind": t["kind"], "due_at": t["due_at"]} for t in await repo.pending_timers(conn, user.session_id)
                  if t["seat"] == user.seat]
     seat = state.seats.get(user.seat)
     return {
         "exported_at": iso(now),
-        "about": "Everything Mend stores about you. Your private answers are included, so keep this file safe.",
+        "about": catalog.text("privacy.export_about"),
         "person": {"id": user.id, **await personal_data.person(conn, user.id)},
         "records": await personal_data.records(conn, user.id),
         "answers": own_answers(seat.slots) if seat else {},
-        "partner_words": PARTNER_WORDS_NOTE,
+        "partner_words": catalog.text("privacy.export_partner_words"),
         "past_repairs": seat.history if seat else [],  # every finished repair (/history), oldest first
         "where_you_are": [asdict(f) for f in seat.stack] if seat else [],
         "paused_exercises": [asdict(f) for f in seat.parked] if seat else [],
         "reminders": reminders,
-        "waiting_for_your_choice": waiting_for_choice(seat) if seat else [],
-        "safety_check_ins": "Mend keeps only anonymous counts of safety check-ins (kind and time); none are linked to you.",
+        "waiting_for_your_choice": waiting_for_choice(seat, catalog) if seat else [],
+        "safety_check_ins": catalog.text("privacy.export_safety_counts"),
     }
 
 

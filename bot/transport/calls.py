@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import locales
 from bot.content.model import Content
 from bot.engine import Send
-from bot.presenter import Rendered, catalog_for, invite_link, render
+from bot.presenter import Rendered, invite_link, render
 from bot.services import outbox
 
 TEXT_LIMIT = 4096
@@ -94,7 +94,7 @@ def _fit(text: str, limit: int) -> int:
 
 def share_keyboard(content: Content, send: Send, locale: str, bot_username: str | None) -> InlineKeyboardMarkup:
     """"Send to my partner": Telegram's share screen, with the invitation link filled in."""
-    catalog = catalog_for(content, locale)
+    catalog = content.catalog(locale)
     link = invite_link(send.invite_token or "", bot_username)
     url = "https://t.me/share/url?" + urlencode({"url": link, "text": catalog.text("couple.share_text")})
     return InlineKeyboardMarkup([[InlineKeyboardButton(catalog.text("couple.share_button"), url=url)]])
@@ -134,7 +134,7 @@ def plan_calls(content: Content, rows: list[tuple[int, dict[str, Any]]],
         if isinstance(item, outbox.Document):
             flush()
             data = json.dumps(item.data, ensure_ascii=False, indent=2).encode()
-            caption = locales.set_direction(catalog_for(content, item.locale).text("privacy.export_caption"),
+            caption = locales.set_direction(content.catalog(item.locale).text("privacy.export_caption"),
                                             item.locale)
             calls.append(Call("send_document", [row_id], text=item.filename, document=data, protect=True,
                               caption=html.escape(caption)))

@@ -25,7 +25,6 @@ from bot.clock import Clock
 from bot.crash_points import crash_point
 from bot.engine import Send
 from bot.logs import pseudonym
-from bot.presenter import catalog_for
 from bot.services import outbox
 from bot.services.conversation import Conversation
 from bot.storage import Database, inbox, reachability, repo
@@ -253,7 +252,7 @@ class Dispatcher:
             # Best effort and not stored: nothing about a group is kept (C6).
             self.told_groups.add(parsed.chat_id)
             locale = locales.from_language_code(parsed.language_code)
-            text = locales.set_direction(catalog_for(self.conversation.content, locale).text(GROUP_NOTICE_KEY), locale)
+            text = locales.set_direction(self.conversation.content.catalog(locale).text(GROUP_NOTICE_KEY), locale)
             try:
                 await self.bot.send_message(parsed.chat_id, text)
             except TelegramError:
