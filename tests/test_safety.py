@@ -432,6 +432,36 @@ def test_safety_plan_is_private_kept_and_editable(content):
     assert "my_part" not in t.state.seats["a"].slots
 
 
+@pytest.mark.parametrize("part, slot", [("help_people", "safety_plan_help_people"), ("reasons", "safety_plan_reasons"),
+                                        ("warning_signs", "safety_plan_warning_signs")])
+def test_one_part_of_the_plan_changes_without_walking_the_others(content, part, slot):
+    """Found trying Mend as a new user: a friend's new number meant walking past six other questions.
+    "Change one part" asks only that one, then shows the whole plan again; the others stay as written."""
+    state = at_place("repair", "my_part", True)
+    t = advance(content, state, "a", CommandReceived("sos"), NOW)
+    for option in ("struggling", "de", "no_thanks", "safety_plan"):
+        t = advance(content, t.state, "a", OptionChosen(option, t.state.seats["a"].turn), NOW)
+    answers = ("racing thoughts at night", "a walk", "the café on the corner", "my sister Ana, 0151 2345",
+               "Dr. Lee", "give the pills to Ana to keep", "my dog")
+    for answer in answers:
+        t = advance(content, t.state, "a", TextReceived(answer), NOW)
+    before = dict(t.state.seats["a"].slots)
+    t = advance(content, t.state, "a", OptionChosen("safety_plan", t.state.seats["a"].turn), NOW)
+    t = advance(content, t.state, "a", OptionChosen("change_one", t.state.seats["a"].turn), NOW)
+    assert t.state.seats["a"].stack[-1].step == "which_part"
+    t = advance(content, t.state, "a", OptionChosen(part, t.state.seats["a"].turn), NOW)
+    asked = [getattr(e, "key", None) for e in t.effects]
+    assert asked[-1] == f"safety_plan.{part}"  # straight to that question, no intro
+    t = advance(content, t.state, "a", TextReceived("my neighbour Sam, 0170 555"), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert "safety_plan.show" in keys and not any(k and k.startswith("safety_plan.") and k not in
+                                                  ("safety_plan.show",) for k in keys)
+    slots = t.state.seats["a"].slots
+    assert slots[slot] == "my neighbour Sam, 0170 555"
+    plan = {k: v for k, v in slots.items() if k.startswith("safety_plan_")}
+    assert plan == {k: v for k, v in before.items() if k.startswith("safety_plan_")} | {slot: "my neighbour Sam, 0170 555"}
+
+
 async def test_only_kind_and_time_are_stored(alice, db):
     await alice.onboard()
     await reach_my_part(alice)
