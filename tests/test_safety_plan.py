@@ -476,3 +476,28 @@ def test_a_long_reason_is_shown_back_whole_or_cut_at_a_word(content):
     t, _ = say_flagged(content, at_reasons(), longer.strip())
     heard = t.effects[-1].params["heard"]
     assert heard.endswith("…") and heard[:-1].split()[-1] in longer.split()
+
+
+def test_my_safety_plan_chosen_in_sos_over_the_plan_goes_back_to_its_question(content):
+    """Found trying Mend as a new user: after a clear sign in the plan and "safe, but struggling", "My
+    safety plan" started the plan over from its first page; the person wanted the question they were on.
+    The plan below is resumed, not copied on top, and its answers so far stay."""
+    state = at_reasons(earlier="my dog")
+    state.seats["a"].stack = [Frame("sos", "what_now", 1), Frame("safety_plan", "surroundings", 1)]
+    state.seats["a"].slots.update(country="gb", sos_answer="struggling", sos_plan="open_plan", sos_checkin="no_thanks",
+                                  safety_plan_warning_signs="racing thoughts")
+    urgent = Verdict("crisis", ("indirect",), "pattern", 1.0, urgent=True)
+    t = advance(content, state, "a", TextReceived("i keep thinking everyone would be better off", urgent), NOW)
+    t = advance(content, t.state, "a", OptionChosen("struggling", t.state.seats["a"].turn), NOW)
+    assert t.state.seats["a"].stack[-1].step == "what_now"
+    t = advance(content, t.state, "a", OptionChosen("safety_plan", t.state.seats["a"].turn), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert "system.back_to_step" in keys and keys[-1] == "safety_plan.surroundings"
+    assert "safety_plan.show" not in keys and "safety_plan.intro" not in keys
+    seat = t.state.seats["a"]
+    assert [f.flow for f in seat.stack] == ["sos", "safety_plan"]
+    assert seat.slots["safety_plan_warning_signs"] == "racing thoughts" and seat.slots["safety_plan_reasons"] == "my dog"
+    t = advance(content, t.state, "a", TextReceived("ask Ana to keep the pills"), NOW)
+    t = advance(content, t.state, "a", TextReceived("my dog and my niece"), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert "safety_plan.show" in keys and t.state.seats["a"].stack[-1] == Frame("sos", "what_now", 1)

@@ -50,6 +50,8 @@ def run_step(t: Turn, frame: Frame, step: Step) -> Next:
             finish_frame(t, frame)
         case CallStep():
             assert step.target_flow is not None
+            if back_to_open_run(t, frame, step.target_flow):
+                return CONTINUE
             forget_answers(t, step.target_flow)  # a sub-flow run twice (the reflection loop) starts blank
             advance_past(t, frame, step)
             t.seat.stack.append(new_frame(t, step.target_flow))
@@ -75,6 +77,20 @@ def run_step(t: Turn, frame: Frame, step: Step) -> Next:
         case _:
             assert_never(step)
     return CONTINUE
+
+
+def back_to_open_run(t: Turn, frame: Frame, flow_id: str) -> bool:
+    """A call to a flow already open lower down goes back to it, where it was, instead of starting a
+    second copy on top. Found trying Mend as a new user: "My safety plan", chosen in /sos asked again
+    over the plan ("I'm safe, but struggling"), showed the plan from the start; the person wanted the
+    question they were on. What lies above it (that /sos) is left as any interrupt is left."""
+    open_run = next((f for f in t.seat.stack if f.flow == flow_id and f is not frame), None)
+    if open_run is None:
+        return False
+    while t.seat.stack and t.seat.stack[-1] is not open_run:
+        leave(t, t.seat.stack.pop())
+    t.send("system.back_to_step")
+    return True
 
 
 def record(t: Turn, frame: Frame, step: RecordStep) -> None:
