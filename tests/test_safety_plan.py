@@ -136,12 +136,14 @@ PLAN_ANSWERS = [("warning_signs", "when i start feeling like a burden to everyon
 
 @pytest.mark.parametrize("below", ["sos", "safety_checkin"])
 @pytest.mark.parametrize("step, words", PLAN_ANSWERS)
-def test_heavy_words_at_the_plans_other_questions_are_kept_as_its_answers(content, below, step, words):
+def test_heavy_words_at_the_plans_other_questions_are_its_answers_once_the_person_says_so(content, below, step, words):
     """Found by review: a warning sign ("when i start feeling like a burden") reads as a clear sign to
     the real screen, and was lost when support asked again; from the next-day check-in, a weaker sign
     opened "are you safe?" and set the words aside. A warning sign or a way to make the place safer is
-    heavy by nature and is what the question asks for (CLINICIAN): the words are kept as the answer.
-    A clear sign still asks "are you safe?" over the plan, and coming back shows what was kept."""
+    heavy by nature and is what the question asks for (CLINICIAN). A weaker sign is kept as the answer.
+    A clear sign asks "are you safe?" over the plan, and coming back asks whether to keep the words here
+    (found trying Mend as a new user: kept silently, "everyone would be better off without me" came back
+    as "You wrote before" at "making your surroundings safer", with only "Keep what I wrote" under it)."""
     below_frame = Frame("sos", "plan_now", 1) if below == "sos" else Frame("safety_checkin", "what_now", 1)
     state = SessionState(seats={"a": Seat(stack=[below_frame, Frame("safety_plan", step, 1)], turn=9,
                                           consented_at=NOW.isoformat(), adult=True)})
@@ -150,34 +152,46 @@ def test_heavy_words_at_the_plans_other_questions_are_kept_as_its_answers(conten
     t = advance(content, state, "a", TextReceived(words, verdict), NOW)
     seat = t.state.seats["a"]
     keys = [getattr(e, "key", None) for e in t.effects]
-    assert seat.slots[f"safety_plan_{step}"] == words and seat.held_text is None and seat.held_reason is None
-    assert "safety_check.ask" not in keys and "system.keep_heavy_words" not in keys
-    if verdict.urgent:  # asked over the plan; "you misunderstood" comes back to the question, words shown
-        assert [f.flow for f in seat.stack] == [below, "safety_plan", verdict.route if verdict.route == "ipv" else "sos"]
-        if seat.stack[-1].flow == "sos":
-            t = advance(content, t.state, "a", OptionChosen("misunderstood", seat.turn), NOW)
-            shown = [e.params["heard"] for e in t.effects if getattr(e, "key", None) == "system.written_before"]
-            assert shown == [words] and t.state.seats["a"].stack[-1] == Frame("safety_plan", step, 1)
-    else:
+    assert "safety_check.ask" not in keys and "system.keep_heavy_words" not in keys and seat.held_text is None
+    if not verdict.urgent:
+        assert seat.slots[f"safety_plan_{step}"] == words and seat.held_reason is None
         assert [f.flow for f in seat.stack] == [below, "safety_plan"]
+        return
+    assert f"safety_plan_{step}" not in seat.slots and seat.held_reason is not None
+    assert [f.flow for f in seat.stack] == [below, "safety_plan", verdict.route if verdict.route == "ipv" else "sos"]
+    if seat.stack[-1].flow == "sos":
+        t = advance(content, t.state, "a", OptionChosen("misunderstood", seat.turn), NOW)
+        asked = [e for e in t.effects if getattr(e, "key", None) == "system.keep_heavy_words"]
+        assert [e.params["heard"] for e in asked] == [words] and t.state.seats["a"].stack[-1] == Frame("safety_plan", step, 1)
+        t = advance(content, t.state, "a", TextReceived("yes"), NOW)
+        assert t.state.seats["a"].slots[f"safety_plan_{step}"] == words and t.state.seats["a"].held_reason is None
+        assert t.state.seats["a"].stack[-1].step != step  # kept, and on to the next question
 
 
-def test_a_clear_sign_at_an_edited_question_is_its_new_answer_and_keeping_it_never_loops(content):
+def test_a_clear_sign_at_an_edited_question_is_asked_about_and_keeping_it_never_loops(content):
     """Found by review: keeping the earlier answer ("music, shower, walking the dog") lost the new words,
-    and typing them again asked "are you safe?" again, in a loop. Typed at the question, they are its
-    new answer; the plan resumes showing them, and "Keep what I wrote" moves on."""
+    and typing them again asked "are you safe?" again, in a loop. The new words are held, asked about
+    when the plan resumes, and "Yes, keep it" makes them the answer and moves on; "No" keeps the
+    earlier answer on offer."""
     state = SessionState(seats={"a": Seat(stack=[Frame("sos", "what_now", 1), Frame("safety_plan", "calming", 1)],
                                           turn=9, consented_at=NOW.isoformat(), adult=True,
                                           slots={"safety_plan_calming": "music, shower, walking the dog"})})
     urgent = Verdict("crisis", ("indirect",), "pattern", 1.0, urgent=True)
     words = "music. but honestly sometimes i just want to disappear"
     t = advance(content, state, "a", TextReceived(words, urgent), NOW)
-    assert t.state.seats["a"].slots["safety_plan_calming"] == words and t.state.seats["a"].stack[-1].flow == "sos"
-    t = advance(content, t.state, "a", OptionChosen("misunderstood", t.state.seats["a"].turn), NOW)
-    shown = [e.params["heard"] for e in t.effects if getattr(e, "key", None) == "system.written_before"]
-    assert shown == [words]
-    t = advance(content, t.state, "a", OptionChosen("skip", t.state.seats["a"].turn), NOW)  # "Keep what I wrote"
-    assert t.state.seats["a"].stack[-1] == Frame("safety_plan", "people_places", 1)
+    assert t.state.seats["a"].slots["safety_plan_calming"] == "music, shower, walking the dog"
+    assert t.state.seats["a"].stack[-1].flow == "sos"
+    back = advance(content, t.state, "a", OptionChosen("misunderstood", t.state.seats["a"].turn), NOW)
+    assert [e.params["heard"] for e in back.effects if getattr(e, "key", None) == "system.keep_heavy_words"] == [words]
+    kept = advance(content, back.state, "a", OptionChosen("reason_keep", back.state.seats["a"].turn), NOW)
+    assert kept.state.seats["a"].slots["safety_plan_calming"] == words
+    assert kept.state.seats["a"].stack[-1] == Frame("safety_plan", "people_places", 1)
+    again = advance(content, back.state, "a", OptionChosen("reason_change", back.state.seats["a"].turn), NOW)
+    shown = [e.params["heard"] for e in again.effects if getattr(e, "key", None) == "system.written_before"]
+    assert shown == ["music, shower, walking the dog"] and again.state.seats["a"].held_reason is None
+    kept_earlier = advance(content, again.state, "a", OptionChosen("skip", again.state.seats["a"].turn), NOW)
+    assert kept_earlier.state.seats["a"].slots["safety_plan_calming"] == "music, shower, walking the dog"
+    assert kept_earlier.state.seats["a"].stack[-1] == Frame("safety_plan", "people_places", 1)
 
 
 def test_a_check_in_answered_inside_the_plan_is_not_offered_again_when_it_ends(content):
@@ -492,8 +506,10 @@ def test_my_safety_plan_chosen_in_sos_over_the_plan_goes_back_to_its_question(co
     assert t.state.seats["a"].stack[-1].step == "what_now"
     t = advance(content, t.state, "a", OptionChosen("safety_plan", t.state.seats["a"].turn), NOW)
     keys = [getattr(e, "key", None) for e in t.effects]
-    assert "system.back_to_step" in keys and keys[-1] == "safety_plan.surroundings"
+    assert "system.back_to_step" in keys and keys[-1] == "system.keep_heavy_words"  # the held words: keep them?
     assert "safety_plan.show" not in keys and "safety_plan.intro" not in keys
+    t = advance(content, t.state, "a", OptionChosen("reason_change", t.state.seats["a"].turn), NOW)
+    assert [getattr(e, "key", None) for e in t.effects][-1] == "safety_plan.surroundings"
     seat = t.state.seats["a"]
     assert [f.flow for f in seat.stack] == ["sos", "safety_plan"]
     assert seat.slots["safety_plan_warning_signs"] == "racing thoughts" and seat.slots["safety_plan_reasons"] == "my dog"

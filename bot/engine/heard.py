@@ -1,4 +1,5 @@
-"""A question with `if_nothing` (the safety plan's "a reason for living"; CLINICIAN). An answer that
+"""A question with `if_nothing` (the safety plan's "a reason for living"; CLINICIAN), and heavy words held
+at any question of the plan (safety.hold_plan_words) until the person says whether to keep them. An answer that
 means "nothing" ("no", "nothing matters", "rien", "ma bqa walou", in any language Mend speaks) is
 heard, not taken as a silent skip: the step's gentle message and the question once more; a second
 one right after skips, and its words are never kept. Words the screen read a weaker sign in (already
@@ -56,7 +57,7 @@ def read(t: Turn, frame: Frame, step: TextStep, event: Event) -> tuple[Outcome, 
             ask_to_keep(t)
             return "handled", None
         # anything else typed is a new answer, read below
-    if not isinstance(event, TextReceived):
+    if not isinstance(event, TextReceived) or not step.if_nothing:  # held at another plan question: only the ask
         return None, None
     earlier = seat.slots.get(step.save_as) if step.skip_keeps and step.save_as else None
     kept = str(earlier) if earlier else None  # editing a plan: the reason written before stays

@@ -292,7 +292,8 @@ def finish_multi(t: Turn, frame: Frame, step: MultiStep, chosen: list[str], own_
 
 def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     seat = t.seat
-    if step.if_nothing:  # a reason for living: "nothing" is heard, heavy words asked about (heard.py)
+    held_here = seat.held_reason is not None and seat.held_reason.at == frame.at
+    if step.if_nothing or held_here:  # a reason for living: "nothing" is heard; heavy words asked about (heard.py)
         outcome, words = heard.read(t, frame, step, event)
         if outcome == "handled":
             return

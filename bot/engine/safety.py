@@ -1,6 +1,6 @@
 """A flagged message (S3/S4/S8): the safety screen runs in the service and hands its verdict in on
 the event. The message's words are not kept as the step's answer (except in the person's own safety
-plan, whose questions ask for heavy words: see keep_as_plan_answer). An urgent sign opens the private
+plan, whose questions ask for heavy words: see hold_plan_words). An urgent sign opens the private
 support flow at once; a weaker one asks a gentle check-in first, holding the words aside in case the
 person says they are okay and wants them kept. Screening stays on for every later message."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ from bot.engine import questions, runner
 from bot.engine.effects import SafetyEvent
 from bot.engine.events import OptionChosen, Verdict
 from bot.engine.frames import current, finish_frame, in_flow, leave, new_frame
-from bot.engine.state import Frame
+from bot.engine.state import Frame, HeldReason
 from bot.engine.text import clean_text
 from bot.engine.turn import Turn
 
@@ -53,7 +53,7 @@ def on_disclosure(t: Turn, verdict: Verdict, text: str | None) -> bool:
     if target == "sos" and answers_are_you_safe(t):
         return True
     if text is not None and target == "sos":  # abuse words are used there and then, never kept (review)
-        keep_as_plan_answer(t, text)
+        hold_plan_words(t, text)
     if any(in_flow(t, f) for f in SUPPORT_FLOWS):
         restart_support(t, target)
     else:
@@ -81,23 +81,22 @@ def answers_are_you_safe(t: Turn) -> bool:
     return True
 
 
-def keep_as_plan_answer(t: Turn, text: str) -> None:
-    """A clear sign typed at one of the safety plan's questions ("when I start feeling like a burden to
-    everyone" as a warning sign) is what the question asks for: the words are kept as its answer
-    before support asks "are you safe?" over the plan, so coming back shows them ("You wrote before")
-    with "Keep what I wrote" rather than an empty question (found by review: they were lost). Not at
-    "a reason for living", where despair is not an answer (heard.py holds and asks)."""
+def hold_plan_words(t: Turn, text: str) -> None:
+    """A clear sign typed at one of the safety plan's questions may be what it asks for ("when I start
+    feeling like a burden to everyone" as a warning sign) or not an answer at all ("everyone would be
+    better off without me" at "making your surroundings safer"). Only the person can say which: the
+    words are held (not lost, found by review) and, when the plan resumes after "are you safe?", shown
+    once with "keep them here?" (heard.py). Found trying Mend as a new user: kept as the answer, the
+    worst sentence came back as "You wrote before" with only "Keep what I wrote" under it. Not at "a
+    reason for living", where despair is not an answer (heard.py holds and asks a weaker sign there)."""
     top = current(t)
     if top is None or top[0].flow != PLAN_FLOW:
         return
-    step = top[1]
+    frame, step = top
     words = clean_text(text)
     if not (isinstance(step, TextStep) and step.save_as and not step.if_nothing and words and len(words) <= step.max_len):
         return
-    # Over an earlier answer too: typed at the question, they are its new answer, as any words would be,
-    # and shown back with "Keep what I wrote" when the plan resumes. (Keeping the earlier one lost the
-    # new words, and typing them again asked "are you safe?" again, in a loop: found by review.)
-    t.seat.slots[step.save_as] = words
+    t.seat.held_reason = HeldReason(frame.at, words, t.seat.turn)
 
 
 def okay_said(t: Turn) -> None:

@@ -39,8 +39,8 @@ class Draft:
 
 @dataclass
 class HeldReason:
-    """Heavy words at a step with `if_nothing`, held while the person is asked whether to keep them
-    (engine/heard.py); `turn`: the prompt that asked."""
+    """Heavy words at a step with `if_nothing`, or a clear sign at any question of the safety plan, held
+    while the person is asked whether to keep them (engine/heard.py); `turn`: the prompt that asked."""
 
     at: StepRef
     text: str
