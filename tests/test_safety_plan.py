@@ -517,3 +517,21 @@ def test_my_safety_plan_chosen_in_sos_over_the_plan_goes_back_to_its_question(co
     t = advance(content, t.state, "a", TextReceived("my dog and my niece"), NOW)
     keys = [getattr(e, "key", None) for e in t.effects]
     assert "safety_plan.show" in keys and t.state.seats["a"].stack[-1] == Frame("sos", "what_now", 1)
+
+
+async def test_plan_opens_the_safety_plan_without_saying_youre_in_trouble(alice):
+    """Found trying Mend as a new user: the only way into the plan was /sos, then "I'm safe, but
+    struggling" (helplines and the check-in offer again); "im ok, i just want to update my safety plan"
+    wasn't understood there. /plan opens it over any step, and the step comes back after it."""
+    await alice.onboard()
+    await alice.taps("repair")
+    where = alice.last_prompt.key
+    await alice.command("plan")
+    assert alice.last_prompt.key == "safety_plan.warning_signs"
+    for answer in ("racing thoughts", "a walk", "skip", "my sister 0777", "skip", "skip", "my dog"):
+        await alice.says(answer)
+    sent = [s.key for s in alice.inbox]
+    assert "safety_plan.show" in sent and "sos.ask_safety" not in sent
+    assert alice.last_prompt.key == where  # back to the repair's step
+    await alice.command("plan")  # a written plan opens to be read first
+    assert [s.key for s in alice.inbox[-2:]] == ["safety_plan.show", "safety_plan.change_offer"]

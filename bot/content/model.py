@@ -107,7 +107,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "couple.unlink_none",
 )
 # Telegram's command menu, in order; each has a description `commands.<name>` in every locale.
-MENU_COMMANDS = ("repair", "checkin", "gratitude", "history", "together", "invite", "unlink", "pause", "sos", "help",
+MENU_COMMANDS = ("repair", "checkin", "gratitude", "history", "together", "invite", "unlink", "pause", "sos", "plan", "help",
                  "cancel", "privacy", "language")
 SYSTEM_KEYS += tuple(f"commands.{name}" for name in MENU_COMMANDS)
 # Parameters the engine fills in by itself; any other `{name}` in a template must be a saved slot.

@@ -83,7 +83,7 @@ def export(t: Turn, name: str, args: str) -> None:
 
 
 def open_flow(flow_id: str) -> Callable[[Turn, str, str], None]:
-    """/sos, /delete, /reminders, /history: their flow opens over the current step."""
+    """/sos, /delete, /reminders, /history, /plan: their flow opens over the current step."""
     return lambda t, name, args: runner.open_interrupt(t, flow_id)
 
 
@@ -138,6 +138,9 @@ COMMANDS: dict[str, Command] = {
     "unlink": Command(unlink),
     "reminders": Command(open_flow("reminders")),
     "history": Command(open_flow("history")),  # past repairs (issue 12): read over any step
+    # The person's own safety plan, read or changed without first saying they're in trouble (found
+    # trying Mend as a new user: the only way in was /sos, then "I'm safe, but struggling").
+    "plan": Command(open_flow("safety_plan")),
     "cancel": Command(cancel_or_pause),
     "pause": Command(cancel_or_pause),
 }
