@@ -508,3 +508,18 @@ def test_an_answer_inside_the_safety_plan_keeps_the_hint_waiting_below_it(conten
     seat = t.state.seats["a"]
     assert seat.slots.get("warning_signs") or seat.top is not None and seat.top.step != "warning_signs"
     assert seat.draft is not None and seat.draft.at == ("repair", "my_part")
+
+
+async def test_sos_from_the_menu_doesnt_say_something_was_paused(alice):
+    """Found trying Mend as a new user: /sos from the menu said "What we were doing is paused and saved"
+    with nothing in progress. From the menu it asks in words without that line, also when shown again
+    (/help); over a repair, the repair is named as paused."""
+    await alice.onboard()
+    await alice.command("sos")
+    assert alice.last_prompt.key == "sos.fresh"
+    await alice.command("help")
+    assert alice.last_prompt.key == "sos.fresh"
+    await alice.taps("misunderstood")
+    await alice.taps("repair")
+    await alice.command("sos")
+    assert alice.last_prompt.key == "sos.ask_safety"

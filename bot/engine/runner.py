@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.content.model import QUESTION_TYPES, Step
 from bot.engine import auto, couples, heard
-from bot.engine.frames import current, finish_frame, forget_answers, in_flow, new_frame, route
+from bot.engine.frames import current, finish_frame, forget_answers, in_flow, main_frame, new_frame, route
 from bot.engine.prompts import prompt, show_waiting_hint
 from bot.engine.state import Frame
 from bot.engine.turn import PAUSE, Turn
@@ -39,11 +39,25 @@ def run(t: Turn, key: str | None = None) -> None:
             # come back, not the bare question (the draft being decided on would be out of sight).
             if show_waiting_hint(t):
                 return
-            prompt(t, step, key)
+            prompt(t, step, key or fresh_key(t, frame, step))
             return
         if auto.run_step(t, frame, step) is PAUSE:
             return
     raise RuntimeError("flow ran too many steps without waiting for the person")
+
+
+def fresh_key(t: Turn, frame: Frame, step: Step) -> str | None:
+    """An interrupt's first question when nothing is paused below it (/sos from the menu) is asked in
+    the words of `<flow>.fresh` where the catalog has them: "what we were doing is paused and saved"
+    isn't true there (found trying Mend as a new user)."""
+    flow = t.content.flows.get(frame.flow)
+    if not frame.interrupt or flow is None or flow.steps[0] is not step:
+        return None
+    main = main_frame(t)
+    if main is not None and main.flow != t.content.home_flow:
+        return None
+    fresh = f"{frame.flow}.fresh"
+    return fresh if fresh in t.content.catalog(t.seat.locale).messages else None
 
 
 def held_here(t: Turn, frame: Frame) -> bool:
@@ -63,7 +77,7 @@ def reprompt(t: Turn, key: str | None = None) -> None:
     if isinstance(step, QUESTION_TYPES):
         if key is None and (show_waiting_hint(t) or (held_here(t, frame) and heard.ask_to_keep(t))):
             return
-        prompt(t, step, key)
+        prompt(t, step, key or fresh_key(t, frame, step))
     elif couples.is_waiting(t, step):
         couples.prompt_waiting(t, step)
     else:
