@@ -13,7 +13,9 @@ async def test_a_whole_solo_repair(alice):
     await alice.taps("d3")
     assert alice.last_prompt.key == "reminders.timezone"  # asked once, since Telegram doesn't say
     sends = await alice.taps("europe_london")
-    assert alice.keys(sends) == ["repair.done", "home.menu"]
+    assert alice.keys(sends) == ["repair.followup_set", "repair.done", "home.menu"]
+    # when the check-in comes, in the person's own time (found trying Mend as a new user: not said at all)
+    assert alice.text_of(sends[0]).startswith("I'll check in with you on ")
     summary = next(s for s in alice.inbox if s.key == "repair.summary")
     text = alice.text_of(summary)
     for answer in REPAIR_ANSWERS.values():
