@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timezone
 
+import pytest
+
 from tests.helpers import Persona
 
 
@@ -215,3 +217,16 @@ async def test_the_new_daily_practices_are_in_reminders(alice, db):
     overview = last_text(alice, "reminders.overview")
     assert "Daily kind line" in overview and "Daily calm moment" in overview
     assert timers(db, alice.user_id) == ["daily_affirm", "daily_calm"]
+
+
+@pytest.mark.parametrize("locale, typed", [("fr", "un peu mieux oui"), ("en", "a bit better"), ("ar", "أحسن شوية"),
+                                           ("ar", "7sen chwiya")])
+def test_how_is_your_body_now_hears_plain_words_for_calmer(content, locale, typed):
+    """Found trying Mend as a new user: "un peu mieux oui" at "Et votre corps, maintenant ?" got "I'm not
+    sure which one you mean", though "Un peu plus calme" was on screen."""
+    from bot.engine import Frame, Seat, SessionState, TextReceived, advance
+    now = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
+    state = SessionState(seats={"a": Seat(stack=[Frame("grounding", "check", 1)], turn=4, consented_at=now.isoformat(),
+                                          adult=True, locale=locale)})
+    t = advance(content, state, "a", TextReceived(typed), now)
+    assert t.state.seats["a"].slots.get("grounding_check") == "calmer"
