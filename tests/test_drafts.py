@@ -155,6 +155,9 @@ async def test_the_person_can_send_back_their_own_version_and_it_is_kept_exactly
                       my_offer="I'll count to three before answering")
     await alice.taps("edit")
     assert alice.last_prompt.key == "repair.draft_edit"
+    # the draft comes with the question, to copy (found trying Mend as a new user: after a break only
+    # "copy the draft" was on screen, the draft itself far above or gone)
+    assert "I raised my voice" in alice.text_of(alice.last_prompt)
     mine = "Hey love. I raised my voice last night and I'm sorry. Can we have tea and talk later?"
     await alice.says(mine)
     edited = next(s for s in reversed(alice.inbox) if s.key == "repair.draft_edited")
