@@ -124,6 +124,10 @@ def advance_past(t: Turn, frame: Frame, step: Step) -> None:
 # The answers kept as written after a coaching hint (their slot names): before the draft is offered,
 # Mend says once that some lines may still blame (`if: hint_kept is set` in the repair flow).
 HINT_KEPT = "hint_kept"
+# The positive note given at the last checked answer ("flow:label"): the same note isn't said again
+# at the very next one. Found trying Mend as a new user: "that's honestly owning your part" twice in
+# a row, after "my part" and after "regret", read as a script.
+NOTED = "coaching_noted"
 
 
 def forget_answers(t: Turn, flow_id: str) -> None:
@@ -133,6 +137,8 @@ def forget_answers(t: Turn, flow_id: str) -> None:
     if isinstance(kept, list):  # nor be pointed out as kept after a hint
         asked = {s.save_as for s in t.content.flows[flow_id].steps if isinstance(s, QUESTION_TYPES)}
         seat.slots[HINT_KEPT] = [name for name in kept if name not in asked]
+    if str(seat.slots.get(NOTED, "")).startswith(f"{flow_id}:"):  # a new run may praise again
+        seat.slots.pop(NOTED)
     for step in t.content.flows[flow_id].steps:
         if not isinstance(step, QUESTION_TYPES):
             continue

@@ -13,7 +13,7 @@ from bot.engine import answers, couples, families, heard, history, reading, remi
 from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
-from bot.engine.frames import HINT_KEPT, current
+from bot.engine.frames import HINT_KEPT, NOTED, current
 from bot.engine.prompts import HINT_BUTTONS, KEEP_BUTTONS, kept_answer, params_for, prompt
 from bot.engine.rewrite import hint_label, positive_label, scaffold
 from bot.engine.state import Draft, Frame, SlotValue
@@ -348,8 +348,13 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         t.send(f"coaching.hint.{problem}", choices=HINT_BUTTONS, prompt=True)
         return
     praise = positive_label(labels)
-    if praise:  # a short note, then on as usual
+    note = f"{frame.flow}:{praise}" if praise else None
+    if note and seat.slots.get(NOTED) != note:  # a short note (not the same one twice running), then on
         t.send(f"coaching.note.{praise}")
+    if note:
+        seat.slots[NOTED] = note
+    else:
+        seat.slots.pop(NOTED, None)
     if seat.draft and seat.draft.at == frame.at:
         seat.draft = None  # this step's draft is answered; one waiting below an interrupt (/sos) stays
     save(t, step, text)
