@@ -25,7 +25,7 @@ async def test_start_greets_asks_consent_then_offers_flows_as_buttons(tg):
     assert "automated coach (not a person)" in first.text and "not therapy" in first.text
     assert [label for label, _ in first.buttons] == ["Yes, I'm 18 or older", "No, I'm under 18"]
     assert [c["command"] for c in tg.fake.commands] == ["repair", "checkin", "gratitude", "history", "together",
-                                                      "invite", "unlink", "pause", "sos", "help", "cancel",
+                                                      "invite", "unlink", "pause", "sos", "plan", "help", "cancel",
                                                       "privacy", "language"]
     await tg.act(alice, "adult")
     assert first.buttons == []  # the answered card lost its buttons

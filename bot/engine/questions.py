@@ -349,7 +349,9 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         return
     praise = positive_label(labels)
     note = f"{frame.flow}:{praise}" if praise else None
-    if note and seat.slots.get(NOTED) != note:  # a short note (not the same one twice running), then on
+    # A short note, then on. Not the same one twice running for two parts of a message; a whole
+    # version (a step without `rewrite`: the own draft, the own request) always hears it.
+    if note and (step.rewrite is None or seat.slots.get(NOTED) != note):
         t.send(f"coaching.note.{praise}")
     if note:
         seat.slots[NOTED] = note
