@@ -36,6 +36,11 @@ async def test_export_has_everything_of_mine(alice, db):
     assert [r["what"] for r in data["records"]] == ["adult", "consent"]
     assert [r["kind"] for r in data["reminders"]] == ["plan_followup"]
     assert alice.last.key == "home.menu"  # the conversation carries on where it was
+    # chosen options as the person saw them, not their ids (found trying Mend as a new user: a French
+    # export listed "frustrated", "space", "europe_paris")
+    shown = json.dumps(data["answers"], ensure_ascii=False)
+    assert "running on little sleep" in shown and "little_sleep" not in shown
+    assert "little_sleep" not in json.dumps(data["past_repairs"])
 
 
 async def test_delete_erases_for_real_and_starts_fresh(alice, bob, db):

@@ -257,7 +257,7 @@ class Conversation:
                     await outbox.enqueue(conn, user.id, outbox.DeleteMessages(tuple(recent)), now)
             elif isinstance(effect, ExportData):
                 state, _ = await repo.load_session(conn, user.session_id)
-                document = await privacy.build_export(conn, user, state, now, self.content.catalog(user.locale))
+                document = await privacy.build_export(conn, user, state, now, self.content)
                 export = outbox.Document(f"mend-export-{now:%Y%m%d-%H%M%S}.json", document, user.locale)
                 outbox_id = await outbox.enqueue(conn, user.id, export, now)
                 queued.append(Outgoing(outbox_id, user.id, None, outbox.to_json(export), user.locale))

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.content.model import PARTNER_PREFIX, Catalog
+from bot.content.model import PARTNER_PREFIX, Catalog, Content
 from bot.engine.state import Seat, SessionState, SlotValue
 from bot.storage import personal_data, repo
 from bot.storage.repo import iso
@@ -21,6 +21,23 @@ def own_answers(slots: dict[str, SlotValue]) -> dict[str, SlotValue]:
     """The person's own answers: a partner's revealed words (the `partner_` slots) are theirs, not this
     person's, and are never exported here (P6)."""
     return {k: v for k, v in slots.items() if not k.startswith(PARTNER_PREFIX)}
+
+
+def as_shown(slots: dict[str, SlotValue], content: Content, catalog: Catalog) -> dict[str, SlotValue]:
+    """Answers as the person saw them: a chosen option by its words in their language ("running on
+    little sleep"), not its id ("little_sleep"). Found trying Mend as a new user: a French export
+    listed "frustrated", "space", "europe_paris". Words the person typed stay as typed; an option
+    whose words live outside the catalog (a country from the pickers) keeps its id."""
+    shown: dict[str, SlotValue] = {}
+    for name, value in slots.items():
+        labels = content.slot_labels.get(name)
+        if not labels or not isinstance(value, (str, list)):
+            shown[name] = value
+            continue
+        words = [catalog.text(labels[v]) if v in labels and labels[v] in catalog.messages else v
+                 for v in (value if isinstance(value, list) else [value])]
+        shown[name] = words if isinstance(value, list) else words[0]
+    return shown
 
 
 def waiting_for_choice(seat: Seat, catalog: Catalog) -> list[dict[str, str]]:
@@ -33,9 +50,10 @@ def waiting_for_choice(seat: Seat, catalog: Catalog) -> list[dict[str, str]]:
 
 
 async def build_export(conn: aiosqlite.Connection, user: repo.User, state: SessionState, now: datetime,
-                       catalog: Catalog) -> dict[str, Any]:
+                       content: Content) -> dict[str, Any]:
     """The /export document. Its keys stay the same in every language (a file a person may hand to
-    a tool); its sentences are in the person's language (`catalog`)."""
+    a tool); its sentences and chosen options are in the person's language."""
+    catalog = content.catalog(user.locale)
     reminders = [{"kind": t["kind"], "due_at": t["due_at"]} for t in await repo.pending_timers(conn, user.session_id)
                  if t["seat"] == user.seat]
     seat = state.seats.get(user.seat)
@@ -44,9 +62,11 @@ async def build_export(conn: aiosqlite.Connection, user: repo.User, state: Sessi
         "about": catalog.text("privacy.export_about"),
         "person": {"id": user.id, **await personal_data.person(conn, user.id)},
         "records": await personal_data.records(conn, user.id),
-        "answers": own_answers(seat.slots) if seat else {},
+        "answers": as_shown(own_answers(seat.slots), content, catalog) if seat else {},
         "partner_words": catalog.text("privacy.export_partner_words"),
-        "past_repairs": seat.history if seat else [],  # every finished repair (/history), oldest first
+        # every finished repair (/history), oldest first
+        "past_repairs": [dict(entry, answers=as_shown(entry.get("answers", {}), content, catalog))
+                         for entry in seat.history] if seat else [],
         "where_you_are": [asdict(f) for f in seat.stack] if seat else [],
         "paused_exercises": [asdict(f) for f in seat.parked] if seat else [],
         "reminders": reminders,
