@@ -73,7 +73,7 @@ async def test_whole_repair_in_the_console(db, content, clock):
         assert answer in output
     assert "• What I felt: hurt, frustrated" in output
     assert "What would help right now?" in output.split("Repair takes courage")[-1]  # back at the menu
-    assert output.rstrip().endswith("pick up right where you left off.")
+    assert output.rstrip().endswith("pick up right there.")
 
 
 async def test_sos_mid_step_then_back_to_the_same_step(db, content, clock):
@@ -84,7 +84,7 @@ async def test_sos_mid_step_then_back_to_the_same_step(db, content, clock):
     after_sos = output.split("are you safe right now?")[1]
     assert "Emergency number: 112" in after_sos and "findahelpline.com" in after_sos
     assert "TelefonSeelsorge: call 0800 111 0 111" in after_sos  # a sourced, checked line is shown
-    assert after_sos.rstrip().splitlines()[-1].startswith("Your answers are saved")
+    assert after_sos.rstrip().splitlines()[-1].startswith("See you soon.")
     assert "Let's pick up where we were." in after_sos
     assert "Okay." not in after_sos  # openers don't stack ("Okay. I'm glad…" then "Okay, back…")
     assert "Is there something you regret" in after_sos.split("Let's pick up where we were.")[1]
@@ -257,12 +257,12 @@ async def test_lang_sets_the_language_and_keeps_it(db, content, clock):
     assert first.startswith("Bonjour, je suis Mend.")
     assert "Qu'est-ce qui vous aiderait, là, maintenant\u00a0?" in first
     assert "(Tapez un numéro ou quelques mots, ou /help.)" in first
-    assert first.rstrip().endswith("on reprendra exactement là où vous en étiez.")
+    assert first.rstrip().endswith("on reprendra exactement là.")
     again = await run([], None)  # no --lang: the saved language
     assert again.startswith("Bon retour.") or again.startswith("Contente de vous retrouver.")
     arabic = await run(["/language en"], "ar")
     assert "تم: سأكتب لك بالعربية من الآن فصاعدًا." in arabic.replace("\u200f", "").replace("\u200e", "")
-    assert arabic.rstrip().endswith("Your answers are saved. Come back any time: we'll pick up right where you left off.")
+    assert arabic.rstrip().endswith("come back any time and we'll pick up right there.")
 
 
 def test_the_command_line_takes_lang():
