@@ -31,6 +31,11 @@ from rapidfuzz.distance import OSA
 
 from bot.engine.text import ARABIC_LETTER
 
+# Words that turn a sentence around, in the languages Mend speaks (after `normalise`: "don't" is "dont",
+# Arabic without hamza). Short Latin Darija "ma"/"la" are left out: they are also French "my"/"the".
+NEGATIONS = frozenset("""not no never dont doesnt didnt isnt arent wasnt cant cannot wont nope hardly
+pas jamais aucun aucune rien ni machi mashi mchi mach mashy walo
+ما مش ماشي مو لا ليس لست لم لن ماكاين ماكانش والو""".split())
 WHOLE_TYPO = 88  # similarity (0-100) above which a whole label with a slip still counts as that label
 MIN_TYPO_WORD = 4  # one word with a slip ("frustated", "lonley"): 4+ letters, one edit (two from 8 letters)
 MIN_ARABIC_TYPO_WORD = 7  # letters; vowels are not written, so a slip in a short word makes another word
@@ -235,6 +240,13 @@ def _read_one(text: str, options: list[OptionText], locale: str, positions: bool
             return Reading("picked", (hits[0],))
         if len(hits) > 1:
             return Reading("tie", tuple(hits))
+    # Past here the match is by likeness: a "not" the person wrote must be in the option's wording too.
+    # Found by review: "not better", "pas mieux", "ماشي أحسن" chose "A bit calmer" by its alias "better".
+    if _negated(words):
+        phrases = {oid: forms for oid, forms in phrases.items() if any(_negated(f.split()) for f in forms)}
+        options = [o for o in options if o.id in phrases]
+        if not options:
+            return Reading("none", unread=text.strip())
     # 3. The whole label (or alias) with a slip of the keyboard.
     best: dict[str, float] = {}
     for oid, forms in phrases.items():
@@ -247,6 +259,10 @@ def _read_one(text: str, options: list[OptionText], locale: str, positions: bool
     if not loose:
         return Reading("none", unread=text.strip())
     return _by_words(words, options, phrases, locale, text)
+
+
+def _negated(words: list[str]) -> bool:
+    return any(w in NEGATIONS for w in words)
 
 
 def _stop(locale: str) -> frozenset[str]:
