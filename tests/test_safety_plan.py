@@ -511,12 +511,37 @@ def test_my_safety_plan_chosen_in_sos_over_the_plan_goes_back_to_its_question(co
     t = advance(content, t.state, "a", OptionChosen("reason_change", t.state.seats["a"].turn), NOW)
     assert [getattr(e, "key", None) for e in t.effects][-1] == "safety_plan.surroundings"
     seat = t.state.seats["a"]
-    assert [f.flow for f in seat.stack] == ["sos", "safety_plan"]
+    assert [f.flow for f in seat.stack] == ["sos", "sos", "safety_plan"]  # the plan brought up, /sos kept below
     assert seat.slots["safety_plan_warning_signs"] == "racing thoughts" and seat.slots["safety_plan_reasons"] == "my dog"
     t = advance(content, t.state, "a", TextReceived("ask Ana to keep the pills"), NOW)
     t = advance(content, t.state, "a", TextReceived("my dog and my niece"), NOW)
     keys = [getattr(e, "key", None) for e in t.effects]
-    assert "safety_plan.show" in keys and t.state.seats["a"].stack[-1] == Frame("sos", "what_now", 1)
+    assert "safety_plan.show" in keys and keys[-1] == "sos.what_now"  # the /sos that asked carries on
+
+
+def test_open_my_plan_in_sos_asked_over_plan_keeps_sos_going_after_it(content):
+    """Found by review: /plan, a clear sign, "I might hurt myself", then "Open my safety plan" dropped the
+    unfinished /sos; once the plan was done the person landed on the menu, without the offers /sos
+    makes after the plan."""
+    urgent = Verdict("crisis", ("explicit",), "pattern", 1.0, urgent=True)
+    state = SessionState(seats={"a": Seat(stack=[Frame("home", "menu", 1), Frame("safety_plan", "calming", 1, True)],
+                                          turn=9, consented_at=NOW.isoformat(), adult=True,
+                                          slots={"country": "gb", "safety_plan_warning_signs": "racing thoughts"})})
+    t = advance(content, state, "a", TextReceived("i want to kill myself tonight", urgent), NOW)
+    assert [f.flow for f in t.state.seats["a"].stack] == ["home", "safety_plan", "sos"]
+    asked = [getattr(e, "key", None) for e in t.effects]
+    assert "sos.ask_safety" in asked and "sos.fresh" not in asked  # the plan is paused: the words say so
+    t = advance(content, t.state, "a", OptionChosen("might_hurt_self", t.state.seats["a"].turn), NOW)
+    assert t.state.seats["a"].stack[-1] == Frame("sos", "plan_offer", 1, True)
+    t = advance(content, t.state, "a", OptionChosen("open_plan", t.state.seats["a"].turn), NOW)
+    seat = t.state.seats["a"]
+    assert [f.flow for f in seat.stack] == ["home", "sos", "safety_plan"], [(f.flow, f.step) for f in seat.stack]
+    assert seat.stack[-1].step == "calming"  # where the person was, not the plan from its start
+    t = advance(content, t.state, "a", TextReceived("a walk with the dog"), NOW)
+    for _ in range(5):
+        t = advance(content, t.state, "a", OptionChosen("skip", t.state.seats["a"].turn), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert "safety_plan.show" in keys and keys[-1] == "sos.checkin_offer"  # /sos goes on after the plan
 
 
 async def test_plan_opens_the_safety_plan_without_saying_youre_in_trouble(alice):

@@ -50,7 +50,7 @@ def run_step(t: Turn, frame: Frame, step: Step) -> Next:
             finish_frame(t, frame)
         case CallStep():
             assert step.target_flow is not None
-            if back_to_open_run(t, frame, step.target_flow):
+            if back_to_open_run(t, frame, step):
                 return CONTINUE
             forget_answers(t, step.target_flow)  # a sub-flow run twice (the reflection loop) starts blank
             advance_past(t, frame, step)
@@ -79,16 +79,24 @@ def run_step(t: Turn, frame: Frame, step: Step) -> Next:
     return CONTINUE
 
 
-def back_to_open_run(t: Turn, frame: Frame, flow_id: str) -> bool:
-    """A call to a flow already open lower down goes back to it, where it was, instead of starting a
-    second copy on top. Found trying Mend as a new user: "My safety plan", chosen in /sos asked again
-    over the plan ("I'm safe, but struggling"), showed the plan from the start; the person wanted the
-    question they were on. What lies above it (that /sos) is left as any interrupt is left."""
-    open_run = next((f for f in t.seat.stack if f.flow == flow_id and f is not frame), None)
-    if open_run is None:
+# Flows a call brings back up, where they were, when they are already open lower down, rather than
+# start a second copy. Only the safety plan: a second grounding over a paused one starts afresh.
+RESUMED_WHEN_OPEN = frozenset({"safety_plan"})
+
+
+def back_to_open_run(t: Turn, frame: Frame, step: CallStep) -> bool:
+    """"My safety plan" chosen in /sos asked again over the plan ("I'm safe, but struggling") brings
+    that plan to the top, at the question the person was on; found trying Mend as a new user, it
+    started the plan over from its first page. The caller is past its call step and carries on when
+    the plan ends (found by review: dropping the unfinished /sos lost its check-in offer)."""
+    if step.target_flow not in RESUMED_WHEN_OPEN:
         return False
-    while t.seat.stack and t.seat.stack[-1] is not open_run:
-        leave(t, t.seat.stack.pop())
+    stack = t.seat.stack
+    below = next((i for i, f in enumerate(stack) if f.flow == step.target_flow and f is not frame), None)
+    if below is None:
+        return False
+    advance_past(t, frame, step)
+    stack.append(stack.pop(below))
     t.send("system.back_to_step")
     return True
 

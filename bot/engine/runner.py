@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.content.model import QUESTION_TYPES, Step
 from bot.engine import auto, couples, heard
-from bot.engine.frames import current, finish_frame, forget_answers, in_flow, main_frame, new_frame, route
+from bot.engine.frames import current, finish_frame, forget_answers, in_flow, new_frame, route
 from bot.engine.prompts import prompt, show_waiting_hint
 from bot.engine.state import Frame
 from bot.engine.turn import PAUSE, Turn
@@ -53,8 +53,8 @@ def fresh_key(t: Turn, frame: Frame, step: Step) -> str | None:
     flow = t.content.flows.get(frame.flow)
     if not frame.interrupt or flow is None or flow.steps[0] is not step:
         return None
-    main = main_frame(t)
-    if main is not None and main.flow != t.content.home_flow:
+    below = t.seat.stack[:next(i for i, f in enumerate(t.seat.stack) if f is frame)]
+    if any(f.flow != t.content.home_flow for f in below):  # something is paused (found by review: /plan)
         return None
     fresh = f"{frame.flow}.fresh"
     return fresh if fresh in t.content.catalog(t.seat.locale).messages else None
