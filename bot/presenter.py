@@ -97,11 +97,11 @@ def format_schedule(value: dict[str, Any], catalog: Catalog, content: Content | 
 
 
 def format_span(minutes: int, catalog: Catalog, content: Content | None) -> str:
-    """20 minutes, an hour, 3 hours."""
+    """20 minutes, an hour, 3 hours, 3 days."""
     unit, count = words_for_minutes(minutes)
     if unit == "hours" and count == 1:
         return catalog.text("time.span_hour")
-    key = "time.span_hours" if unit == "hours" else "time.span_minutes"
+    key = {"hours": "time.span_hours", "days": "time.span_days"}.get(unit, "time.span_minutes")
     return fill(catalog.text(key), {"count": count}, catalog, 0, content)
 
 

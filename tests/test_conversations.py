@@ -152,3 +152,27 @@ async def test_privacy_first_then_agree(alice):
     assert alice.keys()[-2:] == ["privacy.info", "welcome.consent"]
     await alice.taps("agree")
     assert alice.last_prompt.key == "home.menu"
+
+
+async def test_the_follow_up_message_is_true_without_a_timezone(alice):
+    """Found by review: skipping the timezone question gave "I'll check in with you in 72 hours"."""
+    await alice.onboard()
+    await walk_repair(alice)
+    await alice.taps("d3")
+    sends = await alice.taps("skip")
+    assert alice.text_of(sends[0]) == "I'll check in with you in 3 days to see how it's going."
+
+
+def test_a_follow_up_asked_for_is_set_even_after_stop_all_reminders(content):
+    """Found by review: after "stop all reminders", "Yes, in a week" was answered with "I'll check in with
+    you…" and nothing was scheduled. A follow-up asked for just now is the person's explicit yes."""
+    from datetime import datetime, timezone
+
+    from bot.engine import Frame, OptionChosen, Seat, SessionState, advance
+    from bot.engine.effects import Schedule
+    now = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "followup", 1)], turn=4, consented_at=now.isoformat(),
+                                          adult=True, slots={"reminder_off": True, "reminder_tz": "europe_london"})})
+    t = advance(content, state, "a", OptionChosen("w1", 4), now)
+    assert [e.timer for e in t.effects if isinstance(e, Schedule)] == ["plan_followup"]
+    assert "repair.followup_set" in [getattr(e, "key", None) for e in t.effects]

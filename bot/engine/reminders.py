@@ -15,9 +15,10 @@ DAILY_SLOT = {"daily_checkin": "reminder_checkin_at", "daily_gratitude": "remind
               "daily_affirm": "reminder_affirm_at", "daily_calm": "reminder_calm_at"}
 QUIET = {"q22_08": ("22:00", "08:00"), "q23_07": ("23:00", "07:00"), "q21_09": ("21:00", "09:00")}
 SNOOZE_MINUTES = 60
-# Timers the person asked for in this very conversation ("Can I check on you tomorrow?" in /sos): an
-# explicit yes outlasts an earlier "stop all reminders"; the card's own Stop button still stops it.
-ASKED_JUST_NOW = ("safety_checkin",)
+# Timers the person asked for in this very conversation ("Can I check on you tomorrow?" in /sos, "Yes,
+# in 3 days" to the repair's follow-up): an explicit yes outlasts an earlier "stop all reminders"; the
+# card's own Stop button still stops it. (Found by review: the follow-up was said to be set, and wasn't.)
+ASKED_JUST_NOW = ("safety_checkin", "plan_followup")
 
 
 def tz_of(seat: Seat) -> str | None:

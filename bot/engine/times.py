@@ -228,8 +228,14 @@ def describe(due: datetime, now: datetime, tz_name: str | None) -> dict[str, Any
     return out
 
 
+MINUTES_A_DAY = 24 * 60
+
+
 def words_for_minutes(minutes: int) -> tuple[str, int]:
-    """("minutes", n), ("hours", n) or ("hour_and", n): how to say a span in whole units."""
+    """("minutes", n), ("hours", n), ("hours_minutes", n) or ("days", n): how to say a span in whole
+    units. Two days or more are days (found by review: a follow-up "in 72 hours")."""
+    if minutes >= 2 * MINUTES_A_DAY:
+        return "days", round(minutes / MINUTES_A_DAY)
     if minutes < 60:
         return "minutes", minutes
     if minutes % 60 == 0:

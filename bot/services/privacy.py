@@ -12,22 +12,27 @@ from typing import Any
 import aiosqlite
 
 from bot.content.model import PARTNER_PREFIX, Catalog, Content
+from bot.engine.frames import HINT_KEPT, NOTED
 from bot.engine.state import Seat, SessionState, SlotValue
 from bot.storage import personal_data, repo
 from bot.storage.repo import iso
 
 
+BOOKKEEPING = frozenset({HINT_KEPT, NOTED})
+
+
 def own_answers(slots: dict[str, SlotValue]) -> dict[str, SlotValue]:
     """The person's own answers: a partner's revealed words (the `partner_` slots) are theirs, not this
-    person's, and are never exported here (P6)."""
-    return {k: v for k, v in slots.items() if not k.startswith(PARTNER_PREFIX)}
+    person's, and are never exported here (P6). Mend's own bookkeeping (which notes it gave, which
+    answers were kept after a hint) isn't an answer either (found by review)."""
+    return {k: v for k, v in slots.items() if not k.startswith(PARTNER_PREFIX) and k not in BOOKKEEPING}
 
 
 def as_shown(slots: dict[str, SlotValue], content: Content, catalog: Catalog) -> dict[str, SlotValue]:
     """Answers as the person saw them: a chosen option by its words in their language ("running on
     little sleep"), not its id ("little_sleep"). Found trying Mend as a new user: a French export
-    listed "frustrated", "space", "europe_paris". Words the person typed stay as typed; an option
-    whose words live outside the catalog (a country from the pickers) keeps its id."""
+    listed "frustrated", "space", "europe_paris". Words the person typed stay as typed; an id with no
+    words in the catalog (none today) would stay as it is rather than fail the export."""
     shown: dict[str, SlotValue] = {}
     for name, value in slots.items():
         labels = content.slot_labels.get(name)
