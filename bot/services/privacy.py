@@ -17,7 +17,6 @@ from bot.engine.state import Seat, SessionState, SlotValue
 from bot.storage import personal_data, repo
 from bot.storage.repo import iso
 
-
 BOOKKEEPING = frozenset({HINT_KEPT, NOTED})
 
 
