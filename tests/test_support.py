@@ -284,7 +284,7 @@ async def test_what_is_said_inside_sos_is_forgotten_when_leaving(alice):
     assert "sos_answer" in (await export_of(alice))["answers"]  # while in /sos, used there and then
     await alice.taps("back")
     export = await export_of(alice)
-    assert not [k for k in export["answers"] if k.startswith("sos_")] and export["answers"]["country"] == "gb"
+    assert not [k for k in export["answers"] if k.startswith("sos_")] and export["answers"]["country"] == "United Kingdom"  # as shown, not its id
 
 
 async def export_of(p: Persona) -> dict:
