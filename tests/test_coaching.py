@@ -181,11 +181,23 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # criticism 0.96/0.96 -> 0.96/0.945, good_apology recall 0.88 -> 0.93, gentle_startup recall 0.93 -> 0.95,
 # neutral 11.5% -> 10.3% (9 of 87). Kept, as every round is; the defensiveness precision floor follows it
 # by the rule (42 of 54 flagged), its recall floor rises to one draft below today's; no other floor falls.
+# Session 20: round c47 (216 of 264 kept: 135 defensive drafts of every kind beside honest explanations that
+# still own the act; read before training: defensiveness 0.97/0.79, neutral 14.3%) joined dev, with patterns
+# for its dev misses (an apology whose "but" turns to an excuse, "no right to be upset", Darija denials,
+# "I had no choice", "yes… but you…"). Thresholds are now searched with each draft's patterns read once (the
+# training run fell from 12 minutes to 1.5), and the neutral limit raises the label that quiets the most
+# neutral drafts per draft of its own it stops catching. Dev: contempt's best F1 moved 0.65 -> 0.75. Dev
+# (cross-validated): criticism 0.85/0.80 -> 0.85/0.81, contempt 0.86/0.81 -> 0.89/0.79, defensiveness
+# 0.88/0.77 -> 0.89/0.78, neutral 7.8% -> 7.3%. Held-out: defensiveness 0.81/0.77 -> 0.815/0.79, criticism
+# recall 0.945 -> 0.93 (one draft), contempt recall 0.98 -> 0.91 (three), gentle_startup recall 0.95 -> 0.93,
+# neutral 10.3% -> 11.5% (one draft). Unseen: c46 defensiveness 0.87/0.72 -> 0.90/0.78; c48 0.83/0.95 ->
+# 0.85/0.95; contempt recall c21 0.73 -> 0.68, c25 0.79 -> 0.73. Kept, as every round is (the choice may not
+# be made on held-out); floors re-derived by the rule, one held-out draft below today's figure.
 HELDOUT_FLOORS = {
-    "criticism": (0.94, 0.94), "contempt": (0.91, 0.97), "defensiveness": (0.77, 0.75),
-    "non_apology": (0.91, 0.86), "good_apology": (0.92, 0.88), "gentle_startup": (0.97, 0.90),
+    "criticism": (0.94, 0.90), "contempt": (0.93, 0.88), "defensiveness": (0.80, 0.76),
+    "non_apology": (0.91, 0.86), "good_apology": (0.92, 0.90), "gentle_startup": (0.97, 0.90),
 }
-HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.103 (9 of 87) in session 19; 0.115 (10 of 87) at the end of sessions 15, 16 and 17 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the goal is 0.10
+HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.115 (10 of 87) in session 20, 0.103 (9 of 87) in session 19; 0.115 (10 of 87) at the end of sessions 15, 16 and 17 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the goal is 0.10
 
 
 def report_module():

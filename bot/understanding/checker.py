@@ -103,10 +103,11 @@ class Checker:
 
 
 def decide(lexicons: Iterable[Lexicon], text: str, probabilities: npt.NDArray[np.float32],
-           thresholds: npt.NDArray[np.float32]) -> tuple[str, ...]:
+           thresholds: npt.NDArray[np.float32], by_patterns: set[str] | None = None) -> tuple[str, ...]:
     """The labels of one cleaned draft: its patterns, plus the model's confident labels when the
-    draft has enough words for a sentence vector to mean something."""
-    found = pattern_labels(lexicons, text)
+    draft has enough words for a sentence vector to mean something. `by_patterns`: the draft's
+    pattern labels when the caller has them already (training tries many thresholds on one set)."""
+    found = set(pattern_labels(lexicons, text) if by_patterns is None else by_patterns)
     hedged = "non_apology" in found  # "sorry, but you started it": a pattern saw the hedge itself
     if len(_WORD.findall(text)) >= MIN_WORDS_FOR_MODEL:
         confident = {label for label, p, t in zip(LABELS, probabilities, thresholds) if p >= t}

@@ -74,8 +74,16 @@ def cross_validated_probabilities(bank: Sequence[Draft], dev: Sequence[Draft], b
 
 
 def labels_from(lexicons: Mapping[str, Lexicon], texts: Sequence[str], probabilities: np.ndarray,
-                thresholds: Mapping[str, float]) -> list[tuple[str, ...]]:
-    """What the checker says given model probabilities: the same rule as `Checker.labels_for`."""
+                thresholds: Mapping[str, float], by_patterns: Sequence[set[str]] | None = None
+                ) -> list[tuple[str, ...]]:
+    """What the checker says given model probabilities: the same rule as `Checker.labels_for`.
+    `by_patterns`: each text's pattern labels, when already known (`pattern_labels_of`)."""
     limits = np.array([thresholds[label] for label in checking.LABELS], dtype=np.float32)
-    return [checking.decide(tuple(lexicons.values()), encodable(text), row, limits)
-            for text, row in zip(texts, probabilities)]
+    found = by_patterns if by_patterns is not None else [None] * len(texts)
+    return [checking.decide(tuple(lexicons.values()), encodable(text), row, limits, known)
+            for text, row, known in zip(texts, probabilities, found)]
+
+
+def pattern_labels_of(lexicons: Mapping[str, Lexicon], texts: Sequence[str]) -> list[set[str]]:
+    """Each text's pattern labels, read once (threshold searches read the same texts many times)."""
+    return [checking.pattern_labels(lexicons.values(), encodable(text)) for text in texts]
