@@ -128,3 +128,14 @@ def test_describe_says_today_or_tomorrow_in_the_persons_timezone():
     assert describe(NOW + timedelta(hours=5), NOW, "Europe/Berlin")["day"] == "tomorrow"
     assert "day" not in describe(NOW + timedelta(minutes=40), NOW, None)
     assert describe(NOW + timedelta(minutes=40), NOW, None)["minutes"] == 40
+
+
+@pytest.mark.parametrize("typed", ["not better", "not really calmer", "pas mieux", "ماشي أحسن", "mashi 7sen"])
+def test_a_not_the_person_wrote_is_never_matched_away(typed):
+    """Found by review: "not better" chose "A bit calmer" by its word "better". A loose match (typo,
+    distinctive words) needs the "not" in the option's own wording too; an option that has it still wins."""
+    options = [OptionText("calmer", "A bit calmer", ("better", "mieux", "أحسن", "7sen")),
+               OptionText("enough", "That's enough for now")]
+    assert read(typed, options, locale="en").kind == "none"
+    with_not = options + [OptionText("worse", "Not better yet", ("pas mieux", "ماشي أحسن", "mashi 7sen"))]
+    assert read(typed, with_not, locale="en").ids == ("worse",)
