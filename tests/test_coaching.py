@@ -193,11 +193,20 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # neutral 10.3% -> 11.5% (one draft). Unseen: c46 defensiveness 0.87/0.72 -> 0.90/0.78; c48 0.83/0.95 ->
 # 0.85/0.95; contempt recall c21 0.73 -> 0.68, c25 0.79 -> 0.73. Kept, as every round is (the choice may not
 # be made on held-out); floors re-derived by the rule, one held-out draft below today's figure.
+# Then round c49 (226 of 240 kept: 100 minimal pairs, the same situation written defensive and owning, 40
+# neutral look-alikes; read before training: defensiveness 0.93/0.70, neutral 6.7%) joined dev, with patterns
+# from the fourth new-user trial ("j'ai crié mais j'étais crevé" was praised as owning; "même si t'avais
+# commencé"; "I yelled but I was exhausted" unless it says it's no excuse), and eleven bank lines of "because
+# you'd been looking forward to it" at "does it make sense?" (a draft test caught the retrain reading it as
+# defensive). The thresholds move with each retrain (now criticism 0.75, contempt 0.70, defensiveness 0.75,
+# non_apology 0.65, good_apology 0.65, gentle_startup 0.80). Held-out at the end of session 20: criticism
+# 0.96/0.945, contempt 0.96/0.96, defensiveness 0.83/0.77, non_apology 0.94/0.90, good_apology 0.95/0.93,
+# gentle_startup 1.00/0.91, neutral 10.3% (9 of 87). Kept; floors re-derived by the rule.
 HELDOUT_FLOORS = {
-    "criticism": (0.94, 0.90), "contempt": (0.93, 0.88), "defensiveness": (0.80, 0.76),
-    "non_apology": (0.91, 0.86), "good_apology": (0.92, 0.90), "gentle_startup": (0.97, 0.90),
+    "criticism": (0.94, 0.92), "contempt": (0.93, 0.93), "defensiveness": (0.81, 0.75),
+    "non_apology": (0.92, 0.88), "good_apology": (0.93, 0.90), "gentle_startup": (0.97, 0.88),
 }
-HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.115 (10 of 87) in session 20, 0.103 (9 of 87) in session 19; 0.115 (10 of 87) at the end of sessions 15, 16 and 17 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the issue's goal is 0.10
+HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.103 (9 of 87) at the end of session 20 (0.115 mid-session), 0.103 (9 of 87) in session 19; 0.115 (10 of 87) at the end of sessions 15, 16 and 17 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the issue's goal is 0.10
 
 
 def report_module():
