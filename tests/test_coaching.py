@@ -16,7 +16,7 @@ import pytest
 
 from bot.content.loader import validate_content
 from bot.engine import Frame, InvalidInput, OptionChosen, Seat, SessionState, TextReceived, advance
-from bot.engine.rewrite import my_side, situation
+from bot.engine.rewrite import my_side, own_part, situation
 from bot.presenter import render
 from bot.understanding.checker import LABELS, checker_for, pattern_labels
 from bot.understanding.datasets import read_drafts
@@ -467,6 +467,9 @@ def test_their_side_is_left_out_of_what_was_going_on_for_them():
     assert my_side("It's not my fault, you started it, I was exhausted") == "I was exhausted"
     assert my_side("you always do this, you never let anything go") == "___"
     assert my_side("j'étais crevée mais tu exagères") == "j'étais crevée"
+    # fourth new-user trial: the elided "tu" ("t'avais commencé") came back as "what was going on for me"
+    assert my_side("désolé mais t'avais commencé") == "___"
+    assert own_part("j'ai crié mais t'avais commencé") == ("j'ai crié", "___")
 
 
 # -- the conversation ------------------------------------------------------------------------------

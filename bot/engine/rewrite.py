@@ -35,7 +35,9 @@ _STATE = re.compile(r"^(i was|i am|i'?m|i had|i felt|i feel|i've been|i have bee
 _JOINED = re.compile(r"^(and|so|then|plus|et|alors|puis|w|و)\s+", re.IGNORECASE)
 # A clause whose subject is the partner ("you were overreacting", "tu exagères", "نتا لي بديتي"): in a
 # shape meant to stay on the writer's side it would put the blame back in.
-_ABOUT_THEM = re.compile(r"^(you|you'?re|you'?ve|you'?d|you'?ll|u|ur|your|yours|tu|t'|toi|vous|ton|ta|tes"
+# "t'avais commencé": the elided "tu" is joined to its verb, so it is matched on its own (the word-end check
+# below would refuse it; found in the fourth new-user trial, "What was going on for me: t'avais commencé").
+_ABOUT_THEM = re.compile(r"^t['’](?=\w)|^(you|you'?re|you'?ve|you'?d|you'?ll|u|ur|your|yours|tu|toi|vous|ton|ta|tes"
                          r"|he|she|he'?s|she'?s|hes|shes|they|they'?re|my (husband|wife|partner|boyfriend|girlfriend|bf|gf)"
                          r"|il|elle|ils|elles|huwa|hiya|howa|hia|c'est (lui|elle|toi)|c'[eé]tait (lui|elle|toi)"
                          r"|(c'est )?(parce qu'?|pcq |psk )(il|elle|tu|t')"
