@@ -36,7 +36,6 @@ class Rendered:
     answer: str = ""  # "time" or "scale": the console lists these options without numbers
 
 
-
 def format_resources(value: dict[str, Any], content: Content, catalog: Catalog) -> str:
     """The chosen country's emergency number first, then its lines (crisis lines, or for `kind: abuse`
     the abuse-support lines), each with where it was found and when it was last checked, then a directory.

@@ -79,7 +79,8 @@ def quiet_neutral_drafts(lexicons, dev, probabilities, chosen, patterns) -> dict
 
     for _ in range(40):
         predicted = labels_from(lexicons, texts, probabilities, chosen, patterns)
-        if flagged(predicted) <= NEUTRAL_MAX * len(neutral):
+        flagged_now = flagged(predicted)
+        if flagged_now <= NEUTRAL_MAX * len(neutral):
             break
         value = {}
         for label in PROBLEMS:
@@ -87,7 +88,7 @@ def quiet_neutral_drafts(lexicons, dev, probabilities, chosen, patterns) -> dict
                 continue
             trial = labels_from(lexicons, texts, probabilities, dict(chosen, **{label: round(chosen[label] + 0.05, 2)}),
                                 patterns)
-            quieted = flagged(predicted) - flagged(trial)
+            quieted = flagged_now - flagged(trial)
             if quieted > 0:
                 value[label] = quieted / (1 + caught(predicted, label) - caught(trial, label))
         if not value:

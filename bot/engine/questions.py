@@ -292,8 +292,7 @@ def finish_multi(t: Turn, frame: Frame, step: MultiStep, chosen: list[str], own_
 
 def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     seat = t.seat
-    held_here = seat.held_reason is not None and seat.held_reason.at == frame.at
-    if step.if_nothing or held_here:  # a reason for living: "nothing" is heard; heavy words asked about (heard.py)
+    if step.if_nothing or runner.held_here(t, frame):  # "nothing" heard at a reason; held words asked about (heard.py)
         outcome, words = heard.read(t, frame, step, event)
         if outcome == "handled":
             return

@@ -37,7 +37,6 @@ class Outcome:
     params: dict[str, Any] | None = None
 
 
-
 def option_texts(content: Content, locale: str, step: OptionStep) -> list[answers.OptionText]:
     """The step's options in the person's language, then "Done" and "Skip this" where they are offered."""
     catalog = content.catalog(locale)
