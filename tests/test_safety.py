@@ -398,19 +398,28 @@ def test_cancel_out_of_abuse_support_opened_inside_sos_stays_silent(content):
     assert "system.sos_left" not in [getattr(e, "key", None) for e in t.effects]
 
 
-def test_safety_plan_is_private_kept_and_editable(content):
-    state = at_place("repair", "my_part", True)
-    t = advance(content, state, "a", CommandReceived("sos"), NOW)
+PLAN_WRITTEN = ("racing thoughts at night", "a walk", "the café on the corner", "my sister Ana, 0151 2345",
+                "Dr. Lee", "give the pills to Ana to keep", "my dog")
+
+
+def plan_written_from_sos(content):
+    """/sos over a repair step ("struggling", Germany, no check-in), then the safety plan, all seven
+    questions answered with PLAN_WRITTEN."""
+    t = advance(content, at_place("repair", "my_part", True), "a", CommandReceived("sos"), NOW)
     for option in ("struggling", "de", "no_thanks", "safety_plan"):
         t = advance(content, t.state, "a", OptionChosen(option, t.state.seats["a"].turn), NOW)
-    answers = ("racing thoughts at night", "a walk", "the café on the corner", "my sister Ana, 0151 2345",
-               "Dr. Lee", "give the pills to Ana to keep", "my dog")
-    for answer in answers:
+    for answer in PLAN_WRITTEN:
         t = advance(content, t.state, "a", TextReceived(answer), NOW)
+    return t
+
+
+def test_safety_plan_is_private_kept_and_editable(content):
+    t = plan_written_from_sos(content)
     shown = next(e for e in t.effects if getattr(e, "key", "") == "safety_plan.show")
     text = render(content, shown, "en").text
     for heading, answer in zip(("Warning signs", "On my own", "take my mind off things", "ask for help",
-                                "Professionals and lines", "Making my surroundings safer", "reason for living"), answers):
+                                "Professionals and lines", "Making my surroundings safer", "reason for living"),
+                               PLAN_WRITTEN):
         line = next(row for row in text.splitlines() if heading in row)
         assert answer in line, (heading, line)
     assert "TelefonSeelsorge" in text  # the lines for their country sit with the plan
@@ -437,14 +446,7 @@ def test_safety_plan_is_private_kept_and_editable(content):
 def test_one_part_of_the_plan_changes_without_walking_the_others(content, part, slot):
     """Found trying Mend as a new user: a friend's new number meant walking past six other questions.
     "Change one part" asks only that one, then shows the whole plan again; the others stay as written."""
-    state = at_place("repair", "my_part", True)
-    t = advance(content, state, "a", CommandReceived("sos"), NOW)
-    for option in ("struggling", "de", "no_thanks", "safety_plan"):
-        t = advance(content, t.state, "a", OptionChosen(option, t.state.seats["a"].turn), NOW)
-    answers = ("racing thoughts at night", "a walk", "the café on the corner", "my sister Ana, 0151 2345",
-               "Dr. Lee", "give the pills to Ana to keep", "my dog")
-    for answer in answers:
-        t = advance(content, t.state, "a", TextReceived(answer), NOW)
+    t = plan_written_from_sos(content)
     before = dict(t.state.seats["a"].slots)
     t = advance(content, t.state, "a", OptionChosen("safety_plan", t.state.seats["a"].turn), NOW)
     t = advance(content, t.state, "a", OptionChosen("change_one", t.state.seats["a"].turn), NOW)
