@@ -72,6 +72,9 @@ async def test_whole_repair_in_the_console(db, content, clock):
     for answer in REPAIR_ANSWERS.values():
         assert answer in output
     assert "• What I felt: hurt, frustrated" in output
+    # The questions say "then Done"; the console's numbers answer at once, and its hint says so (found
+    # trying Mend as a new user: "2" then Done's number, which landed on the next question).
+    assert "like 1, 3: that counts as Done" in output
     assert "What would help right now?" in output.split("Repair takes courage")[-1]  # back at the menu
     assert output.rstrip().endswith("pick up right there.")
 
