@@ -12,6 +12,7 @@ import pytest
 
 from bot.engine import CommandReceived, Frame, InvalidInput, OptionChosen, Seat, SessionState, TextReceived, advance
 from bot.engine.events import Verdict
+from bot.presenter import format_param
 from bot.understanding.screen import screen_for
 from tests.test_console import chat
 
@@ -152,7 +153,7 @@ def test_heavy_words_at_the_plans_other_questions_are_its_answers_once_the_perso
     t = advance(content, state, "a", TextReceived(words, verdict), NOW)
     seat = t.state.seats["a"]
     keys = [getattr(e, "key", None) for e in t.effects]
-    assert "safety_check.ask" not in keys and "system.keep_heavy_words" not in keys and seat.held_text is None
+    assert "safety_check.ask" not in keys and "system.keep_plan_words" not in keys and seat.held_text is None
     if not verdict.urgent:
         assert seat.slots[f"safety_plan_{step}"] == words and seat.held_reason is None
         assert [f.flow for f in seat.stack] == [below, "safety_plan"]
@@ -161,8 +162,12 @@ def test_heavy_words_at_the_plans_other_questions_are_its_answers_once_the_perso
     assert [f.flow for f in seat.stack] == [below, "safety_plan", verdict.route if verdict.route == "ipv" else "sos"]
     if seat.stack[-1].flow == "sos":
         t = advance(content, t.state, "a", OptionChosen("misunderstood", seat.turn), NOW)
-        asked = [e for e in t.effects if getattr(e, "key", None) == "system.keep_heavy_words"]
+        asked = [e for e in t.effects if getattr(e, "key", None) == "system.keep_plan_words"]
         assert [e.params["heard"] for e in asked] == [words] and t.state.seats["a"].stack[-1] == Frame("safety_plan", step, 1)
+        # back from /sos, "keep it here?" would not say where: the part is named, in the person's language
+        part = asked[0].params["part"]
+        assert part == {"labels": [f"safety_plan.which_part.options.{step}"]}
+        assert format_param(part, content.catalog("fr"), 0, content) == content.catalog("fr").text(part["labels"][0])
         t = advance(content, t.state, "a", TextReceived("yes"), NOW)
         assert t.state.seats["a"].slots[f"safety_plan_{step}"] == words and t.state.seats["a"].held_reason is None
         assert t.state.seats["a"].stack[-1].step != step  # kept, and on to the next question
@@ -182,7 +187,7 @@ def test_a_clear_sign_at_an_edited_question_is_asked_about_and_keeping_it_never_
     assert t.state.seats["a"].slots["safety_plan_calming"] == "music, shower, walking the dog"
     assert t.state.seats["a"].stack[-1].flow == "sos"
     back = advance(content, t.state, "a", OptionChosen("misunderstood", t.state.seats["a"].turn), NOW)
-    assert [e.params["heard"] for e in back.effects if getattr(e, "key", None) == "system.keep_heavy_words"] == [words]
+    assert [e.params["heard"] for e in back.effects if getattr(e, "key", None) == "system.keep_plan_words"] == [words]
     kept = advance(content, back.state, "a", OptionChosen("reason_keep", back.state.seats["a"].turn), NOW)
     assert kept.state.seats["a"].slots["safety_plan_calming"] == words
     assert kept.state.seats["a"].stack[-1] == Frame("safety_plan", "people_places", 1)
@@ -247,7 +252,7 @@ def test_heavy_words_are_asked_about_not_kept_or_dropped(content):
     Words the screen read a weaker sign in (already in /sos, so nothing else opens) are held, shown
     back, and the person is asked whether to keep them here."""
     t, keys = say_flagged(content, at_reasons(), "honestly what would even be the point")
-    assert keys == ["system.keep_heavy_words"] and "safety_plan_reasons" not in t.state.seats["a"].slots
+    assert keys == ["system.keep_plan_words"] and "safety_plan_reasons" not in t.state.seats["a"].slots
     assert "honestly what would even be the point" in str(t.effects[-1].params)
     t, keys = say(content, t.state, "no")  # "no, let me write it again": the question, plainly
     assert keys[:2] == ["system.reason_again", REASONS] and "safety_plan_reasons" not in t.state.seats["a"].slots
@@ -274,7 +279,7 @@ def test_heavy_words_never_replace_an_earlier_reason_unasked(content):
     t, keys = say(content, at_reasons(earlier="my dog"), "nothing matters")
     assert keys[:3] == [HEARD, "system.written_before", REASONS]
     t, keys = say_flagged(content, at_reasons(earlier="my dog"), "whats the point of any of it")
-    assert keys == ["system.keep_heavy_words"] and t.state.seats["a"].slots["safety_plan_reasons"] == "my dog"
+    assert keys == ["system.keep_plan_words"] and t.state.seats["a"].slots["safety_plan_reasons"] == "my dog"
 
 
 @pytest.mark.parametrize("answer", ["yes", "Yes, keep it", "keep my words"])
@@ -288,7 +293,7 @@ def test_the_keep_question_comes_back_after_help_and_a_restart(content):
     t, _ = say_flagged(content, at_reasons(), "my son. hes the only reason im still here")
     restored = SessionState.from_dict(json.loads(json.dumps(t.state.to_dict())))  # as stored in SQLite
     t = advance(content, restored, "a", CommandReceived("help"), NOW)
-    assert [getattr(e, "key", None) for e in t.effects][-1] == "system.keep_heavy_words"
+    assert [getattr(e, "key", None) for e in t.effects][-1] == "system.keep_plan_words"
     t = advance(content, t.state, "a", OptionChosen("reason_keep", t.state.seats["a"].turn), NOW)
     assert t.state.seats["a"].slots["safety_plan_reasons"] == "my son. hes the only reason im still here"
 
@@ -448,7 +453,7 @@ def test_a_flagged_reason_too_long_to_keep_is_not_held(content):
 def test_hmm_at_the_keep_question_asks_it_again_and_keeps_nothing(content):
     t, _ = say_flagged(content, at_reasons(), "my son is the only thing keeping me here")
     t, keys = say(content, t.state, "hmm")
-    assert keys == ["system.keep_heavy_words"] and "safety_plan_reasons" not in t.state.seats["a"].slots
+    assert keys == ["system.keep_plan_words"] and "safety_plan_reasons" not in t.state.seats["a"].slots
     t, _ = say(content, t.state, "yes")
     assert t.state.seats["a"].slots["safety_plan_reasons"] == "my son is the only thing keeping me here"
 
@@ -506,7 +511,7 @@ def test_my_safety_plan_chosen_in_sos_over_the_plan_goes_back_to_its_question(co
     assert t.state.seats["a"].stack[-1].step == "what_now"
     t = advance(content, t.state, "a", OptionChosen("safety_plan", t.state.seats["a"].turn), NOW)
     keys = [getattr(e, "key", None) for e in t.effects]
-    assert "system.back_to_step" in keys and keys[-1] == "system.keep_heavy_words"  # the held words: keep them?
+    assert "system.back_to_step" in keys and keys[-1] == "system.keep_plan_words"  # the held words: keep them?
     assert "safety_plan.show" not in keys and "safety_plan.intro" not in keys
     t = advance(content, t.state, "a", OptionChosen("reason_change", t.state.seats["a"].turn), NOW)
     assert [getattr(e, "key", None) for e in t.effects][-1] == "safety_plan.surroundings"

@@ -17,6 +17,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "system.keyboard_slip",
     "system.nothing_words",
     "system.keep_heavy_words",
+    "system.keep_plan_words",
     "system.reason_keep",
     "system.reason_change",
     "system.reason_again",
@@ -115,7 +116,7 @@ SYSTEM_PARAMS = frozenset({"situation", "stage", "stages", "flow_title", "length
                            "resources", "abuse_resources", "emergency", "line_name", "line_how", "line_source",
                            "line_checked", "country_name", "directory", "schedule",
                            "what", "when", "tz", "quiet", "inviter", "until", "link", "name", "count",
-                           "heard", "due", "clock", "owned", "shortest", "longest", "span", "family",
+                           "heard", "due", "clock", "owned", "shortest", "longest", "span", "family", "part",
                            # composed from several answers at render time (bot/compose, engine/history.py)
                            "words", "draft_message", "repair_summary", "request_message", "history",
                            "history_entry"})

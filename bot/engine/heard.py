@@ -22,6 +22,7 @@ from bot.engine.text import shown_back
 from bot.engine.turn import Turn
 
 KEEP, CHANGE = "reason_keep", "reason_change"
+PLAN_PARTS = "safety_plan.which_part.options"  # the plan parts' names, as "Change one part" lists them
 HOLD_CHOICES = (Choice(KEEP, "system.reason_keep"), Choice(CHANGE, "system.reason_change"))
 NOTHING = (Choice("nothing", "system.nothing_words"), Choice("skip", "system.skip"))
 _PARTS = re.compile(r"[,.;:!?…،\n/]+|\s[-–—]+\s")
@@ -132,5 +133,12 @@ def ask_to_keep(t: Turn) -> bool:
     if held is None:
         return False
     held.turn = t.seat.turn
+    part = f"{PLAN_PARTS}.{held.at[1]}"
+    if held.at[0] == "safety_plan" and part in t.content.catalog(t.seat.locale).messages:
+        # "Keep it here?" read oddly after a /sos detour: the person is asked where "here" is (found
+        # trying Mend as a new user); the plan's part is named as "Change one part" names it.
+        t.send("system.keep_plan_words", {"heard": shown_back(held.text), "part": {"labels": [part]}},
+               choices=HOLD_CHOICES, prompt=True)
+        return True
     t.send("system.keep_heavy_words", {"heard": shown_back(held.text)}, choices=HOLD_CHOICES, prompt=True)
     return True
