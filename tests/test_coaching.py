@@ -12,13 +12,14 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.content.loader import validate_content
 from bot.engine import Frame, InvalidInput, OptionChosen, Seat, SessionState, TextReceived, advance
 from bot.engine.rewrite import my_side, own_part, situation
 from bot.presenter import render
-from bot.understanding.checker import LABELS, checker_for, pattern_labels
+from bot.understanding.checker import LABELS, checker_for, decide, pattern_labels
 from bot.understanding.datasets import read_drafts
 from bot.understanding.linear import sha256_of
 from bot.understanding.screen import screen_for
@@ -272,6 +273,8 @@ def test_each_label_on_a_plain_example(checker, text, expected):
     "sorry I'm late, the tram broke down",
     "what's wrong with the wifi? it keeps dropping",
     "my boss is so lazy, he dumped his whole report on me again",
+    # an eye-roll at the bus or the bank, not at the partner (fresh rounds c50, c51)
+    "sorry im late, the bus broke down on the bridge 🙄 10 min", "la banque a bloqué ma carte 🙄 je les appelle demain",
     "",
 ])
 def test_hard_negatives_stay_quiet(checker, text):
@@ -412,6 +415,28 @@ def test_a_hedged_apology_is_still_a_non_apology(checker):
     assert "good_apology" not in checker.labels("I'm sorry you feel that way.")
     # the model reads "I'm sorry I snapped at you" as owning the act; the hedge pattern outweighs it
     assert set(checker.labels("I'm sorry I snapped at you earlier but you kind of deserved it.")) == {"non_apology"}
+
+
+@pytest.mark.parametrize("text", ["ok 🙄", "great job as usual 🙄", "oh la pauvre, madame est fatiguée 🙄"])
+def test_an_eye_roll_at_the_partner_is_contempt(content, text):
+    assert pattern_labels(content.lexicons.values(), text) == {"contempt"}
+
+
+def test_next_to_an_attack_the_models_defensiveness_must_be_sure(checker):
+    # "c'est quoi ton problème?? tu oublies TOUT": the attack lifts the defensiveness column on its "you…"
+    text = "mais c'est quoi ton problème?? tu oublies TOUT, tout le temps"
+    assert "defensiveness" not in pattern_labels(checker.lexicons, text)
+    probabilities = np.full(len(LABELS), 0.1, dtype=np.float32)
+    probabilities[LABELS.index("criticism")] = 0.95
+    probabilities[LABELS.index("defensiveness")] = 0.85  # above its threshold, not sure enough beside an attack
+    assert decide(checker.lexicons, text, probabilities, checker.thresholds) == ("criticism",)
+    probabilities[LABELS.index("defensiveness")] = 0.95
+    assert decide(checker.lexicons, text, probabilities, checker.thresholds) == ("criticism", "defensiveness")
+    # without an attack, the same confidence is defensiveness as usual
+    probabilities[LABELS.index("criticism")] = 0.1
+    probabilities[LABELS.index("defensiveness")] = 0.85
+    assert "defensiveness" in decide(checker.lexicons, "i had a long day and the kids were screaming", probabilities,
+                                     checker.thresholds)
 
 
 def test_several_labels_at_once(checker):
