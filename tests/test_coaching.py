@@ -203,11 +203,22 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # non_apology 0.65, good_apology 0.65, gentle_startup 0.80). Held-out at the end of session 20: criticism
 # 0.96/0.945, contempt 0.96/0.96, defensiveness 0.83/0.77, non_apology 0.94/0.90, good_apology 0.95/0.93,
 # gentle_startup 1.00/0.91, neutral 10.3% (9 of 87). Kept; floors re-derived by the rule.
+# Session 21: rounds c50 (quiet defensiveness of ten kinds; read before training 0.94/0.56), c51 (140 neutral
+# look-alikes; 7.9%) and c52 (100 defensive/neutral minimal pairs; 0.98/0.58, neutral 2%) joined dev, with
+# patterns for their quiet-defensiveness misses in four languages; an eye-roll at the bus or the bank is no
+# longer contempt; beside an attack the model's defensiveness must reach 0.9; thresholds are now chosen for
+# the strongest weaker figure (best F1 sat on a plateau). Thresholds: criticism 0.75, contempt 0.80,
+# defensiveness 0.70, non_apology 0.70, good_apology 0.70, gentle_startup 0.65. Dev (cross-validated):
+# defensiveness 0.89/0.79, contempt 0.92/0.78, neutral 7.5%. Unseen rounds pooled (1,830 drafts):
+# defensiveness 0.83/0.88, contempt 0.95/0.81 (0.89/0.86 before), neutral 5.4% (6.2%). Held-out: criticism
+# 0.96/0.945, contempt 0.98/0.91, defensiveness 0.84/0.77, non_apology 0.94/0.90, good_apology 0.95/0.93,
+# gentle_startup 1.00/0.95, neutral 9.2% (8 of 87). Kept; floors re-derived by the rule (contempt's recall
+# floor falls with it, 41 of 45 caught).
 HELDOUT_FLOORS = {
-    "criticism": (0.94, 0.92), "contempt": (0.93, 0.93), "defensiveness": (0.81, 0.75),
-    "non_apology": (0.92, 0.88), "good_apology": (0.93, 0.90), "gentle_startup": (0.97, 0.88),
+    "criticism": (0.94, 0.92), "contempt": (0.95, 0.88), "defensiveness": (0.82, 0.75),
+    "non_apology": (0.92, 0.88), "good_apology": (0.93, 0.90), "gentle_startup": (0.97, 0.93),
 }
-HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.103 (9 of 87) at the end of session 20 (0.115 mid-session), 0.103 (9 of 87) in session 19; 0.115 (10 of 87) at the end of sessions 15, 16 and 17 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the issue's goal is 0.10
+HELDOUT_NEUTRAL_FLAGGED_MAX = 0.11  # measured 0.092 (8 of 87) at the end of session 21; 0.103 (9 of 87) at the end of session 20 (0.115 mid-session), 0.103 (9 of 87) in session 19; 0.115 (10 of 87) at the end of sessions 15, 16 and 17 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the issue's goal is 0.10
 
 
 def report_module():
@@ -346,6 +357,11 @@ def test_hard_negatives_stay_quiet(checker, text):
     "سمحلي على البارح، ولكن نتا ديما كتعرف تفهمني، هادشي علاش كنبغيك.",
     "sm7li 3la lbare7 walakin nta dima kat3ref tfhmni, hadchi 3lach kanbghik",
     "smhli 3la had lghiba walakin nti dima f bali, kanbghik bzaf", "sme7 lia ila kan9l9ek, wach t9der tjib lkhobz m3ak?",
+    # Session 21's quiet-defensiveness patterns, on kind lines and owning ones with their words
+    "don't worry, it's not the end of the world, we'll get another one", "my heart was in the right place but it hurt you, i'm sorry",
+    "honestly anyone would have snapped after the day you had, I get it", "that's not what happened in the movie lol",
+    "ngl i dont know if im the problem here, can u help me see it",
+    "ملي قلت ليك راك كتكبري الموضوع، كنت كنصغر من داكشي اللي حاسة بيه. سمحيلي",
 ])
 def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patterns(content, text):
     problems = {"criticism", "contempt", "defensiveness", "non_apology"}
@@ -386,6 +402,14 @@ def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patter
     ("oh so i'm the problem? cute. says the one who \"forgot\" our anniversary", "defensiveness"),
     ("You never even make dinner for the kids.", "criticism"),
     ("You never even text me back, I'm grateful my friends at least do.", "criticism"),
+    # Session 21's patterns from rounds c50 and c52: quiet defensiveness in four languages
+    ("anyone would have reacted the same way", "defensiveness"), ("n'importe qui aurait réagi comme moi", "defensiveness"),
+    ("ay wa7ed f blasti kan ghadi ydir b7ali", "defensiveness"), ("after everything i do for this family", "defensiveness"),
+    ("après tout ce que je fais pour cette maison", "defensiveness"), ("it's one missed call, not the end of the world",
+                                                                     "defensiveness"),
+    ("tu fais exactement pareil avec ta mère", "defensiveness"), ("cool so im the bad guy again", "defensiveness"),
+    ("my heart was in the right place", "defensiveness"), ("نيتي كانت طيبة", "defensiveness"),
+    ("كلشي كيطيح على راسي", "defensiveness"), ("nta katkbbar l9adiya", "defensiveness"),
 ])
 def test_problems_said_without_marker_words_are_read_by_the_patterns(content, text, label):
     assert label in pattern_labels(content.lexicons.values(), text), text

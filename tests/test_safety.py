@@ -213,6 +213,28 @@ def test_clear_disclosures_open_support_at_once(screen, category, text):
     assert verdict.urgent, text
 
 
+def test_you_misunderstood_leaves_the_next_repair_whole_and_joint_work_off(content, screen):
+    # Found trying Mend as a new user: "قلبي كيضرب بزاف" (my heart is pounding) was read as fear of the
+    # partner, and after "you misunderstood" every later repair was one for themselves only, for good.
+    state = at_place("repair", "intention", True)
+    t = advance(content, state, "a", said(screen, IPV_ITEMS[0][1]), NOW)
+    assert t.state.seats["a"].stack[-1].flow == "ipv"
+    t = advance(content, t.state, "a", OptionChosen("misunderstood", t.state.seats["a"].turn), NOW)
+    seat = t.state.seats["a"]
+    assert seat.stack[-1] == Frame("repair", "intention", seat.stack[-1].version)
+    assert seat.joint_exercises_off and seat.disclosure_disputed  # S8: joint work stays off
+    t = advance(content, t.state, "a", OptionChosen("ready", seat.turn), NOW)
+    assert t.state.seats["a"].stack[-1].step == "feelings"  # the whole repair: their side and the message too
+    # A new disclosure counts again, whatever was said before: "ready" leads to a repair for oneself.
+    again = at_place("repair", "intention", True)
+    again.seats["a"].joint_exercises_off = again.seats["a"].disclosure_disputed = True
+    t = advance(content, again, "a", said(screen, IPV_ITEMS[0][1]), NOW)
+    assert not t.state.seats["a"].disclosure_disputed
+    t = advance(content, t.state, "a", CommandReceived("cancel"), NOW)  # out of the support, back to the question
+    t = advance(content, t.state, "a", OptionChosen("ready", t.state.seats["a"].turn), NOW)
+    assert t.state.seats["a"].stack[-1].step == "for_myself" or t.state.seats["a"].stack[-1].flow == "repair_self"
+
+
 @pytest.mark.parametrize("flow, step, consented", PLACES)
 @pytest.mark.parametrize("category, text", [CRISIS_ITEMS[0], CRISIS_ITEMS[1], CRISIS_ITEMS[2], CRISIS_ITEMS[3],
                                             CRISIS_ITEMS[5], IPV_ITEMS[0]])

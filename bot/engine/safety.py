@@ -48,6 +48,7 @@ def on_disclosure(t: Turn, verdict: Verdict, text: str | None) -> bool:
         t.emit(SafetyEvent(kind, t.now))
     if verdict.route == "ipv" or any(c.startswith("ipv") for c in verdict.categories):
         seat.joint_exercises_off = True
+        seat.disclosure_disputed = False
     seat.held_text = None
     target = "ipv" if verdict.route == "ipv" else "sos"
     if target == "sos" and answers_are_you_safe(t):
@@ -120,6 +121,7 @@ def open_support(t: Turn, check_frame: Frame) -> None:
     flow_id = "ipv" if route == "ipv" else "sos"
     if flow_id == "ipv":
         seat.joint_exercises_off = True
+        seat.disclosure_disputed = False
     t.emit(SafetyEvent(flow_id, t.now))
     seat.picks = []
     frame = new_frame(t, flow_id, interrupt=True)

@@ -94,6 +94,9 @@ class Seat:
     deferred: list[str] = field(default_factory=list)  # flows a timer asked for while the seat was busy
     locale: str = "en"
     joint_exercises_off: bool = False  # set privately by an abuse disclosure (S8); never shown to a partner
+    # The person answered "you misunderstood" to the abuse support the last disclosure opened: their own
+    # repair is a whole one again (joint exercises stay off; a new disclosure clears this).
+    disclosure_disputed: bool = False
     draft: Draft | None = None
     timers: dict[str, str] = field(default_factory=dict)  # pending reminders: kind -> due (UTC ISO)
     nudge: Nudge | None = None
