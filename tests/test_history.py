@@ -126,6 +126,26 @@ async def test_history_opens_over_a_step_and_returns_to_it(alice):
     assert alice.last_prompt.key == "repair.calm_gate"  # back where they were, nothing lost
 
 
+async def test_a_repair_is_in_the_history_as_soon_as_its_message_is_final(alice):
+    """Found trying Mend as a new user: /history at the follow-up's time-zone question said "no finished
+    repairs yet" right after "here is your version"."""
+    await alice.onboard()
+    await walk_repair(alice)
+    assert alice.last_prompt.key == "repair.followup"
+    await alice.taps("d3")
+    assert alice.last_prompt.key == "reminders.timezone"
+    await alice.command("history")
+    assert REPAIR_ANSWERS["my_part"].rstrip(".") in last_text(alice, "history.list")
+    await alice.taps("close")
+    await alice.taps("europe_london")
+    await alice.command("history")
+    await alice.taps("open_1")
+    entry = last_text(alice, "history.entry")
+    assert "not answered yet" in entry  # the follow-up asked for is noted on the same, single entry
+    listing = last_text(alice, "history.list")
+    assert len([line for line in listing.splitlines() if line[:1].isdigit()]) == 1
+
+
 @pytest.mark.parametrize("typed", ["back", "skip", "cancel", "go back"])
 async def test_words_that_mean_leave_close_the_history_over_a_step(alice, typed):
     """Found trying Mend as a new user: /history mid-repair understood only "1" (Close); "skip" and
@@ -214,3 +234,18 @@ def test_history_dates_are_in_the_readers_language(content, locale, day):
     value = {"entries": [{"at": "2026-12-02T10:00:00+00:00", "kind": "solo", "answers": {"my_part": "I yelled"}}],
              "tz": "Europe/Paris"}
     assert day in history_list(value, content.catalog(locale))
+
+
+def test_a_repair_already_past_the_old_place_of_archive_is_kept_at_its_follow_up(content):
+    """Someone at the follow-up question when the archive moved before it: the entry is made there."""
+    from datetime import datetime, timezone
+
+    from bot.engine import Seat, history
+    seat = Seat()
+    seat.slots.update(my_part="I raised my voice", followup_in="d3")
+    history.followup_planned(seat, content.flows["repair"], datetime(2026, 12, 3, tzinfo=timezone.utc))
+    assert [e["followup_in"] for e in seat.history] == ["d3"] and seat.history[0]["answers"]["my_part"]
+    assert history.KEPT_SLOT not in seat.slots
+    history.archive(seat, content.flows["repair"], datetime(2026, 12, 4, tzinfo=timezone.utc))  # the usual order
+    history.followup_planned(seat, content.flows["repair"], datetime(2026, 12, 4, tzinfo=timezone.utc))
+    assert len(seat.history) == 2 and history.KEPT_SLOT not in seat.slots

@@ -291,8 +291,8 @@ ActionName = Literal[
     "release_partner",
     # the gentle safety check-in: keep the words set aside, leave them out, or open support
     "keep_held_words", "drop_held_words", "open_support",
-    # past repairs (engine/history.py): keep a finished repair; note how its follow-up went
-    "archive_repair", "note_followup",
+    # past repairs (engine/history.py): keep a finished repair; note the follow-up it asked for, and how it went
+    "archive_repair", "followup_planned", "note_followup",
 ]
 
 

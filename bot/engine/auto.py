@@ -250,6 +250,10 @@ def run_action(t: Turn, frame: Frame, step: ActionStep) -> Next:
             history.archive(t.seat, t.flow(frame), t.now)
             advance_past(t, frame, step)
             return CONTINUE
+        case "followup_planned":  # the follow-up just asked for, on the repair kept a moment ago
+            history.followup_planned(t.seat, t.flow(frame), t.now)
+            advance_past(t, frame, step)
+            return CONTINUE
         case "note_followup":  # how the plan went lands on the repair that asked for it
             history.note_followup(t.seat)
             advance_past(t, frame, step)

@@ -25,6 +25,7 @@ SUMMARY_SLOTS = ("feelings", "set_up", "my_part", "regret", "their_view", "their
                  "makes_sense", "my_ask", "my_offer", "move_on")
 REQUEST_SLOTS = ("request_feeling", "request_situation", "request_need", "request_ask")
 FOLLOWUP_NOTES = ("followup_partly", "followup_adjusted")
+KEPT_SLOT = "history_kept"  # this run's entry is kept; its follow-up is still to be noted (bookkeeping)
 
 SlotParam = Callable[[str, Mapping[str, Any]], Any]  # (slot name, slots) -> the value as a message param
 
@@ -43,6 +44,17 @@ def archive(seat: Seat, flow: Flow, now: datetime) -> None:
         "n": len(seat.history) + 1, "at": now.isoformat(), "kind": KINDS.get(flow.id, flow.id), "answers": answers,
         "draft": seat.slots.get("draft_own"), "followup_in": seat.slots.get("followup_in"), "followup": None,
     })
+    seat.slots[KEPT_SLOT] = True
+
+
+def followup_planned(seat: Seat, flow: Flow, now: datetime) -> None:
+    """The repair is kept once its message is final, before the follow-up question (so /history has it
+    even if that question is left open); the follow-up chosen then is noted on that entry. A repair
+    that was already past the old place of `archive` (the end) when this changed is kept now."""
+    if seat.slots.pop(KEPT_SLOT, None) is None:
+        archive(seat, flow, now)
+        seat.slots.pop(KEPT_SLOT, None)
+    seat.history[-1]["followup_in"] = seat.slots.get("followup_in")
 
 
 def note_followup(seat: Seat) -> None:

@@ -13,11 +13,12 @@ import aiosqlite
 
 from bot.content.model import PARTNER_PREFIX, Catalog, Content
 from bot.engine.frames import HINT_KEPT, NOTED
+from bot.engine.history import KEPT_SLOT
 from bot.engine.state import Seat, SessionState, SlotValue
 from bot.storage import personal_data, repo
 from bot.storage.repo import iso
 
-BOOKKEEPING = frozenset({HINT_KEPT, NOTED})
+BOOKKEEPING = frozenset({HINT_KEPT, NOTED, KEPT_SLOT})
 
 
 def own_answers(slots: dict[str, SlotValue]) -> dict[str, SlotValue]:
