@@ -78,6 +78,12 @@ def typed(content, locale: str, flow: str, step_id: str, text: str) -> tuple[str
     ("fr", "calm", "body_cues", "4, le coeur qui bat vite", ("picked", ("tight_jaw", "racing_heart"))),
     ("en", "calm", "body_cues", "my heart is pounding", ("picked", ("racing_heart",))),
     ("ar", "calm", "body_cues", "9albi kaydreb", ("picked", ("racing_heart",))),
+    # Darija the fifth new-user trial typed and Mend did not understand (session 21)
+    ("ar", "repair", "break_offer", "nkml", ("picked", ("continue",))),
+    ("ar", "repair", "break_offer", "n9dr nkml", ("picked", ("continue",))),
+    ("ar", "repair", "draft_choice", "mzyana haka", ("picked", ("fine",))),
+    ("ar", "repair", "draft_choice", "واخا", ("picked", ("fine",))),
+    ("ar", "calm_together", "mode", "bo7di", ("picked", ("alone",))),
 ])
 def test_everyday_answers_in_each_language(content, locale, flow, step, said, expected):
     assert typed(content, locale, flow, step, said) == expected
@@ -155,6 +161,8 @@ def test_folding_of_arabic_and_french_words():
     ("غدًا صباحًا", "2026-12-01 09:00"),
     ("غدا على 8", "2026-12-01 08:00"),
     ("الساعة 9 ديال الليل", "2026-11-30 21:00"),
+    ("10 dyal lil", "2026-11-30 22:00"),  # found trying Mend as a new user, session 21
+    ("7 dyal sba7", "2026-12-01 07:00"),
     ("٩ ونص", "2026-11-30 21:30"),
     ("mn b3d 20 d9i9a", "2026-11-30 20:20"),
     ("3la 9 w nss", "2026-11-30 21:30"),

@@ -68,11 +68,12 @@ PHRASES: list[tuple[str, str]] = [
     (_words("دقيقتين", "دقيقتان", "d9i9tin", "dqiqtin"), "2 minutes"),
     # the half of the day a clock time belongs to: "9h du soir", "9 ديال الليل", "9 f lil"
     (r"(\d+(?::\d\d)?)\s*(?:h|heures?)?\s*" + _words("du matin", "ديال الصباح", "الصباح", "صباحا", "فالصباح",
-                                                   "dial sba7", "d sba7", "f sba7", "sba7"), r"\1 am"),
+                                                   "dial sba7", "dyal sba7", "dyal sbah", "dial sbah", "d sba7",
+                                                   "f sba7", "sba7"), r"\1 am"),
     (r"(\d+(?::\d\d)?)\s*(?:h|heures?)?\s*" + _words(
         "du soir", "de l'après-midi", "de l'apres-midi", "de la nuit", "ديال الليل", "ديال العشيه", "الليل",
-        "فالليل", "بالليل", "ليلا", "مساء", "مساءا", "فالعشيه", "العشيه", "dial lil", "d lil", "f lil", "flil",
-        "f l3chiya", "l3chiya"), r"\1 pm"),
+        "فالليل", "بالليل", "ليلا", "مساء", "مساءا", "فالعشيه", "العشيه", "dial lil", "dyal lil", "dyal lill", "d lil",
+        "f lil", "flil", "dyal l3chiya", "dial l3chiya", "d l3chiya", "f l3chiya", "l3chiya"), r"\1 pm"),
     (_words("aujourd'hui", "aujourdhui", "اليوم", "ليوما", "lyoum", "lyouma", "lyoma"), "today"),
     (_words("demain", "غدا", "غدوه", "ghda", "ghedda", "ghedwa", "ghdwa", "ghadan"), "tomorrow"),
     (_words("ce soir", "cette nuit", "الليله", "هاد الليله", "had lil", "had lila", "lila"), "tonight"),
