@@ -216,6 +216,20 @@ def test_okay_rephrase_drops_the_words_and_returns_to_the_step(content):
     assert "my_part" not in seat.slots and t.effects[-1].key == "repair.my_part"
 
 
+def test_okay_rephrase_at_a_coaching_hint_asks_the_question_not_the_hint_again(content):
+    """Found trying Mend as a new user: words typed at a hint drew the check-in; "I'll put it another way"
+    said "write it again" and then showed the hint's buttons."""
+    t = advance(content, at_my_part(), "a", TextReceived("it's not my fault, you started it", coaching=("defensiveness",)), NOW)
+    assert t.effects[-1].key == "coaching.hint.defensiveness"
+    t = advance(content, t.state, "a", TextReceived("i dont see how this gets better", GENTLE), NOW)
+    assert t.state.seats["a"].stack[-1].flow == "safety_check"
+    t = advance(content, t.state, "a", OptionChosen("okay_rephrase", t.state.seats["a"].turn), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert keys[-2:] == ["safety_check.rephrase", "repair.my_part"]
+    t = advance(content, t.state, "a", TextReceived("I raised my voice and I'm sorry", coaching=("good_apology",)), NOW)
+    assert t.state.seats["a"].slots["my_part"] == "I raised my voice and I'm sorry"  # the new version is the answer
+
+
 def test_okay_keep_at_a_picker_that_takes_words_keeps_them_as_its_answer(content):
     """Found by a new user: "keep what I wrote" at a question with buttons used to answer "I'm leaving
     those words aside". The words now go through as if just typed: this picker takes words too."""

@@ -158,6 +158,12 @@ def _acceptable(question: Question, words: str) -> bool:
 def drop_held_words(t: Turn, frame: Frame, step: ActionStep) -> Next:
     """"I'm okay, I'll put it another way": the words set aside go; the step waits for new ones."""
     _said_okay(t, frame)
+    here = current(t)
+    draft = t.seat.draft
+    if draft is not None and here is not None and draft.at == here[0].at:
+        # "Write it again" then the coaching hint's buttons again read as two answers to one message (found
+        # trying Mend as a new user): words typed at a hint were set aside, so the question waits for new ones.
+        draft.editing = True
     t.send("safety_check.rephrase")
     runner.reprompt(t)
     return PAUSE
