@@ -73,6 +73,9 @@ async def test_history_keeps_three_repairs_and_reopens_each(alice, clock, conver
     assert f"{CANARIES[0]}: I raised my voice" in oldest
     assert "The message draft:" in oldest and f"Next time, I'll put my phone away at dinner, {CANARIES[0]}." in oldest
     assert f"My ask: Could you tell me about {CANARIES[0]}?" in oldest
+    worked_through = oldest.split("The message draft:")[0]
+    assert f"Could you tell me about {CANARIES[0]}" not in worked_through  # the plan is shown once, as the plan
+    assert f"{CANARIES[0]}: I raised my voice" in worked_through
     assert "How the follow-up went: It happened, and it helped" in oldest
     assert not any(c in oldest for c in CANARIES[1:])
 

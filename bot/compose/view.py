@@ -22,6 +22,7 @@ from bot.engine.history import SUMMARY_SLOTS
 from bot.engine.text import ARABIC_LETTER
 
 HEADLINE_CHARS = 60  # how much of "my part" names a repair in the /history list
+PLAN_SLOTS = ("my_ask", "my_offer")  # a past repair's plan, shown apart from what was worked through
 
 
 def label_words(value: Any, catalog: Catalog) -> list[str]:
@@ -137,10 +138,12 @@ def draft_feeling(key: str, catalog: Catalog, latin: bool = False) -> str:
     return catalog.text(own if own in catalog.messages else key)
 
 
-def summary_text(answers: dict[str, Any], catalog: Catalog) -> str:
+def summary_text(answers: dict[str, Any], catalog: Catalog, leave_out: tuple[str, ...] = ()) -> str:
     """One line per answer given; a skipped question leaves no line (never "(left blank)")."""
     lines = []
     for slot in SUMMARY_SLOTS:
+        if slot in leave_out:
+            continue
         words = [w for w in label_words(answers.get(slot), catalog) if w.strip()]
         if words:
             lines.append(f"• {catalog.text(f'summary.{slot}')}{colon(catalog)}{comma(catalog).join(words)}")
@@ -192,15 +195,16 @@ def history_entry(value: dict[str, Any] | None, catalog: Catalog) -> str:
     head = " · ".join(p for p in (local_date(entry.get("at"), value.get("tz"), catalog.locale),
                                   catalog.text(kind_key) if kind_key in catalog.messages else "") if p)
     blocks = [head]
-    summary = summary_text(answers, catalog)
+    # The ask and the offer are the plan, shown under it (a new user read them twice, in the recap too).
+    summary = summary_text(answers, catalog, leave_out=PLAN_SLOTS)
     if summary:
         blocks.append(catalog.text("history.view.summary") + "\n" + summary)
     if entry.get("draft"):
         blocks.append(catalog.text("history.view.own_draft") + "\n" + quoted(entry["draft"], catalog))
     elif entry.get("kind") == "solo":
         blocks.append(catalog.text("history.view.draft") + "\n" + draft_text(answers, catalog))
-    plan = [f"• {catalog.text(key)}{colon(catalog)}{answers[slot]}" for slot, key in
-            (("my_ask", "history.view.ask"), ("my_offer", "history.view.offer")) if text_of(answers.get(slot))]
+    plan = [f"• {catalog.text(f'history.view.{key}')}{colon(catalog)}{answers[slot]}"
+            for slot, key in zip(PLAN_SLOTS, ("ask", "offer")) if text_of(answers.get(slot))]
     if plan:
         blocks.append(catalog.text("history.view.plan") + "\n" + "\n".join(plan))
     blocks.append(catalog.text("history.view.followup") + " " + followup_text(entry, catalog))
