@@ -256,6 +256,21 @@ def test_french_answers_that_are_not_sentences_get_a_frame(catalogs):
     assert "Être écouté." not in draft and ".." not in draft
 
 
+def test_spoken_french_openings_are_kept_as_said_not_framed_twice(catalogs):
+    """Found trying Mend as a new user: "Je te demande pardon pour ceci : jsuis vraiment desolé…",
+    "Et je le comprends : je comprend que…", "La prochaine fois, je ferai plus jamais…", "soirée? ca"."""
+    from bot.compose.view import draft_text
+    answers = {"my_part": "je me suis moqué de toi devant nos amis", "regret": "jsuis vraiment desolé, c'était nul",
+               "their_view": "tu t'es sentie humiliée", "makes_sense": "je comprend que t'aies eu honte",
+               "my_offer": "je ferai plus jamais ça devant les autres",
+               "my_ask": "est-ce qu'on peut en parler ce soir? ca me ferait du bien"}
+    draft = draft_text(answers, catalogs["fr"])
+    for sentence in ("Jsuis vraiment desolé, c'était nul.", "Je comprend que t'aies eu honte.",
+                     "Je ferai plus jamais ça devant les autres.", "Est-ce qu'on peut en parler ce soir\u00a0? ca"):
+        assert sentence in draft
+    assert "pardon pour ceci" not in draft and "je le comprends" not in draft and "La prochaine fois" not in draft
+
+
 def test_an_arabic_draft_lists_the_partner_s_feelings_with_the_arabic_comma_as_their_need(catalogs):
     from bot.compose.view import draft_text
     answers = {"my_part": "رفعت صوتي.", "their_feelings": {"labels": [

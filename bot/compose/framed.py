@@ -36,7 +36,7 @@ VIEW_OPENERS = {
            "بالنسبه ليك", "كنتخيل", "كنظن", "ytkhayel", "kantkhayel", "kandon", "momkin", "ymkn", "akid"),
 }
 SENSE_OPENERS = {
-    "fr": ("je comprends", "je te comprends", "c'est normal", "ca se comprend", "c'est comprehensible",
+    "fr": ("je comprends", "je comprend", "je te comprends", "je te comprend", "c'est normal", "ca se comprend", "c'est comprehensible",
            "c'est logique", "tu as raison", "t'as raison", "je vois", "evidemment", "bien sur", "ca a du sens",
            "normal que", "c'est sur"),
     "ar": ("افهم", "انا افهم", "فاهم", "فاهمه", "كنفهم", "كانفهم", "عندك الحق", "معاك الحق", "طبيعي", "من حقك",
@@ -51,11 +51,16 @@ OFFER_OPENERS = {
            "nw3dek"),
 }
 ASK_OPENERS = {
-    "fr": ("j'aimerais", "je voudrais", "j'ai besoin", "est-ce que", "est ce que", "peux-tu", "pourrais-tu",
+    "fr": ("j'aimerais", "je voudrais", "j'ai besoin", "est-ce que", "est ce que", "est-ce qu'", "est ce qu'", "peux-tu", "pourrais-tu",
            "tu peux", "tu pourrais", "s'il te plait", "stp", "ca m'aiderait", "ca m'aiderais", "je te demande"),
     "ar": ("هل", "واش", "ممكن", "اريد", "ابغي", "بغيت", "نتمنى", "اتمنى", "عافاك", "من فضلك", "ارجو", "wach",
            "wash", "momkin", "mumkin", "bghit", "3afak", "3fak", "bghitek"),
 }
+SPACED_MARK = re.compile(r"(?<=[\w»)])[ \u00a0\u202f]*([?!;]+)")
+# Spoken French contractions of "je suis" (folded), read as "je suis" when an answer's opening is compared.
+SPOKEN_JE_SUIS = re.compile(r"^(jsuis|j'suis|jsui|chui|chuis|shui|jss)\b")
+# "je le ferai plus jamais" is a promise already; "La prochaine fois, je ferai plus jamais…" read badly.
+NEVER_AGAIN_FR = re.compile(r"\b(plus jamais|jamais plus)\b|^je (ne )?(le |la |te |l')?(re)?(ferai|dirai)s? plus\b")
 # A French answer starting with a subject is already a sentence ("tu as dû te sentir seule").
 FRENCH_SUBJECT = re.compile(r"^(je|j'|tu|t'|on|ca|c'|il|elle|ils|elles|nous|vous|ce|cela|moi|toi)\b")
 FIRST_PERSON_FR = re.compile(r"^(je|j')")
@@ -86,6 +91,8 @@ class _Framer:
         if not words:
             return "", "", ""
         folded = base(words)
+        if self.language == "fr":
+            folded = SPOKEN_JE_SUIS.sub("je suis", folded)  # "jsuis vraiment désolé" opens like an apology
         pattern = THIRD_PERSON_FR if self.language == "fr" else THIRD_PERSON_LATN if self.latin else THIRD_PERSON_AR
         self.third_person = self.third_person or bool(pattern.search(folded))
         return words, end, folded
@@ -142,7 +149,7 @@ class _Framer:
         words, end, folded = self._words(raw)
         if not words:
             return ""
-        if _opens(folded, OFFER_OPENERS[self.language]):
+        if _opens(folded, OFFER_OPENERS[self.language]) or self.language == "fr" and NEVER_AGAIN_FR.search(folded):
             return self._said(raw)
         if self.language == "fr" and FIRST_PERSON_FR.match(folded):
             return self._framed("offer_next", words, end)  # "La prochaine fois, je dirai…"
@@ -170,4 +177,9 @@ def compose_draft_framed(words: DraftWords, phrases: Phrases, language: str,
         frame.ask(words.my_ask),
         phrases["closing"],
     ]
-    return Composed(" ".join(p for p in parts if p), frame.third_person)
+    text = " ".join(p for p in parts if p)
+    if spaced_marks:
+        # French sets "?", "!" and ";" off with a no-break space, inside an answer too: tidying took the
+        # space the person typed ("soirée ? ça" came out "soirée? ça", found trying Mend as a new user).
+        text = SPACED_MARK.sub(lambda m: "\u00a0" + m.group(1), text)
+    return Composed(text, frame.third_person)
