@@ -17,7 +17,14 @@ from bot.engine.frames import HINT_KEPT, NOTED, current
 from bot.engine.prompts import HINT_BUTTONS, KEEP_BUTTONS, kept_answer, params_for, prompt
 from bot.engine.rewrite import hint_label, positive_label, scaffold
 from bot.engine.state import Draft, Frame, SlotValue
-from bot.engine.text import about_them, clean_text, keyboard_run, mentions_someone_else, speaks_of_myself
+from bot.engine.text import (
+    about_them,
+    clean_text,
+    keyboard_run,
+    mentions_someone_else,
+    rule_for_them,
+    speaks_of_myself,
+)
 from bot.engine.turn import Turn
 
 COACHING_CHOICES = tuple(c.id for c in HINT_BUTTONS + KEEP_BUTTONS)
@@ -340,6 +347,8 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     labels = coaching_labels(step, event)
     if step.check and step.rewrite == "own" and not hint_label(labels) and about_them(text):
         labels = (*labels, "about_them")
+    if step.check and step.rewrite == "boundary" and not hint_label(labels) and rule_for_them(text):
+        labels = (*labels, "rule_for_them")
     problem = hint_label(labels) if hints < MAX_HINTS else None
     if problem:  # one kind hint per draft version; never blocks, never edits the words
         seat.draft = Draft(frame.at, text, problem, hints + 1)

@@ -10,7 +10,7 @@ from bot.engine.text import ARABIC_LETTER
 # Most corrosive first: one hint names one thing, the one most worth changing.
 # The checker's problem labels, then one the engine reads itself: an answer at "my part" that is about
 # what the partner did (`text.about_them`).
-HINT_ORDER = ("contempt", "criticism", "defensiveness", "non_apology", "about_them")
+HINT_ORDER = ("contempt", "criticism", "defensiveness", "non_apology", "about_them", "rule_for_them")
 POSITIVE_ORDER = ("good_apology", "gentle_startup")
 MAX_SITUATION = 160
 
@@ -80,7 +80,7 @@ def scaffold(category: object, text: str, shape: str | None) -> tuple[str, dict[
     if shape == "own" and label != "non_apology":
         owned, going_on = own_part(text)
         return "coaching.scaffold.own", {"owned": owned, "situation": going_on}
-    if shape in ("ask", "offer", "acknowledge") and label != "non_apology":
+    if shape in ("ask", "offer", "acknowledge", "boundary") and label != "non_apology":
         return f"coaching.scaffold.{shape}", {}
     words = my_side(text) if label == "defensiveness" else situation(text)
     return f"coaching.scaffold.{label}", {"situation": words}

@@ -50,6 +50,28 @@ def about_them(text: str) -> bool:
     return bool(_PARTNER_FIRST.match(cleaned)) and not _WRITER_IN_IT.search(cleaned)
 
 
+# A "boundary" that is a rule for the partner: an obligation on them ("he has to", "tu dois", "خاصو"),
+# and nothing the writer will do ("I will", "je vais", "غادي ن…", "سأ…"). English, French, Arabic, Darija.
+_THEIR_OBLIGATION = re.compile(
+    r"\b(he|she|they|you|u)\b('?s| is| are|'re)? ?(has|have|needs?|must|should|better|gotta|got to|is going to|'?s going to)( to)?\b"
+    r"|\b(il|elle|tu)\s+(doit|dois|devra|devras|faut|a int[ée]r[êe]t)\b|\bil faut qu'(il|elle|tu)\b"
+    r"|(?<!\w)(khaso|khassou|khasso|khassha|khasha|khassek|khasek|khask)(?!\w)"
+    r"|(?<!\w)(خاصو|خاصه|خاصها|خاصك|عليه أن|عليه ان|عليها أن|عليها ان|عليك أن|عليك ان|يجب عليه|يجب عليها|يجب عليك)(?!\w)",
+    re.IGNORECASE)
+_MY_ACTION = re.compile(
+    r"\b(i|i'll|ill|i'm|im|i am|i'd|i will|i can|i could)\b|(?<!\w)i['’]"
+    r"|\b(je|j'|moi je|on)\b|\b(ghadi|ghan|ghadi n|n(a)?mchi|nkhrj|nmchi)\w*"
+    r"|(?<!\w)(غادي ن|غان|سأ|سوف أ|سوف ا|ساخرج|سأخرج|أنا|انا)",
+    re.IGNORECASE)
+
+
+def rule_for_them(text: str) -> bool:
+    """A boundary written as what the partner must do, with nothing the writer will do: "if he comes
+    home grumpy again he has to go cool off before he talks to me" (found trying Mend as a new user: it
+    passed at "a boundary about your own action, not a rule for them")."""
+    return bool(_THEIR_OBLIGATION.search(text)) and not _MY_ACTION.search(text)
+
+
 _IMPERSONAL_IL = re.compile(r"^il (faut|fallait|faudrait|y|semble|semblait|para[iî]t|s'agit|[ée]tait temps|est temps|pleuvait)\b",
                             re.IGNORECASE)
 
