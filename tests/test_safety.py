@@ -225,14 +225,43 @@ def test_you_misunderstood_leaves_the_next_repair_whole_and_joint_work_off(conte
     assert seat.joint_exercises_off and seat.disclosure_disputed  # S8: joint work stays off
     t = advance(content, t.state, "a", OptionChosen("ready", seat.turn), NOW)
     assert t.state.seats["a"].stack[-1].step == "feelings"  # the whole repair: their side and the message too
-    # A new disclosure counts again, whatever was said before: "ready" leads to a repair for oneself.
-    again = at_place("repair", "intention", True)
-    again.seats["a"].joint_exercises_off = again.seats["a"].disclosure_disputed = True
-    t = advance(content, again, "a", said(screen, IPV_ITEMS[0][1]), NOW)
-    assert not t.state.seats["a"].disclosure_disputed
-    t = advance(content, t.state, "a", CommandReceived("cancel"), NOW)  # out of the support, back to the question
+    # Only the repair's scope: the invitation hold stays (S8; found by review, /invite had opened again).
+    t = advance(content, t.state, "a", CommandReceived("cancel"), NOW)
+    t = advance(content, t.state, "a", OptionChosen("stop_keep", t.state.seats["a"].turn), NOW)
+    t = advance(content, t.state, "a", CommandReceived("invite"), NOW)
+    assert [e.key for e in t.effects if getattr(e, "prompt", False)][-1] == "invite.held"
+
+
+def ready_after(content, screen, state: SessionState, answers: list[str]) -> str:
+    """Disclosures at the repair's "ready?" question, each answered as given; then "ready": where it goes."""
+    t = None
+    for answer in answers:
+        t = advance(content, state, "a", said(screen, IPV_ITEMS[1][1]), NOW)
+        t = advance(content, t.state, "a", OptionChosen(answer, t.state.seats["a"].turn), NOW)
+        if answer != "misunderstood":
+            t = advance(content, t.state, "a", CommandReceived("cancel"), NOW)  # back to the question
+        state = t.state
+    assert t is not None and t.state.seats["a"].stack[-1].step == "intention"
     t = advance(content, t.state, "a", OptionChosen("ready", t.state.seats["a"].turn), NOW)
-    assert t.state.seats["a"].stack[-1].step == "for_myself" or t.state.seats["a"].stack[-1].flow == "repair_self"
+    frame = t.state.seats["a"].stack[-1]
+    return "whole" if (frame.flow, frame.step) == ("repair", "feelings") else f"{frame.flow}:{frame.step}"
+
+
+@pytest.mark.parametrize("answers, scope", [
+    (["misunderstood"], "whole"),
+    (["misunderstood", "tell_me_more"], "own"),   # a new disclosure counts again
+    (["tell_me_more", "misunderstood"], "own"),   # found by review: a later dispute undid one that stood
+    (["misunderstood", "misunderstood"], "whole"),
+])
+def test_a_dispute_counts_for_its_own_disclosure_only(content, screen, answers, scope):
+    got = ready_after(content, screen, at_place("repair", "intention", True), answers)
+    assert (got == "whole") == (scope == "whole"), got
+
+
+def test_a_positive_private_screen_is_never_undone_by_a_dispute(content, screen):
+    state = at_place("repair", "intention", True)
+    state.seats["a"].joint_exercises_off = state.seats["a"].disclosure_confirmed = True
+    assert ready_after(content, screen, state, ["misunderstood"]) != "whole"
 
 
 @pytest.mark.parametrize("flow, step, consented", PLACES)

@@ -133,6 +133,9 @@ SYSTEM_SLOTS: dict[str, frozenset[str]] = {
     # this person told Mend they may be unsafe with their partner (an abuse disclosure or a positive
     # safety screen): their own repair then focuses on them, never on their partner's side
     "safety": frozenset({"concern", "none"}),
+    # the solo repair's scope after such a disclosure: "only" the person's own side, or "whole" again when
+    # they answered "you misunderstood" to it (engine/frames.py; joint work stays off either way)
+    "own_repair": frozenset({"only", "whole"}),
     # what a support flow (/sos, abuse support) was opened over: the solo repair, a shared one, ...
     "paused": frozenset({"repair", "together", "other", "nothing"}),
     # may this person be offered an exercise with their partner in the room (co-regulation)? Off after
@@ -294,6 +297,8 @@ ActionName = Literal[
     "keep_held_words", "drop_held_words", "open_support",
     # past repairs (engine/history.py): keep a finished repair; note the follow-up it asked for, and how it went
     "archive_repair", "followup_planned", "note_followup",
+    # abuse support: "you misunderstood" (engine/safety.py)
+    "dispute_disclosure",
 ]
 
 

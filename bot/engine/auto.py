@@ -256,6 +256,10 @@ def run_action(t: Turn, frame: Frame, step: ActionStep) -> Next:
             history.archive(t.seat, t.flow(frame), t.now)
             advance_past(t, frame, step)
             return CONTINUE
+        case "dispute_disclosure":
+            safety.dispute_disclosure(t.seat)
+            advance_past(t, frame, step)
+            return CONTINUE
         case "followup_planned":  # the follow-up just asked for, on the repair kept a moment ago
             history.followup_planned(t.seat, t.flow(frame), t.now)
             advance_past(t, frame, step)

@@ -379,7 +379,7 @@ def second_speaker(t: Turn, frame: Frame, step: ActionStep) -> Next:
 
 def joint_off(t: Turn, frame: Frame, step: ActionStep) -> Next:
     t.seat.joint_exercises_off = True  # S8: private; the partner is never told why
-    t.seat.disclosure_disputed = False
+    t.seat.disclosure_confirmed = True  # the private screen's own answers: no dispute undoes them
     advance_past(t, frame, step)
     return CONTINUE
 

@@ -77,8 +77,6 @@ def leave(t: Turn, frame: Frame) -> None:
     and not kept once they leave it; only persistent slots (country, safety plan) stay."""
     # Not while the same flow is still open below (/sos asked again over the safety plan, inside /sos):
     # its answers are that run's too ("no check-in tomorrow" was asked a second and a third time).
-    if frame.flow == "ipv" and t.seat.slots.get("ipv_answer") == "misunderstood":
-        t.seat.disclosure_disputed = True
     if frame.interrupt and frame.flow in t.content.flows and not in_flow(t, frame.flow):
         forget_answers(t, frame.flow)
     if frame.flow == "safety_check":
@@ -92,11 +90,15 @@ def condition_slots(t: Turn) -> dict[str, Any]:
     slots: dict[str, Any] = dict(t.seat.slots)
     slots["couple"] = "linked" if t.linked else "solo"
     slots["joint"] = "on" if joint_on(t) else "off"
+    slots["safety"] = "concern" if t.seat.joint_exercises_off else "none"
     # A repair for oneself only (no partner's side, no message) after an abuse disclosure, unless the
     # person said it was misread: found trying Mend as a new user, "قلبي كيضرب بزاف" (my heart is pounding)
-    # was read as fear of the partner, and "you misunderstood" still locked every later repair. Joint
-    # exercises stay off either way (S8: denial is common, and the couple's work is where it matters).
-    slots["safety"] = "concern" if t.seat.joint_exercises_off and not t.seat.disclosure_disputed else "none"
+    # was read as fear of the partner, and "you misunderstood" still locked every later repair. Only the
+    # repair's own scope: joint exercises, the invitation hold and the abuse lines stay as `safety` says
+    # (S8: denial is common), and an earlier disclosure that stood is never undone by a later dispute.
+    seat = t.seat
+    disputed = seat.disclosure_disputed and not seat.disclosure_confirmed
+    slots["own_repair"] = "only" if seat.joint_exercises_off and not disputed else "whole"
     main = main_frame(t)
     slots["paused"] = support.paused_over(t.content, main.flow if main else None)
     slots["past_repairs"] = "some" if t.seat.history else "none"

@@ -12,7 +12,7 @@ from bot.engine import questions, runner
 from bot.engine.effects import SafetyEvent
 from bot.engine.events import OptionChosen, Verdict
 from bot.engine.frames import current, finish_frame, in_flow, leave, new_frame
-from bot.engine.state import Frame, HeldReason
+from bot.engine.state import Frame, HeldReason, Seat
 from bot.engine.text import clean_text
 from bot.engine.turn import Turn
 
@@ -47,8 +47,7 @@ def on_disclosure(t: Turn, verdict: Verdict, text: str | None) -> bool:
     for kind in verdict.categories or (verdict.route,):
         t.emit(SafetyEvent(kind, t.now))
     if verdict.route == "ipv" or any(c.startswith("ipv") for c in verdict.categories):
-        seat.joint_exercises_off = True
-        seat.disclosure_disputed = False
+        new_disclosure(seat)
     seat.held_text = None
     target = "ipv" if verdict.route == "ipv" else "sos"
     if target == "sos" and answers_are_you_safe(t):
@@ -109,6 +108,21 @@ def _said_okay_lately(t: Turn) -> bool:
     return said is not None and t.now - datetime.fromisoformat(said) < OKAY_HOLDS_FOR
 
 
+def new_disclosure(seat: Seat) -> None:
+    """Joint work off (S8). A disclosure before this one that was not disputed stands for good: a
+    "you misunderstood" to this one can't undo it (found by review: a second, misread message answered
+    "misunderstood" unlocked the whole repair after a first that was real)."""
+    if seat.joint_exercises_off and not seat.disclosure_disputed:
+        seat.disclosure_confirmed = True
+    seat.joint_exercises_off = True
+    seat.disclosure_disputed = False
+
+
+def dispute_disclosure(seat: Seat) -> None:
+    """ "You misunderstood" at abuse support: the person's word on this disclosure (see `new_disclosure`)."""
+    seat.disclosure_disputed = True
+
+
 def open_support(t: Turn, check_frame: Frame) -> None:
     """After a gentle check-in answered "not safe" or "struggling": open /sos (or the private abuse
     support) with its own "are you safe?" question answered the same way, so the person isn't asked
@@ -120,8 +134,7 @@ def open_support(t: Turn, check_frame: Frame) -> None:
     finish_frame(t, check_frame, announce=False)
     flow_id = "ipv" if route == "ipv" else "sos"
     if flow_id == "ipv":
-        seat.joint_exercises_off = True
-        seat.disclosure_disputed = False
+        new_disclosure(seat)
     t.emit(SafetyEvent(flow_id, t.now))
     seat.picks = []
     frame = new_frame(t, flow_id, interrupt=True)

@@ -95,8 +95,10 @@ class Seat:
     locale: str = "en"
     joint_exercises_off: bool = False  # set privately by an abuse disclosure (S8); never shown to a partner
     # The person answered "you misunderstood" to the abuse support the last disclosure opened: their own
-    # repair is a whole one again (joint exercises stay off; a new disclosure clears this).
+    # repair is a whole one again (joint exercises stay off; a new disclosure clears this) unless an
+    # earlier disclosure stood or the private screen was positive (`disclosure_confirmed`, never cleared).
     disclosure_disputed: bool = False
+    disclosure_confirmed: bool = False
     draft: Draft | None = None
     timers: dict[str, str] = field(default_factory=dict)  # pending reminders: kind -> due (UTC ISO)
     nudge: Nudge | None = None
