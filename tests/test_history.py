@@ -149,6 +149,39 @@ async def test_a_repair_is_in_the_history_as_soon_as_its_message_is_final(alice)
     assert len([line for line in listing.splitlines() if line[:1].isdigit()]) == 1
 
 
+async def test_stop_and_clear_at_the_follow_up_question_clears_the_repair_from_the_history_too(alice):
+    """Found by review: kept before the follow-up question, the repair stayed in /history and /export after
+    "Stop, and clear my answers" there said the answers were cleared."""
+    await alice.onboard()
+    await walk_repair(alice)
+    assert alice.last_prompt.key == "repair.followup"
+    await alice.command("cancel")
+    await alice.taps("stop_clear")
+    mark = len(alice.inbox)
+    await alice.command("history")
+    shown = " ".join(alice.text_of(m) for m in alice.inbox[mark:])
+    assert "No finished repairs yet" in shown and REPAIR_ANSWERS["my_part"].rstrip(".") not in shown
+
+
+def test_a_repair_parked_at_its_follow_up_is_kept_once_whatever_runs_meanwhile(content):
+    """Found by review: a solo repair parked at its follow-up, then a shared one finished, then the solo one
+    resumed: it was kept a second time, and its follow-up noted on the wrong entry."""
+    from datetime import datetime, timezone
+
+    from bot.engine import Seat, history
+    now = datetime(2026, 12, 3, tzinfo=timezone.utc)
+    seat = Seat()
+    seat.slots.update(my_part="solo part")
+    history.archive(seat, content.flows["repair"], now)  # the solo repair, parked at its follow-up
+    seat.slots.update(my_part="shared part", followup_in="w1")
+    history.archive(seat, content.flows["together"], now)
+    history.followup_planned(seat, content.flows["together"], now)
+    seat.slots.update(followup_in="d3")
+    history.followup_planned(seat, content.flows["repair"], now)  # the solo one resumed and answered
+    assert [(e["kind"], e["answers"]["my_part"], e["followup_in"]) for e in seat.history] == [
+        ("solo", "solo part", "d3"), ("together", "shared part", "w1")]
+
+
 @pytest.mark.parametrize("typed", ["back", "skip", "cancel", "go back"])
 async def test_words_that_mean_leave_close_the_history_over_a_step(alice, typed):
     """Found trying Mend as a new user: /history mid-repair understood only "1" (Close); "skip" and
@@ -248,7 +281,7 @@ def test_a_repair_already_past_the_old_place_of_archive_is_kept_at_its_follow_up
     seat.slots.update(my_part="I raised my voice", followup_in="d3")
     history.followup_planned(seat, content.flows["repair"], datetime(2026, 12, 3, tzinfo=timezone.utc))
     assert [e["followup_in"] for e in seat.history] == ["d3"] and seat.history[0]["answers"]["my_part"]
-    assert history.KEPT_SLOT not in seat.slots
+    assert history.kept_slot("repair") not in seat.slots
     history.archive(seat, content.flows["repair"], datetime(2026, 12, 4, tzinfo=timezone.utc))  # the usual order
     history.followup_planned(seat, content.flows["repair"], datetime(2026, 12, 4, tzinfo=timezone.utc))
-    assert len(seat.history) == 2 and history.KEPT_SLOT not in seat.slots
+    assert len(seat.history) == 2 and history.kept_slot("repair") not in seat.slots

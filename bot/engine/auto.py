@@ -191,6 +191,7 @@ def discard(t: Turn, frame: Frame, step: ActionStep) -> Next:
     leave_for(t, frame)
     seat = t.seat
     seat.parked = []
+    history.forget_unfinished(seat)
     seat.slots = {k: v for k, v in seat.slots.items() if k.startswith(PERSISTENT_SLOT_PREFIXES)}
     timers.cancel(t, "*")
     timers.reschedule_daily(t)  # the practices the person chose stay on

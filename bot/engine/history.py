@@ -25,7 +25,13 @@ SUMMARY_SLOTS = ("feelings", "set_up", "my_part", "regret", "their_view", "their
                  "makes_sense", "my_ask", "my_offer", "move_on")
 REQUEST_SLOTS = ("request_feeling", "request_situation", "request_need", "request_ask")
 FOLLOWUP_NOTES = ("followup_partly", "followup_adjusted")
-KEPT_SLOT = "history_kept"  # this run's entry is kept; its follow-up is still to be noted (bookkeeping)
+# Bookkeeping, one per flow (a solo repair parked at its follow-up while a shared one runs): the number of
+# the entry this run kept, whose follow-up is still to be noted.
+KEPT_PREFIX = "history_kept_"
+
+
+def kept_slot(flow_id: str) -> str:
+    return KEPT_PREFIX + flow_id
 
 SlotParam = Callable[[str, Mapping[str, Any]], Any]  # (slot name, slots) -> the value as a message param
 
@@ -44,17 +50,28 @@ def archive(seat: Seat, flow: Flow, now: datetime) -> None:
         "n": len(seat.history) + 1, "at": now.isoformat(), "kind": KINDS.get(flow.id, flow.id), "answers": answers,
         "draft": seat.slots.get("draft_own"), "followup_in": seat.slots.get("followup_in"), "followup": None,
     })
-    seat.slots[KEPT_SLOT] = True
+    seat.slots[kept_slot(flow.id)] = str(seat.history[-1]["n"])
 
 
 def followup_planned(seat: Seat, flow: Flow, now: datetime) -> None:
     """The repair is kept once its message is final, before the follow-up question (so /history has it
     even if that question is left open); the follow-up chosen then is noted on that entry. A repair
     that was already past the old place of `archive` (the end) when this changed is kept now."""
-    if seat.slots.pop(KEPT_SLOT, None) is None:
+    kept = seat.slots.pop(kept_slot(flow.id), None)
+    if kept is None:
         archive(seat, flow, now)
-        seat.slots.pop(KEPT_SLOT, None)
-    seat.history[-1]["followup_in"] = seat.slots.get("followup_in")
+        kept = seat.slots.pop(kept_slot(flow.id))
+    for entry in seat.history:
+        if str(entry.get("n")) == kept:
+            entry["followup_in"] = seat.slots.get("followup_in")
+
+
+def forget_unfinished(seat: Seat) -> None:
+    """ "Stop, and clear my answers" at a repair's follow-up question: the entry kept a moment ago goes
+    too (found by review: it stayed in /history and /export after "your answers are cleared")."""
+    for name in [k for k in seat.slots if k.startswith(KEPT_PREFIX)]:
+        kept = seat.slots.pop(name)
+        seat.history = [e for e in seat.history if str(e.get("n")) != kept]
 
 
 def note_followup(seat: Seat) -> None:

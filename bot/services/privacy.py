@@ -13,19 +13,20 @@ import aiosqlite
 
 from bot.content.model import PARTNER_PREFIX, Catalog, Content
 from bot.engine.frames import HINT_KEPT, NOTED
-from bot.engine.history import KEPT_SLOT
+from bot.engine.history import KEPT_PREFIX
 from bot.engine.state import Seat, SessionState, SlotValue
 from bot.storage import personal_data, repo
 from bot.storage.repo import iso
 
-BOOKKEEPING = frozenset({HINT_KEPT, NOTED, KEPT_SLOT})
+BOOKKEEPING = frozenset({HINT_KEPT, NOTED})
 
 
 def own_answers(slots: dict[str, SlotValue]) -> dict[str, SlotValue]:
     """The person's own answers: a partner's revealed words (the `partner_` slots) are theirs, not this
     person's, and are never exported here (P6). Mend's own bookkeeping (which notes it gave, which
     answers were kept after a hint) isn't an answer either (found by review)."""
-    return {k: v for k, v in slots.items() if not k.startswith(PARTNER_PREFIX) and k not in BOOKKEEPING}
+    return {k: v for k, v in slots.items()
+            if not k.startswith((PARTNER_PREFIX, KEPT_PREFIX)) and k not in BOOKKEEPING}
 
 
 def as_shown(slots: dict[str, SlotValue], content: Content, catalog: Catalog) -> dict[str, SlotValue]:
