@@ -361,6 +361,15 @@ def test_hard_negatives_stay_quiet(checker, text):
     "don't worry, it's not the end of the world, we'll get another one", "my heart was in the right place but it hurt you, i'm sorry",
     "honestly anyone would have snapped after the day you had, I get it", "that's not what happened in the movie lol",
     "ngl i dont know if im the problem here, can u help me see it",
+    # found by the session's independent review
+    "my heart was in the right place, but I see it hurt you", "c'était pour te rendre service, mais je vois que ça t'a blessée",
+    "I can see why you were upset, anyone would have reacted the same way in your shoes",
+    "n'importe qui aurait réagi pareil à ta place", "أي شخص آخر كان سيغضب في مكانك",
+    "j'aimerais qu'on mette un point final à ces disputes", "je t'aime, point barre",
+    "عطيني 10 دقايق باش نهدا و من بعد نحلو المشكل", "you said the same thing to me last week and it really helped",
+    "it always lands on me to remember birthdays so could you set a reminder",
+    "that never happened before, thank you for being so patient",
+    "It's not the end of the world if we skip the party, I'd rather stay in with you",
     "ملي قلت ليك راك كتكبري الموضوع، كنت كنصغر من داكشي اللي حاسة بيه. سمحيلي",
 ])
 def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patterns(content, text):
@@ -441,7 +450,8 @@ def test_a_hedged_apology_is_still_a_non_apology(checker):
     assert set(checker.labels("I'm sorry I snapped at you earlier but you kind of deserved it.")) == {"non_apology"}
 
 
-@pytest.mark.parametrize("text", ["ok 🙄", "great job as usual 🙄", "oh la pauvre, madame est fatiguée 🙄"])
+@pytest.mark.parametrize("text", ["ok 🙄", "great job as usual 🙄", "oh la pauvre, madame est fatiguée 🙄",
+                                  "you were on your phone the whole train ride 🙄"])  # "train", but at them
 def test_an_eye_roll_at_the_partner_is_contempt(content, text):
     assert pattern_labels(content.lexicons.values(), text) == {"contempt"}
 

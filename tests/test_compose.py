@@ -269,6 +269,9 @@ def test_spoken_french_openings_are_kept_as_said_not_framed_twice(catalogs):
                      "Je ferai plus jamais ça devant les autres.", "Est-ce qu'on peut en parler ce soir\u00a0? ca"):
         assert sentence in draft
     assert "pardon pour ceci" not in draft and "je le comprends" not in draft and "La prochaine fois" not in draft
+    # "plus jamais" inside an answer that isn't a first-person promise keeps its frame (found by review)
+    for offer in ("ne plus jamais crier", "te parler calmement et plus jamais crier"):
+        assert f"je ferai autrement\u00a0: {offer}." in draft_text({"my_offer": offer}, catalogs["fr"])
 
 
 def test_an_arabic_draft_lists_the_partner_s_feelings_with_the_arabic_comma_as_their_need(catalogs):

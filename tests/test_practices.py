@@ -122,6 +122,19 @@ async def test_a_rule_for_the_partner_gets_one_hint_toward_an_action_of_my_own(a
     assert "If ___ happens again, I will ___" in last_text(alice, "coaching.scaffold.boundary")
     await alice.says("if the dishes are left again, i'll leave hers and wash only mine")
     assert "i'll leave hers and wash only mine" in last_text(alice, "boundaries.plan_back")
+
+
+async def test_a_boundary_of_my_own_gets_no_hint_even_when_it_answers_back(alice):
+    """Found by review: "si tu me parles mal, je quitte la pièce", a textbook boundary, got the
+    defensiveness hint; and "you have my word" is not a rule for them."""
+    await alice.onboard()
+    await alice.taps("boundaries")
+    await alice.taps("sometimes")
+    await alice.taps("mostly")
+    await alice.picks("own_needs")
+    await alice.taps("skip")
+    await alice.says("si tu me parles mal, je quitte la pièce")
+    assert "boundaries.plan_back" in alice.keys() and alice.last_prompt.key == "home.menu"
     assert alice.last_prompt.key == "home.menu"
 
 

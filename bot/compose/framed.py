@@ -60,7 +60,8 @@ SPACED_MARK = re.compile(r"(?<=[\w»)])[ \u00a0\u202f]*([?!;]+)")
 # Spoken French contractions of "je suis" (folded), read as "je suis" when an answer's opening is compared.
 SPOKEN_JE_SUIS = re.compile(r"^(jsuis|j'suis|jsui|chui|chuis|shui|jss)\b")
 # "je le ferai plus jamais" is a promise already; "La prochaine fois, je ferai plus jamais…" read badly.
-NEVER_AGAIN_FR = re.compile(r"\b(plus jamais|jamais plus)\b|^je (ne )?(le |la |te |l')?(re)?(ferai|dirai)s? plus\b")
+NEVER_AGAIN_FR = re.compile(r"^(plus jamais|jamais plus)\b|^je (ne )?(\w+ ){0,2}(plus jamais|jamais plus)\b"
+                            r"|^je (ne )?(le |la |te |l')?(re)?(ferai|dirai)s? plus\b")
 # A French answer starting with a subject is already a sentence ("tu as dû te sentir seule").
 FRENCH_SUBJECT = re.compile(r"^(je|j'|tu|t'|on|ca|c'|il|elle|ils|elles|nous|vous|ce|cela|moi|toi)\b")
 FIRST_PERSON_FR = re.compile(r"^(je|j')")

@@ -347,8 +347,12 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     labels = coaching_labels(step, event)
     if step.check and step.rewrite == "own" and not hint_label(labels) and about_them(text):
         labels = (*labels, "about_them")
-    if step.check and step.rewrite == "boundary" and not hint_label(labels) and rule_for_them(text):
-        labels = (*labels, "rule_for_them")
+    if step.check and step.rewrite == "boundary":
+        # A boundary is told about a put-down in it, or a rule for the partner; "si tu me parles mal, je
+        # quitte la pièce" answers back by its nature, so defensiveness and apologies don't apply (review).
+        labels = tuple(label for label in labels if label in ("criticism", "contempt"))
+        if not labels and rule_for_them(text):
+            labels = ("rule_for_them",)
     problem = hint_label(labels) if hints < MAX_HINTS else None
     if problem:  # one kind hint per draft version; never blocks, never edits the words
         seat.draft = Draft(frame.at, text, problem, hints + 1)

@@ -53,8 +53,9 @@ def about_them(text: str) -> bool:
 # A "boundary" that is a rule for the partner: an obligation on them ("he has to", "tu dois", "خاصو"),
 # and nothing the writer will do ("I will", "je vais", "غادي ن…", "سأ…"). English, French, Arabic, Darija.
 _THEIR_OBLIGATION = re.compile(
-    r"\b(he|she|they|you|u)\b('?s| is| are|'re)? ?(has|have|needs?|must|should|better|gotta|got to|is going to|'?s going to)( to)?\b"
-    r"|\b(il|elle|tu)\s+(doit|dois|devra|devras|faut|a int[ée]r[êe]t)\b|\bil faut qu'(il|elle|tu)\b"
+    r"\b(he|she|they|you|u|hes|shes|theyre|youre)\b('?s| is| are|'re)? ?(has to|have to|needs? to|must|should|"
+    r"better|gotta|got to|is going to|'?s going to)\b"
+    r"|\b(il|elle|tu)\s+(doit|dois|devra|devras|a int[ée]r[êe]t)\b|\bil faut qu'(il|elle|tu)\b"
     r"|(?<!\w)(khaso|khassou|khasso|khassha|khasha|khassek|khasek|khask)(?!\w)"
     r"|(?<!\w)(خاصو|خاصه|خاصها|خاصك|عليه أن|عليه ان|عليها أن|عليها ان|عليك أن|عليك ان|يجب عليه|يجب عليها|يجب عليك)(?!\w)",
     re.IGNORECASE)
