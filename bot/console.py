@@ -92,7 +92,9 @@ def format_for_console(rendered: Rendered, content: Content, locale: str) -> str
         for b in rendered.buttons:
             if b.id not in listed:
                 lines.append(_option_line(number[b.id], b))
-        hint = ("console.multi_hint" if rendered.multi else "console.scale_hint" if rendered.answer == "scale"
+        groups_card = any(b.id.startswith(GROUP_PREFIX) for b in rendered.buttons)
+        # On the card of feeling groups a number opens one group; "that counts as Done" would be untrue there.
+        hint = ("console.multi_hint" if rendered.multi and not groups_card else "console.scale_hint" if rendered.answer == "scale"
                 else "console.time_hint" if rendered.answer == "time" else "console.options_hint")
         lines.append(catalog.text(hint))
     return "\n".join(lines)

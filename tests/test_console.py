@@ -66,6 +66,18 @@ def test_parse_line_maps_numbers_labels_and_commands():
     assert parse_line("/", prompt) == TextReceived("/")
 
 
+def test_the_groups_card_is_not_told_numbers_count_as_done(content):
+    """Found by review: at the card of feeling groups a number opens one group, so "that counts as Done"
+    was untrue there."""
+    from bot.console import format_for_console
+    from bot.engine.families import PREFIX
+    groups = Rendered("q", (Button(f"{PREFIX}sad", "Sad"), Button(f"{PREFIX}angry", "Angry"), Button("done", "Done")),
+                      (), True, True)
+    words = Rendered("q", (Button("hurt", "hurt"), Button("done", "Done")), (), True, True)
+    assert "counts as Done" not in format_for_console(groups, content, "en")
+    assert "counts as Done" in format_for_console(words, content, "en")
+
+
 async def test_whole_repair_in_the_console(db, content, clock):
     output = await chat(db, content, clock, FULL_REPAIR)
     assert "Step 1 of 3" in output and "Step 2 of 3" in output and "Step 3 of 3" in output
