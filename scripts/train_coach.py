@@ -5,8 +5,8 @@
 Encodes the bank (content/coach/examples.yaml) and the dev split (tests/data/coach/dev.yaml) with
 the shipped encoder, fits one logistic model per label (one-vs-rest), and picks each label's
 threshold by 5-fold cross-validation on dev (patterns included, as the checker runs): the one whose
-weaker figure (precision or recall) is strongest; then raised where needed so at most 8% of the drafts with nothing to note get a hint (the goal is 10%). Writes model.npz
-with model.json (hash of the weights, the encoder's name, the thresholds and the hashes of what it
+weaker figure (precision or recall) is strongest; then raised where needed so at most 8% of the drafts
+with nothing to note get a hint (the goal is 10%). Writes model.npz with model.json (hash of the weights, the encoder's name, the thresholds and the hashes of what it
 was trained on, which a test checks so a stale model can't ship). The held-out split is never read.
 """
 from __future__ import annotations

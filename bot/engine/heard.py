@@ -133,12 +133,12 @@ def ask_to_keep(t: Turn) -> bool:
     if held is None:
         return False
     held.turn = t.seat.turn
+    key = "system.keep_heavy_words"
+    params: dict[str, object] = {"heard": shown_back(held.text)}
     part = f"{PLAN_PARTS}.{held.at[1]}"
     if held.at[0] == "safety_plan" and part in t.content.catalog(t.seat.locale).messages:
         # "Keep it here?" read oddly after a /sos detour: the person is asked where "here" is (found
         # trying Mend as a new user); the plan's part is named as "Change one part" names it.
-        t.send("system.keep_plan_words", {"heard": shown_back(held.text), "part": {"labels": [part]}},
-               choices=HOLD_CHOICES, prompt=True)
-        return True
-    t.send("system.keep_heavy_words", {"heard": shown_back(held.text)}, choices=HOLD_CHOICES, prompt=True)
+        key, params["part"] = "system.keep_plan_words", {"labels": [part]}
+    t.send(key, params, choices=HOLD_CHOICES, prompt=True)
     return True

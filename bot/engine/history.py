@@ -29,11 +29,11 @@ FOLLOWUP_NOTES = ("followup_partly", "followup_adjusted")
 # the entry this run kept, whose follow-up is still to be noted.
 KEPT_PREFIX = "history_kept_"
 
+SlotParam = Callable[[str, Mapping[str, Any]], Any]  # (slot name, slots) -> the value as a message param
+
 
 def kept_slot(flow_id: str) -> str:
     return KEPT_PREFIX + flow_id
-
-SlotParam = Callable[[str, Mapping[str, Any]], Any]  # (slot name, slots) -> the value as a message param
 
 
 def archive(seat: Seat, flow: Flow, now: datetime) -> None:
