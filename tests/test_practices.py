@@ -87,6 +87,33 @@ async def test_a_gentle_own_version_of_the_request_gets_the_positive_note(alice)
     assert alice.last_prompt.key == "home.menu"
 
 
+async def test_the_moment_is_told_about_a_verdict_in_it_and_offered_a_camera_shape(alice):
+    """The moment step hears only about a verdict or a put-down: "every dinner" or "selfish" is what a
+    camera wouldn't have seen (found trying Mend as a new user: a rant there went into the request)."""
+    await alice.onboard()
+    await alice.taps("request")
+    await alice.says("You never listen.")
+    await alice.picks("hurt")
+    sends = await alice.says("every dinner you're on your phone, you're so selfish")
+    assert alice.last_prompt.key == "coaching.hint.criticism", alice.keys(sends)
+    await alice.taps("lint_rewrite")
+    assert alice.last_prompt.key == "coaching.scaffold.moment"
+    assert "“On ___, when ___.”" in alice.text_of(alice.last_prompt)
+    await alice.says("on Sunday, when you were on your phone through dinner")
+    assert alice.last_prompt.key == "request.need"
+
+
+async def test_a_plain_moment_hears_no_note_even_where_the_model_reads_an_apology(alice):
+    await alice.onboard()
+    await alice.taps("request")
+    await alice.says("You never think about my work.")
+    await alice.picks("lonely")
+    # The model reads this as owning an act ("i had to leave work"); a moment is neither praised nor told.
+    sends = await alice.says("on friday you forgot to pick up the kids and i had to leave work")
+    assert not any(k.startswith("coaching.") for k in alice.keys(sends)), alice.keys(sends)
+    assert alice.last_prompt.key == "request.need", alice.keys(sends)
+
+
 # -- boundary reflection -----------------------------------------------------------------------
 async def test_boundary_reflection_is_private_and_ends_with_my_own_boundary(alice):
     await alice.onboard()

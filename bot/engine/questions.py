@@ -347,11 +347,9 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     labels = coaching_labels(step, event)
     if step.check and step.rewrite == "own" and not hint_label(labels) and about_them(text):
         labels = (*labels, "about_them")
-    if step.check and step.rewrite == "boundary":
-        # A boundary is told about a put-down in it, or a rule for the partner; "si tu me parles mal, je
-        # quitte la pièce" answers back by its nature, so defensiveness and apologies don't apply (review).
+    if step.check and step.rewrite in ONLY_ATTACKS:
         labels = tuple(label for label in labels if label in ("criticism", "contempt"))
-        if not labels and rule_for_them(text):
+        if step.rewrite == "boundary" and not labels and rule_for_them(text):
             labels = ("rule_for_them",)
     problem = hint_label(labels) if hints < MAX_HINTS else None
     if problem:  # one kind hint per draft version; never blocks, never edits the words
@@ -375,6 +373,11 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     runner.move_on(t, frame, step)
 
 
+# Steps told only about a verdict or a put-down in their answer. A boundary ("si tu me parles mal, je
+# quitte la pièce") answers back by its nature, so defensiveness and apologies don't apply (review); a
+# moment the way a camera saw it ("when you were on your phone through dinner") is neither an apology
+# nor a start-up, and "you always" or "useless" is what a camera wouldn't have seen.
+ONLY_ATTACKS = ("boundary", "moment")
 # Steps whose answer goes into the draft turned toward "you" whatever else it says.
 SENT_AS_TURNED = ("own", "ask", "offer")
 

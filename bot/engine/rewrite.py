@@ -80,7 +80,7 @@ def scaffold(category: object, text: str, shape: str | None) -> tuple[str, dict[
     if shape == "own" and label != "non_apology":
         owned, going_on = own_part(text)
         return "coaching.scaffold.own", {"owned": owned, "situation": going_on}
-    if shape in ("ask", "offer", "acknowledge", "boundary") and label != "non_apology":
+    if shape in ("ask", "offer", "acknowledge", "boundary", "moment") and label != "non_apology":
         return f"coaching.scaffold.{shape}", {}
     words = my_side(text) if label == "defensiveness" else situation(text)
     return f"coaching.scaffold.{label}", {"situation": words}
