@@ -42,6 +42,7 @@ def test_scale_answers(said, expected):
     (AGE, "I'm not sure", ("none", ())),          # function words alone never decide
     (AGE, "3", ("none", ())),
     (FOLLOWUP, "yes", ("tie", ("d3", "w1"))),
+    (FOLLOWUP, "ya", ("tie", ("d3", "w1"))),      # "ya", "yea": yes as typed on a phone (new-user trial, session 22)
     (FOLLOWUP, "in a week please", ("picked", ("w1",))),
     (TZ, "sao paulo", ("picked", ("america_sao_paulo",))),  # accents
     (TZ, "BERLN", ("picked", ("europe_berlin",))),
@@ -139,3 +140,14 @@ def test_a_not_the_person_wrote_is_never_matched_away(typed):
     assert read(typed, options, locale="en").kind == "none"
     with_not = options + [OptionText("worse", "Not better yet", ("pas mieux", "ماشي أحسن", "mashi 7sen"))]
     assert read(typed, with_not, locale="en").ids == ("worse",)
+
+
+ARABIC_CALM = [OptionText("calm", "من 0 إلى 3 · هادئ إلى حد ما"), OptionText("unsettled", "من 4 إلى 6 · متوتر"),
+               OptionText("high", "من 7 إلى 8 · منفعل جدًا"), OptionText("flooded", "من 9 إلى 10 · لا أستطيع التفكير بوضوح")]
+
+
+@pytest.mark.parametrize("said, expected", [("متوترة", "unsettled"), ("متوتر", "unsettled"), ("منفعلة جدا", "high"),
+                                            ("هادئة", "calm")])
+def test_an_arabic_label_in_the_masculine_hears_the_feminine_too(said, expected):
+    """Found trying Mend as a new user: "متوترة" (on edge, said by a woman) was not understood."""
+    assert read(said, ARABIC_CALM, locale="ar").ids == (expected,)

@@ -141,6 +141,12 @@ def test_a_view_left_in_the_third_person_keeps_its_own_subject(phrases):
     assert composed.third_person  # still about him (his mom is named): the note asks the person to check
 
 
+def test_a_view_written_with_u_keeps_its_own_subject(phrases):
+    """New-user trial, session 22: "I imagine it felt u prob felt scared when the door slammed"."""
+    text = compose_draft(DraftWords(their_view="u prob felt scared when the door slammed"), phrases).text
+    assert "I imagine u prob felt scared when the door slammed" in text and "it felt u" not in text
+
+
 def test_a_closing_emoji_comes_after_the_mark_not_before_it(phrases):
     """New-user trial 4: "…my brain is mush w work rn 😅?" read as a typo in the message."""
     text = compose_draft(DraftWords(my_ask="could you give me 10 min when my brain is mush w work rn 😅",
@@ -279,7 +285,7 @@ def test_an_arabic_draft_lists_the_partner_s_feelings_with_the_arabic_comma_as_t
     answers = {"my_part": "رفعت صوتي.", "their_feelings": {"labels": [
         "pickers.feelings.hurt", "pickers.feelings.want_understood", "pickers.feelings.small"]}}
     draft = draft_text(answers, catalogs["ar"])
-    assert "الألم، الحاجة إلى من يفهمك والصِّغَر" in draft  # not "أن أُفهَم", the writer's own need
+    assert "الألم، الحاجة إلى من يفهمك والشعور بالصِّغَر" in draft  # not "أن أُفهَم", the writer's own need
     assert "," not in draft
 
 
@@ -327,3 +333,14 @@ def test_a_lone_i_typed_on_a_phone_is_a_capital_in_the_message(phrases):
     assert "I raised my voice when I'd had a long day" in composed.text
     assert "Next time, I'll take a breath before I answer." in composed.text
     assert " i " not in composed.text
+
+
+def test_a_moment_told_from_its_time_gets_its_when(phrases):
+    """New-user trial, session 22: "I felt overwhelmed on friday you forgot to pick up the kids…"."""
+    text = compose_request(["overwhelmed"], "on friday you forgot to pick up the kids and i had to leave work", [],
+                           None, phrases).text
+    assert text.startswith("I felt overwhelmed on friday, when you forgot to pick up the kids and I had to leave work.")
+    text = compose_request(["lonely"], "on Sunday, when you were on your phone", [], None, phrases).text
+    assert text.startswith("I felt lonely on Sunday, when you were on your phone.")  # its own "when" stays
+    text = compose_request(["lonely"], "last night", [], None, phrases).text
+    assert text.startswith("I felt lonely last night.")

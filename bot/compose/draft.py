@@ -28,7 +28,7 @@ DRAFT_PHRASES = (
 QUOTES = "\"'“”‘’«»"
 END_MARKS = ".!?…؟"  # ؟: the Arabic question mark
 QUESTION_MARKS = "?!؟"  # a closing mark worth keeping
-SUBJECTS = ("you", "your", "it", "it's", "that", "that's", "this", "there", "we", "we're", "our", "the", "my", "i")
+SUBJECTS = ("you", "your", "u", "ur", "it", "it's", "that", "that's", "this", "there", "we", "we're", "our", "the", "my", "i")
 DETERMINERS = ("a", "an", "the", "more", "less", "some", "my", "our", "no", "fewer", "any", "one", "two", "less")
 IRREGULAR_PAST = frozenset("""
 said told was were got made left took went shouted yelled snapped forgot ignored raised walked stormed slammed
@@ -348,6 +348,22 @@ def as_said(raw: str | None, spaced_marks: bool = False) -> str:
     return upper_first(words) + ("\u00a0" + end if spaced_marks and end in QUESTION_MARKS else end)
 
 
+# Who a moment's clause is about: where "on friday you forgot…" turns from its time to what happened.
+CLAUSE_SUBJECTS = frozenset("you u he she they we i my your ur his her their our".split())
+
+
+def _when_after_the_time(where: str) -> str:
+    """"on friday you forgot the kids" -> "on friday, when you forgot the kids": the moment's time,
+    then what happened, joined the way the request's "I felt … on Sunday, when you…" reads (found
+    trying Mend as a new user: "I felt overwhelmed on friday you forgot…"). As it was when there is
+    no clause after the time."""
+    words = where.split()
+    for i, word in enumerate(words[1:], start=1):
+        if word.lower().strip(",") in CLAUSE_SUBJECTS:
+            return " ".join(words[:i]).rstrip(",") + ", when " + " ".join(words[i:])
+    return where
+
+
 def compose_request(feelings: Sequence[str], situation: str | None, needs: Sequence[str], ask: str | None,
                     phrases: Phrases, english: bool = True, spaced_marks: bool = False) -> Composed:
     """The communication practice's result: "I felt … when …. What I need is …. Could you …?".
@@ -360,6 +376,8 @@ def compose_request(feelings: Sequence[str], situation: str | None, needs: Seque
     else:
         where = lower_first(tidy(situation)[0])
     felt = join_words(list(feelings), phrases["and"])
+    if english and " when " not in f" {where.lower()} " and first_word(where) in TIME_WORDS:
+        where = _when_after_the_time(where)
     if felt and where and (not english or " when " in f" {where.lower()} " or first_word(where) in TIME_WORDS):
         parts.append(fill(phrases["request_felt_at"], felt, when=where))  # "on Sunday, when you…": no second "when"
     elif felt and where:

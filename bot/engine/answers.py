@@ -84,7 +84,7 @@ STOPWORDS = {
 # Everyday words for yes and no, read as the word labels use ("Yes, in 3 days" / "Yes, in a week":
 # "iyeh" is as much a yes as "نعم", so both ask which one). Keys folded as `normalise` folds them.
 SAME_AS = {
-    "en": {"yeah": "yes", "yep": "yes", "yup": "yes", "nope": "no", "nah": "no"},
+    "en": {"yeah": "yes", "yep": "yes", "yup": "yes", "ya": "yes", "yea": "yes", "ye": "yes", "nope": "no", "nah": "no"},
     "fr": {"ouais": "oui", "ouep": "oui", "ouaip": "oui", "nan": "non"},
     "ar": {"ايه": "نعم", "اه": "نعم", "اييه": "نعم", "واخا": "نعم", "iyeh": "نعم", "iyah": "نعم", "ayeh": "نعم",
            "ah": "نعم", "na3am": "نعم", "wakha": "نعم", "waxa": "نعم", "la": "لا", "lla": "لا", "لالا": "لا"},
@@ -321,6 +321,10 @@ def _tally(named: list[set[str]], options: list[OptionText], original: str) -> R
 def _owners_of(word: str, owners: dict[str, set[str]]) -> set[str]:
     if word in owners:
         return owners[word]
+    if ARABIC_LETTER.search(word) and len(word) >= 4 and word.endswith("ه") and word[:-1] in owners:
+        # The feminine of a label's word ("متوترة" for "متوتر", ة folded to ه): Arabic labels are written
+        # in the masculine, and a woman types her own form (found trying Mend as a new user).
+        return owners[word[:-1]]
     if len(word) < MIN_TYPO_WORD or word.isdigit():
         return set()
     if ARABIC_LETTER.search(word) and len(word) < MIN_ARABIC_TYPO_WORD:
