@@ -258,6 +258,34 @@ def test_a_dispute_counts_for_its_own_disclosure_only(content, screen, answers, 
     assert (got == "whole") == (scope == "whole"), got
 
 
+def test_you_misunderstood_in_sos_later_is_the_persons_word_on_the_last_disclosure(content, screen):
+    """Found trying Mend as a new user: "No, I'm not safe" tapped by a slip at a check-in locked later repairs
+    to "for yourself only", and the only "you misunderstood" had been at the question already answered."""
+    state = at_place("repair", "intention", True)
+    t = advance(content, state, "a", said(screen, IPV_ITEMS[1][1]), NOW)
+    t = advance(content, t.state, "a", OptionChosen("tell_me_more", t.state.seats["a"].turn), NOW)
+    t = advance(content, t.state, "a", CommandReceived("cancel"), NOW)
+    assert t.state.seats["a"].stack[-1].step == "intention"
+    t = advance(content, t.state, "a", CommandReceived("sos"), NOW)
+    t = advance(content, t.state, "a", OptionChosen("misunderstood", t.state.seats["a"].turn), NOW)
+    seat = t.state.seats["a"]
+    assert seat.disclosure_disputed and seat.joint_exercises_off  # S8: joint work stays off
+    assert seat.stack[-1].step == "intention"
+    t = advance(content, t.state, "a", OptionChosen("ready", seat.turn), NOW)
+    frame = t.state.seats["a"].stack[-1]
+    assert (frame.flow, frame.step) == ("repair", "feelings")  # the whole repair again
+
+
+def test_without_the_dispute_the_repair_after_a_disclosure_is_for_oneself(content, screen):
+    """The other side of the test above: the same path without /sos keeps the repair one's own."""
+    state = at_place("repair", "intention", True)
+    t = advance(content, state, "a", said(screen, IPV_ITEMS[1][1]), NOW)
+    t = advance(content, t.state, "a", OptionChosen("tell_me_more", t.state.seats["a"].turn), NOW)
+    t = advance(content, t.state, "a", CommandReceived("cancel"), NOW)
+    t = advance(content, t.state, "a", OptionChosen("ready", t.state.seats["a"].turn), NOW)
+    assert t.state.seats["a"].stack[-1].flow == "repair_self"
+
+
 def test_a_positive_private_screen_is_never_undone_by_a_dispute(content, screen):
     state = at_place("repair", "intention", True)
     state.seats["a"].joint_exercises_off = state.seats["a"].disclosure_confirmed = True
