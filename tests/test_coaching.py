@@ -811,9 +811,10 @@ def test_my_part_about_what_they_did_gets_a_gentle_hint(content, step, text, hin
     t = go(content, state, TextReceived(text))
     keys = [getattr(e, "key", None) for e in t.effects]
     assert ("coaching.hint.about_them" in keys) is hinted, keys
-    if hinted:  # "Help me rewrite" offers the own-part shape
+    if hinted:  # "Help me rewrite" offers the own-part shape, or at the apology a one-sentence apology
         t = press(content, t, "lint_rewrite")
-        assert [getattr(e, "key", None) for e in t.effects][0] == "coaching.scaffold.own"
+        shape = "own" if step == "my_part" else "regret"
+        assert [getattr(e, "key", None) for e in t.effects][0] == f"coaching.scaffold.{shape}"
 
 
 @pytest.mark.parametrize("text, hinted", [("she thinks everything is about her", True),
@@ -859,3 +860,18 @@ async def test_the_same_positive_note_isnt_said_twice_running(alice, content):
     sends = await alice.says(second)
     assert "coaching.note.good_apology" not in alice.keys(sends)
     assert alice.last_prompt.key != "repair.regret"  # on as usual
+
+
+@pytest.mark.parametrize("step, text, shape", [
+    ("my_part", "sorry if you felt hurt", "own"),  # what they did first: the apology is the next question
+    ("regret", "sorry if you felt hurt", "regret"),
+])
+def test_a_non_apology_gets_the_shape_of_the_step_it_is_at(content, step, text, shape):
+    """New-user trial, session 22: at "my part", the apology shape ("I'm sorry that I ___. I can see it left
+    you feeling ___. Next time I'll ___.") asked ahead for the next steps, and the draft apologised twice."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", step, 1)], turn=9, consented_at=NOW.isoformat(),
+                                          adult=True, slots={"feelings": ["hurt"]})})
+    t = go(content, state, checked(content, text))
+    assert "coaching.hint.non_apology" in [getattr(e, "key", None) for e in t.effects]
+    t = press(content, t, "lint_rewrite")
+    assert [getattr(e, "key", None) for e in t.effects][0] == f"coaching.scaffold.{shape}"

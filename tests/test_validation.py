@@ -317,10 +317,10 @@ def test_a_missing_key_for_one_locale_only_names_that_locale(copy):
 def test_a_rewrite_shape_needs_the_checker_and_a_known_kind(copy):
     flow = copy / "flows" / "repair.yaml"
     edit(flow, "    check: true\n    rewrite: own\n    save_as: my_part", "    rewrite: own\n    save_as: my_part")
-    edit(flow, "    rewrite: own\n    save_as: regret", "    rewrite: apology\n    save_as: regret")
+    edit(flow, "    rewrite: regret", "    rewrite: apology")
     found = "\n".join(problems(copy))
     assert f"repair.yaml:{line_of(flow, 'rewrite: own')}: step 'my_part': 'rewrite' shapes coaching hints" in found
-    assert "step 'regret': 'rewrite' is one of own, ask, offer, acknowledge" in found
+    assert "step 'regret': 'rewrite' is one of own, regret, ask, offer, acknowledge" in found
 
 
 def test_if_nothing_goes_on_an_optional_free_text_question_and_names_a_message(copy):

@@ -19,7 +19,7 @@ DURATION_RE = re.compile(r"^(\d+)([mhd])$")
 MAX_BREAK = timedelta(hours=24)
 TIME_KINDS = ("moment", "daily")
 # What a checked answer is, so "Help me rewrite" offers a shape that fits it (bot/engine/rewrite.py).
-REWRITE_SHAPES = ("own", "ask", "offer", "acknowledge", "boundary", "moment")
+REWRITE_SHAPES = ("own", "regret", "ask", "offer", "acknowledge", "boundary", "moment")
 
 STEP_KINDS = ("ask", "say", "branch", "call", "goto", "schedule", "cancel_timer", "record", "action", "await_partner", "end")
 COMMON_FIELDS = {"id", "next", "stage"}

@@ -75,7 +75,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "coaching.scaffold.defensiveness",
     "coaching.scaffold.non_apology",
     "coaching.scaffold.own", "coaching.scaffold.ask", "coaching.scaffold.offer", "coaching.scaffold.acknowledge",
-    "coaching.scaffold.boundary",
+    "coaching.scaffold.boundary", "coaching.scaffold.moment", "coaching.scaffold.regret",
     "reminders.none",
     "reminders.item",
     "reminders.settings",

@@ -345,7 +345,7 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     text = checked_text(step, event.text)
     hints = draft.hints if draft else 0
     labels = coaching_labels(step, event)
-    if step.check and step.rewrite == "own" and not hint_label(labels) and about_them(text):
+    if step.check and step.rewrite in ("own", "regret") and not hint_label(labels) and about_them(text):
         labels = (*labels, "about_them")
     if step.check and step.rewrite in ONLY_ATTACKS:
         labels = tuple(label for label in labels if label in ("criticism", "contempt"))
@@ -379,7 +379,7 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
 # nor a start-up, and "you always" or "useless" is what a camera wouldn't have seen.
 ONLY_ATTACKS = ("boundary", "moment")
 # Steps whose answer goes into the draft turned toward "you" whatever else it says.
-SENT_AS_TURNED = ("own", "ask", "offer")
+SENT_AS_TURNED = ("own", "regret", "ask", "offer")
 
 
 def coaching_labels(step: Question, event: TextReceived) -> tuple[str, ...]:

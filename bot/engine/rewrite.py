@@ -74,12 +74,17 @@ def scaffold(category: object, text: str, shape: str | None) -> tuple[str, dict[
     answer is (`rewrite:` in the flow): their own part gets a shape that names their act and what was
     going on for them; an ask, an offer or an acknowledgement of the partner gets a shape of that
     kind, quoting nothing (a feelings sentence around "can you stop being so lazy" reads worse than
-    the draft, found trying Mend as a new user). A non-apology keeps its apology shape everywhere;
-    other steps get the label's shape, a defensive draft quoting only the writer's side."""
+    the draft, found trying Mend as a new user); their apology gets a shape of one sentence. Elsewhere a
+    non-apology keeps its apology shape, and other steps get the label's shape, a defensive draft quoting
+    only the writer's side."""
     label = scaffold_label(category)
-    if shape == "own" and label != "non_apology":
+    if shape == "own":  # "sorry if you felt…" at "my part" too: what they did first; the apology is the next question
         owned, going_on = own_part(text)
         return "coaching.scaffold.own", {"owned": owned, "situation": going_on}
+    if shape == "regret":
+        # One sentence of apology: the shape with "it left you feeling ___. Next time I'll ___" asked
+        # again for the next two steps' answers, and the draft apologised twice (new-user trial, session 22).
+        return "coaching.scaffold.regret", {"situation": my_side(text) if label == "defensiveness" else situation(text)}
     if shape in ("ask", "offer", "acknowledge", "boundary", "moment") and label != "non_apology":
         return f"coaching.scaffold.{shape}", {}
     words = my_side(text) if label == "defensiveness" else situation(text)
