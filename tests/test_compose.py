@@ -344,3 +344,13 @@ def test_a_moment_told_from_its_time_gets_its_when(phrases):
     assert text.startswith("I felt lonely on Sunday, when you were on your phone.")  # its own "when" stays
     text = compose_request(["lonely"], "last night", [], None, phrases).text
     assert text.startswith("I felt lonely last night.")
+
+
+def test_a_darija_apology_to_a_woman_is_kept_as_said_and_the_arabic_draft_speaks_to_either(catalogs):
+    """New-user trial, session 22: "Sme7li 3la hadchi: sm7ili 3la dakchi" (the apology framed twice), and the
+    Arabic draft's "أنا آسف" and "حين تكون مستعدًا" spoke as a man, to a man."""
+    from bot.compose.view import draft_text
+    latin = draft_text({"my_part": "ghwett 3lik", "regret": "sm7ili 3la dakchi"}, catalogs["ar"])
+    assert "Sm7ili 3la dakchi." in latin and "Sme7li 3la hadchi:" not in latin
+    arabic = draft_text({"my_part": "رفعت صوتي", "regret": "خرجت من المطبخ"}, catalogs["ar"])
+    assert "آسف" not in arabic and "مستعد" not in arabic and "حين يناسبك ذلك؟" in arabic

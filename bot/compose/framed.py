@@ -27,7 +27,11 @@ REGRET_OPENERS = {
     "ar": ("اسف", "انا اسف", "اعتذر", "انا اعتذر", "سامحني", "سامحيني", "سمحلي", "سمحيلي", "سمح ليا", "ندمت",
            "انا نادم", "كان خاصني", "ما كانش خاصني", "ماكانش خاصني", "كان علي", "ما كان علي", "ليتني", "smhli",
            "sm7li", "smahli", "smhili", "sme7li", "sma7li", "pardon", "sorry", "asef", "ana asef", "ndemt",
-           "kan khasni", "ma kanch khasni", "makanch khasni"),
+           "kan khasni", "ma kanch khasni", "makanch khasni",
+           # to a woman, and with "lia"/"liya" apart (found trying Mend as a new user: "Sme7li 3la hadchi: sm7ili…")
+           "sm7ili", "sme7ili", "smhi", "sm7i", "sme7i", "sm7 lia", "sm7 liya", "sme7 lia", "sme7 liya", "smh lia",
+           "smh liya", "sm7i lia", "sm7i liya", "smhi lia", "smhi liya", "sam7ini", "samhini", "sam7ni", "samhni",
+           "سمحي ليا", "سمحي لي", "سمح لي", "سامحيني"),
 }
 VIEW_OPENERS = {
     "fr": ("j'imagine", "je pense", "je crois", "je sais", "peut-etre", "sans doute", "surement", "pour toi",
