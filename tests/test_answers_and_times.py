@@ -42,7 +42,7 @@ def test_scale_answers(said, expected):
     (AGE, "I'm not sure", ("none", ())),          # function words alone never decide
     (AGE, "3", ("none", ())),
     (FOLLOWUP, "yes", ("tie", ("d3", "w1"))),
-    (FOLLOWUP, "ya", ("tie", ("d3", "w1"))),      # "ya", "yea": yes as typed on a phone (new-user trial, session 22)
+    (FOLLOWUP, "yea", ("tie", ("d3", "w1"))),     # yes as typed on a phone (new-user trial, session 22; not "ya": "see ya")
     (FOLLOWUP, "in a week please", ("picked", ("w1",))),
     (TZ, "sao paulo", ("picked", ("america_sao_paulo",))),  # accents
     (TZ, "BERLN", ("picked", ("europe_berlin",))),
@@ -151,3 +151,10 @@ ARABIC_CALM = [OptionText("calm", "من 0 إلى 3 · هادئ إلى حد ما"
 def test_an_arabic_label_in_the_masculine_hears_the_feminine_too(said, expected):
     """Found trying Mend as a new user: "متوترة" (on edge, said by a woman) was not understood."""
     assert read(said, ARABIC_CALM, locale="ar").ids == (expected,)
+
+
+@pytest.mark.parametrize("said", ["كنخاف عليه", "لاباس عليه", "معاه"])
+def test_the_pronoun_ending_is_not_read_as_the_feminine(said):
+    """Found by review: "عليه" (on him) folded to "علي" and met "لست على ما يرام" (struggling)."""
+    options = [OptionText("struggling", "لست على ما يرام"), OptionText("fine", "أنا بخير")]
+    assert read(said, options, locale="ar").kind != "picked"

@@ -285,7 +285,7 @@ def test_an_arabic_draft_lists_the_partner_s_feelings_with_the_arabic_comma_as_t
     answers = {"my_part": "رفعت صوتي.", "their_feelings": {"labels": [
         "pickers.feelings.hurt", "pickers.feelings.want_understood", "pickers.feelings.small"]}}
     draft = draft_text(answers, catalogs["ar"])
-    assert "الألم، الحاجة إلى من يفهمك والشعور بالصِّغَر" in draft  # not "أن أُفهَم", the writer's own need
+    assert "الألم، الحاجة إلى من يفهمك والمهانة" in draft  # not "أن أُفهَم", the writer's own need
     assert "," not in draft
 
 
@@ -344,6 +344,20 @@ def test_a_moment_told_from_its_time_gets_its_when(phrases):
     assert text.startswith("I felt lonely on Sunday, when you were on your phone.")  # its own "when" stays
     text = compose_request(["lonely"], "last night", [], None, phrases).text
     assert text.startswith("I felt lonely last night.")
+
+
+@pytest.mark.parametrize("moment, reads", [  # found by review: possessives, prepositions and clause-times
+    ("after you left I cried", "I felt hurt after you left I cried."),
+    ("at your mom's house you ignored me", "I felt hurt at your mom's house, when you ignored me."),
+    ("on our anniversary you forgot", "I felt hurt on our anniversary, when you forgot."),
+    ("before I could finish you walked out", "I felt hurt before I could finish you walked out."),
+    ("at dinner with my parents you said that", "I felt hurt at dinner with my parents, when you said that."),
+    ("every time you look at your phone", "I felt hurt every time you look at your phone."),
+    ("on Sunday - you left", "I felt hurt on Sunday, when you left."),
+    ("yesterday you didn't call", "I felt hurt yesterday, when you didn't call."),
+])
+def test_a_moment_s_when_goes_only_where_its_clause_begins(phrases, moment, reads):
+    assert compose_request(["hurt"], moment, [], None, phrases).text.startswith(reads)
 
 
 def test_a_darija_apology_to_a_woman_is_kept_as_said_and_the_arabic_draft_speaks_to_either(catalogs):

@@ -349,18 +349,24 @@ def as_said(raw: str | None, spaced_marks: bool = False) -> str:
 
 
 # Who a moment's clause is about: where "on friday you forgot…" turns from its time to what happened.
-CLAUSE_SUBJECTS = frozenset("you u he she they we i my your ur his her their our".split())
+# Pronouns only: "your", "my" start a noun ("at your mom's house"), and never right after a preposition.
+CLAUSE_SUBJECTS = frozenset("you u he she they we i".split())
+PREPOSITIONS = frozenset("at in on of with to for from by about".split())
+# A time that is itself a clause's start ("after you left", "every time you…") takes no "when".
+CLAUSE_TIMES = frozenset("after before during every while until since".split())
 
 
 def _when_after_the_time(where: str) -> str:
-    """"on friday you forgot the kids" -> "on friday, when you forgot the kids": the moment's time,
-    then what happened, joined the way the request's "I felt … on Sunday, when you…" reads (found
-    trying Mend as a new user: "I felt overwhelmed on friday you forgot…"). As it was when there is
-    no clause after the time."""
+    """English only, and only after a time word: "on friday you forgot the kids" -> "on friday, when you
+    forgot the kids", joined the way the request's "I felt … on Sunday, when you…" reads (found trying
+    Mend as a new user: "I felt overwhelmed on friday you forgot…"). As it was when there is no clause
+    after the time, or the time is one ("after you left I cried")."""
     words = where.split()
+    if words[0].lower() in CLAUSE_TIMES:
+        return where
     for i, word in enumerate(words[1:], start=1):
-        if word.lower().strip(",") in CLAUSE_SUBJECTS:
-            return " ".join(words[:i]).rstrip(",") + ", when " + " ".join(words[i:])
+        if word.lower().strip(",") in CLAUSE_SUBJECTS and words[i - 1].lower().strip(",") not in PREPOSITIONS:
+            return " ".join(words[:i]).rstrip(",-–—: ") + ", when " + " ".join(words[i:])
     return where
 
 

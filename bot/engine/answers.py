@@ -84,7 +84,7 @@ STOPWORDS = {
 # Everyday words for yes and no, read as the word labels use ("Yes, in 3 days" / "Yes, in a week":
 # "iyeh" is as much a yes as "نعم", so both ask which one). Keys folded as `normalise` folds them.
 SAME_AS = {
-    "en": {"yeah": "yes", "yep": "yes", "yup": "yes", "ya": "yes", "yea": "yes", "ye": "yes", "nope": "no", "nah": "no"},
+    "en": {"yeah": "yes", "yep": "yes", "yup": "yes", "yea": "yes", "nope": "no", "nah": "no"},
     "fr": {"ouais": "oui", "ouep": "oui", "ouaip": "oui", "nan": "non"},
     "ar": {"ايه": "نعم", "اه": "نعم", "اييه": "نعم", "واخا": "نعم", "iyeh": "نعم", "iyah": "نعم", "ayeh": "نعم",
            "ah": "نعم", "na3am": "نعم", "wakha": "نعم", "waxa": "نعم", "la": "لا", "lla": "لا", "لالا": "لا"},
@@ -287,7 +287,10 @@ def _by_words(words: list[str], options: list[OptionText], phrases: dict[str, li
     # apart), and only when the person's other words don't decide: "to" (of "freedom to choose")
     # must not pick freedom for "to feel like she matters to me", or tie with "heard" in "to be heard".
     function = [w for w in words if w in stop and len(owners.get(w, ())) == 1]
-    named = {w: _owners_of(w, owners) for w in content + function}  # each word looked up once
+    # Words typed with a taa marbuta (ة), read before normalising folds it to ه: the feminine of a label's
+    # word, never the pronoun ending ه of "عليه" (found by review: "كنخاف عليه" read as "على ما يرام").
+    feminine = {normalise(w) for w in re.findall(r"[\u0621-\u064a]+", original) if w.endswith("ة")}
+    named = {w: _owners_of(w, owners, w in feminine) for w in content + function}  # each word looked up once
     if content:
         decided = _tally([named[w] for w in content], options, original)
         if decided.kind == "picked" or not function or not all(named[w] for w in content):
@@ -318,12 +321,12 @@ def _tally(named: list[set[str]], options: list[OptionText], original: str) -> R
     return Reading("picked", (leaders[0],)) if len(leaders) == 1 else Reading("tie", tuple(leaders))
 
 
-def _owners_of(word: str, owners: dict[str, set[str]]) -> set[str]:
+def _owners_of(word: str, owners: dict[str, set[str]], feminine: bool = False) -> set[str]:
     if word in owners:
         return owners[word]
-    if ARABIC_LETTER.search(word) and len(word) >= 4 and word.endswith("ه") and word[:-1] in owners:
-        # The feminine of a label's word ("متوترة" for "متوتر", ة folded to ه): Arabic labels are written
-        # in the masculine, and a woman types her own form (found trying Mend as a new user).
+    if feminine and len(word) >= 4 and word[:-1] in owners:
+        # The feminine of a label's word ("متوترة" for "متوتر"): Arabic labels are written in the
+        # masculine, and a woman types her own form (found trying Mend as a new user).
         return owners[word[:-1]]
     if len(word) < MIN_TYPO_WORD or word.isdigit():
         return set()

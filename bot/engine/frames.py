@@ -79,6 +79,8 @@ def leave(t: Turn, frame: Frame) -> None:
     # its answers are that run's too ("no check-in tomorrow" was asked a second and a third time).
     if frame.interrupt and frame.flow in t.content.flows and not in_flow(t, frame.flow):
         forget_answers(t, frame.flow)
+    if frame.flow in t.content.flows and not in_flow(t, frame.flow):
+        forget_kept_after_hint(t, frame.flow)
     if frame.flow == "safety_check":
         # Words a check-in set aside are kept only by its explicit "keep" answer; however the check-in
         # is left (its answer, /cancel, a pop of interrupts), they go with it (found by review).
@@ -138,13 +140,20 @@ HINT_KEPT = "hint_kept"
 NOTED = "coaching_noted"
 
 
+def forget_kept_after_hint(t: Turn, flow_id: str) -> None:
+    """The flow's answers kept as written after a coaching hint are that run's to point out: found by
+    review, a moment kept in the communication practice made the next repair's draft say "some of these
+    words are ones you kept after I'd noticed something in them"."""
+    kept = t.seat.slots.get(HINT_KEPT)
+    if isinstance(kept, list):
+        asked = {s.save_as for s in t.content.flows[flow_id].steps if isinstance(s, QUESTION_TYPES)}
+        t.seat.slots[HINT_KEPT] = [name for name in kept if name not in asked]
+
+
 def forget_answers(t: Turn, flow_id: str) -> None:
     """A fresh run of a flow: last time's answers must not reappear in its summary."""
     seat = t.seat
-    kept = seat.slots.get(HINT_KEPT)
-    if isinstance(kept, list):  # nor be pointed out as kept after a hint
-        asked = {s.save_as for s in t.content.flows[flow_id].steps if isinstance(s, QUESTION_TYPES)}
-        seat.slots[HINT_KEPT] = [name for name in kept if name not in asked]
+    forget_kept_after_hint(t, flow_id)  # nor be pointed out as kept after a hint
     if str(seat.slots.get(NOTED, "")).startswith(f"{flow_id}:"):  # a new run may praise again
         seat.slots.pop(NOTED)
     for step in t.content.flows[flow_id].steps:
