@@ -355,6 +355,9 @@ def test_a_moment_told_from_its_time_gets_its_when(phrases):
     ("every time you look at your phone", "I felt hurt every time you look at your phone."),
     ("on Sunday - you left", "I felt hurt on Sunday, when you left."),
     ("yesterday you didn't call", "I felt hurt yesterday, when you didn't call."),
+    ("on friday my mom called and you ignored her", "I felt hurt on friday, when my mom called and you ignored her."),
+    ("during dinner you ignored me", "I felt hurt during dinner, when you ignored me."),
+    ("after dinner you left", "I felt hurt after dinner, when you left."),
 ])
 def test_a_moment_s_when_goes_only_where_its_clause_begins(phrases, moment, reads):
     assert compose_request(["hurt"], moment, [], None, phrases).text.startswith(reads)

@@ -82,7 +82,7 @@ async def test_history_keeps_three_repairs_and_reopens_each(alice, clock, conver
     await alice.taps("back")
     await alice.taps("open_2")
     middle = last_text(alice, "history.entry")
-    assert CANARIES[1] in middle and "no follow-up planned so far" in middle
+    assert CANARIES[1] in middle and "no follow-up planned." in middle
 
     await alice.taps("back")
     await alice.taps("open_1")

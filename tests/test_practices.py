@@ -128,6 +128,24 @@ async def test_a_moment_kept_after_a_hint_is_not_pointed_out_in_the_next_repair(
     assert "repair.kept_note" not in alice.keys()
 
 
+async def test_a_practice_parked_with_a_kept_moment_does_not_mark_a_new_repair(alice):
+    """Found by review: /cancel, "stop and keep" parks the practice without leaving it, and its kept moment
+    still made the next repair's draft say some words were kept after a hint."""
+    from tests.helpers import walk_repair
+    await alice.onboard()
+    await alice.taps("request")
+    await alice.says("You never listen.")
+    await alice.picks("hurt")
+    await alice.says("every dinner you're on your phone, you're so selfish")
+    await alice.taps("lint_keep")
+    await alice.taps("lint_keep_yes")
+    await alice.command("cancel")
+    await alice.taps("stop_keep")
+    assert alice.last_prompt.key == "home.menu"
+    await walk_repair(alice)
+    assert "repair.kept_note" not in alice.keys()
+
+
 async def test_a_plain_moment_hears_no_note_even_where_the_model_reads_an_apology(alice):
     await alice.onboard()
     await alice.taps("request")

@@ -349,24 +349,28 @@ def as_said(raw: str | None, spaced_marks: bool = False) -> str:
 
 
 # Who a moment's clause is about: where "on friday you forgot…" turns from its time to what happened.
-# Pronouns only: "your", "my" start a noun ("at your mom's house"), and never right after a preposition.
-CLAUSE_SUBJECTS = frozenset("you u he she they we i".split())
-PREPOSITIONS = frozenset("at in on of with to for from by about".split())
-# A time that is itself a clause's start ("after you left", "every time you…") takes no "when".
-CLAUSE_TIMES = frozenset("after before during every while until since".split())
+# Never right after a preposition ("at your mom's house") or a conjunction ("and you", "as i was").
+CLAUSE_SUBJECTS = frozenset("you u he she they we i my your ur his her their our".split())
+PRONOUNS = frozenset("you u he she they we i".split())
+NOT_BEFORE_WHEN = frozenset("at in on of with to for from by about and as but so because or while when".split())
+# A time word that starts a clause of its own when a pronoun follows ("after you left I cried").
+CLAUSE_TIMES = frozenset("after before until since while".split())
 
 
 def _when_after_the_time(where: str) -> str:
     """English only, and only after a time word: "on friday you forgot the kids" -> "on friday, when you
     forgot the kids", joined the way the request's "I felt … on Sunday, when you…" reads (found trying
     Mend as a new user: "I felt overwhelmed on friday you forgot…"). As it was when there is no clause
-    after the time, or the time is one ("after you left I cried")."""
+    after the time, or the time is itself a clause ("after you left I cried", "every time you…")."""
     words = where.split()
-    if words[0].lower() in CLAUSE_TIMES:
+    first, second = words[0].lower(), (words[1].lower() if len(words) > 1 else "")
+    if first == "every" or first in CLAUSE_TIMES and second in PRONOUNS:
         return where
     for i, word in enumerate(words[1:], start=1):
-        if word.lower().strip(",") in CLAUSE_SUBJECTS and words[i - 1].lower().strip(",") not in PREPOSITIONS:
-            return " ".join(words[:i]).rstrip(",-–—: ") + ", when " + " ".join(words[i:])
+        if word.lower().strip(",") in CLAUSE_SUBJECTS and words[i - 1].lower().strip(",-–—:") not in NOT_BEFORE_WHEN:
+            head = " ".join(words[:i]).rstrip(",-–—: ")
+            if head:
+                return head + ", when " + " ".join(words[i:])
     return where
 
 

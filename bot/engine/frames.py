@@ -104,6 +104,13 @@ def condition_slots(t: Turn) -> dict[str, Any]:
     main = main_frame(t)
     slots["paused"] = support.paused_over(t.content, main.flow if main else None)
     slots["past_repairs"] = "some" if t.seat.history else "none"
+    kept = seat.slots.get(HINT_KEPT)
+    if isinstance(kept, list) and seat.stack:
+        # Only this flow's answers kept after a hint: a practice parked with one ("stop and keep") must not
+        # make a new repair's draft say some of its words were kept (found by review).
+        flow = t.content.flows.get(seat.stack[-1].flow)
+        asked = {s.save_as for s in flow.steps if isinstance(s, QUESTION_TYPES)} if flow else set()
+        slots[HINT_KEPT] = [name for name in kept if name in asked]
     # co-regulation side by side (calm_together): off after this seat's disclosure, or joint work off
     slots["in_person"] = "off" if t.seat.joint_exercises_off or (t.linked and not joint_on(t)) else "ok"
     speaker = slots.get("speaker")

@@ -79,12 +79,15 @@ def scaffold(category: object, text: str, shape: str | None) -> tuple[str, dict[
     only the writer's side."""
     label = scaffold_label(category)
     if shape == "own":  # "sorry if you felt…" at "my part" too: what they did first; the apology is the next question
+        if label == "non_apology":  # never quoted back as their part or what was going on for them (review)
+            return "coaching.scaffold.own", {"owned": "___", "situation": "___"}
         owned, going_on = own_part(text)
         return "coaching.scaffold.own", {"owned": owned, "situation": going_on}
     if shape == "regret":
         # One sentence of apology: the shape with "it left you feeling ___. Next time I'll ___" asked
-        # again for the next two steps' answers, and the draft apologised twice (new-user trial, session 22).
-        return "coaching.scaffold.regret", {"situation": my_side(text) if label == "defensiveness" else situation(text)}
+        # again for the next steps' answers, and the draft apologised twice (new-user trial, session 22).
+        # Only the writer's side is quoted ("sorry, you're so selfish though" is not; review).
+        return "coaching.scaffold.regret", {"situation": my_side(text)}
     if shape in ("ask", "offer", "acknowledge", "boundary", "moment") and label != "non_apology":
         return f"coaching.scaffold.{shape}", {}
     words = my_side(text) if label == "defensiveness" else situation(text)
