@@ -86,8 +86,9 @@ def scaffold(category: object, text: str, shape: str | None) -> tuple[str, dict[
     if shape == "regret":
         # One sentence of apology: the shape with "it left you feeling ___. Next time I'll ___" asked
         # again for the next steps' answers, and the draft apologised twice (new-user trial, session 22).
-        # Only the writer's side is quoted ("sorry, you're so selfish though" is not; review).
-        return "coaching.scaffold.regret", {"situation": my_side(text)}
+        # Nothing of theirs is quoted: "sorry, you're so selfish though" gave "sorry, though" (review), and
+        # an apology to the partner's feeling ("sorry if you felt hurt") leaves nothing of the writer's.
+        return "coaching.scaffold.regret", {}
     if shape in ("ask", "offer", "acknowledge", "boundary", "moment") and label != "non_apology":
         return f"coaching.scaffold.{shape}", {}
     words = my_side(text) if label == "defensiveness" else situation(text)
