@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.helpers import Persona
+from tests.helpers import Persona, walk_repair
 
 
 def checker_labels(p: Persona, text: str) -> tuple[str, ...]:
@@ -92,14 +92,32 @@ async def test_a_gentle_own_version_of_the_request_gets_the_positive_note(alice)
     assert alice.last_prompt.key == "home.menu"
 
 
+async def to_the_moment(p: Persona, complaint: str = "You never listen.", feeling: str = "hurt") -> None:
+    """From onboarding through the communication practice's complaint and feeling to "one specific moment"."""
+    await p.onboard()
+    await p.taps("request")
+    await p.says(complaint)
+    await p.picks(feeling)
+    assert p.last_prompt.key == "request.situation"
+
+
+VERDICT_MOMENT = "every dinner you're on your phone, you're so selfish"
+
+
+async def keep_a_hinted_moment(p: Persona) -> None:
+    """A moment with a verdict in it, kept as written after the hint."""
+    await to_the_moment(p)
+    await p.says(VERDICT_MOMENT)
+    assert p.last_prompt.key == "coaching.hint.criticism"
+    await p.taps("lint_keep")
+    await p.taps("lint_keep_yes")
+
+
 async def test_the_moment_is_told_about_a_verdict_in_it_and_offered_a_camera_shape(alice):
     """The moment step hears only about a verdict or a put-down: "every dinner" or "selfish" is what a
     camera wouldn't have seen (found trying Mend as a new user: a rant there went into the request)."""
-    await alice.onboard()
-    await alice.taps("request")
-    await alice.says("You never listen.")
-    await alice.picks("hurt")
-    sends = await alice.says("every dinner you're on your phone, you're so selfish")
+    await to_the_moment(alice)
+    sends = await alice.says(VERDICT_MOMENT)
     assert alice.last_prompt.key == "coaching.hint.criticism", alice.keys(sends)
     await alice.taps("lint_rewrite")
     assert alice.last_prompt.key == "coaching.scaffold.moment"
@@ -111,15 +129,7 @@ async def test_the_moment_is_told_about_a_verdict_in_it_and_offered_a_camera_sha
 async def test_a_moment_kept_after_a_hint_is_not_pointed_out_in_the_next_repair(alice):
     """Found by review: a moment kept as written after a hint made the next repair's draft say "some of these
     words are ones you kept after I'd noticed something in them", though none of its words were."""
-    from tests.helpers import walk_repair
-    await alice.onboard()
-    await alice.taps("request")
-    await alice.says("You never listen.")
-    await alice.picks("hurt")
-    await alice.says("every dinner you're on your phone, you're so selfish")
-    assert alice.last_prompt.key == "coaching.hint.criticism"
-    await alice.taps("lint_keep")
-    await alice.taps("lint_keep_yes")
+    await keep_a_hinted_moment(alice)
     await alice.picks("closeness")
     await alice.says("Could we keep phones away at dinner twice this week?")
     await alice.taps("skip")
@@ -131,14 +141,7 @@ async def test_a_moment_kept_after_a_hint_is_not_pointed_out_in_the_next_repair(
 async def test_a_practice_parked_with_a_kept_moment_does_not_mark_a_new_repair(alice):
     """Found by review: /cancel, "stop and keep" parks the practice without leaving it, and its kept moment
     still made the next repair's draft say some words were kept after a hint."""
-    from tests.helpers import walk_repair
-    await alice.onboard()
-    await alice.taps("request")
-    await alice.says("You never listen.")
-    await alice.picks("hurt")
-    await alice.says("every dinner you're on your phone, you're so selfish")
-    await alice.taps("lint_keep")
-    await alice.taps("lint_keep_yes")
+    await keep_a_hinted_moment(alice)
     await alice.command("cancel")
     await alice.taps("stop_keep")
     assert alice.last_prompt.key == "home.menu"
@@ -147,10 +150,7 @@ async def test_a_practice_parked_with_a_kept_moment_does_not_mark_a_new_repair(a
 
 
 async def test_a_plain_moment_hears_no_note_even_where_the_model_reads_an_apology(alice):
-    await alice.onboard()
-    await alice.taps("request")
-    await alice.says("You never think about my work.")
-    await alice.picks("lonely")
+    await to_the_moment(alice, "You never think about my work.", "lonely")
     # The model reads this as owning an act ("I asked you"); a moment is neither praised nor told (found by
     # review: the first example here read as nothing, so the test could not fail).
     assert checker_labels(alice, "yesterday I asked you to help and you said later") == ("good_apology",)

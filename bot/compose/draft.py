@@ -350,8 +350,8 @@ def as_said(raw: str | None, spaced_marks: bool = False) -> str:
 
 # Who a moment's clause is about: where "on friday you forgot…" turns from its time to what happened.
 # Never right after a preposition ("at your mom's house") or a conjunction ("and you", "as i was").
-CLAUSE_SUBJECTS = frozenset("you u he she they we i my your ur his her their our".split())
 PRONOUNS = frozenset("you u he she they we i".split())
+CLAUSE_SUBJECTS = PRONOUNS | frozenset("my your ur his her their our".split())
 NOT_BEFORE_WHEN = frozenset("at in on of with to for from by about and as but so because or while when".split())
 # A time word that starts a clause of its own when a pronoun follows ("after you left I cried").
 CLAUSE_TIMES = frozenset("after before until since while".split())
@@ -361,7 +361,10 @@ def _when_after_the_time(where: str) -> str:
     """English only, and only after a time word: "on friday you forgot the kids" -> "on friday, when you
     forgot the kids", joined the way the request's "I felt … on Sunday, when you…" reads (found trying
     Mend as a new user: "I felt overwhelmed on friday you forgot…"). As it was when there is no clause
-    after the time, or the time is itself a clause ("after you left I cried", "every time you…")."""
+    after the time, or the time is itself a clause ("after you left I cried", "every time you…"), or it has
+    its "when" already."""
+    if " when " in f" {where.lower()} ":
+        return where
     words = where.split()
     first, second = words[0].lower(), (words[1].lower() if len(words) > 1 else "")
     if first == "every" or first in CLAUSE_TIMES and second in PRONOUNS:
@@ -386,7 +389,7 @@ def compose_request(feelings: Sequence[str], situation: str | None, needs: Seque
     else:
         where = lower_first(tidy(situation)[0])
     felt = join_words(list(feelings), phrases["and"])
-    if english and " when " not in f" {where.lower()} " and first_word(where) in TIME_WORDS:
+    if english and first_word(where) in TIME_WORDS:
         where = _when_after_the_time(where)
     if felt and where and (not english or " when " in f" {where.lower()} " or first_word(where) in TIME_WORDS):
         parts.append(fill(phrases["request_felt_at"], felt, when=where))  # "on Sunday, when you…": no second "when"

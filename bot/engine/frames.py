@@ -79,8 +79,6 @@ def leave(t: Turn, frame: Frame) -> None:
     # its answers are that run's too ("no check-in tomorrow" was asked a second and a third time).
     if frame.interrupt and frame.flow in t.content.flows and not in_flow(t, frame.flow):
         forget_answers(t, frame.flow)
-    if frame.flow in t.content.flows and not in_flow(t, frame.flow):
-        forget_kept_after_hint(t, frame.flow)
     if frame.flow == "safety_check":
         # Words a check-in set aside are kept only by its explicit "keep" answer; however the check-in
         # is left (its answer, /cancel, a pop of interrupts), they go with it (found by review).
@@ -106,10 +104,10 @@ def condition_slots(t: Turn) -> dict[str, Any]:
     slots["past_repairs"] = "some" if t.seat.history else "none"
     kept = seat.slots.get(HINT_KEPT)
     if isinstance(kept, list) and seat.stack:
-        # Only this flow's answers kept after a hint: a practice parked with one ("stop and keep") must not
-        # make a new repair's draft say some of its words were kept (found by review).
-        flow = t.content.flows.get(seat.stack[-1].flow)
-        asked = {s.save_as for s in flow.steps if isinstance(s, QUESTION_TYPES)} if flow else set()
+        # Only this flow's answers kept after a hint (its own from an earlier run go when it starts afresh,
+        # `forget_answers`): a practice finished or parked with one must not make a new repair's draft say
+        # some of its words were kept (found by review).
+        asked = saved_by(t, seat.stack[-1].flow)
         slots[HINT_KEPT] = [name for name in kept if name in asked]
     # co-regulation side by side (calm_together): off after this seat's disclosure, or joint work off
     slots["in_person"] = "off" if t.seat.joint_exercises_off or (t.linked and not joint_on(t)) else "ok"
@@ -147,20 +145,19 @@ HINT_KEPT = "hint_kept"
 NOTED = "coaching_noted"
 
 
-def forget_kept_after_hint(t: Turn, flow_id: str) -> None:
-    """The flow's answers kept as written after a coaching hint are that run's to point out: found by
-    review, a moment kept in the communication practice made the next repair's draft say "some of these
-    words are ones you kept after I'd noticed something in them"."""
-    kept = t.seat.slots.get(HINT_KEPT)
-    if isinstance(kept, list):
-        asked = {s.save_as for s in t.content.flows[flow_id].steps if isinstance(s, QUESTION_TYPES)}
-        t.seat.slots[HINT_KEPT] = [name for name in kept if name not in asked]
+def saved_by(t: Turn, flow_id: str) -> set[str | None]:
+    """The slot names a flow's questions save their answers in."""
+    flow = t.content.flows.get(flow_id)
+    return {s.save_as for s in flow.steps if isinstance(s, QUESTION_TYPES)} if flow else set()
 
 
 def forget_answers(t: Turn, flow_id: str) -> None:
     """A fresh run of a flow: last time's answers must not reappear in its summary."""
     seat = t.seat
-    forget_kept_after_hint(t, flow_id)  # nor be pointed out as kept after a hint
+    kept = seat.slots.get(HINT_KEPT)
+    if isinstance(kept, list):  # nor be pointed out as kept after a hint
+        asked = saved_by(t, flow_id)
+        seat.slots[HINT_KEPT] = [name for name in kept if name not in asked]
     if str(seat.slots.get(NOTED, "")).startswith(f"{flow_id}:"):  # a new run may praise again
         seat.slots.pop(NOTED)
     for step in t.content.flows[flow_id].steps:
