@@ -304,6 +304,29 @@ async def test_a_kind_line_is_short_opt_in_and_can_come_daily(alice, clock, conv
     assert timers(db, alice.user_id) == ["daily_affirm"]
 
 
+async def test_a_kind_line_typed_straight_at_the_first_question_is_taken_as_their_own(alice):
+    """New-user trial, session 22: a line typed at "pick one" was asked about as a try at an option."""
+    await alice.onboard()
+    await alice.taps("affirm")
+    for not_a_line in ("ok", "9", "asdfghjkl"):  # a bare yes, a number that names nothing, a slip
+        sends = await alice.says(not_a_line)
+        assert alice.last_prompt.key == "affirm.pick", (not_a_line, alice.keys(sends))
+    await alice.says("my needs matter and so do theirs")  # an option's whole line still chooses it
+    assert "“My needs matter, and so do theirs.”" in last_text(alice, "affirm.show")
+    await alice.taps("no_daily")
+    await alice.taps("affirm")
+    # shares "hard" with one option and "day" with another: still their own line, never ours
+    await alice.says("I am enough, even on a hard day")
+    assert "“I am enough, even on a hard day”" in last_text(alice, "affirm.show_own")
+    assert alice.last_prompt.key == "home.menu"  # "no daily line" was answered once already
+    await alice.taps("affirm")
+    await alice.says("i'm learning to be patient with myself")  # not "I'm learning to ask for what I need."
+    assert "“i'm learning to be patient with myself”" in last_text(alice, "affirm.show_own")
+    await alice.taps("affirm")  # the typed line is this time's answer only: the button asks again
+    await alice.taps("own_words")
+    assert alice.last_prompt.key == "affirm.own"
+
+
 async def test_a_daily_kind_line_takes_a_time_typed_the_way_it_is_said(alice, clock, conversation, db):
     """New-user trial, session 22: "9pm" at the daily kind-line question was "not sure which one you mean"."""
     clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc))

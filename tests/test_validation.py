@@ -340,6 +340,16 @@ def test_a_story_option_is_one_of_a_single_choice_questions_options(copy):
     assert f"home.yaml:{line_of(flow, 'story: dance')}: step 'menu': 'story' names one of a single-choice" in found
 
 
+def test_a_single_choice_taking_own_words_has_the_option_they_are_saved_as(copy):
+    flow = copy / "flows" / "affirmations.yaml"
+    edit(flow, "repair, own_words]", "repair]")
+    edit(flow, "      - if: affirm_choice == \"own_words\" and affirm_choice_text is set\n        then: show_own\n"
+               "      - if: affirm_choice == \"own_words\"\n        then: own\n", "")
+    found = "\n".join(problems(copy))
+    assert (f"affirmations.yaml:{line_of(flow, 'allow_text: true')}: step 'pick': a single-choice question with "
+            "'allow_text' needs an 'own_words' option") in found
+
+
 def test_a_lexicon_pattern_with_an_exception_has_exactly_match_and_unless(copy):
     lexicon = copy / "lexicons" / "en.yaml"
     edit(lexicon, '      unless: "road ?trip', '      unles: "road ?trip')

@@ -153,6 +153,9 @@ SHARE = "share"  # the option of a `share:` question that gives consent
 
 SKIP = "skip"  # option id added to optional steps
 DONE = "done"  # option id that closes a multi-select
+# The option a single-choice question with `allow_text` saves when words typed there name no option
+# (/affirm: a line of one's own typed straight at "pick one"); the words are kept as <save_as>_text.
+OWN_WORDS = "own_words"
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,7 @@ class _Options(_Question):
     options: tuple[str, ...] = ()
     option_labels: dict[str, str] = field(default_factory=dict)  # option id -> message key
     option_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (group heading key, option ids)
-    allow_text: bool = False  # own words accepted instead of (or beside) the picks
+    allow_text: bool = False  # own words accepted instead of (or beside) the picks (a single choice: OWN_WORDS)
     # A question about a time (`time:`, single choice only): "moment" (a time ahead: breaks, snoozes)
     # or "daily" (a time of day). A typed time is saved as `time_option` if given (the nudge card's
     # "snooze"), else the options themselves are times; `time_min`/`time_max` bound a moment's

@@ -24,6 +24,7 @@ from bot.content.limits import (
 )
 from bot.content.model import (
     DONE,
+    OWN_WORDS,
     SHARE,
     SKIP,
     STEP_CLASSES,
@@ -159,11 +160,6 @@ def step_ask(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any] | Non
         if raw["collect"] != "text" or has_options:
             v.err(file, raw.line_of("collect"), f"step '{sid}': 'collect' must be 'text' and has no options")
         out["kind"] = "text"
-        max_len = raw.get("max_len", 2000)
-        if not isinstance(max_len, int) or isinstance(max_len, bool) or not 1 <= max_len <= 3500:
-            v.err(file, raw.line_of("max_len"), "max_len must be a whole number from 1 to 3500")
-            max_len = 2000
-        out["max_len"] = max_len
     elif has_options:
         groups = step_options(v, raw, file, sid, key)
         if groups is None:
@@ -183,6 +179,14 @@ def step_ask(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any] | Non
     else:
         v.err(file, raw.line, f"step '{sid}': an 'ask' step needs 'options', 'options_from' or 'collect: text'")
         return None
+    max_len = raw.get("max_len", 2000)  # own words: free text, or words typed instead of (or beside) the picks
+    if not isinstance(max_len, int) or isinstance(max_len, bool) or not 1 <= max_len <= 3500:
+        v.err(file, raw.line_of("max_len"), "max_len must be a whole number from 1 to 3500")
+        max_len = 2000
+    out["max_len"] = max_len
+    if out["kind"] == "choice" and out["allow_text"] and OWN_WORDS not in out["options"]:
+        v.err(file, raw.line_of("allow_text"),
+              f"step '{sid}': a single-choice question with 'allow_text' needs an '{OWN_WORDS}' option (saved when words are typed)")
     if out["optional"] and key:
         v.use_key("system.skip", file, raw.line)
     if "time" in raw:

@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from typing import assert_never
 
-from bot.content.model import DONE, SKIP, ChoiceStep, MultiStep, OptionStep, Question, TextStep
+from bot.content.model import DONE, OWN_WORDS, SKIP, ChoiceStep, MultiStep, OptionStep, Question, TextStep
 from bot.engine import answers, couples, families, heard, history, reading, reminders, runner, timers
 from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
@@ -92,6 +92,9 @@ def typed_choice(t: Turn, frame: Frame, step: ChoiceStep, text: str) -> OptionCh
             outcome.kind == "unread" or outcome.kind == "tie" and step.story in outcome.ids):
         t.send("answers.story_heard")  # told what happened instead of choosing: start there
         return OptionChosen(step.story)
+    if step.allow_text and outcome.kind in ("unread", "tie"):  # read strictly there (reading.read_typed)
+        keep_own_words(t, frame, step, text)
+        return None
     if outcome.kind == "tie":
         ask_which(t, step, outcome.ids, text)
         return None
@@ -113,6 +116,21 @@ def typed_choice(t: Turn, frame: Frame, step: ChoiceStep, text: str) -> OptionCh
         t.send("answers.daily_set", {"clock": f"{value[3:5]}:{value[5:7]}"})
     runner.move_on(t, frame, step)
     return None
+
+
+def keep_own_words(t: Turn, frame: Frame, step: ChoiceStep, text: str) -> None:
+    """Words that name no option at a single choice that takes them (/affirm's "pick one, or write
+    your own"): they are the answer, as if "I'll write my own" was chosen and the line then written.
+    Found trying Mend as a new user: a line typed straight at the question was asked about as a try
+    at one of the options."""
+    if typed_skip(t, text):  # read as the Skip button when there is one
+        raise InvalidInput("system.not_skippable")
+    refuse_bare_yes_or_mash(t, text)
+    if any(BARE_NUMBER.fullmatch(part) for part in LIST_SPLIT.split(text)):
+        raise InvalidInput("system.pick_an_option")  # "9": a number that names nothing on screen
+    t.seat.slots[f"{step.save_as}_text"] = checked_text(step, text)
+    save(t, step, OWN_WORDS)
+    runner.move_on(t, frame, step)
 
 
 def open_family(t: Turn, step: OptionStep, choice: str | None) -> bool:

@@ -69,7 +69,9 @@ def heard(text: str) -> str:
 
 
 def read_typed(content: Content, seat: Seat, step: OptionStep, text: str, now: datetime, tz: str | None) -> Outcome:
-    """What typed `text` means at `step` (a single choice or a multi-select)."""
+    """What typed `text` means at `step` (a single choice or a multi-select). At a single choice that
+    takes own words (`allow_text`), only a whole label, an alias or a number picks an option: "I'm
+    learning to be patient with myself" is their own line, not "I'm learning to ask for what I need"."""
     if not text.strip():  # an empty line: the same gentle reply as at a question that takes words
         return Outcome("unread", reply="system.empty_text")
     options = option_texts(content, seat.locale, step)
@@ -83,7 +85,8 @@ def read_typed(content: Content, seat: Seat, step: OptionStep, text: str, now: d
     # console maps numbers to what is on screen itself.
     positions = answer_kind(content, seat.locale, step) != "time" and not families.grouped(step)
     multi = isinstance(step, MultiStep)
-    reading = answers.read(text, options, multi=multi, locale=seat.locale, positions=positions)
+    loose = multi or not step.allow_text
+    reading = answers.read(text, options, multi=multi, locale=seat.locale, positions=positions, loose=loose)
     if reading.kind == "none":
         reading = _in_other_languages(content, seat.locale, step, text, multi, positions) or reading
     if reading.kind == "picked":
