@@ -201,6 +201,13 @@ def test_no_seams_whatever_the_answers(phrases, answers):
     assert text.startswith("I've been thinking about our argument.") and text.endswith("Can we talk when you're ready?")
 
 
+def test_them_after_a_possessive_plural_may_be_things_and_is_not_turned():
+    # Found when a retrain read "…you need to wash you before bed" as criticism at the boundary step.
+    turned = toward_you("if she leaves her dishes in the sink again she needs to wash them before bed")
+    assert not turned.changed and turned.third_person
+    assert toward_you("she felt I didn't care about her plans").text == "you felt I didn't care about your plans"
+
+
 def test_they_that_may_be_things_is_not_turned(phrases):
     composed = compose_draft(DraftWords(my_ask="Can you give me twenty minutes when I ask for them?"), phrases)
     assert "ask for them?" in composed.text and composed.third_person
