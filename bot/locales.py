@@ -20,6 +20,12 @@ RTL = frozenset({"ar"})
 BABEL = {"en": "en_GB", "fr": "fr_FR", "ar": "ar_MA"}
 NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}  # each in its own language
 
+# A way of addressing the reader, written as a variant of its language's locale: "ar-f" is Arabic
+# addressed to a woman (Arabic conjugates "you"; the plain "ar" copy uses the generic masculine). Only the
+# copy differs (content/messages/ar-f.yaml, an overlay of ar.yaml): reading, dates and direction are the
+# language's own, and the engine works in the language (`normalise`).
+ADDRESSED = {"ar-f": ("ar", "f")}
+
 RLM = "\u200f"  # right-to-left mark: a strong RTL character that is never displayed
 LRM = "\u200e"  # left-to-right mark: keeps the slash of "/sos" on the left of its word in Arabic
 FSI, PDI = "\u2068", "\u2069"  # first-strong isolate ... pop directional isolate
@@ -35,20 +41,39 @@ def from_language_code(code: str | None) -> str:
     return DEFAULT
 
 
+def language(locale: str) -> str:
+    """The language of a locale, whatever the address: "ar-f" -> "ar"."""
+    return ADDRESSED[locale][0] if locale in ADDRESSED else locale
+
+
+def address_of(locale: str | None) -> str | None:
+    """"f" for a locale addressed to a woman, else None (the language's generic form)."""
+    return ADDRESSED[locale][1] if locale in ADDRESSED else None
+
+
+def addressed(locale: str, address: str | None) -> str:
+    """The locale that writes `locale`'s language to the reader as they asked ("ar" + "f" -> "ar-f");
+    the language itself where it has no such variant."""
+    base = language(locale)
+    return next((name for name, (lang, form) in ADDRESSED.items() if lang == base and form == address), base)
+
+
 def normalise(locale: str | None) -> str:
-    return locale if locale in SUPPORTED else DEFAULT
+    """The language the engine works in for a stored locale ("ar-f" is Arabic); English for one Mend lacks."""
+    base = language(locale or "")
+    return base if base in SUPPORTED else DEFAULT
 
 
 def separators(locale: str) -> tuple[str, str]:
     """Comma and semicolon between listed items (Arabic has its own: '،' and '؛')."""
-    return ("، ", "؛ ") if locale == "ar" else (", ", "; ")
+    return ("، ", "؛ ") if language(locale) == "ar" else (", ", "; ")
 
 
 def pick(value: str | Mapping[str, str], locale: str) -> str:
     """Content text that may be written once (a number) or per language ({en: …, fr: …, ar: …})."""
     if isinstance(value, str):
         return value
-    return value.get(locale) or value.get(DEFAULT) or next(iter(value.values()), "")
+    return value.get(language(locale)) or value.get(DEFAULT) or next(iter(value.values()), "")
 
 
 def needs_translation(value: object) -> bool:
@@ -57,7 +82,7 @@ def needs_translation(value: object) -> bool:
 
 
 def babel_locale(locale: str) -> Locale:
-    return Locale.parse(BABEL.get(locale, BABEL[DEFAULT]))
+    return Locale.parse(BABEL.get(language(locale), BABEL[DEFAULT]))
 
 
 def format_clock(moment: datetime, locale: str) -> str:
@@ -68,7 +93,7 @@ def format_clock(moment: datetime, locale: str) -> str:
 def format_day_time(moment: datetime, locale: str) -> str:
     """A weekday, date and time: 'Mon 30 Nov, 21:15' / 'lun. 30 nov., 21:15' / 'الاثنين، 30 نونبر، 21:15'."""
     where = babel_locale(locale)
-    sep = "، " if locale in RTL else ", "
+    sep = "، " if language(locale) in RTL else ", "
     return format_skeleton("MMMEd", moment, locale=where) + sep + format_clock(moment, locale)
 
 
@@ -116,7 +141,7 @@ def choose_plural(count: int | float, spec: str, locale: str) -> str:
 def isolate(value: str, locale: str) -> str:
     """Text inserted into a right-to-left message (a name, a time, the person's own words) is
     wrapped in an isolate, so its own direction can't reorder the Arabic around it."""
-    if locale not in RTL or not value:
+    if language(locale) not in RTL or not value:
         return value
     # A line break ends an isolate (it ends the paragraph), so each line is isolated on its own.
     return "\n".join(FSI + line + PDI if line else line for line in value.split("\n"))
@@ -145,7 +170,7 @@ def set_direction(text: str, locale: str) -> str:
     """In a right-to-left locale, every line that doesn't begin with an Arabic letter (it starts
     with a number, a time, an emoji, a bullet and a name, a Latin word) gets a right-to-left mark
     in front, so Telegram lays that line out right to left like the rest of the message."""
-    if locale not in RTL:
+    if language(locale) not in RTL:
         return text
     text = _COMMAND.sub(LRM + r"\1", text)
     lines = text.split("\n")

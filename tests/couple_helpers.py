@@ -28,6 +28,8 @@ async def invite(inviter: Persona, name: str = "Alice") -> str:
 async def open_link(person: Persona, token: str) -> None:
     """Open the deep link as a newcomer (agreeing to the basics first) or as an existing user."""
     await person.command("start", token)
+    if person.last_prompt.key == "language.address":  # Arabic: how Mend says "you" (asked first)
+        await person.taps("masculine")
     if person.last_prompt.key == "welcome.age":
         await person.taps("adult")
         await person.taps("agree")

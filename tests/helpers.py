@@ -122,8 +122,10 @@ class Persona:
         """The message as this person read it: in the language it was queued in for them."""
         return render(self.conversation.content, send, self.read_in.get(id(send), "en")).text
 
-    async def onboard(self) -> None:
+    async def onboard(self, address: str = "masculine") -> None:
         await self.command("start")
+        if self.last_prompt.key == "language.address":  # Arabic: how Mend says "you" (asked first)
+            await self.taps(address)
         await self.taps("adult")
         await self.taps("agree")
         assert self.last_prompt.key == "home.menu"

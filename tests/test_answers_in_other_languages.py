@@ -232,7 +232,7 @@ async def test_a_french_speaker_types_every_answer_and_a_break_length(talk):
 
 
 async def test_an_arabic_speaker_types_in_arabic_and_darija(talk):
-    said = await talk("ar", ["واخا", "wakha", "إصلاح", "٩", "دوز", "استراحة", "بعد 40 دقيقة"])
+    said = await talk("ar", ["مذكر", "واخا", "wakha", "إصلاح", "٩", "دوز", "استراحة", "بعد 40 دقيقة"])
     assert "سأرسل لك تذكيرًا لطيفًا بعد 40 دقيقة." in said
     assert "لست متأكدًا" not in said and "لم أستطع" not in said
 

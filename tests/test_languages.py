@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from bot import locales
-from tests.couple_helpers import TOGETHER, calm, link, screen, step1
+from tests.couple_helpers import TOGETHER, calm, invite, link, open_link, screen, step1
 from tests.helpers import Persona
 
 PART_FR = "J'ai haussé le ton à propos de la vaisselle."
@@ -42,6 +42,8 @@ async def test_language_before_consent_and_the_consent_reads_in_the_new_language
     await p.command("start")
     assert "Avez-vous 18 ans ou plus" in p.text_of(p.last_prompt)
     await p.command("language", "ar")  # before consent: one must be able to read what one agrees to
+    assert p.last_prompt.key == "language.address"  # Arabic says "you" to a man or a woman: which?
+    await p.taps("masculine")
     assert p.last.key == "welcome.age" and p.read_in[id(p.last)] == "ar"
     assert "هل عمرك 18 سنة أو أكثر" in p.text_of(p.last)
     changed = next(s for s in reversed(p.inbox) if s.key == "language.changed")
@@ -156,9 +158,10 @@ async def test_language_works_in_every_state(conversation, db, setup):
     await p.command("language")
     assert p.last_prompt.key == "language.pick"
     await p.taps("ar")
-    assert saved_locale(db, p) == "ar"
+    await p.taps("feminine")
+    assert saved_locale(db, p) == "ar-f"
     if setup is not waiting_for_the_partner:
-        assert p.last_prompt.key == before and p.read_in[id(p.last_prompt)] == "ar"
+        assert p.last_prompt.key == before and p.read_in[id(p.last_prompt)] == "ar-f"
 
 
 # -- partners who read in different languages -------------------------------------------------------
@@ -203,3 +206,44 @@ async def test_a_neutral_pause_notice_in_the_readers_language_and_time(conversat
     notice = next(s for s in bob.inbox if s.key == "couple.partner_paused")
     assert bob.read_in[id(notice)] == "fr"
     assert bob.text_of(notice).startswith("Votre partenaire fait une pause pour se calmer et compte revenir vers ")
+
+
+# -- Arabic written to a woman or to a man ---------------------------------------------------------
+
+def test_an_addressed_locale_is_its_language_everywhere_but_in_the_copy():
+    assert locales.normalise("ar-f") == "ar" and locales.address_of("ar-f") == "f"
+    assert locales.addressed("ar", "f") == "ar-f" and locales.addressed("ar", None) == "ar"
+    assert locales.addressed("ar-f", None) == "ar" and locales.addressed("fr", "f") == "fr"  # French has none
+    assert locales.set_direction("12:00", "ar-f").startswith(locales.RLM)
+    assert locales.separators("ar-f") == locales.separators("ar")
+
+
+async def test_arabic_is_written_to_a_woman_as_she_asked_and_her_partner_reads_his_own(conversation, db):
+    """Mend's Arabic used the generic masculine only (session 22's closing note): an Arabic reader is asked
+    once how to be addressed, and a woman's messages come from ar-f.yaml, her partner's from ar.yaml."""
+    amina = Persona("amina", conversation, language_code="ar")
+    karim = Persona("karim", conversation, language_code="ar")
+    await amina.command("start")
+    assert amina.last_prompt.key == "language.address"  # before anything else: every later line depends on it
+    await amina.says("أنا امرأة")  # typed in her words, not tapped
+    assert saved_locale(db, amina) == "ar-f"
+    await amina.taps("adult")
+    consent = amina.text_of(amina.last_prompt)
+    assert "حتى تتمكني من التوقف" in consent and "موافقتكِ" in consent
+    await amina.taps("agree")
+    token = await invite(amina, "أمينة")
+    await open_link(karim, token)  # he answers "to a man"
+    await karim.taps("accept")
+    await amina.sync()
+    assert saved_locale(db, karim) == "ar"
+    assert "حتى تتمكن من التوقف" in karim.text_of(next(s for s in karim.inbox if s.key == "welcome.consent"))
+    joined = karim.text_of(next(s for s in karim.inbox if s.key == "couple.joined"))
+    assert "مرتبط" in joined and "مرتبطة" not in joined
+    await amina.command("language")
+    await amina.taps("ar")
+    assert amina.last_prompt.key == "language.address"  # asked again whenever Arabic is chosen
+    await amina.taps("masculine")
+    assert saved_locale(db, amina) == "ar"
+    await amina.command("language", "العربية")
+    await amina.taps("feminine")
+    assert saved_locale(db, amina) == "ar-f"

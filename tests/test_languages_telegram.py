@@ -152,14 +152,19 @@ async def test_an_arabic_speaking_person_goes_through_everything_in_arabic(tg, c
     await tg.settle()
     first = tg.fake.messages_to(AR)[0]
     assert locales.strip_marks(first.text).startswith("مرحبًا، أنا Mend. 🌱")
-    await tg.act(amina, "adult", "agree")
+    # Arabic says "you" to a man or to a woman: Amina asks to be written to as a woman, and from here
+    # on everything is written so (content/messages/ar-f.yaml over ar.yaml), read the same way
+    await tg.act(amina, "feminine", "adult")
+    assert "حتى تتمكني من التوقف ثم العودة" in locales.strip_marks(tg.fake.texts(AR)[-1])
+    assert tg.rows("SELECT locale FROM users") == [("ar-f",)]
+    await tg.act(amina, "agree")
     await solo_repair(tg, amina, SOLO["ar"])
     everything = locales.strip_marks("\n".join(tg.fake.texts(AR)))
     assert "• ما شعرت به: الألم، الإحباط" in everything
     assert all(answer in everything for answer in SOLO["ar"])
     assert "أحسنت بقيامك بهذا." in everything
     await tg.act(amina, "/sos")
-    assert "هل أنت في أمان الآن؟" in locales.strip_marks(tg.fake.texts(AR)[-1])
+    assert "هل أنتِ في أمان الآن؟" in locales.strip_marks(tg.fake.texts(AR)[-1])
     await tg.act(amina, "struggling", "family_europe", "fr")  # living in France
     sos = locales.strip_marks("\n".join(tg.fake.texts(AR)[-3:]))
     assert "رقم الطوارئ: 112 (أو 15 للمساعدة الطبية)" in sos
@@ -175,7 +180,7 @@ async def test_an_arabic_speaking_person_goes_through_everything_in_arabic(tg, c
     await tg.act(amina, "/cancel", "stop_clear", "/privacy")
     assert any(locales.strip_marks(t).startswith("ما يحفظه Mend") for t in tg.fake.texts(AR)[-2:])
     await tg.act(amina, "/export")
-    assert locales.strip_marks(tg.fake.captions[-1][1]) == "كل ما يحفظه Mend عنك (خاص: احفظه في مكان آمن)"
+    assert locales.strip_marks(tg.fake.captions[-1][1]) == "كل ما يحفظه Mend عنكِ (خاص: احفظيه في مكان آمن)"
     # every message and every button reads right to left, with /commands kept intact
     for message in tg.fake.messages_to(AR):
         assert_reads_right_to_left(message.text)
@@ -246,6 +251,9 @@ async def test_language_from_telegram_then_changed_with_the_command(tg):
     await tg.act(person, "/language")
     assert [label for label, _ in tg.fake.messages_to(AR)[-1].buttons] == ["English", "Français", "العربية"]
     await tg.act(person, "ar")
+    assert [locales.strip_marks(label) for label, _ in tg.fake.messages_to(AR)[-1].buttons] == [
+        "بصيغة المذكّر (أنتَ)", "بصيغة المؤنّث (أنتِ)"]  # Arabic says "you" to a man or to a woman
+    await tg.act(person, "masculine")
     texts = [locales.strip_marks(t) for t in tg.fake.texts(AR)[-2:]]
     assert "تم: سأكتب لك بالعربية من الآن فصاعدًا." in texts[-1] and "هل عمرك 18 سنة أو أكثر؟" in texts[-1]
     assert tg.rows("SELECT locale FROM users") == [("ar",)]

@@ -340,6 +340,33 @@ def test_a_story_option_is_one_of_a_single_choice_questions_options(copy):
     assert f"home.yaml:{line_of(flow, 'story: dance')}: step 'menu': 'story' names one of a single-choice" in found
 
 
+def test_an_addressed_overlay_only_rewrites_its_languages_messages_and_keeps_them_whole(copy):
+    """messages/ar-f.yaml (Arabic written to a woman) rewrites messages of ar.yaml: never a key of its
+    own, the same placeholders and variants, the same review mark, and no aliases (a typed answer is
+    read the same however Mend says "you")."""
+    overlay = copy / "messages" / "ar-f.yaml"
+    overlay.write_text(overlay.read_text(encoding="utf-8") + """
+made_up:
+  key: "نص"
+""", encoding="utf-8")
+    edit(overlay, "كتبتِ من قبل: «{heard}»", "كتبتِ من قبل: «{said}»")
+    text = overlay.read_text(encoding="utf-8")
+    start = text.index("\n  reason_later:")
+    review = text.index("    review: clinician", start)
+    overlay.write_text(text[:review] + "    review: coach" + text[review + len("    review: clinician"):], encoding="utf-8")
+    found = "\n".join(problems(copy))
+    assert "'made_up.key' is not in ar.yaml: an overlay only rewrites its messages" in found
+    assert "'system.written_before': placeholders differ from ar.yaml's" in found
+    assert "'system.reason_later': review must be 'clinician', as in ar.yaml" in found
+    (copy / "messages" / "ar.yaml").rename(copy / "messages" / "ar.yaml.off")
+    assert "'ar-f' rewrites the messages of ar.yaml, which is missing" in "\n".join(problems(copy))
+
+
+def test_safety_copy_written_to_a_woman_needs_its_own_clinician_sign_off(copy):
+    found = "\n".join(problems(copy, release=True))
+    assert "content/messages/ar-f.yaml" in found and "is safety copy awaiting clinician sign-off" in found
+
+
 def test_a_single_choice_taking_own_words_has_the_option_they_are_saved_as(copy):
     flow = copy / "flows" / "affirmations.yaml"
     edit(flow, "repair, own_words]", "repair]")

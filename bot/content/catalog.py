@@ -36,6 +36,40 @@ def load_catalog(v: Checks, path: Path) -> Catalog | None:
     return Catalog(path.stem, messages, aliases)
 
 
+def load_overlay(v: Checks, path: Path, base: Catalog | None) -> Catalog | None:
+    """messages/<language>-<address>.yaml (ar-f.yaml: Arabic addressed to a woman): only the messages of
+    <language>.yaml whose words change, each with the same placeholders, number of variants and review
+    mark as there (safety copy stays safety copy). The result is the whole language, overlaid, so a
+    message nobody needed to rewrite reads as the language's own."""
+    file = v.rel(path)
+    if base is None:
+        v.err(file, 1, f"'{path.stem}' rewrites the messages of {path.stem.split('-')[0]}.yaml, which is missing")
+        return None
+    over = load_catalog(v, path)
+    if over is None:
+        return None
+    for key, msg in over.messages.items():
+        own = base.messages.get(key)
+        if own is None:
+            v.err(file, msg.line, f"'{key}' is not in {base.locale}.yaml: an overlay only rewrites its messages")
+        elif len(msg.variants) != len(own.variants):
+            v.err(file, msg.line, f"'{key}' has {len(msg.variants)} variants; {base.locale}.yaml has {len(own.variants)}")
+        elif {placeholders_in(t) for t in msg.variants} != {placeholders_in(t) for t in own.variants}:
+            v.err(file, msg.line, f"'{key}': placeholders differ from {base.locale}.yaml's")
+        elif msg.review != own.review:
+            v.err(file, msg.line, f"'{key}': review must be {own.review!r}, as in {base.locale}.yaml")
+        elif msg.review == "clinician" and v.release and not (msg.reviewed_by and msg.reviewed_on):
+            v.err(file, msg.line, f"'{key}' is safety copy awaiting clinician sign-off (reviewed_by, reviewed_on)")
+    if over.aliases:
+        v.err(file, 1, f"aliases belong in {base.locale}.yaml (a typed answer is read the same however Mend addresses you)")
+    return Catalog(base.locale, {**base.messages, **over.messages}, base.aliases)
+
+
+def placeholders_in(text: str) -> frozenset[str]:
+    """The placeholders of one message text."""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
+
+
 def flatten(v: Checks, node: LDict, prefix: str, file: str, out: dict[str, Message],
             aliases: dict[str, tuple[str, ...]]) -> None:
     for name, value in node.items():

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from bot.content.catalog import check_catalogs, load_catalog
+from bot import locales
+from bot.content.catalog import check_catalogs, load_catalog, load_overlay
 from bot.content.checks import Checks, display_path
 from bot.content.graph import check_conditions, check_flow_graph, check_reveals, revealed_slots, shared_flow_ids
 from bot.content.languages import check_resource_languages
@@ -173,10 +174,15 @@ def run(v: Checks) -> Content | None:
     saved |= {f"{s}_text" for s in saved} | revealed_slots(flows)
     msg_dir = v.root / "messages"
     catalogs = v.catalogs
-    for path in sorted(msg_dir.glob("*.yaml")) if msg_dir.is_dir() else []:
+    paths = sorted(msg_dir.glob("*.yaml")) if msg_dir.is_dir() else []
+    for path in paths:
+        if path.stem in locales.ADDRESSED:
+            continue  # an overlay of its language's file, read below
         catalog = load_catalog(v, path)
         if catalog is not None:
             catalogs[catalog.locale] = catalog
+    addressed = {path.stem: overlay for path in paths if path.stem in locales.ADDRESSED
+                 and (overlay := load_overlay(v, path, catalogs.get(locales.language(path.stem)))) is not None}
     if "en" not in catalogs:
         v.err(v.rel(msg_dir / "en.yaml"), 1, "the default locale 'en' is missing")
     lexicons = load_lexicons(v, catalogs)
@@ -203,7 +209,7 @@ def run(v: Checks) -> Content | None:
     check_screen_model(v.root / "screen", v.rel, v.problems)
     check_coach_model(v.root / "coach", v.rel, v.problems)
     return Content(flows, catalogs, "en", "home", "welcome", commands, slot_labels, placeholders, lexicons, resources,
-                   shared_flow_ids(flows), str(v.root))
+                   shared_flow_ids(flows), str(v.root), addressed)
 
 def load_lexicons(v: Checks, catalogs: dict[str, Catalog]) -> dict[str, Lexicon]:
     lexicons = {}

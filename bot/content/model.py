@@ -141,6 +141,8 @@ SYSTEM_SLOTS: dict[str, frozenset[str]] = {
     # may this person be offered an exercise with their partner in the room (co-regulation)? Off after
     # an abuse disclosure or a positive safety screen, like joint work; never says why.
     "in_person": frozenset({"ok", "off"}),
+    # the language Mend writes to this person in (the address question is asked only where it matters)
+    "language": frozenset({"en", "fr", "ar"}),
     # has this person finished a repair that /history can show
     "past_repairs": frozenset({"none", "some"}),
     # the answers kept as written after a coaching hint (slot names; engine/frames.py HINT_KEPT):
@@ -290,7 +292,7 @@ class CancelTimerStep(_StepBase):
 
 RecordName = Literal["consent", "adult"]
 ActionName = Literal[
-    "park", "discard", "erase", "set_language", "start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders", "set_daily",
+    "park", "discard", "erase", "set_language", "set_address", "start_nudged", "snooze_nudge", "stop_reminders", "resume_reminders", "set_daily",
     "set_timezone", "set_quiet",
     # couples: invitations, the reflection loop's speaking order, the private safety screen
     "create_invite", "accept_invite", "decline_invite", "first_speaker", "second_speaker", "joint_off",
@@ -477,7 +479,16 @@ class Content:
     resources: Resources | None = None
     shared_flows: frozenset[str] = frozenset()  # flows with partner barriers, and the flows calling them
     root: str = ""  # the content folder it was loaded from (the screen's model lives in <root>/screen)
+    # A language's messages as written to a reader addressed otherwise ("ar-f": Arabic to a woman, from
+    # messages/ar-f.yaml over ar.yaml): only for what the reader sees; everything else reads `catalogs`.
+    addressed: dict[str, Catalog] = field(default_factory=dict)
 
     def catalog(self, locale: str) -> Catalog:
-        """The person's language's messages, or the default language's for one Mend doesn't have."""
-        return self.catalogs.get(locale) or self.catalogs[self.default_locale]
+        """The person's language's messages (as they asked to be addressed), or the default language's
+        for one Mend doesn't have."""
+        return (self.addressed.get(locale) or self.catalogs.get(locale) or self.catalogs.get(locale.split("-")[0])
+                or self.catalogs[self.default_locale])
+
+    def addresses_otherwise(self, language: str) -> bool:
+        """Has this language copy for a reader addressed otherwise (ar-f.yaml: Arabic to a woman)?"""
+        return any(name.split("-")[0] == language for name in self.addressed)

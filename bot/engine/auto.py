@@ -222,6 +222,8 @@ def run_action(t: Turn, frame: Frame, step: ActionStep) -> Next:
             return erase(t, frame, step)
         case "set_language":  # the /language question's answer
             return language.chosen(t, frame, step)
+        case "set_address":  # the address question's answer (Arabic: to a man or to a woman)
+            return language.address_chosen(t, frame, step)
         case "start_nudged":
             return timers.start_nudged(t, frame, step)
         case "snooze_nudge":

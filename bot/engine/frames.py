@@ -102,6 +102,7 @@ def condition_slots(t: Turn) -> dict[str, Any]:
     main = main_frame(t)
     slots["paused"] = support.paused_over(t.content, main.flow if main else None)
     slots["past_repairs"] = "some" if t.seat.history else "none"
+    slots["language"] = seat.locale
     kept = seat.slots.get(HINT_KEPT)
     if isinstance(kept, list) and seat.stack:
         # Only this flow's answers kept after a hint (its own from an earlier run go when it starts afresh,

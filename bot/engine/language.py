@@ -16,6 +16,9 @@ LANGUAGE_WORDS = {  # what people type after /language, in any of the three lang
     "ar": ("ar", "arabic", "arabe", "عربية", "العربية", "عربي", "darija", "الدارجة"),
 }
 CHOICE_SLOT = "language_choice"  # the language question's answer (content/flows/language.yaml)
+ADDRESS_FLOW = "address"  # how Mend's copy should say "you" (content/flows/address.yaml)
+ADDRESS_SLOT = "address_choice"
+ADDRESS_FORMS = {"feminine": "f", "masculine": None}  # the address question's options -> Seat.address
 
 
 def language_named(words: str, available: Container[str]) -> str | None:
@@ -41,7 +44,22 @@ def on_command(t: Turn, name: str, args: str) -> None:
         return
     set_language(t, chosen)
     t.send("language.changed")
+    if t.content.addresses_otherwise(chosen) and ADDRESS_FLOW in t.content.flows:
+        # Arabic says "you" to a man or to a woman: asked each time Arabic is chosen, then the step
+        # they were on, in the new language
+        runner.push_interrupt(t, ADDRESS_FLOW)
+        return
     runner.reprompt(t)  # the step they were on, again, in the new language
+
+
+def address_chosen(t: Turn, frame: Frame, step: ActionStep) -> Next:
+    """Action set_address: Mend's copy says "you" as asked from here on (the service stamps each
+    message with the matching locale, "ar-f", and renders it from that overlay)."""
+    answer = t.seat.slots.pop(ADDRESS_SLOT, None)
+    if isinstance(answer, str) and answer in ADDRESS_FORMS:
+        t.seat.address = ADDRESS_FORMS[answer]
+    advance_past(t, frame, step)
+    return CONTINUE
 
 
 def chosen(t: Turn, frame: Frame, step: ActionStep) -> Next:

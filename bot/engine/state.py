@@ -93,6 +93,9 @@ class Seat:
     parked: list[Frame] = field(default_factory=list)  # a flow left with /cancel, kept for resuming
     deferred: list[str] = field(default_factory=list)  # flows a timer asked for while the seat was busy
     locale: str = "en"
+    # How Mend's copy addresses this person where their language conjugates "you": "f" for a woman
+    # (locales.ADDRESSED), None for the language's generic form. Chosen at the address question.
+    address: str | None = None
     joint_exercises_off: bool = False  # set privately by an abuse disclosure (S8); never shown to a partner
     # The person answered "you misunderstood" to the abuse support the last disclosure opened: their own
     # repair is a whole one again (joint exercises stay off; a new disclosure clears this) unless an

@@ -177,13 +177,16 @@ class Conversation:
         state, version = await repo.load_session(conn, user.session_id)
         if user.seat in state.seats:  # the person's saved language is the one the engine works in
             state.seats[user.seat].locale = locales.normalise(user.locale)
+            state.seats[user.seat].address = locales.address_of(user.locale)
         accepted = True
         try:
             transition = advance(self.content, state, user.seat, event, now)
             effects = transition.effects
             if not await repo.save_session(conn, user.session_id, transition.state, version, now):
                 raise ConcurrentUpdate(f"session of {pseudonym(user_id)} changed inside its own transaction")
-            chosen = transition.state.seats[user.seat].locale if user.seat in transition.state.seats else user.locale
+            seat = transition.state.seats.get(user.seat)
+            # the language and the way of saying "you" (locales.ADDRESSED): what every message is stamped with
+            chosen = locales.addressed(seat.locale, seat.address) if seat else user.locale
             if chosen != user.locale:  # /language: saved with the person, used for everything they read
                 await repo.set_locale(conn, user.id, chosen)
                 user = repo.User(user.id, user.session_id, user.seat, chosen)
