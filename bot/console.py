@@ -185,7 +185,10 @@ class ConsoleChat:
         pending = await self.conversation.pending(self.user_id)
         await self.deliver(pending)
         await self.deliver(await self.conversation.handle(self.user_id, Resume(), language_code=self.asked_locale))
-        if self.asked_locale and await self.conversation.locale_of(self.user_id) != self.asked_locale:
+        saved = await self.conversation.locale_of(self.user_id)
+        # "ar-f" is Arabic (written to a woman): --lang ar again must not ask her how to be addressed
+        # anew and take her next answer for it (found trying Mend as a new user)
+        if self.asked_locale and locales.normalise(saved) != locales.normalise(self.asked_locale):
             await self.deliver(await self.conversation.handle(self.user_id, CommandReceived("language", self.asked_locale)))
         interactive = self.stdin.isatty() if hasattr(self.stdin, "isatty") else False
         self.lines = _start_reader(self.stdin)

@@ -242,6 +242,16 @@ async def test_a_daily_time_typed_the_french_way(talk):
     assert "C'est noté\u00a0: tous les jours à 21:00, heure de chez vous." in said
 
 
+def test_a_negation_alone_never_names_an_option():
+    """Session 23's trial: "pas respectée" and "pas soutenu" were read as "pas en sécurité" on the word
+    "pas" alone, and a fight about chores went into the draft as feeling unsafe."""
+    options = [OptionText("insecure", "pas en sécurité"), OptionText("lonely", "seul·e")]
+    assert read("pas respectée", options, multi=True, locale="fr").kind == "none"
+    assert read("pas soutenu", options, multi=True, locale="fr").kind == "none"
+    assert read("pas en sécurité", options, multi=True, locale="fr").ids == ("insecure",)
+    assert read("sécurité", options, multi=True, locale="fr").ids == ("insecure",)
+
+
 def test_a_short_arabic_word_one_letter_from_an_option_is_not_that_option():
     """Found trying Mend as a new user: حزين (sad) was saved as الحنين إلى القرب (longing), one letter
     apart. Vowels are not written in Arabic, so a slip in a short word makes another word."""

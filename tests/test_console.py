@@ -280,6 +280,23 @@ async def test_lang_sets_the_language_and_keeps_it(db, content, clock):
     assert arabic.rstrip().endswith("come back any time and we'll pick up right there.")
 
 
+async def test_lang_ar_again_keeps_a_womans_arabic_and_her_next_answer(db, content, clock):
+    """Found trying Mend as a new user: `--lang ar` on a profile written to as a woman ("ar-f") asked
+    the address question again, and her "1" meant for the age question made everything masculine."""
+    async def run(lines: list[str]) -> str:
+        out = io.StringIO()
+        console = ConsoleChat(db, content, clock, "amina", stdin=io.StringIO("".join(line + "\n" for line in lines)),
+                              stdout=out, locale="ar")
+        assert await console.run() == 0
+        return out.getvalue().replace("\u200f", "").replace("\u200e", "")
+
+    first = await run(["2"])  # "to a woman"
+    assert "هل عمرك 18 سنة أو أكثر" in first
+    again = await run(["1"])  # the age question's "yes", the same --lang ar
+    assert "بأي صيغة أكتب إليك" not in again and "تم: سأكتب لك" not in again
+    assert "موافقتكِ" in again  # the consent question, still written to her
+
+
 def test_the_command_line_takes_lang():
     from bot.cli import build_parser
     assert build_parser().parse_args(["chat", "--lang", "ar"]).lang == "ar"

@@ -285,3 +285,14 @@ def test_a_repair_already_past_the_old_place_of_archive_is_kept_at_its_follow_up
     history.archive(seat, content.flows["repair"], datetime(2026, 12, 4, tzinfo=timezone.utc))  # the usual order
     history.followup_planned(seat, content.flows["repair"], datetime(2026, 12, 4, tzinfo=timezone.utc))
     assert len(seat.history) == 2 and history.kept_slot("repair") not in seat.slots
+
+
+async def test_a_flow_started_while_reading_history_over_the_menu_just_starts(alice):
+    """Session 23's trial: /repair while reading /history was "you're in the middle of something else"."""
+    await alice.onboard()
+    await alice.command("history")
+    await alice.command("repair")
+    assert alice.last_prompt.key.startswith("repair."), alice.last_prompt.key
+    await alice.command("history")  # over a repair in progress, the repair stays where it was
+    sends = await alice.command("checkin")
+    assert "system.busy_elsewhere" in alice.keys(sends)

@@ -308,11 +308,16 @@ async def test_a_kind_line_typed_straight_at_the_first_question_is_taken_as_thei
     """New-user trial, session 22: a line typed at "pick one" was asked about as a try at an option."""
     await alice.onboard()
     await alice.taps("affirm")
-    for not_a_line in ("ok", "9", "asdfghjkl"):  # a bare yes, a number that names nothing, a slip
+    # a bare yes, a number that names nothing, a slip, a word for Mend (review, session 23)
+    for not_a_line in ("ok", "9", "asdfghjkl", "back"):
         sends = await alice.says(not_a_line)
         assert alice.last_prompt.key == "affirm.pick", (not_a_line, alice.keys(sends))
     await alice.says("my needs matter and so do theirs")  # an option's whole line still chooses it
     assert "“My needs matter, and so do theirs.”" in last_text(alice, "affirm.show")
+    await alice.taps("no_daily")
+    await alice.taps("affirm")
+    await alice.says("worth")  # a word or three is a try at an option (review, session 23)
+    assert "“A rough day doesn't change my worth.”" in last_text(alice, "affirm.show")
     await alice.taps("no_daily")
     await alice.taps("affirm")
     # shares "hard" with one option and "day" with another: still their own line, never ours

@@ -351,6 +351,8 @@ made_up:
 """, encoding="utf-8")
     edit(overlay, "كتبتِ من قبل: «{heard}»", "كتبتِ من قبل: «{said}»")
     text = overlay.read_text(encoding="utf-8")
+    overlay.write_text(text.replace("|other=", "|oter=", 1), encoding="utf-8")  # review, session 23
+    text = overlay.read_text(encoding="utf-8")
     start = text.index("\n  reason_later:")
     review = text.index("    review: clinician", start)
     overlay.write_text(text[:review] + "    review: coach" + text[review + len("    review: clinician"):], encoding="utf-8")
@@ -358,6 +360,7 @@ made_up:
     assert "'made_up.key' is not in ar.yaml: an overlay only rewrites its messages" in found
     assert "'system.written_before': placeholders differ from ar.yaml's" in found
     assert "'system.reason_later': review must be 'clinician', as in ar.yaml" in found
+    assert "a plural must be forms like" in found
     (copy / "messages" / "ar.yaml").rename(copy / "messages" / "ar.yaml.off")
     assert "'ar-f' rewrites the messages of ar.yaml, which is missing" in "\n".join(problems(copy))
 

@@ -41,7 +41,7 @@ THEY = frozenset({"they", "them", "their", "theirs", "themselves", "themself", "
 # "they"/"them" may be things rather than the partner ("twenty minutes when I ask for them", "the
 # dishes… I ignored them", "she leaves her dishes… she needs to wash them"): a plural noun (after a
 # determiner, a possessive or a number) before it makes turning unsafe.
-PLURAL_CUE = re.compile(r"\b(the|my|your|our|his|her|their|some|those|these|all|many|few|several|\d+|two|three|four|five|six|"
+PLURAL_CUE = re.compile(r"\b(the|my|your|our|his|her|some|those|these|all|many|few|several|\d+|two|three|four|five|six|"
                         r"ten|twenty|thirty|a few|a couple of)\s+(\w+\s+)?\w{2,}s\b", re.IGNORECASE)
 THEY_WORD = re.compile(r"\b(they|them|their|theirs|themselves|themself)\b", re.IGNORECASE)
 TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|[^A-Za-z]+")

@@ -56,6 +56,9 @@ def load_overlay(v: Checks, path: Path, base: Catalog | None) -> Catalog | None:
             v.err(file, msg.line, f"'{key}' has {len(msg.variants)} variants; {base.locale}.yaml has {len(own.variants)}")
         elif {placeholders_in(t) for t in msg.variants} != {placeholders_in(t) for t in own.variants}:
             v.err(file, msg.line, f"'{key}': placeholders differ from {base.locale}.yaml's")
+        elif any(spec and parse_plural_spec(spec) is None
+                 for text in msg.variants for _, name, spec, _ in string.Formatter().parse(text) if name):
+            v.err(file, msg.line, f"'{key}': a plural must be forms like '{{count:one=# item|other=# items}}'")
         elif msg.review != own.review:
             v.err(file, msg.line, f"'{key}': review must be {own.review!r}, as in {base.locale}.yaml")
         elif msg.review == "clinician" and v.release and not (msg.reviewed_by and msg.reviewed_on):

@@ -67,6 +67,7 @@ STOPWORDS = {
         sens sent ressens ressent crois pense trouve dirais peutetre peut etre plutot vraiment tres
         assez un peu bon ben bah euh hum heu genre quoi bien merci svp stp sil plait donc alors
         que qui quand option choix reponse celle celui ici
+        pas ne n
     """.split()),
     # Modern Standard Arabic and Darija, in Arabic letters and in Latin letters with digits
     # ("ana", "kan7ess", "chwiya"), folded like the labels (أ -> ا, ة -> ه, no article).

@@ -121,9 +121,17 @@ def start_content_command(t: Turn, name: str) -> None:
         t.send("system.resumed")
         runner.reprompt(t)
         return
-    if in_interrupt(t) or (main is not None and main.flow != t.content.home_flow):
+    idle_below = main is None or main.flow == t.content.home_flow
+    if idle_below and in_interrupt(t) and all(f.flow in READ_ONLY for f in t.seat.stack if f.interrupt):
+        pop_interrupts(t)  # only reading past repairs over the menu: nothing in progress to keep
+    if in_interrupt(t) or not idle_below:
         raise InvalidInput("system.busy_elsewhere")
     runner.start_flow(t, target)
+
+
+# Interrupts that only show something: a command to start a flow closes them instead of asking to /cancel
+# (found trying Mend as a new user: /repair while reading /history was "you're in the middle of something").
+READ_ONLY = frozenset({"history"})
 
 
 COMMANDS: dict[str, Command] = {

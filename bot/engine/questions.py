@@ -125,6 +125,8 @@ def keep_own_words(t: Turn, frame: Frame, step: ChoiceStep, text: str) -> None:
     at one of the options."""
     if typed_skip(t, text):  # read as the Skip button when there is one
         raise InvalidInput("system.not_skippable")
+    if typed_option(t, text, (Choice("meta", "system.meta_words"),)) == "meta":
+        raise InvalidInput("system.meta_words")  # "back", "menu", "stop": words for Mend, never their line
     refuse_bare_yes_or_mash(t, text)
     if any(BARE_NUMBER.fullmatch(part) for part in LIST_SPLIT.split(text)):
         raise InvalidInput("system.pick_an_option")  # "9": a number that names nothing on screen

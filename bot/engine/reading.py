@@ -68,10 +68,14 @@ def heard(text: str) -> str:
     return text if len(text) <= HEARD_MAX else text[: HEARD_MAX - 1].rstrip() + "…"
 
 
+SHORT_TRY = 3  # words: at a choice that takes own words, this short is a try at an option (review, session 23)
+
+
 def read_typed(content: Content, seat: Seat, step: OptionStep, text: str, now: datetime, tz: str | None) -> Outcome:
     """What typed `text` means at `step` (a single choice or a multi-select). At a single choice that
-    takes own words (`allow_text`), only a whole label, an alias or a number picks an option: "I'm
-    learning to be patient with myself" is their own line, not "I'm learning to ask for what I need"."""
+    takes own words (`allow_text`), a sentence picks an option only by its whole label, an alias or a
+    number: "I'm learning to be patient with myself" is their own line, not "I'm learning to ask for
+    what I need"; a word or three ("worth", "the second one") is still read as a try at an option."""
     if not text.strip():  # an empty line: the same gentle reply as at a question that takes words
         return Outcome("unread", reply="system.empty_text")
     options = option_texts(content, seat.locale, step)
@@ -85,7 +89,7 @@ def read_typed(content: Content, seat: Seat, step: OptionStep, text: str, now: d
     # console maps numbers to what is on screen itself.
     positions = answer_kind(content, seat.locale, step) != "time" and not families.grouped(step)
     multi = isinstance(step, MultiStep)
-    loose = multi or not step.allow_text
+    loose = multi or not step.allow_text or len(text.split()) <= SHORT_TRY
     reading = answers.read(text, options, multi=multi, locale=seat.locale, positions=positions, loose=loose)
     if reading.kind == "none":
         reading = _in_other_languages(content, seat.locale, step, text, multi, positions) or reading

@@ -26,13 +26,17 @@ _VERDICTS = re.compile(r"\b(what'?s wrong with you|what is wrong with you|you'?r
                        re.IGNORECASE)
 _EMOJI_AND_MARKS = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]|[!?]{2,}")
 # Where one clause ends and the next begins, in a draft's own words (punctuation, "but", "because").
-_CLAUSE_BREAK = re.compile(r"[,;.!?…]+|\s+(?:but|because|cause|cuz|coz|since|mais|parce que|car|لكن|بس|حيت|لأن|lakin|walakin|7it)\s+",
+_CLAUSE_BREAK = re.compile(r"[,;.!?…،؛؟]+|\s+(?:but|because|cause|cuz|coz|since|mais|parce que|car|لكن|ولكن|بس|حيت|لأن|lakin|walakin|wlakin|7it)\s+",
                            re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"^(i|i'?ve|i'?d|i'?ll|je|j'|j’|ana|moi)\b", re.IGNORECASE)
 # A clause about how they were, not what they did: "what was going on for me", not "the part I own".
 _STATE = re.compile(r"^(i was|i am|i'?m|i had|i felt|i feel|i've been|i have been|i get|j'etais|j'étais|je suis|j'avais"
-                    r"|je me sentais|ana kont|kont)\b", re.IGNORECASE)
+                    r"|je me sentais|ana kont|kont|(انا |أنا )?كنت)(?!\w)", re.IGNORECASE)
 _JOINED = re.compile(r"^(and|so|then|plus|et|alors|puis|w|و)\s+", re.IGNORECASE)
+# "oui j'ai oublié mais j'étais crevée": a yes before the admission, taken off so the act is the part
+# they own (found trying Mend as a new user: it went to "what was going on for me" instead).
+_YES_FIRST = re.compile(r"^(yes|yeah|yep|ok|okay|oui|ouais|bon|ben|ah|eh|iyeh|ayeh|wah|ايه|إيه|اه|آه|واخا|wakha)(?!\w)[,.!،]*\s*",
+                        re.IGNORECASE)
 # A clause whose subject is the partner ("you were overreacting", "tu exagères", "نتا لي بديتي"): in a
 # shape meant to stay on the writer's side it would put the blame back in.
 # "t'avais commencé": the elided "tu" is joined to its verb, so it is matched on its own (the word-end check
@@ -129,7 +133,7 @@ def _my_clauses(text: str) -> list[str]:
     for clause in _CLAUSE_BREAK.split(words):
         clause = _JOINED.sub("", clause.strip())
         for _ in range(3):
-            clause = _LEAD_INS.sub("", clause).strip()
+            clause = _YES_FIRST.sub("", _LEAD_INS.sub("", clause).strip()).strip()
         if len(clause.split()) >= 2 and not _ABOUT_THEM.match(clause) and not _DENIALS.search(clause):
             mine.append(re.sub(r"\s+", " ", _ABSOLUTES.sub("", clause)).strip(" ,.;:!?-"))  # "I just had" -> "I had"
     return mine
