@@ -3,7 +3,8 @@
     .venv/bin/python scripts/train_coach.py
 
 Encodes the bank (content/coach/examples.yaml) and the dev split (tests/data/coach/dev.yaml) with
-the shipped encoder, fits one logistic model per label (one-vs-rest), and picks each label's
+the shipped encoder, fits one logistic model per label (one-vs-rest), keeps the examples for the
+nearest-examples vote (content/coach/neighbours.npz, bot/understanding/neighbours.py), and picks each label's
 threshold by 5-fold cross-validation on dev (patterns included, as the checker runs): the one whose
 weaker figure (precision or recall) is strongest; then raised where needed so at most 8% of the drafts
 with nothing to note get a hint (the goal is 10%). Writes model.npz with model.json (hash of the weights, the encoder's name, the thresholds and the hashes of what it
@@ -20,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bot.content.loader import load_content  # noqa: E402
-from bot.understanding import linear, training  # noqa: E402
+from bot.understanding import linear, neighbours, training  # noqa: E402
 from bot.understanding.checker import LABELS, PROBLEMS  # noqa: E402
 from bot.understanding.coaching_eval import (  # noqa: E402
     cross_validated_probabilities,
@@ -112,9 +113,12 @@ def main() -> int:
     thresholds = pick_thresholds(content.lexicons, dev, probabilities)
     model = training.train_one_vs_rest(np.vstack([bank_vectors, dev_vectors]), [encodable(d.text) for d in bank + dev],
                                        [d.labels for d in bank + dev], LABELS)
+    examples = neighbours.of(np.vstack([bank_vectors, dev_vectors]), [d.labels for d in bank + dev], LABELS)
     linear.save(model, OUT / "model.npz", OUT / "model.json", {
         "encoder": encoder.name,
-        "kind": "one-vs-rest logistic (sigmoid per column)",
+        "kind": f"one-vs-rest logistic (sigmoid per column), mixed {neighbours.VOTE_WEIGHT} with the vote of the "
+                f"{neighbours.NEIGHBOURS} nearest examples",
+        "neighbours_sha256": neighbours.save(examples, OUT / neighbours.FILE),
         "thresholds": thresholds,
         "trained_on": {str(p.relative_to(ROOT)): linear.sha256_of(p) for p in (BANK, DEV)},
         "examples": len(bank) + len(dev),

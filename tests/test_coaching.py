@@ -19,9 +19,10 @@ from bot.content.loader import validate_content
 from bot.engine import Frame, InvalidInput, OptionChosen, Seat, SessionState, TextReceived, advance
 from bot.engine.rewrite import my_side, own_part, situation
 from bot.presenter import render
+from bot.understanding import neighbours
 from bot.understanding.checker import LABELS, checker_for, decide, pattern_labels
-from bot.understanding.datasets import read_drafts
-from bot.understanding.linear import sha256_of
+from bot.understanding.datasets import read_draft_bank, read_drafts
+from bot.understanding.linear import ModelProblem, sha256_of
 from bot.understanding.screen import screen_for
 from tests.conftest import CONTENT_DIR
 from tests.helpers import load_script, review_lines
@@ -229,9 +230,16 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # 0.83/0.77, non_apology 0.94/0.90 -> 0.94/0.94, neutral 9.2% -> 11.5% (8 -> 10 of 87). Kept, as every round
 # is (the choice may not be made on held-out); the criticism precision floor re-derived by the rule (54 of 58
 # right; one more wrong reads 0.915), and the neutral limit allows the 10 of 87 measured.
+# Session 23 (three blind rounds joined dev, c58 quoted from public guides; the nearest-examples vote mixed in):
+# dev (11,165) criticism 0.84/0.835, contempt 0.90/0.80, defensiveness 0.89/0.79, neutral 7.8%; unseen c21-c48
+# defensiveness 0.85/0.91, contempt 0.94/0.87, criticism 0.83/0.93, neutral 5.6%. Held-out: criticism
+# 0.945/0.945, contempt 0.955/0.93, defensiveness 0.82/0.75 (one draft fewer caught), non_apology 0.94/0.94,
+# good_apology 0.93/0.95, gentle_startup 1.00/0.98, neutral 11.5%. Floors only tightened (one draft below today's
+# figure where that is higher than the old floor; none loosened): criticism precision, contempt, non_apology,
+# good_apology and gentle_startup recall.
 HELDOUT_FLOORS = {
-    "criticism": (0.91, 0.92), "contempt": (0.95, 0.88), "defensiveness": (0.82, 0.75),
-    "non_apology": (0.92, 0.88), "good_apology": (0.93, 0.90), "gentle_startup": (0.97, 0.93),
+    "criticism": (0.92, 0.92), "contempt": (0.95, 0.91), "defensiveness": (0.82, 0.75),
+    "non_apology": (0.92, 0.92), "good_apology": (0.93, 0.93), "gentle_startup": (0.97, 0.95),
 }
 HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.115 (10 of 87) in session 22; 0.092 (8 of 87) at the end of session 21; 0.103 (9 of 87) at the end of session 20 (0.115 mid-session), 0.103 (9 of 87) in session 19; 0.115 (10 of 87) at the end of sessions 15, 16 and 17 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the issue's goal is 0.10
 
@@ -502,6 +510,44 @@ def test_damaged_coaching_weights_are_a_content_problem(tmp_path):
         "the coaching model's weights are missing or do not match model.json: run scripts/train_coach.py"]
 
 
+def test_damaged_or_stale_coaching_examples_are_a_content_problem(tmp_path):
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, copy)
+    examples = copy / "coach" / "neighbours.npz"
+    examples.write_bytes(examples.read_bytes() + b"0")
+    _, problems = validate_content(copy)
+    assert [p.message for p in problems if "coach" in p.message] == [
+        "the coaching examples are missing or do not match model.json: run scripts/train_coach.py"]
+    examples.unlink()
+    with pytest.raises(ModelProblem, match="neighbours.npz is missing: retrain with scripts/train_coach.py"):
+        neighbours.load(examples, "x", len(LABELS))
+
+
+def test_the_nearest_examples_vote_weighs_near_paraphrases_most(content):
+    """bot/understanding/neighbours.py: a vote per label from the closest labelled drafts, and the
+    shipped file reads back as it was written (int8 with a scale per row)."""
+    encoder = checker_for(content).encoder
+    texts = ["you never help with anything, you're so lazy", "you are lazy and never help at all",
+             "I'm sorry I yelled at you last night", "sorry for shouting at you yesterday evening",
+             "what time is the dentist on friday"]
+    vectors = encoder.encode(texts)
+    examples = neighbours.of(vectors[:4], [("criticism",), ("criticism",), ("good_apology",), ("good_apology",)], LABELS)
+    vote = examples.vote(encoder.encode(["you never do anything, so lazy", "so sorry I shouted at you"]), k=3)
+    assert vote[0, LABELS.index("criticism")] > 0.5 > vote[0, LABELS.index("good_apology")]
+    assert vote[1, LABELS.index("good_apology")] > 0.5 > vote[1, LABELS.index("criticism")]
+    assert not vote[:, LABELS.index("contempt")].any()
+    path = Path(content.root) / "coach" / neighbours.FILE
+    manifest = json.loads((Path(content.root) / "coach" / "model.json").read_text())
+    shipped = neighbours.load(path, manifest["neighbours_sha256"], len(LABELS))
+    assert shipped.labels.shape == (len(read_drafts(ROOT / "tests" / "data" / "coach" / "dev.yaml"))
+                                    + bank_size(), len(LABELS))
+    assert path.stat().st_size < 12_000_000  # it ships in the repository
+
+
+def bank_size() -> int:
+    return len(read_draft_bank(CONTENT_DIR / "coach" / "examples.yaml"))
+
+
 def test_the_service_encodes_a_message_once_for_the_screen_and_the_checker(content):
     encoder = checker_for(content).encoder
     assert encoder is screen_for(content).encoder
@@ -544,6 +590,12 @@ def test_their_side_is_left_out_of_what_was_going_on_for_them():
     # fourth new-user trial: the elided "tu" ("t'avais commencé") came back as "what was going on for me"
     assert my_side("désolé mais t'avais commencé") == "___"
     assert own_part("j'ai crié mais t'avais commencé") == ("j'ai crié", "___")
+    # session 23's trial: a "yes" before the admission sent it to "what was going on for me"
+    assert own_part("oui j'ai oublié mais j'étais crevée") == ("j'ai oublié", "j'étais crevée")
+    assert own_part("yes I forgot but I was exhausted") == ("I forgot", "I was exhausted")
+    # and Arabic splits on its own comma and on "ولكن"; "كنت…" is a state, like "I was…"
+    assert own_part("انا كنت عيان، صرخت عليك") == ("صرخت عليك", "انا كنت عيان")
+    assert own_part("صرخت عليك ولكن كنت متعب") == ("صرخت عليك", "كنت متعب")
 
 
 # -- the conversation ------------------------------------------------------------------------------

@@ -490,6 +490,26 @@ def test_abuse_told_through_behaviour_opens_support_at_once(screen, text):
     assert verdict.urgent and verdict.route == "ipv", text
 
 
+@pytest.mark.parametrize("text", [
+    "je suis à bout", "je suis à bout, je ne vois plus de raison de continuer",
+    "je suis au bout du rouleau, je veux disparaître",
+    # Session 23's review: an exception for "à bout" beside a fight or tiredness (tried, reverted) hid these
+    "encore une dispute, je suis à bout, je pense à des choses sombres",
+    "je suis à bout, je crève à petit feu",
+    "on se dispute sans arrêt, je suis à bout, j'ai l'impression de me noyer",
+    "je suis au bout du rouleau, crevée, personne ne m'aime",
+])
+def test_a_bout_stays_urgent_even_beside_a_fight(screen, text):
+    assert screen.verdict(text).urgent, text
+
+
+def test_mends_own_french_copy_does_not_ask_for_words_the_screen_reads_as_urgent(content):
+    """Session 23's trial: the practice asked for the complaint "quand vous êtes à bout", then opened urgent
+    support when a person wrote "…je suis à bout"."""
+    complaint = content.catalogs["fr"].text("request.complaint")
+    assert "à bout" not in complaint and "à cran" in complaint
+
+
 @pytest.mark.parametrize("text", review_lines("harmless"))
 def test_the_reviewers_look_alikes_never_open_support_at_once(screen, text):
     """The same review's closest harmless look-alikes of the session's patterns: at most a check-in."""

@@ -330,6 +330,16 @@ def check_coach_model(folder: Path, rel: Callable[[Path], str], problems: list[P
         [float(v) for v in thresholds.values()]
 
     _check_model(folder, rel, problems, "coaching", "scripts/train_coach.py", one_per_label)
+    # its nearest-examples vote (bot/understanding/neighbours.py), hash-checked the same way
+    examples = folder / "neighbours.npz"
+    try:
+        expected = json.loads((folder / "model.json").read_text(encoding="utf-8"))["neighbours_sha256"]
+        actual: str | None = hashlib.sha256(examples.read_bytes()).hexdigest()
+    except (OSError, ValueError, KeyError, TypeError):
+        expected, actual = "", None
+    if actual != expected:
+        problems.append(Problem(rel(examples), 1, "the coaching examples are missing or do not match model.json: "
+                                                  "run scripts/train_coach.py"))
 
 
 def _check_model(folder: Path, rel: Callable[[Path], str], problems: list[Problem], what: str, script: str,

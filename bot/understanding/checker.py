@@ -8,7 +8,8 @@ like the safety screen's:
 2. one logistic model per label over the shared multilingual sentence vector and the draft's
    n-grams (one-vs-rest, so a draft can be both defensive and a non-apology), trained by
    `scripts/train_coach.py` on the project's own examples (`content/coach/examples.yaml`) and the
-   dev split, shipped with a hash.
+   dev split, shipped with a hash; its probability is mixed with how the nearest of those labelled
+   drafts were labelled (`neighbours.py`).
 A label holds when a pattern matches or its model is confident. A positive label never stands next
 to criticism or contempt: a kind opening followed by a put-down is not a gentle start-up.
 Runs in the service; the engine only receives the labels. Nothing here logs or keeps the text.
@@ -24,7 +25,7 @@ import numpy.typing as npt
 
 from bot.compose.person import toward_you
 from bot.content.model import Content, Lexicon
-from bot.understanding import linear
+from bot.understanding import linear, neighbours
 from bot.understanding.encoder import SentenceEncoder, Vectors, encodable, shared_encoder
 from bot.understanding.normalise import views
 
@@ -55,11 +56,12 @@ def sigmoid(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
 
 class Checker:
     def __init__(self, lexicons: Mapping[str, Lexicon], model: linear.LinearModel, encoder: SentenceEncoder,
-                 thresholds: Mapping[str, float]):
+                 thresholds: Mapping[str, float], examples: neighbours.Neighbours):
         if tuple(model.classes) != LABELS:
             raise linear.ModelProblem("the coaching model's labels are not the checker's: retrain it")
         self.lexicons = tuple(lexicons.values())
         self.model = model
+        self.examples = examples
         self.encoder = encoder
         self.thresholds = np.array([float(thresholds[label]) for label in LABELS], dtype=np.float32)
 
@@ -100,8 +102,9 @@ class Checker:
         return out
 
     def probabilities(self, vectors: Vectors, cleaned: Sequence[str]) -> npt.NDArray[np.float32]:
-        """Each label's probability per cleaned draft (one logistic model per label)."""
-        return sigmoid(self.model.scores(vectors, cleaned))
+        """Each label's probability per cleaned draft: its logistic model, mixed with the nearest
+        labelled drafts' vote."""
+        return neighbours.mix(sigmoid(self.model.scores(vectors, cleaned)), self.examples.vote(vectors))
 
 
 def decide(lexicons: Iterable[Lexicon], text: str, probabilities: npt.NDArray[np.float32],
@@ -155,7 +158,8 @@ def load_checker(content_dir: Path, lexicons: Mapping[str, Lexicon], encoder: Se
     raw = manifest.get("thresholds")
     if not isinstance(raw, dict) or set(raw) != set(LABELS):
         raise linear.ModelProblem("the coaching model has no threshold per label: retrain with scripts/train_coach.py")
-    return Checker(lexicons, model, encoder, {k: float(v) for k, v in raw.items()})
+    examples = neighbours.load(folder / neighbours.FILE, manifest.get("neighbours_sha256"), len(LABELS))
+    return Checker(lexicons, model, encoder, {k: float(v) for k, v in raw.items()}, examples)
 
 
 _loaded: dict[tuple[str, int], Checker] = {}

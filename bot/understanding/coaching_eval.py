@@ -12,7 +12,7 @@ import numpy as np
 
 from bot.content.model import Lexicon
 from bot.understanding import checker as checking
-from bot.understanding import training
+from bot.understanding import neighbours, training
 from bot.understanding.datasets import Draft
 from bot.understanding.encoder import encodable
 
@@ -58,7 +58,8 @@ def score(drafts: Sequence[Draft], predicted: Sequence[Sequence[str]]) -> dict[s
 
 def cross_validated_probabilities(bank: Sequence[Draft], dev: Sequence[Draft], bank_vectors: np.ndarray,
                                   dev_vectors: np.ndarray, folds: int = FOLDS) -> np.ndarray:
-    """Model probabilities for every dev draft, from a model that never saw it."""
+    """Probabilities for every dev draft, as the checker computes them (model and nearest-examples
+    vote), from a model and examples that never saw it."""
     out = np.zeros((len(dev), len(checking.LABELS)), dtype=np.float32)
     for fold in range(folds):
         train_idx = [i for i in range(len(dev)) if i % folds != fold]
@@ -68,8 +69,11 @@ def cross_validated_probabilities(bank: Sequence[Draft], dev: Sequence[Draft], b
                                            + [encodable(dev[i].text) for i in train_idx],
                                            [d.labels for d in bank] + [dev[i].labels for i in train_idx],
                                            checking.LABELS)
-        out[test_idx] = checking.sigmoid(model.scores(dev_vectors[test_idx],
-                                                      [encodable(dev[i].text) for i in test_idx]))
+        examples = neighbours.of(np.vstack([bank_vectors, dev_vectors[train_idx]]),
+                                 [d.labels for d in bank] + [dev[i].labels for i in train_idx], checking.LABELS)
+        out[test_idx] = neighbours.mix(checking.sigmoid(model.scores(dev_vectors[test_idx],
+                                                                     [encodable(dev[i].text) for i in test_idx])),
+                                       examples.vote(dev_vectors[test_idx]))
     return out
 
 
