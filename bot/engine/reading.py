@@ -75,7 +75,7 @@ def read_typed(content: Content, seat: Seat, step: OptionStep, text: str, now: d
     """What typed `text` means at `step` (a single choice or a multi-select). At a single choice that
     takes own words (`allow_text`), a sentence picks an option only by its whole label, an alias or a
     number: "I'm learning to be patient with myself" is their own line, not "I'm learning to ask for
-    what I need"; a word or three ("worth", "the second one") is still read as a try at an option."""
+    what I need"; a word or three ("worth", "steady please") is still read as a try at an option."""
     if not text.strip():  # an empty line: the same gentle reply as at a question that takes words
         return Outcome("unread", reply="system.empty_text")
     options = option_texts(content, seat.locale, step)
