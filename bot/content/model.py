@@ -491,4 +491,4 @@ class Content:
 
     def addresses_otherwise(self, language: str) -> bool:
         """Has this language copy for a reader addressed otherwise (ar-f.yaml: Arabic to a woman)?"""
-        return any(name.split("-")[0] == language for name in self.addressed)
+        return any(catalog.locale == language for catalog in self.addressed.values())  # an overlay keeps its language

@@ -42,8 +42,7 @@ class Neighbours:
         if not len(queries) or not len(self.vectors):
             return out
         k = min(k, len(self.vectors))
-        norms = np.linalg.norm(queries, axis=1, keepdims=True)
-        queries = np.asarray(queries / np.where(norms == 0, 1, norms), dtype=np.float32)
+        queries = unit(queries)
         for start in range(0, len(queries), 1024):  # bounded memory for a long batch (the reports)
             similar = queries[start:start + 1024] @ self.vectors.T
             nearest = np.argpartition(-similar, k - 1, axis=1)[:, :k]
@@ -53,6 +52,12 @@ class Neighbours:
         return out
 
 
+def unit(matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """Each row scaled to length one (a zero row stays zero), so a dot product is a cosine."""
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.asarray(matrix / np.where(norms == 0, 1, norms), dtype=np.float32)
+
+
 def mix(model_probabilities: npt.NDArray[np.float32], votes: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     return np.asarray((1 - VOTE_WEIGHT) * model_probabilities + VOTE_WEIGHT * votes, dtype=np.float32)
 
@@ -60,10 +65,8 @@ def mix(model_probabilities: npt.NDArray[np.float32], votes: npt.NDArray[np.floa
 def of(vectors: Vectors, label_sets: list[set[str]] | list[tuple[str, ...]], labels: tuple[str, ...]) -> Neighbours:
     """Examples as the vote reads them: unit vectors and a 0/1 matrix in `labels` order."""
     matrix = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     marks = np.array([[label in s for label in labels] for s in label_sets], dtype=np.float32)
-    return Neighbours(np.asarray(matrix / np.where(norms == 0, 1, norms), dtype=np.float32),
-                      marks.reshape(len(matrix), len(labels)))
+    return Neighbours(unit(matrix), marks.reshape(len(matrix), len(labels)))
 
 
 def save(neighbours: Neighbours, path: Path) -> str:
@@ -92,5 +95,4 @@ def load(path: Path, expected_sha256: object, labels: int) -> Neighbours:
         raise ModelProblem(f"cannot read {path.parent.name}/{path.name} ({type(exc).__name__}): {retrain}") from None
     if marks.shape != (len(vectors), labels):
         raise ModelProblem(f"{path.parent.name}/{path.name}: its labels do not match the checker's: {retrain}")
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return Neighbours(np.asarray(vectors / np.where(norms == 0, 1, norms), dtype=np.float32), marks)
+    return Neighbours(unit(vectors), marks)
