@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.engine.answers import OptionText, is_scale, normalise, read
+from bot.engine.answers import OptionText, Reading, is_scale, normalise, read
 from bot.engine.times import daily_clock, describe, moment, parse
 
 CALM = [OptionText("calm", "0–3 · fairly settled"), OptionText("unsettled", "4–6 · on edge"),
@@ -158,3 +158,25 @@ def test_the_pronoun_ending_is_not_read_as_the_feminine(said):
     """Found by review: "عليه" (on him) folded to "علي" and met "لست على ما يرام" (struggling)."""
     options = [OptionText("struggling", "لست على ما يرام"), OptionText("fine", "أنا بخير")]
     assert read(said, options, locale="ar").kind != "picked"
+
+
+@pytest.mark.parametrize("said, locale, expected", [
+    ("the second one", "en", "w1"), ("second", "en", "w1"), ("I'll take the first one", "en", "d3"),
+    ("the last one", "en", "none"), ("option 2", "en", "w1"), ("number 3", "en", "none"),
+    ("la deuxième", "fr", "w1"), ("la première svp", "fr", "d3"), ("la dernière", "fr", "none"),
+    ("الثاني", "ar", "w1"), ("الخيار الأول", "ar", "d3"), ("رقم 3", "ar", "none"), ("lwla", "ar", "d3"),
+])
+def test_a_position_said_in_words_picks_that_option(said, locale, expected):
+    assert read(said, FOLLOWUP, locale=locale) == Reading("picked", (expected,))
+
+
+@pytest.mark.parametrize("said", ["the fourth one", "second thoughts", "the first time you said that", "option 9"])
+def test_a_position_that_is_not_on_screen_or_is_part_of_a_sentence_is_not_a_pick(said):
+    assert read(said, FOLLOWUP).kind != "picked"
+
+
+def test_a_position_word_in_an_option_is_that_option_not_a_position():
+    options = [OptionText("talk", "Talk it through"), OptionText("first", "Me first"), OptionText("later", "Later")]
+    assert read("first", options) == Reading("picked", ("first",))
+    assert read("the third one", options) == Reading("picked", ("later",))
+    assert read("the second one", options, positions=False).kind == "none"  # grouped or time questions

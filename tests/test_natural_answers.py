@@ -88,6 +88,12 @@ async def test_single_choice_by_alias_typo_case_and_number(talk):
     assert "Quick check-in: which feelings" in after(t, "What would help right now?")  # the 2nd option
 
 
+@pytest.mark.parametrize("said", ["the second one", "option 2", "second"])
+async def test_single_choice_by_a_position_said_in_words(talk, said):
+    t = await talk(["YEAH", "i understnad and agree", said])  # found trying Mend as a new user
+    assert "Quick check-in: which feelings" in after(t, "What would help right now?")  # the 2nd option
+
+
 async def test_single_choice_by_distinctive_words(talk):
     t = await talk(ONBOARD + ["a check-in please"])
     assert "Quick check-in: which feelings are here right now?" in t.text

@@ -82,6 +82,24 @@ STOPWORDS = {
 }
 
 
+# Positions said in words ("the second one", "la dernière", "الثاني", "lwla"), folded as `normalise`
+# folds them (the Arabic article off, ة as ه); 0 is the last. Found trying Mend as a new user: "the
+# second one" at a choice was "not understood". Latin Darija "tani" is left out: it also means "again".
+ORDINALS = {
+    "first": 1, "1st": 1, "premier": 1, "premiere": 1, "1er": 1, "1ere": 1, "اول": 1, "اولي": 1, "lwla": 1, "lwl": 1,
+    "second": 2, "2nd": 2, "deuxieme": 2, "seconde": 2, "2e": 2, "2eme": 2, "ثاني": 2, "ثانيه": 2, "tania": 2,
+    "third": 3, "3rd": 3, "troisieme": 3, "3e": 3, "3eme": 3, "ثالث": 3, "ثالثه": 3, "talta": 3,
+    "fourth": 4, "4th": 4, "quatrieme": 4, "4e": 4, "4eme": 4, "رابع": 4, "رابعه": 4,
+    "fifth": 5, "5th": 5, "cinquieme": 5, "5e": 5, "5eme": 5, "خامس": 5, "خامسه": 5,
+    "last": 0, "dernier": 0, "derniere": 0, "اخير": 0, "اخيره": 0, "lakhra": 0, "lkhra": 0, "lekhra": 0,
+}
+# Words around a position that say nothing more: "I'll take the second one", "number 2", "رقم 2".
+POSITION_WORDS = frozenset("""number no num nr pick take choose go with ill id lets the one option choice
+numero prends choisis prendrai je la le l ci
+رقم خيار اختيار ناخد ناخذ نختار
+nakhod nakhed nkhtar""".split())
+
+
 # Everyday words for yes and no, read as the word labels use ("Yes, in 3 days" / "Yes, in a week":
 # "iyeh" is as much a yes as "نعم", so both ask which one). Keys folded as `normalise` folds them.
 SAME_AS = {
@@ -241,6 +259,9 @@ def _read_one(text: str, options: list[OptionText], locale: str, positions: bool
             return Reading("picked", (hits[0],))
         if len(hits) > 1:
             return Reading("tie", tuple(hits))
+    by_position = _by_position(words, options, locale, positions and not scale)
+    if by_position:
+        return Reading("picked", (by_position,))
     # Past here the match is by likeness: a "not" the person wrote must be in the option's wording too.
     # Found by review: "not better", "pas mieux", "ماشي أحسن" chose "A bit calmer" by its alias "better".
     if _negated(words):
@@ -260,6 +281,23 @@ def _read_one(text: str, options: list[OptionText], locale: str, positions: bool
     if not loose:
         return Reading("none", unread=text.strip())
     return _by_words(words, options, phrases, locale, text)
+
+
+def _by_position(words: list[str], options: list[OptionText], locale: str, positions: bool) -> str | None:
+    """The option at a position said in words ("the second one", "option 2", "la dernière"), when
+    nothing else is said and no option's own wording has that word ("Talk first")."""
+    said = [w for w in words if w not in POSITION_WORDS and w not in _stop(locale)]
+    if not positions or len(said) != 1:
+        return None
+    word = said[0]
+    if word.isdigit():  # "option 2": counted as a bare "2" is, over everything on screen
+        return options[int(word) - 1].id if 1 <= int(word) <= len(options) else None
+    place = ORDINALS.get(word)
+    if place is None or any(word in normalise(p).split() for o in options for p in (o.label, *o.aliases)):
+        return None
+    chosen = [o for o in options if not o.whole_phrases_only]  # "the last one" is never "Skip this"
+    position = len(chosen) if place == 0 else place
+    return chosen[position - 1].id if 1 <= position <= len(chosen) else None
 
 
 def _negated(words: list[str]) -> bool:
