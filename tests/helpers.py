@@ -85,7 +85,6 @@ class Persona:
         sends = await self.says(text)
         if self.last_prompt.key.startswith("coaching.hint."):
             sends += await self.taps("lint_keep")
-            sends += await self.taps("lint_keep_yes")
         return sends
 
     async def taps(self, option: str, stale_turn: int | None = None) -> list[Send]:

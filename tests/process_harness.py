@@ -99,11 +99,10 @@ class Person:
                         # The screen's gentle "are you safe?" on an ordinary answer: a person says
                         # they're okay and keeps their words, and the conversation goes on.
                         self.user.press("okay_keep")
-                    for keep in ("lint_keep", "lint_keep_yes"):
-                        if action == "text" and card and any(d.endswith(":" + keep) for _, d in card.buttons):
-                            # A coaching hint on a placeholder answer ("regret p2" reads like a
-                            # hedge to the checker): keep my words, as a person may, and go on.
-                            self.user.press(keep)
+                    if action == "text" and card and any(d.endswith(":lint_keep") for _, d in card.buttons):
+                        # A coaching hint on a placeholder answer ("regret p2" reads like a
+                        # hedge to the checker): keep my words, as a person may, and go on.
+                        self.user.press("lint_keep")
                 else:
                     self.nudges += 1
                     assert self.nudges <= max_nudges, f"{self.user.name} stuck waiting for {expect!r}; saw: " + repr(

@@ -60,9 +60,8 @@ class Harness:
                 await self.settle()
                 card = user.last_card
             if action.startswith("say:") and card and any(d.endswith(":lint_keep") for _, d in card.buttons):
-                for keep in ("lint_keep", "lint_keep_yes"):
-                    user.press(keep)
-                    await self.settle()
+                user.press("lint_keep")
+                await self.settle()
 
     def rows(self, sql: str, *args) -> list[tuple]:
         with sqlite3.connect(self.db.path) as raw:

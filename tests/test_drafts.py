@@ -135,7 +135,6 @@ async def test_words_kept_after_a_hint_are_pointed_out_once_before_the_draft(ali
     await alice.says("Sorry if you felt hurt, but you started it.")
     assert alice.last_prompt.key.startswith("coaching.hint.")
     await alice.taps("lint_keep")
-    await alice.taps("lint_keep_yes")
     keys = await finish_after_my_part(alice)
     assert keys.index("repair.draft") < keys.index("repair.kept_note") < keys.index("repair.draft_choice")
     note = alice.text_of(next(s for s in reversed(alice.inbox) if s.key == "repair.kept_note"))
@@ -267,10 +266,9 @@ async def test_a_waiting_hint_comes_back_with_its_buttons_after_a_restart_or_hel
     await alice.comes_back()  # the process restarted; state came back from SQLite
     assert alice.last_prompt.key == hint.key and [c.id for c in alice.last_prompt.choices] == [
         "lint_rewrite", "lint_edit", "lint_keep"]
-    await alice.taps("lint_keep")
     await alice.command("help")
-    assert alice.last_prompt.key == "coaching.keep_confirm"  # "Keep it exactly as you wrote it?" again
-    await alice.taps("lint_keep_no")  # a new version, then: the question is what waits now
+    assert alice.last_prompt.key == hint.key  # after /help, the hint again with its buttons
+    await alice.taps("lint_edit")  # a new version, then: the question is what waits now
     await alice.comes_back()
     assert alice.last_prompt.key == "repair.my_part"
     await alice.says("I raised my voice when you asked about the dishes.")
@@ -289,24 +287,17 @@ async def test_a_waiting_hint_outlives_an_interrupt_and_comes_back_with_its_butt
     assert alice.last_prompt.key == hint.key and [c.id for c in alice.last_prompt.choices] == [
         "lint_rewrite", "lint_edit", "lint_keep"]
     await alice.taps("lint_keep")
-    assert alice.last_prompt.key == "coaching.keep_confirm"
-    await alice.taps("lint_keep_yes")
-    assert alice.last_prompt.key == "repair.regret"  # the words kept, the repair goes on
+    assert alice.last_prompt.key == "repair.regret"  # the words kept at once, the repair goes on
 
 
-async def test_keep_after_edit_then_a_restart_asks_the_keep_question_not_the_plain_one(alice):
-    # Found in session 9's review: "I'll edit it", then "keep my words", then a restart showed the plain
-    # question, and "ok" there saved the hinted draft without the keep question being answered.
+async def test_keep_after_edit_keeps_the_hinted_words(alice):
+    # "I'll edit it", then the old hint's "Keep my words" after all: the words the hint was about are kept.
     await alice.onboard()
     await reach_my_part(alice)
     await alice.says("Sorry if you felt hurt, but you started it.")
     await alice.taps("lint_edit")
     await alice.taps("lint_keep")
-    await alice.comes_back()
-    assert alice.last_prompt.key == "coaching.keep_confirm"
-    await alice.taps("lint_rewrite")  # asking for the shape instead: a new version is what waits now
-    await alice.comes_back()
-    assert alice.last_prompt.key == "repair.my_part"
+    assert alice.last_prompt.key == "repair.regret"  # kept: the repair goes on
 
 
 def test_a_draft_saved_before_the_editing_flag_existed_still_loads():

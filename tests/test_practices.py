@@ -75,8 +75,7 @@ async def test_the_request_and_the_own_version_get_the_checkers_feedback(alice):
     assert "could you do the dishes on the evenings I cook?" in last_text(alice, "request.result")
     sends = await alice.says("You never help and it's so typical of you.")
     assert alice.last_prompt.key.startswith("coaching.hint."), alice.keys(sends)
-    await alice.taps("lint_keep")
-    await alice.taps("lint_keep_yes")  # never blocks: their words, kept after one question
+    await alice.taps("lint_keep")  # never blocks: their words, kept at once
     assert "“You never help and it's so typical of you.”" in last_text(alice, "request.own_kept")
     assert alice.last_prompt.key == "home.menu"
 
@@ -110,7 +109,6 @@ async def keep_a_hinted_moment(p: Persona) -> None:
     await p.says(VERDICT_MOMENT)
     assert p.last_prompt.key == "coaching.hint.criticism"
     await p.taps("lint_keep")
-    await p.taps("lint_keep_yes")
 
 
 async def test_the_moment_is_told_about_a_verdict_in_it_and_offered_a_camera_shape(alice):

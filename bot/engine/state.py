@@ -33,7 +33,7 @@ class Draft:
     text: str
     category: str
     hints: int
-    confirming: bool = False  # "Keep it exactly as you wrote it?" is on screen: a typed "yes" answers it
+    confirming: bool = False  # "Keep it exactly as you wrote it?" (asked until session 24) is on screen
     editing: bool = False  # "I'll edit it": the question is on screen again, waiting for a new version
 
 
