@@ -27,7 +27,8 @@ def test_a_pattern_s_anchors_are_literals_every_match_contains(pattern, anchors)
 
 
 def test_anchored_matching_gives_exactly_the_answers_of_each_pattern_on_its_own():
-    texts = [i.text for i in read_items(ROOT / "tests" / "data" / "screen" / "dev.yaml")][::2]
+    # A quarter of the dev split (every category is in it): each text is read by every pattern one by one.
+    texts = [i.text for i in read_items(ROOT / "tests" / "data" / "screen" / "dev.yaml")][::4]
     texts += [f"{a} {b}" for a, b in zip(texts[::7], texts[3::7])]  # the context reading joins messages
     readings = sorted({r for t in texts for r in views(t)})
     checked = 0
