@@ -247,3 +247,18 @@ async def test_arabic_is_written_to_a_woman_as_she_asked_and_her_partner_reads_h
     await amina.command("language", "العربية")
     await amina.taps("feminine")
     assert saved_locale(db, amina) == "ar-f"
+
+
+async def test_a_woman_s_delete_is_confirmed_to_her_as_a_woman_and_her_address_goes_with_her_data(conversation, db):
+    """Session 23 left /delete's last message to a woman in the masculine: erasing her data took the
+    address with it before the confirmation was written. The address still goes (the language stays)."""
+    amina = Persona("amina", conversation, language_code="ar")
+    await amina.onboard(address="feminine")
+    assert saved_locale(db, amina) == "ar-f"
+    await amina.command("delete")
+    await amina.taps("erase")
+    erased = next(s for s in reversed(amina.inbox) if s.key == "delete_data.erased")
+    assert amina.read_in[id(erased)] == "ar-f" and "إجاباتكِ" in amina.text_of(erased)
+    assert saved_locale(db, amina) == "ar"
+    await amina.command("start")
+    assert amina.last_prompt.key == "language.address"  # asked again, like everything else after a fresh start

@@ -189,7 +189,12 @@ class Conversation:
             chosen = locales.addressed(seat.locale, seat.address) if seat else user.locale
             if chosen != user.locale:  # /language: saved with the person, used for everything they read
                 await repo.set_locale(conn, user.id, chosen)
-                user = repo.User(user.id, user.session_id, user.seat, chosen)
+                # /delete: how they are addressed goes with the rest of their data (the language stays),
+                # but the words confirming it still reach them as they were addressed (session 23 left
+                # a woman's last message in the masculine).
+                erasing = any(isinstance(e, EraseData) for e in effects)
+                if not (erasing and locales.language(chosen) == locales.language(user.locale)):
+                    user = repo.User(user.id, user.session_id, user.seat, chosen)
         except InvalidInput as exc:
             accepted, effects = False, exc.effects
             if await repeated_press(conn, user.id, event, card, exc.key):
