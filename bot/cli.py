@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     test_content.add_argument("content_dir", nargs="?", help="content directory (default: CONTENT_DIR or ./content)")
     test_content.add_argument("-k", dest="only", metavar="TEXT", help="run only transcripts whose file name contains TEXT")
     test_content.add_argument("--show", action="store_true", help="print the message keys each turn received")
+    sources = sub.add_parser("overlay-sources", help="after rewriting ar-f.yaml: record the ar.yaml text each message came from")
+    sources.add_argument("--content-dir", help="content folder (default: CONTENT_DIR or ./content)")
     sub.add_parser("screen", help="safety-screen messages: one per line on stdin, one JSON verdict per line out")
     sub.add_parser("coach", help="check drafts: one per line on stdin, one JSON object of labels per line out")
     return parser
@@ -78,9 +80,11 @@ def main(argv: list[str] | None = None) -> int:
         return _run_async(rotate_key(settings, cipher))
     if command == "validate":
         return validate(Path(args.content_dir) if args.content_dir else settings.content_dir, args.release)
-    if command in ("graph", "test-content"):
+    if command in ("graph", "test-content", "overlay-sources"):
         from bot.authoring import cli as authoring  # imported here so the bot never loads the tools
         content_dir = Path(args.content_dir) if args.content_dir else settings.content_dir
+        if command == "overlay-sources":
+            return authoring.overlay_sources(content_dir)
         if command == "graph":
             return authoring.graph(content_dir, args.flow, args.format, Path(args.all_dir) if args.all_dir else None)
         return authoring.test_content(content_dir, args.only, args.show)

@@ -1,6 +1,7 @@
 """Content validation: every problem kind is reported, all at once, as `file:line: message`."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -363,6 +364,27 @@ made_up:
     assert "a plural must be forms like" in found
     (copy / "messages" / "ar.yaml").rename(copy / "messages" / "ar.yaml.off")
     assert "'ar-f' rewrites the messages of ar.yaml, which is missing" in "\n".join(problems(copy))
+
+
+def test_an_edit_to_ar_yaml_names_the_overlay_messages_written_from_its_old_text(copy):
+    """Session 23's closing note: nothing tied an ar-f.yaml message to the ar.yaml text it was rewritten
+    from, so an edit to ar.yaml left a woman reading the old words. messages/ar-f.sources.json records
+    that text's hash; `python -m bot overlay-sources` records it again once the rewrite is done."""
+    assert problems(copy) == []
+    arabic = copy / "messages" / "ar.yaml"
+    edit(arabic, "كتبتَ من قبل: «{heard}»", "كتبتَ سابقًا: «{heard}»")
+    found = problems(copy)
+    assert len(found) == 1 and "ar-f.yaml:" in found[0]
+    assert "'system.written_before' was written from an older ar.yaml text" in found[0]
+    assert "python -m bot overlay-sources" in found[0]
+    done = subprocess.run([sys.executable, "-m", "bot", "overlay-sources", "--content-dir", str(copy)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "ar-f.sources.json" in done.stdout
+    assert problems(copy) == []
+    sources = copy / "messages" / "ar-f.sources.json"
+    recorded = len(json.loads(sources.read_text(encoding="utf-8")))
+    sources.write_text("{}", encoding="utf-8")  # nothing recorded: every rewritten message is named
+    assert recorded > 200 and len(problems(copy)) == recorded
 
 
 def test_safety_copy_written_to_a_woman_needs_its_own_clinician_sign_off(copy):

@@ -1,4 +1,4 @@
-"""`python -m bot graph` and `python -m bot test-content`: the authoring tools' command lines.
+"""`python -m bot graph`, `test-content` and `overlay-sources`: the authoring tools' command lines.
 
 Exit codes: 0 all good; 1 the content (or a transcript) has problems, listed as `file:line: …`;
 2 the command was used wrongly (an unknown flow, no flow named).
@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import date
 from pathlib import Path
 
+from bot import locales
 from bot.authoring import graph as charts
 from bot.authoring.transcripts import Result, run_file, transcript_files
+from bot.content.catalog import load_catalog, record_sources, sources_path
+from bot.content.checks import Checks
 from bot.content.loader import display_path, read_flows, validate_content
 from bot.content.model import Content
 
@@ -36,6 +40,27 @@ def graph(content_dir: Path, flow_id: str | None, fmt: str, all_dir: Path | None
         return 1 if problems else 2
     print(charts.to_dot(flow) if fmt == "dot" else charts.to_mermaid(flow), end="")
     return 1 if problems else 0
+
+
+def overlay_sources(content_dir: Path) -> int:
+    """Records, for each overlay (messages/ar-f.yaml), the language text each of its messages was rewritten
+    from, so validation can say which ones an edit to ar.yaml left behind. Run after rewriting them."""
+    checks = Checks(Path(content_dir).resolve(), False, date.today())
+    folder = Path(content_dir) / "messages"
+    written = 0
+    for path in sorted(folder.glob("*.yaml")):
+        if path.stem not in locales.ADDRESSED:
+            continue
+        base = load_catalog(checks, folder / f"{locales.language(path.stem)}.yaml")
+        over = load_catalog(checks, path)
+        if base is None or over is None:
+            break
+        count = record_sources(path, base, over)
+        written += 1
+        print(f"{display_path(sources_path(path))}: {count} messages, as of {base.locale}.yaml now")
+    for problem in checks.problems:
+        print(problem, file=sys.stderr)
+    return 1 if checks.problems or not written else 0
 
 
 def test_content(content_dir: Path, only: str | None = None, show: bool = False) -> int:

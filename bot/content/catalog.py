@@ -2,6 +2,8 @@
 every key in use, placeholders that exist, text within Telegram's limit, and clinician sign-off."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import string
 from pathlib import Path
@@ -65,7 +67,44 @@ def load_overlay(v: Checks, path: Path, base: Catalog | None) -> Catalog | None:
             v.err(file, msg.line, f"'{key}' is safety copy awaiting clinician sign-off (reviewed_by, reviewed_on)")
     if over.aliases:
         v.err(file, 1, f"aliases belong in {base.locale}.yaml (a typed answer is read the same however Mend addresses you)")
+    for key in stale_entries(path, over, base):
+        v.err(file, over.messages[key].line, f"'{key}' was written from an older {base.locale}.yaml text: rewrite it "
+                                              f"from the new one, then record that with `python -m bot overlay-sources`")
     return Catalog(base.locale, {**base.messages, **over.messages}, base.aliases)
+
+
+def sources_path(overlay: Path) -> Path:
+    """messages/ar-f.sources.json beside messages/ar-f.yaml: for each rewritten message, a short hash of
+    the ar.yaml text it was rewritten from."""
+    return overlay.with_name(f"{overlay.stem}.sources.json")
+
+
+def source_hash(message: Message) -> str:
+    """A short hash of a message's words (all variants), as its overlay rewrite was made from them."""
+    return hashlib.sha256("\x1f".join(message.variants).encode("utf-8")).hexdigest()[:12]
+
+
+def stale_entries(path: Path, over: Catalog, base: Catalog) -> list[str]:
+    """Overlay messages whose language text changed since they were rewritten (ar.yaml edited, ar-f.yaml
+    not): found in session 23's closing note, nothing tied an ar-f.yaml entry to the ar.yaml text it came
+    from, so a coach's edit to ar.yaml left the woman's copy saying the old thing. No sources file: none."""
+    sources_file = sources_path(path)
+    if not sources_file.exists():
+        return []
+    try:
+        sources = json.loads(sources_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        sources = {}
+    recorded = sources if isinstance(sources, dict) else {}
+    return [key for key, msg in over.messages.items()
+            if key in base.messages and recorded.get(key) != source_hash(base.messages[key])]
+
+
+def record_sources(path: Path, base: Catalog, over: Catalog) -> int:
+    """Writes the sources file of an overlay: every message it rewrites, as of the language's text now."""
+    hashes = {key: source_hash(base.messages[key]) for key in sorted(over.messages) if key in base.messages}
+    sources_path(path).write_text(json.dumps(hashes, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return len(hashes)
 
 
 def placeholders_in(text: str) -> frozenset[str]:
