@@ -180,3 +180,24 @@ def test_a_position_word_in_an_option_is_that_option_not_a_position():
     assert read("first", options) == Reading("picked", ("first",))
     assert read("the third one", options) == Reading("picked", ("later",))
     assert read("the second one", options, positions=False).kind == "none"  # grouped or time questions
+
+
+SAFE = [OptionText("not_safe", "No, I'm not safe"), OptionText("struggling", "I'm safe, but struggling"),
+        OptionText("okay_keep", "I'm okay, keep what I wrote", ("im fine", "fine", "i'm fine")),
+        OptionText("okay_rephrase", "I'm okay, I'll put it another way", ("im fine", "fine", "i'm fine"))]
+SAFE_AR = [OptionText("not_safe", "لا، لست في أمان"), OptionText("okay_keep", "أنا بخير، احتفظ بما كتبته", ("انا بخير", "ana mzyan")),
+           OptionText("okay_rephrase", "أنا بخير، سأقولها بطريقة أخرى", ("انا بخير", "ana mzyan"))]
+
+
+@pytest.mark.parametrize("said, options, locale", [
+    ("no im fine", SAFE, "en"), ("nah, i'm fine", SAFE, "en"), ("لا، أنا بخير", SAFE_AR, "ar"), ("la ana mzyan", SAFE_AR, "ar")])
+def test_a_no_before_an_answer_that_says_fine_is_asked_about_never_read_as_not_safe(said, options, locale):
+    # Found trying Mend as a new user: "no im fine" at "Are you safe right now?" opened crisis numbers.
+    reading = read(said, options, locale=locale)
+    assert reading.kind == "tie" and "not_safe" in reading.ids and "okay_keep" in reading.ids
+
+
+def test_a_yes_before_an_option_s_words_is_that_option():
+    assert read("yes fine", SAFE).kind == "tie"  # both "okay" options say "fine": asked, as "fine" alone is
+    assert read("yes, next week", [OptionText("d3", "In 3 days"), OptionText("w1", "Next week")]) == Reading("picked", ("w1",))
+    assert read("no", SAFE) == Reading("picked", ("not_safe",))  # a plain no is still the option that says no

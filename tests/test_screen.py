@@ -200,6 +200,17 @@ def test_a_weaker_signal_asks_gently_and_holds_the_words_aside(content):
     assert "my_part" not in seat.slots and seat.held_text == "i dont see how this gets better"
 
 
+@pytest.mark.parametrize("said", ["no im fine", "nah, i'm fine"])
+def test_no_im_fine_at_are_you_safe_is_asked_about_not_taken_as_not_safe(content, said):
+    """Found trying Mend as a new user: "no im fine" read as "No, I'm not safe" and crisis numbers came."""
+    t = advance(content, at_my_part(), "a", TextReceived("i dont see how this gets better", GENTLE), NOW)
+    t = advance(content, t.state, "a", TextReceived(said), NOW)
+    seat = t.state.seats["a"]
+    assert seat.stack[-1].flow == "safety_check" and seat.stack[-1].step == "ask"  # still asking, nothing opened
+    assert t.effects[-1].key == "answers.which_one"
+    assert {c.id for c in t.effects[-1].choices} >= {"not_safe", "okay_keep", "okay_rephrase"}
+
+
 def test_okay_keep_my_words_answers_the_paused_step_with_them(content):
     t = advance(content, at_my_part(), "a", TextReceived("i dont see how this gets better", GENTLE), NOW)
     t = advance(content, t.state, "a", OptionChosen("okay_keep", t.state.seats["a"].turn), NOW)

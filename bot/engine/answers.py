@@ -82,6 +82,9 @@ STOPWORDS = {
 }
 
 
+# A yes or a no at the start of an answer that goes on to name an option ("no im fine"): `_led_by_yes_or_no`.
+NO_WORDS = frozenset("no nope nah non nan la lla لا".split())  # "la" only here: before a whole label, not French "the"
+LEAD_WORDS = NO_WORDS | frozenset("yes yeah yep oui ouais نعم ايه iyeh wakha".split())
 # Positions said in words ("the second one", "la dernière", "الثاني", "lwla"), folded as `normalise`
 # folds them (the Arabic article off, ة as ه); 0 is the last. Found trying Mend as a new user: "the
 # second one" at a choice was "not understood". Latin Darija "tani" is left out: it also means "again".
@@ -247,6 +250,9 @@ def _read_one(text: str, options: list[OptionText], locale: str, positions: bool
         return Reading("picked", (exact[0],))
     if len(exact) > 1:
         return Reading("tie", tuple(exact))
+    led = _led_by_yes_or_no(said, options, phrases)
+    if led is not None:
+        return led
     # 2. Numbers: a point on a scale, or a position in the list.
     scale = ranges(options)
     words = said.split()
@@ -281,6 +287,23 @@ def _read_one(text: str, options: list[OptionText], locale: str, positions: bool
     if not loose:
         return Reading("none", unread=text.strip())
     return _by_words(words, options, phrases, locale, text)
+
+
+def _led_by_yes_or_no(said: str, options: list[OptionText], phrases: dict[str, list[str]]) -> Reading | None:
+    """"no im fine", "non ça va", "لا، أنا بخير": a yes or no, then an option's whole label or alias. Found
+    trying Mend as a new user: at "Are you safe right now?" the "no" chose "No, I'm not safe" and crisis
+    numbers followed. The words after it name the answer; a "no" in front may still mean the option
+    that says no, so the two (or more) are asked about, never guessed."""
+    first, _, rest = said.partition(" ")
+    if first not in LEAD_WORDS or not rest:
+        return None
+    named = [o.id for o in options if rest in phrases[o.id]]
+    if not named:
+        return None
+    saying_no = [o.id for o in options if o.id not in named and first in NO_WORDS
+                 and any(_negated(form.split()) for form in phrases[o.id])]
+    ids = tuple(dict.fromkeys(named + saying_no))
+    return Reading("picked", ids) if len(ids) == 1 else Reading("tie", ids)
 
 
 def _by_position(words: list[str], options: list[OptionText], locale: str, positions: bool) -> str | None:
