@@ -178,6 +178,7 @@ def test_a_position_that_is_not_on_screen_or_is_part_of_a_sentence_is_not_a_pick
 def test_a_position_word_in_an_option_is_that_option_not_a_position():
     options = [OptionText("talk", "Talk it through"), OptionText("first", "Me first"), OptionText("later", "Later")]
     assert read("first", options) == Reading("picked", ("first",))
+    assert read("the first one", options) == Reading("picked", ("talk",))  # "the … one" points at a place
     assert read("the third one", options) == Reading("picked", ("later",))
     assert read("the second one", options, positions=False).kind == "none"  # grouped or time questions
 
@@ -201,3 +202,11 @@ def test_a_yes_before_an_option_s_words_is_that_option():
     assert read("yes fine", SAFE).kind == "tie"  # both "okay" options say "fine": asked, as "fine" alone is
     assert read("yes, next week", [OptionText("d3", "In 3 days"), OptionText("w1", "Next week")]) == Reading("picked", ("w1",))
     assert read("no", SAFE) == Reading("picked", ("not_safe",))  # a plain no is still the option that says no
+
+
+@pytest.mark.parametrize("said, expected", [("the third one", ("lonely",)), ("option 2", ("let_down",)),
+                                            ("le premier et le troisième", ("hurt", "lonely"))])
+def test_a_position_said_in_words_at_a_pick_several_question(said, expected):
+    # Found trying Mend as a new user: at a question that also takes own words, "the third one" was kept
+    # as their words and the draft read "I can imagine how it left you: option 1".
+    assert read(said, FEELINGS[:3], multi=True, locale="fr" if "le" in said else "en") == Reading("picked", expected)

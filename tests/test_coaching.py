@@ -734,6 +734,16 @@ def test_typing_the_keep_button_s_words_keeps_the_draft_not_those_words(content,
     assert kept_as_written(t)
 
 
+@pytest.mark.parametrize("said, button", [("option 2", "lint_edit"), ("the first one", "lint_rewrite")])
+def test_a_hint_s_button_by_its_place_is_that_button_not_a_new_version(content, said, button):
+    # Found trying Mend as a new user: "option 2" typed at the hint replaced the draft being decided on.
+    t = go(content, at_my_part(), checked(content, DEFENSIVE))
+    t = go(content, t.state, checked(content, said))
+    seat = t.state.seats["a"]
+    assert "my_part" not in seat.slots and seat.draft is not None and seat.draft.editing
+    assert t.effects[-1].key == ("repair.my_part" if button == "lint_edit" else "coaching.scaffold.own")
+
+
 # Found trying Mend as a new user: "yes" here was saved as "my part", and the draft read "I can see my
 # part in it: yes. I'm sorry for yes." A bare yes at the hint keeps nothing and says so.
 @pytest.mark.parametrize("said", ["yes", "ok", "yep"])

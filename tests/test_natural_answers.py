@@ -88,6 +88,12 @@ async def test_single_choice_by_alias_typo_case_and_number(talk):
     assert "Quick check-in: which feelings" in after(t, "What would help right now?")  # the 2nd option
 
 
+async def test_the_first_one_is_the_first_option_though_another_says_first(talk):
+    # Found trying Mend as a new user: at the consent card, "the first one" opened "Tell me more about privacy first".
+    t = await talk(["YEAH", "the first one"])
+    assert "What would help right now?" in t.text
+
+
 @pytest.mark.parametrize("said", ["the second one", "option 2", "second"])
 async def test_single_choice_by_a_position_said_in_words(talk, said):
     t = await talk(["YEAH", "i understnad and agree", said])  # found trying Mend as a new user

@@ -97,6 +97,9 @@ ORDINALS = {
     "last": 0, "dernier": 0, "derniere": 0, "اخير": 0, "اخيره": 0, "lakhra": 0, "lkhra": 0, "lekhra": 0,
 }
 # Words around a position that say nothing more: "I'll take the second one", "number 2", "رقم 2".
+# Of those, the ones that say a position is meant even when an option's label has the word ("Tell me more
+# about privacy first"): found trying Mend as a new user, "the first one" opened the privacy text.
+POINTING_WORDS = frozenset("the one option choice number no le la l celle celui رقم خيار".split())
 POSITION_WORDS = frozenset("""number no num nr pick take choose go with ill id lets the one option choice
 numero prends choisis prendrai je la le l ci
 رقم خيار اختيار ناخد ناخذ نختار
@@ -185,6 +188,11 @@ def read(text: str, options: list[OptionText], multi: bool = False, locale: str 
     if not options or not text.strip():
         return Reading("none", unread=text.strip())
     whole = _read_one(text, options, locale, positions and not multi, loose)
+    if multi and positions and whole.kind == "none" and not _lists_several(text):
+        # "the third one" at a pick-several question that also takes own words: a position, not their words
+        # (found trying Mend as a new user: the draft read "I can imagine how it left you: option 1").
+        at = _by_position(normalise(text).split(), options, locale, True)
+        whole = Reading("picked", (at,)) if at else whole
     if not multi or whole.kind != "none" and not _lists_several(text):
         return whole
     if NUMBERS_ONLY_RE.match(text) and positions:
@@ -316,7 +324,8 @@ def _by_position(words: list[str], options: list[OptionText], locale: str, posit
     if word.isdigit():  # "option 2": counted as a bare "2" is, over everything on screen
         return options[int(word) - 1].id if 1 <= int(word) <= len(options) else None
     place = ORDINALS.get(word)
-    if place is None or any(word in normalise(p).split() for o in options for p in (o.label, *o.aliases)):
+    pointing = any(w in POINTING_WORDS for w in words)  # "the first one": a position even beside "…privacy first"
+    if place is None or not pointing and any(word in normalise(p).split() for o in options for p in (o.label, *o.aliases)):
         return None
     chosen = [o for o in options if not o.whole_phrases_only]  # "the last one" is never "Skip this"
     position = len(chosen) if place == 0 else place

@@ -423,7 +423,8 @@ def typed_coaching_choice(t: Turn, text: str, confirming: bool) -> str | None:
     "Keep it exactly as you wrote it?" card saved before session 24 waits, its answers too."""
     if confirming:  # its own answers first: "yes, keep it" is also one of "Keep my words"' words
         return typed_option(t, text, KEEP_BUTTONS) or typed_option(t, text, HINT_BUTTONS)
-    return typed_option(t, text, HINT_BUTTONS)
+    # "option 2" too (found trying Mend as a new user: it replaced the draft being decided on)
+    return reading.typed_choice(t.content, t.seat.locale, text, HINT_BUTTONS, positions=True)
 
 
 def refuse_bare_yes_or_mash(t: Turn, text: str) -> None:

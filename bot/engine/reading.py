@@ -151,9 +151,10 @@ def _minutes(span: timedelta) -> int:
     return int(span.total_seconds() // 60)
 
 
-def typed_choice(content: Content, locale: str, text: str, choices: tuple[Choice, ...]) -> str | None:
-    """The one choice whose label or alias in `locale` is the whole message, if any."""
+def typed_choice(content: Content, locale: str, text: str, choices: tuple[Choice, ...], positions: bool = False) -> str | None:
+    """The one choice whose label or alias in `locale` is the whole message, if any; with `positions`
+    (buttons on screen in this order), also "option 2" or "the second one"."""
     catalog = content.catalog(locale)
     options = [option_text(catalog, c.id, c.label) for c in choices]
-    found = answers.read(text, options, positions=False, locale=locale, loose=False)
+    found = answers.read(text, options, positions=positions, locale=locale, loose=False)
     return found.ids[0] if found.kind == "picked" and len(found.ids) == 1 else None
