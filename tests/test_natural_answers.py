@@ -88,6 +88,16 @@ async def test_single_choice_by_alias_typo_case_and_number(talk):
     assert "Quick check-in: which feelings" in after(t, "What would help right now?")  # the 2nd option
 
 
+async def test_done_typed_after_a_feeling_finished_the_question_does_not_skip_the_next(db, content, clock):
+    """Found trying Mend as a new user: one typed feeling finished the feelings question by itself, and the
+    "done" typed next skipped "What set you up" unseen. Nothing ticked there yet: it is asked again."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "set_up", 1)], turn=3,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    with pytest.raises(InvalidInput) as refused:
+        advance(content, state, "a", TextReceived("done"), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert refused.value.key == "system.done_nothing_picked"
+
+
 async def test_the_first_one_is_the_first_option_though_another_says_first(talk):
     # Found trying Mend as a new user: at the consent card, "the first one" opened "Tell me more about privacy first".
     t = await talk(["YEAH", "the first one"])

@@ -44,7 +44,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "system.skip",
     "system.skip_keep", "system.written_before",
     "system.done_picking",
-    "system.type_answer", "system.already_done", "system.meta_words",
+    "system.type_answer", "system.already_done", "system.done_nothing_picked", "system.meta_words",
     "system.consent_first",
     "system.consent_first_remembered",
     "system.other_groups",

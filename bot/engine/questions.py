@@ -188,6 +188,10 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
             if outcome.ids == (SKIP,):
                 finish_multi(t, frame, step, [])
                 return
+            if outcome.ids == (DONE,) and not picks and step.optional:
+                # A "done" with nothing ticked is most often meant for the question before, which a typed
+                # word already finished (found trying Mend as a new user: it skipped this one unseen).
+                raise InvalidInput("system.done_nothing_picked")
             named = [i for i in outcome.ids if i not in (DONE, SKIP)]
             finish_multi(t, frame, step, list(dict.fromkeys([*picks, *named])))
             return
