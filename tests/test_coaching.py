@@ -238,8 +238,14 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # good_apology 0.93/0.95, gentle_startup 1.00/0.98, neutral 11.5%. Floors only tightened (one draft below today's
 # figure where that is higher than the old floor; none loosened): criticism precision, contempt, non_apology,
 # good_apology and gentle_startup recall.
+# Session 24 (no new training data kept: three rounds merged and retrained read no better on the unseen rounds
+# or on c61's quoted half, and fell below two of these floors, so the retrain was dropped; see
+# tests/data/rounds/README.md): the attack rule now lets the model's defensiveness stand at 0.7 (was 0.9) beside
+# criticism or contempt, chosen on dev cross-validated (defensiveness 0.89/0.79 -> 0.89/0.81) and read alike on
+# the unseen rounds; name-calling moved from criticism's patterns to contempt's. Held-out: defensiveness
+# 0.82/0.75 -> 0.83/0.80, the rest unchanged. Defensiveness recall floor tightened to one draft below.
 HELDOUT_FLOORS = {
-    "criticism": (0.92, 0.92), "contempt": (0.95, 0.91), "defensiveness": (0.82, 0.75),
+    "criticism": (0.92, 0.92), "contempt": (0.95, 0.91), "defensiveness": (0.82, 0.78),
     "non_apology": (0.92, 0.92), "good_apology": (0.93, 0.93), "gentle_startup": (0.97, 0.95),
 }
 HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.115 (10 of 87) in session 22; 0.092 (8 of 87) at the end of session 21; 0.103 (9 of 87) at the end of session 20 (0.115 mid-session), 0.103 (9 of 87) in session 19; 0.115 (10 of 87) at the end of sessions 15, 16 and 17 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the issue's goal is 0.10
@@ -395,6 +401,13 @@ def test_hard_negatives_stay_quiet(checker, text):
     "that never happened before, thank you for being so patient",
     "It's not the end of the world if we skip the party, I'd rather stay in with you",
     "ملي قلت ليك راك كتكبري الموضوع، كنت كنصغر من داكشي اللي حاسة بيه. سمحيلي",
+    # Session 24's name-calling, "shut up" and "je rigolais" patterns: owning having said it, praise, self-talk
+    "I'm sorry I called you a jerk last night, that was cruel", "sorry i said you're stupid, you're not",
+    "you're crazy talented, I love watching you paint", "pardon d'avoir dit que t'étais nulle, c'était méchant",
+    "je suis désolé, je rigolais mais ça t'a blessée et je le comprends", "أنا آسف لأني قلت لك إنك غبي",
+    "I told my brother to shut up about it, he was being rude to you", "i shut it down when you tried to talk, i'm sorry",
+    # and the eighth new-user trial's: owning what was said ("you never", "you always" reported, then taken back)
+    "im sorry i said you never do anything, thats not true", "i yelled that you never do anything and that was unfair",
 ])
 def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patterns(content, text):
     problems = {"criticism", "contempt", "defensiveness", "non_apology"}
@@ -409,6 +422,11 @@ def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patter
     ("merci pour la leçon de morale, prof", "contempt"), ("هل تريد وسامًا لأنك رتبت سريرك؟", "contempt"),
     ("زوين ملي كتحسبي راسك فاهمة", "contempt"), ("wakha a l3abqari, 3awd liya kifach tlf lik tri9", "contempt"),
     ("ah tab3an, nta dima hadi bzaf", "contempt"),
+    # Session 24's, from the quoted rounds c59 and c62 and round c60 (read fresh, then kept out of training)
+    ("You're such a selfish jerk!", "contempt"), ("you're stupid", "contempt"), ("You're a lousy parent.", "contempt"),
+    ("Shut up when I'm talking", "contempt"), ("Nobody would want you", "contempt"), ("tu ne sers à rien", "contempt"),
+    ("De toute façon, tu n'es qu'un bon à rien!", "contempt"), ("أنت فاشل", "contempt"),
+    ("je rigolais, c'était pour te taquiner", "defensiveness"), ("tu fais tout un plat pour une assiette cassée", "defensiveness"),
     ("at least I showed up, some people didn't even text back last week", "defensiveness"),
     ("Funny how it's always my fault somehow", "defensiveness"), ("Not my job to remember your schedule", "defensiveness"),
     ("j'étais crevé, qu'est-ce que tu veux que je te dise", "defensiveness"),
