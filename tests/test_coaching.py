@@ -21,7 +21,7 @@ from bot.engine import Frame, InvalidInput, OptionChosen, Seat, SessionState, Te
 from bot.engine.rewrite import my_side, own_part, situation
 from bot.presenter import render
 from bot.understanding import neighbours
-from bot.understanding.checker import LABELS, checker_for, decide, pattern_labels
+from bot.understanding.checker import ATTACK_DEFENSIVENESS, LABELS, checker_for, decide, pattern_labels
 from bot.understanding.datasets import read_draft_bank, read_drafts
 from bot.understanding.linear import ModelProblem, sha256_of
 from bot.understanding.screen import screen_for
@@ -504,9 +504,12 @@ def test_next_to_an_attack_the_models_defensiveness_must_be_sure(checker):
     assert "defensiveness" not in pattern_labels(checker.lexicons, text)
     probabilities = np.full(len(LABELS), 0.1, dtype=np.float32)
     probabilities[LABELS.index("criticism")] = 0.95
-    probabilities[LABELS.index("defensiveness")] = 0.85  # above its threshold, not sure enough beside an attack
+    threshold = checker.thresholds[LABELS.index("defensiveness")]
+    assert threshold < ATTACK_DEFENSIVENESS
+    # above its threshold, not sure enough beside an attack
+    probabilities[LABELS.index("defensiveness")] = (threshold + ATTACK_DEFENSIVENESS) / 2
     assert decide(checker.lexicons, text, probabilities, checker.thresholds) == ("criticism",)
-    probabilities[LABELS.index("defensiveness")] = 0.95
+    probabilities[LABELS.index("defensiveness")] = ATTACK_DEFENSIVENESS + 0.05
     assert decide(checker.lexicons, text, probabilities, checker.thresholds) == ("criticism", "defensiveness")
     # without an attack, the same confidence is defensiveness as usual
     probabilities[LABELS.index("criticism")] = 0.1
