@@ -161,18 +161,27 @@ def test_the_pronoun_ending_is_not_read_as_the_feminine(said):
 
 
 @pytest.mark.parametrize("said, locale, expected", [
-    ("the second one", "en", "w1"), ("second", "en", "w1"), ("I'll take the first one", "en", "d3"),
+    ("the second one", "en", "w1"), ("I'll take the first one", "en", "d3"),
     ("the last one", "en", "none"), ("option 2", "en", "w1"), ("number 3", "en", "none"),
     ("la deuxième", "fr", "w1"), ("la première svp", "fr", "d3"), ("la dernière", "fr", "none"),
-    ("الثاني", "ar", "w1"), ("الخيار الأول", "ar", "d3"), ("رقم 3", "ar", "none"), ("lwla", "ar", "d3"),
+    ("الخيار الثاني", "ar", "w1"), ("الخيار الأول", "ar", "d3"), ("رقم 3", "ar", "none"), ("second one", "en", "w1"),
 ])
 def test_a_position_said_in_words_picks_that_option(said, locale, expected):
     assert read(said, FOLLOWUP, locale=locale) == Reading("picked", (expected,))
 
 
-@pytest.mark.parametrize("said", ["the fourth one", "second thoughts", "the first time you said that", "option 9"])
-def test_a_position_that_is_not_on_screen_or_is_part_of_a_sentence_is_not_a_pick(said):
-    assert read(said, FOLLOWUP).kind != "picked"
+@pytest.mark.parametrize("said", ["the fourth one", "second thoughts", "the first time you said that", "option 9",
+                                  "one second", "just a second", "a second please", "first", "at first", "me first",
+                                  "i was last", "at last", "second", "pas la première", "not the first one"])
+def test_a_position_that_is_not_on_screen_or_is_not_pointed_at_is_not_a_pick(said):
+    # Review of session 24: "one second" and "at first" picked options at "Are you safe right now?".
+    assert read(said, FOLLOWUP, locale="fr" if "pas" in said else "en").kind != "picked"
+
+
+@pytest.mark.parametrize("said, locale", [("une seconde", "fr"), ("ثانية", "ar"), ("ثانية من فضلك", "ar"), ("tania", "ar"),
+                                          ("en premier", "fr"), ("la lwla", "ar"), ("اول", "ar"), ("الثاني", "ar")])
+def test_a_moment_or_an_order_in_other_languages_is_not_a_position(said, locale):
+    assert read(said, FOLLOWUP, locale=locale).kind != "picked"
 
 
 def test_a_position_word_in_an_option_is_that_option_not_a_position():
@@ -209,4 +218,22 @@ def test_a_yes_before_an_option_s_words_is_that_option():
 def test_a_position_said_in_words_at_a_pick_several_question(said, expected):
     # Found trying Mend as a new user: at a question that also takes own words, "the third one" was kept
     # as their words and the draft read "I can imagine how it left you: option 1".
-    assert read(said, FEELINGS[:3], multi=True, locale="fr" if "le" in said else "en") == Reading("picked", expected)
+    locale = "fr" if said.startswith("le ") else "en"
+    assert read(said, FEELINGS[:3], multi=True, locale=locale) == Reading("picked", expected)
+
+
+SOS = [OptionText("danger_now", "I'm in danger right now"), OptionText("might_hurt_self", "I might hurt myself",
+       ("i dont trust myself", "i might hurt myself")), OptionText("struggling", "I'm safe but struggling"),
+       OptionText("misunderstood", "I'm okay, you misunderstood", ("i didnt mean it like that",))]
+
+
+@pytest.mark.parametrize("said, expected", [("no i dont trust myself", "might_hurt_self"),
+                                            ("no, i might hurt myself", "might_hurt_self")])
+def test_a_no_before_a_crisis_answer_is_that_answer_never_a_question_beside_misunderstood(said, expected):
+    # Review of session 24: "no i dont trust myself" at /sos tied with "I'm okay, you misunderstood".
+    assert read(said, SOS) == Reading("picked", (expected,))
+
+
+def test_french_la_is_never_a_no():
+    drained = [OptionText("drained", "drained", ("fatigue",)), OptionText("unsafe", "pas en sécurité")]
+    assert read("la fatigue", drained, locale="fr") == Reading("picked", ("drained",))

@@ -406,6 +406,17 @@ def test_hard_negatives_stay_quiet(checker, text):
     "you're crazy talented, I love watching you paint", "pardon d'avoir dit que t'étais nulle, c'était méchant",
     "je suis désolé, je rigolais mais ça t'a blessée et je le comprends", "أنا آسف لأني قلت لك إنك غبي",
     "I told my brother to shut up about it, he was being rude to you", "i shut it down when you tried to talk, i'm sorry",
+    # and the session's review (the patterns were narrowed for these):
+    "How did I end up with someone so kind and patient?", "nobody would want you to carry all of this alone, let me help",
+    "I'm a lousy cook, you're a saint for eating it every night", "some of us care about you more than you know",
+    "you sound just like your mum when you laugh, it's lovely", "Shut up, you got the job?! I'm so proud of you",
+    "You fool me every single time with your pranks and I love it", "you're nuts about that dog and I love it",
+    "you were right about the budget, that's just common sense", "I don't think you're stupid at all, I was frustrated",
+    "Merci, tu fais tout un plat de lasagnes pour ma mère", "Tu en fais une histoire pour les enfants ce soir ?",
+    "Je rigolais avec ta sœur hier soir, elle t'adore", "Tu étais un gamin adorable sur ces vieilles photos",
+    "Je ne t'aurais jamais épousée si je ne t'aimais pas autant", "C'est pas toi qui as inventé cette recette ? Elle est incroyable",
+    "Tu es tellement gamine quand tu ris, j'adore ça", "يا لك من ذكي، حللت المشكلة بسرعة", "لا تبدو سخيفا أبدا عندما ترقص",
+    "واش نتا راجل ولا ملاك؟ ديما كتعاوني", "ma3ndk 7ta chi 9ima tkhelless, ana li ghadi nkhelles",
     # and the eighth new-user trial's: owning what was said ("you never", "you always" reported, then taken back)
     "im sorry i said you never do anything, thats not true", "i yelled that you never do anything and that was unfair",
 ])
@@ -424,6 +435,7 @@ def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patter
     ("ah tab3an, nta dima hadi bzaf", "contempt"),
     # Session 24's, from the quoted rounds c59 and c62 and round c60 (read fresh, then kept out of training)
     ("You're such a selfish jerk!", "contempt"), ("you're stupid", "contempt"), ("You're a lousy parent.", "contempt"),
+    ("أنت فاشل جدا", "contempt"), ("والله أنت فاشل.", "contempt"),
     ("Shut up when I'm talking", "contempt"), ("Nobody would want you", "contempt"), ("tu ne sers à rien", "contempt"),
     ("De toute façon, tu n'es qu'un bon à rien!", "contempt"), ("أنت فاشل", "contempt"),
     ("je rigolais, c'était pour te taquiner", "defensiveness"), ("tu fais tout un plat pour une assiette cassée", "defensiveness"),

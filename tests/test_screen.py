@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.content.loader import validate_content
-from bot.engine import CommandReceived, Frame, OptionChosen, Seat, SessionState, TextReceived, advance
+from bot.engine import CommandReceived, Frame, InvalidInput, OptionChosen, Seat, SessionState, TextReceived, advance
 from bot.engine.events import Verdict
 from bot.understanding.datasets import read_items
 from bot.understanding.evaluation import score
@@ -209,6 +209,15 @@ def test_no_im_fine_at_are_you_safe_is_asked_about_not_taken_as_not_safe(content
     assert seat.stack[-1].flow == "safety_check" and seat.stack[-1].step == "ask"  # still asking, nothing opened
     assert t.effects[-1].key == "answers.which_one"
     assert {c.id for c in t.effects[-1].choices} >= {"not_safe", "okay_keep", "okay_rephrase"}
+
+
+@pytest.mark.parametrize("said", ["one second", "at first", "just a second"])
+def test_a_moment_or_an_order_at_are_you_safe_is_never_read_as_an_answer(content, said):
+    # Session 24's review: read as positions, "one second" chose "I'm safe, but struggling" and "at first"
+    # "No, I'm not safe".
+    t = advance(content, at_my_part(), "a", TextReceived("i dont see how this gets better", GENTLE), NOW)
+    with pytest.raises(InvalidInput):
+        advance(content, t.state, "a", TextReceived(said), NOW)
 
 
 def test_okay_keep_my_words_answers_the_paused_step_with_them(content):

@@ -412,3 +412,10 @@ def test_a_lexicon_pattern_with_an_exception_has_exactly_match_and_unless(copy):
             "'match' and 'unless' (not unles)") in found
     assert any(p.startswith(f"content/lexicons/en.yaml:{line_of(lexicon, 'kill(ing|ed)? my ?self')}: crisis.explicit: "
                             "pattern does not compile") for p in found)
+
+
+def test_without_its_sources_file_every_overlay_message_is_named(copy):
+    # Session 24's review: deleting ar-f.sources.json switched the staleness check off without a word.
+    (copy / "messages" / "ar-f.sources.json").unlink()
+    found = problems(copy)
+    assert found and all("was written from an older ar.yaml text" in p for p in found)

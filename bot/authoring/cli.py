@@ -53,8 +53,8 @@ def overlay_sources(content_dir: Path) -> int:
             continue
         base = load_catalog(checks, folder / f"{locales.language(path.stem)}.yaml")
         over = load_catalog(checks, path)
-        if base is None or over is None:
-            break
+        if base is None or over is None or checks.problems:
+            continue  # nothing is recorded from files that don't read cleanly: the problems are listed below
         count = record_sources(path, base, over)
         written += 1
         print(f"{display_path(sources_path(path))}: {count} messages, as of {base.locale}.yaml now")

@@ -87,12 +87,10 @@ def source_hash(message: Message) -> str:
 def stale_entries(path: Path, over: Catalog, base: Catalog) -> list[str]:
     """Overlay messages whose language text changed since they were rewritten (ar.yaml edited, ar-f.yaml
     not): found in session 23's closing note, nothing tied an ar-f.yaml entry to the ar.yaml text it came
-    from, so a coach's edit to ar.yaml left the woman's copy saying the old thing. No sources file: none."""
-    sources_file = sources_path(path)
-    if not sources_file.exists():
-        return []
+    from, so a coach's edit to ar.yaml left the woman's copy saying the old thing. A missing or unreadable
+    sources file names every message (review: deleting it switched the check off without a word)."""
     try:
-        sources = json.loads(sources_file.read_text(encoding="utf-8"))
+        sources = json.loads(sources_path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         sources = {}
     recorded = sources if isinstance(sources, dict) else {}

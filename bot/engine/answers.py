@@ -83,11 +83,12 @@ STOPWORDS = {
 
 
 # A yes or a no at the start of an answer that goes on to name an option ("no im fine"): `_led_by_yes_or_no`.
-NO_WORDS = frozenset("no nope nah non nan la lla لا".split())  # "la" only here: before a whole label, not French "the"
+NO_WORDS = frozenset("no nope nah non nan لا".split())
+ARABIC_NO = frozenset("la lla".split())  # Darija's "no" in Latin letters: only for Arabic readers (French "la" is "the")
 LEAD_WORDS = NO_WORDS | frozenset("yes yeah yep oui ouais نعم ايه iyeh wakha".split())
-# Positions said in words ("the second one", "la dernière", "الثاني", "lwla"), folded as `normalise`
-# folds them (the Arabic article off, ة as ه); 0 is the last. Found trying Mend as a new user: "the
-# second one" at a choice was "not understood". Latin Darija "tani" is left out: it also means "again".
+# Positions said in words ("the second one", "la dernière", "الخيار الثاني"), folded as `normalise` folds
+# them (the Arabic article off, ة as ه); 0 is the last. Found trying Mend as a new user: "the second one"
+# at a choice was "not understood". Only when pointed at (`_by_position`): a bare "second" is a moment.
 ORDINALS = {
     "first": 1, "1st": 1, "premier": 1, "premiere": 1, "1er": 1, "1ere": 1, "اول": 1, "اولي": 1, "lwla": 1, "lwl": 1,
     "second": 2, "2nd": 2, "deuxieme": 2, "seconde": 2, "2e": 2, "2eme": 2, "ثاني": 2, "ثانيه": 2, "tania": 2,
@@ -96,10 +97,11 @@ ORDINALS = {
     "fifth": 5, "5th": 5, "cinquieme": 5, "5e": 5, "5eme": 5, "خامس": 5, "خامسه": 5,
     "last": 0, "dernier": 0, "derniere": 0, "اخير": 0, "اخيره": 0, "lakhra": 0, "lkhra": 0, "lekhra": 0,
 }
-# Words around a position that say nothing more: "I'll take the second one", "number 2", "رقم 2".
-# Of those, the ones that say a position is meant even when an option's label has the word ("Tell me more
-# about privacy first"): found trying Mend as a new user, "the first one" opened the privacy text.
-POINTING_WORDS = frozenset("the one option choice number no le la l celle celui رقم خيار".split())
+# What points at a position: right before it ("the second", "la deuxième", "option 2", "الخيار الثاني", "رقم 2")
+# or right after it ("second one", "first option"). The Arabic article is folded away, so Arabic needs a word.
+POINT_BEFORE = frozenset("the option choice number le la l lkhiyar خيار اختيار رقم".split())
+POINT_AFTER = frozenset("one option choice".split())
+NUMBER_POINTERS = frozenset("option choice number no num nr numero رقم خيار".split())
 POSITION_WORDS = frozenset("""number no num nr pick take choose go with ill id lets the one option choice
 numero prends choisis prendrai je la le l ci
 رقم خيار اختيار ناخد ناخذ نختار
@@ -258,7 +260,7 @@ def _read_one(text: str, options: list[OptionText], locale: str, positions: bool
         return Reading("picked", (exact[0],))
     if len(exact) > 1:
         return Reading("tie", tuple(exact))
-    led = _led_by_yes_or_no(said, options, phrases)
+    led = _led_by_yes_or_no(said, options, phrases, locale)
     if led is not None:
         return led
     # 2. Numbers: a point on a scale, or a position in the list.
@@ -297,35 +299,50 @@ def _read_one(text: str, options: list[OptionText], locale: str, positions: bool
     return _by_words(words, options, phrases, locale, text)
 
 
-def _led_by_yes_or_no(said: str, options: list[OptionText], phrases: dict[str, list[str]]) -> Reading | None:
+def _led_by_yes_or_no(said: str, options: list[OptionText], phrases: dict[str, list[str]],
+                      locale: str) -> Reading | None:
     """"no im fine", "non ça va", "لا، أنا بخير": a yes or no, then an option's whole label or alias. Found
     trying Mend as a new user: at "Are you safe right now?" the "no" chose "No, I'm not safe" and crisis
-    numbers followed. The words after it name the answer; a "no" in front may still mean the option
-    that says no, so the two (or more) are asked about, never guessed."""
+    numbers followed. The words after it name the answer; a "no" in front may still mean an option whose
+    own label begins with no, so those are asked about together, never guessed. Only a label's first
+    word counts (review: at /sos, "no i dont trust myself" must not tie with "I'm okay, you
+    misunderstood" for its alias "i didnt mean it like that"), and words that say no themselves ("no im
+    not ok") are read as usual."""
     first, _, rest = said.partition(" ")
-    if first not in LEAD_WORDS or not rest:
+    no_words = NO_WORDS | (ARABIC_NO if locale.split("-")[0] == "ar" else frozenset())
+    if first not in LEAD_WORDS | no_words or not rest or _negated(rest.split()):
         return None
     named = [o.id for o in options if rest in phrases[o.id]]
     if not named:
         return None
-    saying_no = [o.id for o in options if o.id not in named and first in NO_WORDS
-                 and any(_negated(form.split()) for form in phrases[o.id])]
+    saying_no = [o.id for o in options if o.id not in named and first in no_words
+                 and normalise(o.label).split()[:1] and normalise(o.label).split()[0] in no_words]
     ids = tuple(dict.fromkeys(named + saying_no))
     return Reading("picked", ids) if len(ids) == 1 else Reading("tie", ids)
 
 
 def _by_position(words: list[str], options: list[OptionText], locale: str, positions: bool) -> str | None:
-    """The option at a position said in words ("the second one", "option 2", "la dernière"), when
-    nothing else is said and no option's own wording has that word ("Talk first")."""
+    """The option at a position said in words: "the second one", "option 2", "la dernière", "le
+    premier", "الخيار الثاني". The word must be pointed at: "the"/"le"/"la"/"option"/"number" right
+    before it, or "one"/"option" right after ("second one"); never a bare "second" or "first", which
+    also mean a moment and an order (the review found "one second", "just a second", "at first", "me
+    first", "i was last" picking options at "Are you safe right now?"), and never beside a "not"
+    ("pas la première")."""
+    arabic = locale.split("-")[0] == "ar"
+    if not positions or _negated(words) or arabic and any(w in ARABIC_NO for w in words):
+        return None
     said = [w for w in words if w not in POSITION_WORDS and w not in _stop(locale)]
-    if not positions or len(said) != 1:
+    if len(said) != 1:
         return None
     word = said[0]
+    at = words.index(word)
     if word.isdigit():  # "option 2": counted as a bare "2" is, over everything on screen
-        return options[int(word) - 1].id if 1 <= int(word) <= len(options) else None
+        pointed = at > 0 and words[at - 1] in NUMBER_POINTERS
+        return options[int(word) - 1].id if pointed and 1 <= int(word) <= len(options) else None
     place = ORDINALS.get(word)
-    pointing = any(w in POINTING_WORDS for w in words)  # "the first one": a position even beside "…privacy first"
-    if place is None or not pointing and any(word in normalise(p).split() for o in options for p in (o.label, *o.aliases)):
+    before = words[at - 1] if at > 0 else ""
+    after = words[at + 1] if at + 1 < len(words) else ""
+    if place is None or not (before in POINT_BEFORE or after in POINT_AFTER):
         return None
     chosen = [o for o in options if not o.whole_phrases_only]  # "the last one" is never "Skip this"
     position = len(chosen) if place == 0 else place
