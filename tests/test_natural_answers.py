@@ -98,6 +98,13 @@ async def test_done_typed_after_a_feeling_finished_the_question_does_not_skip_th
     assert refused.value.key == "system.done_nothing_picked"
 
 
+async def test_a_position_at_the_feelings_groups_opens_that_group_and_is_never_kept_as_a_feeling(talk):
+    # Found trying Mend as a new user: "the third one" at the feelings question was kept ("Noted: the third one.").
+    t = await talk(ONBOARD + ["repair", "4-6", "skip", "yes", "the second one", "the first one"])
+    assert "Noted: the second one" not in t.text and "Noted: the first one" not in t.text
+    assert "Noted: anxious" in t.text  # the Scared group opened, then its first word
+
+
 async def test_the_first_one_is_the_first_option_though_another_says_first(talk):
     # Found trying Mend as a new user: at the consent card, "the first one" opened "Tell me more about privacy first".
     t = await talk(["YEAH", "the first one"])

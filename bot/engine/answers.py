@@ -331,22 +331,33 @@ def _by_position(words: list[str], options: list[OptionText], locale: str, posit
     arabic = locale.split("-")[0] == "ar"
     if not positions or _negated(words) or arabic and any(w in ARABIC_NO for w in words):
         return None
+    said = pointed_position(words, locale)
+    if said is None:
+        return None
+    place, counted_as_a_number = said
+    if counted_as_a_number:  # "option 2": counted as a bare "2" is, over everything on screen
+        return options[place - 1].id if 1 <= place <= len(options) else None
+    chosen = [o for o in options if not o.whole_phrases_only]  # "the last one" is never "Skip this"
+    position = len(chosen) if place == 0 else place
+    return chosen[position - 1].id if 1 <= position <= len(chosen) else None
+
+
+def pointed_position(words: list[str], locale: str) -> tuple[int, bool] | None:
+    """The place a message points at, if that is all it says: ("the second one") -> (2, False), ("option
+    2") -> (2, True: a number, counted over everything on screen), ("the last one") -> (0, False)."""
     said = [w for w in words if w not in POSITION_WORDS and w not in _stop(locale)]
     if len(said) != 1:
         return None
     word = said[0]
     at = words.index(word)
-    if word.isdigit():  # "option 2": counted as a bare "2" is, over everything on screen
-        pointed = at > 0 and words[at - 1] in NUMBER_POINTERS
-        return options[int(word) - 1].id if pointed and 1 <= int(word) <= len(options) else None
-    place = ORDINALS.get(word)
     before = words[at - 1] if at > 0 else ""
     after = words[at + 1] if at + 1 < len(words) else ""
+    if word.isdigit():
+        return (int(word), True) if before in NUMBER_POINTERS else None
+    place = ORDINALS.get(word)
     if place is None or not (before in POINT_BEFORE or after in POINT_AFTER):
         return None
-    chosen = [o for o in options if not o.whole_phrases_only]  # "the last one" is never "Skip this"
-    position = len(chosen) if place == 0 else place
-    return chosen[position - 1].id if 1 <= position <= len(chosen) else None
+    return place, False
 
 
 def _negated(words: list[str]) -> bool:

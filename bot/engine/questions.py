@@ -15,6 +15,7 @@ from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
 from bot.engine.frames import HINT_KEPT, NOTED, current
 from bot.engine.prompts import HINT_BUTTONS, KEEP_BUTTONS, kept_answer, params_for, prompt
+from bot.engine.prompts import choices as prompt_choices
 from bot.engine.rewrite import hint_label, positive_label, scaffold
 from bot.engine.state import Draft, Frame, SlotValue
 from bot.engine.text import (
@@ -180,6 +181,22 @@ def ask_which(t: Turn, step: OptionStep, ids: tuple[str, ...], text: str) -> Non
            choices=tuple(Choice(oid, step.option_labels[oid]) for oid in ids), prompt=True)
 
 
+def position_on_screen(t: Turn, step: MultiStep, text: str) -> str | None:
+    """At a grouped question (the card shows groups, or one group's words), a position said in words
+    ("the second one", "option 3") is what is on screen at that place. Found trying Mend as a new user:
+    "the third one" at the feelings question was kept as the feeling ("Noted: the third one.")."""
+    if not families.grouped(step):
+        return None
+    said = answers.pointed_position(answers.normalise(text).split(), t.seat.locale)
+    if said is None:
+        return None
+    shown = prompt_choices(t, step)
+    place, counted_as_a_number = said
+    real = shown if counted_as_a_number else tuple(c for c in shown if c.id not in (DONE, SKIP))
+    at = len(real) if place == 0 else place
+    return real[at - 1].id if 1 <= at <= len(real) else None
+
+
 def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
     picks = t.seat.picks
     if isinstance(event, TextReceived):
@@ -198,6 +215,10 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
         if outcome.kind == "tie" and not step.allow_text:
             picks.extend(i for i in outcome.partial if i not in picks)
             ask_which(t, step, outcome.ids, event.text)
+            return
+        on_screen = position_on_screen(t, step, event.text)
+        if on_screen:  # "the second one" at a card of groups: as the console's "2" (never kept as their words)
+            answer_multi(t, frame, step, OptionsChosen((on_screen,)))
             return
         mixed = options_and_group(t, step, event.text)
         if mixed:  # "scared, hurt": tick "hurt", then open the Scared group for its words
