@@ -105,6 +105,13 @@ async def test_a_position_at_the_feelings_groups_opens_that_group_and_is_never_k
     assert "Noted: anxious" in t.text  # the Scared group opened, then its first word
 
 
+@pytest.mark.parametrize("said", ["idk", "not sure", "dunno"])
+async def test_everyday_words_for_not_sure_answer_the_boundary_reflection(talk, said):
+    # The eighth new-user trial: "idk" at "do your needs and limits feel respected?" was not understood.
+    t = await talk(ONBOARD + ["/boundaries", said])
+    assert "And the other way round" in t.text
+
+
 async def test_the_first_one_is_the_first_option_though_another_says_first(talk):
     # Found trying Mend as a new user: at the consent card, "the first one" opened "Tell me more about privacy first".
     t = await talk(["YEAH", "the first one"])
