@@ -237,3 +237,16 @@ def test_a_no_before_a_crisis_answer_is_that_answer_never_a_question_beside_misu
 def test_french_la_is_never_a_no():
     drained = [OptionText("drained", "drained", ("fatigue",)), OptionText("unsafe", "pas en sécurité")]
     assert read("la fatigue", drained, locale="fr") == Reading("picked", ("drained",))
+
+
+SOS_EN = [OptionText("danger_now", "I'm in danger right now", ("not safe", "i am not safe", "im not safe")),
+          OptionText("struggling", "I'm safe, but struggling", ("not ok", "i am not ok", "not at all", "all bad")),
+          OptionText("misunderstood", "I'm okay, you misunderstood", ("i am fine", "all good", "i didnt mean it like that"))]
+
+
+@pytest.mark.parametrize("said, expected", [("i am not safe", "danger_now"), ("i am not safe right now", "danger_now"),
+                                            ("i am really not ok", "struggling"), ("not at all", "struggling"),
+                                            ("all bad", "struggling")])
+def test_a_crisis_answer_at_sos_is_never_read_as_misunderstood(said, expected):
+    # Session 24's second review: at /sos "i am not safe" read as "I'm okay, you misunderstood" (by "am").
+    assert read(said, SOS_EN) == Reading("picked", (expected,))

@@ -381,13 +381,16 @@ def test_a_darija_apology_to_a_woman_is_kept_as_said_and_the_arabic_draft_speaks
 
 
 def test_contractions_typed_without_the_apostrophe_get_it_back_in_the_message(phrases):
-    # Found trying Mend as a new user (the eighth trial): the draft kept "ill" and "Im".
+    # Found trying Mend as a new user (the eighth trial): the draft kept "Im" and "didnt".
     draft = compose_draft(DraftWords(my_part="i yelled and i didnt let you finish", regret="im sorry i walked out",
-                                     my_offer="ill say when i need a minute"), phrases).text
-    assert "I didn't let you finish" in draft and "I'm sorry I walked out" in draft
-    assert "I'll say when I need a minute" in draft and " ill " not in draft and "Im " not in draft
+                                     my_offer="i wont leave the room next time"), phrases).text
+    assert "I didn't let you finish" in draft and "I'm sorry I walked out" in draft and "won't leave" in draft
+    assert "Im " not in draft and "didnt" not in draft
 
 
-@pytest.mark.parametrize("said", ["i was ill all week and i snapped", "i felt ill at ease and went quiet"])
-def test_ill_meaning_sick_stays(phrases, said):
-    assert " ill " in compose_draft(DraftWords(my_part=said), phrases).text
+@pytest.mark.parametrize("said", ["i was ill all week and i snapped", "I'm ill and I snapped", "you were ill and i didnt help",
+                                  "i spoke ill of your sister"])
+def test_ill_stays_ill(phrases, said):
+    # Session 24's second review: every exception list still turned some "ill" meaning sick into "I'll".
+    text = compose_draft(DraftWords(my_part=said), phrases).text
+    assert " ill " in text and "I'll" not in text

@@ -112,6 +112,19 @@ async def test_everyday_words_for_not_sure_answer_the_boundary_reflection(talk, 
     assert "And the other way round" in t.text
 
 
+async def test_a_plain_no_at_the_boundary_reflection_is_not_i_m_not_sure(talk):
+    # Session 24's second review: the new aliases ("no idea") read a plain "no" as "I'm not sure".
+    t = await talk(ONBOARD + ["/boundaries", "no"])
+    assert "And the other way round" not in t.text
+
+
+@pytest.mark.parametrize("said", ["i am not safe", "i am really not ok", "not at all"])
+async def test_a_crisis_answer_at_sos_never_closes_it_as_a_misunderstanding(talk, said):
+    # Session 24's second review: these read as "I'm okay, you misunderstood" and /sos closed.
+    t = await talk(ONBOARD + ["/sos", said])
+    assert "Thanks for letting me know" not in after(t, said)
+
+
 async def test_the_first_one_is_the_first_option_though_another_says_first(talk):
     # Found trying Mend as a new user: at the consent card, "the first one" opened "Tell me more about privacy first".
     t = await talk(["YEAH", "the first one"])

@@ -50,20 +50,16 @@ FIRST_PERSON = re.compile(r"^i(?:\b|['’])", re.IGNORECASE)
 # "i" typed on a phone, alone or in "i'm", "i've", "i'll", "i'd": a capital in the message (new-user trial 4)
 LONE_I = re.compile(r"(?<![\w'’])i(?=(?:['’](?:m|ve|ll|d))?(?![\w'’]))")
 # Contractions typed without the apostrophe ("im sorry", "i dont", "ill do the dishes"): the eighth new-user
-# trial's draft kept "ill" and "Im". Only words that are nothing else in a message ("its", "lets", "id" are left).
+# trial's draft kept "Im". Only words that are nothing else in a message ("its", "lets", "id" are left, and "ill":
+# the review found "I'm ill", "you were ill", "fall ill" turned into "I'll" whatever list of exceptions guarded it).
 APOSTROPHE_LESS = {
     "im": "I'm", "ive": "I've", "dont": "don't", "didnt": "didn't", "doesnt": "doesn't", "isnt": "isn't",
     "wasnt": "wasn't", "werent": "weren't", "arent": "aren't", "cant": "can't", "couldnt": "couldn't",
     "wouldnt": "wouldn't", "shouldnt": "shouldn't", "havent": "haven't", "hasnt": "hasn't", "hadnt": "hadn't",
     "thats": "that's", "youre": "you're", "youve": "you've", "youll": "you'll", "theyre": "they're",
-    "whats": "what's", "wont": "won't", "ill": "I'll",
+    "whats": "what's", "wont": "won't",
 }
 APOSTROPHE_LESS_RE = re.compile(r"(?<![\w'’])(" + "|".join(APOSTROPHE_LESS) + r")(?![\w'’])", re.IGNORECASE)
-# "ill" is also "sick": after these words, or before these, it stays ("I was ill", "ill at ease").
-ILL_BEFORE = frozenset("""was is am are be been being feel feeling felt feels got get getting fell very so too
-really seriously mentally critically terminally look looked looks seem seemed seems an the quite""".split())
-ILL_AFTER = frozenset("health will at effects intent treated advised prepared tempered mannered".split())
-
 
 @dataclass(frozen=True)
 class DraftWords:
@@ -110,15 +106,10 @@ def tidy(text: str | None) -> tuple[str, str]:
 
 def with_apostrophes(text: str) -> str:
     """ "im sorry i dont know" -> "I'm sorry i don't know" (the lone "i" is LONE_I's), keeping a capital the
-    person typed ("Dont" -> "Don't"); "ill" becomes "I'll" only where it can't mean sick."""
+    person typed ("Dont" -> "Don't"); "ill" stays: it also means sick."""
     def put_back(m: re.Match[str]) -> str:
         word = m.group(1)
         lower = word.lower()
-        if lower == "ill":
-            before = text[:m.start()].split()[-1:] or [""]
-            after = text[m.end():].split()[:1] or [""]
-            if before[0].lower().strip(",;:") in ILL_BEFORE or after[0].lower().strip(",;:.!?") in ILL_AFTER:
-                return word
         full = APOSTROPHE_LESS[lower]
         return full if full.startswith("I") or not word[0].isupper() else full[0].upper() + full[1:]
     return APOSTROPHE_LESS_RE.sub(put_back, text)
