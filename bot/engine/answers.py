@@ -23,13 +23,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.engine.text import ARABIC_LETTER
+
+T = TypeVar("T")  # an option as the caller holds it (`at_place`)
 
 # Words that turn a sentence around, in the languages Mend speaks (after `normalise`: "don't" is "dont",
 # Arabic without hamza). Short Latin Darija "ma"/"la" are left out: they are also French "my"/"the".
@@ -315,8 +319,9 @@ def _led_by_yes_or_no(said: str, options: list[OptionText], phrases: dict[str, l
     named = [o.id for o in options if rest in phrases[o.id]]
     if not named:
         return None
+    # phrases[id][0] is the label, folded: only its first word counts
     saying_no = [o.id for o in options if o.id not in named and first in no_words
-                 and normalise(o.label).split()[:1] and normalise(o.label).split()[0] in no_words]
+                 and (phrases[o.id][0].split() or [""])[0] in no_words]
     ids = tuple(dict.fromkeys(named + saying_no))
     return Reading("picked", ids) if len(ids) == 1 else Reading("tie", ids)
 
@@ -334,12 +339,18 @@ def _by_position(words: list[str], options: list[OptionText], locale: str, posit
     said = pointed_position(words, locale)
     if said is None:
         return None
+    # "the last one" is never "Skip this"; "option 2" is counted as a bare "2" is, over everything on screen
+    found = at_place(said, options, [o for o in options if not o.whole_phrases_only])
+    return found.id if found else None
+
+
+def at_place(said: tuple[int, bool], everything: Sequence[T], answers_only: Sequence[T]) -> T | None:
+    """What a `pointed_position` names: a number counts over everything on screen, a word like "second"
+    or "last" over the answers only (not "Done" or "Skip this")."""
     place, counted_as_a_number = said
-    if counted_as_a_number:  # "option 2": counted as a bare "2" is, over everything on screen
-        return options[place - 1].id if 1 <= place <= len(options) else None
-    chosen = [o for o in options if not o.whole_phrases_only]  # "the last one" is never "Skip this"
-    position = len(chosen) if place == 0 else place
-    return chosen[position - 1].id if 1 <= position <= len(chosen) else None
+    pool = everything if counted_as_a_number else answers_only
+    at = len(pool) if place == 0 else place
+    return pool[at - 1] if 1 <= at <= len(pool) else None
 
 
 def pointed_position(words: list[str], locale: str) -> tuple[int, bool] | None:

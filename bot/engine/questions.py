@@ -15,7 +15,7 @@ from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
 from bot.engine.frames import HINT_KEPT, NOTED, current
 from bot.engine.prompts import HINT_BUTTONS, KEEP_BUTTONS, kept_answer, params_for, prompt
-from bot.engine.prompts import choices as prompt_choices
+from bot.engine.prompts import choices as prompt_choices  # "choices" is also this module's word for options
 from bot.engine.rewrite import hint_label, positive_label, scaffold
 from bot.engine.state import Draft, Frame, SlotValue
 from bot.engine.text import (
@@ -191,10 +191,8 @@ def position_on_screen(t: Turn, step: MultiStep, text: str) -> str | None:
     if said is None:
         return None
     shown = prompt_choices(t, step)
-    place, counted_as_a_number = said
-    real = shown if counted_as_a_number else tuple(c for c in shown if c.id not in (DONE, SKIP))
-    at = len(real) if place == 0 else place
-    return real[at - 1].id if 1 <= at <= len(real) else None
+    found = answers.at_place(said, shown, [c for c in shown if c.id not in (DONE, SKIP)])
+    return found.id if found else None
 
 
 def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
