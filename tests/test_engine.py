@@ -372,3 +372,22 @@ def test_break_nudge_is_silent_once_the_person_is_back(content):
     state = consented([at("repair", "my_part")])
     t = step(content, state, TimerFired("break_return", {"flow": "take_break", "step": "waiting"}))
     assert t.effects == () and t.state == state
+
+
+def test_menu_mid_repair_asks_to_stop_first_and_keeps_the_answers(content):
+    """Found trying Mend as a new user: /menu in the middle of a repair was refused ("finish it, or /cancel")."""
+    state = consented([at("repair", "my_ask")])
+    t = step(content, state, CommandReceived("menu"))
+    assert [e.key for e in t.effects if hasattr(e, "key")][-2:] == ["system.menu_asks_to_stop", "cancel.confirm"]
+    t = step(content, t.state, OptionChosen("stop_keep", t.state.seats["a"].turn))
+    seat = t.state.seats["a"]
+    assert [f.flow for f in seat.parked] == ["repair"] and seat.stack[-1].flow == content.home_flow
+    t = step(content, consented([at("repair", "my_ask")]), CommandReceived("menu"))
+    t = step(content, t.state, OptionChosen("keep_going", t.state.seats["a"].turn))
+    assert t.state.seats["a"].stack == [at("repair", "my_ask")]
+
+
+def test_menu_with_nothing_in_progress_just_shows_the_menu(content):
+    t = step(content, consented([]), CommandReceived("menu"))
+    assert t.state.seats["a"].stack[-1].flow == content.home_flow
+    assert "system.menu_asks_to_stop" not in [getattr(e, "key", None) for e in t.effects]

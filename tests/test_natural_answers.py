@@ -105,6 +105,14 @@ async def test_a_position_at_the_feelings_groups_opens_that_group_and_is_never_k
     assert "Noted: anxious" in t.text  # the Scared group opened, then its first word
 
 
+@pytest.mark.parametrize("said, noted", [("the first and the third", "anxious, insecure"), ("the last one", "panicky"),
+                                         ("option 1 and 2", "anxious, uneasy")])
+async def test_several_places_or_the_last_one_in_an_open_group(talk, said, noted):
+    # Session 24's second review: "the first and the third" was not read, and "the last one" was "‹ Other groups".
+    t = await talk(ONBOARD + ["repair", "4-6", "skip", "yes", "the second one", said])
+    assert f"Noted: {noted}." in t.text
+
+
 @pytest.mark.parametrize("said", ["idk", "not sure", "dunno"])
 async def test_everyday_words_for_not_sure_answer_the_boundary_reflection(talk, said):
     # The eighth new-user trial: "idk" at "do your needs and limits feel respected?" was not understood.

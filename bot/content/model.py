@@ -26,12 +26,13 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "system.back_to_step",
     "system.welcome_back",
     "system.pick_an_option",
-    "answers.not_understood", "answers.not_a_time", "answers.which_one", "answers.ticked_and_group", "answers.feeling_under_it", "answers.story_heard", "answers.daily_set",
+    "answers.not_understood", "answers.careful_unread", "answers.not_a_time", "answers.which_one", "answers.ticked_and_group", "answers.feeling_under_it", "answers.story_heard", "answers.daily_set",
     "answers.daily_needs_clock", "answers.need_timezone", "answers.time_too_soon", "answers.time_too_late",
     "time.today_at", "time.tomorrow_at", "time.later_at", "time.in_span", "time.span_minutes", "time.span_hour",
     "time.span_hours", "time.span_days", "console.scale_hint", "console.time_hint",
     "system.pick_count",
     "system.empty_text",
+    "system.menu_asks_to_stop",
     "system.too_long",
     "system.stale_button",
     "safety_check.kept", "safety_check.kept_not_an_option", "safety_check.rephrase",
@@ -217,6 +218,9 @@ class _Options(_Question):
     # A single-choice question where people may tell what happened instead of choosing (the home
     # menu): a message of several words that names no option is taken as this option.
     story: str | None = None
+    # A safety question ("Are you safe right now?"): typed words count only as a whole answer, never
+    # by a distinctive word or a near spelling; anything else is asked again (bot/engine/careful.py).
+    careful: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

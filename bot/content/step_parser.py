@@ -191,6 +191,12 @@ def step_ask(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any] | Non
         v.use_key("system.skip", file, raw.line)
     if "time" in raw:
         out.update(time_spec(v, raw, file, sid, out))
+    if flag(v, raw, "careful", file):
+        if out.get("kind") != "choice" or out["allow_text"] or "time" in raw or "story" in raw:
+            v.err(file, raw.line_of("careful"), f"step '{sid}': 'careful' is for a single choice read as whole "
+                  "answers (no own words, times or story)")
+        else:
+            out["careful"] = True
     if "story" in raw:
         out["story"] = raw["story"]
         if out.get("kind") != "choice" or raw["story"] not in out.get("options", ()):

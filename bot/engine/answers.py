@@ -43,6 +43,10 @@ pas jamais aucun aucune rien ni machi mashi mchi mach mashy walo
 WHOLE_TYPO = 88  # similarity (0-100) above which a whole label with a slip still counts as that label
 MIN_TYPO_WORD = 4  # one word with a slip ("frustated", "lonley"): 4+ letters, one edit (two from 8 letters)
 MIN_ARABIC_TYPO_WORD = 7  # letters; vowels are not written, so a slip in a short word makes another word
+# Everyday words (of any of Mend's languages: people mix them) one slip from an option's word and never
+# that slip. Found trying Mend as a new user: "ana f aman" (Darija, "I'm safe") at the country question
+# chose Jordan (Amman).
+NOT_A_SLIP = frozenset("aman amane lamane".split())
 RANGE_RE = re.compile(r"(\d+)\s*(?:[–—-]|إلى|الى)\s*(\d+)")  # "7–8 · …"; Arabic: "من 7 إلى 8 · …"
 NUMBER_RE = re.compile(r"\d+")
 NUMBERS_ONLY_RE = re.compile(r"^\s*\d+(\s*(,|،|and|et|&|\s)\s*\d+)*\s*$")
@@ -253,7 +257,14 @@ def _by_number(n: int, options: list[OptionText], scale: dict[str, tuple[int, in
     return None
 
 
-def _read_one(text: str, options: list[OptionText], locale: str, positions: bool, loose: bool = True) -> Reading:
+def read_exactly(text: str, options: list[OptionText], locale: str = "en") -> Reading:
+    """A single choice read as whole answers only: a label or alias (perhaps after a yes or no), a number
+    or a pointed position; no typos, no distinctive words. For safety questions (careful.py)."""
+    return _read_one(text, options, locale, positions=True, loose=False, typos=False)
+
+
+def _read_one(text: str, options: list[OptionText], locale: str, positions: bool, loose: bool = True,
+              typos: bool = True) -> Reading:
     said = normalise(text)
     if not said:
         return Reading("none", unread=text.strip())
@@ -284,11 +295,13 @@ def _read_one(text: str, options: list[OptionText], locale: str, positions: bool
         return Reading("picked", (by_position,))
     # Past here the match is by likeness: a "not" the person wrote must be in the option's wording too.
     # Found by review: "not better", "pas mieux", "ماشي أحسن" chose "A bit calmer" by its alias "better".
-    if _negated(words):
-        phrases = {oid: forms for oid, forms in phrases.items() if any(_negated(f.split()) for f in forms)}
+    if negated(words):
+        phrases = {oid: forms for oid, forms in phrases.items() if any(negated(f.split()) for f in forms)}
         options = [o for o in options if o.id in phrases]
         if not options:
             return Reading("none", unread=text.strip())
+    if not typos or said in NOT_A_SLIP:
+        return Reading("none", unread=text.strip())
     # 3. The whole label (or alias) with a slip of the keyboard.
     best: dict[str, float] = {}
     for oid, forms in phrases.items():
@@ -314,14 +327,15 @@ def _led_by_yes_or_no(said: str, options: list[OptionText], phrases: dict[str, l
     not ok") are read as usual."""
     first, _, rest = said.partition(" ")
     no_words = NO_WORDS | (ARABIC_NO if locale.split("-")[0] == "ar" else frozenset())
-    if first not in LEAD_WORDS | no_words or not rest or _negated(rest.split()):
+    if first not in LEAD_WORDS | no_words or not rest or negated(rest.split()):
         return None
     named = [o.id for o in options if rest in phrases[o.id]]
     if not named:
         return None
-    # phrases[id][0] is the label, folded: only its first word counts
+    # phrases[id][0] is the label, folded: only its first word counts, or a bare "no" as an alias (at
+    # /sos "no" is "I'm in danger" or "I might hurt myself": "no im fine" there is asked about too)
     saying_no = [o.id for o in options if o.id not in named and first in no_words
-                 and (phrases[o.id][0].split() or [""])[0] in no_words]
+                 and ((phrases[o.id][0].split() or [""])[0] in no_words or first in phrases[o.id])]
     ids = tuple(dict.fromkeys(named + saying_no))
     return Reading("picked", ids) if len(ids) == 1 else Reading("tie", ids)
 
@@ -334,7 +348,7 @@ def _by_position(words: list[str], options: list[OptionText], locale: str, posit
     first", "i was last" picking options at "Are you safe right now?"), and never beside a "not"
     ("pas la première")."""
     arabic = locale.split("-")[0] == "ar"
-    if not positions or _negated(words) or arabic and any(w in ARABIC_NO for w in words):
+    if not positions or negated(words) or arabic and any(w in ARABIC_NO for w in words):
         return None
     said = pointed_position(words, locale)
     if said is None:
@@ -371,7 +385,30 @@ def pointed_position(words: list[str], locale: str) -> tuple[int, bool] | None:
     return place, False
 
 
-def _negated(words: list[str]) -> bool:
+def pointed_positions(text: str, locale: str) -> list[tuple[int, bool]] | None:
+    """Several places in one message ("the first and the third", "option 1 and 3", "la première et la
+    dernière"): the first must be pointed at; those after it may be bare ("and third", "and 3"), read
+    the way the first was. None unless every part is a place."""
+    parts = [normalise(p).split() for p in SPLIT_RE.split(text) if p and p.strip()]
+    first = pointed_position(parts[0], locale) if parts and parts[0] else None
+    if first is None:
+        return None
+    places = [first]
+    for words in parts[1:]:
+        said = pointed_position(words, locale)
+        if said is None and len(words) == 1:
+            word = words[0]
+            if first[1] and word.isdigit():
+                said = (int(word), True)
+            elif not first[1] and word in ORDINALS:
+                said = (ORDINALS[word], False)
+        if said is None:
+            return None
+        places.append(said)
+    return places
+
+
+def negated(words: list[str]) -> bool:
     return any(w in NEGATIONS for w in words)
 
 
@@ -400,7 +437,8 @@ def _by_words(words: list[str], options: list[OptionText], phrases: dict[str, li
     # Words typed with a taa marbuta (ة), read before normalising folds it to ه: the feminine of a label's
     # word, never the pronoun ending ه of "عليه" (found by review: "كنخاف عليه" read as "على ما يرام").
     feminine = {normalise(w) for w in re.findall(r"[\u0621-\u064a]+", original) if w.endswith("ة")}
-    named = {w: _owners_of(w, owners, w in feminine) for w in content + function}  # each word looked up once
+    named = {w: owners.get(w, set()) if w in NOT_A_SLIP else _owners_of(w, owners, w in feminine)
+             for w in content + function}  # each word looked up once
     if content:
         decided = _tally([named[w] for w in content], options, original)
         if decided.kind == "picked" or not function or not all(named[w] for w in content):

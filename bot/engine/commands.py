@@ -124,6 +124,12 @@ def start_content_command(t: Turn, name: str) -> None:
     idle_below = main is None or main.flow == t.content.home_flow
     if idle_below and in_interrupt(t) and all(f.flow in READ_ONLY for f in t.seat.stack if f.interrupt):
         pop_interrupts(t)  # only reading past repairs over the menu: nothing in progress to keep
+    if target == t.content.home_flow and not idle_below and not in_interrupt(t):
+        # /menu in the middle of something: the same "stop here for now?" as /cancel, its answers kept by
+        # default (found trying Mend as a new user: /menu was refused with "finish it, or /cancel").
+        t.send("system.menu_asks_to_stop")
+        runner.push_interrupt(t, INTERRUPT_COMMANDS["cancel"])
+        return
     if in_interrupt(t) or not idle_below:
         raise InvalidInput("system.busy_elsewhere")
     runner.start_flow(t, target)

@@ -181,18 +181,20 @@ def ask_which(t: Turn, step: OptionStep, ids: tuple[str, ...], text: str) -> Non
            choices=tuple(Choice(oid, step.option_labels[oid]) for oid in ids), prompt=True)
 
 
-def position_on_screen(t: Turn, step: MultiStep, text: str) -> str | None:
-    """At a grouped question (the card shows groups, or one group's words), a position said in words
-    ("the second one", "option 3") is what is on screen at that place. Found trying Mend as a new user:
-    "the third one" at the feelings question was kept as the feeling ("Noted: the third one.")."""
+def position_on_screen(t: Turn, step: MultiStep, text: str) -> tuple[str, ...]:
+    """At a grouped question (the card shows groups, or one group's words), places said in words ("the
+    second one", "option 3", "the first and the third") are what is on screen at those places. Found
+    trying Mend as a new user: "the third one" at the feelings question was kept as the feeling ("Noted:
+    the third one."). "Done", "Skip this" and "‹ Other groups" are never "the last one"."""
     if not families.grouped(step):
-        return None
-    said = answers.pointed_position(answers.normalise(text).split(), t.seat.locale)
-    if said is None:
-        return None
+        return ()
+    places = answers.pointed_positions(text, t.seat.locale)
+    if not places:
+        return ()
     shown = prompt_choices(t, step)
-    found = answers.at_place(said, shown, [c for c in shown if c.id not in (DONE, SKIP)])
-    return found.id if found else None
+    answers_only = [c for c in shown if c.id not in (DONE, SKIP, families.ALL_GROUPS)]
+    found = [answers.at_place(said, shown, answers_only) for said in places]
+    return tuple(dict.fromkeys(c.id for c in found if c)) if all(found) else ()
 
 
 def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
@@ -216,7 +218,7 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
             return
         on_screen = position_on_screen(t, step, event.text)
         if on_screen:  # "the second one" at a card of groups: as the console's "2" (never kept as their words)
-            answer_multi(t, frame, step, OptionsChosen((on_screen,)))
+            answer_multi(t, frame, step, OptionsChosen(on_screen))
             return
         mixed = options_and_group(t, step, event.text)
         if mixed:  # "scared, hurt": tick "hurt", then open the Scared group for its words

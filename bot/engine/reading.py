@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.content.model import DONE, SKIP, Catalog, ChoiceStep, Content, MultiStep, OptionStep
-from bot.engine import answers, families, times
+from bot.engine import answers, careful, families, times
 from bot.engine.effects import Choice
 from bot.engine.state import Seat
 
@@ -79,6 +79,8 @@ def read_typed(content: Content, seat: Seat, step: OptionStep, text: str, now: d
     if not text.strip():  # an empty line: the same gentle reply as at a question that takes words
         return Outcome("unread", reply="system.empty_text")
     options = option_texts(content, seat.locale, step)
+    if step.careful:
+        return _read_carefully(content, seat.locale, step, text, options)
     if step.time_kind:
         timed = _read_time(step, text, now, tz, options, seat.locale)
         if timed is not None:
@@ -99,6 +101,24 @@ def read_typed(content: Content, seat: Seat, step: OptionStep, text: str, now: d
         return Outcome("tie", reading.ids, partial=reading.partial)
     key = "answers.not_a_time" if step.time_kind and not step.time_option else "answers.not_understood"
     return Outcome("unread", partial=reading.partial, reply=key, params={"heard": heard(reading.unread or text)})
+
+
+def _read_carefully(content: Content, locale: str, step: OptionStep, text: str,
+                    options: list[answers.OptionText]) -> Outcome:
+    """A safety question: whole answers only, in the person's language or, when exactly one other
+    language reads it one way, in that one ("ça va" typed to an English question); else ask again."""
+    reading = careful.read(text, options, locale)
+    if reading.kind == "none":
+        others = [careful.read(text, option_texts(content, other, step), other)
+                  for other in sorted(content.catalogs) if other != locale]
+        found = [r for r in others if r.kind != "none"]
+        if found and all(r.kind == found[0].kind and r.ids == found[0].ids for r in found):
+            reading = found[0]
+    if reading.kind == "picked":
+        return Outcome("picked", reading.ids)
+    if reading.kind == "tie":
+        return Outcome("tie", reading.ids)
+    return Outcome("unread", reply="answers.careful_unread", params={"heard": heard(text)})
 
 
 def _in_other_languages(content: Content, locale: str, step: OptionStep, text: str, multi: bool,

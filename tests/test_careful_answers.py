@@ -1,0 +1,170 @@
+"""Typed answers at the three safety questions (bot/engine/careful.py): whole answers only.
+
+The gentle check-in ("Are you safe right now?"), /sos's own question and abuse support's "Are you in
+danger right now?" read a typed answer only as a whole answer: a label or alias, perhaps after a yes
+or no or everyday framing, a number, a pointed position. Anything else is asked again with every
+answer on screen, never guessed. The phrasings come from the second review of session 24 and from
+people's own words in the trials; each line says what a wrong guess did before.
+"""
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+
+import pytest
+
+from bot.content.loader import validate_content
+from bot.engine import CommandReceived, Frame, InvalidInput, Seat, SessionState, TextReceived, advance
+from bot.engine.events import Verdict
+from bot.engine.reading import read_typed
+from tests.conftest import CONTENT_DIR
+
+NOW = datetime(2026, 12, 3, 23, 0, tzinfo=timezone.utc)
+GENTLE = Verdict("crisis", ("hopelessness",), "encoder", 0.4, urgent=False)
+OKAY = ("okay_keep", "okay_rephrase")
+SAFE_AT_CHECK = ("struggling", *OKAY)
+NOT_SAFE_AT_SOS = ("danger_now", "might_hurt_self")
+QUESTIONS = {"check": ("safety_check", "ask"), "sos": ("sos", "ask_safety"), "ipv": ("ipv", "acknowledge")}
+
+# (locale, question, typed, what it is: one id = picked, several = asked about together, () = asked again)
+CASES = [
+    # "no" before reassurance read as "No, I'm not safe" and crisis numbers came (review, session 24)
+    ("en", "check", "no i am okay", (*OKAY, "not_safe")),
+    ("en", "check", "no worries i'm safe", SAFE_AT_CHECK),
+    ("fr", "check", "non t'inquiète ça va", OKAY),
+    ("fr", "check", "non t'inquiète pas je vais bien merci", OKAY),
+    ("en", "check", "no thanks im fine", OKAY),
+    ("en", "check", "lol im fine", OKAY),
+    # "j'ai peur" chose "I'm okay, keep what I wrote" by a near spelling; "je sais pas" chose "not safe"
+    ("fr", "check", "j'ai peur", ("not_safe", "struggling")),
+    ("fr", "check", "je sais pas", ("struggling",)),
+    ("en", "check", "i'm scared", ("not_safe", "struggling")),
+    ("ar", "check", "أنا خايفة", ("not_safe", "struggling")),
+    # "im safe" tied "not safe" with "struggling" by the word "safe"
+    ("en", "check", "im safe", SAFE_AT_CHECK),
+    ("fr", "check", "je suis en sécurité", SAFE_AT_CHECK),
+    ("ar", "check", "ana f aman", SAFE_AT_CHECK),
+    ("en", "check", "yes", SAFE_AT_CHECK),
+    ("en", "check", "yes im safe", SAFE_AT_CHECK),
+    ("en", "check", "no", ("not_safe",)),
+    ("en", "check", "nope", ("not_safe",)),
+    ("ar", "check", "la", ("not_safe",)),
+    ("ar", "check", "mashi f aman", ("not_safe",)),
+    ("en", "check", "no im not safe", ("not_safe",)),
+    ("en", "check", "not really", ("not_safe", "struggling")),
+    ("en", "check", "i'm not okay", ("struggling",)),
+    ("en", "check", "idk", ("struggling",)),
+    ("en", "check", "yes i'm safe but struggling", ("struggling",)),
+    ("en", "check", "im ok, keep it", ("okay_keep",)),
+    ("en", "check", "i'm fine, i'll rephrase", ("okay_rephrase",)),
+    ("en", "check", "2", ("struggling",)),
+    ("en", "check", "the first one", ("not_safe",)),
+    # asked again, never guessed
+    ("en", "check", "one second", ()),
+    ("en", "check", "safe but really sad", ()),
+    ("en", "check", "no he's here", ()),
+    # /sos: "i dont know" and "he hurt me" chose "I might hurt myself" by one word; "no im fine" closed it
+    ("en", "sos", "i dont know", ("struggling",)),
+    ("ar", "sos", "ma3rftch", ("struggling",)),
+    ("en", "sos", "he hurt me", ()),
+    ("en", "sos", "no im fine", ("misunderstood", *NOT_SAFE_AT_SOS)),
+    ("en", "sos", "no", NOT_SAFE_AT_SOS),
+    ("fr", "sos", "non", NOT_SAFE_AT_SOS),
+    ("ar", "sos", "la", NOT_SAFE_AT_SOS),
+    ("en", "sos", "yes", ("struggling", "misunderstood")),
+    ("en", "sos", "im safe", ("struggling", "misunderstood")),
+    ("en", "sos", "no i dont trust myself", ("might_hurt_self",)),
+    ("en", "sos", "no im not ok", ("struggling",)),
+    ("en", "sos", "i am not safe", ("danger_now",)),
+    ("en", "sos", "not at all", ("struggling",)),
+    ("en", "sos", "idk i might do something stupid tonight", ("might_hurt_self",)),
+    ("en", "sos", "help me", ("danger_now", "might_hurt_self", "struggling")),
+    ("en", "sos", "just testing", ("misunderstood",)),
+    ("fr", "sos", "non ça va", ("misunderstood", *NOT_SAFE_AT_SOS)),
+    ("ar", "sos", "bghit nmout", ("might_hurt_self",)),
+    # abuse support: "Are you in danger right now?" A bare yes or no is the label that starts with it
+    ("en", "ipv", "yes", ("danger_now",)),
+    ("en", "ipv", "no", ("tell_me_more",)),
+    ("ar", "ipv", "la", ("tell_me_more",)),
+    ("ar", "ipv", "iyeh", ("danger_now",)),
+    ("fr", "ipv", "oui", ("danger_now",)),
+    ("en", "ipv", "he is here now", ("danger_now",)),
+    ("en", "ipv", "not right now", ("tell_me_more",)),
+    ("en", "ipv", "no im not in danger", ("tell_me_more",)),
+    ("en", "ipv", "im safe", ("tell_me_more", "misunderstood")),
+    ("en", "ipv", "no im fine", ("tell_me_more", "misunderstood")),
+]
+
+
+def step_of(content, question: str):
+    flow, step = QUESTIONS[question]
+    return content.flows[flow].step(step)
+
+
+@pytest.mark.parametrize("locale, question, typed, meant", CASES)
+def test_a_typed_answer_at_a_safety_question_is_a_whole_answer_or_asked_again(content, locale, question, typed, meant):
+    outcome = read_typed(content, Seat(locale=locale), step_of(content, question), typed, NOW, None)
+    if not meant:
+        assert outcome.kind == "unread" and outcome.reply == "answers.careful_unread", outcome
+    elif len(meant) == 1:
+        assert (outcome.kind, outcome.ids) == ("picked", meant)
+    else:
+        assert outcome.kind == "tie" and set(outcome.ids) == set(meant), outcome
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_safety_question_is_marked_careful(content, question):
+    assert step_of(content, question).careful
+
+
+def at_the_check_in(content) -> SessionState:
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "my_part", 1)], turn=4,
+                                         consented_at=NOW.isoformat(), adult=True)})
+    t = advance(content, state, "a", TextReceived("i dont see how this gets better", GENTLE), NOW)
+    assert t.effects[-1].key == "safety_check.ask"
+    return t.state
+
+
+def test_words_not_read_at_the_check_in_are_asked_again_with_every_answer_and_nothing_opens(content):
+    state = at_the_check_in(content)
+    with pytest.raises(InvalidInput) as raised:
+        advance(content, state, "a", TextReceived("safe but really sad"), NOW)
+    reply, card = raised.value.effects[0], raised.value.effects[-1]
+    assert reply.key == "answers.careful_unread" and reply.params["heard"] == "safe but really sad"
+    assert card.key == "safety_check.ask"
+    assert [c.id for c in card.choices] == ["not_safe", "struggling", "okay_keep", "okay_rephrase"]
+
+
+def test_no_i_am_okay_at_the_check_in_asks_and_sends_no_crisis_numbers(content):
+    t = advance(content, at_the_check_in(content), "a", TextReceived("no i am okay"), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert keys[-1] == "answers.which_one" and not any(str(k).startswith("sos.") for k in keys)
+    assert t.state.seats["a"].stack[-1].flow == "safety_check"
+
+
+def test_i_dont_know_at_sos_is_struggling_not_might_hurt_myself(content):
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "my_part", 1)], turn=4,
+                                         consented_at=NOW.isoformat(), adult=True)})
+    t = advance(content, state, "a", CommandReceived("sos"), NOW)
+    t = advance(content, t.state, "a", TextReceived("i dont know"), NOW)
+    assert t.state.seats["a"].slots.get("sos_answer") == "struggling"
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert "sos.right_now" not in keys and "sos.acknowledge" in keys
+
+
+def test_careful_is_refused_where_it_cannot_apply(tmp_path):
+    shutil.copytree(CONTENT_DIR, tmp_path / "content")
+    flow = tmp_path / "content" / "flows" / "safety_plan.yaml"
+    text = flow.read_text(encoding="utf-8")
+    assert "collect: text" in text
+    flow.write_text(text.replace("collect: text", "collect: text\n    careful: true", 1), encoding="utf-8")
+    _, found = validate_content(tmp_path / "content")
+    problems = [str(p) for p in found]
+    assert any("'careful' is for a single choice" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("typed, country", [("ana f aman", None), ("aman", None), ("amman", "jo"), ("ana f lmaghrib", "ma")])
+def test_darija_for_i_am_safe_at_the_country_question_is_not_amman(content, typed, country):
+    """Found trying Mend as a new user: "ana f aman" ("I'm safe") at /sos's country question showed Jordan's lines."""
+    outcome = read_typed(content, Seat(locale="ar"), content.flows["sos"].step("ask_country"), typed, NOW, None)
+    assert outcome.ids == ((country,) if country else ())
