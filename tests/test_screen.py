@@ -15,6 +15,7 @@ import pytest
 from bot.content.loader import validate_content
 from bot.engine import CommandReceived, Frame, InvalidInput, OptionChosen, Seat, SessionState, TextReceived, advance
 from bot.engine.events import Verdict
+from bot.understanding.arabizi import to_arabic_script
 from bot.understanding.datasets import read_items
 from bot.understanding.evaluation import score
 from bot.understanding.normalise import arabizi, base, views
@@ -92,6 +93,14 @@ def test_views_undo_disguises(raw, reading):
 @pytest.mark.parametrize("raw, reading", [("bghit nmoot", "bghit nmut"), ("ma b9itch bghit n3ish", "ma b9itch bghit n3ich")])
 def test_arabizi_reading_folds_spelling_variants(raw, reading):
     assert arabizi(base(raw)) == reading
+
+
+@pytest.mark.parametrize("raw, script", [("bghit nsla7 m3a mrati", "نصلح"), ("kanbghi nsal7o", "نصالحو"),
+                                         ("tsala7na lbare7", "تصالحنا"), ("3ndo sla7 f dar", "سلاح")])
+def test_darija_make_up_is_not_read_as_a_weapon(raw, script):
+    # Found trying Mend as a new user: "bghit nsla7 m3a mrati" (I want to make up with my wife) became
+    # "نسلاح" (weapon) for the encoder. "sla7" on its own is still a weapon.
+    assert script in to_arabic_script(raw).split()
 
 
 def test_views_leave_times_and_counts_alone():

@@ -326,7 +326,7 @@ def _led_by_yes_or_no(said: str, options: list[OptionText], phrases: dict[str, l
     misunderstood" for its alias "i didnt mean it like that"), and words that say no themselves ("no im
     not ok") are read as usual."""
     first, _, rest = said.partition(" ")
-    no_words = NO_WORDS | (ARABIC_NO if locale.split("-")[0] == "ar" else frozenset())
+    no_words = NO_WORDS | (ARABIC_NO if language_of(locale) == "ar" else frozenset())
     if first not in LEAD_WORDS | no_words or not rest or negated(rest.split()):
         return None
     named = [o.id for o in options if rest in phrases[o.id]]
@@ -347,7 +347,7 @@ def _by_position(words: list[str], options: list[OptionText], locale: str, posit
     also mean a moment and an order (the review found "one second", "just a second", "at first", "me
     first", "i was last" picking options at "Are you safe right now?"), and never beside a "not"
     ("pas la première")."""
-    arabic = locale.split("-")[0] == "ar"
+    arabic = language_of(locale) == "ar"
     if not positions or negated(words) or arabic and any(w in ARABIC_NO for w in words):
         return None
     said = pointed_position(words, locale)
@@ -408,12 +408,17 @@ def pointed_positions(text: str, locale: str) -> list[tuple[int, bool]] | None:
     return places
 
 
+def language_of(locale: str) -> str:
+    """"ar-f" -> "ar": the language a locale is written in (the engine may not import bot.locales)."""
+    return locale.split("-")[0]
+
+
 def negated(words: list[str]) -> bool:
     return any(w in NEGATIONS for w in words)
 
 
 def _stop(locale: str) -> frozenset[str]:
-    return STOPWORDS.get(locale.split("-")[0], STOPWORDS["en"])
+    return STOPWORDS.get(language_of(locale), STOPWORDS["en"])
 
 
 def _by_words(words: list[str], options: list[OptionText], phrases: dict[str, list[str]], locale: str,
@@ -426,7 +431,7 @@ def _by_words(words: list[str], options: list[OptionText], phrases: dict[str, li
     for oid, ws in vocab.items():
         for w in ws:
             owners.setdefault(w, set()).add(oid)
-    same = SAME_AS.get(locale.split("-")[0], {})
+    same = SAME_AS.get(language_of(locale), {})
     words = [same.get(w, w) for w in words]
     stop = _stop(locale)
     content = [w for w in words if w not in stop]

@@ -54,7 +54,7 @@ YES_OR_NO = {"en": ("yes", "no"), "fr": ("oui", "non"), "ar": ("نعم", "لا")
 
 def read(text: str, options: list[OptionText], locale: str) -> Reading:
     """Which option `text` is, as a whole answer; a tie to ask about; or nothing (ask again)."""
-    language = locale.split("-")[0]
+    language = answers.language_of(locale)
     whole = answers.read_exactly(text, options, language)
     if whole.kind != "none":
         return whole

@@ -40,11 +40,21 @@ def looks_like_arabizi(text: str) -> bool:
     return digit_words >= 1 and markers >= 1 or markers >= 2
 
 
+# "nsla7", "nsali7", "tsala7na" (to make up, to fix: the root ص ل ح) written with an s read as س make
+# "سلاح" (a weapon): found trying Mend as a new user, "bghit nsla7 m3a mrati" ("I want to make up with my
+# wife") asked whether they were safe. With a verb's prefix it is the verb; "sla7" alone stays a weapon.
+_MAKE_UP = re.compile(r"^(?:ghan|ghat|ghay|kan|kat|kay|n|t|y)t?sa?l[aei]?7")
+_MAKE_UP_STEM = re.compile("سالاح|ساليح|سالح|سلاح|سليح|سلح")
+_MAKE_UP_SPELLING = {"سالاح": "صالح", "ساليح": "صالح", "سالح": "صالح", "سلاح": "صلح", "سليح": "صلح", "سلح": "صلح"}
+
+
 def _word(token: str) -> str:
     # A leading vowel is an alef; inside a word short vowels are mostly unwritten, long ones kept.
     head = "ا" if token[:1] in "aeiou" else ""
     body = token[1:] if head else token
     out = _PATTERN.sub(lambda m: _TABLE[m.group(0)], body)
+    if _MAKE_UP.match(token):
+        out = _MAKE_UP_STEM.sub(lambda m: _MAKE_UP_SPELLING[m.group(0)], out, count=1)
     return head + out
 
 
