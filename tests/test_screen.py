@@ -543,3 +543,24 @@ def test_mends_own_french_copy_does_not_ask_for_words_the_screen_reads_as_urgent
 def test_the_reviewers_look_alikes_never_open_support_at_once(screen, text):
     """The same review's closest harmless look-alikes of the session's patterns: at most a check-in."""
     assert not screen.verdict(text).urgent, text
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("i might do something stupid tonight", True), ("idk i might do something stupid tonight", True),
+    ("i'll do something stupid", True), ("im scared ill do something stupid like text my ex", False),
+    ("i did something stupid at work today", False)])
+def test_doing_something_stupid_is_a_coded_sign_about_oneself(screen, text, flagged):
+    # Session 25's review: the English phrase was read as nothing (French « faire une bêtise » was a sign).
+    verdict = screen.verdict(text)
+    assert (verdict.route == "crisis" and verdict.urgent) == flagged, verdict
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("mais ton silence me fait du mal, est ce que tu peux me dire quand tu es blessé ?", False),
+    ("ça me fait du mal quand tu pars sans rien dire", False), ("je me fais du mal le soir", True),
+    ("j'ai envie de me faire du mal", True), ("je me suis fait du mal hier", True)])
+def test_it_hurts_me_is_not_hurting_oneself(screen, text, flagged):
+    # Found trying Mend as a new user (ninth trial): a kind French draft with « ton silence me fait du mal »
+    # opened crisis support twice and was thrown away.
+    verdict = screen.verdict(text)
+    assert (verdict.route == "crisis" and verdict.urgent) == flagged, verdict
