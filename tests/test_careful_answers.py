@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 import pytest
 
 from bot.content.loader import validate_content
-from bot.engine import CommandReceived, Frame, InvalidInput, Seat, SessionState, TextReceived, advance
+from bot.engine import CommandReceived, Frame, InvalidInput, OptionChosen, Seat, SessionState, TextReceived, advance
 from bot.engine.events import Verdict
 from bot.engine.reading import read_typed
 from tests.conftest import CONTENT_DIR
@@ -33,7 +33,7 @@ CASES = [
     ("en", "check", "no worries i'm safe", SAFE_AT_CHECK),
     ("fr", "check", "non t'inquiète ça va", OKAY),
     ("fr", "check", "non t'inquiète pas je vais bien merci", OKAY),
-    ("en", "check", "no thanks im fine", OKAY),
+    ("en", "check", "no thanks im fine", (*OKAY, "not_safe")),  # a "no" kept: only reassurance takes it
     ("en", "check", "lol im fine", OKAY),
     # "j'ai peur" chose "I'm okay, keep what I wrote" by a near spelling; "je sais pas" chose "not safe"
     ("fr", "check", "j'ai peur", ("not_safe", "struggling")),
@@ -76,12 +76,44 @@ CASES = [
     ("en", "sos", "no i dont trust myself", ("might_hurt_self",)),
     ("en", "sos", "no im not ok", ("struggling",)),
     ("en", "sos", "i am not safe", ("danger_now",)),
-    ("en", "sos", "not at all", ("struggling",)),
     ("en", "sos", "idk i might do something stupid tonight", ("might_hurt_self",)),
     ("en", "sos", "help me", ("danger_now", "might_hurt_self", "struggling")),
     ("en", "sos", "just testing", ("misunderstood",)),
     ("fr", "sos", "non ça va", ("misunderstood", *NOT_SAFE_AT_SOS)),
     ("ar", "sos", "bghit nmout", ("might_hurt_self",)),
+    # Session 25's review: a "no", "nah" or "la" before "I'm fine" is asked about, whatever the spelling
+    ("en", "sos", "nah im fine", ("misunderstood", *NOT_SAFE_AT_SOS)),
+    ("en", "sos", "nope im fine", ("misunderstood", *NOT_SAFE_AT_SOS)),
+    ("fr", "sos", "nan ça va", ("misunderstood", *NOT_SAFE_AT_SOS)),
+    ("ar", "sos", "la labas", ("misunderstood", *NOT_SAFE_AT_SOS)),
+    ("ar", "sos", "lla labas", ("misunderstood", *NOT_SAFE_AT_SOS)),
+    ("ar", "sos", "la ana bikhir", ("misunderstood", *NOT_SAFE_AT_SOS)),
+    # ... and framing after the "no" does not take it away; only reassurance does
+    ("en", "sos", "no sorry im fine", ("misunderstood", *NOT_SAFE_AT_SOS)),
+    ("en", "sos", "no honestly im fine", ("misunderstood", *NOT_SAFE_AT_SOS)),
+    ("fr", "sos", "non merci ça va", ("misunderstood", *NOT_SAFE_AT_SOS)),
+    ("ar", "sos", "la wallah labas", ("misunderstood", *NOT_SAFE_AT_SOS)),
+    ("en", "check", "no i think im fine", (*OKAY, "not_safe")),
+    # a hedge in front keeps the more urgent reading in view
+    ("en", "sos", "i guess im ok", ("struggling", "misunderstood")),
+    ("en", "sos", "maybe im ok", ("struggling", "misunderstood")),
+    ("en", "sos", "idk im fine", ("struggling", "misunderstood")),
+    ("fr", "sos", "je sais pas ça va", ("struggling", "misunderstood")),
+    ("ar", "sos", "wa9ila labas", ("struggling", "misunderstood")),
+    ("en", "sos", "idk i might do something stupid tonight", ("might_hurt_self",)),  # nothing more urgent
+    # "not at all" safe is not safe
+    ("en", "sos", "not at all", ("danger_now", "might_hurt_self", "struggling")),
+    ("fr", "sos", "pas du tout", ("danger_now", "might_hurt_self", "struggling")),
+    # everyday ways of saying it, read now
+    ("en", "check", "i dont feel safe", ("not_safe",)),
+    ("en", "sos", "i feel unsafe", NOT_SAFE_AT_SOS),
+    ("fr", "check", "je me sens pas en sécurité", ("not_safe",)),
+    ("ar", "sos", "ana machi mzyan", ("struggling",)),
+    ("en", "check", "kinda scared", ("not_safe", "struggling")),
+    # another language's words count only whole: "la lakhra" is not French "the last", "là" not Darija "no"
+    ("ar", "sos", "la lakhra", ()),
+    ("fr", "check", "là", ()),
+    ("en", "ipv", "ah", ()),
     # abuse support: "Are you in danger right now?" A bare yes or no is the label that starts with it
     ("en", "ipv", "yes", ("danger_now",)),
     ("en", "ipv", "no", ("tell_me_more",)),
@@ -93,6 +125,17 @@ CASES = [
     ("en", "ipv", "no im not in danger", ("tell_me_more",)),
     ("en", "ipv", "im safe", ("tell_me_more", "misunderstood")),
     ("en", "ipv", "no im fine", ("tell_me_more", "misunderstood")),
+    # session 25's review: "I think so", a hedge, or a "yes" in front is never read as "not in danger"
+    ("en", "ipv", "i think so", ("danger_now",)),
+    ("fr", "ipv", "je crois que oui", ("danger_now",)),
+    ("ar", "ipv", "أظن نعم", ("danger_now",)),
+    ("en", "ipv", "maybe", ("danger_now", "tell_me_more")),
+    ("en", "ipv", "yes maybe", ("danger_now", "tell_me_more")),
+    ("en", "ipv", "yes im not sure", ("danger_now", "tell_me_more")),
+    ("fr", "ipv", "oui je sais pas", ("danger_now", "tell_me_more")),
+    ("ar", "ipv", "iyeh ma3rftch", ("danger_now", "tell_me_more")),
+    ("en", "ipv", "yes im fine", ("danger_now", "tell_me_more", "misunderstood")),
+    ("fr", "ipv", "euh il est là", ("danger_now",)),
 ]
 
 
@@ -168,3 +211,32 @@ def test_darija_for_i_am_safe_at_the_country_question_is_not_amman(content, type
     """Found trying Mend as a new user: "ana f aman" ("I'm safe") at /sos's country question showed Jordan's lines."""
     outcome = read_typed(content, Seat(locale="ar"), content.flows["sos"].step("ask_country"), typed, NOW, None)
     assert outcome.ids == ((country,) if country else ())
+
+
+def test_keep_what_i_wrote_at_the_menu_tells_the_story_and_starts_the_repair(content):
+    """The ninth new-user trial: a story typed at the menu drew the check-in; "keep what I wrote" then set it
+    aside ("this question is answered by choosing") instead of starting the repair with it."""
+    state = SessionState(seats={"a": Seat(stack=[Frame(content.home_flow, "menu", 1)], turn=4,
+                                         consented_at=NOW.isoformat(), adult=True, locale="fr")})
+    story = "mon copain me fait la gueule depuis 2 jours il me parle plus et ça me fait trop mal"
+    t = advance(content, state, "a", TextReceived(story, GENTLE), NOW)
+    assert t.effects[-1].key == "safety_check.ask"
+    t = advance(content, t.state, "a", TextReceived("gardez ce que j'ai écrit"), NOW)
+    keys = [getattr(e, "key", None) for e in t.effects]
+    assert "answers.story_heard" in keys and "safety_check.kept_not_an_option" not in keys
+    assert "repair" in [f.flow for f in t.state.seats["a"].stack]
+
+
+def test_a_second_i_am_okay_within_a_day_gets_a_plain_word_about_sos(content):
+    """The ninth new-user trial: two hopeless lines, each answered "I'm okay", and the second went straight
+    back to the repair as if the first had never been."""
+    from datetime import timedelta
+
+    state = at_the_check_in(content)
+    t = advance(content, state, "a", OptionChosen("okay_rephrase", state.seats["a"].turn), NOW)
+    assert "safety_check.okay_again" not in [getattr(e, "key", None) for e in t.effects]
+    later = NOW + timedelta(hours=2)
+    t = advance(content, t.state, "a", TextReceived("honestly shed be better off without me", GENTLE), later)
+    assert t.effects[-1].key == "safety_check.ask"
+    t = advance(content, t.state, "a", OptionChosen("okay_rephrase", t.state.seats["a"].turn), later)
+    assert "safety_check.okay_again" in [getattr(e, "key", None) for e in t.effects]

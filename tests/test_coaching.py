@@ -767,6 +767,26 @@ def test_typing_the_keep_button_s_words_keeps_the_draft_not_those_words(content,
     assert kept_as_written(t)
 
 
+@pytest.mark.parametrize("locale, keep", [("en", "no thats literally what i said, keep it"), ("en", "no, keep it"),
+                                          ("fr", "ben non c est ce que j ai fait, je garde"),
+                                          ("ar", "khallih kima howa"), ("ar", "la khallih")])
+def test_a_short_reply_that_keeps_at_its_end_keeps_the_draft(content, locale, keep):
+    """The ninth new-user trial: each of these replaced the answer it meant to keep and went into the draft."""
+    state = at_my_part()
+    state.seats["a"].locale = locale
+    t = go(content, state, checked(content, DEFENSIVE))
+    t = go(content, t.state, checked(content, keep))
+    assert kept_as_written(t), t.state.seats["a"].slots.get("my_part")
+
+
+@pytest.mark.parametrize("said", ["i didnt keep it", "I said I would call and I didn't, I'm sorry I broke my word, "
+                                  "it was careless of me and you deserved better, keep it"])
+def test_a_new_version_that_mentions_keeping_is_a_new_version(content, said):
+    t = go(content, at_my_part(), checked(content, DEFENSIVE))
+    t = go(content, t.state, checked(content, said))
+    assert t.state.seats["a"].slots.get("my_part") != DEFENSIVE
+
+
 @pytest.mark.parametrize("said, button", [("option 2", "lint_edit"), ("the first one", "lint_rewrite")])
 def test_a_hint_s_button_by_its_place_is_that_button_not_a_new_version(content, said, button):
     # Found trying Mend as a new user: "option 2" typed at the hint replaced the draft being decided on.

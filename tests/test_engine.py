@@ -391,3 +391,20 @@ def test_menu_with_nothing_in_progress_just_shows_the_menu(content):
     t = step(content, consented([]), CommandReceived("menu"))
     assert t.state.seats["a"].stack[-1].flow == content.home_flow
     assert "system.menu_asks_to_stop" not in [getattr(e, "key", None) for e in t.effects]
+
+
+def test_menu_again_on_the_stop_card_shows_the_card_again(content):
+    t = step(content, consented([at("repair", "my_ask")]), CommandReceived("menu"))
+    t = step(content, t.state, CommandReceived("menu"))
+    assert sends(t)[-2:] == ["system.menu_asks_to_stop", "cancel.confirm"]
+    assert [f.flow for f in t.state.seats["a"].stack] == ["repair", "cancel"]
+
+
+@pytest.mark.parametrize("flow", ["together", "safety_checkin"])
+def test_menu_is_still_refused_where_stopping_cannot_be_picked_up_again(content, flow):
+    """Session 25's review: in a shared repair "keep my answers" ends it for both partners; the next-day
+    safety check-in is not on the menu to pick up again."""
+    first = content.flows[flow].steps[0].id
+    with pytest.raises(InvalidInput) as refused:
+        step(content, consented([at(flow, first)]), CommandReceived("menu"))
+    assert refused.value.key == "system.busy_elsewhere"

@@ -106,7 +106,8 @@ async def test_a_position_at_the_feelings_groups_opens_that_group_and_is_never_k
 
 
 @pytest.mark.parametrize("said, noted", [("the first and the third", "anxious, insecure"), ("the last one", "panicky"),
-                                         ("option 1 and 2", "anxious, uneasy")])
+                                         ("option 1 and 2", "anxious, uneasy"),
+                                         ("the first and the last", "anxious, panicky")])  # drew the check-in
 async def test_several_places_or_the_last_one_in_an_open_group(talk, said, noted):
     # Session 24's second review: "the first and the third" was not read, and "the last one" was "‹ Other groups".
     t = await talk(ONBOARD + ["repair", "4-6", "skip", "yes", "the second one", said])

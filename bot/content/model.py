@@ -33,6 +33,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "system.pick_count",
     "system.empty_text",
     "system.menu_asks_to_stop",
+    "safety_check.okay_again",
     "system.too_long",
     "system.stale_button",
     "safety_check.kept", "safety_check.kept_not_an_option", "safety_check.rephrase",

@@ -257,14 +257,14 @@ def _by_number(n: int, options: list[OptionText], scale: dict[str, tuple[int, in
     return None
 
 
-def read_exactly(text: str, options: list[OptionText], locale: str = "en") -> Reading:
-    """A single choice read as whole answers only: a label or alias (perhaps after a yes or no), a number
-    or a pointed position; no typos, no distinctive words. For safety questions (careful.py)."""
-    return _read_one(text, options, locale, positions=True, loose=False, typos=False)
+def read_exactly(text: str, options: list[OptionText], locale: str = "en", positions: bool = True) -> Reading:
+    """A single choice read as whole answers only: a label or alias, a number or a pointed position; no
+    yes/no in front, no typos, no distinctive words. For safety questions (careful.py reads the rest)."""
+    return _read_one(text, options, locale, positions=positions, loose=False, typos=False, led=False)
 
 
 def _read_one(text: str, options: list[OptionText], locale: str, positions: bool, loose: bool = True,
-              typos: bool = True) -> Reading:
+              typos: bool = True, led: bool = True) -> Reading:
     said = normalise(text)
     if not said:
         return Reading("none", unread=text.strip())
@@ -275,9 +275,9 @@ def _read_one(text: str, options: list[OptionText], locale: str, positions: bool
         return Reading("picked", (exact[0],))
     if len(exact) > 1:
         return Reading("tie", tuple(exact))
-    led = _led_by_yes_or_no(said, options, phrases, locale)
-    if led is not None:
-        return led
+    by_lead = _led_by_yes_or_no(said, options, phrases, locale) if led else None
+    if by_lead is not None:
+        return by_lead
     # 2. Numbers: a point on a scale, or a position in the list.
     scale = ranges(options)
     words = said.split()
@@ -390,6 +390,9 @@ def pointed_positions(text: str, locale: str) -> list[tuple[int, bool]] | None:
     dernière"): the first must be pointed at; those after it may be bare ("and third", "and 3"), read
     the way the first was. None unless every part is a place."""
     parts = [normalise(p).split() for p in SPLIT_RE.split(text) if p and p.strip()]
+    arabic = language_of(locale) == "ar"
+    if any(negated(w) or arabic and any(x in ARABIC_NO for x in w) for w in parts):
+        return None  # "pas la première", "not the last one": never a pick (review, session 25)
     first = pointed_position(parts[0], locale) if parts and parts[0] else None
     if first is None:
         return None

@@ -134,6 +134,10 @@ def keep_held_words(t: Turn, frame: Frame, step: ActionStep) -> Next:
     here = current(t)
     question = here[1] if here is not None and isinstance(here[1], QUESTION_TYPES) else None
     takes_words = isinstance(question, TextStep) or (isinstance(question, (ChoiceStep, MultiStep)) and question.allow_text)
+    # The home menu takes a story of the argument (`story`): found in the ninth new-user trial, « mon copain
+    # me fait la gueule depuis 2 jours… » drew the check-in there, and "keep what I wrote" set it aside.
+    takes_words = takes_words or (isinstance(question, ChoiceStep) and question.story is not None
+                                  and held is not None and _tells_a_story(held))
     if held is not None and question is not None and takes_words and _acceptable(question, held):
         if isinstance(question, TextStep):
             t.send("safety_check.kept")
@@ -142,6 +146,12 @@ def keep_held_words(t: Turn, frame: Frame, step: ActionStep) -> Next:
         t.send("safety_check.kept_not_an_option")
         runner.reprompt(t)
     return PAUSE
+
+
+def _tells_a_story(words: str) -> bool:
+    from bot.engine.questions import STORY_WORDS
+
+    return len(words.split()) >= STORY_WORDS
 
 
 def _acceptable(question: Question, words: str) -> bool:

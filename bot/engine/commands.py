@@ -124,15 +124,31 @@ def start_content_command(t: Turn, name: str) -> None:
     idle_below = main is None or main.flow == t.content.home_flow
     if idle_below and in_interrupt(t) and all(f.flow in READ_ONLY for f in t.seat.stack if f.interrupt):
         pop_interrupts(t)  # only reading past repairs over the menu: nothing in progress to keep
-    if target == t.content.home_flow and not idle_below and not in_interrupt(t):
-        # /menu in the middle of something: the same "stop here for now?" as /cancel, its answers kept by
-        # default (found trying Mend as a new user: /menu was refused with "finish it, or /cancel").
+    if target == t.content.home_flow and menu_can_park(t):
+        # /menu in the middle of something: the same "stop here for now?" as /cancel, its answers kept for
+        # picking up again (found trying Mend as a new user: /menu was refused with "finish it, or /cancel").
         t.send("system.menu_asks_to_stop")
-        runner.push_interrupt(t, INTERRUPT_COMMANDS["cancel"])
+        if t.seat.stack[-1].flow != INTERRUPT_COMMANDS["cancel"]:  # asked again on the card: the card again
+            runner.push_interrupt(t, INTERRUPT_COMMANDS["cancel"])
+        else:
+            runner.reprompt(t)
         return
     if in_interrupt(t) or not idle_below:
         raise InvalidInput("system.busy_elsewhere")
     runner.start_flow(t, target)
+
+
+def menu_can_park(t: Turn) -> bool:
+    """/menu may offer to stop the flow in progress when it can be picked up again from the menu or its
+    command, and it is the person's own: a shared repair stops for both (review, session 25), and
+    support flows are never put aside this way."""
+    main = main_frame(t)
+    if main is None or main.flow == t.content.home_flow or couples.in_shared(t):
+        return False
+    over = [f.flow for f in t.seat.stack if f.interrupt]
+    if over and over != [INTERRUPT_COMMANDS["cancel"]]:
+        return False
+    return main.flow in t.content.commands.values()
 
 
 # Interrupts that only show something: a command to start a flow closes them instead of asking to /cancel

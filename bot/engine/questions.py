@@ -81,7 +81,10 @@ def reads_as_an_option(t: Turn, text: str) -> bool:
     if here is None or not isinstance(here[1], (ChoiceStep, MultiStep)):
         return False
     outcome = reading.read_typed(t.content, t.seat, here[1], text, t.now, reminders.tz_of(t.seat))
-    return outcome.kind == "picked"
+    if outcome.kind == "picked":
+        return True
+    # "the first and the last" at a grouped card of feelings (session 25's review: it drew the check-in)
+    return isinstance(here[1], MultiStep) and bool(position_on_screen(t, here[1], text))
 
 
 def typed_choice(t: Turn, frame: Frame, step: ChoiceStep, text: str) -> OptionChosen | None:
@@ -449,7 +452,33 @@ def typed_coaching_choice(t: Turn, text: str, confirming: bool) -> str | None:
     if confirming:  # its own answers first: "yes, keep it" is also one of "Keep my words"' words
         return typed_option(t, text, KEEP_BUTTONS) or typed_option(t, text, HINT_BUTTONS)
     # "option 2" too (found trying Mend as a new user: it replaced the draft being decided on)
-    return reading.typed_choice(t.content, t.seat.locale, text, HINT_BUTTONS, positions=True)
+    return reading.typed_choice(t.content, t.seat.locale, text, HINT_BUTTONS, positions=True) or (
+        "lint_keep" if keeps_at_an_end(t, text) else None)
+
+
+KEEP_SAID_MAX_WORDS = 12
+
+
+def keeps_at_an_end(t: Turn, text: str) -> bool:
+    """A short reply to the hint that starts or ends with one of "Keep my words"' own words: "no thats
+    literally what i said, keep it", « ben non c'est ce que j'ai fait, je garde », "khallih kima howa".
+    Found in the ninth new-user trial: each replaced the answer it meant to keep, and went into the
+    draft. Never after a "not" ("i didnt keep it"), and never a long message (a new version)."""
+    words = answers.normalise(text).split()
+    if not words or len(words) > KEEP_SAID_MAX_WORDS:
+        return False
+    catalog = t.content.catalog(t.seat.locale)
+    key = next(c.label for c in HINT_BUTTONS if c.id == "lint_keep")
+    phrases = {tuple(answers.normalise(p).split()) for p in (catalog.text(key), *catalog.aliases.get(key, ()))}
+    for phrase in (p for p in phrases if p and len(p) < len(words)):
+        n = len(phrase)
+        if tuple(words[:n]) == phrase:
+            return True
+        before = words[-n - 1] if len(words) > n else ""
+        # "i didnt keep it" is not keeping; "no, keep it" / "la khallih" answer the hint with a no, and keep
+        if tuple(words[-n:]) == phrase and (before not in answers.NEGATIONS or before in answers.NO_WORDS):
+            return True
+    return False
 
 
 def refuse_bare_yes_or_mash(t: Turn, text: str) -> None:

@@ -109,7 +109,7 @@ def _read_carefully(content: Content, locale: str, step: OptionStep, text: str,
     language reads it one way, in that one ("ça va" typed to an English question); else ask again."""
     reading = careful.read(text, options, locale)
     if reading.kind == "none":
-        others = [careful.read(text, option_texts(content, other, step), other)
+        others = [careful.read(text, option_texts(content, other, step), other, other_language=True)
                   for other in sorted(content.catalogs) if other != locale]
         found = [r for r in others if r.kind != "none"]
         if found and all(r.kind == found[0].kind and r.ids == found[0].ids for r in found):

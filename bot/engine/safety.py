@@ -99,7 +99,16 @@ def hold_plan_words(t: Turn, text: str) -> None:
     t.seat.held_reason = HeldReason(frame.at, words, t.seat.turn)
 
 
+OKAY_AGAIN_WITHIN = timedelta(hours=24)
+
+
 def okay_said(t: Turn) -> None:
+    """"I'm okay" at a check-in. A second one within a day gets a plain word that /sos is for more than
+    emergencies (the ninth new-user trial: two hopeless lines, each "no worries im ok", and the second
+    went straight back to the repair as if the first had never been). CLINICIAN: the wording and the day."""
+    before = t.seat.okay_said_at
+    if before is not None and t.now - datetime.fromisoformat(before) < OKAY_AGAIN_WITHIN:
+        t.send("safety_check.okay_again")
     t.seat.okay_said_at = t.now.isoformat()
 
 
