@@ -240,3 +240,4 @@ def test_a_second_i_am_okay_within_a_day_gets_a_plain_word_about_sos(content):
     assert t.effects[-1].key == "safety_check.ask"
     t = advance(content, t.state, "a", OptionChosen("okay_rephrase", t.state.seats["a"].turn), later)
     assert "safety_check.okay_again" in [getattr(e, "key", None) for e in t.effects]
+

@@ -87,6 +87,8 @@ def test_a_question_keeps_its_question_mark_and_nothing_is_doubled(phrases):
     ("I ignored his messages all evening", "I ignored your messages all evening"),
     ("I made her feel small", "I made you feel small"),
     ("I told them they were overreacting", "I told you you were overreacting"),
+    ("I said I think shes bad with money", "I said I think you're bad with money"),  # the ninth trial
+    ("I told him hes always late", "I told you you're always late"),
 ])
 def test_third_person_answers_are_turned_toward_you(phrases, answer, expected):
     composed = compose_draft(DraftWords(my_part=answer), phrases)

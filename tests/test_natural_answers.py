@@ -629,3 +629,13 @@ async def test_console_numbers_beyond_the_limit_choose_again(db, content, clock)
     assert "[x] furious" in output and "[x] bitter" in output
     saved = output.split("[saved: ")[1].split("]")[0]
     assert json.loads(Path(saved).read_text())["answers"]["checkin_feelings"] == ["annoyed", "frustrated"]
+
+
+@pytest.mark.parametrize("locale, hello", [("fr", "bonsoir"), ("en", "hey"), ("ar", "salam"), ("ar", "السلام عليكم")])
+def test_a_hello_at_the_menu_gets_a_hello_back(content, locale, hello):
+    """The ninth new-user trial: "bonsoir", "hey" and "salam" got "I'm not sure which one you mean"."""
+    state = SessionState(seats={"a": Seat(stack=[Frame(content.home_flow, "menu", 1)], turn=4,
+                                         consented_at="2026-11-30T20:00:00+00:00", adult=True, locale=locale)})
+    with pytest.raises(InvalidInput) as greeted:
+        advance(content, state, "a", TextReceived(hello), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert greeted.value.key == "answers.greeting"

@@ -31,7 +31,10 @@ IRREGULAR_THIRD = {"is": "are", "was": "were", "has": "have", "does": "do", "doe
                    "wasn't": "weren't", "hasn't": "haven't", "says": "say", "goes": "go"}
 ADVERBS = frozenset("always never often just really usually sometimes also still only even probably".split())
 CONTRACTIONS = {"she's": "you're", "he's": "you're", "she'd": "you'd", "he'd": "you'd", "she'll": "you'll",
-                "he'll": "you'll", "they're": "you're", "they've": "you've", "they'd": "you'd", "they'll": "you'll"}
+                "he'll": "you'll", "they're": "you're", "they've": "you've", "they'd": "you'd", "they'll": "you'll",
+                # typed on a phone without the apostrophe (the ninth new-user trial: "I think shes bad with money"
+                # stayed in a message to her); not "shed", "hed", "shell", "hell", words of their own
+                "shes": "you're", "hes": "you're", "theyre": "you're", "theyve": "you've", "theyd": "you'd"}
 PERFECT_AFTER_S = frozenset("been had got gotten done said told asked made seen gone tried".split())
 SIMPLE = {"him": "you", "his": "your", "himself": "yourself", "hers": "yours", "herself": "yourself",
           "them": "you", "their": "your", "theirs": "yours", "themselves": "yourself", "themself": "yourself",
@@ -67,8 +70,8 @@ def _safe(words: list[str], text: str) -> bool:
     cue = PLURAL_CUE.search(text)
     if cue and any(m.start() > cue.start() for m in THEY_WORD.finditer(text)):
         return False  # a plural thing comes first: a later "them" may be it
-    female = any(w in ("she", "her", "hers", "herself", "she's", "she'd", "she'll") for w in lowered)
-    male = any(w in ("he", "him", "his", "himself", "he's", "he'd", "he'll") for w in lowered)
+    female = any(w in ("she", "her", "hers", "herself", "she's", "she'd", "she'll", "shes") for w in lowered)
+    male = any(w in ("he", "him", "his", "himself", "he's", "he'd", "he'll", "hes") for w in lowered)
     return not (female and male)
 
 
@@ -112,7 +115,7 @@ def toward_you(text: str) -> Turned:
             if low in ADVERBS:
                 continue  # "she always texts": the verb comes after the adverb
             new, after_subject = _verb_for_you(tok), False
-        elif low in ("she's", "he's"):
+        elif low in ("she's", "he's", "shes", "hes"):
             new = "you've" if nxt in PERFECT_AFTER_S else "you're"
         elif low in CONTRACTIONS:
             new = CONTRACTIONS[low]

@@ -26,7 +26,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "system.back_to_step",
     "system.welcome_back",
     "system.pick_an_option",
-    "answers.not_understood", "answers.careful_unread", "answers.not_a_time", "answers.which_one", "answers.ticked_and_group", "answers.feeling_under_it", "answers.story_heard", "answers.daily_set",
+    "answers.not_understood", "answers.careful_unread", "answers.greeting", "answers.not_a_time", "answers.which_one", "answers.ticked_and_group", "answers.feeling_under_it", "answers.story_heard", "answers.daily_set",
     "answers.daily_needs_clock", "answers.need_timezone", "answers.time_too_soon", "answers.time_too_late",
     "time.today_at", "time.tomorrow_at", "time.later_at", "time.in_span", "time.span_minutes", "time.span_hour",
     "time.span_hours", "time.span_days", "console.scale_hint", "console.time_hint",

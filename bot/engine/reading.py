@@ -68,6 +68,11 @@ def heard(text: str) -> str:
     return text if len(text) <= HEARD_MAX else text[: HEARD_MAX - 1].rstrip() + "…"
 
 
+# A hello typed where options wait (the ninth new-user trial: "bonsoir", "hey" and "salam" at the menu got
+# "I'm not sure which one you mean"), folded as `answers.normalise` folds them.
+GREETINGS = frozenset(answers.normalise(g) for g in """hi|hey|hello|hiya|heya|yo|hi there|hey there|hello there|
+good evening|good morning|good afternoon|evening|bonjour|bonsoir|salut|coucou|slt|bjr|bsr|cc|salam|slm|salam alaykoum|
+salam alikoum|salamo alaykom|السلام عليكم|سلام|مرحبا|اهلا|أهلا|مساء الخير|صباح الخير|مسا الخير""".split("|"))
 SHORT_TRY = 3  # words: at a choice that takes own words, this short is a try at an option (review, session 23)
 
 
@@ -100,6 +105,8 @@ def read_typed(content: Content, seat: Seat, step: OptionStep, text: str, now: d
     if reading.kind == "tie":
         return Outcome("tie", reading.ids, partial=reading.partial)
     key = "answers.not_a_time" if step.time_kind and not step.time_option else "answers.not_understood"
+    if answers.normalise(text) in GREETINGS:  # "bonsoir", "hey", "salam": a hello back, not "which one?"
+        key = "answers.greeting"
     return Outcome("unread", partial=reading.partial, reply=key, params={"heard": heard(reading.unread or text)})
 
 
