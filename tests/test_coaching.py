@@ -779,10 +779,18 @@ def test_a_short_reply_that_keeps_at_its_end_keeps_the_draft(content, locale, ke
     assert kept_as_written(t), t.state.seats["a"].slots.get("my_part")
 
 
-@pytest.mark.parametrize("said", ["i didnt keep it", "I said I would call and I didn't, I'm sorry I broke my word, "
-                                  "it was careless of me and you deserved better, keep it"])
-def test_a_new_version_that_mentions_keeping_is_a_new_version(content, said):
-    t = go(content, at_my_part(), checked(content, DEFENSIVE))
+@pytest.mark.parametrize("locale, said", [
+    ("en", "i didnt keep it"), ("en", "I said I would call and I didn't, I'm sorry I broke my word, "
+                                      "it was careless of me and you deserved better, keep it"),
+    # session 25's second review: answers and refusals the first version kept
+    ("en", "keep your voice down when we argue"), ("en", "i broke my promise, next time i'll keep it"),
+    ("en", "keep it? no"), ("en", "i dont want to keep it"), ("fr", "je garde pas"),
+    ("fr", "garde ton calme quand on se parle"), ("fr", "je garde tout pour moi et j'explose après"),
+    ("ar", "ila bgha ymchi khallih")])
+def test_a_new_version_that_mentions_keeping_is_a_new_version(content, locale, said):
+    state = at_my_part()
+    state.seats["a"].locale = locale
+    t = go(content, state, checked(content, DEFENSIVE))
     t = go(content, t.state, checked(content, said))
     assert t.state.seats["a"].slots.get("my_part") != DEFENSIVE
 

@@ -548,7 +548,10 @@ def test_the_reviewers_look_alikes_never_open_support_at_once(screen, text):
 @pytest.mark.parametrize("text, flagged", [
     ("i might do something stupid tonight", True), ("idk i might do something stupid tonight", True),
     ("i'll do something stupid", True), ("im scared ill do something stupid like text my ex", False),
-    ("i did something stupid at work today", False)])
+    ("i did something stupid at work today", False),
+    # session 25's second review: the first exception let the most dangerous versions through
+    ("i might do something stupid with a knife", True), ("im going to do something stupid in front of a train", True),
+    ("i'm about to do something really stupid", True)])
 def test_doing_something_stupid_is_a_coded_sign_about_oneself(screen, text, flagged):
     # Session 25's review: the English phrase was read as nothing (French « faire une bêtise » was a sign).
     verdict = screen.verdict(text)
@@ -558,9 +561,18 @@ def test_doing_something_stupid_is_a_coded_sign_about_oneself(screen, text, flag
 @pytest.mark.parametrize("text, flagged", [
     ("mais ton silence me fait du mal, est ce que tu peux me dire quand tu es blessé ?", False),
     ("ça me fait du mal quand tu pars sans rien dire", False), ("je me fais du mal le soir", True),
-    ("j'ai envie de me faire du mal", True), ("je me suis fait du mal hier", True)])
+    ("j'ai envie de me faire du mal", True), ("je me suis fait du mal hier", True),
+    ("je m'fais du mal", True), ("je me fais souvent du mal", True), ("je me suis fais mal exprès", True)])
 def test_it_hurts_me_is_not_hurting_oneself(screen, text, flagged):
     # Found trying Mend as a new user (ninth trial): a kind French draft with « ton silence me fait du mal »
     # opened crisis support twice and was thrown away.
     verdict = screen.verdict(text)
     assert (verdict.route == "crisis" and verdict.urgent) == flagged, verdict
+
+
+@pytest.mark.parametrize("text", ["mon mari me fait du mal", "il me fait du mal quand on se dispute", "elle me fait du mal",
+                                  "hezz sla7 3liya"])
+def test_a_partner_who_hurts_me_is_a_disclosure(screen, text):
+    # Session 25's second review: lost when « me fait du mal » stopped being read as self-harm.
+    verdict = screen.verdict(text)
+    assert verdict.route == "ipv" and verdict.urgent, verdict

@@ -13,7 +13,8 @@ Its answers are listed from the most urgent to the least (the content's conventi
 - A yes or no, or a hedge ("idk", "maybe", « je crois »), in front of an answer is kept in view: when
   it alone would mean a more urgent answer than the rest ("nah im fine" at "are you safe?", "yes im
   fine" at "are you in danger?", "i guess im ok"), Mend asks between them rather than choosing the
-  safer one. A yes or no before words that say it themselves ("no, I'm not safe") is the rest's answer.
+  safer one, even when the words after it have a "not" of their own ("no never mind", "yes im not in
+  danger"); "no, I'm not safe" stays the rest's answer, as nothing is more urgent.
 - A bare yes or no is the option whose label starts with it ("Yes, I'm in danger now"), unless an
   alias says otherwise.
 - Anything else is asked again, never guessed. A disclosure in those words is not lost: the screen
@@ -92,9 +93,10 @@ def _lead_and_rest(said: str, language: str) -> tuple[str, str]:
     framing, reassurance, after, hedges = _phrases(language)
     words = _cut(said.split(), framing + reassurance, at_start=True)
     lead: tuple[str, ...] = ()
-    if words and answers.SAME_AS.get(language, {}).get(words[0], words[0]) in _yes_no_words(language):
-        if _starts_with(words[1:], reassurance):  # « non t'inquiète » is reassurance, not a no
-            words = words[1:]
+    word = answers.SAME_AS.get(language, {}).get(words[0], words[0]) if words else ""
+    if word in _yes_no_words(language):
+        if word in _no_words(language) and _starts_with(words[1:], reassurance):
+            words = words[1:]  # « non t'inquiète » is reassurance, not a no; "yes, dont worry" is still a yes
         else:  # "no i think im fine": the no is kept in view; a hedge after it adds nothing more
             lead, words = (words[0],), _cut(_cut(words[1:], framing, at_start=True), hedges, at_start=True)
     if not lead:
@@ -111,8 +113,8 @@ def _with_lead(reading: Reading, lead: str, rest: str, options: list[OptionText]
         return reading
     word = answers.SAME_AS.get(language, {}).get(lead, lead)
     if word in _yes_no_words(language):
-        if answers.negated(rest.split()):
-            return reading  # "no, I'm not safe": the rest says it
+        # Even when the rest has a "not" of its own: "no, I'm not safe" is the rest's answer (nothing more
+        # urgent), but "no never mind", "no im not ok", "yes im not in danger" are asked about (review).
         meant = _saying(word, options, language)
     else:  # a hedge means what the language's first hedge means here ("maybe")
         meant = answers.read_exactly(" ".join(_first_hedge(language)), options, language, positions=False).ids
@@ -148,6 +150,11 @@ def _in_order(reading: Reading, options: list[OptionText]) -> Reading:
         return reading
     place = {o.id: i for i, o in enumerate(options)}
     return Reading("tie", tuple(sorted(dict.fromkeys(reading.ids), key=lambda i: place.get(i, len(place)))))
+
+
+def _no_words(language: str) -> frozenset[str]:
+    words = answers.NO_WORDS | (answers.ARABIC_NO if language == "ar" else frozenset())
+    return frozenset(answers.SAME_AS.get(language, {}).get(w, w) for w in words) | words
 
 
 def _yes_no_words(language: str) -> frozenset[str]:

@@ -457,28 +457,38 @@ def typed_coaching_choice(t: Turn, text: str, confirming: bool) -> str | None:
 
 
 KEEP_SAID_MAX_WORDS = 12
+CLAUSE_BREAK = re.compile(r"[,.;:!?…\n،؛]+")
 
 
 def keeps_at_an_end(t: Turn, text: str) -> bool:
-    """A short reply to the hint that starts or ends with one of "Keep my words"' own words: "no thats
-    literally what i said, keep it", « ben non c'est ce que j'ai fait, je garde », "khallih kima howa".
-    Found in the ninth new-user trial: each replaced the answer it meant to keep, and went into the
-    draft. Never after a "not" ("i didnt keep it"), and never a long message (a new version)."""
-    words = answers.normalise(text).split()
-    if not words or len(words) > KEEP_SAID_MAX_WORDS:
+    """A short reply to the hint whose first or last clause is "Keep my words" in the person's words ("no
+    thats literally what i said, keep it", « ben non c'est ce que j'ai fait, je garde », "la khallih").
+    Found in the ninth new-user trial: each replaced the answer it meant to keep, and went into the draft.
+    Only a whole clause counts (review: "keep your voice down", « je garde tout pour moi » are answers),
+    a "no" in front of it is the hint's no ("no, keep it"), and a clause after it that says no ("keep it?
+    no") or a "not" anywhere ("i dont want to keep it", « je garde pas ») keeps nothing."""
+    if len(answers.normalise(text).split()) > KEEP_SAID_MAX_WORDS:
+        return False
+    clauses = [c for c in (answers.normalise(part) for part in CLAUSE_BREAK.split(text)) if c]
+    if not clauses or any(answers.negated(c.split()) and not _leading_no(c) for c in clauses):
         return False
     catalog = t.content.catalog(t.seat.locale)
     key = next(c.label for c in HINT_BUTTONS if c.id == "lint_keep")
-    phrases = {tuple(answers.normalise(p).split()) for p in (catalog.text(key), *catalog.aliases.get(key, ()))}
-    for phrase in (p for p in phrases if p and len(p) < len(words)):
-        n = len(phrase)
-        if tuple(words[:n]) == phrase:
-            return True
-        before = words[-n - 1] if len(words) > n else ""
-        # "i didnt keep it" is not keeping; "no, keep it" / "la khallih" answer the hint with a no, and keep
-        if tuple(words[-n:]) == phrase and (before not in answers.NEGATIONS or before in answers.NO_WORDS):
-            return True
-    return False
+    phrases = {answers.normalise(p) for p in (catalog.text(key), *catalog.aliases.get(key, ()))}
+
+    def keeping(clause: str) -> bool:
+        first, _, rest = clause.partition(" ")
+        return clause in phrases or (first in answers.NO_WORDS | answers.ARABIC_NO and rest in phrases)
+
+    if keeping(clauses[-1]):
+        return True
+    return keeping(clauses[0]) and not any(set(c.split()) & (answers.NO_WORDS | answers.ARABIC_NO) for c in clauses[1:])
+
+
+def _leading_no(clause: str) -> bool:
+    """"no thats what i said": a no to the hint, not a "not" inside the words."""
+    words = clause.split()
+    return words[0] in answers.NO_WORDS | answers.ARABIC_NO and not answers.negated(words[1:])
 
 
 def refuse_bare_yes_or_mash(t: Turn, text: str) -> None:
