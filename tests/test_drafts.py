@@ -342,3 +342,16 @@ def test_only_darija_in_latin_letters_alone_gets_latin_frames(content, answers):
     regrette…"), and one long Latin answer pulled Arabic-script answers into Latin frames."""
     from bot.compose.view import draft_text
     assert "حين أنظر إلى الوراء" in message_of(draft_text(answers, content.catalogs["ar"]))
+
+
+async def test_coming_back_to_does_it_sound_like_you_shows_the_draft_again(alice):
+    """The ninth new-user trial: resumed at "Does it sound like you?", there was nothing on screen to judge."""
+    await alice.onboard()
+    _, draft = await repair_with(
+        alice, my_part="I was short with you at dinner", regret="I'm sorry I snapped", their_view="you felt shut out",
+        their_feelings=None, makes_sense=None, my_ask="Could you give me ten minutes when I ask for them?",
+        my_offer="I'll ask for a pause instead of walking off")
+    sends = await alice.comes_back()
+    keys = alice.keys(sends)
+    assert keys[-2:] == ["repair.draft", "repair.draft_choice"], keys
+    assert alice.text_of(sends[-2]) == draft

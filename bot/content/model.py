@@ -194,6 +194,9 @@ class _Question(_StepBase):
     # weaker sign in it, before the question is asked again: at "a reason for living" such an answer is
     # heard, never taken as a silent skip (a second one skips). Optional free-text steps only.
     if_nothing: str | None = None
+    # Shown again before the question when the person comes back to it (`Resume`): the draft before "Does it
+    # sound like you?" (found in the ninth new-user trial: coming back, there was nothing to judge).
+    recap: str | None = None
     check: bool = False  # coaching feedback on the draft (it may reach a partner)
     rewrite: str | None = None  # what the answer is (own, ask, offer, acknowledge): the shape "Help me rewrite" offers
     share: tuple[str, ...] = ()  # a [share, keep] question: consent for these slots to be revealed

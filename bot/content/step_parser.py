@@ -139,6 +139,8 @@ def step_ask(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any] | Non
     out["optional"] = flag(v, raw, "optional", file)
     out["skip_keeps"] = flag(v, raw, "skip_keeps", file)
     out["check"] = flag(v, raw, "check", file)
+    if "recap" in raw:
+        out["recap"] = v.key_field(raw, "recap", file)
     if "if_nothing" in raw:
         out["if_nothing"] = v.key_field(raw, "if_nothing", file)
         if not (out["optional"] and raw.get("collect") == "text"):

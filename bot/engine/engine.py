@@ -32,7 +32,7 @@ from bot.engine.events import (
     Unsupported,
 )
 from bot.engine.frames import current
-from bot.engine.prompts import system_params
+from bot.engine.prompts import params_for, system_params
 from bot.engine.state import SessionState
 from bot.engine.text import clean_text  # noqa: F401  (re-exported: transports and tests use it)
 from bot.engine.turn import Turn
@@ -83,6 +83,9 @@ def handle(t: Turn, event: Event) -> None:
                 runner.start_home_or_welcome(t)
             else:
                 t.send("system.welcome_back")
+                here = current(t)
+                if here is not None and isinstance(here[1], QUESTION_TYPES) and here[1].recap:
+                    t.send(here[1].recap, params_for(t, here[1].recap))  # what the question is about
                 runner.reprompt(t)
         case Unsupported():
             raise InvalidInput("system.edited" if event.kind == "edited_message" else "system.unsupported")
