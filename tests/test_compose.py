@@ -396,3 +396,17 @@ def test_ill_stays_ill(phrases, said):
     # Session 24's second review: every exception list still turned some "ill" meaning sick into "I'll".
     text = compose_draft(DraftWords(my_part=said), phrases).text
     assert " ill " in text and "I'll" not in text
+
+
+@pytest.mark.parametrize("locale, ask, ending", [
+    ("fr", "tu pourrais me prévenir quand tu rentres tard", "tard\u00a0?"),
+    ("ar", "Wach n9adro nhadro mra f simana b jouj", "jouj?"),
+    ("ar", "هل يمكن أن نتكلم بهدوء", "بهدوء؟"),
+    ("fr", "j'aimerais qu'on en parle calmement", "calmement."),
+])
+def test_an_ask_that_opens_like_a_question_ends_like_one(content, locale, ask, ending):
+    # The ninth new-user trial: « Wach n9adro… b jouj. » and a French « tu pourrais… » ended with a full stop.
+    from bot.compose.view import draft_text
+
+    text = draft_text({"my_ask": ask}, content.catalog(locale))
+    assert ending in text, text

@@ -60,6 +60,13 @@ ASK_OPENERS = {
     "ar": ("هل", "واش", "ممكن", "اريد", "ابغي", "بغيت", "نتمنى", "اتمنى", "عافاك", "من فضلك", "ارجو", "wach",
            "wash", "momkin", "mumkin", "bghit", "3afak", "3fak", "bghitek"),
 }
+# Asks that open like a question and came without a mark get one (the ninth new-user trial: « Wach n9adro…
+# b jouj. » and a French « tu pourrais… » ended with a full stop). Folded as `base` folds them.
+QUESTION_OPENERS = {
+    "fr": ("est-ce que", "est ce que", "est-ce qu'", "est ce qu'", "peux-tu", "pourrais-tu", "tu peux", "tu pourrais",
+           "tu veux bien", "tu voudrais bien", "on peut", "on pourrait", "pourrait-on", "pourrions-nous"),
+    "ar": ("هل", "واش", "wach", "wash", "wesh", "ach", "ممكن", "momkin", "mumkin", "mmkn"),
+}
 SPACED_MARK = re.compile(r"(?<=[\w»)])[ \u00a0\u202f]*([?!;]+)")
 # Spoken French contractions of "je suis" (folded), read as "je suis" when an answer's opening is compared.
 SPOKEN_JE_SUIS = re.compile(r"^(jsuis|j'suis|jsui|chui|chuis|shui|jss)\b")
@@ -161,6 +168,9 @@ class _Framer:
         return self._framed("offer_what", words, end)
 
     def ask(self, raw: str | None) -> str:
+        words, end, folded = self._words(raw)
+        if words and not end and _opens(folded, QUESTION_OPENERS[self.language]):
+            raw = words + ("؟" if self.language == "ar" and not self.latin else "?")
         return self._said_or_framed(raw, ASK_OPENERS[self.language], "ask_what", question_is_said=True)
 
 
