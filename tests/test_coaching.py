@@ -769,7 +769,9 @@ def test_typing_the_keep_button_s_words_keeps_the_draft_not_those_words(content,
 
 @pytest.mark.parametrize("locale, keep", [("en", "no thats literally what i said, keep it"), ("en", "no, keep it"),
                                           ("fr", "ben non c est ce que j ai fait, je garde"),
-                                          ("ar", "khallih kima howa"), ("ar", "la khallih")])
+                                          ("ar", "khallih kima howa"), ("ar", "la khallih"),
+                                          # the third review: politeness around it, a word about keeping it
+                                          ("en", "ok keep it"), ("fr", "garde le stp"), ("ar", "khallih 3afak")])
 def test_a_short_reply_that_keeps_at_its_end_keeps_the_draft(content, locale, keep):
     """The ninth new-user trial: each of these replaced the answer it meant to keep and went into the draft."""
     state = at_my_part()
@@ -786,7 +788,8 @@ def test_a_short_reply_that_keeps_at_its_end_keeps_the_draft(content, locale, ke
     ("en", "keep your voice down when we argue"), ("en", "i broke my promise, next time i'll keep it"),
     ("en", "keep it? no"), ("en", "i dont want to keep it"), ("fr", "je garde pas"),
     ("fr", "garde ton calme quand on se parle"), ("fr", "je garde tout pour moi et j'explose après"),
-    ("ar", "ila bgha ymchi khallih")])
+    ("ar", "ila bgha ymchi khallih"),
+    ("en", "i feel hurt when you ignore me. keep it"), ("en", "keep. i miss you")])  # a new version, not a keep
 def test_a_new_version_that_mentions_keeping_is_a_new_version(content, locale, said):
     state = at_my_part()
     state.seats["a"].locale = locale

@@ -551,7 +551,11 @@ def test_the_reviewers_look_alikes_never_open_support_at_once(screen, text):
     ("i did something stupid at work today", False),
     # session 25's second review: the first exception let the most dangerous versions through
     ("i might do something stupid with a knife", True), ("im going to do something stupid in front of a train", True),
-    ("i'm about to do something really stupid", True)])
+    ("i'm about to do something really stupid", True),
+    # the third review: means named after "like" are a sign; an everyday "like…" or "about my hair" is not
+    ("i might do something stupid like drink a bottle of bleach", True), ("i might do something stupid like buy pills", True),
+    ("i might do something drastic about my hair", False), ("i will do something stupid in front of her parents", False),
+    ("i might do something stupid like cry in front of everyone", False)])
 def test_doing_something_stupid_is_a_coded_sign_about_oneself(screen, text, flagged):
     # Session 25's review: the English phrase was read as nothing (French « faire une bêtise » was a sign).
     verdict = screen.verdict(text)
@@ -576,3 +580,11 @@ def test_a_partner_who_hurts_me_is_a_disclosure(screen, text):
     # Session 25's second review: lost when « me fait du mal » stopped being read as self-harm.
     verdict = screen.verdict(text)
     assert verdict.route == "ipv" and verdict.urgent, verdict
+
+
+@pytest.mark.parametrize("text", ["il me fait du mal quand il part sans rien dire", "elle me fait du mal avec ses mots",
+                                  "il me fait du mal au dos en massant", "hezz sekkin 3liya bach y9ta3 lkhobz"])
+def test_hurt_in_everyday_words_is_not_an_urgent_disclosure(screen, text):
+    # Session 25's third review: the first version of the partner pattern opened abuse support for these.
+    verdict = screen.verdict(text)
+    assert not (verdict.urgent and verdict.layer == "pattern"), verdict

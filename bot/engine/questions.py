@@ -458,19 +458,27 @@ def typed_coaching_choice(t: Turn, text: str, confirming: bool) -> str | None:
 
 KEEP_SAID_MAX_WORDS = 12
 CLAUSE_BREAK = re.compile(r"[,.;:!?…\n،؛]+")
+# Around "keep it": politeness and a yes or no to the hint ("ok keep it", « garde le stp », "khallih 3afak").
+KEEP_POLITENESS = frozenset(answers.normalise(w) for w in """ok okay yes yeah yep oui ouais wakha واخا please pls plz
+thanks thx merci stp svp lol 3afak عافاك ben bah well mais""".split())
+# What may follow a first-clause "keep it": a word about keeping it, never a new version ("keep. i miss you").
+KEEP_COMMENT = re.compile(r"^(no changes?|dont change (it|anything)|as is|no problem|pas de souci|pas grave|machi mochkil|"
+                          r"mashi mochkil|ماشي مشكل|(thats|its|cest|c est|that is|it is)\b.*|(because|parce|7it|hit|car)\b.*)$")
+NO_TO_THE_HINT = answers.NO_WORDS | answers.ARABIC_NO
 
 
 def keeps_at_an_end(t: Turn, text: str) -> bool:
-    """A short reply to the hint whose first or last clause is "Keep my words" in the person's words ("no
-    thats literally what i said, keep it", « ben non c'est ce que j'ai fait, je garde », "la khallih").
+    """A short reply to the hint that says "keep my words" in the person's words: "no thats literally what i
+    said, keep it", « ben non c'est ce que j'ai fait, je garde », "la khallih", "ok keep it", « garde le stp ».
     Found in the ninth new-user trial: each replaced the answer it meant to keep, and went into the draft.
-    Only a whole clause counts (review: "keep your voice down", « je garde tout pour moi » are answers),
-    a "no" in front of it is the hint's no ("no, keep it"), and a clause after it that says no ("keep it?
-    no") or a "not" anywhere ("i dont want to keep it", « je garde pas ») keeps nothing."""
+    Only a whole clause counts (review: "keep your voice down", « je garde tout pour moi » are answers), with
+    politeness and a no to the hint around it; a "keep" after other words counts only when those words
+    push back on the hint (they start with a no: "i feel hurt when you ignore me. keep it" is a new version);
+    after a first-clause "keep", only a word about keeping it ("keep it, no changes"), never "keep it? no"."""
     if len(answers.normalise(text).split()) > KEEP_SAID_MAX_WORDS:
         return False
-    clauses = [c for c in (answers.normalise(part) for part in CLAUSE_BREAK.split(text)) if c]
-    if not clauses or any(answers.negated(c.split()) and not _leading_no(c) for c in clauses):
+    clauses = [c for c in (_without_politeness(answers.normalise(part)) for part in CLAUSE_BREAK.split(text)) if c]
+    if not clauses:
         return False
     catalog = t.content.catalog(t.seat.locale)
     key = next(c.label for c in HINT_BUTTONS if c.id == "lint_keep")
@@ -478,17 +486,21 @@ def keeps_at_an_end(t: Turn, text: str) -> bool:
 
     def keeping(clause: str) -> bool:
         first, _, rest = clause.partition(" ")
-        return clause in phrases or (first in answers.NO_WORDS | answers.ARABIC_NO and rest in phrases)
+        return clause in phrases or (first in NO_TO_THE_HINT and _without_politeness(rest) in phrases)
 
     if keeping(clauses[-1]):
-        return True
-    return keeping(clauses[0]) and not any(set(c.split()) & (answers.NO_WORDS | answers.ARABIC_NO) for c in clauses[1:])
+        before = clauses[:-1]
+        return not before or before[0].split()[0] in NO_TO_THE_HINT
+    return keeping(clauses[0]) and all(KEEP_COMMENT.match(c) for c in clauses[1:])
 
 
-def _leading_no(clause: str) -> bool:
-    """"no thats what i said": a no to the hint, not a "not" inside the words."""
+def _without_politeness(clause: str) -> str:
     words = clause.split()
-    return words[0] in answers.NO_WORDS | answers.ARABIC_NO and not answers.negated(words[1:])
+    while len(words) > 1 and words[0] in KEEP_POLITENESS:
+        words = words[1:]
+    while len(words) > 1 and words[-1] in KEEP_POLITENESS:
+        words = words[:-1]
+    return " ".join(words)
 
 
 def refuse_bare_yes_or_mash(t: Turn, text: str) -> None:
