@@ -82,7 +82,7 @@ def read(text: str, options: list[OptionText], locale: str, other_language: bool
     if rest and rest != said:
         reading = answers.read_exactly(rest, options, language)
         if reading.kind != "none":
-            return _in_order(_with_lead(reading, lead, rest, options, language), options)
+            return _in_order(_with_lead(reading, lead, options, language), options)
     bare = _bare_yes_or_no(lead if lead and not rest else said, options, language)
     return _in_order(bare, options) if bare else Reading("none", unread=text.strip())
 
@@ -107,7 +107,7 @@ def _lead_and_rest(said: str, language: str) -> tuple[str, str]:
     return " ".join(lead), " ".join(words)
 
 
-def _with_lead(reading: Reading, lead: str, rest: str, options: list[OptionText], language: str) -> Reading:
+def _with_lead(reading: Reading, lead: str, options: list[OptionText], language: str) -> Reading:
     """The rest's answer, asked about beside what the lead alone means when that is more urgent."""
     if not lead:
         return reading
