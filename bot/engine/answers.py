@@ -326,7 +326,7 @@ def _led_by_yes_or_no(said: str, options: list[OptionText], phrases: dict[str, l
     misunderstood" for its alias "i didnt mean it like that"), and words that say no themselves ("no im
     not ok") are read as usual."""
     first, _, rest = said.partition(" ")
-    no_words = NO_WORDS | (ARABIC_NO if language_of(locale) == "ar" else frozenset())
+    no_words = said_no(locale)
     if first not in LEAD_WORDS | no_words or not rest or negated(rest.split()):
         return None
     named = [o.id for o in options if rest in phrases[o.id]]
@@ -347,8 +347,7 @@ def _by_position(words: list[str], options: list[OptionText], locale: str, posit
     also mean a moment and an order (the review found "one second", "just a second", "at first", "me
     first", "i was last" picking options at "Are you safe right now?"), and never beside a "not"
     ("pas la première")."""
-    arabic = language_of(locale) == "ar"
-    if not positions or negated(words) or arabic and any(w in ARABIC_NO for w in words):
+    if not positions or _says_no(words, locale):
         return None
     said = pointed_position(words, locale)
     if said is None:
@@ -390,8 +389,7 @@ def pointed_positions(text: str, locale: str) -> list[tuple[int, bool]] | None:
     dernière"): the first must be pointed at; those after it may be bare ("and third", "and 3"), read
     the way the first was. None unless every part is a place."""
     parts = [normalise(p).split() for p in SPLIT_RE.split(text) if p and p.strip()]
-    arabic = language_of(locale) == "ar"
-    if any(negated(w) or arabic and any(x in ARABIC_NO for x in w) for w in parts):
+    if any(_says_no(words, locale) for words in parts):
         return None  # "pas la première", "not the last one": never a pick (review, session 25)
     first = pointed_position(parts[0], locale) if parts and parts[0] else None
     if first is None:
@@ -420,6 +418,16 @@ def negated(words: list[str]) -> bool:
     return any(w in NEGATIONS for w in words)
 
 
+def said_no(locale: str) -> frozenset[str]:
+    """The words for "no" a reader of `locale` hears: Darija's "la"/"lla" only for Arabic (French "la" is "the")."""
+    return NO_WORDS | (ARABIC_NO if language_of(locale) == "ar" else frozenset())
+
+
+def _says_no(words: list[str], locale: str) -> bool:
+    """A "not", or (for an Arabic reader) Darija's "la": never beside a position that picks an option."""
+    return negated(words) or language_of(locale) == "ar" and any(w in ARABIC_NO for w in words)
+
+
 def _stop(locale: str) -> frozenset[str]:
     return STOPWORDS.get(language_of(locale), STOPWORDS["en"])
 
@@ -445,8 +453,7 @@ def _by_words(words: list[str], options: list[OptionText], phrases: dict[str, li
     # Words typed with a taa marbuta (ة), read before normalising folds it to ه: the feminine of a label's
     # word, never the pronoun ending ه of "عليه" (found by review: "كنخاف عليه" read as "على ما يرام").
     feminine = {normalise(w) for w in re.findall(r"[\u0621-\u064a]+", original) if w.endswith("ة")}
-    named = {w: owners.get(w, set()) if w in NOT_A_SLIP else _owners_of(w, owners, w in feminine)
-             for w in content + function}  # each word looked up once
+    named = {w: _owners_of(w, owners, w in feminine) for w in content + function}  # each word looked up once
     if content:
         decided = _tally([named[w] for w in content], options, original)
         if decided.kind == "picked" or not function or not all(named[w] for w in content):
@@ -484,7 +491,7 @@ def _owners_of(word: str, owners: dict[str, set[str]], feminine: bool = False) -
         # The feminine of a label's word ("متوترة" for "متوتر"): Arabic labels are written in the
         # masculine, and a woman types her own form (found trying Mend as a new user).
         return owners[word[:-1]]
-    if len(word) < MIN_TYPO_WORD or word.isdigit():
+    if len(word) < MIN_TYPO_WORD or word.isdigit() or word in NOT_A_SLIP:
         return set()
     if ARABIC_LETTER.search(word) and len(word) < MIN_ARABIC_TYPO_WORD:
         # Short Arabic words one letter apart are often different words: حزين (sad) is not حنين

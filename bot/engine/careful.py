@@ -95,12 +95,12 @@ def _lead_and_rest(said: str, language: str) -> tuple[str, str]:
     lead: tuple[str, ...] = ()
     word = answers.SAME_AS.get(language, {}).get(words[0], words[0]) if words else ""
     if word in _yes_no_words(language):
-        if word in _no_words(language) and _starts_with(words[1:], reassurance):
+        if word in _no_words(language) and _leading(words[1:], reassurance):
             words = words[1:]  # « non t'inquiète » is reassurance, not a no; "yes, dont worry" is still a yes
         else:  # "no i think im fine": the no is kept in view; a hedge after it adds nothing more
             lead, words = (words[0],), _cut(_cut(words[1:], framing, at_start=True), hedges, at_start=True)
     if not lead:
-        hedge = next((h for h in hedges if len(h) < len(words) and tuple(words[:len(h)]) == h), None)
+        hedge = _leading(words, hedges)
         if hedge:
             lead, words = hedge, words[len(hedge):]
     words = _cut(_cut(words, framing + reassurance, at_start=True), after, at_start=False)
@@ -153,17 +153,21 @@ def _in_order(reading: Reading, options: list[OptionText]) -> Reading:
 
 
 def _no_words(language: str) -> frozenset[str]:
-    words = answers.NO_WORDS | (answers.ARABIC_NO if language == "ar" else frozenset())
-    return frozenset(answers.SAME_AS.get(language, {}).get(w, w) for w in words) | words
+    return _with_meanings(answers.said_no(language), language)
 
 
 def _yes_no_words(language: str) -> frozenset[str]:
-    words = answers.LEAD_WORDS | (answers.ARABIC_NO if language == "ar" else frozenset())
+    return _with_meanings(answers.LEAD_WORDS | answers.said_no(language), language)
+
+
+def _with_meanings(words: frozenset[str], language: str) -> frozenset[str]:
+    """The words and the word each stands for ("nah" and "no", "la" and "لا")."""
     return frozenset(answers.SAME_AS.get(language, {}).get(w, w) for w in words) | words
 
 
-def _starts_with(words: list[str], phrases: list[tuple[str, ...]]) -> bool:
-    return any(len(p) < len(words) and tuple(words[:len(p)]) == p for p in phrases)
+def _leading(words: list[str], phrases: list[tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The phrase `words` open with (longest first), when something follows it."""
+    return next((p for p in phrases if len(p) < len(words) and tuple(words[:len(p)]) == p), None)
 
 
 def _cut(words: list[str], phrases: list[tuple[str, ...]], at_start: bool) -> list[str]:

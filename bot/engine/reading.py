@@ -7,6 +7,7 @@ step's options in the person's language and decides which of the two applies.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -116,11 +117,8 @@ def _read_carefully(content: Content, locale: str, step: OptionStep, text: str,
     language reads it one way, in that one ("ça va" typed to an English question); else ask again."""
     reading = careful.read(text, options, locale)
     if reading.kind == "none":
-        others = [careful.read(text, option_texts(content, other, step), other, other_language=True)
-                  for other in sorted(content.catalogs) if other != locale]
-        found = [r for r in others if r.kind != "none"]
-        if found and all(r.kind == found[0].kind and r.ids == found[0].ids for r in found):
-            reading = found[0]
+        reading = _agreed_elsewhere(content, locale, step, ("picked", "tie"), lambda options, other: careful.read(
+            text, options, other, other_language=True)) or reading
     if reading.kind == "picked":
         return Outcome("picked", reading.ids)
     if reading.kind == "tie":
@@ -132,15 +130,17 @@ def _in_other_languages(content: Content, locale: str, step: OptionStep, text: s
                         positions: bool) -> answers.Reading | None:
     """Words from another of Mend's languages ("oui" to an English question, "wakha" to a French
     one): a whole label or alias only, and only when one language reads them one way."""
-    found = []
-    for other in sorted(content.catalogs):
-        if other == locale:
-            continue
-        reading = answers.read(text, option_texts(content, other, step), multi=multi, locale=other,
-                               positions=positions, loose=False)
-        if reading.kind == "picked":
-            found.append(reading)
-    return found[0] if found and all(r.ids == found[0].ids for r in found) else None
+    return _agreed_elsewhere(content, locale, step, ("picked",), lambda options, other: answers.read(
+        text, options, multi=multi, locale=other, positions=positions, loose=False))
+
+
+def _agreed_elsewhere(content: Content, locale: str, step: OptionStep, kinds: tuple[str, ...],
+                      read: Callable[[list[answers.OptionText], str], answers.Reading]) -> answers.Reading | None:
+    """What the step's options in Mend's other languages make of the words, when every language that
+    reads them (as one of `kinds`) reads them the same way."""
+    found = [r for other in sorted(content.catalogs) if other != locale
+             for r in (read(option_texts(content, other, step), other),) if r.kind in kinds]
+    return found[0] if found and all((r.kind, r.ids) == (found[0].kind, found[0].ids) for r in found) else None
 
 
 def _read_time(step: OptionStep, text: str, now: datetime, tz: str | None, options: list[answers.OptionText],
