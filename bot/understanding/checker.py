@@ -28,6 +28,7 @@ from bot.content.model import Content, Lexicon
 from bot.understanding import linear, neighbours
 from bot.understanding.encoder import SentenceEncoder, Vectors, encodable, shared_encoder
 from bot.understanding.normalise import views
+from bot.understanding.owned_speech import without_owned_quote
 
 PROBLEMS = ("criticism", "contempt", "defensiveness", "non_apology")
 POSITIVES = ("good_apology", "gentle_startup")
@@ -81,13 +82,20 @@ class Checker:
         turned words are added to the second reading. Which reading a step uses is the engine's
         choice (`questions.coaching_labels`): where the answer is the partner's side ("she felt I
         didn't care about her plans"), turned it reads as criticism, so those steps take the first.
-        Found trying Mend as a new user: such blame went into the draft as "my part" with no hint."""
+        Found trying Mend as a new user: such blame went into the draft as "my part" with no hint.
+        Words the person owns having said ("i told him he always ruins everything") are set aside in
+        both readings (`owned_speech`): owning a criticism is not making one."""
         turned = toward_you(text)
-        if not turned.changed:
-            labels = self.labels(text)
-            return labels, labels
-        as_written, as_sent = self.labels_for([text, turned.text])  # one encoder pass for both readings
-        return as_written, resolve(set(as_written) | (set(as_sent) & set(PROBLEMS)))
+        owned = without_owned_quote(text)
+        texts = [text] + ([turned.text] if turned.changed else []) + ([owned] if owned else [])
+        read = self.labels_for(texts)  # one encoder pass for every reading
+        as_written = read[0]
+        as_sent = resolve(set(as_written) | (set(read[1]) & set(PROBLEMS))) if turned.changed else as_written
+        if owned:
+            # "i told him he always ruins everything": the words said are owned, not said again. A problem
+            # holds only where the message still has it with those words taken out.
+            as_written, as_sent = (owning(labels, read[-1]) for labels in (as_written, as_sent))
+        return as_written, as_sent
 
     def labels_for(self, texts: Sequence[str], vectors: Vectors | None = None) -> list[tuple[str, ...]]:
         """Labels per draft, in LABELS order. `vectors`: the drafts' sentence vectors when the caller
@@ -145,6 +153,14 @@ def decide(lexicons: Iterable[Lexicon], text: str, probabilities: npt.NDArray[np
         # real one would tell the person the opposite of the hint.
         found.discard("good_apology")
     return resolve(found)
+
+
+def owning(labels: Sequence[str], without_quote: Sequence[str]) -> tuple[str, ...]:
+    """A reading's labels once the words the person owns having said are set aside: a problem only if
+    the message without them still has it. Nothing is added from that reading: "i told her something,
+    i'm sorry" reads as a vague apology, and "sorry i called you something" as a real one, both artefacts
+    of the placeholder (found by review)."""
+    return resolve({label for label in labels if label not in PROBLEMS or label in without_quote})
 
 
 def resolve(found: set[str]) -> tuple[str, ...]:

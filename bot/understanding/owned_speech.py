@@ -1,0 +1,84 @@
+"""Owning what one said: "i told him he always ruins everything", « je lui ai reproché de jamais m'aider ».
+
+At a repair step the person names their part, and often their part is something they said. The words
+they said are criticism or contempt, so the checker finds them and the hint told the person they were
+criticising, when they were owning it (found trying Mend as a new user, nine trials running). Here: a
+message that opens with the person saying something to or about the partner (after an optional
+"sorry"), and the words said, up to the end of that clause. The checker reads the message again with
+those words replaced by "something" and keeps criticism or contempt only where that reading still has
+them ("i said you never help, and you don't" still blames). Pure, no I/O; the word lists are about
+grammar (verbs of saying), not about what counts as a problem, so they live here rather than in content.
+"""
+from __future__ import annotations
+
+import re
+
+from bot.understanding.normalise import base
+
+_SORRY = (r"(?:(?:i'?m |i am |im )?(?:so |really |truly )?sorry,? (?:that |for |because )?|"
+          r"(?:je suis |j'suis )?(?:desolee?|navree?),? (?:d'avoir |que |parce que )?|pardon,? |"
+          r"(?:smhli|sm7li|smehli|smhili|سمحلي|سمحيلي|سامحني|انا اسف|انا اسفه|اسف|اسفه),? (?:hit |7it |حيت |لاني |لانني )?)?")
+# "i" + a verb of saying, addressed to or about the partner; the words said follow.
+_SAID = re.compile(
+    r"^" + _SORRY + r"(?:"
+    r"(?:and |then |so )?i (?:(?:told|said to|called|yelled at|shouted at|screamed at|snapped at|texted|accused)"
+    r"(?: (?:him|her|them|you|my (?:partner|husband|wife|boyfriend|girlfriend|bf|gf)))?"
+    r"|said|yelled|shouted|screamed|wrote|basically said|literally said)(?: that)?"
+    r"|(?:je lui ai|je t'ai|j'ai) (?:dit|reproche|crie|balance|ecrit|lance|traitee? (?:de|d'))(?: que| qu'| de| d')?"
+    r"|je l'ai traitee? (?:de|d')|je t'ai traitee? (?:de|d')"
+    r"|(?:gtlha|gtlo|gtlih|glt(?:ha|o| lik| liha| lih| lo)|9lt(?:ha|o| lik| liha| lih)|gelt(?: lik| liha| lih)|qolt(?: lik| liha| lih))(?: bli)?"
+    r"|(?:قلت|گلت|قلتلها|قلتلو|قلتليها|قلتليه|قلتليك)(?: ليك| ليها| ليه| لك| له| لها)?(?: بلي| ان| انه| انها| انك| بان| بانه| بانها| بانك)?"
+    r"|(?:وصفته|وصفتها|نعته|نعتها|اتهمته|اتهمتها|اخبرته|اخبرتها)(?: ب| بان| انه| انها)?"
+    r")(?:\s+|(?<=\bd')|(?<=\bqu'))")
+# Where the words said end: the end of their clause.
+_CLAUSE_END = re.compile(r"\s*(?:[.,;:!?…\n—–\U0001F300-\U0001FAFF\u2600-\u27BF]|\s-\s|\b(?:and that|which|but|because|cause|cuz|bc|"
+                         r"et c'etait|et c'est|ce qui|mais|parce que|pcq|w hadchi|w dak|walakin|7it|وهذا|و هذا|وكان|وهادشي|ولكن|لكن|حيت)\b)")
+# Words after the quote that stand by it: the criticism is meant, not owned.
+# After the words said, a reason or a "but" defends them: "sorry i said you're lazy but you really are".
+_JUSTIFIED = re.compile(r"\b(but|because|cause|cuz|bc|mais|parce que|pcq|walakin|7it|which (you|he|she) (are|is)|"
+                        r"(you|he|she) (still |really |actually |truly )(are|is))\b|ولكن|لكن|حيت")
+_STANDS_BY_IT = re.compile(r"\b(it'?s true|its true|that'?s true|i meant it|i mean it|not taking it back|"
+                           r"stand by|keep saying|proved it|nothing (has )?changed|c'est la verite|sadqa|sad9a|sade9|"
+                           r"(and|because|cause|cuz|since) (you|he|she) (really |actually |still )?"
+                           r"(do|does|did|are|is|don'?t|doesn'?t|didn'?t|aren'?t|isn'?t)(?=\s*(?:[.,;!?]|$))|"
+                           r"et c'est vrai|je le pense|je le maintiens|w hiya l7e?9|w howa l7e?9|وهذا صحيح|وهي الحق|وهو الحق)\b")
+SOMETHING = "something"
+# What follows a verb of saying that is not words said: a count, a time, a place.
+_NOT_WORDS = re.compile(r"(at|on|about|back|again|twice|once|\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|"
+                        r"many|so many|and|to|from|when|after|before|yesterday|this|last|all)\b")
+# The words said must be about the partner ("he always…", « qu'il était nul », "nti dima…"): "i told you i was
+# busy", "i said sorry already", "i snapped at her bc she started it", "i texted you at 6:45" are not owning.
+_ABOUT_THEM = re.compile(r"(you|you'?re|youre|u|ur|your|he|he'?s|hes|she|she'?s|shes|his|her|they|they'?re|theyre|"
+                         r"tu|t'|il|elle|qu'il|qu'elle|que tu|qu't|que t'|de jamais|de toujours|de ne|d'etre|de pas|"
+                         r"nti|nta|nty|ntia|ntiya|rak|raki|howa|hiya|bli nti|bli nta|bli howa|bli hiya|"
+                         r"نتي|نتا|انت|انتي|راك|راكي|هو|هي|بلي)\b")
+# A lead that already says who: "i called him…", « je l'ai traité de… », "قلت لها إنها…".
+_NAMED_IN_LEAD = re.compile(r"(\bcalled (him|her|them|you|my \w+)|traitee? (de|d')|reproche (de|d')|accusee? (de|d')|انها|انه|انك|بانها|بانه|بانك|وصفته|وصفتها|نعته|نعتها|"
+                            r"اتهمته|اتهمتها|\baccused (him|her|them|you))\s*$")
+# Blame verbs read as blame on their own (« je lui ai reproché quelque chose »): with the words set aside
+# they are plain saying.
+_BLAMED = re.compile(r"\b(reproche|accuse|accused)( de| d'| of)?\b")
+
+
+def without_owned_quote(text: str) -> str | None:
+    """The message with the words the person owns having said replaced by "something" ("i told him
+    something"), or None when it doesn't open with them or stands by them afterwards. Read on the
+    normalised form the checker's patterns read (`normalise.base`)."""
+    reading = base(text).strip()
+    opened = _SAID.match(reading)
+    if not opened:
+        return None
+    quote_start = opened.end()
+    end = _CLAUSE_END.search(reading, quote_start)
+    quote_end = end.start() if end else len(reading)
+    if quote_end - quote_start < 2:
+        return None
+    rest = reading[quote_end:]
+    if _NOT_WORDS.match(reading, quote_start):  # "i called you five times", "i told you on tuesday"
+        return None
+    if not (_NAMED_IN_LEAD.search(reading[:quote_start]) or _ABOUT_THEM.match(reading, quote_start)):
+        return None
+    if _STANDS_BY_IT.search(reading, quote_start) or _JUSTIFIED.search(rest):  # "… and it's true", "…, but you are"
+        return None
+    said = _BLAMED.sub(lambda m: "told" if m.group(1) == "accused" else "dit", reading[:quote_start])
+    return said + SOMETHING + rest
