@@ -21,7 +21,7 @@ from bot.engine import Frame, InvalidInput, OptionChosen, Seat, SessionState, Te
 from bot.engine.rewrite import my_side, own_part, situation
 from bot.presenter import render
 from bot.understanding import neighbours
-from bot.understanding.checker import ATTACK_DEFENSIVENESS, LABELS, checker_for, decide, pattern_labels
+from bot.understanding.checker import ATTACK_DEFENSIVENESS, LABELS, PROBLEMS, checker_for, decide, pattern_labels
 from bot.understanding.datasets import read_draft_bank, read_drafts
 from bot.understanding.linear import ModelProblem, sha256_of
 from bot.understanding.screen import screen_for
@@ -244,11 +244,19 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # criticism or contempt, chosen on dev cross-validated (defensiveness 0.89/0.79 -> 0.89/0.81) and read alike on
 # the unseen rounds; name-calling moved from criticism's patterns to contempt's. Held-out: defensiveness
 # 0.82/0.75 -> 0.83/0.80, the rest unchanged. Defensiveness recall floor tightened to one draft below.
+# Session 26 (no new training data kept: rounds c63 and c64 merged and retrained were mixed on the unseen rounds
+# and read two of the reviewers' kind drafts as contempt; tests/data/rounds/README.md): look-alike exceptions in the
+# patterns, each from dev's neutral drafts ("you never told me you played piano!! that's so cool", calming the
+# puppy, "what about dinner on friday?", an earnest «برافو عليك»), narrowed again after review: on dev 52 drafts
+# fewer flagged by a pattern wrongly, no pattern catch lost; dev cross-validated (before the review's narrowing,
+# which gave back one) neutral 7.8% -> 6.8%, criticism 0.84/0.835 -> 0.85/0.835, defensiveness 0.89/0.81 -> 0.90/0.81.
+# Held-out, read after: defensiveness 0.83/0.80 -> 0.85/0.80, neutral 11.5% -> 10.3% (9 of 87), the rest
+# unchanged. The defensiveness precision floor and the neutral limit tightened to one draft from today's figure.
 HELDOUT_FLOORS = {
-    "criticism": (0.92, 0.92), "contempt": (0.95, 0.91), "defensiveness": (0.82, 0.78),
+    "criticism": (0.92, 0.92), "contempt": (0.95, 0.91), "defensiveness": (0.83, 0.78),
     "non_apology": (0.92, 0.92), "good_apology": (0.93, 0.93), "gentle_startup": (0.97, 0.95),
 }
-HELDOUT_NEUTRAL_FLAGGED_MAX = 0.12  # measured 0.115 (10 of 87) in session 22; 0.092 (8 of 87) at the end of session 21; 0.103 (9 of 87) at the end of session 20 (0.115 mid-session), 0.103 (9 of 87) in session 19; 0.115 (10 of 87) at the end of sessions 15, 16 and 17 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the issue's goal is 0.10
+HELDOUT_NEUTRAL_FLAGGED_MAX = 0.115  # measured 0.103 (9 of 87) in session 26; 0.115 (10 of 87) in session 22; 0.092 (8 of 87) at the end of session 21; 0.103 (9 of 87) at the end of session 20 (0.115 mid-session), 0.103 (9 of 87) in session 19; 0.115 (10 of 87) at the end of sessions 15, 16 and 17 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the issue's goal is 0.10
 
 
 def report_module():
@@ -1013,3 +1021,51 @@ def test_a_non_apology_gets_the_shape_of_the_step_it_is_at(content, step, text, 
     t = press(content, t, "lint_rewrite")
     shown = next(e for e in t.effects if getattr(e, "key", None) == f"coaching.scaffold.{shape}")
     assert "you feel" not in str(shown.params) and "you felt" not in str(shown.params)  # not quoted as theirs (review)
+
+
+@pytest.mark.parametrize("text", [
+    "i told him he always ruins everything", "i told her she never listens and she was hurt",
+    "je lui ai reproché de jamais m'aider", "je lui ai dit qu'il était nul", "gtlha nti dima katkhsri kolchi",
+    "قلت لها إنها دائما تفسد كل شيء"])
+def test_owning_a_criticism_is_not_making_one(checker, text):
+    """Trials 8 and 9: "i told him he always ruins everything" at "my part" was told it criticises. The words
+    said are the person's part; read without them, nothing is a problem (owned_speech.py)."""
+    as_written, as_sent = checker.readings(text)
+    assert not set(as_written + as_sent) & set(PROBLEMS), (as_written, as_sent)
+
+
+@pytest.mark.parametrize("text", ["i said you never help, because you don't", "i told him he never helps and it's true",
+                                  "he always ruins everything"])
+def test_standing_by_a_criticism_is_still_one(checker, text):
+    as_written, as_sent = checker.readings(text)
+    assert "criticism" in as_sent, (as_written, as_sent)
+
+
+async def test_my_part_told_as_what_i_said_gets_no_hint(alice):
+    """Through the service: owning a sentence said in the fight moves the repair on, with no hint."""
+    from tests.helpers import reach_my_part
+    await alice.onboard()
+    await reach_my_part(alice)
+    sends = await alice.says("i told him he always ruins everything")
+    assert not any(key.startswith("coaching.hint.") for key in alice.keys(sends)), alice.keys(sends)
+
+
+@pytest.mark.parametrize("text, label", [
+    # harmless look-alikes the patterns no longer see (session 26, from dev's neutral drafts)
+    ("you never told me you could play piano!! that's so cool", None), ("calm down buddy its just the vacuum 🐶", None),
+    ("i need a minute to calm down, then i'll come back and we can talk", None),
+    ("what about dinner on friday, just us two? no phones", None), ("yeah but which store, the one on main?", None),
+    ("sorry, but can we move dinner to 8? my train's delayed", None), ("typical monday, the coffee machine at work is broken again", None),
+    ("برافو عليك على الخدمة الجديدة، فرحانة بيك بزاف", None),
+    # and what the session's review showed the first exceptions let through: still caught
+    ("yes but when are you going to do your share?", "defensiveness"),
+    ("what about friday when you left me alone at the party?", "defensiveness"),
+    ("i need you to calm down", "defensiveness"), ("calm down, even the dog is scared of you", "defensiveness"),
+    ("you never cease to disappoint me", "criticism"), ("typical friday, you come home drunk again", "criticism"),
+    ("merci 7mar", "contempt"), ("bravo génie, t'as encore raté ton permis", "contempt")])
+def test_look_alikes_stay_quiet_and_their_near_misses_do_not(content, text, label):
+    found = pattern_labels(content.lexicons.values(), text)
+    if label is None:
+        assert not found & set(PROBLEMS), (text, found)
+    else:
+        assert label in found, (text, found)

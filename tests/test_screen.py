@@ -588,3 +588,21 @@ def test_hurt_in_everyday_words_is_not_an_urgent_disclosure(screen, text):
     # Session 25's third review: the first version of the partner pattern opened abuse support for these.
     verdict = screen.verdict(text)
     assert not (verdict.urgent and verdict.layer == "pattern"), verdict
+
+
+@pytest.mark.parametrize("text, urgent", [
+    ("i feel unsafe", True), ("i don't feel safe", True), ("I feel unsafe right now", True),
+    ("honestly i dont feel safe anymore", True), ("لا أشعر بالأمان", True),
+    ("i feel unsafe driving in snow", False), ("i don't feel safe leaving the bike outside", False)])
+def test_feeling_unsafe_said_alone_is_asked_about(screen, text, urgent):
+    # The ninth new-user trial: a bare "i feel unsafe" was read as nothing. Said alone in a chat about a
+    # partner it is about them; with what it is about ("driving in snow") it is not.
+    verdict = screen.verdict(text)
+    assert (verdict.route == "ipv" and verdict.urgent and verdict.layer == "pattern") == urgent, verdict
+
+
+@pytest.mark.parametrize("text", ["hez sla7 bach ysayed", "hez sla7 bach ysayed m3a s7abo f lghaba"])
+def test_a_weapon_taken_hunting_is_not_a_threat(screen, text):
+    # The ninth new-user trial: "he took a weapon to hunt" opened abuse support at once.
+    verdict = screen.verdict(text)
+    assert not (verdict.urgent and verdict.layer == "pattern"), verdict
