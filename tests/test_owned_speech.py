@@ -15,6 +15,9 @@ from bot.understanding.owned_speech import without_owned_quote
     ("je l'ai traité d'égoïste", "je l'ai traite d'something"),
     ("gtlha nti dima katkhsri kolchi", "gtlha something"),
     ("قلت لها إنها دائما تفسد كل شيء", "قلت لها انها something"),
+    # in a later clause (the tenth new-user trial)
+    ("nfhm 3lach t7ssi b dakchi, hit glt lik nti dima katnsay kolchi", "nfhm 3lach t7ssi b dakchi, hit glt lik something"),
+    ("i get why you're hurt, because i told you you never listen", "i get why you're hurt, because i told you something"),
 ])
 def test_the_words_said_about_the_partner_are_set_aside(text, expected):
     assert without_owned_quote(text) == expected

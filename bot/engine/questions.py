@@ -405,6 +405,10 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         seat.turn += 1
         t.send(f"coaching.hint.{problem}", choices=HINT_BUTTONS, prompt=True)
         return
+    if step.rewrite not in APOLOGY_SHAPES:
+        # "That's honest ownership" after the offer or the ask made no sense (tenth new-user trial): an apology is
+        # praised where one is asked for.
+        labels = tuple(label for label in labels if label != "good_apology")
     praise = positive_label(labels)
     note = f"{frame.flow}:{praise}" if praise else None
     # A short note, then on. Not the same one twice running for two parts of a message; a whole
@@ -456,6 +460,7 @@ def typed_coaching_choice(t: Turn, text: str, confirming: bool) -> str | None:
         "lint_keep" if keeps_at_an_end(t, text) else None)
 
 
+APOLOGY_SHAPES = (None, "own", "regret")  # where a real apology earns its note: a whole draft, my part, the regret
 KEEP_SAID_MAX_WORDS = 12
 CLAUSE_BREAK = re.compile(r"[,.;:!?…\n،؛]+")
 # Around "keep it": politeness and a yes or no to the hint ("ok keep it", « garde le stp », "khallih 3afak").

@@ -3,8 +3,8 @@
 At a repair step the person names their part, and often their part is something they said. The words
 they said are criticism or contempt, so the checker finds them and the hint told the person they were
 criticising, when they were owning it (found trying Mend as a new user, nine trials running). Here: a
-message that opens with the person saying something to or about the partner (after an optional
-"sorry"), and the words said, up to the end of that clause. The checker reads the message again with
+message, or one of its clauses, that opens with the person saying something to or about the partner
+(after an optional "sorry" or "because"), and the words said, up to the end of that clause. The checker reads the message again with
 those words replaced by "something" and keeps criticism or contempt only where that reading still has
 them ("i said you never help, and you don't" still blames). Pure, no I/O; the word lists are about
 grammar (verbs of saying), not about what counts as a problem, so they live here rather than in content.
@@ -20,7 +20,7 @@ _SORRY = (r"(?:(?:i'?m |i am |im )?(?:so |really |truly )?sorry,? (?:that |for |
           r"(?:smhli|sm7li|smehli|smhili|سمحلي|سمحيلي|سامحني|انا اسف|انا اسفه|اسف|اسفه),? (?:hit |7it |حيت |لاني |لانني )?)?")
 # "i" + a verb of saying, addressed to or about the partner; the words said follow.
 _SAID = re.compile(
-    r"^" + _SORRY + r"(?:"
+    _SORRY + r"(?:"
     r"(?:and |then |so )?i (?:(?:told|said to|called|yelled at|shouted at|screamed at|snapped at|texted|accused)"
     r"(?: (?:him|her|them|you|my (?:partner|husband|wife|boyfriend|girlfriend|bf|gf)))?"
     r"|said|yelled|shouted|screamed|wrote|basically said|literally said)(?: that)?"
@@ -30,6 +30,9 @@ _SAID = re.compile(
     r"|(?:قلت|گلت|قلتلها|قلتلو|قلتليها|قلتليه|قلتليك)(?: ليك| ليها| ليه| لك| له| لها)?(?: بلي| ان| انه| انها| انك| بان| بانه| بانها| بانك)?"
     r"|(?:وصفته|وصفتها|نعته|نعتها|اتهمته|اتهمتها|اخبرته|اخبرتها)(?: ب| بان| انه| انها)?"
     r")(?:\s+|(?<=\bd')|(?<=\bqu'))")
+# Where the words said may begin: the message's start, or a clause's ("i get why you're hurt, because i told you
+# you never listen"; "nfhm 3lach t7ssi b dakchi, hit glt lik nti dima…", found in the tenth new-user trial).
+_CLAUSE_START = re.compile(r"^|[,.;:!?]\s*|\b(?:hit|7it|because|bc|cause|since|parce que|pcq|car|حيت|لاني|لانني|لان)\s+")
 # Where the words said end: the end of their clause.
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:!?…\n—–\U0001F300-\U0001FAFF\u2600-\u27BF]|\s-\s|\b(?:and that|which|but|because|cause|cuz|bc|"
                          r"et c'etait|et c'est|ce qui|mais|parce que|pcq|w hadchi|w dak|walakin|7it|وهذا|و هذا|وكان|وهادشي|ولكن|لكن|حيت)\b)")
@@ -65,7 +68,7 @@ def without_owned_quote(text: str) -> str | None:
     something"), or None when it doesn't open with them or stands by them afterwards. Read on the
     normalised form the checker's patterns read (`normalise.base`)."""
     reading = base(text).strip()
-    opened = _SAID.match(reading)
+    opened = next((m for m in (_SAID.match(reading, start.end()) for start in _CLAUSE_START.finditer(reading)) if m), None)
     if not opened:
         return None
     quote_start = opened.end()
