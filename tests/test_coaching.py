@@ -252,8 +252,11 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # which gave back one) neutral 7.8% -> 6.8%, criticism 0.84/0.835 -> 0.85/0.835, defensiveness 0.89/0.81 -> 0.90/0.81.
 # Held-out, read after: defensiveness 0.83/0.80 -> 0.85/0.80, neutral 11.5% -> 10.3% (9 of 87), the rest
 # unchanged. The defensiveness precision floor and the neutral limit tightened to one draft from today's figure.
+# Then patterns for dev's cross-validated defensiveness misses (minimising, "can we just move on", "thats all in ur
+# head", "i can never win with you", "what more do you want"): dev 0.90/0.81 -> 0.90/0.83; held-out, read after,
+# 0.85/0.80 -> 0.85/0.82 (46 of 56); the recall floor rises to one draft below.
 HELDOUT_FLOORS = {
-    "criticism": (0.92, 0.92), "contempt": (0.95, 0.91), "defensiveness": (0.83, 0.78),
+    "criticism": (0.92, 0.92), "contempt": (0.95, 0.91), "defensiveness": (0.83, 0.80),
     "non_apology": (0.92, 0.92), "good_apology": (0.93, 0.93), "gentle_startup": (0.97, 0.95),
 }
 HELDOUT_NEUTRAL_FLAGGED_MAX = 0.115  # measured 0.103 (9 of 87) in session 26; 0.115 (10 of 87) in session 22; 0.092 (8 of 87) at the end of session 21; 0.103 (9 of 87) at the end of session 20 (0.115 mid-session), 0.103 (9 of 87) in session 19; 0.115 (10 of 87) at the end of sessions 15, 16 and 17 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the issue's goal is 0.10
@@ -1069,3 +1072,29 @@ def test_look_alikes_stay_quiet_and_their_near_misses_do_not(content, text, labe
         assert not found & set(PROBLEMS), (text, found)
     else:
         assert label in found, (text, found)
+
+
+@pytest.mark.parametrize("text, defensive", [
+    # session 26, quiet defensiveness from dev's misses: minimising, waving it away, invalidating, the victim
+    ("it's one beer babe. one.", True), ("i was listening!! its not that deep", True),
+    ("can u just move on already", True), ("why are you still on about this", True), ("thats all in ur head", True),
+    ("the kids were fine, you worry about nothing", True), ("meeting ran late, relax", True),
+    ("i can never win with you", True), ("there's no pleasing you", True), ("hey i apologized last time, what more do you want", True),
+    ("i was stressed about my exam, cut me some slack", True), ("you're one to talk", True),
+    # and their owning or harmless neighbours
+    ("saying its not that deep was me brushing u off. sorry, it clearly was deep for u", False),
+    ("that movie was not that deep lol", False), ("i need a bath and then i'll relax", False),
+    ("i'm sorry i made you feel like you can never win with me", False)])
+def test_quiet_defensiveness_has_patterns(content, text, defensive):
+    assert ("defensiveness" in pattern_labels(content.lexicons.values(), text)) is defensive, text
+
+
+@pytest.mark.parametrize("step, noted", [("my_part", True), ("my_offer", False), ("my_ask", False)])
+def test_an_apology_is_praised_where_one_is_asked_for(content, step, noted):
+    """The tenth new-user trial: "That's honest ownership" came after the offer and the ask."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", step, 1)], turn=9, consented_at=NOW.isoformat(),
+                                          adult=True, slots={"feelings": ["hurt", "lonely"]})})
+    event = TextReceived("I'm sorry I raised my voice at you at dinner. That wasn't fair to you.",
+                         coaching=("good_apology",), coaching_as_sent=("good_apology",))
+    keys = [e.key for e in go(content, state, event).effects]
+    assert ("coaching.note.good_apology" in keys) is noted, keys

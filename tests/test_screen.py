@@ -606,3 +606,24 @@ def test_a_weapon_taken_hunting_is_not_a_threat(screen, text):
     # The ninth new-user trial: "he took a weapon to hunt" opened abuse support at once.
     verdict = screen.verdict(text)
     assert not (verdict.urgent and verdict.layer == "pattern"), verdict
+
+
+@pytest.mark.parametrize("text", ["ضربتني شي حاجة ملي عرفت بلي كان مخبي عليا", "طيحني بالضحك ملي قال ليا غادي نمشي",
+                                  "drbatni chi 7aja mli 3reft bli kan kaykhbbi 3lia cadeau"])
+def test_darija_idioms_of_shock_and_laughter_are_not_urgent_abuse(screen, text):
+    # Round r53 (Darija look-alikes, session 26): "something struck me" and "he made me fall laughing" opened
+    # abuse support at once.
+    verdict = screen.verdict(text)
+    assert not (verdict.urgent and verdict.layer == "pattern"), verdict
+
+
+@pytest.mark.parametrize("text", ["ضربني", "drbatni", "طيحني و ضربني", "drbatni b sebbat"])
+def test_being_hit_in_darija_is_still_urgent(screen, text):
+    verdict = screen.verdict(text)
+    assert verdict.route == "ipv" and verdict.urgent, verdict
+
+
+def test_not_really_feeling_safe_at_home_said_in_passing_is_heard(screen):
+    # The tenth new-user trial: said in passing at "what set you up", it was kept as an answer and never asked about.
+    verdict = screen.verdict("work stress mostly. and tbh i dont really feel safe at home lately so im always on edge")
+    assert verdict.route == "ipv" and verdict.urgent, verdict
