@@ -1038,7 +1038,11 @@ def test_owning_a_criticism_is_not_making_one(checker, text):
 
 
 @pytest.mark.parametrize("text", ["i said you never help, because you don't", "i told him he never helps and it's true",
-                                  "he always ruins everything"])
+                                  "he always ruins everything",
+                                  # the session's review: said again, not owned
+                                  "yeah, i said you're selfish. so what", "whatever, i said you're lazy",
+                                  "ugh, i told you you're always late", "you're only upset because i told you you're selfish",
+                                  "i'm sorry you feel that way. i told you you're impossible to talk to"])
 def test_standing_by_a_criticism_is_still_one(checker, text):
     as_written, as_sent = checker.readings(text)
     assert "criticism" in as_sent, (as_written, as_sent)
@@ -1084,7 +1088,13 @@ def test_look_alikes_stay_quiet_and_their_near_misses_do_not(content, text, labe
     # and their owning or harmless neighbours
     ("saying its not that deep was me brushing u off. sorry, it clearly was deep for u", False),
     ("that movie was not that deep lol", False), ("i need a bath and then i'll relax", False),
-    ("i'm sorry i made you feel like you can never win with me", False)])
+    ("i'm sorry i made you feel like you can never win with me", False),
+    # the session's review: kind messages the first version flagged
+    ("it's just money, what matters is that you're okay", False), ("its just a plate, are you hurt?", False),
+    ("i don't think it's all in your head, what you felt was real", False), ("you deserve a day off. relax", False),
+    ("you do that all the time and i love it", False), ("so what if i take the kids on saturday so you can rest?", False),
+    ("i want to love you like you've never been loved", False), ("it was one mistake, i forgive you", False),
+    ("there's no need to be upset with yourself, i'm not angry", False)])
 def test_quiet_defensiveness_has_patterns(content, text, defensive):
     assert ("defensiveness" in pattern_labels(content.lexicons.values(), text)) is defensive, text
 

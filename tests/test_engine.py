@@ -408,3 +408,15 @@ def test_menu_is_still_refused_where_stopping_cannot_be_picked_up_again(content,
     with pytest.raises(InvalidInput) as refused:
         step(content, consented([at(flow, first)]), CommandReceived("menu"))
     assert refused.value.key == "system.busy_elsewhere"
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "ar", "ar-f"])
+def test_help_mid_flow_names_the_language_command(locale):
+    """The tenth new-user trial: someone answered « oui » to English questions and never found /language; the
+    help shown mid-flow listed every other command."""
+    import yaml
+
+    from tests.conftest import CONTENT_DIR
+    system = yaml.safe_load((CONTENT_DIR / "messages" / f"{locale}.yaml").read_text(encoding="utf-8"))["system"]
+    for key in ("help", "help_flow"):
+        assert "/language" in str(system[key]), (locale, key)

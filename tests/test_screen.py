@@ -617,7 +617,10 @@ def test_darija_idioms_of_shock_and_laughter_are_not_urgent_abuse(screen, text):
     assert not (verdict.urgent and verdict.layer == "pattern"), verdict
 
 
-@pytest.mark.parametrize("text", ["ضربني", "drbatni", "طيحني و ضربني", "drbatni b sebbat"])
+@pytest.mark.parametrize("text", ["ضربني", "drbatni", "طيحني و ضربني", "drbatni b sebbat",
+                                  # the session's review: the first exception hid these
+                                  "rajli drbni chi 7aja", "kaydrbni chi 7aja kol nhar", "كيضربني شي حاجة كل نهار",
+                                  "مراتي ضربتني شي حاجة", "ضربني شي حاجة ماكنتش متوقعاها"])
 def test_being_hit_in_darija_is_still_urgent(screen, text):
     verdict = screen.verdict(text)
     assert verdict.route == "ipv" and verdict.urgent, verdict

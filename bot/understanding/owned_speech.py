@@ -33,6 +33,12 @@ _SAID = re.compile(
 # Where the words said may begin: the message's start, or a clause's ("i get why you're hurt, because i told you
 # you never listen"; "nfhm 3lach t7ssi b dakchi, hit glt lik nti dima…", found in the tenth new-user trial).
 _CLAUSE_START = re.compile(r"^|[,.;:!?]\s*|\b(?:hit|7it|because|bc|cause|since|parce que|pcq|car|حيت|لاني|لانني|لان)\s+")
+# A later clause counts only after words that own or understand ("i get why you're hurt, because i told you…"):
+# after "whatever, i said you're lazy", "you're only upset because i told you…" or "sorry you feel that way. i told
+# you…" the words said are said again (found by review).
+_OWNING_BEFORE = re.compile(r"\b(i'?m sorry (i|for|that i)|sorry (i|for)\b|i was (out of line|wrong|unfair|mean|harsh)|my fault|"
+                            r"i (get|understand|see|know|can see) why|i hear (you|that)|je comprends|je suis desolee? d|pardon d|"
+                            r"nfhm|fhmt|kanfhm|fhemt|smhli|sm7li|smh liya|سمحلي|سمحيلي|فهمت|كنفهم|نفهم|افهم|انا اسف)")
 # Where the words said end: the end of their clause.
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:!?…\n—–\U0001F300-\U0001FAFF\u2600-\u27BF]|\s-\s|\b(?:and that|which|but|because|cause|cuz|bc|"
                          r"et c'etait|et c'est|ce qui|mais|parce que|pcq|w hadchi|w dak|walakin|7it|وهذا|و هذا|وكان|وهادشي|ولكن|لكن|حيت)\b)")
@@ -40,7 +46,7 @@ _CLAUSE_END = re.compile(r"\s*(?:[.,;:!?…\n—–\U0001F300-\U0001FAFF\u2600-\
 # After the words said, a reason or a "but" defends them: "sorry i said you're lazy but you really are".
 _JUSTIFIED = re.compile(r"\b(but|because|cause|cuz|bc|mais|parce que|pcq|walakin|7it|which (you|he|she) (are|is)|"
                         r"(you|he|she) (still |really |actually |truly )(are|is))\b|ولكن|لكن|حيت")
-_STANDS_BY_IT = re.compile(r"\b(it'?s true|its true|that'?s true|i meant it|i mean it|not taking it back|"
+_STANDS_BY_IT = re.compile(r"\b(it'?s true|its true|that'?s true|i meant it|i mean it|not taking it back|so what|"
                            r"stand by|keep saying|proved it|nothing (has )?changed|c'est la verite|sadqa|sad9a|sade9|"
                            r"(and|because|cause|cuz|since) (you|he|she) (really |actually |still )?"
                            r"(do|does|did|are|is|don'?t|doesn'?t|didn'?t|aren'?t|isn'?t)(?=\s*(?:[.,;!?]|$))|"
@@ -68,7 +74,8 @@ def without_owned_quote(text: str) -> str | None:
     something"), or None when it doesn't open with them or stands by them afterwards. Read on the
     normalised form the checker's patterns read (`normalise.base`)."""
     reading = base(text).strip()
-    opened = next((m for m in (_SAID.match(reading, start.end()) for start in _CLAUSE_START.finditer(reading)) if m), None)
+    opened = next((m for m in (_SAID.match(reading, start.end()) for start in _CLAUSE_START.finditer(reading)
+                               if start.start() == 0 or _OWNING_BEFORE.search(reading, 0, start.start())) if m), None)
     if not opened:
         return None
     quote_start = opened.end()
