@@ -3,11 +3,12 @@
 At a repair step the person names their part, and often their part is something they said. The words
 they said are criticism or contempt, so the checker finds them and the hint told the person they were
 criticising, when they were owning it (found trying Mend as a new user, nine trials running). Here: a
-message, or one of its clauses, that opens with the person saying something to or about the partner
-(after an optional "sorry" or "because"), and the words said, up to the end of that clause. The checker reads the message again with
-those words replaced by "something" and keeps criticism or contempt only where that reading still has
-them ("i said you never help, and you don't" still blames). Pure, no I/O; the word lists are about
-grammar (verbs of saying), not about what counts as a problem, so they live here rather than in content.
+message, or one of its clauses after words that own it, that opens with the person saying something to
+or about the partner (after an optional "sorry" or "because"), and the words said, up to the end of that
+clause. The checker reads the message again with those words replaced by "something" and keeps a
+problem only where that reading still has it (`checker.owning`); words that stand by what was said
+("…, but you really are", "and it's true") keep the message as it is. Pure, no I/O; the word lists are
+about grammar (verbs of saying), not about what counts as a problem, so they live here, not in content.
 """
 from __future__ import annotations
 
@@ -42,10 +43,10 @@ _OWNING_BEFORE = re.compile(r"\b(i'?m sorry (i|for|that i)|sorry (i|for)\b|i was
 # Where the words said end: the end of their clause.
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:!?…\n—–\U0001F300-\U0001FAFF\u2600-\u27BF]|\s-\s|\b(?:and that|which|but|because|cause|cuz|bc|"
                          r"et c'etait|et c'est|ce qui|mais|parce que|pcq|w hadchi|w dak|walakin|7it|وهذا|و هذا|وكان|وهادشي|ولكن|لكن|حيت)\b)")
-# Words after the quote that stand by it: the criticism is meant, not owned.
 # After the words said, a reason or a "but" defends them: "sorry i said you're lazy but you really are".
 _JUSTIFIED = re.compile(r"\b(but|because|cause|cuz|bc|mais|parce que|pcq|walakin|7it|which (you|he|she) (are|is)|"
                         r"(you|he|she) (still |really |actually |truly )(are|is))\b|ولكن|لكن|حيت")
+# Words in or after the words said that stand by them: the criticism is meant, not owned.
 _STANDS_BY_IT = re.compile(r"\b(it'?s true|its true|that'?s true|i meant it|i mean it|not taking it back|so what|"
                            r"stand by|keep saying|proved it|nothing (has )?changed|c'est la verite|sadqa|sad9a|sade9|"
                            r"(and|because|cause|cuz|since) (you|he|she) (really |actually |still )?"
