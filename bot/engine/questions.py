@@ -399,16 +399,14 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         labels = tuple(label for label in labels if label in ("criticism", "contempt"))
         if step.rewrite == "boundary" and not labels and rule_for_them(text):
             labels = ("rule_for_them",)
+    if step.rewrite not in APOLOGY_SHAPES:
+        labels = tuple(label for label in labels if label != "good_apology")
     problem = hint_label(labels) if hints < MAX_HINTS else None
     if problem:  # one kind hint per draft version; never blocks, never edits the words
         seat.draft = Draft(frame.at, text, problem, hints + 1)
         seat.turn += 1
         t.send(f"coaching.hint.{problem}", choices=HINT_BUTTONS, prompt=True)
         return
-    if step.rewrite not in APOLOGY_SHAPES:
-        # "That's honest ownership" after the offer or the ask made no sense (tenth new-user trial): an apology is
-        # praised where one is asked for.
-        labels = tuple(label for label in labels if label != "good_apology")
     praise = positive_label(labels)
     note = f"{frame.flow}:{praise}" if praise else None
     # A short note, then on. Not the same one twice running for two parts of a message; a whole
@@ -430,6 +428,9 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
 # moment the way a camera saw it ("when you were on your phone through dinner") is neither an apology
 # nor a start-up, and "you always" or "useless" is what a camera wouldn't have seen.
 ONLY_ATTACKS = ("boundary", "moment")
+# Steps where a real apology earns its note: a whole draft, my part, the regret. "That's honest ownership" after
+# the offer or the ask made no sense (tenth new-user trial).
+APOLOGY_SHAPES = (None, "own", "regret")
 # Steps whose answer goes into the draft turned toward "you" whatever else it says.
 SENT_AS_TURNED = ("own", "regret", "ask", "offer")
 
@@ -460,7 +461,6 @@ def typed_coaching_choice(t: Turn, text: str, confirming: bool) -> str | None:
         "lint_keep" if keeps_at_an_end(t, text) else None)
 
 
-APOLOGY_SHAPES = (None, "own", "regret")  # where a real apology earns its note: a whole draft, my part, the regret
 KEEP_SAID_MAX_WORDS = 12
 CLAUSE_BREAK = re.compile(r"[,.;:!?…\n،؛]+")
 # Around "keep it": politeness and a yes or no to the hint ("ok keep it", « garde le stp », "khallih 3afak").

@@ -40,16 +40,19 @@ _CLAUSE_START = re.compile(r"^|[,.;:!?]\s*|\b(?:hit|7it|because|bc|cause|since|p
 _OWNING_BEFORE = re.compile(r"\b(i'?m sorry (i|for|that i)|sorry (i|for)\b|i was (out of line|wrong|unfair|mean|harsh)|my fault|"
                             r"i (get|understand|see|know|can see) why|i hear (you|that)|je comprends|je suis desolee? d|pardon d|"
                             r"nfhm|fhmt|kanfhm|fhemt|smhli|sm7li|smh liya|سمحلي|سمحيلي|فهمت|كنفهم|نفهم|افهم|انا اسف)")
+# A "but" or a reason: it ends the words said, and after them it defends them ("sorry i said you're lazy but you
+# really are").
+_TURN = r"but|because|cause|cuz|bc|mais|parce que|pcq|walakin|7it"
+_TURN_ARABIC = r"ولكن|لكن|حيت"  # after the words said, found inside a word too (« لكنه »)
 # Where the words said end: the end of their clause.
-_CLAUSE_END = re.compile(r"\s*(?:[.,;:!?…\n—–\U0001F300-\U0001FAFF\u2600-\u27BF]|\s-\s|\b(?:and that|which|but|because|cause|cuz|bc|"
-                         r"et c'etait|et c'est|ce qui|mais|parce que|pcq|w hadchi|w dak|walakin|7it|وهذا|و هذا|وكان|وهادشي|ولكن|لكن|حيت)\b)")
-# After the words said, a reason or a "but" defends them: "sorry i said you're lazy but you really are".
-_JUSTIFIED = re.compile(r"\b(but|because|cause|cuz|bc|mais|parce que|pcq|walakin|7it|which (you|he|she) (are|is)|"
-                        r"(you|he|she) (still |really |actually |truly )(are|is))\b|ولكن|لكن|حيت")
+_CLAUSE_END = re.compile(r"\s*(?:[.,;:!?…\n—–\U0001F300-\U0001FAFF\u2600-\u27BF]|\s-\s|\b(?:and that|which|" + _TURN
+                         + r"|et c'etait|et c'est|ce qui|w hadchi|w dak|وهذا|و هذا|وكان|وهادشي|" + _TURN_ARABIC + r")\b)")
+_JUSTIFIED = re.compile(r"\b(" + _TURN + r"|which (you|he|she) (are|is)|(you|he|she) (still |really |actually |truly )(are|is))\b|"
+                        + _TURN_ARABIC)
 # Words in or after the words said that stand by them: the criticism is meant, not owned.
 _STANDS_BY_IT = re.compile(r"\b(it'?s true|its true|that'?s true|i meant it|i mean it|not taking it back|so what|"
                            r"stand by|keep saying|proved it|nothing (has )?changed|c'est la verite|sadqa|sad9a|sade9|"
-                           r"(and|because|cause|cuz|since) (you|he|she) (really |actually |still )?"
+                           r"(and|since) (you|he|she) (really |actually |still )?"  # "because…" is a _TURN
                            r"(do|does|did|are|is|don'?t|doesn'?t|didn'?t|aren'?t|isn'?t)(?=\s*(?:[.,;!?]|$))|"
                            r"et c'est vrai|je le pense|je le maintiens|w hiya l7e?9|w howa l7e?9|وهذا صحيح|وهي الحق|وهو الحق)\b")
 SOMETHING = "something"
@@ -80,15 +83,15 @@ def without_owned_quote(text: str) -> str | None:
     if not opened:
         return None
     quote_start = opened.end()
+    if _NOT_WORDS.match(reading, quote_start):  # "i called you five times", "i told you on tuesday"
+        return None
+    if not (_NAMED_IN_LEAD.search(reading[:quote_start]) or _ABOUT_THEM.match(reading, quote_start)):
+        return None
     end = _CLAUSE_END.search(reading, quote_start)
     quote_end = end.start() if end else len(reading)
     if quote_end - quote_start < 2:
         return None
     rest = reading[quote_end:]
-    if _NOT_WORDS.match(reading, quote_start):  # "i called you five times", "i told you on tuesday"
-        return None
-    if not (_NAMED_IN_LEAD.search(reading[:quote_start]) or _ABOUT_THEM.match(reading, quote_start)):
-        return None
     if _STANDS_BY_IT.search(reading, quote_start) or _JUSTIFIED.search(rest):  # "… and it's true", "…, but you are"
         return None
     said = _BLAMED.sub(lambda m: "told" if m.group(1) == "accused" else "dit", reading[:quote_start])
