@@ -871,6 +871,16 @@ def test_a_new_version_typed_at_the_hint_is_still_read_as_the_answer(content):
     t = go(content, at_my_part(), checked(content, "You never help."))
     t = go(content, t.state, checked(content, "I kept my words short and cold when you asked for help."))
     assert t.state.seats["a"].slots["my_part"].startswith("I kept my words short")
+    keys = [e.key for e in t.effects if hasattr(e, "key")]
+    # said out loud, because it replaces the words the hint was about (tenth new-user trial: silently)
+    assert "coaching.new_version" in keys
+
+
+def test_a_new_version_after_i_ll_edit_it_needs_no_telling(content):
+    t = go(content, at_my_part(), checked(content, "You never help."))
+    t = press(content, t, "lint_edit")
+    t = go(content, t.state, checked(content, "I kept my words short and cold when you asked for help."))
+    assert "coaching.new_version" not in [e.key for e in t.effects if hasattr(e, "key")]
 
 
 def test_no_second_nag_after_two_hints(content):

@@ -113,6 +113,47 @@ async def test_emoji_only_or_one_character_answers_are_asked_again_kindly(alice,
     assert alice.last_prompt.key == "repair.regret"  # words with an emoji are fine
 
 
+async def test_a_hug_emoji_is_an_answer_where_a_hug_is_suggested_but_not_in_the_message(alice):
+    """Tenth new-user trial: "🤗" at "what would help you move on? (a hug, some time…)" was asked again for
+    words. There it means "a hug"; at a step whose words go to the partner it is still asked again."""
+    await alice.onboard()
+    await reach_my_part(alice)
+    for key, words in (("my_part", "I walked off mid-sentence"), ("regret", None), ("their_view", "you felt dropped")):
+        await answer(alice, key, words)
+    await alice.taps("skip")  # their feelings
+    await alice.taps("skip")  # their needs
+    await answer(alice, "makes_sense", None)
+    await answer(alice, "my_ask", "Could we take a pause instead of walking off?")
+    sends = await alice.says("🤗")
+    assert alice.keys(sends)[0] == "system.needs_words"  # my offer: words that reach the partner
+    await answer(alice, "my_offer", "I'll say when I need a minute")
+    await answer(alice, "move_on", "🫂")
+    assert alice.last_prompt.key == "repair.draft_choice"
+    summary = alice.text_of(next(s for s in reversed(alice.inbox) if s.key == "repair.summary"))
+    assert "a hug 🫂" in summary
+
+
+async def test_a_feeling_typed_in_other_words_than_the_label_comes_back_in_those_words(alice):
+    """Tenth new-user trial: "humiliated" (another word for the option "small") came back as "small" in the
+    summary and the message. A label typed as is, or a number, keeps the label."""
+    await alice.onboard()
+    await reach_my_part(alice)
+    for key, words in (("my_part", "I laughed at your idea in front of your friends"), ("regret", None),
+                       ("their_view", "you felt mocked")):
+        await answer(alice, key, words)
+    assert alice.last_prompt.key == "repair.their_feelings"
+    await alice.says("hurt, humiliated")
+    await alice.taps("skip")  # their needs
+    await answer(alice, "makes_sense", None)
+    await answer(alice, "my_ask", "Could you tell me when a joke stings?")
+    await answer(alice, "my_offer", "I'll check before teasing you in front of people")
+    await answer(alice, "move_on", None)
+    summary = alice.text_of(next(s for s in reversed(alice.inbox) if s.key == "repair.summary"))
+    message = message_of(alice.text_of(next(s for s in reversed(alice.inbox) if s.key == "repair.draft")))
+    assert "humiliated" in message and "small" not in message, message
+    assert "hurt" in message and "humiliated" in summary and "small" not in summary
+
+
 async def finish_after_my_part(p: Persona) -> list[str]:
     """From "What I regret" to the draft, plainly; the keys Mend sent on the way."""
     start = len(p.inbox)

@@ -8,6 +8,8 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.helpers import Persona, choose_followup, walk_repair
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -375,3 +377,17 @@ async def test_opening_a_nudge_asks_its_first_question_once(alice, clock, conver
     clock.advance(days=3, hours=1)
     assert await fire(alice, conversation) == ["nudge.card"]
     assert alice.keys(await alice.taps("start")) == ["followup.how_did_it_go"]
+
+
+@pytest.mark.parametrize("typed, zone", [("ohio", "America/New_York"), ("texas", "America/Chicago"),
+                                         ("California", "America/Los_Angeles"), ("montreal", "America/Toronto")])
+async def test_a_us_state_or_canadian_province_typed_at_the_timezone_picks_its_city(alice, typed, zone):
+    """Ninth new-user trial: "ohio" at the timezone question was not understood."""
+    await alice.onboard()
+    await alice.command("reminders")
+    await alice.taps("timezone")
+    assert alice.last_prompt.key == "reminders.timezone"
+    await alice.says(typed)
+    await alice.command("reminders")
+    overview = next(s for s in reversed(alice.inbox) if s.key == "reminders.overview")
+    assert f"Timezone: {zone}" in alice.text_of(overview)

@@ -565,3 +565,29 @@ async def test_plan_opens_the_safety_plan_without_saying_youre_in_trouble(alice)
     assert alice.last_prompt.key == where  # back to the repair's step
     await alice.command("plan")  # a written plan opens to be read first
     assert [s.key for s in alice.inbox[-2:]] == ["safety_plan.show", "safety_plan.change_offer"]
+
+
+def at_help_people(locale: str = "en") -> SessionState:
+    state = at_reasons(locale)
+    state.seats["a"].stack[-1] = Frame("safety_plan", "help_people", 1)
+    return state
+
+
+@pytest.mark.parametrize("locale, no_one", [("en", "not really anyone"), ("en", "no one tbh"), ("en", "i dont have anyone"),
+                                            ("fr", "personne"), ("fr", "j'ai personne"), ("ar", "حتى واحد"),
+                                            ("ar", "ma3ndi hta wa7ed")])
+def test_no_one_at_people_to_ask_is_heard_and_never_kept_as_a_name(content, locale, no_one):
+    """Ninth new-user trial: the plan read "People I can ask for help: not really anyone"."""
+    t, keys = say(content, at_help_people(locale), no_one)
+    assert keys[:2] == ["safety_plan.help_people_nothing", "safety_plan.help_people"]
+    assert "safety_plan_help_people" not in t.state.seats["a"].slots
+    t, keys = say(content, t.state, "nobody")  # a second one moves on, still keeping nothing
+    assert "safety_plan.help_people_nothing" not in keys and keys[-1] == "safety_plan.professionals"
+    assert "safety_plan_help_people" not in t.state.seats["a"].slots
+
+
+def test_skip_typed_at_people_to_ask_is_a_plain_skip_and_a_name_is_kept(content):
+    t, keys = say(content, at_help_people(), "skip")
+    assert "safety_plan.help_people_nothing" not in keys and keys[-1] == "safety_plan.professionals"
+    t, keys = say(content, at_help_people(), "my sister Nora 0612345678")
+    assert t.state.seats["a"].slots["safety_plan_help_people"] == "my sister Nora 0612345678"

@@ -25,7 +25,7 @@ STEP_KINDS = ("ask", "say", "branch", "call", "goto", "schedule", "cancel_timer"
 COMMON_FIELDS = {"id", "next", "stage"}
 KIND_FIELDS = {
     "ask": {"options", "options_from", "collect", "save_as", "multi", "optional", "allow_text", "max_len", "skip_keeps",
-            "if_nothing", "check", "rewrite", "share", "for_partner", "time", "story", "careful", "recap"},
+            "if_nothing", "if_no_one", "check", "rewrite", "share", "for_partner", "time", "story", "careful", "recap"},
     "say": set(), "branch": set(), "call": set(), "goto": set(), "schedule": set(), "cancel_timer": set(),
     "record": set(), "action": set(), "await_partner": {"reveal"}, "end": set(),
 }

@@ -194,6 +194,9 @@ class _Question(_StepBase):
     # weaker sign in it, before the question is asked again: at "a reason for living" such an answer is
     # heard, never taken as a silent skip (a second one skips). Optional free-text steps only.
     if_nothing: str | None = None
+    # The same for a question where "no one" is the common answer (the plan's "people I can ask for help"): an
+    # answer meaning nothing or no one is heard, never kept as a name; a typed "skip" there is a plain skip.
+    if_no_one: str | None = None
     # Shown again before the question when the person comes back to it (`Resume`): the draft before "Does it
     # sound like you?" (found in the ninth new-user trial: coming back, there was nothing to judge).
     recap: str | None = None

@@ -146,6 +146,12 @@ def step_ask(v: Checks, raw: LDict, file: str, sid: str) -> dict[str, Any] | Non
         if not (out["optional"] and raw.get("collect") == "text"):
             v.err(file, raw.line_of("if_nothing"), f"step '{sid}': 'if_nothing' goes on an optional free-text question")
             out["if_nothing"] = None
+    if "if_no_one" in raw:
+        out["if_no_one"] = v.key_field(raw, "if_no_one", file)
+        if not (out["optional"] and raw.get("collect") == "text") or "if_nothing" in raw:
+            v.err(file, raw.line_of("if_no_one"),
+                  f"step '{sid}': 'if_no_one' goes on an optional free-text question without 'if_nothing'")
+            out["if_no_one"] = None
     out["rewrite"] = v.text_field(raw, "rewrite", file, required=False)
     if out["rewrite"] is not None and out["rewrite"] not in REWRITE_SHAPES:
         v.err(file, raw.line_of("rewrite"), f"step '{sid}': 'rewrite' is one of {', '.join(REWRITE_SHAPES)}")

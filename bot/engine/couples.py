@@ -158,14 +158,18 @@ def reveal(slot: str, author: Turn, reader: Turn) -> None:
     name = PARTNER_PREFIX + slot
     reader.seat.slots.pop(name, None)
     reader.seat.slots.pop(f"{name}_text", None)
+    reader.seat.slots.pop(f"{name}_said", None)
     value = author.seat.slots.get(slot)
     own_words = author.seat.slots.get(f"{slot}_text")
+    said = author.seat.slots.get(f"{slot}_said")  # their own word for a picked option, part of the same answer
     if slot not in author.seat.consents or (value is None and not own_words):
         return
     if value is not None:
         reader.seat.slots[name] = value
     if own_words:
         reader.seat.slots[f"{name}_text"] = own_words
+    if value is not None and said:
+        reader.seat.slots[f"{name}_said"] = said
     key = f"couple.reveal.{slot}"
     if in_interrupt(reader):  # in /sos or on a break: their partner's words wait until they're back
         reader.seat.held.append(key)

@@ -168,5 +168,6 @@ def forget_answers(t: Turn, flow_id: str) -> None:
             for name in (step.save_as, PARTNER_PREFIX + step.save_as):
                 seat.slots.pop(name, None)
                 seat.slots.pop(f"{name}_text", None)
+                seat.slots.pop(f"{name}_said", None)
             if step.save_as in seat.consents:
                 seat.consents = [c for c in seat.consents if c != step.save_as]

@@ -58,7 +58,8 @@ def read(t: Turn, frame: Frame, step: TextStep, event: Event) -> tuple[Outcome, 
             ask_to_keep(t)
             return "handled", None
         # anything else typed is a new answer, read below
-    if not isinstance(event, TextReceived) or not step.if_nothing:  # held at another plan question: only the ask
+    heard_key = step.if_nothing or step.if_no_one
+    if not isinstance(event, TextReceived) or not heard_key:  # held at another plan question: only the ask
         return None, None
     earlier = seat.slots.get(step.save_as) if step.skip_keeps and step.save_as else None
     kept = str(earlier) if earlier else None  # editing a plan: the reason written before stays
@@ -70,7 +71,7 @@ def read(t: Turn, frame: Frame, step: TextStep, event: Event) -> tuple[Outcome, 
             seat.nothing_heard_turn = None
             t.send("system.reason_kept", {"heard": shown_back(kept)})
         return None, None
-    if means_nothing(t, event.text):
+    if means_nothing(t, event.text, skips=step.if_nothing is not None):
         if heard_just_before:  # skipped now, and said so: the reason kept named, or "add one later"
             seat.nothing_heard_turn = None
             if kept:
@@ -80,7 +81,7 @@ def read(t: Turn, frame: Frame, step: TextStep, event: Event) -> tuple[Outcome, 
             return "skip", None
         seat.turn += 1  # the question comes again: buttons of the first asking are stale
         seat.nothing_heard_turn = seat.turn
-        t.send(step.if_nothing or "")
+        t.send(heard_key)
         prompt(t, step)
         return "handled", None
     if event.verdict.route == "crisis" and len(event.text.strip()) <= step.max_len:  # too long: asked to shorten first
@@ -91,18 +92,21 @@ def read(t: Turn, frame: Frame, step: TextStep, event: Event) -> tuple[Outcome, 
     return None, None
 
 
-def means_nothing(t: Turn, text: str) -> bool:
+def means_nothing(t: Turn, text: str, skips: bool = True) -> bool:
     """Every part of the message ("no, nothing", "nope nothing", "rien. walou", "nothing tbh") is a
     word or phrase for nothing or a skip, in any language Mend speaks (people write in the language
     they think in), filler and emoticons aside. In another language than the person's, a word of three
-    letters or fewer doesn't count: "Nan" is a grandmother in English before it is "no" in French."""
-    if _nothing(t, text.strip(), strict=len(text.split()) == 1):  # a whole phrase ("not really", "à quoi bon")
+    letters or fewer doesn't count: "Nan" is a grandmother in English before it is "no" in French.
+    `skips`: whether "skip" counts as nothing too (at a reason for living; at "no one" questions it is a skip)."""
+    choices = NOTHING if skips else NOTHING[:1]
+    if _nothing(t, text.strip(), strict=len(text.split()) == 1, choices=choices):  # a whole phrase ("not really", "à quoi bon")
         return True
     parts = _words(text)
     if not parts:  # "hmm", "um…": only filler, nothing written
         return any(ch.isalnum() for ch in text)
     alone = sum(map(len, parts)) == 1  # one short word alone may be a name ("Nan"); beside others it isn't
-    return all(_nothing(t, " ".join(words), alone) or all(_nothing(t, w, alone) for w in words) for words in parts)
+    return all(_nothing(t, " ".join(words), alone, choices) or all(_nothing(t, w, alone, choices) for w in words)
+               for words in parts)
 
 
 def _words(text: str) -> list[list[str]]:
@@ -112,11 +116,11 @@ def _words(text: str) -> list[list[str]]:
     return [words for words in parts if words]
 
 
-def _nothing(t: Turn, words: str, strict: bool) -> bool:
+def _nothing(t: Turn, words: str, strict: bool, choices: tuple[Choice, ...] = NOTHING) -> bool:
     own = t.seat.locale
     return any(reading.typed_choice(t.content, locale, words, (choice,))
                for locale in t.content.catalogs if locale == own or not (strict and _ASCII_WORD.match(words.lower()))
-               for choice in NOTHING)
+               for choice in choices)
 
 
 def forget_if_left(seat: Seat) -> None:

@@ -43,7 +43,7 @@ def archive(seat: Seat, flow: Flow, now: datetime) -> None:
     for name in sorted(names):
         if name.startswith(PERSISTENT_SLOT_PREFIXES) or name.startswith(PARTNER_PREFIX):
             continue
-        for key in (name, f"{name}_text"):
+        for key in (name, f"{name}_text", f"{name}_said"):
             if seat.slots.get(key) is not None:
                 answers[key] = seat.slots[key]
     seat.history.append({

@@ -58,13 +58,21 @@ def slot_param(t: Turn, name: str, slots: Mapping[str, Any]) -> Any:
     labels = t.content.slot_labels.get(name)
     if labels and value is not None:
         ids = value if isinstance(value, list) else [value]
-        param: dict[str, Any] = {"labels": [labels[i] for i in ids if isinstance(i, str) and i in labels]}
+        said = words_said_in(slots.get(f"{name}_said"))
+        param: dict[str, Any] = {"labels": [labels[i] for i in ids if isinstance(i, str) and i in labels and i not in said]}
+        own = ", ".join([*(said[i] for i in ids if isinstance(i, str) and i in said), *([str(own)] if own else [])])
         if own:
             param["text"] = own
         return param if (param["labels"] or own) else None
     if labels and own:
         return {"labels": [], "text": own}
     return value
+
+
+def words_said_in(value: object) -> dict[str, str]:
+    """Option id -> the person's own word for it, from a multi-select's `_said` slot (questions.words_said)."""
+    entries = value if isinstance(value, list) else []
+    return dict(entry.split("=", 1) for entry in entries if isinstance(entry, str) and "=" in entry)
 
 
 def choices(t: Turn, step: Question) -> tuple[Choice, ...]:

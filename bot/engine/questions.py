@@ -29,6 +29,8 @@ from bot.engine.text import (
 from bot.engine.turn import Turn
 
 COACHING_CHOICES = tuple(c.id for c in HINT_BUTTONS + KEEP_BUTTONS)
+# Beside a multi-select's slot: the person's own word for an option it picked ("small=humiliated").
+SAID = "_said"
 MIN_WORD_CHARACTERS = 2  # a text answer needs at least this many letters or digits (any script)
 MAX_HINTS = 2  # per step: a third version is taken without comment (no nagging)
 
@@ -213,7 +215,7 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
                 # word already finished (found trying Mend as a new user: it skipped this one unseen).
                 raise InvalidInput("system.done_nothing_picked")
             named = [i for i in outcome.ids if i not in (DONE, SKIP)]
-            finish_multi(t, frame, step, list(dict.fromkeys([*picks, *named])))
+            finish_multi(t, frame, step, list(dict.fromkeys([*picks, *named])), said=words_said(t, step, event.text, named))
             return
         if outcome.kind == "tie" and not step.allow_text:
             picks.extend(i for i in outcome.partial if i not in picks)
@@ -327,7 +329,32 @@ def asks_for_the_feeling(t: Turn, frame: Frame, step: MultiStep, event: TextRece
     return True
 
 
-def finish_multi(t: Turn, frame: Frame, step: MultiStep, chosen: list[str], own_words: bool = False) -> None:
+def words_said(t: Turn, step: MultiStep, text: str, ids: list[str]) -> list[str]:
+    """For the options a typed message picked by another word for them ("humiliated" for "small"), that word,
+    as `SAID` entries ("small=humiliated"): the draft and the summary say it in the person's words (tenth
+    new-user trial: "humiliated" came back as "small"). Numbers typed pick by place and keep no words."""
+    if any(ch.isdigit() for ch in text):
+        return []
+    catalog = t.content.catalog(t.seat.locale)
+    typed = f" {answers.normalise(text)} "
+    said = []
+    for option in ids:
+        key = step.option_labels.get(option, "")
+        if key not in catalog.messages or f" {answers.normalise(catalog.text(key))} " in typed:
+            continue  # the label itself was typed
+        word = next((a for a in catalog.aliases.get(key, ()) if answers.normalise(a)
+                     and f" {answers.normalise(a)} " in typed), None)
+        if word:
+            said.append(f"{option}={word}")
+    return said
+
+
+def finish_multi(t: Turn, frame: Frame, step: MultiStep, chosen: list[str], own_words: bool = False,
+                 said: list[str] | None = None) -> None:
+    if said and step.save_as:
+        t.seat.slots[f"{step.save_as}{SAID}"] = said
+    elif step.save_as:
+        t.seat.slots.pop(f"{step.save_as}{SAID}", None)
     typed_group, t.seat.typed_group = t.seat.typed_group, None
     if typed_group and chosen and not own_words and not set(chosen) & set(families.groups(step).get(typed_group[0], ())):
         # "hurt, angry" then Done with nothing from the Angry group: "angry" was a feeling they named,
@@ -347,7 +374,7 @@ def finish_multi(t: Turn, frame: Frame, step: MultiStep, chosen: list[str], own_
 
 def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     seat = t.seat
-    if step.if_nothing or runner.held_here(t, frame):  # "nothing" heard at a reason; held words asked about (heard.py)
+    if step.if_nothing or step.if_no_one or runner.held_here(t, frame):  # "nothing" heard at a reason; held words asked about (heard.py)
         outcome, words = heard.read(t, frame, step, event)
         if outcome == "handled":
             return
@@ -390,7 +417,7 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         raise InvalidInput("system.meta_words")
     if typed_skip(t, event.text):  # "skip", "idk" where there is no "Skip this": never kept as the answer
         raise InvalidInput("system.not_skippable")
-    text = checked_text(step, event.text)
+    text = checked_text(step, with_emoji_words(t, step, event.text))
     hints = draft.hints if draft else 0
     labels = coaching_labels(step, event)
     if step.check and step.rewrite in ("own", "regret") and not hint_label(labels) and about_them(text):
@@ -407,6 +434,10 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         seat.turn += 1
         t.send(f"coaching.hint.{problem}", choices=HINT_BUTTONS, prompt=True)
         return
+    if draft and not draft.editing:
+        # Words typed while the hint's buttons wait are a new version, not a reply to Mend: said so, because
+        # it replaces what the hint was about (found trying Mend as a new user: it happened without a word).
+        t.send("coaching.new_version")
     praise = positive_label(labels)
     note = f"{frame.flow}:{praise}" if praise else None
     # A short note, then on. Not the same one twice running for two parts of a message; a whole
@@ -554,6 +585,22 @@ def note_kept(slots: dict[str, SlotValue], step: Question) -> None:
     names = list(kept) if isinstance(kept, list) else []
     if step.save_as and step.save_as not in names:
         slots[HINT_KEPT] = [*names, step.save_as]
+
+
+# Emoji with one plain meaning, said in words where an answer stays with the person (a summary, their history):
+# "🤗" at "what would help you move on? (a hug, some time…)" is an answer (tenth new-user trial: it was asked
+# again for words). Never at a step whose words may reach the partner (`check`): "Next time, 🤗" is no offer.
+EMOJI_WORDS = {"🤗": "system.emoji_hug", "🫂": "system.emoji_hug"}
+
+
+def with_emoji_words(t: Turn, step: Question, raw: str) -> str:
+    """The answer with its meaning in words before it, when it is only emoji of one plain meaning."""
+    emoji = [ch for ch in clean_text(raw) if not ch.isspace() and ch not in "\ufe0f\u200d"]
+    keys = {EMOJI_WORDS.get(ch) for ch in emoji}
+    key = keys.pop() if len(keys) == 1 else None
+    if step.check or key is None:
+        return raw
+    return f"{t.content.catalog(t.seat.locale).text(key)} {clean_text(raw)}"
 
 
 def checked_text(step: Question, raw: str) -> str:
