@@ -515,6 +515,36 @@ def test_a_hedged_apology_is_still_a_non_apology(checker):
     assert set(checker.labels("I'm sorry I snapped at you earlier but you kind of deserved it.")) == {"non_apology"}
 
 
+@pytest.mark.parametrize("text", [
+    "funny you bring up my phone when you're on tiktok til 2am every night",
+    "you're making this so much bigger than it is, the whole table laughed",
+    "i guess we just remember that night differently, i was with you most of the time",
+    "je crois juste qu'on se souvient pas de la soirée de la même façon",
+    "ghir kelma wa7da, ma tdirch mnha 9adiya kbira",
+    "راكي مكبرة الموضوع بزاف، غير ميساج من زميلة",
+])
+def test_quiet_defensiveness_from_rounds_c65_c66_is_seen_by_a_pattern(content, text):
+    assert "defensiveness" in pattern_labels(content.lexicons.values(), text)
+
+
+@pytest.mark.parametrize("text", [
+    "i'm sorry i forgot to grab the kids from practice, but work was absolutely insane today and my phone died",
+    "je suis désolée pour hier soir mais j'avais eu une journée de merde au boulot, j'étais à bout",
+    "sm7li walakin kont 3iyan bzaf mn lkhdma, ma kanch 3ndi l9lb nhdr m3a 7ta wa7d",
+])
+def test_an_apology_that_turns_into_a_defence_is_also_named_a_non_apology(checker, text):
+    """Session 27 (rounds c65/c66): "sorry…, but <the defence>" is the issue's "sorry, but…"."""
+    labels = set(checker.labels(text))
+    assert {"defensiveness", "non_apology"} <= labels and "good_apology" not in labels
+
+
+@pytest.mark.parametrize("text", ["désolé d'avoir crié, mais j'aimerais qu'on en reparle calmement demain",
+                                  "I'm sorry I snapped. But I love you and I want to fix this."])
+def test_an_apology_followed_by_a_wish_is_not_a_non_apology(checker, text):
+    # the rule above needs a defence to be seen; a wish after the "but" is not one
+    assert not {"non_apology", "defensiveness"} & set(checker.labels(text))
+
+
 @pytest.mark.parametrize("text", ["ok 🙄", "great job as usual 🙄", "oh la pauvre, madame est fatiguée 🙄",
                                   "you were on your phone the whole train ride 🙄"])  # "train", but at them
 def test_an_eye_roll_at_the_partner_is_contempt(content, text):

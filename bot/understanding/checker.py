@@ -42,6 +42,15 @@ DEFENSIVENESS = LABELS.index("defensiveness")
 ATTACK_DEFENSIVENESS = 0.7
 MIN_WORDS_FOR_MODEL = 2  # "whatever." and "ok" say too little for a sentence vector
 _WORD = re.compile(r"\w+")
+# "I'm sorry I forgot the kids, but work was insane": an apology that turns ("but", "mais", "walakin", "لكن") into a
+# defence is the non-apology the issue names "sorry, but…", and dev labels it both ways (34 of the 55 such drafts).
+# The model reads the defence and often not the hedge; where the defence is seen, the hedge is named too (dev,
+# cross-validated: non_apology recall 0.877 -> 0.886, precision unchanged; the unseen rounds unchanged).
+_APOLOGY_THEN_TURN = re.compile(
+    r"(?:^|[\s,.;!?])(?:sorry|apologi[sz]e|d[ée]sol[ée]e?s?|pardon|excuse[- ]moi|sm[7h]i?li|sme7 l[iy]a|sam7ini?"
+    r"|سمح ?ل[يى]|سمحي ?ل[يى]|سامحين?[يى]|[أاآ]سف|[أاآ]سفة|متأسف|[أا]عتذر)(?=[\s,.;!?]|$)[^.!?؟]{0,120}?"
+    r"(?:^|[\s,.;!?،])(?:but|though|however|mais|cependant|pourtant|walakin|walakine|walaken|ms|bs7|لكن|ولكن|لكنني|لاكن|بس)"
+    r"(?=[\s,.;!?،]|$)", re.IGNORECASE)
 
 
 def pattern_labels(lexicons: Iterable[Lexicon], text: str) -> set[str]:
@@ -147,6 +156,9 @@ def decide(lexicons: Iterable[Lexicon], text: str, probabilities: npt.NDArray[np
             # on dev, cross-validated, unchanged). A counter-attack a pattern sees still counts.
             confident.discard("defensiveness")
         found |= confident
+    if "defensiveness" in found and _APOLOGY_THEN_TURN.search(text):
+        found.add("non_apology")
+        hedged = True
     if hedged:
         # The model's good_apology rises on "I'm sorry I snapped at you" whatever follows it; when a
         # pattern has seen the hedge ("…but you kind of deserved it"), praising the apology as a
