@@ -508,6 +508,24 @@ def test_a_real_apology_is_never_told_it_is_a_non_apology(checker, text):
     assert set(checker.labels(text)) == {"good_apology"}
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("ana ghlt, glt lih kalam khayb 9dam mo", {"good_apology"}),
+    ("ghlt, walakin rah kont 3yan bzaf", {"defensiveness"}),
+    ("wah akid, nta dima lmskin w lmdlom", {"contempt"}),
+    ("J'ai claqué la porte, c'est vrai, mais avoue que tu m'avais bien cherché", {"defensiveness"}),
+])
+def test_the_eleventh_new_user_trial_s_drafts(checker, text, expected):
+    """Owning in Darija was told it answers back, Darija sarcasm went unnoticed, and « avoue que tu m'avais
+    bien cherché » was praised as honest ownership."""
+    assert set(checker.labels(text)) == expected
+
+
+def test_owning_with_no_defensive_phrase_is_never_told_it_answers_back(checker):
+    # session 27 tried letting a confident model's defensiveness stand beside owning (unseen rounds: recall
+    # +0.01) and this, from a new-user trial, came back defensive: not kept
+    assert "defensiveness" not in checker.labels("it was my fault, i was mean to him")
+
+
 def test_a_hedged_apology_is_still_a_non_apology(checker):
     assert "non_apology" in checker.labels("I'm sorry I yelled, but you were being impossible.")
     assert "good_apology" not in checker.labels("I'm sorry you feel that way.")
@@ -919,6 +937,7 @@ def test_no_second_nag_after_two_hints(content):
     assert t.effects[-1].key == "repair.my_part"
     t = go(content, t.state, checked(content, "You never ever help."))
     assert t.effects[-1].key == "coaching.hint.criticism"
+    assert "coaching.still" in [e.key for e in t.effects if hasattr(e, "key")]  # not the same words unexplained
     t = press(content, t, "lint_edit")
     t = go(content, t.state, checked(content, "You never help, honestly."))
     assert t.state.seats["a"].slots["my_part"] == "You never help, honestly."  # the third version is taken as is

@@ -5,12 +5,15 @@ services and SQLite, and once over the fake Telegram Bot API."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 
 import pytest
 
+from bot.engine import Frame, Seat, SessionState, TextReceived, advance
 from tests.helpers import Persona, reach_my_part
 from tests.telegram_harness import running_bot
 
+NOW = datetime(2026, 12, 4, 23, 10, tzinfo=timezone.utc)
 SEAMS = ("(left blank)", "?.", "..", "I'll I'll", "I'll I will", "None")
 
 
@@ -152,6 +155,18 @@ async def test_a_feeling_typed_in_other_words_than_the_label_comes_back_in_those
     message = message_of(alice.text_of(next(s for s in reversed(alice.inbox) if s.key == "repair.draft")))
     assert "humiliated" in message and "small" not in message, message
     assert "hurt" in message and "humiliated" in summary and "small" not in summary
+
+
+@pytest.mark.parametrize("locale, typed, said", [("en", "hurt, humiliated", ["small=humiliated"]),
+                                                 ("fr", "blessé, humilié", None), ("en", "hurt, small", None)])
+def test_a_feeling_in_other_words_is_kept_in_english_only(content, locale, typed, said):
+    """Found by review: French and Arabic drafts give feelings in forms that need no agreement; a typed
+    adjective beside them read "de la peine et humiliée". There the option's own words stay; a label typed
+    as it is needs no other words."""
+    seat = Seat(stack=[Frame("repair", "their_feelings", 1)], turn=5, consented_at=NOW.isoformat(), adult=True,
+                locale=locale)
+    t = advance(content, SessionState(seats={"a": seat}), "a", TextReceived(typed), NOW)
+    assert t.state.seats["a"].slots.get("their_feelings_said") == said
 
 
 async def finish_after_my_part(p: Persona) -> list[str]:

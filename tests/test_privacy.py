@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.console import ConsoleChat
 from bot.content.model import saved_slot
 from bot.engine import Seat, SessionState
+from bot.services.privacy import as_shown
 from tests.helpers import Persona, choose_followup, walk_repair
 from tests.telegram_harness import running_bot
 
@@ -273,3 +274,10 @@ async def test_export_speaks_the_persons_language(conversation):
     assert sentences["ar"][0].startswith("كل ما يحفظه Mend") and "/export" in sentences["ar"][1]
     assert sentences["en"][0].startswith("Everything Mend stores")
     assert len({s for triple in sentences.values() for s in triple}) == 9  # nothing left in another language
+
+
+def test_the_export_shows_a_feeling_typed_in_other_words_as_typed_never_its_id(content):
+    """Found by review: /export listed "their_feelings_said": ["small=humiliated"], an id beside the word."""
+    shown = as_shown({"their_feelings": ["small", "hurt"], "their_feelings_said": ["small=humiliated"]},
+                     content, content.catalog("en"))
+    assert shown["their_feelings_said"] == ["humiliated"] and "small" not in json.dumps(shown["their_feelings_said"])

@@ -591,3 +591,22 @@ def test_skip_typed_at_people_to_ask_is_a_plain_skip_and_a_name_is_kept(content)
     assert "safety_plan.help_people_nothing" not in keys and keys[-1] == "safety_plan.professionals"
     t, keys = say(content, at_help_people(), "my sister Nora 0612345678")
     assert t.state.seats["a"].slots["safety_plan_help_people"] == "my sister Nora 0612345678"
+
+
+@pytest.mark.parametrize("typed", ["no one, skip", "personne, passer", "no one at all", "literally no one",
+                                   "i have no one to ask", "none"])
+def test_no_one_with_a_skip_or_in_other_words_is_still_heard(content, typed):
+    """Found by review: "no one, skip" was kept as the person to call."""
+    locale = "fr" if typed.startswith("personne") else "en"
+    t, keys = say(content, at_help_people(locale), typed)
+    assert keys[:2] == ["safety_plan.help_people_nothing", "safety_plan.help_people"]
+    assert "safety_plan_help_people" not in t.state.seats["a"].slots
+
+
+def test_the_emoji_for_a_hug_is_no_answer_in_the_safety_plan(content):
+    """Found by review: "a hug 🤗" was kept as a warning sign; only "what would help you move on" reads it."""
+    state = at_reasons()
+    state.seats["a"].stack[-1] = Frame("safety_plan", "warning_signs", 1)
+    with pytest.raises(InvalidInput) as refused:
+        say(content, state, "🤗")
+    assert refused.value.key == "system.needs_words"

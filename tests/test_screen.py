@@ -630,3 +630,15 @@ def test_not_really_feeling_safe_at_home_said_in_passing_is_heard(screen):
     # The tenth new-user trial: said in passing at "what set you up", it was kept as an answer and never asked about.
     verdict = screen.verdict("work stress mostly. and tbh i dont really feel safe at home lately so im always on edge")
     assert verdict.route == "ipv" and verdict.urgent, verdict
+
+
+@pytest.mark.parametrize("text, route", [
+    ("un peu effrayé par son ton", "ipv"),
+    ("je suis un peu effrayée par son ton quand il crie", "ipv"),
+    ("mon chef m'a effrayée par sa voix ce matin", "none"),
+    ("j'ai peur de son ton de prof quand il corrige mes copies lol", "none"),
+])
+def test_frightened_by_his_tone_is_fear_in_french_too(screen, text, route):
+    """Eleventh new-user trial: « un peu effrayé par son ton » got no check, where "scared of him when he yells"
+    does; a boss or a teacher's tone stays quiet."""
+    assert screen.verdict(text).route == route

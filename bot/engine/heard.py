@@ -71,7 +71,11 @@ def read(t: Turn, frame: Frame, step: TextStep, event: Event) -> tuple[Outcome, 
             seat.nothing_heard_turn = None
             t.send("system.reason_kept", {"heard": shown_back(kept)})
         return None, None
-    if means_nothing(t, event.text, skips=step.if_nothing is not None):
+    # At a "no one" question a message that is only "skip" or "pass" is a skip; "no one, skip" and "none" are still
+    # heard (found by review: "no one, skip" was kept as the person to call).
+    only_a_skip = (step.if_no_one is not None and reading.typed_choice(t.content, seat.locale, event.text, NOTHING[1:])
+                   and not reading.typed_choice(t.content, seat.locale, event.text, NOTHING[:1]))
+    if not only_a_skip and means_nothing(t, event.text):
         if heard_just_before:  # skipped now, and said so: the reason kept named, or "add one later"
             seat.nothing_heard_turn = None
             if kept:
@@ -92,21 +96,18 @@ def read(t: Turn, frame: Frame, step: TextStep, event: Event) -> tuple[Outcome, 
     return None, None
 
 
-def means_nothing(t: Turn, text: str, skips: bool = True) -> bool:
+def means_nothing(t: Turn, text: str) -> bool:
     """Every part of the message ("no, nothing", "nope nothing", "rien. walou", "nothing tbh") is a
     word or phrase for nothing or a skip, in any language Mend speaks (people write in the language
     they think in), filler and emoticons aside. In another language than the person's, a word of three
-    letters or fewer doesn't count: "Nan" is a grandmother in English before it is "no" in French.
-    `skips`: whether "skip" counts as nothing too (at a reason for living; at "no one" questions it is a skip)."""
-    choices = NOTHING if skips else NOTHING[:1]
-    if _nothing(t, text.strip(), strict=len(text.split()) == 1, choices=choices):  # a whole phrase ("not really", "à quoi bon")
+    letters or fewer doesn't count: "Nan" is a grandmother in English before it is "no" in French."""
+    if _nothing(t, text.strip(), strict=len(text.split()) == 1):  # a whole phrase ("not really", "à quoi bon")
         return True
     parts = _words(text)
     if not parts:  # "hmm", "um…": only filler, nothing written
         return any(ch.isalnum() for ch in text)
     alone = sum(map(len, parts)) == 1  # one short word alone may be a name ("Nan"); beside others it isn't
-    return all(_nothing(t, " ".join(words), alone, choices) or all(_nothing(t, w, alone, choices) for w in words)
-               for words in parts)
+    return all(_nothing(t, " ".join(words), alone) or all(_nothing(t, w, alone) for w in words) for words in parts)
 
 
 def _words(text: str) -> list[list[str]]:
@@ -116,11 +117,11 @@ def _words(text: str) -> list[list[str]]:
     return [words for words in parts if words]
 
 
-def _nothing(t: Turn, words: str, strict: bool, choices: tuple[Choice, ...] = NOTHING) -> bool:
+def _nothing(t: Turn, words: str, strict: bool) -> bool:
     own = t.seat.locale
     return any(reading.typed_choice(t.content, locale, words, (choice,))
                for locale in t.content.catalogs if locale == own or not (strict and _ASCII_WORD.match(words.lower()))
-               for choice in choices)
+               for choice in NOTHING)
 
 
 def forget_if_left(seat: Seat) -> None:

@@ -333,9 +333,11 @@ def words_said(t: Turn, step: MultiStep, text: str, ids: list[str]) -> list[str]
     """For the options a typed message picked by another word for them ("humiliated" for "small"), that word,
     as `SAID` entries ("small=humiliated"): the draft and the summary say it in the person's words (tenth
     new-user trial: "humiliated" came back as "small"). Numbers typed pick by place and keep no words."""
-    if any(ch.isdigit() for ch in text):
-        return []
     catalog = t.content.catalog(t.seat.locale)
+    if any(ch.isdigit() for ch in text) or catalog.locale.split("-")[0] != "en":
+        # French and Arabic drafts give a feeling in a form that needs no agreement ("le sentiment de ne pas
+        # compter"); a typed adjective beside it would not agree (found by review: "de la peine et humiliée").
+        return []
     typed = f" {answers.normalise(text)} "
     said = []
     for option in ids:
@@ -430,6 +432,9 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         labels = tuple(label for label in labels if label != "good_apology")
     problem = hint_label(labels) if hints < MAX_HINTS else None
     if problem:  # one kind hint per draft version; never blocks, never edits the words
+        if draft and draft.category == problem:
+            # the same words of a hint twice read as if the new version went unseen (eleventh new-user trial)
+            t.send("coaching.still")
         seat.draft = Draft(frame.at, text, problem, hints + 1)
         seat.turn += 1
         t.send(f"coaching.hint.{problem}", choices=HINT_BUTTONS, prompt=True)
@@ -587,10 +592,11 @@ def note_kept(slots: dict[str, SlotValue], step: Question) -> None:
         slots[HINT_KEPT] = [*names, step.save_as]
 
 
-# Emoji with one plain meaning, said in words where an answer stays with the person (a summary, their history):
-# "🤗" at "what would help you move on? (a hug, some time…)" is an answer (tenth new-user trial: it was asked
-# again for words). Never at a step whose words may reach the partner (`check`): "Next time, 🤗" is no offer.
+# Emoji with one plain meaning, said in words at the questions that suggest that meaning: "🤗" at "what would
+# help you move on? (a hug, some time…)" is an answer (tenth new-user trial: it was asked again for words).
+# Only there (found by review: "a hug 🤗" became a partner's name in an invitation and a safety-plan warning sign).
 EMOJI_WORDS = {"🤗": "system.emoji_hug", "🫂": "system.emoji_hug"}
+EMOJI_ANSWERS = frozenset({"move_on"})  # the slots of the questions that suggest a hug
 
 
 def with_emoji_words(t: Turn, step: Question, raw: str) -> str:
@@ -598,7 +604,7 @@ def with_emoji_words(t: Turn, step: Question, raw: str) -> str:
     emoji = [ch for ch in clean_text(raw) if not ch.isspace() and ch not in "\ufe0f\u200d"]
     keys = {EMOJI_WORDS.get(ch) for ch in emoji}
     key = keys.pop() if len(keys) == 1 else None
-    if step.check or key is None:
+    if step.check or key is None or step.save_as not in EMOJI_ANSWERS:
         return raw
     return f"{t.content.catalog(t.seat.locale).text(key)} {clean_text(raw)}"
 

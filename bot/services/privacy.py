@@ -36,6 +36,9 @@ def as_shown(slots: dict[str, SlotValue], content: Content, catalog: Catalog) ->
     words in the catalog (none today) would stay as it is rather than fail the export."""
     shown: dict[str, SlotValue] = {}
     for name, value in slots.items():
+        if name.endswith("_said") and isinstance(value, list):  # "small=humiliated": the word they typed, no id
+            shown[name] = [str(entry).split("=", 1)[-1] for entry in value]
+            continue
         labels = content.slot_labels.get(name)
         if not labels or not isinstance(value, (str, list)):
             shown[name] = value
