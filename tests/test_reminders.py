@@ -380,7 +380,9 @@ async def test_opening_a_nudge_asks_its_first_question_once(alice, clock, conver
 
 
 @pytest.mark.parametrize("typed, zone", [("ohio", "America/New_York"), ("texas", "America/Chicago"),
-                                         ("California", "America/Los_Angeles"), ("montreal", "America/Toronto")])
+                                         ("California", "America/Los_Angeles"), ("montreal", "America/Toronto"),
+                                         ("arizona", "America/Phoenix"), ("hawaii", "Pacific/Honolulu"),
+                                         ("alaska", "America/Anchorage")])
 async def test_a_us_state_or_canadian_province_typed_at_the_timezone_picks_its_city(alice, typed, zone):
     """Ninth new-user trial: "ohio" at the timezone question was not understood."""
     await alice.onboard()

@@ -1,5 +1,5 @@
 """Long grouped questions, groups first: the feelings (23 words in six families) or the timezones
-(31 cities in four regions) are offered as their groups, then the options of the chosen group with
+(43 places in five groups) are offered as their groups, then the options of the chosen group with
 a way back to the others. Pure; the engine keeps the open group in `Seat.family`.
 
 Typing works at every level: an option's own words pick it whichever group is open, and a group's
