@@ -610,3 +610,12 @@ def test_the_emoji_for_a_hug_is_no_answer_in_the_safety_plan(content):
     with pytest.raises(InvalidInput) as refused:
         say(content, state, "🤗")
     assert refused.value.key == "system.needs_words"
+
+
+def test_no_one_at_people_and_places_is_heard_and_places_are_suggested(content):
+    """Eleventh new-user trial: "no one" was kept at "people and places that take your mind off things"."""
+    state = at_reasons()
+    state.seats["a"].stack[-1] = Frame("safety_plan", "people_places", 1)
+    t, keys = say(content, state, "no one")
+    assert keys[:2] == ["safety_plan.people_places_nothing", "safety_plan.people_places"]
+    assert "safety_plan_people_places" not in t.state.seats["a"].slots
