@@ -81,10 +81,10 @@ def pick_thresholds(lexicons, dev, probabilities) -> dict[str, float]:
 def weakest_first(lexicons, dev, probabilities, chosen, patterns) -> dict[str, float]:
     """Then, the problem labels together: one threshold at a time moves if that lifts the weakest label's
     weaker figure (then the next weakest, and so on) with dev's neutral drafts still within NEUTRAL_MAX.
-    Added in session 27: the steps above pick each label alone and then quiet the neutral drafts one
-    raise at a time, and with rounds c65/c66 in dev they left defensiveness at 0.65 (dev 0.92/0.81; on the
-    unseen rounds recall 0.81 -> 0.79) where 0.6 with non_apology at 0.55 fits the same limit with every
-    label's weaker figure at least as strong (dev: defensiveness 0.90/0.83; unseen: 0.85/0.81)."""
+    Added in session 27: the steps above pick each label alone, then quiet the neutral drafts one raise at a
+    time, and one label's pick can cost another's (a cached replay of that session's dev found a better
+    balance this way). On the shipped model it moved nothing: the thresholds it starts from were already the
+    best it could find within NEUTRAL_MAX and HARSH_MIN."""
     texts = [d.text for d in dev]
     neutral = sum(1 for d in dev if not d.labels)
     chosen = {label: max(t, HARSH_MIN) if label in HARSH else t for label, t in chosen.items()}

@@ -636,6 +636,8 @@ def test_not_really_feeling_safe_at_home_said_in_passing_is_heard(screen):
     ("un peu effrayé par son ton", "ipv"),
     ("je suis un peu effrayée par son ton quand il crie", "ipv"),
     ("mon chef m'a effrayée par sa voix ce matin", "none"),
+    ("Je suis effrayée par sa colère, ma soeur me dit de partir.", "ipv"),  # a witness is no exception (review)
+    ("Son ton m'effraie", "ipv"),
     ("j'ai peur de son ton de prof quand il corrige mes copies lol", "none"),
 ])
 def test_frightened_by_his_tone_is_fear_in_french_too(screen, text, route):

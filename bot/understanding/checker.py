@@ -47,10 +47,14 @@ _WORD = re.compile(r"\w+")
 # The model reads the defence and often not the hedge; where the defence is seen, the hedge is named too (dev,
 # cross-validated: non_apology recall 0.877 -> 0.886, precision unchanged; the unseen rounds unchanged).
 _APOLOGY_THEN_TURN = re.compile(
-    r"(?:^|[\s,.;!?])(?:sorry|apologi[sz]e|d[ée]sol[ée]e?s?|pardon|excuse[- ]moi|sm[7h]i?li|sme7 l[iy]a|sam7ini?"
-    r"|سمح ?ل[يى]|سمحي ?ل[يى]|سامحين?[يى]|[أاآ]سف|[أاآ]سفة|متأسف|[أا]عتذر)(?=[\s,.;!?]|$)[^.!?؟]{0,120}?"
+    r"(?:^|[\s,.;!?])(?:sorry|apologi[sz]e|d[ée]sol[ée]e?s?|pardon|excuse[- ]moi|sm[7h]i?li|sma[7h]li|sme7 l[iy]a|sam7ini?"
+    r"|سمح ?ل[يى]|سمحي ?ل[يى]|سامحين?[يى]|[أاآ]سف|[أاآ]سفة|متأسف|[أا]عتذر)(?=[\s,.;!?،]|$)[^.!?؟]{0,120}?"
     r"(?:^|[\s,.;!?،])(?:but|though|however|mais|cependant|pourtant|walakin|walakine|walaken|ms|bs7|لكن|ولكن|لكنني|لاكن|بس)"
     r"(?=[\s,.;!?،]|$)", re.IGNORECASE)
+# ...unless the draft owns it anyway ("…, but I was overwhelmed. That's on me."; found by review).
+_OWNED_ANYWAY = re.compile(r"that'?s on me|my fault|no excuse|not an excuse|i should have|i want to do better|ma faute"
+                           r"|pas une excuse|j'aurais d[uû]|c'[ée]tait injuste|machi 3od?r|ماشي عذر|ليس عذرا|غلطتي",
+                           re.IGNORECASE)
 
 
 def pattern_labels(lexicons: Iterable[Lexicon], text: str) -> set[str]:
@@ -156,7 +160,7 @@ def decide(lexicons: Iterable[Lexicon], text: str, probabilities: npt.NDArray[np
             # on dev, cross-validated, unchanged). A counter-attack a pattern sees still counts.
             confident.discard("defensiveness")
         found |= confident
-    if "defensiveness" in found and _APOLOGY_THEN_TURN.search(text):
+    if "defensiveness" in found and _APOLOGY_THEN_TURN.search(text) and not _OWNED_ANYWAY.search(text):
         found.add("non_apology")
         hedged = True
     if hedged:
