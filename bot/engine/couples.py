@@ -29,7 +29,7 @@ from bot.engine.events import (
 )
 from bot.engine.frames import advance_past, current, finish_frame, idle, in_flow, in_interrupt, new_frame
 from bot.engine.prompts import params_for, system_params
-from bot.engine.state import CoupleLink, Frame, Invite, SlotValue, Waiting
+from bot.engine.state import SAID, CoupleLink, Frame, Invite, SlotValue, Waiting
 from bot.engine.turn import CONTINUE, PAUSE, Next, Turn, joint_on
 
 WAIT_NUDGE_AFTER = timedelta(hours=6)  # nudge the slower partner at most this often (§5 "gently and rarely")
@@ -158,10 +158,10 @@ def reveal(slot: str, author: Turn, reader: Turn) -> None:
     name = PARTNER_PREFIX + slot
     reader.seat.slots.pop(name, None)
     reader.seat.slots.pop(f"{name}_text", None)
-    reader.seat.slots.pop(f"{name}_said", None)
+    reader.seat.slots.pop(f"{name}{SAID}", None)
     value = author.seat.slots.get(slot)
     own_words = author.seat.slots.get(f"{slot}_text")
-    said = author.seat.slots.get(f"{slot}_said")  # their own word for a picked option, part of the same answer
+    said = author.seat.slots.get(f"{slot}{SAID}")  # their own word for a picked option, part of the same answer
     if slot not in author.seat.consents or (value is None and not own_words):
         return
     if value is not None:
@@ -169,7 +169,7 @@ def reveal(slot: str, author: Turn, reader: Turn) -> None:
     if own_words:
         reader.seat.slots[f"{name}_text"] = own_words
     if value is not None and said:
-        reader.seat.slots[f"{name}_said"] = said
+        reader.seat.slots[f"{name}{SAID}"] = said
     key = f"couple.reveal.{slot}"
     if in_interrupt(reader):  # in /sos or on a break: their partner's words wait until they're back
         reader.seat.held.append(key)

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.content.model import PARTNER_PREFIX, PERSISTENT_SLOT_PREFIXES, QUESTION_TYPES, Step
 from bot.engine import support
-from bot.engine.state import Frame
+from bot.engine.state import SAID, Frame
 from bot.engine.turn import Turn, joint_on
 
 
@@ -168,6 +168,6 @@ def forget_answers(t: Turn, flow_id: str) -> None:
             for name in (step.save_as, PARTNER_PREFIX + step.save_as):
                 seat.slots.pop(name, None)
                 seat.slots.pop(f"{name}_text", None)
-                seat.slots.pop(f"{name}_said", None)
+                seat.slots.pop(f"{name}{SAID}", None)
             if step.save_as in seat.consents:
                 seat.consents = [c for c in seat.consents if c != step.save_as]

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.content.model import PARTNER_PREFIX, PERSISTENT_SLOT_PREFIXES, Flow, saved_slot
 from bot.engine import reminders
-from bot.engine.state import Seat
+from bot.engine.state import SAID, Seat
 
 MAX_LISTED = 10  # /history shows the latest ten with buttons; /export has them all
 PICK_SLOT = "history_pick"  # the /history question whose options (open_1..open_10) follow the entries
@@ -43,7 +43,7 @@ def archive(seat: Seat, flow: Flow, now: datetime) -> None:
     for name in sorted(names):
         if name.startswith(PERSISTENT_SLOT_PREFIXES) or name.startswith(PARTNER_PREFIX):
             continue
-        for key in (name, f"{name}_text", f"{name}_said"):
+        for key in (name, f"{name}_text", f"{name}{SAID}"):
             if seat.slots.get(key) is not None:
                 answers[key] = seat.slots[key]
     seat.history.append({

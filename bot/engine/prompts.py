@@ -10,6 +10,7 @@ from bot.engine import families, history, reading, reminders, support, times
 from bot.engine.effects import Choice
 from bot.engine.frames import current, main_frame
 from bot.engine.rewrite import HINT_ORDER
+from bot.engine.state import SAID
 from bot.engine.text import shown_back
 from bot.engine.turn import Turn
 
@@ -58,7 +59,7 @@ def slot_param(t: Turn, name: str, slots: Mapping[str, Any]) -> Any:
     labels = t.content.slot_labels.get(name)
     if labels and value is not None:
         ids = value if isinstance(value, list) else [value]
-        said = words_said_in(slots.get(f"{name}_said"))
+        said = words_said_in(slots.get(f"{name}{SAID}"))
         param: dict[str, Any] = {"labels": [labels[i] for i in ids if isinstance(i, str) and i in labels and i not in said]}
         own = ", ".join([*(said[i] for i in ids if isinstance(i, str) and i in said), *([str(own)] if own else [])])
         if own:
@@ -70,7 +71,7 @@ def slot_param(t: Turn, name: str, slots: Mapping[str, Any]) -> Any:
 
 
 def words_said_in(value: object) -> dict[str, str]:
-    """Option id -> the person's own word for it, from a multi-select's `_said` slot (questions.words_said)."""
+    """Option id -> the person's own word for it, from a multi-select's `SAID` slot (questions.words_said)."""
     entries = value if isinstance(value, list) else []
     return dict(entry.split("=", 1) for entry in entries if isinstance(entry, str) and "=" in entry)
 

@@ -17,7 +17,7 @@ from bot.engine.frames import HINT_KEPT, NOTED, current
 from bot.engine.prompts import HINT_BUTTONS, KEEP_BUTTONS, kept_answer, params_for, prompt
 from bot.engine.prompts import choices as prompt_choices  # "choices" is also this module's word for options
 from bot.engine.rewrite import hint_label, positive_label, scaffold
-from bot.engine.state import Draft, Frame, SlotValue
+from bot.engine.state import SAID, Draft, Frame, SlotValue
 from bot.engine.text import (
     about_them,
     clean_text,
@@ -29,8 +29,6 @@ from bot.engine.text import (
 from bot.engine.turn import Turn
 
 COACHING_CHOICES = tuple(c.id for c in HINT_BUTTONS + KEEP_BUTTONS)
-# Beside a multi-select's slot: the person's own word for an option it picked ("small=humiliated").
-SAID = "_said"
 MIN_WORD_CHARACTERS = 2  # a text answer needs at least this many letters or digits (any script)
 MAX_HINTS = 2  # per step: a third version is taken without comment (no nagging)
 

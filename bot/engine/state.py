@@ -11,6 +11,9 @@ from typing import Any
 # What a slot holds: an option id, several option ids, free text, or a flag (reminder_off).
 SlotValue = str | list[str] | bool
 StepRef = tuple[str, str]  # (flow id, step id)
+# Beside a multi-select's slot: the person's own words for options it picked ("small=humiliated"), so the
+# summary and the draft say "humiliated" (questions.words_said).
+SAID = "_said"
 
 
 @dataclass

@@ -14,7 +14,7 @@ import aiosqlite
 from bot.content.model import PARTNER_PREFIX, Catalog, Content
 from bot.engine.frames import HINT_KEPT, NOTED
 from bot.engine.history import KEPT_PREFIX
-from bot.engine.state import Seat, SessionState, SlotValue
+from bot.engine.state import SAID, Seat, SessionState, SlotValue
 from bot.storage import personal_data, repo
 from bot.storage.repo import iso
 
@@ -36,7 +36,7 @@ def as_shown(slots: dict[str, SlotValue], content: Content, catalog: Catalog) ->
     words in the catalog (none today) would stay as it is rather than fail the export."""
     shown: dict[str, SlotValue] = {}
     for name, value in slots.items():
-        if name.endswith("_said") and isinstance(value, list):  # "small=humiliated": the word they typed, no id
+        if name.endswith(SAID) and isinstance(value, list):  # "small=humiliated": the word they typed, no id
             shown[name] = [str(entry).split("=", 1)[-1] for entry in value]
             continue
         labels = content.slot_labels.get(name)
