@@ -82,18 +82,17 @@ def weakest_first(lexicons, dev, probabilities, chosen, patterns) -> dict[str, f
     """Then, the problem labels together: one threshold at a time moves if that lifts the weakest label's
     weaker figure (then the next weakest, and so on) with dev's neutral drafts still within NEUTRAL_MAX.
     Added in session 27: the steps above pick each label alone, then quiet the neutral drafts one raise at a
-    time, and one label's pick can cost another's (a cached replay of that session's dev found a better
-    balance this way). On the shipped model it moved nothing: the thresholds it starts from were already the
-    best it could find within NEUTRAL_MAX and HARSH_MIN."""
+    time, and one label's pick can cost another's. The choice sits on plateaus: in that session's training
+    run it shipped defensiveness 0.65, while a replay on vectors encoded in other batches picked 0.6 (dev,
+    cross-validated, 0.90/0.83 either side of a 7.0% neutral limit). The unseen rounds decide between retrains."""
     texts = [d.text for d in dev]
-    neutral = sum(1 for d in dev if not d.labels)
     chosen = {label: max(t, HARSH_MIN) if label in HARSH else t for label, t in chosen.items()}
 
     def key(thresholds) -> tuple[bool, tuple[float, ...]]:
         figures = score(dev, labels_from(lexicons, texts, probabilities, thresholds, patterns))
         weaker = sorted(round(min(figures["labels"][label]["precision"], figures["labels"][label]["recall"]), 3)
                         for label in PROBLEMS)
-        return figures["neutral_flagged"] * neutral <= NEUTRAL_MAX * neutral + 1e-9, tuple(weaker)
+        return figures["neutral_flagged"] <= NEUTRAL_MAX + 1e-9, tuple(weaker)
 
     best = key(chosen)
     for _ in range(3):  # passes; each move must strictly improve, so this ends

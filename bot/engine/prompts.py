@@ -10,7 +10,7 @@ from bot.engine import families, history, reading, reminders, support, times
 from bot.engine.effects import Choice
 from bot.engine.frames import current, main_frame
 from bot.engine.rewrite import HINT_ORDER
-from bot.engine.state import SAID
+from bot.engine.state import SAID, said_words
 from bot.engine.text import shown_back
 from bot.engine.turn import Turn
 
@@ -59,7 +59,7 @@ def slot_param(t: Turn, name: str, slots: Mapping[str, Any]) -> Any:
     labels = t.content.slot_labels.get(name)
     if labels and value is not None:
         ids = value if isinstance(value, list) else [value]
-        said = words_said_in(slots.get(f"{name}{SAID}"))
+        said = said_words(slots.get(f"{name}{SAID}"))
         param: dict[str, Any] = {"labels": [labels[i] for i in ids if isinstance(i, str) and i in labels and i not in said]}
         own = ", ".join([*(said[i] for i in ids if isinstance(i, str) and i in said), *([str(own)] if own else [])])
         if own:
@@ -68,12 +68,6 @@ def slot_param(t: Turn, name: str, slots: Mapping[str, Any]) -> Any:
     if labels and own:
         return {"labels": [], "text": own}
     return value
-
-
-def words_said_in(value: object) -> dict[str, str]:
-    """Option id -> the person's own word for it, from a multi-select's `SAID` slot (questions.words_said)."""
-    entries = value if isinstance(value, list) else []
-    return dict(entry.split("=", 1) for entry in entries if isinstance(entry, str) and "=" in entry)
 
 
 def choices(t: Turn, step: Question) -> tuple[Choice, ...]:

@@ -342,8 +342,8 @@ def words_said(t: Turn, step: MultiStep, text: str, ids: list[str]) -> list[str]
         key = step.option_labels.get(option, "")
         if key not in catalog.messages or f" {answers.normalise(catalog.text(key))} " in typed:
             continue  # the label itself was typed
-        word = next((a for a in catalog.aliases.get(key, ()) if answers.normalise(a)
-                     and f" {answers.normalise(a)} " in typed), None)
+        word = next((a for a in catalog.aliases.get(key, ()) if (folded := answers.normalise(a))
+                     and f" {folded} " in typed), None)
         if word:
             said.append(f"{option}={word}")
     return said

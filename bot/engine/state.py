@@ -16,6 +16,12 @@ StepRef = tuple[str, str]  # (flow id, step id)
 SAID = "_said"
 
 
+def said_words(value: object) -> dict[str, str]:
+    """Option id -> the person's own word for it, from a multi-select's `SAID` slot ("small=humiliated")."""
+    entries = value if isinstance(value, list) else []
+    return dict(entry.split("=", 1) for entry in entries if isinstance(entry, str) and "=" in entry)
+
+
 @dataclass
 class Frame:
     flow: str

@@ -14,7 +14,7 @@ import aiosqlite
 from bot.content.model import PARTNER_PREFIX, Catalog, Content
 from bot.engine.frames import HINT_KEPT, NOTED
 from bot.engine.history import KEPT_PREFIX
-from bot.engine.state import SAID, Seat, SessionState, SlotValue
+from bot.engine.state import SAID, Seat, SessionState, SlotValue, said_words
 from bot.storage import personal_data, repo
 from bot.storage.repo import iso
 
@@ -37,7 +37,7 @@ def as_shown(slots: dict[str, SlotValue], content: Content, catalog: Catalog) ->
     shown: dict[str, SlotValue] = {}
     for name, value in slots.items():
         if name.endswith(SAID) and isinstance(value, list):  # "small=humiliated": the word they typed, no id
-            shown[name] = [str(entry).split("=", 1)[-1] for entry in value]
+            shown[name] = list(said_words(value).values())
             continue
         labels = content.slot_labels.get(name)
         if not labels or not isinstance(value, (str, list)):
