@@ -313,8 +313,8 @@ ActionName = Literal[
     "keep_held_words", "drop_held_words", "open_support",
     # past repairs (engine/history.py): keep a finished repair; note the follow-up it asked for, and how it went
     "archive_repair", "followup_planned", "note_followup",
-    # abuse support: "you misunderstood" (engine/safety.py)
-    "dispute_disclosure",
+    # abuse support: "you misunderstood" (engine/safety.py); erase the plan for staying safe on its own
+    "dispute_disclosure", "erase_abuse_plan",
 ]
 
 

@@ -80,8 +80,8 @@ def run_step(t: Turn, frame: Frame, step: Step) -> Next:
 
 
 # Flows a call brings back up, where they were, when they are already open lower down, rather than
-# start a second copy. Only the safety plan: a second grounding over a paused one starts afresh.
-RESUMED_WHEN_OPEN = frozenset({"safety_plan"})
+# start a second copy. Only the safety plans: a second grounding over a paused one starts afresh.
+RESUMED_WHEN_OPEN = frozenset({"safety_plan", "safety_plan_abuse"})
 
 
 def back_to_open_run(t: Turn, frame: Frame, step: CallStep) -> bool:
@@ -267,6 +267,10 @@ def run_action(t: Turn, frame: Frame, step: ActionStep) -> Next:
             return PAUSE
         case "archive_repair":  # a finished repair becomes an entry of its own (/history)
             history.archive(t.seat, t.flow(frame), t.now)
+            advance_past(t, frame, step)
+            return CONTINUE
+        case "erase_abuse_plan":  # someone may check the phone: this plan can go without /delete's everything
+            safety.erase_abuse_plan(t.seat)
             advance_past(t, frame, step)
             return CONTINUE
         case "dispute_disclosure":

@@ -87,6 +87,13 @@ def open_flow(flow_id: str) -> Callable[[Turn, str, str], None]:
     return lambda t, name, args: runner.open_interrupt(t, flow_id)
 
 
+def open_plan(t: Turn, name: str, args: str) -> None:
+    """/plan: the safety plan, or first "which plan?" for someone who also wrote a plan for staying
+    safe with their partner (only they are ever asked, so the question itself tells nobody anything)."""
+    has_abuse_plan = any(k.startswith(safety.ABUSE_PLAN_SLOTS) for k in t.seat.slots)
+    runner.open_interrupt(t, "plans" if has_abuse_plan else safety.PLAN_FLOW)
+
+
 def unlink(t: Turn, name: str, args: str) -> None:
     couples.on_unlink_command(t)
 
@@ -170,7 +177,7 @@ COMMANDS: dict[str, Command] = {
     "history": Command(open_flow("history")),  # past repairs (issue 12): read over any step
     # The person's own safety plan, read or changed without first saying they're in trouble (found
     # trying Mend as a new user: the only way in was /sos, then "I'm safe, but struggling").
-    "plan": Command(open_flow("safety_plan")),
+    "plan": Command(open_plan),
     "cancel": Command(cancel_or_pause),
     "pause": Command(cancel_or_pause),
 }

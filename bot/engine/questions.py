@@ -305,8 +305,24 @@ BARE_NUMBER = re.compile(r"\s*\d+\s*")
 # Digits and their separators only, Western or Arabic-Indic ("13", "1, 3", "٣").
 NUMBERS_ONLY = re.compile(r"^[\s\d.,،;:/+\-()]*\d[\s\d.,،;:/+\-()]*$")
 
+# Two or more small numbers and nothing else ("1, 2, 4", "3 et 5"): picks meant for a card, where
+# a question asks for words (see card_picks).
+SMALL_NUMBER_LIST = re.compile(r"^\s*\d{1,2}(?:\s*(?:[,،;&/+]|\band\b|\bet\b|\bw\b|و)\s*\d{1,2}|\s+\d{1,2})+\s*$", re.I)
+
 # What own words at a feelings question read as when they are about the partner, not a feeling.
 BLAME = frozenset({"criticism", "contempt", "defensiveness"})
+
+
+def card_picks(text: str) -> bool:
+    """"1, 2, 4": places on a card (each at most 12, as no card is longer). Never a phone number
+    ("06 12 34 56 78") or emergency numbers ("15, 17"), which the safety plans' questions must keep."""
+    if not SMALL_NUMBER_LIST.match(text):
+        return False
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    return all(1 <= n <= CARD_POSITIONS for n in numbers) and len(numbers) <= CARD_POSITIONS
+
+
+CARD_POSITIONS = 12
 
 
 def asks_for_the_feeling(t: Turn, frame: Frame, step: MultiStep, event: TextReceived) -> bool:
@@ -407,6 +423,10 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         # "13" at a question whose answer goes into the message to the partner: a number meant for
         # the card before (found trying Mend as a new user: the draft read "And I understand it: 13.").
         raise InvalidInput("system.number_not_words")
+    if card_picks(event.text):
+        # "1, 2, 4" typed at the plan's next question after a card's last answer moved it on (found
+        # trying the plan for staying safe: kept as the person to tell)
+        raise InvalidInput("system.numbers_for_a_card")
     if typed_option(t, event.text, (Choice(DONE, "system.done_picking"),)) == DONE:
         # "done" after a pick-several question that already moved on: never kept as their words
         # (found trying Mend as a new user: "done" became "my part").

@@ -23,6 +23,11 @@ SUPPORT_FLOWS = ("sos", "ipv", "safety_check")
 OKAY_HOLDS_FOR = timedelta(minutes=30)
 CHECK_IN_FLOW = "safety_check"
 PLAN_FLOW = "safety_plan"
+# The plan for staying safe with a partner one is afraid of: its questions ask about the partner's
+# violence ("when he starts drinking"), so abuse words there are the answer (see on_disclosure).
+ABUSE_PLAN_FLOW = "safety_plan_abuse"
+ABUSE_PLAN_SLOTS = "safety_plan_abuse_"
+PLAN_FLOWS = (PLAN_FLOW, ABUSE_PLAN_FLOW)
 # A gentle check-in's answer, as the answer to the support flow's own first question.
 CHECK_IN_ANSWERS = {"sos": {"not_safe": "danger_now", "struggling": "struggling"},
                     "ipv": {"not_safe": "danger_now", "struggling": "tell_me_more"}}
@@ -31,8 +36,10 @@ CHECK_IN_ANSWERS = {"sos": {"not_safe": "danger_now", "struggling": "struggling"
 def on_disclosure(t: Turn, verdict: Verdict, text: str | None) -> bool:
     """True when the verdict opened support (or the check-in); False when it changes nothing."""
     seat = t.seat
+    if verdict.route == "ipv" and _at_abuse_plan(t):
+        return False  # the person is already in abuse support, writing down what they fear: an answer
     if not verdict.urgent:
-        if any(in_flow(t, f) for f in (*SUPPORT_FLOWS, PLAN_FLOW)):
+        if any(in_flow(t, f) for f in (*SUPPORT_FLOWS, *PLAN_FLOWS)):
             # Already in support, or writing the safety plan (from /sos or from the next-day check-in),
             # whose questions ask for heavy words: a weaker signal doesn't restart anything (found by
             # review: from the check-in, a warning sign opened "are you safe?" and was set aside).
@@ -90,7 +97,7 @@ def hold_plan_words(t: Turn, text: str) -> None:
     worst sentence came back as "You wrote before" with only "Keep what I wrote" under it. Not at "a
     reason for living", where despair is not an answer (heard.py holds and asks a weaker sign there)."""
     top = current(t)
-    if top is None or top[0].flow != PLAN_FLOW:
+    if top is None or top[0].flow not in PLAN_FLOWS:
         return
     frame, step = top
     words = clean_text(text)
@@ -125,6 +132,17 @@ def new_disclosure(seat: Seat) -> None:
         seat.disclosure_confirmed = True
     seat.joint_exercises_off = True
     seat.disclosure_disputed = False
+
+
+def _at_abuse_plan(t: Turn) -> bool:
+    top = current(t)
+    return top is not None and top[0].flow == ABUSE_PLAN_FLOW
+
+
+def erase_abuse_plan(seat: Seat) -> None:
+    """"Erase this plan": its answers go at once, the rest of what Mend keeps stays (someone who may have
+    their phone checked shouldn't have to /delete everything to remove it)."""
+    seat.slots = {k: v for k, v in seat.slots.items() if not k.startswith(ABUSE_PLAN_SLOTS)}
 
 
 def dispute_disclosure(seat: Seat) -> None:
