@@ -65,7 +65,11 @@ def parse_line(line: str, prompt: Rendered | None) -> Event:
             # Telegram ("being heard" moves on); only Done, Skip and the groups act as buttons. (Found
             # trying Mend as a new user: typed labels ticked and waited, so the next answer landed
             # one question late.)
-            if button.label.casefold() == folded and (not prompt or not prompt.multi or is_control(button.id)):
+            # A typed "done" is words, as on Telegram, not the Done button: with nothing ticked it is most
+            # often meant for the question before, and the engine asks rather than skip this one unseen
+            # (the eleventh new-user trial: "done" after a typed feeling skipped "what set you up").
+            typed_done = prompt is not None and prompt.multi and button.id == DONE
+            if button.label.casefold() == folded and (not prompt or not prompt.multi or is_control(button.id)) and not typed_done:
                 return OptionChosen(button.id)
     return TextReceived(text)
 

@@ -17,6 +17,7 @@ import pytest
 from bot.console import ConsoleChat
 from bot.engine import Frame, InvalidInput, Seat, SessionState, TextReceived, advance
 from tests.telegram_harness import running_bot
+from tests.test_console import chat as console_chat
 
 ALICE = 1001
 OPTION_LINE = re.compile(r"^  (?:\d+\)|•) (?:\[x\] )?(.*)$")
@@ -195,6 +196,35 @@ def test_everyday_no_at_an_optional_question_skips_it(content, locale, typed):
     t = advance(content, state, "a", TextReceived(typed), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
     assert t.state.seats["a"].slots.get("regret") is None
     assert t.state.seats["a"].stack[-1].step != "regret"
+
+
+async def test_done_typed_in_the_console_is_words_not_the_done_button(db, content, clock):
+    """The eleventh new-user trial, in the console: "done" typed after a feeling that had finished the
+    feelings question matched the next card's Done button, and "What set you up" was skipped unseen."""
+    output = await console_chat(db, content, clock, ["yes", "1", "1", "2", "5", "ready", "hurt", "done"])
+    assert "Nothing is ticked on this question yet" in output.rsplit("Noted: hurt.", 1)[-1]
+
+
+@pytest.mark.parametrize("locale, typed", [("fr", "passer"), ("en", "skip"), ("en", "next"), ("ar", "تخطي")])
+def test_skip_words_after_a_tick_at_a_question_that_needs_one_mean_thats_all(content, locale, typed):
+    """The eleventh new-user trial: « passer » after ticking a feeling was refused ("can't be skipped"),
+    and the next line was kept as a feeling. With a tick there, it means "that's all", as Done."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "feelings", 1)], turn=3, picks=["hurt"], locale=locale,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    t = advance(content, state, "a", TextReceived(typed), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    seat = t.state.seats["a"]
+    assert seat.slots["feelings"] == ["hurt"] and seat.stack[-1].step == "set_up"
+
+
+@pytest.mark.parametrize("locale, typed", [("en", "ya"), ("en", "yes"), ("fr", "oui"), ("ar", "نعم")])
+def test_a_bare_yes_at_a_pick_several_card_asks_which_ones(content, locale, typed):
+    """The eleventh new-user trial: "ya" at "do you notice any of these in your body?" got "I'm not sure
+    which one you mean by 'ya'". It means "yes, some": Mend asks which."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("calm", "body_cues", 1)], turn=3, locale=locale,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    with pytest.raises(InvalidInput) as asked:
+        advance(content, state, "a", TextReceived(typed), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert asked.value.key == "system.yes_which_ones"
 
 
 @pytest.mark.parametrize("step", ["my_part", "feelings"])

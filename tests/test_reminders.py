@@ -393,3 +393,52 @@ async def test_a_us_state_or_canadian_province_typed_at_the_timezone_picks_its_c
     await alice.command("reminders")
     overview = next(s for s in reversed(alice.inbox) if s.key == "reminders.overview")
     assert f"Timezone: {zone}" in alice.text_of(overview)
+
+
+@pytest.mark.parametrize("locale, typed, zone, group", [
+    ("en", "PST", "america_los_angeles", None), ("en", "east coast", "america_new_york", None),
+    ("en", "uk", "europe_london", None), ("en", "germany", "europe_berlin", None), ("en", "pacific time", "america_los_angeles", None),
+    ("fr", "côte ouest", "america_los_angeles", None), ("fr", "Belgique", "europe_brussels", None), ("ar", "مصر", "africa_cairo", None),
+    # words that name a region: its cities, never a US zone that shares a word (found trying Mend as a new user)
+    ("en", "Asia Pacific", None, "asia_pacific"), ("en", "Europe central", None, "europe"), ("fr", "Europe centrale", None, "europe"),
+    ("fr", "asie pacifique", None, "asia_pacific")])
+def test_zone_names_countries_and_regions_typed_at_the_timezone(content, locale, typed, zone, group):
+    """The eleventh new-user trial: "PST", "pacific time" and "east coast" were not read, and "Europe
+    centrale" and "Asia Pacific" went to US zones."""
+    from bot.engine import Frame, Seat, SessionState, TextReceived, advance
+    now = datetime(2026, 12, 4, 18, 0, tzinfo=timezone.utc)
+    seat = Seat(stack=[Frame("home", "menu", 1), Frame("reminders", "change_timezone", 1, interrupt=True)], turn=4,
+                consented_at="2026-12-01T10:00:00+00:00", adult=True, locale=locale)
+    t = advance(content, SessionState(seats={"a": seat}), "a", TextReceived(typed), now)
+    after = t.state.seats["a"]
+    assert after.slots.get("reminder_tz") == zone and after.family == group
+
+
+# -- a daily time inside the quiet hours (the eleventh new-user trial: 23:00, "got it", then silence) --
+
+def _at_reminders(step: str, **slots: object):
+    from bot.engine import Frame, Seat, SessionState
+    seat = Seat(stack=[Frame("home", "menu", 1), Frame("reminders", step, 1, interrupt=True)], turn=4,
+                slots={"reminder_tz": "europe_paris", **slots}, consented_at="2026-12-01T10:00:00+00:00", adult=True)
+    return SessionState(seats={"a": seat})
+
+
+@pytest.mark.parametrize("typed, clash", [("11pm", True), ("7am", True), ("9pm", False), ("08:00", False)])
+def test_a_daily_time_inside_quiet_hours_says_it_will_wait(content, typed, clash):
+    from bot.engine import TextReceived, advance
+    now = datetime(2026, 12, 4, 18, 0, tzinfo=timezone.utc)
+    t = advance(content, _at_reminders("checkin_time"), "a", TextReceived(typed), now)
+    notes = [e for e in t.effects if getattr(e, "key", None) == "reminders.daily_in_quiet"]
+    assert bool(notes) == clash
+    if clash:
+        assert notes[0].params["quiet"] == "22:00–08:00"
+        assert notes[0].params["what"] == {"labels": ["reminders.kind.daily_checkin"]}
+
+
+@pytest.mark.parametrize("quiet, clash", [("q21_09", True), ("q23_07", False), ("none", False)])
+def test_quiet_hours_chosen_over_a_daily_time_say_so_too(content, quiet, clash):
+    from bot.engine import OptionChosen, advance
+    now = datetime(2026, 12, 4, 18, 0, tzinfo=timezone.utc)
+    state = _at_reminders("quiet", reminder_checkin_at="at_2100")
+    t = advance(content, state, "a", OptionChosen(quiet), now)
+    assert any(getattr(e, "key", None) == "reminders.daily_in_quiet" for e in t.effects) == clash

@@ -428,8 +428,12 @@ def _says_no(words: list[str], locale: str) -> bool:
     return negated(words) or language_of(locale) == "ar" and any(w in ARABIC_NO for w in words)
 
 
-def _stop(locale: str) -> frozenset[str]:
+def stopwords(locale: str) -> frozenset[str]:
+    """Words that carry no choice on their own, in the reader's language."""
     return STOPWORDS.get(language_of(locale), STOPWORDS["en"])
+
+
+_stop = stopwords
 
 
 def _by_words(words: list[str], options: list[OptionText], phrases: dict[str, list[str]], locale: str,

@@ -51,6 +51,13 @@ def in_quiet_hours(moment: datetime, quiet: tuple[str, str], tz_name: str | None
     return (start <= local or local < end) if start > end else (start <= local < end)
 
 
+def clock_in_quiet_hours(clock: str, quiet: tuple[str, str]) -> bool:
+    """A daily wall-clock time ("23:00") inside quiet hours, in any timezone (both are local times)."""
+    local = parse_hhmm(clock)
+    start, end = parse_hhmm(quiet[0]), parse_hhmm(quiet[1])
+    return (start <= local or local < end) if start > end else (start <= local < end)
+
+
 def outside_quiet_hours(moment: datetime, quiet: tuple[str, str], tz_name: str | None) -> datetime:
     """`moment`, or the end of the quiet hours it falls in (the nudge waits for the morning)."""
     if not in_quiet_hours(moment, quiet, tz_name):

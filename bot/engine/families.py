@@ -32,6 +32,32 @@ def choices(step: OptionStep, family: str | None) -> tuple[Choice, ...]:
     return tuple(Choice(PREFIX + heading.rsplit(".", 1)[-1], heading) for heading, _ in step.option_groups)
 
 
+def named_elsewhere(content: Content, locale: str, step: OptionStep, text: str, picked: str) -> str | None:
+    """The group button the words name when the option they picked is not in it: "Asia Pacific" read
+    as "Los Angeles (Pacific)", "Europe central" as "Chicago (Central)" (found trying Mend as a new
+    user). The group's own choices are the honest answer there."""
+    said = set(answers.normalise(text).split())
+    catalog = content.catalog(locale)
+    for heading, members in step.option_groups:
+        if picked in members or heading not in catalog.messages:
+            continue
+        names = (catalog.text(heading), *catalog.aliases.get(heading, ()))
+        # every word of the group's name that carries meaning ("Asia and the Pacific": asia, pacific),
+        # so "pacific time" and "east coast" never name Asia or the Middle East
+        if any(_all_words_in(name, said, locale) for name in names):
+            return PREFIX + heading.rsplit(".", 1)[-1]
+    return None
+
+
+def _all_words_in(name: str, said: set[str], locale: str) -> bool:
+    words = [w for w in answers.normalise(name).split() if w not in answers.stopwords(locale) and w not in GROUP_FILLER]
+    return bool(words) and all(w in said for w in words)
+
+
+# Joining words in the groups' names that aren't in the general stopwords ("The Americas", "Asie et Pacifique")
+GROUP_FILLER = frozenset({"and", "the", "et", "و", "ال"})
+
+
 def named(content: Content, locale: str, step: OptionStep, text: str) -> str | None:
     """The group button a typed group name stands for ("angry" -> family_angry), if any."""
     if not grouped(step):

@@ -91,6 +91,8 @@ def typed_choice(t: Turn, frame: Frame, step: ChoiceStep, text: str) -> OptionCh
     """Words typed at a single-choice question: the option they name, a time, or a question back."""
     outcome = reading.read_typed(t.content, t.seat, step, text, t.now, reminders.tz_of(t.seat))
     if outcome.kind == "picked":
+        if open_family(t, step, families.named_elsewhere(t.content, t.seat.locale, step, text, outcome.ids[0])):
+            return None  # "Asia Pacific", "Europe central": that group's choices, never Los Angeles or Chicago
         return OptionChosen(outcome.ids[0])
     if step.story and len(text.split()) >= STORY_WORDS and (
             outcome.kind == "unread" or outcome.kind == "tie" and step.story in outcome.ids):
@@ -239,8 +241,17 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
             if step.optional:
                 finish_multi(t, frame, step, [])
                 return
+            if len(picks) >= step.min_picks:
+                # « passer » after a tick at a question that can't be skipped: "that's all", as Done
+                # (the eleventh new-user trial: refused, and the next line was kept as a feeling)
+                finish_multi(t, frame, step, list(picks))
+                return
             raise InvalidInput("system.not_skippable")
         if not step.allow_text:
+            if typed_option(t, event.text, (Choice("yes", "system.yes_words"),)):
+                # "ya" at "do you notice any of these?": yes, some (the eleventh new-user trial: "I'm not
+                # sure which one you mean by 'ya'")
+                raise InvalidInput("system.yes_which_ones")
             raise InvalidInput(outcome.reply or "answers.not_understood", params=outcome.params or {})
         refuse_bare_yes_or_mash(t, event.text)
         if any(BARE_NUMBER.fullmatch(part) for part in LIST_SPLIT.split(event.text)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.engine.calendar import DEFAULT_QUIET, next_daily, outside_quiet_hours, zone_from_option
+from bot.engine.calendar import DEFAULT_QUIET, clock_in_quiet_hours, next_daily, outside_quiet_hours, zone_from_option
 from bot.engine.state import Seat
 
 # timer kind -> flow it offers, and the slot holding its time (issue 12 added the two practices)
@@ -42,6 +42,16 @@ def daily_time(seat: Seat, kind: str) -> str | None:
     if not option or not option.startswith("at_"):
         return None
     return f"{option[3:5]}:{option[5:7]}"
+
+
+def daily_in_quiet_hours(seat: Seat) -> list[tuple[str, str]]:
+    """The daily practices whose time falls inside the quiet hours (kind, "HH:MM"): each would wait
+    for the morning, every day."""
+    quiet = quiet_of(seat)
+    if quiet is None:
+        return []
+    times = [(kind, daily_time(seat, kind)) for kind in DAILY]
+    return [(kind, at) for kind, at in times if at and clock_in_quiet_hours(at, quiet)]
 
 
 def next_daily_due(seat: Seat, kind: str, now: datetime) -> datetime | None:

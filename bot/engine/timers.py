@@ -50,6 +50,16 @@ def reschedule_daily(t: Turn) -> None:
             schedule(t, kind, due, {"flow": flow, "daily": True})
 
 
+def say_quiet_clashes(t: Turn) -> None:
+    """A daily practice set inside the quiet hours says so, once, when either is set: it would wait for
+    the morning every day (the eleventh new-user trial: a check-in at 23:00, "got it", and silence)."""
+    quiet = reminders.quiet_of(t.seat)
+    for kind, clock in reminders.daily_in_quiet_hours(t.seat):
+        assert quiet is not None
+        t.send("reminders.daily_in_quiet", {"what": {"labels": [f"reminders.kind.{kind}"]}, "clock": clock,
+                                            "quiet": f"{quiet[0]}–{quiet[1]}"})
+
+
 def snooze(t: Turn, kind: str, payload: TimerPayload, until: datetime | None = None) -> None:
     """The same reminder again in an hour, or at the time the person typed (still subject to quiet hours)."""
     schedule(t, kind, until or t.now + timedelta(minutes=reminders.SNOOZE_MINUTES), payload)
@@ -179,5 +189,7 @@ def resume_reminders(t: Turn, frame: Frame, step: ActionStep) -> Next:
 def settings_changed(t: Turn, frame: Frame, step: ActionStep) -> Next:
     """set_daily, set_timezone, set_quiet: the answers are saved; the daily times follow them."""
     reschedule_daily(t)
+    if step.action in ("set_daily", "set_quiet"):
+        say_quiet_clashes(t)
     advance_past(t, frame, step)
     return CONTINUE
