@@ -501,6 +501,12 @@ def test_a_kind_start_never_stands_next_to_criticism_or_contempt(checker):
     assert not {"good_apology", "gentle_startup"} & set(labels)
 
 
+@pytest.mark.parametrize("text", ["I'm sure you felt so alone that night, and I'm sorry",
+                                  "oh I'm sure you were so tired after that shift, rest tonight ❤"])
+def test_sincere_im_sure_you_felt_is_not_mock_sympathy(checker, text):
+    assert "contempt" not in checker.labels(text)
+
+
 @pytest.mark.parametrize("text", ["I snapped at you, and I'm sorry.", "I'm sorry I rolled my eyes.",
                                   "I'm sorry I cut you off."])
 def test_a_real_apology_is_never_told_it_is_a_non_apology(checker, text):
@@ -513,6 +519,7 @@ def test_a_real_apology_is_never_told_it_is_a_non_apology(checker, text):
     ("ghlt, walakin rah kont 3yan bzaf", {"defensiveness"}),
     ("wah akid, nta dima lmskin w lmdlom", {"contempt"}),
     ("J'ai claqué la porte, c'est vrai, mais avoue que tu m'avais bien cherché", {"defensiveness"}),
+    ("oh im sure u felt SO attacked poor thing", {"contempt"}),  # mock sympathy at the partner's side
 ])
 def test_the_eleventh_new_user_trial_s_drafts(checker, text, expected):
     """Owning in Darija was told it answers back, Darija sarcasm went unnoticed, and « avoue que tu m'avais

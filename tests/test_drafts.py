@@ -411,3 +411,11 @@ async def test_coming_back_to_does_it_sound_like_you_shows_the_draft_again(alice
     keys = alice.keys(sends)
     assert keys[-2:] == ["repair.draft", "repair.draft_choice"], keys
     assert alice.text_of(sends[-2]) == draft
+
+
+def test_arabic_and_joins_an_arabic_word_but_never_a_latin_one():
+    """The eleventh new-user trial: "و" glued to an answer in Latin letters read "وkont 3yana"."""
+    from bot.compose.draft import join_words
+    assert join_words(["الألم", "الوحدة"], " و") == "الألم والوحدة"
+    assert join_words(["الألم", "kont 3yana"], " و") == "الألم و kont 3yana"
+    assert join_words(["hurt", "lonely"], " and ") == "hurt and lonely"

@@ -194,7 +194,13 @@ def join_words(items: Sequence[str], and_word: str, comma: str = ", ") -> str:
     items = [i for i in items if i]
     if len(items) <= 1:
         return "".join(items)
+    if and_word.endswith(GLUED_AND) and not ARABIC_START.match(items[-1]):
+        and_word += " "  # Arabic's "و" joins the next word, but never a Latin one ("وkont": the eleventh trial)
     return comma.join(items[:-1]) + and_word + items[-1]
+
+
+GLUED_AND = "و"
+ARABIC_START = re.compile(r"[\u0600-\u06FF]")
 
 
 def is_subject(word: str) -> bool:
