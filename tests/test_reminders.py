@@ -401,7 +401,11 @@ async def test_a_us_state_or_canadian_province_typed_at_the_timezone_picks_its_c
     ("fr", "côte ouest", "america_los_angeles", None), ("fr", "Belgique", "europe_brussels", None), ("ar", "مصر", "africa_cairo", None),
     # words that name a region: its cities, never a US zone that shares a word (found trying Mend as a new user)
     ("en", "Asia Pacific", None, "asia_pacific"), ("en", "Europe central", None, "europe"), ("fr", "Europe centrale", None, "europe"),
-    ("fr", "asie pacifique", None, "asia_pacific")])
+    ("fr", "asie pacifique", None, "asia_pacific"),
+    # the review's: a region's name is never a zone that shares a word, and a country's whole name wins
+    ("en", "middle east", None, "africa_middle_east"), ("en", "south america", None, "americas"),
+    ("en", "east asia", None, "asia_pacific"), ("en", "south africa", "africa_johannesburg", None),
+    ("fr", "Afrique centrale", None, "africa_middle_east"), ("fr", "afrique du sud", "africa_johannesburg", None)])
 def test_zone_names_countries_and_regions_typed_at_the_timezone(content, locale, typed, zone, group):
     """The eleventh new-user trial: "PST", "pacific time" and "east coast" were not read, and "Europe
     centrale" and "Asia Pacific" went to US zones."""

@@ -54,7 +54,8 @@ def test_just_the_ideas_writes_nothing_and_ends_with_the_abuse_lines(content):
     t, keys = act(content, t.state, TextReceived("just show me the ideas"))
     assert keys[:3] == ["safety_plan_abuse.ideas", "safety_plan_abuse.in_the_moment", "safety_plan_abuse.read_end"]
     assert keys[-1] == "ipv.repair_choice"  # back to abuse support's own question
-    assert not [k for k in t.state.seats["a"].slots if k.startswith("safety_plan_abuse_")]
+    written = [k for k in t.state.seats["a"].slots if k.startswith("safety_plan_abuse_")]
+    assert written == ["safety_plan_abuse_how"]  # only the choice, which "Erase this plan" removes too
     read_end = next(e for e in t.effects if getattr(e, "key", None) == "safety_plan_abuse.read_end")
     assert "abuse_resources" in read_end.params
 
@@ -69,12 +70,13 @@ def test_the_partners_violence_written_in_the_plan_is_its_answer_not_a_new_alarm
     assert keys[-1] == "safety_plan_abuse.place" and "ipv.acknowledge" not in keys
 
 
-def test_a_crisis_sign_in_the_plan_still_opens_support_and_the_words_are_held_not_kept(content):
+def test_a_crisis_sign_in_the_plan_still_opens_support_and_the_words_are_not_kept_there(content):
+    """No question of this plan asks for such words, so they are neither kept nor held to offer back."""
     t = writing_the_plan(content)
     t, keys = act(content, t.state, TextReceived("i want to die", CRISIS_URGENT))
     seat = t.state.seats["a"]
     assert seat.stack[-1].flow == "sos" and "safety_plan_abuse_signs" not in seat.slots
-    assert seat.held_reason is not None and seat.held_reason.at == (PLAN, "signs")
+    assert seat.held_reason is None
 
 
 @pytest.mark.parametrize("step, heard", [("place", "safety_plan_abuse.place_nothing"),
@@ -106,19 +108,96 @@ def test_a_written_plan_is_shown_with_the_lines_and_kept_for_next_time(content):
 
 def test_erasing_the_plan_removes_only_it(content):
     slots = {"safety_plan_abuse_signs": "when he drinks", "safety_plan_abuse_place_text": "x",
-             "safety_plan_abuse_ready": ["keys"], "safety_plan_reasons": "my dog"}
+             "safety_plan_abuse_ready": ["keys"], "safety_plan_abuse_how": "write_notes", "plan_which": "staying_safe",
+             "safety_plan_reasons": "my dog"}
     state = in_abuse_support(slots)
     state.seats["a"].stack.append(Frame(PLAN, "change_offer", 1))
     t, keys = act(content, state, TextReceived("erase this plan"))
     remaining = t.state.seats["a"].slots
     assert "safety_plan_abuse.erased" in keys
-    assert not [k for k in remaining if k.startswith("safety_plan_abuse_")]
+    assert not [k for k in remaining if k.startswith("safety_plan_abuse_")] and "plan_which" not in remaining
     assert remaining["safety_plan_reasons"] == "my dog" and remaining["country"] == "us"
 
 
-def test_plan_without_a_plan_for_staying_safe_opens_the_safety_plan_at_once(content):
-    t, keys = act(content, in_abuse_support(), CommandReceived("plan"))
+@pytest.mark.parametrize("disclosed, disputed", [(False, False), (True, True)])
+def test_plan_without_a_standing_disclosure_opens_the_safety_plan_at_once(content, disclosed, disputed):
+    """Nobody without a disclosure of their own is asked "which plan?" (a partner's never shows here),
+    nor someone who answered "you misunderstood" to theirs."""
+    seat = Seat(stack=[Frame("home", "menu", 1)], turn=3, consented_at=NOW.isoformat(), adult=True,
+                joint_exercises_off=disclosed, disclosure_disputed=disputed)
+    t, keys = act(content, SessionState(seats={"a": seat}), CommandReceived("plan"))
     assert t.state.seats["a"].stack[-1].flow == "safety_plan" and "plans.which" not in keys
+
+
+def test_plan_after_only_reading_the_ideas_still_offers_the_plan_for_staying_safe(content):
+    """Review: read_end says "/plan is here whenever you're ready", and /plan opened the self-harm plan."""
+    t, _ = act(content, in_abuse_support(), OptionChosen("safety_plan"))
+    t, _ = act(content, t.state, OptionChosen("just_read"))
+    t, keys = act(content, t.state, CommandReceived("plan"))
+    assert keys[-1] == "plans.which"
+    t, keys = act(content, t.state, OptionChosen("staying_safe"))
+    assert keys[-2:] == ["safety_plan_abuse.intro", "safety_plan_abuse.how"]
+
+
+@pytest.mark.parametrize("words", ["help he is hurting me now", "he tried to strangle me tonight, I am hiding in the bathroom"])
+def test_danger_written_in_the_plan_brings_the_emergency_number_before_the_next_question(content, words):
+    """Review: acute danger typed at a question of the plan was kept and the next question followed, with
+    no number shown. It is still the answer (never lost), but the lines come first; joint work goes off."""
+    t = writing_the_plan(content)
+    t.state.seats["a"].joint_exercises_off = False
+    t, keys = act(content, t.state, TextReceived(words, IPV_URGENT))
+    seat = t.state.seats["a"]
+    assert keys[-2:] == ["safety_plan_abuse.danger_note", "safety_plan_abuse.place"]
+    note = next(e for e in t.effects if getattr(e, "key", None) == "safety_plan_abuse.danger_note")
+    assert "abuse_resources" in note.params and seat.joint_exercises_off
+    assert seat.slots["safety_plan_abuse_signs"] == words
+
+
+def test_a_crisis_sign_with_abuse_words_in_the_plan_opens_sos(content):
+    """Review: "he pushed me down the stairs, i dont want to live anymore" reads as abuse and crisis; it was
+    kept as the answer and /sos never opened."""
+    mixed = Verdict("ipv", ("explicit", "ipv_physical"), "pattern", 1.0, urgent=True)
+    t = writing_the_plan(content)
+    t, _ = act(content, t.state, TextReceived("he pushed me down the stairs, i dont want to live anymore", mixed))
+    seat = t.state.seats["a"]
+    assert seat.stack[-1].flow == "sos" and "safety_plan_abuse_signs" not in seat.slots
+
+
+def test_abuse_words_at_one_of_the_plans_cards_are_read_as_anywhere_else(content):
+    """Review: at the "ready" card, "he took my passport and hides my keys" got "I'm not sure what you mean"."""
+    state = in_abuse_support()
+    state.seats["a"].stack.append(Frame(PLAN, "ready", 1))
+    t, _ = act(content, state, TextReceived("he took my passport and hides my keys", IPV_URGENT))
+    assert t.state.seats["a"].stack[-1].flow == "ipv"
+
+
+def test_crisis_words_at_where_could_you_go_are_not_offered_to_keep_there(content):
+    """Review: after /sos, "i want to die" came back as "keep it here, in these words?" at "where could you go?"."""
+    state = in_abuse_support()
+    state.seats["a"].stack.append(Frame(PLAN, "place", 1))
+    t, _ = act(content, state, TextReceived("i want to die", CRISIS_URGENT))
+    seat = t.state.seats["a"]
+    assert seat.stack[-1].flow == "sos" and seat.held_reason is None and "safety_plan_abuse_place" not in seat.slots
+
+
+def test_going_through_the_plan_again_skip_keeps_the_ticks_and_no_after_a_tick_keeps_them(content):
+    state = in_abuse_support({"safety_plan_abuse_ready": ["keys", "phone"], "safety_plan_abuse_signs": "when he drinks"})
+    state.seats["a"].stack.append(Frame(PLAN, "ready", 1))
+    t, _ = act(content, state, OptionChosen("skip"))
+    assert t.state.seats["a"].slots["safety_plan_abuse_ready"] == ["keys", "phone"]
+    state = in_abuse_support()
+    state.seats["a"].stack.append(Frame(PLAN, "ready", 1))
+    state.seats["a"].picks = ["keys"]
+    t, _ = act(content, state, TextReceived("no"))
+    assert t.state.seats["a"].slots["safety_plan_abuse_ready"] == ["keys"]
+
+
+def test_a_written_plan_with_every_question_skipped_ends_with_the_lines_not_blank_lines(content):
+    t = writing_the_plan(content)
+    for _ in range(3):
+        t, _ = act(content, t.state, OptionChosen("skip"))
+    t, keys = act(content, t.state, OptionChosen("skip"))
+    assert "safety_plan_abuse.read_end" in keys and "safety_plan_abuse.show" not in keys
 
 
 def test_after_a_positive_joint_screen_the_plan_offered_is_for_staying_safe(content):
@@ -166,5 +245,6 @@ async def test_on_telegram_the_plan_after_a_disclosure_is_private_and_in_export_
     await alice.taps("staying_safe")
     await alice.taps("erase_plan")
     assert "safety_plan_abuse.erased" in alice.keys()
-    await alice.command("plan")
-    assert alice.last_prompt.key != "plans.which"
+    await alice.command("plan")  # the disclosure stands: the plan for staying safe is still offered, empty
+    await alice.taps("staying_safe")
+    assert alice.last_prompt.key == "safety_plan_abuse.how"

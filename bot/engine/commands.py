@@ -88,10 +88,9 @@ def open_flow(flow_id: str) -> Callable[[Turn, str, str], None]:
 
 
 def open_plan(t: Turn, name: str, args: str) -> None:
-    """/plan: the safety plan, or first "which plan?" for someone who also wrote a plan for staying
-    safe with their partner (only they are ever asked, so the question itself tells nobody anything)."""
-    has_abuse_plan = any(k.startswith(safety.ABUSE_PLAN_SLOTS) for k in t.seat.slots)
-    runner.open_interrupt(t, "plans" if has_abuse_plan else safety.PLAN_FLOW)
+    """/plan: the safety plan, or first "which plan?" for someone who told Mend they may not be safe
+    with their partner (only they are ever asked, so the question itself tells nobody anything)."""
+    runner.open_interrupt(t, "plans" if safety.has_abuse_plan_or_disclosure(t.seat) else safety.PLAN_FLOW)
 
 
 def unlink(t: Turn, name: str, args: str) -> None:

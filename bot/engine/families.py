@@ -38,6 +38,9 @@ def named_elsewhere(content: Content, locale: str, step: OptionStep, text: str, 
     user). The group's own choices are the honest answer there."""
     said = set(answers.normalise(text).split())
     catalog = content.catalog(locale)
+    label = step.option_labels.get(picked)
+    if label and answers.normalise(text) in {answers.normalise(n) for n in (catalog.text(label), *catalog.aliases.get(label, ()))}:
+        return None  # the option's own name, whole ("south africa"): never overruled by a region's word in it
     for heading, members in step.option_groups:
         if picked in members or heading not in catalog.messages:
             continue

@@ -207,8 +207,8 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
     if isinstance(event, TextReceived):
         outcome = reading.read_typed(t.content, t.seat, step, event.text, t.now, None)
         if outcome.kind == "picked":  # "hurt and lonely", "1, 3": what's ticked already, plus these
-            if outcome.ids == (SKIP,):
-                finish_multi(t, frame, step, [])
+            if outcome.ids == (SKIP,):  # typed skip words: after a tick they mean "that's all" (below)
+                finish_multi(t, frame, step, list(picks) if len(picks) >= step.min_picks else [])
                 return
             if outcome.ids == (DONE,) and not picks and step.optional:
                 # A "done" with nothing ticked is most often meant for the question before, which a typed
@@ -237,14 +237,15 @@ def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
             return
         if open_family(t, step, families.named(t.content, t.seat.locale, step, event.text)):
             return
+        if picks and len(picks) >= step.min_picks and typed_skip(t, event.text):
+            # « passer », "no", "none" after a tick: "that's all", as Done (the eleventh new-user trial:
+            # refused at the feelings, and the next line was kept as a feeling; review: at a card that
+            # can be skipped, the ticks were dropped). The Skip button itself still skips.
+            finish_multi(t, frame, step, list(picks))
+            return
         if step.allow_text and typed_skip(t, event.text):  # "skip", "idk": never kept as their own words
             if step.optional:
                 finish_multi(t, frame, step, [])
-                return
-            if len(picks) >= step.min_picks:
-                # « passer » after a tick at a question that can't be skipped: "that's all", as Done
-                # (the eleventh new-user trial: refused, and the next line was kept as a feeling)
-                finish_multi(t, frame, step, list(picks))
                 return
             raise InvalidInput("system.not_skippable")
         if not step.allow_text:
@@ -395,7 +396,8 @@ def finish_multi(t: Turn, frame: Frame, step: MultiStep, chosen: list[str], own_
     if not own_words:
         t.seat.slots.pop(f"{step.save_as}_text", None)
     t.seat.picks = []
-    save(t, step, chosen if (chosen or own_words) else None)  # skipped: blank, like skipped text
+    # skipped: blank, like skipped text (or the earlier answer kept, where skipping keeps it)
+    save(t, step, chosen if (chosen or own_words) else None, skipped=not (chosen or own_words))
     runner.move_on(t, frame, step)
 
 

@@ -12,6 +12,7 @@ from bot.engine import questions, runner
 from bot.engine.effects import SafetyEvent
 from bot.engine.events import OptionChosen, Verdict
 from bot.engine.frames import current, finish_frame, in_flow, leave, new_frame
+from bot.engine.prompts import params_for
 from bot.engine.state import Frame, HeldReason, Seat
 from bot.engine.text import clean_text
 from bot.engine.turn import Turn
@@ -36,8 +37,8 @@ CHECK_IN_ANSWERS = {"sos": {"not_safe": "danger_now", "struggling": "struggling"
 def on_disclosure(t: Turn, verdict: Verdict, text: str | None) -> bool:
     """True when the verdict opened support (or the check-in); False when it changes nothing."""
     seat = t.seat
-    if verdict.route == "ipv" and _at_abuse_plan(t):
-        return False  # the person is already in abuse support, writing down what they fear: an answer
+    if _abuse_words_answer_the_plan(t, verdict):
+        return False  # the words are the answer there (see _abuse_words_answer_the_plan)
     if not verdict.urgent:
         if any(in_flow(t, f) for f in (*SUPPORT_FLOWS, *PLAN_FLOWS)):
             # Already in support, or writing the safety plan (from /sos or from the next-day check-in),
@@ -57,6 +58,8 @@ def on_disclosure(t: Turn, verdict: Verdict, text: str | None) -> bool:
         new_disclosure(seat)
     seat.held_text = None
     target = "ipv" if verdict.route == "ipv" else "sos"
+    if _at_abuse_plan(t) and _crisis_in(verdict):
+        target = "sos"  # "he pushed me, i don't want to live anymore" in the plan for staying safe (review)
     if target == "sos" and answers_are_you_safe(t):
         return True
     if text is not None and target == "sos":  # abuse words are used there and then, never kept (review)
@@ -97,7 +100,7 @@ def hold_plan_words(t: Turn, text: str) -> None:
     worst sentence came back as "You wrote before" with only "Keep what I wrote" under it. Not at "a
     reason for living", where despair is not an answer (heard.py holds and asks a weaker sign there)."""
     top = current(t)
-    if top is None or top[0].flow not in PLAN_FLOWS:
+    if top is None or top[0].flow != PLAN_FLOW:  # not the plan for staying safe: no question there asks for these
         return
     frame, step = top
     words = clean_text(text)
@@ -139,10 +142,49 @@ def _at_abuse_plan(t: Turn) -> bool:
     return top is not None and top[0].flow == ABUSE_PLAN_FLOW
 
 
+def _crisis_in(verdict: Verdict) -> bool:
+    return verdict.route == "crisis" or any(not c.startswith("ipv") for c in verdict.categories)
+
+
+def _abuse_words_answer_the_plan(t: Turn, verdict: Verdict) -> bool:
+    """At the plan for staying safe's questions for words ("what tends to come before things become
+    dangerous?"), the partner's violence is what is asked for: kept as the answer, not a new alarm
+    that loops back to "are you in danger?" and loses the words. Still a disclosure (joint work off,
+    the anonymous count), and words that may mean danger now bring the emergency number and the
+    lines before the next question (review: "he is hurting me now" went straight to question 2). A
+    crisis sign in them, or abuse words at one of its cards, is read as anywhere else."""
+    top = current(t)
+    if verdict.route != "ipv" or _crisis_in(verdict) or top is None or top[0].flow != ABUSE_PLAN_FLOW:
+        return False
+    if not isinstance(top[1], TextStep):
+        return False
+    for kind in verdict.categories or (verdict.route,):
+        t.emit(SafetyEvent(kind, t.now))
+    new_disclosure(t.seat)
+    if verdict.urgent:
+        t.send(DANGER_NOTE, params_for(t, DANGER_NOTE))
+    return True
+
+
+DANGER_NOTE = "safety_plan_abuse.danger_note"
+
+
 def erase_abuse_plan(seat: Seat) -> None:
     """"Erase this plan": its answers go at once, the rest of what Mend keeps stays (someone who may have
     their phone checked shouldn't have to /delete everything to remove it)."""
-    seat.slots = {k: v for k, v in seat.slots.items() if not k.startswith(ABUSE_PLAN_SLOTS)}
+    seat.slots = {k: v for k, v in seat.slots.items() if not k.startswith(ABUSE_PLAN_SLOTS) and k not in PLAN_CHOICE_SLOTS}
+
+
+# /plan's "which plan?" answer: it names this plan too (review: /export listed it after an erase)
+PLAN_CHOICE_SLOTS = ("plan_which",)
+
+
+def has_abuse_plan_or_disclosure(seat: Seat) -> bool:
+    """/plan offers the plan for staying safe to someone who has one, or whose own disclosure (or
+    private screen) stands, even if they only read its ideas (review: /plan then opened the self-harm
+    plan again). Only the person's own seat: a partner's disclosure never shows here."""
+    standing = seat.joint_exercises_off and not (seat.disclosure_disputed and not seat.disclosure_confirmed)
+    return standing or any(k.startswith(ABUSE_PLAN_SLOTS) for k in seat.slots)
 
 
 def dispute_disclosure(seat: Seat) -> None:
