@@ -89,7 +89,8 @@ def format_schedule(value: dict[str, Any], catalog: Catalog, content: Content | 
     if not lines:
         lines.append(catalog.text("reminders.none"))
     quiet = value.get("quiet")
-    lines.append(fill(catalog.text("reminders.settings"), {
+    # quiet hours off: not "— (nothing arrives then; it waits for the morning)" (the twelfth new-user trial)
+    lines.append(fill(catalog.text("reminders.settings" if quiet else "reminders.settings_no_quiet"), {
         "tz": value.get("tz") or "—", "quiet": f"{quiet[0]}–{quiet[1]}" if quiet else "—",
     }, catalog, 0, content))
     return "\n".join(lines)

@@ -872,6 +872,20 @@ def test_a_short_reply_that_keeps_at_its_end_keeps_the_draft(content, locale, ke
     assert kept_as_written(t), t.state.seats["a"].slots.get("my_part")
 
 
+@pytest.mark.parametrize("locale, said", [("en", "ok fair. ill edit it"), ("en", "ill edit it"), ("en", "you're right, let me fix it"),
+                                          ("fr", "d'accord, je modifie"), ("ar", "wakha, ghadi nbdlha")])
+def test_a_nod_then_the_edit_buttons_words_asks_for_the_new_version(content, locale, said):
+    """The twelfth new-user trial: "ok fair. ill edit it" at the hint was taken as the new version, and the
+    draft read "I can see my part in it: ok fair. ill edit it."."""
+    state = at_my_part()
+    state.seats["a"].locale = locale
+    t = go(content, state, checked(content, DEFENSIVE))
+    t = go(content, t.state, checked(content, said))
+    seat = t.state.seats["a"]
+    assert seat.slots.get("my_part") != said and seat.stack[-1].step == "my_part"
+    assert t.effects[-1].key == "repair.my_part"  # as the button: the question again, for their version
+
+
 @pytest.mark.parametrize("locale, said", [
     ("en", "i didnt keep it"), ("en", "I said I would call and I didn't, I'm sorry I broke my word, "
                                       "it was careless of me and you deserved better, keep it"),

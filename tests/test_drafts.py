@@ -419,3 +419,16 @@ def test_arabic_and_joins_an_arabic_word_but_never_a_latin_one():
     assert join_words(["الألم", "الوحدة"], " و") == "الألم والوحدة"
     assert join_words(["الألم", "kont 3yana"], " و") == "الألم و kont 3yana"
     assert join_words(["hurt", "lonely"], " and ") == "hurt and lonely"
+
+
+@pytest.mark.parametrize("view, asked", [("I can see why you'd feel hurt, given I checked out when you needed me", False),
+                                         ("it probably felt like I wasn't listening to you", True),
+                                         ("je comprends pourquoi tu étais blessée", False)])
+def test_makes_sense_is_not_asked_when_their_view_already_says_why(content, view, asked):
+    """The twelfth new-user trial: a "their view" written on the rewrite's "I can see why you'd feel ___, given
+    ___" was asked for again two questions later ("Finish this sentence… I can see why you'd feel ___")."""
+    from bot.engine import OptionChosen
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "their_needs", 1)], turn=9, slots={"their_view": view},
+                                          consented_at="2026-12-01T10:00:00+00:00", adult=True)})
+    t = advance(content, state, "a", OptionChosen("skip"), datetime(2026, 12, 1, 21, 0, tzinfo=timezone.utc))
+    assert (t.state.seats["a"].stack[-1].step == "makes_sense") == asked

@@ -123,7 +123,7 @@ async def test_a_french_speaking_person_goes_through_everything_in_french(tg, cl
     assert "êtes-vous en sécurité en ce moment\u00a0?" in tg.fake.texts(FR)[-1]
     await tg.act(camille, "struggling", "family_europe", "fr")
     sos = "\n".join(tg.fake.texts(FR)[-3:])
-    assert "Numéro d'urgence\u00a0: 112 (ou 15 pour une urgence médicale)" in sos
+    assert "Numéro d'urgence\u00a0: 112 (ou 17 pour la police, 15 pour une urgence médicale)" in sos
     await leave_sos(tg, camille)
     assert "Je suis soulagée que vous soyez en sécurité" in tg.fake.texts(FR)[-1]
     # reminders: the plan follow-up listed with a French date, a daily check-in, then its card
@@ -167,7 +167,7 @@ async def test_an_arabic_speaking_person_goes_through_everything_in_arabic(tg, c
     assert "هل أنتِ في أمان الآن؟" in locales.strip_marks(tg.fake.texts(AR)[-1])
     await tg.act(amina, "struggling", "family_europe", "fr")  # living in France
     sos = locales.strip_marks("\n".join(tg.fake.texts(AR)[-3:]))
-    assert "رقم الطوارئ: 112 (أو 15 للمساعدة الطبية)" in sos
+    assert "رقم الطوارئ: 112 (أو 17 للشرطة، 15 للمساعدة الطبية)" in sos
     await leave_sos(tg, amina)
     overview = locales.strip_marks(await reminders_and_nudge(tg, clock, amina, AR))
     assert "• الوقفة اليومية مع المشاعر: " in overview

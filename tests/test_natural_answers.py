@@ -669,3 +669,121 @@ def test_a_hello_at_the_menu_gets_a_hello_back(content, locale, hello):
     with pytest.raises(InvalidInput) as greeted:
         advance(content, state, "a", TextReceived(hello), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
     assert greeted.value.key == "answers.greeting"
+
+
+@pytest.mark.parametrize("locale, typed", [("en", "hey im bak 🙃"), ("en", "hi again"), ("en", "im back"),
+                                           ("fr", "re bonsoir"), ("fr", "bonsoir, me revoilà"), ("ar", "salam")])
+def test_a_hello_on_coming_back_is_never_kept_as_an_answer(content, locale, typed):
+    """The twelfth new-user trial: "hey im bak 🙃" typed on coming back, at "is there something you regret?",
+    became the apology in the draft ("I'm sorry for hey I'm bak.")."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "regret", 1)], turn=3, locale=locale,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    with pytest.raises(InvalidInput) as heard:
+        advance(content, state, "a", TextReceived(typed), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert heard.value.key == "system.greeting_at_words"
+
+
+@pytest.mark.parametrize("typed", ["hey, i yelled at you and i'm sorry", "back", "i came back home late"])
+def test_words_that_start_with_a_hello_or_say_back_are_still_answers_or_words_for_mend(content, typed):
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "regret", 1)], turn=3,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    try:
+        advance(content, state, "a", TextReceived(typed), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    except InvalidInput as refused:
+        assert refused.key != "system.greeting_at_words"
+
+
+def test_a_number_after_which_one_means_one_of_the_options_it_showed(content):
+    """The twelfth new-user trial: "idk lik 6 or 7" at the 0-10 scale asked between "4-6" and "7-8", and the "2"
+    typed next was kept as 2 on the scale ("fairly settled"). After a kind error or a restart, the same short
+    list comes back, so the number still means what is on screen."""
+    from bot.engine import Resume
+    now = datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc)
+    state = SessionState(seats={"a": Seat(stack=[Frame("calm", "gate", 1)], turn=3,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    t = advance(content, state, "a", TextReceived("idk lik 6 or 7"), now)
+    assert t.effects[-1].key == "answers.which_one"
+    with pytest.raises(InvalidInput) as refused:
+        advance(content, t.state, "a", TextReceived("hmm"), now)
+    assert refused.value.effects[-1].key == "answers.which_again"
+    resumed = advance(content, t.state, "a", Resume(), now)
+    assert resumed.effects[-1].key == "answers.which_again"
+    t = advance(content, resumed.state, "a", TextReceived("2"), now)
+    assert t.state.seats["a"].slots["activation"] == "high"
+
+
+@pytest.mark.parametrize("locale, typed", [("en", "ya"), ("en", "👍"), ("en", "👍🏽"), ("ar", "ih")])
+def test_a_yes_in_other_words_or_a_thumbs_up_picks_the_yes_answer(content, locale, typed):
+    """The twelfth new-user trial: "ya" and "👍" at "Does that feel doable right now? Yes, let's go" were not
+    understood."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "intention", 1)], turn=3, locale=locale,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    t = advance(content, state, "a", TextReceived(typed), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert t.state.seats["a"].slots["intention"] == "ready"
+
+
+def test_a_thumbs_up_never_answers_a_safety_question(content):
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "my_part", 1), Frame("sos", "ask_safety", 1, interrupt=True)],
+                                          turn=3, consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    with pytest.raises(InvalidInput):
+        advance(content, state, "a", TextReceived("👍"), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+
+
+@pytest.mark.parametrize("at, typed, expected", [
+    (("repair", "set_up"), "no sleep 😴 + hungry", ["little_sleep", "hungry_or_ill"]),
+    (("calm", "body_cues"), "hart racing n jaw tite", ["racing_heart", "tight_jaw"])])
+def test_several_picks_typed_the_way_phones_type_them_are_all_kept(content, at, typed, expected):
+    """The twelfth new-user trial kept only "hungry or feeling ill" and only "racing heart" of these."""
+    state = SessionState(seats={"a": Seat(stack=[Frame(*at, 1)], turn=3, consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    t = advance(content, state, "a", TextReceived(typed), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert t.state.seats["a"].slots[at[1]] == expected
+
+
+def test_a_french_n_apostrophe_is_never_read_as_and(content):
+    """Review: splitting on a lone "n" (for "hart racing n jaw tite") broke « je n'avais pas demandé… »."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "set_up", 1)], turn=3, locale="fr",
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    t = advance(content, state, "a", TextReceived("je n'avais pas demandé ce dont j'avais besoin"),
+                datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert t.state.seats["a"].slots["set_up"] == ["unspoken_need"]
+
+
+@pytest.mark.parametrize("typed", ["ok", "ya", "👍", "sure"])
+def test_a_yes_never_answers_the_private_screen_or_a_name(content, typed):
+    """Review: "ok", "ya" and 👍 at "have you felt afraid of your partner?" saved "Often" (its aliases hold a yes)."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("together", "screen_fear", 1)], turn=3,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    try:
+        t = advance(content, state, "a", TextReceived(typed), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    except InvalidInput:
+        return
+    assert t.state.seats["a"].slots.get("screen_fear") is None
+
+
+def test_a_hello_that_is_a_name_is_kept_where_a_name_is_asked(content):
+    """Review: "Salam" (a name) at the safety plan's "people I can ask for help" was refused as a hello."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("safety_plan", "help_people", 1)], turn=3,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    t = advance(content, state, "a", TextReceived("Salam"), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert t.state.seats["a"].slots["safety_plan_help_people"] == "Salam"
+
+
+def test_on_a_scale_a_number_inside_a_range_shown_is_that_range(content):
+    """Review: "3 or 4" asked between 0-3 and 4-6, and the "2" typed next picked the second place, 4-6."""
+    now = datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc)
+    state = SessionState(seats={"a": Seat(stack=[Frame("calm", "gate", 1)], turn=3,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    t = advance(content, state, "a", TextReceived("3 or 4"), now)
+    t = advance(content, t.state, "a", TextReceived("2"), now)
+    assert t.state.seats["a"].slots["activation"] == "calm"
+
+
+def test_a_number_after_the_whole_question_came_back_is_a_place_in_it(content):
+    """Review: after "which one?", opening a group showed the whole card, and a "2" still meant the old pair."""
+    now = datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc)
+    state = SessionState(seats={"a": Seat(stack=[Frame("home", "menu", 1), Frame("reminders", "change_timezone", 1, interrupt=True)],
+                                          turn=3, consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    t = advance(content, state, "a", TextReceived("city"), now)
+    assert t.effects[-1].key == "answers.which_one"  # Denver or Mexico City
+    t = advance(content, t.state, "a", TextReceived("europe"), now)
+    assert t.state.seats["a"].asked_which == []

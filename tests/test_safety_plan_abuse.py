@@ -115,7 +115,8 @@ def test_erasing_the_plan_removes_only_it(content):
     t, keys = act(content, state, TextReceived("erase this plan"))
     remaining = t.state.seats["a"].slots
     assert "safety_plan_abuse.erased" in keys
-    assert not [k for k in remaining if k.startswith("safety_plan_abuse_")] and "plan_which" not in remaining
+    assert [k for k in remaining if k.startswith("safety_plan_abuse_")] == ["safety_plan_abuse_erased"]
+    assert "plan_which" not in remaining
     assert remaining["safety_plan_reasons"] == "my dog" and remaining["country"] == "us"
 
 
@@ -240,11 +241,12 @@ async def test_on_telegram_the_plan_after_a_disclosure_is_private_and_in_export_
     plan = texts(alice, ("safety_plan_abuse.show",))
     assert "quand il boit" in plan and "chez ma soeur" in plan and "ID or passport" in plan
     assert "3919" in plan  # France's abuse line inside the plan
+    assert "text 114 if you can't speak" in plan  # help without being heard (the twelfth new-user trial)
     assert alice.last_prompt.key == "ipv.repair_choice"
     await alice.command("plan")
     await alice.taps("staying_safe")
     await alice.taps("erase_plan")
     assert "safety_plan_abuse.erased" in alice.keys()
-    await alice.command("plan")  # the disclosure stands: the plan for staying safe is still offered, empty
-    await alice.taps("staying_safe")
-    assert alice.last_prompt.key == "safety_plan_abuse.how"
+    await alice.command("plan")  # erased: /plan no longer names it (her phone may be read)
+    assert alice.last_prompt.key == "safety_plan.warning_signs"
+

@@ -27,7 +27,7 @@ def texts(p: Persona, keys: tuple[str, ...] | None = None) -> str:
 
 COUNTRIES = [
     # label typed in the console, what must be shown
-    ("France", ["Emergency number: 112 (or 15 for medical help)", "call 3114 (free, 24/7) (from 3114.fr, checked 30 Nov 2026)"]),
+    ("France", ["Emergency number: 112 (or 17 for the police, 15 for medical help)", "call 3114 (free, 24/7) (from 3114.fr, checked 30 Nov 2026)"]),
     ("United Kingdom", ["Emergency number: 999 or 112", "Samaritans: call 116 123", "samaritans.org"]),
     ("Canada (Québec)", ["Emergency number: 911", "call 1 866 277-3553", "call or text 988"]),
     ("Morocco", ["Emergency number: 19 (police) or 15 (ambulance)", "couldn't confirm a crisis line for Morocco"]),
@@ -337,7 +337,10 @@ async def test_after_an_abuse_disclosure_an_invitation_to_that_partner_is_held_w
     await alice.taps("together")
     held = alice.last_prompt
     assert held.key == "invite.held" and [c.id for c in held.choices] == ["lines", "for_myself", "menu"]
-    assert "may not always feel safe with your partner" in alice.text_of(held)
+    # Says why in words that don't name the danger: the twelfth new-user trial's partner, reading her phone
+    # and typing /invite, would have learnt what she told Mend.
+    said = alice.text_of(held)
+    assert "from what you told me earlier" in said and "safe" not in said
     assert "invite.explain" not in alice.keys() and "invite.name" not in alice.keys()
     mark = len(alice.inbox)
     await alice.taps("lines")  # the country is known: the lines at once, then the same choice again

@@ -80,7 +80,9 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "coaching.scaffold.boundary", "coaching.scaffold.moment", "coaching.scaffold.regret",
     "reminders.none",
     "reminders.item",
-    "reminders.settings",
+    "reminders.settings", "reminders.settings_no_quiet", "reminders.daily_in_quiet",
+    "answers.which_again", "system.numbers_for_a_card", "system.yes_which_ones", "system.greeting_at_words",
+    "safety_plan_abuse.danger_note",
     "reminders.kind.break_return",
     "reminders.kind.plan_followup",
     "reminders.kind.daily_checkin",
@@ -132,6 +134,8 @@ SYSTEM_SLOTS: dict[str, frozenset[str]] = {
     "joint": frozenset({"on", "off"}),  # may the two do exercises together (off: never says why)
     "role": frozenset({"speaker", "listener"}),  # in the reflection loop
     "check_route": frozenset({"crisis", "ipv"}),  # what a gentle safety check-in was opened for
+    # "their view" already says why the partner's feelings make sense (bot/engine/answers.py sees_why)
+    "view_sees_why": frozenset({"yes", "no"}),
     # this person told Mend they may be unsafe with their partner (an abuse disclosure or a positive
     # safety screen): their own repair then focuses on them, never on their partner's side
     "safety": frozenset({"concern", "none"}),

@@ -51,7 +51,9 @@ RANGE_RE = re.compile(r"(\d+)\s*(?:[–—-]|إلى|الى)\s*(\d+)")  # "7–8 
 NUMBER_RE = re.compile(r"\d+")
 NUMBERS_ONLY_RE = re.compile(r"^\s*\d+(\s*(,|،|and|et|&|\s)\s*\d+)*\s*$")
 # "and"/"or" in the three languages: et, ou; و standing alone (Arabic) and w (Darija in Latin letters).
-SPLIT_RE = re.compile(r"\s*(?:,|;|/|&|\+|\n|،|؛|\b(?:and|or|et|ou|w)\b|(?<!\S)و(?!\S))\s*", re.IGNORECASE)
+# "n" alone too, as typed on a phone for "and" ("hart racing n jaw tite": the twelfth new-user trial), never
+# the "n'" of French ("je n'avais pas", review)
+SPLIT_RE = re.compile(r"\s*(?:,|;|/|&|\+|\n|،|؛|\b(?:and|or|et|ou|w)\b|(?<!\S)[nو](?!\S))\s*", re.IGNORECASE)
 WAW_RE = re.compile(r"\s+و(?=[\u0621-\u064a]{2})")  # "وقلق": an Arabic "and" joined to the next word
 NUMBER_WORD_RE = re.compile(r"^\d+(?:ish)?$")  # "7", "7ish"; not the digits of Darija in Latin letters ("n9der")
 INCLUSIVE_RE = re.compile(r"(\w+)·(\w+)")  # French inclusive forms: "blessé·e", "anxieux·se", "amer·ère"
@@ -508,3 +510,20 @@ def _owners_of(word: str, owners: dict[str, set[str]], feminine: bool = False) -
         if len(known) >= MIN_TYPO_WORD and distance <= (1 if len(known) < 8 else 2):
             found |= owners[known]
     return found
+
+
+# "I can see why you'd feel…" in the words of each language Mend speaks, after `normalise` ("that makes
+# sense", never "nothing I say makes sense to her": a subject before it, found by review).
+SEES_WHY = re.compile(
+    r"\b(i can see why|i see why|i get why|i understand why|i can understand why|"
+    r"(it|that|this|which) (totally |really |completely )?makes (total |complete |so much |perfect )?sense|no wonder you|"
+    r"je comprends pourquoi|je vois pourquoi|ca se comprend|je comprends que tu|ca a du sens|cest normal que tu|"
+    r"fahem 3lach|fahma 3lach|fhemt 3lach|kanfhem 3lach|kanfhm 3lach|"
+    r"افهم لماذا|افهم لم|اتفهم|فاهم علاش|فاهمه علاش|فهمت علاش|كنفهم علاش)\b")
+
+
+def sees_why(text: str | None) -> bool:
+    """The answer already says why the partner's feelings make sense (the twelfth new-user trial: a
+    "their view" written on the rewrite's "I can see why you'd feel ___, given ___" was asked for again
+    two questions later, and the person's "i literally just wrote that" was then flagged)."""
+    return bool(SEES_WHY.search(normalise(text or "")))

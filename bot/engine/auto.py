@@ -138,6 +138,9 @@ def keep_held_words(t: Turn, frame: Frame, step: ActionStep) -> Next:
     # me fait la gueule depuis 2 jours… » drew the check-in there, and "keep what I wrote" set it aside.
     takes_words = takes_words or (isinstance(question, ChoiceStep) and question.story is not None
                                   and held is not None and _tells_a_story(held))
+    # Words that name one of its options answer a picker too (the twelfth new-user trial: "none of the above
+    # lol" at the body cues, then "keep what I wrote", was told the question takes only its choices).
+    takes_words = takes_words or (held is not None and question is not None and _names_an_option(t, held))
     if held is not None and question is not None and takes_words and _acceptable(question, held):
         if isinstance(question, TextStep):
             t.send("safety_check.kept")
@@ -146,6 +149,12 @@ def keep_held_words(t: Turn, frame: Frame, step: ActionStep) -> Next:
         t.send("safety_check.kept_not_an_option")
         runner.reprompt(t)
     return PAUSE
+
+
+def _names_an_option(t: Turn, words: str) -> bool:
+    from bot.engine.questions import reads_as_an_option
+
+    return reads_as_an_option(t, words)
 
 
 def _tells_a_story(words: str) -> bool:

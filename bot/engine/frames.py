@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.content.model import PARTNER_PREFIX, PERSISTENT_SLOT_PREFIXES, QUESTION_TYPES, Step
 from bot.engine import support
+from bot.engine.answers import sees_why
 from bot.engine.state import SAID, Frame
 from bot.engine.turn import Turn, joint_on
 
@@ -110,6 +111,8 @@ def condition_slots(t: Turn) -> dict[str, Any]:
         # some of its words were kept (found by review).
         asked = saved_by(t, seat.stack[-1].flow)
         slots[HINT_KEPT] = [name for name in kept if name in asked]
+    view = seat.slots.get("their_view")
+    slots["view_sees_why"] = "yes" if isinstance(view, str) and sees_why(view) else "no"
     # co-regulation side by side (calm_together): off after this seat's disclosure, or joint work off
     slots["in_person"] = "off" if t.seat.joint_exercises_off or (t.linked and not joint_on(t)) else "ok"
     speaker = slots.get("speaker")

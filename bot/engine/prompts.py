@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.content.model import DONE, SKIP, SYSTEM_PARAMS, MultiStep, Question, TextStep
+from bot.content.model import DONE, SKIP, SYSTEM_PARAMS, MultiStep, OptionStep, Question, TextStep
 from bot.engine import families, history, reading, reminders, support, times
 from bot.engine.effects import Choice
 from bot.engine.frames import current, main_frame
@@ -114,7 +114,20 @@ def show_waiting_hint(t: Turn) -> bool:
     return True
 
 
+def which_again(t: Turn, step: Question) -> bool:
+    """A "which one did you mean?" still open at this prompt (after a kind error, /help or a restart):
+    asked again with the same few options, so a number typed next means what is on screen (the
+    twelfth new-user trial; the eleventh's clarification was lost on a restart)."""
+    seat = t.seat
+    if not isinstance(step, OptionStep) or not seat.asked_which or seat.asked_which_turn != seat.turn:
+        return False
+    t.send("answers.which_again", choices=tuple(Choice(oid, step.option_labels[oid]) for oid in seat.asked_which
+                                               if oid in step.option_labels), prompt=True)
+    return True
+
+
 def prompt(t: Turn, step: Question, key: str | None = None, extra: tuple[Choice, ...] = ()) -> None:
+    t.seat.asked_which = []  # the whole question on screen again: a number means a place in it (review)
     earlier = kept_answer(t, step)
     if earlier:
         t.send("system.written_before", {"heard": shown_back(earlier)})

@@ -89,7 +89,20 @@ def reads_as_an_option(t: Turn, text: str) -> bool:
 
 def typed_choice(t: Turn, frame: Frame, step: ChoiceStep, text: str) -> OptionChosen | None:
     """Words typed at a single-choice question: the option they name, a time, or a question back."""
+    which = picked_from_which(t, text)
+    if which is not None:
+        return OptionChosen(which)
     outcome = reading.read_typed(t.content, t.seat, step, text, t.now, reminders.tz_of(t.seat))
+    if outcome.kind == "unread" and not step.careful and says_yes(t, text):  # safety questions: whole answers only
+        # "ya", "yep", "👍" at a question one of whose answers is a yes ("Yes, let's go"): that answer
+        # (the twelfth new-user trial: "ya" and "👍" were not understood there)
+        yes = CANONICAL_YES.get(t.seat.locale.split("-")[0], "yes")
+        as_yes = reading.read_typed(t.content, t.seat, step, yes, t.now, None)
+        label = step.option_labels.get(as_yes.ids[0]) if as_yes.kind == "picked" else None
+        # only an answer that is itself a yes ("Yes, let's go"), never "Often" at "have you felt afraid?"
+        # that lists "yes" among its aliases (review)
+        if label and answers.normalise(t.content.catalog(t.seat.locale).text(label)).startswith(answers.normalise(yes)):
+            outcome = as_yes
     if outcome.kind == "picked":
         if open_family(t, step, families.named_elsewhere(t.content, t.seat.locale, step, text, outcome.ids[0])):
             return None  # "Asia Pacific", "Europe central": that group's choices, never Los Angeles or Chicago
@@ -182,8 +195,44 @@ def options_and_group(t: Turn, step: MultiStep, text: str) -> tuple[list[str], s
 
 def ask_which(t: Turn, step: OptionStep, ids: tuple[str, ...], text: str) -> None:
     """Two (or more) options fit the words equally: show just those and ask which one."""
+    t.seat.asked_which, t.seat.asked_which_turn = list(ids), t.seat.turn
     t.send("answers.which_one", {"heard": reading.heard(text)},
            choices=tuple(Choice(oid, step.option_labels[oid]) for oid in ids), prompt=True)
+
+
+# The plain yes each language's options carry as an alias, and a thumbs-up (which `normalise` drops)
+CANONICAL_YES = {"en": "yes", "fr": "oui", "ar": "نعم"}
+THUMBS_UP = re.compile(r"^\s*(?:[\U0001F44D\U0001F44C\u2705\u2714\U0001F197][\U0001F3FB-\U0001F3FF\uFE0F]?\s*)+$")
+
+
+# Plain yeses only: "ok", "sure", "go on" agree to something, they don't answer "are you 18 or older?" (review)
+PLAIN_YES = frozenset(answers.normalise(w) for w in """ya yah yea yeah yep yup ye yes yess yess yes please ouais ouai ouaip wi
+ih iyeh iyah wah waha ah na3am ايه إيه نعم واه""".split())
+
+
+def says_yes(t: Turn, text: str) -> bool:
+    return bool(THUMBS_UP.match(text)) or answers.normalise(text) in PLAIN_YES
+
+
+def picked_from_which(t: Turn, text: str) -> str | None:
+    """A bare number typed right after "which one did you mean?": that one of the options it showed.
+    Found trying Mend as a new user (twelfth trial): "idk like 6 or 7" asked between "4–6" and "7–8",
+    and the "2" typed next was kept as 2 on the scale ("fairly settled")."""
+    seat = t.seat
+    if not seat.asked_which or seat.asked_which_turn != seat.turn:
+        return None
+    number = answers.normalise(text)
+    if not number.isdigit():
+        return None
+    here = current(t)
+    if here is not None and isinstance(here[1], ChoiceStep) and reading.answer_kind(t.content, seat.locale, here[1]) == "scale":
+        # on a scale a number inside one of the ranges shown is that range ("3 or 4", then "2": 0–3), else a place
+        as_value = reading.read_typed(t.content, seat, here[1], number, t.now, None)
+        if as_value.kind == "picked" and as_value.ids[0] in seat.asked_which:
+            return as_value.ids[0]
+    if not 1 <= int(number) <= len(seat.asked_which):
+        return None
+    return seat.asked_which[int(number) - 1]
 
 
 def position_on_screen(t: Turn, step: MultiStep, text: str) -> tuple[str, ...]:
@@ -204,6 +253,9 @@ def position_on_screen(t: Turn, step: MultiStep, text: str) -> tuple[str, ...]:
 
 def answer_multi(t: Turn, frame: Frame, step: MultiStep, event: Event) -> None:
     picks = t.seat.picks
+    which = picked_from_which(t, event.text) if isinstance(event, TextReceived) else None
+    if which is not None:
+        event = OptionsChosen((which,))
     if isinstance(event, TextReceived):
         outcome = reading.read_typed(t.content, t.seat, step, event.text, t.now, None)
         if outcome.kind == "picked":  # "hurt and lonely", "1, 3": what's ticked already, plus these
@@ -432,6 +484,10 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         runner.move_on(t, frame, step)
         return
     refuse_bare_yes_or_mash(t, event.text)
+    if step.check and reading.is_greeting(event.text):
+        # a hello back, then the question: never kept in the message; elsewhere "Salam" or "Coucou" may be
+        # a name (review: the partner's name, the person to call)
+        raise InvalidInput("system.greeting_at_words")
     if step.check and NUMBERS_ONLY.match(event.text):
         # "13" at a question whose answer goes into the message to the partner: a number meant for
         # the card before (found trying Mend as a new user: the draft read "And I understand it: 13.").
@@ -525,7 +581,21 @@ def typed_coaching_choice(t: Turn, text: str, confirming: bool) -> str | None:
         return typed_option(t, text, KEEP_BUTTONS) or typed_option(t, text, HINT_BUTTONS)
     # "option 2" too (found trying Mend as a new user: it replaced the draft being decided on)
     return reading.typed_choice(t.content, t.seat.locale, text, HINT_BUTTONS, positions=True) or (
-        "lint_keep" if keeps_at_an_end(t, text) else None)
+        "lint_keep" if keeps_at_an_end(t, text) else None) or button_after_a_nod(t, text)
+
+
+# Words that only acknowledge the hint before a button's words ("ok fair. ill edit it", « d'accord, je modifie »).
+NOD_WORDS = frozenset(answers.normalise(w) for w in """ok okay k fair fine right true yeah yes yep sure alright hmm oh ah
+good point youre right you are right got it makes sense oui ouais dac daccord bon ah wakha safi iyeh ايه واخا""".split())
+
+
+def button_after_a_nod(t: Turn, text: str) -> str | None:
+    """A hint button's words after a nod to the hint: that button (the twelfth new-user trial: "ok fair.
+    ill edit it" was taken as the new version and went into the draft as "my part")."""
+    clauses = [c for c in CLAUSE_BREAK.split(text) if c.strip()]
+    if len(clauses) < 2 or not all(set(answers.normalise(c).split()) <= NOD_WORDS for c in clauses[:-1]):
+        return None
+    return reading.typed_choice(t.content, t.seat.locale, clauses[-1], HINT_BUTTONS)
 
 
 KEEP_SAID_MAX_WORDS = 12

@@ -74,6 +74,28 @@ def heard(text: str) -> str:
 GREETINGS = frozenset(answers.normalise(g) for g in """hi|hey|hello|hiya|heya|yo|hi there|hey there|hello there|
 good evening|good morning|good afternoon|evening|bonjour|bonsoir|salut|coucou|slt|bjr|bsr|cc|salam|slm|salam alaykoum|
 salam alikoum|salamo alaykom|السلام عليكم|سلام|مرحبا|اهلا|أهلا|مساء الخير|صباح الخير|مسا الخير""".split("|"))
+# Words that may come with a hello when someone comes back ("hey im back", « re bonsoir, me revoilà »): a
+# message of only these and a greeting is a hello, never an answer (is_greeting).
+BACK_WORDS = frozenset(answers.normalise(w) for w in """i im i'm am back bak again here its it's me hey hi hello re
+me revoila revoilà rebonjour rebonsoir je suis de retour rje3t rj3t ana hani hana""".split())
+
+
+def is_greeting(text: str) -> bool:
+    """A hello, perhaps with "I'm back" ("hey im bak 🙃", "hi again", « re bonsoir »): the twelfth new-user
+    trial came back with "hey im bak" at "is there something you regret?", and the draft read "I'm sorry
+    for hey I'm bak."."""
+    said = answers.normalise(text)
+    if said in GREETINGS:
+        return True
+    words = said.split()
+    # a bare "back" is "go back" (a word for Mend); "im back" is a hello
+    hello = any(w in GREETINGS for w in words) or len(words) > 1 and any(w in COMING_BACK for w in words)
+    return bool(words) and hello and all(w in GREETINGS or w in BACK_WORDS for w in words)
+
+
+COMING_BACK = frozenset(answers.normalise(w) for w in "back bak revoila revoilà retour rje3t rj3t".split())
+
+
 SHORT_TRY = 3  # words: at a choice that takes own words, this short is a try at an option (review, session 23)
 
 

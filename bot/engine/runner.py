@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.content.model import QUESTION_TYPES, Step
 from bot.engine import auto, couples, heard
 from bot.engine.frames import current, finish_frame, forget_answers, in_flow, new_frame, route
-from bot.engine.prompts import prompt, show_waiting_hint
+from bot.engine.prompts import prompt, show_waiting_hint, which_again
 from bot.engine.state import Frame
 from bot.engine.turn import PAUSE, Turn
 
@@ -30,6 +30,7 @@ def run(t: Turn, key: str | None = None) -> None:
             seat.picks = []
             seat.family = None
             seat.typed_group = None
+            seat.asked_which = []
             if seat.draft and all(seat.draft.at != f.at for f in seat.stack):
                 seat.draft = None  # the hinted draft belonged to a step left behind
             heard.forget_if_left(seat)  # so do heavy words held at a reason for living
@@ -75,7 +76,7 @@ def reprompt(t: Turn, key: str | None = None) -> None:
     frame, step = here
     heard.forget_if_left(t.seat)  # left with /cancel: crisis-adjacent words are not kept a moment longer
     if isinstance(step, QUESTION_TYPES):
-        if key is None and (show_waiting_hint(t) or (held_here(t, frame) and heard.ask_to_keep(t))):
+        if key is None and (show_waiting_hint(t) or (held_here(t, frame) and heard.ask_to_keep(t)) or which_again(t, step)):
             return
         prompt(t, step, key or fresh_key(t, frame, step))
     elif couples.is_waiting(t, step):

@@ -135,6 +135,7 @@ def new_disclosure(seat: Seat) -> None:
         seat.disclosure_confirmed = True
     seat.joint_exercises_off = True
     seat.disclosure_disputed = False
+    seat.slots.pop(ABUSE_PLAN_ERASED, None)  # /plan offers the plan for staying safe again
 
 
 def _at_abuse_plan(t: Turn) -> bool:
@@ -173,6 +174,12 @@ def erase_abuse_plan(seat: Seat) -> None:
     """"Erase this plan": its answers go at once, the rest of what Mend keeps stays (someone who may have
     their phone checked shouldn't have to /delete everything to remove it)."""
     seat.slots = {k: v for k, v in seat.slots.items() if not k.startswith(ABUSE_PLAN_SLOTS) and k not in PLAN_CHOICE_SLOTS}
+    # and /plan stops naming it (the twelfth new-user trial: after the erase, /plan still listed "My plan
+    # for staying safe", which her partner, reading her phone, could see) until a new disclosure
+    seat.slots[ABUSE_PLAN_ERASED] = True
+
+
+ABUSE_PLAN_ERASED = ABUSE_PLAN_SLOTS + "erased"
 
 
 # /plan's "which plan?" answer: it names this plan too (review: /export listed it after an erase)
@@ -184,7 +191,8 @@ def has_abuse_plan_or_disclosure(seat: Seat) -> bool:
     private screen) stands, even if they only read its ideas (review: /plan then opened the self-harm
     plan again). Only the person's own seat: a partner's disclosure never shows here."""
     standing = seat.joint_exercises_off and not (seat.disclosure_disputed and not seat.disclosure_confirmed)
-    return standing or any(k.startswith(ABUSE_PLAN_SLOTS) for k in seat.slots)
+    erased = bool(seat.slots.get(ABUSE_PLAN_ERASED))
+    return standing and not erased or any(k.startswith(ABUSE_PLAN_SLOTS) and k != ABUSE_PLAN_ERASED for k in seat.slots)
 
 
 def dispute_disclosure(seat: Seat) -> None:

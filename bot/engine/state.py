@@ -130,6 +130,10 @@ class Seat:
     # The prompt at which a step's `if_nothing` message was said: a second "nothing" right after skips.
     nothing_heard_turn: int | None = None
     held_reason: HeldReason | None = None  # heavy words waiting on "keep them here?" (engine/heard.py)
+    # A "which one did you mean?" on screen: the options it shows, in order, and the prompt it was asked
+    # at, so a number typed next means one of them (questions.ask_which), not a value on a scale.
+    asked_which: list[str] = field(default_factory=list)
+    asked_which_turn: int | None = None
     history: list[dict[str, Any]] = field(default_factory=list)  # finished repairs, oldest first (history.py)
 
     @property

@@ -14,11 +14,13 @@ import aiosqlite
 from bot.content.model import PARTNER_PREFIX, Catalog, Content
 from bot.engine.frames import HINT_KEPT, NOTED
 from bot.engine.history import KEPT_PREFIX
+from bot.engine.safety import ABUSE_PLAN_ERASED
 from bot.engine.state import SAID, Seat, SessionState, SlotValue, said_words
 from bot.storage import personal_data, repo
 from bot.storage.repo import iso
 
-BOOKKEEPING = frozenset({HINT_KEPT, NOTED})
+# ...and the mark that a plan for staying safe was erased (review: /export would name the plan it erased)
+BOOKKEEPING = frozenset({HINT_KEPT, NOTED, ABUSE_PLAN_ERASED})
 
 
 def own_answers(slots: dict[str, SlotValue]) -> dict[str, SlotValue]:
