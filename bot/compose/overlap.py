@@ -33,4 +33,3 @@ def restates(my_part: str | None, regret: str | None) -> bool:
     """The regret carries most of "my part" (at least two content words of it)."""
     part = content_words(my_part)
     return len(part) >= 2 and len(part & content_words(regret)) / len(part) >= RESTATED_SHARE
-
