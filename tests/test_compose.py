@@ -410,3 +410,10 @@ def test_an_ask_that_opens_like_a_question_ends_like_one(content, locale, ask, e
 
     text = draft_text({"my_ask": ask}, content.catalog(locale))
     assert ending in text, text
+
+
+def test_a_darija_understanding_in_the_past_is_kept_as_said_not_framed_twice(catalogs):
+    """The twelfth new-user trial: "W ana fahem hadchi: fhemt 3lach 7ssiti b l7gra" said "I understand" twice."""
+    from bot.compose.view import draft_text
+    latin = draft_text({"my_part": "ghwet 3lik 9dam lwlad", "makes_sense": "fhemt 3lach 7ssiti b l7gra"}, catalogs["ar"])
+    assert "Fhemt 3lach 7ssiti b l7gra." in latin and "fahem hadchi" not in latin

@@ -45,7 +45,9 @@ SENSE_OPENERS = {
            "normal que", "c'est sur"),
     "ar": ("افهم", "انا افهم", "فاهم", "فاهمه", "كنفهم", "كانفهم", "عندك الحق", "معاك الحق", "طبيعي", "من حقك",
            "مفهوم", "اتفهم", "fahem", "fahma", "kanfhem", "kanfham", "3ndk l7e9", "3andek l7a9", "m3ak l7e9",
-           "tabi3i"),
+           "tabi3i",
+           # the past, "I understood why…" (the twelfth new-user trial: "W ana fahem hadchi: fhemt 3lach…")
+           "فهمت", "fhemt", "fhmt", "fhamt", "kanfhm", "kanfahem", "ana fahem", "ana fahma"),
 }
 OFFER_OPENERS = {
     "fr": ("la prochaine fois", "a l'avenir", "desormais", "dorenavant", "a partir de maintenant",
