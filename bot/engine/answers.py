@@ -287,7 +287,7 @@ def _read_one(text: str, options: list[OptionText], locale: str, positions: bool
     if numbers and (scale or said.isdigit()):
         found = [_by_number(n, options, scale, positions) for n in numbers]
         hits = list(dict.fromkeys(h for h in found if h))
-        only_numbers = all(w.isdigit() or w in _stop(locale) or w in ("out", "10", "about", "around") for w in words)
+        only_numbers = all(w.isdigit() or w in stopwords(locale) or w in ("out", "10", "about", "around") for w in words)
         if len(hits) == 1 and (only_numbers or scale):
             return Reading("picked", (hits[0],))
         if len(hits) > 1:
@@ -371,7 +371,7 @@ def at_place(said: tuple[int, bool], everything: Sequence[T], answers_only: Sequ
 def pointed_position(words: list[str], locale: str) -> tuple[int, bool] | None:
     """The place a message points at, if that is all it says: ("the second one") -> (2, False), ("option
     2") -> (2, True: a number, counted over everything on screen), ("the last one") -> (0, False)."""
-    said = [w for w in words if w not in POSITION_WORDS and w not in _stop(locale)]
+    said = [w for w in words if w not in POSITION_WORDS and w not in stopwords(locale)]
     if len(said) != 1:
         return None
     word = said[0]
@@ -435,8 +435,6 @@ def stopwords(locale: str) -> frozenset[str]:
     return STOPWORDS.get(language_of(locale), STOPWORDS["en"])
 
 
-_stop = stopwords
-
 
 def _by_words(words: list[str], options: list[OptionText], phrases: dict[str, list[str]], locale: str,
               original: str) -> Reading:
@@ -450,7 +448,7 @@ def _by_words(words: list[str], options: list[OptionText], phrases: dict[str, li
             owners.setdefault(w, set()).add(oid)
     same = SAME_AS.get(language_of(locale), {})
     words = [same.get(w, w) for w in words]
-    stop = _stop(locale)
+    stop = stopwords(locale)
     content = [w for w in words if w not in stop]
     # A function word only counts where it is distinctive (it is the only thing telling options
     # apart), and only when the person's other words don't decide: "to" (of "freedom to choose")

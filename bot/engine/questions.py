@@ -206,8 +206,8 @@ THUMBS_UP = re.compile(r"^\s*(?:[\U0001F44D\U0001F44C\u2705\u2714\U0001F197][\U0
 
 
 # Plain yeses only: "ok", "sure", "go on" agree to something, they don't answer "are you 18 or older?" (review)
-PLAIN_YES = frozenset(answers.normalise(w) for w in """ya yah yea yeah yep yup ye yes yess yess yes please ouais ouai ouaip wi
-ih iyeh iyah wah waha ah na3am ايه إيه نعم واه""".split())
+PLAIN_YES = frozenset(answers.normalise(w) for w in """ya yah yea yeah yep yup ye yes yess ouais ouai ouaip wi
+ih iyeh iyah wah waha na3am ايه إيه نعم واه""".split())
 
 
 def says_yes(t: Turn, text: str) -> bool:
