@@ -787,3 +787,22 @@ def test_a_number_after_the_whole_question_came_back_is_a_place_in_it(content):
     assert t.effects[-1].key == "answers.which_one"  # Denver or Mexico City
     t = advance(content, t.state, "a", TextReceived("europe"), now)
     assert t.state.seats["a"].asked_which == []
+
+
+def test_pls_is_filler_not_an_unknown_word(content):
+    """The twelfth new-user trial: "repiar pls" at the home menu was not understood; "pls" is a please."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("home", "menu", 1)], turn=3,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    t = advance(content, state, "a", TextReceived("repiar pls"), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert t.effects[-1].key == "answers.which_one"  # the two ways to repair, not "I'm not sure what you mean"
+
+
+@pytest.mark.parametrize("locale, typed, chosen", [("ar", "mn ba3d simana", "w1"), ("ar", "b3d simana", "w1"),
+                                                   ("fr", "une semaine", "w1"), ("en", "in 3 days", "d3")])
+def test_when_to_check_in_on_the_plan_in_everyday_words(content, locale, typed, chosen):
+    """The twelfth new-user trial: "mn ba3d simana", "b3d simana" and « une semaine » were not understood;
+    only the number worked."""
+    state = SessionState(seats={"a": Seat(stack=[Frame("repair", "followup", 1)], turn=3, locale=locale,
+                                          consented_at="2026-11-30T20:00:00+00:00", adult=True)})
+    t = advance(content, state, "a", TextReceived(typed), datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    assert t.state.seats["a"].slots["followup_in"] == chosen

@@ -67,7 +67,7 @@ STOPWORDS = {
     "en": frozenset("""
         a an the i im i'm me my mine myself you your it its is am are was were be been being this that
         of to in on at for with about so just really quite pretty kind kinda sort sorta bit little
-        feel feeling felt think guess maybe probably like um uh er well please thanks thank
+        feel feeling felt think guess maybe probably like um uh er well please pls plz pleez thanks thank thx
         right now okay oh hmm one option choice answer mean say d be would do does
     """.split()),
     # Folded as `normalise` folds them (no accents, no apostrophes: "c'est" -> "cest").
