@@ -1,7 +1,7 @@
 """Report: how well the coaching checker reads drafts nobody tuned it on.
 
     .venv/bin/python scripts/coaching_report.py [--misses]
-    .venv/bin/python scripts/coaching_report.py --fresh ROUND.yaml [--misses]
+    .venv/bin/python scripts/coaching_report.py --fresh ROUND.yaml [ROUND.yaml ...] [--by-lang] [--misses]
 
 - heldout: the shipped checker (lexicon patterns + content/coach/model.npz) on
   tests/data/coach/heldout.yaml, a split written blind to the rules and never tuned on. Only its
@@ -14,6 +14,8 @@ to note that got a problem label ("neutral_flagged"), and the share of problem d
 least one problem label. `--misses` lists dev disagreements (never held-out ones). `--fresh ROUND.yaml`
 reads a new blind round (same format as dev) with the shipped checker and prints only that: run it
 before the round joins dev, since that first reading is what an independent set is likely to find.
+Several rounds are read pooled (tests/data/rounds/coach_*.yaml are the unseen ones); `--by-lang` adds
+one line per language, where a weak language hides inside a pooled figure.
 """
 from __future__ import annotations
 
@@ -63,13 +65,21 @@ def print_disagreements(drafts, predicted, text_key: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description="coaching checker report")
     parser.add_argument("--misses", action="store_true", help="list dev drafts where the checker disagrees")
-    parser.add_argument("--fresh", type=Path, help="read a new blind round with the shipped checker, before training")
+    parser.add_argument("--fresh", type=Path, nargs="+",
+                        help="read blind rounds (pooled) with the shipped checker, before training")
+    parser.add_argument("--by-lang", action="store_true", help="with --fresh: also one line per language")
     args = parser.parse_args()
     if args.fresh:
-        drafts = read_drafts(args.fresh)
+        drafts = [draft for path in args.fresh for draft in read_drafts(path)]
         got = checker_for(load_content(ROOT / "content")).labels_for([d.text for d in drafts])
-        print(json.dumps({"split": f"fresh round {args.fresh.name} (read before training)", **score(drafts, got)},
+        names = ", ".join(path.name for path in args.fresh)
+        print(json.dumps({"split": f"fresh {names} (read before training)", **score(drafts, got)},
                          ensure_ascii=False))
+        if args.by_lang:
+            for lang in sorted({d.lang for d in drafts}):
+                pairs = [(d, g) for d, g in zip(drafts, got) if d.lang == lang]
+                print(json.dumps({"lang": lang, **score([d for d, _ in pairs], [g for _, g in pairs])},
+                                 ensure_ascii=False))
         if args.misses:
             print_disagreements(drafts, got, "text")
         return 0
