@@ -484,6 +484,17 @@ def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patter
     ("tu fais exactement pareil avec ta mère", "defensiveness"), ("cool so im the bad guy again", "defensiveness"),
     ("my heart was in the right place", "defensiveness"), ("نيتي كانت طيبة", "defensiveness"),
     ("كلشي كيطيح على راسي", "defensiveness"), ("nta katkbbar l9adiya", "defensiveness"),
+    # Session 29 (round c67's French defensiveness, dev's French misses, the thirteenth new-user trial, the review's variants)
+    ("et quand t'es partie en week-end avec tes copines sans me prévenir, on en parle ?", "defensiveness"),
+    ("je t'ai jamais promis qu'on irait chez ta mère ce week-end", "defensiveness"),
+    ("tu surréagis complet là", "defensiveness"), ("j'ai crié parce que toi tu m'écoutais pas", "defensiveness"),
+    ("je vois pas pourquoi tu me fais la gueule", "defensiveness"), ("tu t'énerves pour que dalle", "defensiveness"),
+    ("j'ai oublié ton diner, en meme temps tu aurais pu me le rappeler la veille", "defensiveness"),
+    ("je vais pas m'excuser pour ce soir.", "defensiveness"), ("jamais je m'excuserai pour ça", "defensiveness"),
+    ("فهمت أنك منزعجة. نيتي كانت طيبة، فلا يحق لك أن تغضبي مني", "defensiveness"),
+    ("niyti kant mzyana, ya3ni ma3ndek 3lach tghdbi 3liya", "defensiveness"),
+    ("j'ai jamais dit ça, apprends à lire un peu mdr", "contempt"),
+    ("j'essayais de rendre service en rangeant ton bureau, pardon d'exister hein", "non_apology"),
 ])
 def test_problems_said_without_marker_words_are_read_by_the_patterns(content, text, label):
     assert label in pattern_labels(content.lexicons.values(), text), text
