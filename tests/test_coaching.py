@@ -255,11 +255,18 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 # Then patterns for dev's cross-validated defensiveness misses (minimising, "can we just move on", "thats all in ur
 # head", "i can never win with you", "what more do you want"): dev 0.90/0.81 -> 0.90/0.83; held-out, read after,
 # 0.85/0.80 -> 0.85/0.82 (46 of 56); the recall floor rises to one draft below.
+# Session 29: round c67 (French defensiveness, written blind) joined dev with patterns for its and dev's French
+# misses, narrowed after an independent review, and the model retrained; chosen on dev and the unseen rounds
+# (defensiveness 0.858/0.791 -> 0.850/0.822, French 0.71 -> 0.78, neutral 5.2% -> 5.5%), never on these figures.
+# Held-out, read after: defensiveness 0.85/0.82 -> 0.873/0.857 (48 of 56), neutral 10.3% -> 9.2% (8 of 87),
+# non_apology precision 0.94 -> 0.96, good_apology 0.93/0.95 -> 0.95/0.93, the rest unchanged. Every label now
+# meets the issue's 0.85 and neutral its 10%, so the gate is the issue's own: no floor below 0.85, neutral at most
+# 10% (floors above 0.85 stay where the rule put them).
 HELDOUT_FLOORS = {
-    "criticism": (0.92, 0.92), "contempt": (0.95, 0.91), "defensiveness": (0.83, 0.80),
+    "criticism": (0.92, 0.92), "contempt": (0.95, 0.91), "defensiveness": (0.85, 0.85),
     "non_apology": (0.92, 0.92), "good_apology": (0.93, 0.93), "gentle_startup": (0.97, 0.95),
 }
-HELDOUT_NEUTRAL_FLAGGED_MAX = 0.115  # measured 0.103 (9 of 87) in session 26; 0.115 (10 of 87) in session 22; 0.092 (8 of 87) at the end of session 21; 0.103 (9 of 87) at the end of session 20 (0.115 mid-session), 0.103 (9 of 87) in session 19; 0.115 (10 of 87) at the end of sessions 15, 16 and 17 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the issue's goal is 0.10
+HELDOUT_NEUTRAL_FLAGGED_MAX = 0.10  # the issue's goal; measured 0.092 (8 of 87) in session 29, 0.103 (9 of 87) in session 26; 0.115 (10 of 87) in session 22; 0.092 (8 of 87) at the end of session 21; 0.103 (9 of 87) at the end of session 20 (0.115 mid-session), 0.103 (9 of 87) in session 19; 0.115 (10 of 87) at the end of sessions 15, 16 and 17 (0.103 mid-15); 0.138 in 14, 0.149 in 13, 0.161 in 12; the issue's goal is 0.10
 
 
 def report_module():
