@@ -83,6 +83,9 @@ def typed(content, locale: str, flow: str, step_id: str, text: str) -> tuple[str
     ("ar", "repair", "break_offer", "n9dr nkml", ("picked", ("continue",))),
     ("ar", "repair", "draft_choice", "mzyana haka", ("picked", ("fine",))),
     ("ar", "repair", "draft_choice", "واخا", ("picked", ("fine",))),
+    # the thirteenth new-user trial: « je prefere l'ecrire moi meme » was "which one did you mean?"
+    ("fr", "repair", "draft_choice", "je prefere l'ecrire moi meme", ("picked", ("edit",))),
+    ("en", "repair", "draft_choice", "i'd rather write it myself", ("picked", ("edit",))),
     ("ar", "calm_together", "mode", "bo7di", ("picked", ("alone",))),
 ])
 def test_everyday_answers_in_each_language(content, locale, flow, step, said, expected):

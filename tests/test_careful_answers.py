@@ -46,6 +46,10 @@ CASES = [
     ("ar", "check", "ana f aman", SAFE_AT_CHECK),
     ("en", "check", "yes", SAFE_AT_CHECK),
     ("en", "check", "yes im safe", SAFE_AT_CHECK),
+    # the thirteenth new-user trial: option 2 in the person's own words was asked again
+    ("fr", "check", "oui ca va je suis en securite cest juste dur", ("struggling",)),
+    ("fr", "check", "je suis en sécurité, c'est juste dur", ("struggling",)),
+    ("en", "check", "im safe its just hard", ("struggling",)),
     ("en", "check", "no", ("not_safe",)),
     ("en", "check", "nope", ("not_safe",)),
     ("ar", "check", "la", ("not_safe",)),

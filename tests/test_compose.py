@@ -403,6 +403,9 @@ def test_ill_stays_ill(phrases, said):
     ("ar", "Wach n9adro nhadro mra f simana b jouj", "jouj?"),
     ("ar", "هل يمكن أن نتكلم بهدوء", "بهدوء؟"),
     ("fr", "j'aimerais qu'on en parle calmement", "calmement."),
+    # the thirteenth trial: the question's mark inside, a reason after it; no "?" pinned on the reason
+    ("fr", "est ce que tu pourrais limiter les weekends avec ta mere ? ça m'aiderait a me sentir respecté",
+     "mere\u00a0? ça m'aiderait a me sentir respecté."),
 ])
 def test_an_ask_that_opens_like_a_question_ends_like_one(content, locale, ask, ending):
     # The ninth new-user trial: « Wach n9adro… b jouj. » and a French « tu pourrais… » ended with a full stop.

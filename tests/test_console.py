@@ -88,7 +88,7 @@ async def test_whole_repair_in_the_console(db, content, clock):
     # trying Mend as a new user: "2" then Done's number, which landed on the next question).
     assert "like 1, 3: that counts as Done" in output
     assert "What would help right now?" in output.split("Repair takes courage")[-1]  # back at the menu
-    assert output.rstrip().endswith("pick up right there.")
+    assert output.rstrip().endswith("pick it up right where it was.")
 
 
 async def test_sos_mid_step_then_back_to_the_same_step(db, content, clock):
@@ -272,12 +272,12 @@ async def test_lang_sets_the_language_and_keeps_it(db, content, clock):
     assert first.startswith("Bonjour, je suis Mend.")
     assert "Qu'est-ce qui vous aiderait, là, maintenant\u00a0?" in first
     assert "(Tapez un numéro ou quelques mots, ou /help.)" in first
-    assert first.rstrip().endswith("on reprendra exactement là.")
+    assert first.rstrip().endswith("on la reprendra exactement là où elle en était.")
     again = await run([], None)  # no --lang: the saved language
     assert again.startswith("Bon retour.") or again.startswith("Contente de vous retrouver.")
     arabic = await run(["/language en"], "ar")
     assert "تم: سأكتب لك بالعربية من الآن فصاعدًا." in arabic.replace("\u200f", "").replace("\u200e", "")
-    assert arabic.rstrip().endswith("come back any time and we'll pick up right there.")
+    assert arabic.rstrip().endswith("we'll pick it up right where it was.")
 
 
 async def test_lang_ar_again_keeps_a_womans_arabic_and_her_next_answer(db, content, clock):

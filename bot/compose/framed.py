@@ -171,7 +171,9 @@ class _Framer:
 
     def ask(self, raw: str | None) -> str:
         words, end, folded = self._words(raw)
-        if words and not end and _opens(folded, QUESTION_OPENERS[self.language]):
+        # A question with no mark gets one, unless its mark is already inside, before a reason: "est-ce que tu
+        # pourrais … ? ça m'aiderait" (the thirteenth new-user trial: "…me sentir respecté ?" came out).
+        if words and not end and "?" not in words and "؟" not in words and _opens(folded, QUESTION_OPENERS[self.language]):
             raw = words + ("؟" if self.language == "ar" and not self.latin else "?")
         return self._said_or_framed(raw, ASK_OPENERS[self.language], "ask_what", question_is_said=True)
 
