@@ -502,6 +502,8 @@ def test_kind_lines_sharing_a_problem_pattern_s_words_are_not_read_by_the_patter
     ("niyti kant mzyana, ya3ni ma3ndek 3lach tghdbi 3liya", "defensiveness"),
     ("j'ai jamais dit ça, apprends à lire un peu mdr", "contempt"),
     ("j'essayais de rendre service en rangeant ton bureau, pardon d'exister hein", "non_apology"),
+    ("j'ai oublié ton diner de boulot alors que tu me l'avais rappelé deux fois", "good_apology"),
+    ("i forgot your work dinner even though you reminded me twice", "good_apology"),
 ])
 def test_problems_said_without_marker_words_are_read_by_the_patterns(content, text, label):
     assert label in pattern_labels(content.lexicons.values(), text), text
