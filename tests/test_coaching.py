@@ -740,6 +740,9 @@ def test_their_side_is_left_out_of_what_was_going_on_for_them():
     assert own_part("yes I forgot but I was exhausted") == ("I forgot", "I was exhausted")
     # and Arabic splits on its own comma and on "ولكن"; "كنت…" is a state, like "I was…"
     assert own_part("انا كنت عيان، صرخت عليك") == ("صرخت عليك", "انا كنت عيان")
+    # the thirteenth new-user trial: the jab about him came back as "what was going on for me"
+    assert own_part("j'ai oublié son diner mais bon jai eu une semaine de fou, et lui il oublie jamais rien peut etre ?") \
+        == ("j'ai oublié son diner", "jai eu une semaine de fou")
     assert own_part("صرخت عليك ولكن كنت متعب") == ("صرخت عليك", "كنت متعب")
 
 
