@@ -271,3 +271,9 @@ def test_a_ligature_typed_as_two_letters_still_matches(typed):
     found = read(typed, options, multi=True, locale="fr")
     assert (found.kind, found.ids) == ("picked", ("racing_heart",))
     assert normalise("cœur") == normalise("coeur") == "coeur"
+
+
+async def test_a_daily_time_with_a_french_city_for_the_time_zone(talk):
+    """The thirteenth new-user trial: the zone question says "or type the city", and « lyon » was not understood."""
+    said = await talk("fr", ["oui", "ok", "/reminders", "point quotidien", "21h", "lyon", "c'est tout"])
+    assert "C'est noté\u00a0: tous les jours à 21:00, heure de chez vous." in said
