@@ -172,6 +172,9 @@ def test_folding_of_arabic_and_french_words():
     ("m3a 10 qel rbe3", "2026-11-30 21:45"),
     ("ghda f sba7", "2026-12-01 09:00"),
     ("lyouma 3la 22h", "2026-11-30 22:00"),
+    # hedged or polite (the thirteenth new-user trial: « vers 23h peut-être » was not a time)
+    ("vers 23h peut-être", "2026-11-30 23:00"), ("22h je pense", "2026-11-30 22:00"), ("21h30 stp", "2026-11-30 21:30"),
+    ("dans 20 minutes environ", "2026-11-30 20:20"), ("3la 10 3afak", "2026-11-30 22:00"),
 ])
 def test_times_in_french_arabic_and_darija(said, local):
     due = moment(parse(said, clock_h=True), NOW, "Europe/Berlin")

@@ -98,6 +98,11 @@ PHRASES: list[tuple[str, str]] = [
     (_words("ساعه", "sa3a"), "hour"),
     (_words("jours", "jour", "يوم", "ايام", "nhar", "iyam"), "days"),
     (_words("quelques", "شي"), "a few"),
+    # Hedges and politeness around a time ("vers 23h peut-être", "9h stp"): English drops "maybe" and "please"
+    # (the thirteenth new-user trial: « vers 23h peut-être » was not read as a time).
+    (_words("peut-être", "peut etre", "peut-etre", "ptet", "p'tet", "je pense", "je crois", "à peu près", "a peu pres",
+            "environ", "stp", "svp", "s'il te plaît", "s'il te plait", "s'il vous plaît", "s'il vous plait", "ربما",
+            "تقريبا", "عافاك", "mumkin", "momkin", "t9riban", "3afak"), "maybe"),
 ]
 _PHRASES = [(re.compile(p), r) for p, r in PHRASES]
 _NUMBERS = re.compile(_words(*(form for forms in NUMBERS.values() for form in forms)))
