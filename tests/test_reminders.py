@@ -446,3 +446,10 @@ def test_quiet_hours_chosen_over_a_daily_time_say_so_too(content, quiet, clash):
     state = _at_reminders("quiet", reminder_checkin_at="at_2100")
     t = advance(content, state, "a", OptionChosen(quiet), now)
     assert any(getattr(e, "key", None) == "reminders.daily_in_quiet" for e in t.effects) == clash
+
+
+async def test_settings_is_the_reminders_and_quiet_hours(alice):
+    """Telegram's conventional /settings was "I don't know that command" (the thirteenth new-user trial)."""
+    await alice.onboard()
+    await alice.command("settings")
+    assert alice.last_prompt.key.startswith("reminders.")

@@ -173,6 +173,9 @@ COMMANDS: dict[str, Command] = {
     "language": Command(language.on_command, before_consent=True),  # one must read what one agrees to
     "unlink": Command(unlink),
     "reminders": Command(open_flow("reminders")),
+    # Telegram's conventional /settings (the thirteenth new-user trial typed it): reminders, quiet hours and time
+    # zone are what Mend has to set; the language has its own /language.
+    "settings": Command(open_flow("reminders")),
     "history": Command(open_flow("history")),  # past repairs (issue 12): read over any step
     # The person's own safety plan, read or changed without first saying they're in trouble (found
     # trying Mend as a new user: the only way in was /sos, then "I'm safe, but struggling").
