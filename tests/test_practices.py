@@ -391,3 +391,18 @@ def test_not_better_is_another_round_never_calmer(content, locale, typed):
                                           adult=True, locale=locale)})
     t = advance(content, state, "a", TextReceived(typed), now)
     assert t.state.seats["a"].slots.get("grounding_check") == "again"
+
+
+async def test_a_shrug_at_the_moment_is_asked_again_kindly(alice):
+    """The thirteenth new-user trial: « bof » was kept as "a precise moment", and the request read « …vidé·e bof. »."""
+    await alice.onboard()
+    await alice.taps("request")
+    await alice.says("you never help")
+    await alice.picks("drained")
+    assert alice.last_prompt.key == "request.situation"
+    for shrug in ("meh", "Bof.", "hmm"):
+        sends = await alice.says(shrug)
+        assert [s.key for s in sends][0] == "system.needs_words"
+        assert alice.last_prompt.key == "request.situation"
+    await alice.says("last night, when the dishes were still in the sink")
+    assert alice.last_prompt.key != "request.situation"

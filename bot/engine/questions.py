@@ -30,6 +30,10 @@ from bot.engine.turn import Turn
 
 COACHING_CHOICES = tuple(c.id for c in HINT_BUTTONS + KEEP_BUTTONS)
 MIN_WORD_CHARACTERS = 2  # a text answer needs at least this many letters or digits (any script)
+# A shrug with nothing in it ("bof", "meh", "euh") is not words a draft can carry: asked again, kindly (the thirteenth
+# new-user trial: « bof » was kept as "a precise moment" and the practice's request read « …vidé·e bof. »).
+SHRUG_ONLY = frozenset(answers.normalise(w) for w in ("bof", "bof bof", "mouais", "boh", "euh", "euuh", "bah", "ben",
+                                                      "meh", "mmh", "mmm", "hmm", "hmmm", "umm", "uhh", "uh", "ewa"))
 MAX_HINTS = 2  # per step: a third version is taken without comment (no nagging)
 
 
@@ -714,8 +718,8 @@ def checked_text(step: Question, raw: str) -> str:
     text = clean_text(raw)
     if not text:
         raise InvalidInput("system.empty_text")
-    if sum(ch.isalnum() for ch in text) < MIN_WORD_CHARACTERS:
-        raise InvalidInput("system.needs_words")  # "😡😭💔" or "k": asked again, kindly
+    if sum(ch.isalnum() for ch in text) < MIN_WORD_CHARACTERS or answers.normalise(text) in SHRUG_ONLY:
+        raise InvalidInput("system.needs_words")  # "😡😭💔", "k" or "bof": asked again, kindly
     if len(text) > step.max_len:
         raise InvalidInput("system.too_long", params={"length": len(text), "limit": step.max_len})
     return text
