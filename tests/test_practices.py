@@ -406,3 +406,22 @@ async def test_a_shrug_at_the_moment_is_asked_again_kindly(alice):
         assert alice.last_prompt.key == "request.situation"
     await alice.says("last night, when the dishes were still in the sink")
     assert alice.last_prompt.key != "request.situation"
+
+
+async def test_an_ask_that_only_says_what_should_stop_gets_a_hint_toward_what_they_d_like(alice):
+    """The thirteenth new-user trial: « est-ce que tu pourrais arrêter de me crier dessus… » passed with no hint, and
+    the draft ended on it. The ask's own shape is offered; the words can be kept as they are."""
+    await up_to_the_ask(alice, *PHONE_AT_DINNER)
+    await alice.says("could you stop scrolling your phone at dinner")
+    assert alice.last_prompt.key == "coaching.hint.stop_ask"
+    await alice.taps("lint_rewrite")
+    assert "Could you ___? It would help me feel ___." in last_text(alice, "coaching.scaffold.ask")
+    await alice.says("Could we keep phones away at dinner twice this week?")
+    assert "could we keep phones away at dinner twice this week?" in last_text(alice, "request.result")
+
+
+@pytest.mark.parametrize("ask", ["could you stop by the bakery on your way home?", "could you text me when you're running late?",
+                                 "pourrais-tu me prévenir quand tu rentres tard ?"])
+def test_an_ask_for_something_is_not_a_stop_ask(ask):
+    from bot.engine.text import stop_ask
+    assert not stop_ask(ask)

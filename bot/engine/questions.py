@@ -25,6 +25,7 @@ from bot.engine.text import (
     mentions_someone_else,
     rule_for_them,
     speaks_of_myself,
+    stop_ask,
 )
 from bot.engine.turn import Turn
 
@@ -515,6 +516,8 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
     labels = coaching_labels(step, event)
     if step.check and step.rewrite in ("own", "regret") and not hint_label(labels) and about_them(text):
         labels = (*labels, "about_them")
+    if step.check and step.rewrite == "ask" and not hint_label(labels) and stop_ask(text):
+        labels = (*labels, "stop_ask")
     if step.check and step.rewrite in ONLY_ATTACKS:
         labels = tuple(label for label in labels if label in ("criticism", "contempt"))
         if step.rewrite == "boundary" and not labels and rule_for_them(text):

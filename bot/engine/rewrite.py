@@ -10,7 +10,7 @@ from bot.engine.text import ARABIC_LETTER
 # Most corrosive first: one hint names one thing, the one most worth changing.
 # The checker's problem labels, then one the engine reads itself: an answer at "my part" that is about
 # what the partner did (`text.about_them`).
-HINT_ORDER = ("contempt", "criticism", "defensiveness", "non_apology", "about_them", "rule_for_them")
+HINT_ORDER = ("contempt", "criticism", "defensiveness", "non_apology", "about_them", "rule_for_them", "stop_ask")
 POSITIVE_ORDER = ("good_apology", "gentle_startup")
 MAX_SITUATION = 160
 

@@ -73,6 +73,25 @@ def rule_for_them(text: str) -> bool:
     return bool(_THEIR_OBLIGATION.search(text)) and not _MY_ACTION.search(text)
 
 
+# An ask that only says what should stop ("could you stop yelling at me", « arrêter de me crier dessus », "ma tb9ach
+# tghwet"): fair to want, harder to say yes to than what they'd like instead (the thirteenth new-user trial's ask
+# ended the draft on « …arrêter de me crier dessus » with no hint).
+_STOP_ASK = re.compile(
+    r"\b(stop|quit)\s+(?!by\b|at\b|in\b|for\b|over\b|and\b|to\b)\w+ing\b"
+    r"|\b(don'?t|do not|never) (ever )?(again )?(yell|shout|scream|ignor|criticiz|criticis|insult|interrupt|compar|raise your voice|"
+    r"call me|talk to me like|speak to me like|walk out|storm out|slam)\w*|\bno more\b"
+    r"|\b(arr[eê]ter|arr[eê]tes?|arr[eê]tez|cesser|cesses?|cessez) de\b|\bne (me |m'|te |t'|le |la |les |lui )?\w+ (plus|jamais)\b"
+    r"|\bplus jamais\b|\bne (plus|jamais) \w+"
+    r"|(?<!\w)(ما ?تبقاش|ما ?تبقيش|ما ?تعاودش|ما ?تعاوديش|بلا ما|توقف عن|توقفي عن|كف عن|كفي عن|لا تعد|لا تعودي|"
+    r"لا (تصرخ|تصرخي|تصيح|تصيحي|تتجاهل|تتجاهلي|تتجاهلني|تتجاهليني))|(?<!\w)(ma ?tb9a(ch|ich)|ma ?t3awd(ch|ich)|bla ma|baraka m(n|en))(?!\w)",
+    re.IGNORECASE)
+
+
+def stop_ask(text: str) -> bool:
+    """An ask for something to stop, with nothing asked for instead."""
+    return bool(_STOP_ASK.search(text))
+
+
 _IMPERSONAL_IL = re.compile(r"^il (faut|fallait|faudrait|y|semble|semblait|para[iî]t|s'agit|[ée]tait temps|est temps|pleuvait)\b",
                             re.IGNORECASE)
 
