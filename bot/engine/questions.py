@@ -32,8 +32,9 @@ from bot.engine.turn import Turn
 COACHING_CHOICES = tuple(c.id for c in HINT_BUTTONS + KEEP_BUTTONS)
 MIN_WORD_CHARACTERS = 2  # a text answer needs at least this many letters or digits (any script)
 # A shrug with nothing in it ("bof", "meh", "euh") is not words a draft can carry: asked again, kindly (the thirteenth
-# new-user trial: « bof » was kept as "a precise moment" and the practice's request read « …vidé·e bof. »).
-SHRUG_ONLY = frozenset(answers.normalise(w) for w in ("bof", "bof bof", "mouais", "boh", "euh", "euuh", "bah", "ben",
+# new-user trial: « bof » was kept as "a precise moment" and the practice's request read « …vidé·e bof. »). Not "ben":
+# it is also a name, the answer to "who could you call?".
+SHRUG_ONLY = frozenset(answers.normalise(w) for w in ("bof", "bof bof", "mouais", "boh", "euh", "euuh", "bah",
                                                       "meh", "mmh", "mmm", "hmm", "hmmm", "umm", "uhh", "uh", "ewa"))
 MAX_HINTS = 2  # per step: a third version is taken without comment (no nagging)
 
