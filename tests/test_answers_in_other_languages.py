@@ -86,6 +86,11 @@ def typed(content, locale: str, flow: str, step_id: str, text: str) -> tuple[str
     # the thirteenth new-user trial: « je prefere l'ecrire moi meme » was "which one did you mean?"
     ("fr", "repair", "draft_choice", "je prefere l'ecrire moi meme", ("picked", ("edit",))),
     ("en", "repair", "draft_choice", "i'd rather write it myself", ("picked", ("edit",))),
+    # ...and the review's: keeping the draft said with "change" or "version" in it
+    ("en", "repair", "draft_choice", "i wouldn't change it", ("picked", ("fine",))),
+    ("en", "repair", "draft_choice", "keep your version", ("picked", ("fine",))),
+    ("fr", "repair", "draft_choice", "je change rien", ("picked", ("fine",))),
+    ("fr", "repair", "draft_choice", "je garde ta version", ("picked", ("fine",))),
     ("ar", "calm_together", "mode", "bo7di", ("picked", ("alone",))),
 ])
 def test_everyday_answers_in_each_language(content, locale, flow, step, said, expected):
@@ -175,6 +180,7 @@ def test_folding_of_arabic_and_french_words():
     # hedged or polite (the thirteenth new-user trial: « vers 23h peut-être » was not a time)
     ("vers 23h peut-être", "2026-11-30 23:00"), ("22h je pense", "2026-11-30 22:00"), ("21h30 stp", "2026-11-30 21:30"),
     ("dans 20 minutes environ", "2026-11-30 20:20"), ("3la 10 3afak", "2026-11-30 22:00"),
+    ("à peu près 21h", "2026-11-30 21:00"), ("peut être 22h", "2026-11-30 22:00"), ("une demi-heure", "2026-11-30 20:30"),
 ])
 def test_times_in_french_arabic_and_darija(said, local):
     due = moment(parse(said, clock_h=True), NOW, "Europe/Berlin")

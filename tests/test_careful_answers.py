@@ -50,6 +50,7 @@ CASES = [
     ("fr", "check", "oui ca va je suis en securite cest juste dur", ("struggling",)),
     ("fr", "check", "je suis en sécurité, c'est juste dur", ("struggling",)),
     ("en", "check", "im safe its just hard", ("struggling",)),
+    ("fr", "check", "ça va, c'est juste dur ce soir", ("struggling",)), ("en", "check", "its just really hard tonight", ("struggling",)),
     ("en", "check", "no", ("not_safe",)),
     ("en", "check", "nope", ("not_safe",)),
     ("ar", "check", "la", ("not_safe",)),

@@ -402,7 +402,7 @@ async def test_a_shrug_at_the_moment_is_asked_again_kindly(alice):
     assert alice.last_prompt.key == "request.situation"
     for shrug in ("meh", "Bof.", "hmm"):
         sends = await alice.says(shrug)
-        assert [s.key for s in sends][0] == "system.needs_words"
+        assert [s.key for s in sends][0] == "system.shrug_words"
         assert alice.last_prompt.key == "request.situation"
     await alice.says("last night, when the dishes were still in the sink")
     assert alice.last_prompt.key != "request.situation"
@@ -420,8 +420,24 @@ async def test_an_ask_that_only_says_what_should_stop_gets_a_hint_toward_what_th
     assert "could we keep phones away at dinner twice this week?" in last_text(alice, "request.result")
 
 
-@pytest.mark.parametrize("ask", ["could you stop by the bakery on your way home?", "could you text me when you're running late?",
-                                 "pourrais-tu me prévenir quand tu rentres tard ?"])
+@pytest.mark.parametrize("ask", [
+    "could you stop by the bakery on your way home?", "could you text me when you're running late?",
+    "pourrais-tu me prévenir quand tu rentres tard ?",
+    # the review's: the reason after the ask, and an ask that goes on to say what they'd like
+    "Could you text me when you leave work? It would help me stop worrying.", "could you hug me so I can stop feeling so alone",
+    "pourrais-tu m'appeler quand tu pars du travail, pour que je ne m'inquiète plus ?",
+    "could you stop judging me and just listen", "j'aimerais qu'on arrête de se disputer et qu'on parle calmement le soir",
+    "wach tqder tjib m3ak lkhobz mli trje3 bla ma tnsa", "a hug, no more no less",
+    "tu pourrais me dire bonne nuit ? tu ne le fais jamais",
+])
 def test_an_ask_for_something_is_not_a_stop_ask(ask):
     from bot.engine.text import stop_ask
     assert not stop_ask(ask)
+
+
+@pytest.mark.parametrize("ask", ["don’t yell at me", "ne m’ignore plus", "est-ce que tu pourrais ne pas crier ?",
+                                 "tu peux arrêter avec tes remarques ?", "Can you not yell at me?", "ma tghwetch 3liya",
+                                 "هل يمكنك أن تتوقف عن الصراخ؟"])
+def test_a_stop_ask_in_each_language(ask):
+    from bot.engine.text import stop_ask
+    assert stop_ask(ask)

@@ -71,7 +71,7 @@ SYSTEM_KEYS: tuple[str, ...] = (
     "coaching.keep_confirm",
     "coaching.keep_yes",
     "coaching.keep_no",
-    "coaching.hint.about_them", "coaching.hint.rule_for_them", "coaching.hint.stop_ask",
+    "coaching.hint.about_them", "coaching.hint.rule_for_them", "coaching.hint.stop_ask", "system.shrug_words",
     "coaching.scaffold.criticism",
     "coaching.scaffold.contempt",
     "coaching.scaffold.defensiveness",

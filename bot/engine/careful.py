@@ -49,10 +49,10 @@ choukran|shukran|merci|lol""",
 }
 FRAMING_AFTER = {
     "en": """thanks|thank you|thx|ty|thanks for asking|thank you for asking|lol|haha|honestly|tbh|
-dont worry|no worries|i promise|promise|really|right now|now|at the moment|atm|x|xx""",
+dont worry|no worries|i promise|promise|really|right now|now|at the moment|atm|tonight|x|xx""",
     "fr": """merci|merci beaucoup|merci de demander|mdr|lol|t inquiete|tinquiete|t inquiete pas|
 ne t inquiete pas|vous inquietez pas|ne vous inquietez pas|je te promets|je vous promets|promis|
-franchement|vraiment|maintenant|en ce moment""",
+franchement|vraiment|maintenant|en ce moment|ce soir""",
     "ar": """شكرا|شكرا بزاف|الحمد لله|الحمدلله|والله|ما تقلقش|دابا|الان|حاليا|choukran|shukran|merci|
 hamdullah|hamdoulah|l7amdolillah|lhamdulillah|wallah|ma t9l9ch|daba|db""",
 }

@@ -31,11 +31,16 @@ from bot.engine.turn import Turn
 
 COACHING_CHOICES = tuple(c.id for c in HINT_BUTTONS + KEEP_BUTTONS)
 MIN_WORD_CHARACTERS = 2  # a text answer needs at least this many letters or digits (any script)
-# A shrug with nothing in it ("bof", "meh", "euh") is not words a draft can carry: asked again, kindly (the thirteenth
-# new-user trial: « bof » was kept as "a precise moment" and the practice's request read « …vidé·e bof. »). Not "ben":
-# it is also a name, the answer to "who could you call?".
-SHRUG_ONLY = frozenset(answers.normalise(w) for w in ("bof", "bof bof", "mouais", "boh", "euh", "euuh", "bah",
-                                                      "meh", "mmh", "mmm", "hmm", "hmmm", "umm", "uhh", "uh", "ewa"))
+# A shrug with nothing in it ("bof", "meh", "hmmm", "euh"): at a question that may be passed it passes it; elsewhere it is
+# asked again kindly (the thirteenth new-user trial: « bof » was kept as "a precise moment" and the practice's request
+# read « …vidé·e bof. »). Not "ben" nor "ewa": they are also names, the answer to "who could you call?" (review).
+SHRUG_ONLY = re.compile(r"^(bof+|bof bof|mouais|boh|e+u+h+|bah|meh+|h?m{2,}h?|hm+|u+m+|u+h+m*|e+r+m+|pf+|بوف|ا?م{2,})$")
+
+
+def is_shrug(text: str) -> bool:
+    return bool(SHRUG_ONLY.match(answers.normalise(text)))
+
+
 MAX_HINTS = 2  # per step: a third version is taken without comment (no nagging)
 
 
@@ -484,7 +489,7 @@ def answer_text(t: Turn, frame: Frame, step: TextStep, event: Event) -> None:
         return
     if not isinstance(event, TextReceived):
         raise InvalidInput("system.type_answer")
-    if step.optional and typed_skip(t, event.text, keeps=kept_answer(t, step) is not None):
+    if step.optional and (typed_skip(t, event.text, keeps=kept_answer(t, step) is not None) or is_shrug(event.text)):
         # "skip", "idk", "nah" (and "keep it" where an earlier answer is kept): never kept as the answer
         save(t, step, None, skipped=True)
         runner.move_on(t, frame, step)
@@ -722,8 +727,10 @@ def checked_text(step: Question, raw: str) -> str:
     text = clean_text(raw)
     if not text:
         raise InvalidInput("system.empty_text")
-    if sum(ch.isalnum() for ch in text) < MIN_WORD_CHARACTERS or answers.normalise(text) in SHRUG_ONLY:
-        raise InvalidInput("system.needs_words")  # "😡😭💔", "k" or "bof": asked again, kindly
+    if sum(ch.isalnum() for ch in text) < MIN_WORD_CHARACTERS:
+        raise InvalidInput("system.needs_words")  # "😡😭💔" or "k": asked again, kindly
+    if is_shrug(text):
+        raise InvalidInput("system.shrug_words")
     if len(text) > step.max_len:
         raise InvalidInput("system.too_long", params={"length": len(text), "limit": step.max_len})
     return text

@@ -44,7 +44,10 @@ _YES_FIRST = re.compile(r"^(yes|yeah|yep|ok|okay|oui|ouais|bon|ben|ah|eh|iyeh|ay
 _ABOUT_THEM = re.compile(r"^t['’](?=\w)|^(you|you'?re|you'?ve|you'?d|you'?ll|u|ur|your|yours|tu|toi|vous|ton|ta|tes"
                          r"|he|she|he'?s|she'?s|hes|shes|they|they'?re|my (husband|wife|partner|boyfriend|girlfriend|bf|gf)"
                          # "et lui il oublie jamais rien peut-être ?" (the thirteenth trial: quoted as "what was going on for me")
-                         r"|il|elle|ils|elles|lui|eux|huwa|hiya|howa|hia|c'est (lui|elle|toi)|c'[eé]tait (lui|elle|toi)"
+                         # Only the stressed "lui" (the subject): « lui ai raccroché au nez », « lui avoir crié dessus » are
+                         # the writer's own acts with the "je" dropped (review).
+                         r"|il|elle|ils|elles|eux|lui(?=\s*(,|il\b|aussi\b|non plus\b|qui\b|par contre\b|a\b|avait\b|est\b|[ée]tait\b|n['’]|ne\b|oublie\b|fait\b|dit\b))"
+                         r"|huwa|hiya|howa|hia|c'est (lui|elle|toi)|c'[eé]tait (lui|elle|toi)"
                          r"|(c'est )?(parce qu'?|pcq |psk )(il|elle|tu|t')"
                          # Darija: a verb of his, hers or yours ("dima kayl9a fiya l3ib": he always finds fault with me)
                          r"|(dima |daima )?(kay|kat)[a-z0-9]+|(ديما |دايما |دائما )?(كي|كت)[\u0621-\u064a]+"

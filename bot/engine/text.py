@@ -75,21 +75,34 @@ def rule_for_them(text: str) -> bool:
 
 # An ask that only says what should stop ("could you stop yelling at me", « arrêter de me crier dessus », "ma tb9ach
 # tghwet"): fair to want, harder to say yes to than what they'd like instead (the thirteenth new-user trial's ask
-# ended the draft on « …arrêter de me crier dessus » with no hint).
+# ended the draft on « …arrêter de me crier dessus » with no hint). Only the request itself is read, not its reason
+# ("…? it would help me stop worrying", « …pour que je ne m'inquiète plus »), and not when it goes on to ask for
+# something ("stop judging me and just listen", « …et qu'on parle calmement »; review).
 _STOP_ASK = re.compile(
-    r"\b(stop|quit)\s+(?!by\b|at\b|in\b|for\b|over\b|and\b|to\b)\w+ing\b"
-    r"|\b(don'?t|do not|never) (ever )?(again )?(yell|shout|scream|ignor|criticiz|criticis|insult|interrupt|compar|raise your voice|"
-    r"call me|talk to me like|speak to me like|walk out|storm out|slam)\w*|\bno more\b"
-    r"|\b(arr[eê]ter|arr[eê]tes?|arr[eê]tez|cesser|cesses?|cessez) de\b|\bne (me |m'|te |t'|le |la |les |lui )?\w+ (plus|jamais)\b"
-    r"|\bplus jamais\b|\bne (plus|jamais) \w+"
-    r"|(?<!\w)(ما ?تبقاش|ما ?تبقيش|ما ?تعاودش|ما ?تعاوديش|بلا ما|توقف عن|توقفي عن|كف عن|كفي عن|لا تعد|لا تعودي|"
-    r"لا (تصرخ|تصرخي|تصيح|تصيحي|تتجاهل|تتجاهلي|تتجاهلني|تتجاهليني))|(?<!\w)(ma ?tb9a(ch|ich)|ma ?t3awd(ch|ich)|bla ma|baraka m(n|en))(?!\w)",
+    r"\b(stop|quit)\s+(?!by\b|at\b|in\b|for\b|over\b|and\b|to\b)\w+ing\b|\bstop with the\b|\bcut it out\b|\blay off\b"
+    r"|\b(don'?t|do not|never|can you not|could you not) (ever )?(again )?(yell|shout|scream|ignor|criticiz|criticis|insult|"
+    r"interrupt|compar|raise your voice|call me|talk to me like|speak to me like|walk out|walk away|storm out|slam|leave when)\w*"
+    r"|\b(arr[eê]ter|arr[eê]tes?|arr[eê]tez|cesser|cesses?|cessez) (de\b|d'|avec (tes|ces|les)\b)|\b[ée]viter de (crier|hurler|m'ignorer|claquer)"
+    r"|\bne (me |m'|plus )?(crie|cries|hurle|hurles|ignore|ignores|parle|parles|claque|claques)\w* (plus|jamais|pas)\b"
+    r"|\bne plus (me |m')?\w+|\bplus jamais\b|\bne (pas|jamais) (crier|hurler|m'ignorer|claquer|me parler)"
+    r"|(ما ?تبقاش|ما ?تبقيش|ما ?تعاودش|ما ?تعاوديش|توقف عن|توقفي عن|تتوقف عن|تتوقفي عن|تكف عن|تكفي عن|كف عن|كفي عن|لا تعد|"
+    r"لا تعودي|بركا من|ما ?تغوتش|ما ?تغوتيش|لا (تصرخ|تصرخي|تصيح|تصيحي|تتجاهل|تتجاهلي|تتجاهلني|تتجاهليني))"
+    r"|(?<!\w)(ma ?tb9a(ch|ich)|ma ?t3awd(ch|ich)|baraka m(n|en)|ma ?tghwet(ch|ich)|ma ?tsme3(ch|ich)|ma ?tjahl(ch|ich))(?!\w)",
     re.IGNORECASE)
+# Where the request ends and its reason begins.
+_REASON = re.compile(r"\b(so that|so i|so we|so it|it would|it'd|that would|because|cause|pour que|pour qu'|afin que|afin qu'|"
+                     r"[çc]a m'aiderait|[çc]a m'aide|parce que|pour ne plus|pour pas)\b|[.?!؟]|باش|حيت|لأن|حتى|\bbach\b|\b7it\b",
+                     re.IGNORECASE)
+# ...and goes on to ask for something.
+_INSTEAD = re.compile(r"\b(and (just |instead )?(listen|hug|talk|tell|hold|ask|say|come|sit|stay|be with)|instead|"
+                      r"et (qu'on|que tu|juste|plut[oô]t|me (dire|parler|prendre|serrer|[ée]couter))|plut[oô]t|"
+                      r"bghit|bghina|n(t)?kalmo|بغيت|بدلا|بدل)\b", re.IGNORECASE)
 
 
 def stop_ask(text: str) -> bool:
     """An ask for something to stop, with nothing asked for instead."""
-    return bool(_STOP_ASK.search(text))
+    request = _REASON.split(text.replace("’", "'"), maxsplit=1)[0]
+    return bool(_STOP_ASK.search(request)) and not _INSTEAD.search(request)
 
 
 _IMPERSONAL_IL = re.compile(r"^il (faut|fallait|faudrait|y|semble|semblait|para[iî]t|s'agit|[ée]tait temps|est temps|pleuvait)\b",

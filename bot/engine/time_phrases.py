@@ -64,6 +64,12 @@ QUARTER_TO = ("moins le quart", "moins quart", "الا ربع", "الا الرب
 PHRASES: list[tuple[str, str]] = [
     (_words("une demi-heure", "une demi heure", "demi-heure", "demi heure", "نصف ساعه", "نص ساعه", "nss sa3a",
             "ness sa3a", "nos sa3a"), "half an hour"),
+    # Second (after the half hour, before « à » is read): hedges and politeness around a time ("vers 23h peut-être",
+    # "9h stp"): English drops "maybe" and "please" (the thirteenth new-user trial: « vers 23h peut-être » was not read as a time).
+    (_words("peut-être", "peut être", "peut etre", "peut-etre", "peutetre", "si possible", "merci", "ptet", "p'tet",
+            "je pense", "je crois", "à peu près", "a peu pres",
+            "environ", "stp", "svp", "s'il te plaît", "s'il te plait", "s'il vous plaît", "s'il vous plait", "ربما",
+            "تقريبا", "عافاك", "mumkin", "momkin", "t9riban", "ta9riban", "3afak"), "maybe"),
     (_words("ساعتين", "ساعتان", "sa3tin", "sa3tayn"), "2 hours"),
     (_words("دقيقتين", "دقيقتان", "d9i9tin", "dqiqtin"), "2 minutes"),
     # the half of the day a clock time belongs to: "9h du soir", "9 ديال الليل", "9 f lil"
@@ -98,11 +104,6 @@ PHRASES: list[tuple[str, str]] = [
     (_words("ساعه", "sa3a"), "hour"),
     (_words("jours", "jour", "يوم", "ايام", "nhar", "iyam"), "days"),
     (_words("quelques", "شي"), "a few"),
-    # Hedges and politeness around a time ("vers 23h peut-être", "9h stp"): English drops "maybe" and "please"
-    # (the thirteenth new-user trial: « vers 23h peut-être » was not read as a time).
-    (_words("peut-être", "peut etre", "peut-etre", "ptet", "p'tet", "je pense", "je crois", "à peu près", "a peu pres",
-            "environ", "stp", "svp", "s'il te plaît", "s'il te plait", "s'il vous plaît", "s'il vous plait", "ربما",
-            "تقريبا", "عافاك", "mumkin", "momkin", "t9riban", "3afak"), "maybe"),
 ]
 _PHRASES = [(re.compile(p), r) for p, r in PHRASES]
 _NUMBERS = re.compile(_words(*(form for forms in NUMBERS.values() for form in forms)))
