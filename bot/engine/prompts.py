@@ -114,15 +114,18 @@ def show_waiting_hint(t: Turn) -> bool:
     return True
 
 
+def which_choices(step: OptionStep, ids: list[str] | tuple[str, ...]) -> tuple[Choice, ...]:
+    """The few options a "which one did you mean?" shows, in its order."""
+    return tuple(Choice(oid, step.option_labels[oid]) for oid in ids if oid in step.option_labels)
+
+
 def which_again(t: Turn, step: Question) -> bool:
     """A "which one did you mean?" still open at this prompt (after a kind error, /help or a restart):
     asked again with the same few options, so a number typed next means what is on screen (the
     twelfth new-user trial; the eleventh's clarification was lost on a restart)."""
-    seat = t.seat
-    if not isinstance(step, OptionStep) or not seat.asked_which or seat.asked_which_turn != seat.turn:
+    if not isinstance(step, OptionStep) or not t.seat.open_which:
         return False
-    t.send("answers.which_again", choices=tuple(Choice(oid, step.option_labels[oid]) for oid in seat.asked_which
-                                               if oid in step.option_labels), prompt=True)
+    t.send("answers.which_again", choices=which_choices(step, t.seat.open_which), prompt=True)
     return True
 
 

@@ -14,7 +14,7 @@ from bot.engine.effects import Choice
 from bot.engine.errors import InvalidInput
 from bot.engine.events import Event, OptionChosen, OptionsChosen, TextReceived
 from bot.engine.frames import HINT_KEPT, NOTED, current
-from bot.engine.prompts import HINT_BUTTONS, KEEP_BUTTONS, kept_answer, params_for, prompt
+from bot.engine.prompts import HINT_BUTTONS, KEEP_BUTTONS, kept_answer, params_for, prompt, which_choices
 from bot.engine.prompts import choices as prompt_choices  # "choices" is also this module's word for options
 from bot.engine.rewrite import hint_label, positive_label, scaffold
 from bot.engine.state import SAID, Draft, Frame, SlotValue
@@ -207,8 +207,7 @@ def options_and_group(t: Turn, step: MultiStep, text: str) -> tuple[list[str], s
 def ask_which(t: Turn, step: OptionStep, ids: tuple[str, ...], text: str) -> None:
     """Two (or more) options fit the words equally: show just those and ask which one."""
     t.seat.asked_which, t.seat.asked_which_turn = list(ids), t.seat.turn
-    t.send("answers.which_one", {"heard": reading.heard(text)},
-           choices=tuple(Choice(oid, step.option_labels[oid]) for oid in ids), prompt=True)
+    t.send("answers.which_one", {"heard": reading.heard(text)}, choices=which_choices(step, ids), prompt=True)
 
 
 # The plain yes each language's options carry as an alias, and a thumbs-up (which `normalise` drops)
@@ -229,8 +228,8 @@ def picked_from_which(t: Turn, text: str) -> str | None:
     """A bare number typed right after "which one did you mean?": that one of the options it showed.
     Found trying Mend as a new user (twelfth trial): "idk like 6 or 7" asked between "4–6" and "7–8",
     and the "2" typed next was kept as 2 on the scale ("fairly settled")."""
-    seat = t.seat
-    if not seat.asked_which or seat.asked_which_turn != seat.turn:
+    seat, shown = t.seat, t.seat.open_which
+    if not shown:
         return None
     number = answers.normalise(text)
     if not number.isdigit():
@@ -239,11 +238,11 @@ def picked_from_which(t: Turn, text: str) -> str | None:
     if here is not None and isinstance(here[1], ChoiceStep) and reading.answer_kind(t.content, seat.locale, here[1]) == "scale":
         # on a scale a number inside one of the ranges shown is that range ("3 or 4", then "2": 0–3), else a place
         as_value = reading.read_typed(t.content, seat, here[1], number, t.now, None)
-        if as_value.kind == "picked" and as_value.ids[0] in seat.asked_which:
+        if as_value.kind == "picked" and as_value.ids[0] in shown:
             return as_value.ids[0]
-    if not 1 <= int(number) <= len(seat.asked_which):
+    if not 1 <= int(number) <= len(shown):
         return None
-    return seat.asked_which[int(number) - 1]
+    return shown[int(number) - 1]
 
 
 def position_on_screen(t: Turn, step: MultiStep, text: str) -> tuple[str, ...]:

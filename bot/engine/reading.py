@@ -78,6 +78,8 @@ salam alikoum|salamo alaykom|السلام عليكم|سلام|مرحبا|اهل�
 # message of only these and a greeting is a hello, never an answer (is_greeting).
 BACK_WORDS = frozenset(answers.normalise(w) for w in """i im i'm am back bak again here its it's me hey hi hello re
 me revoila revoilà rebonjour rebonsoir je suis de retour rje3t rj3t ana hani hana""".split())
+# ...of which these say the coming back itself: with one of them, "im back" is a hello without a "hi"
+COMING_BACK = frozenset(answers.normalise(w) for w in "back bak revoila revoilà retour rje3t rj3t".split())
 
 
 def is_greeting(text: str) -> bool:
@@ -91,9 +93,6 @@ def is_greeting(text: str) -> bool:
     # a bare "back" is "go back" (a word for Mend); "im back" is a hello
     hello = any(w in GREETINGS for w in words) or len(words) > 1 and any(w in COMING_BACK for w in words)
     return bool(words) and hello and all(w in GREETINGS or w in BACK_WORDS for w in words)
-
-
-COMING_BACK = frozenset(answers.normalise(w) for w in "back bak revoila revoilà retour rje3t rj3t".split())
 
 
 SHORT_TRY = 3  # words: at a choice that takes own words, this short is a try at an option (review, session 23)

@@ -140,6 +140,11 @@ class Seat:
     def top(self) -> Frame | None:
         return self.stack[-1] if self.stack else None
 
+    @property
+    def open_which(self) -> list[str]:
+        """The options of a "which one did you mean?" still on screen (asked at this prompt), else none."""
+        return self.asked_which if self.asked_which_turn == self.turn else []
+
     def slot_text(self, name: str) -> str | None:
         """A slot holding one option id or text; None when unset (or holding picks or a flag)."""
         value = self.slots.get(name)
